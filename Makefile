@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both are safe to repeat.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint format check-deploy migrate demo simulator bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@python_bin=$$(./scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python_bin"; \
+	"$$python_bin" -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+
+# A venv left over from an older Python is rebuilt rather than half-used.
+venv-check: $(VENV)/bin/python
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "$(VENV) uses Python < 3.12; recreating it"; rm -rf $(VENV); $(MAKE) --no-print-directory $(VENV)/bin/python; }
+.PHONY: venv-check
+
+$(RUN_STAMP): pyproject.toml | venv-check
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | venv-check
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP) ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py setup_demo
+	@echo "Dashboard: http://$(HOST):$(PORT)/  (demo sign-ins: manager / manager-demo, cashier / cashier-demo)"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(DEV_STAMP) ## Set up and run the whole test suite
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP) ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP) ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like settings
+	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=tills.example.com \
+	  EMAIL_URL=smtp+tls://alerts:password@smtp.example.com:587 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean: ## Remove the venv, collected static files and local databases
+	rm -rf $(VENV) staticfiles artifacts db.sqlite3 var

@@ -1,0 +1,294 @@
+"""Project settings, read from the environment (twelve-factor) through django-environ.
+
+Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY is required.
+Every variable is listed, with its default, in the README's "Configuration" table.
+"""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
+
+env = environ.Env()
+if env.bool("READ_DOT_ENV_FILE", default=False):
+    env.read_env(str(BASE_DIR / ".env"))
+
+# A misspelt FINALPOS_ variable would silently fall back to a default (often: demo mode
+# against the simulator), so unknown ones stop the boot instead.
+KNOWN_FINALPOS_VARIABLES = {
+    "FINALPOS_API_KEY",
+    "FINALPOS_BASE_URL",
+    "FINALPOS_TIMEOUT",
+    "FINALPOS_CONNECT_TIMEOUT",
+    "FINALPOS_CIRCUIT_FAILURES",
+    "FINALPOS_CIRCUIT_WINDOW",
+    "FINALPOS_CIRCUIT_COOLDOWN",
+    "FINALPOS_SIMULATOR_API_KEY",
+    "FINALPOS_SIMULATOR_DB",
+    "FINALPOS_SIMULATOR_LATENCY_MS",
+}
+_unknown = sorted(
+    name
+    for name in os.environ
+    if name.startswith("FINALPOS_") and name not in KNOWN_FINALPOS_VARIABLES
+)
+if _unknown:
+    raise ImproperlyConfigured(
+        f"Unknown Final POS setting(s): {', '.join(_unknown)}. "
+        f"Known: {', '.join(sorted(KNOWN_FINALPOS_VARIABLES))}."
+    )
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off. Set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=true for local development."
+        )
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "sessions_app",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "finalpos_dashboard.urls"
+WSGI_APPLICATION = "finalpos_dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sessions_app.context_processors.dashboard",
+            ],
+        },
+    },
+]
+
+# --- Database and cache -------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False  # never hold a transaction across an API call
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Authentication -----------------------------------------------------------------------
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "sessions_app:board"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)  # one long shift
+
+# --- Security -----------------------------------------------------------------------------
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # till forms are small; refuse anything bigger
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# --- Internationalisation -----------------------------------------------------------------
+
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
+TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")  # display and business day
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+CURRENCY = env.str("CURRENCY", default="USD").upper()
+
+# --- Static files -------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- E-mail -------------------------------------------------------------------------------
+
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587; unset prints mail to stdout.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    _email = environ.Env.email_url_config(EMAIL_URL)
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                "host": _email.get("EMAIL_HOST", "localhost"),
+                "port": _email.get("EMAIL_PORT", 25),
+                "username": _email.get("EMAIL_HOST_USER", ""),
+                "password": _email.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": bool(_email.get("EMAIL_USE_TLS", False)),
+                "use_ssl": bool(_email.get("EMAIL_USE_SSL", False)),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Till close <tills@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Final POS ----------------------------------------------------------------------------
+
+FINALPOS_API_KEY = env.str("FINALPOS_API_KEY", default="")
+# With no key the dashboard runs in demo mode against the embedded simulator.
+FINALPOS_DEMO_MODE = not FINALPOS_API_KEY
+FINALPOS_SIMULATOR_URL = "http://finalpos-simulator.invalid"
+FINALPOS_BASE_URL = env.str(
+    "FINALPOS_BASE_URL",
+    default=FINALPOS_SIMULATOR_URL if FINALPOS_DEMO_MODE else "https://api.finalpos.com",
+).rstrip("/")
+FINALPOS_CONNECT_TIMEOUT = env.float("FINALPOS_CONNECT_TIMEOUT", default=3.05)
+FINALPOS_TIMEOUT = env.float("FINALPOS_TIMEOUT", default=10.0)  # read timeout, seconds
+FINALPOS_CIRCUIT_FAILURES = env.int("FINALPOS_CIRCUIT_FAILURES", default=5)
+FINALPOS_CIRCUIT_WINDOW = env.int("FINALPOS_CIRCUIT_WINDOW", default=60)
+FINALPOS_CIRCUIT_COOLDOWN = env.int("FINALPOS_CIRCUIT_COOLDOWN", default=30)
+FINALPOS_SIMULATOR_API_KEY = env.str("FINALPOS_SIMULATOR_API_KEY", default="demo-key")
+FINALPOS_SIMULATOR_DB = env.str(
+    "FINALPOS_SIMULATOR_DB", default=str(BASE_DIR / "var" / "finalpos-simulator.sqlite3")
+)
+FINALPOS_SIMULATOR_LATENCY_MS = env.int("FINALPOS_SIMULATOR_LATENCY_MS", default=0)
+
+# --- Till-close policy --------------------------------------------------------------------
+
+# Payment methods a cashier declares at close: (closingAmounts key, display name).
+PAYMENT_METHODS = env.list(
+    "PAYMENT_METHODS", default=["cash:Cash", "card:Card", "oliverPay:Oliver Pay"]
+)
+# Transaction paymentMethod strings -> our method keys; unlisted ones count as themselves.
+PAYMENT_METHOD_ALIASES = env.dict(
+    "PAYMENT_METHOD_ALIASES",
+    default={
+        "credit_card": "card",
+        "debit_card": "card",
+        "card": "card",
+        "cash": "cash",
+        "oliver_pay": "oliverPay",
+        "oliverpay": "oliverPay",
+        "wallet": "oliverPay",
+    },
+)
+BLIND_COUNT = env.bool("BLIND_COUNT", default=True)
+
+
+def _amount_setting(name: str, default: str) -> Decimal:
+    raw = env.str(name, default=default)
+    try:
+        amount = Decimal(raw)
+    except ArithmeticError as error:
+        raise ImproperlyConfigured(f"{name} must be an amount like 20.00, not {raw!r}") from error
+    if not amount.is_finite() or amount < 0:
+        raise ImproperlyConfigured(f"{name} must be a positive amount like 20.00, not {raw!r}")
+    return amount
+
+
+VARIANCE_REASON_THRESHOLD = _amount_setting("VARIANCE_REASON_THRESHOLD", "5.00")
+VARIANCE_APPROVAL_THRESHOLD = _amount_setting("VARIANCE_APPROVAL_THRESHOLD", "20.00")
+TARGET_FLOAT = _amount_setting("TARGET_FLOAT", "200.00")
+
+# --- Logging ------------------------------------------------------------------------------
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        "sessions_app": {"level": LOG_LEVEL},
+    },
+}

@@ -1,0 +1,22 @@
+"""Top-level URLs: authentication, the health probe, and the dashboard app."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sessions_app.views import health, site
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", site.favicon),
+    path("", include("sessions_app.urls")),
+]
+
+handler403 = "sessions_app.views.site.permission_denied"
+handler404 = "sessions_app.views.site.page_not_found"
+handler500 = "sessions_app.views.site.server_error"

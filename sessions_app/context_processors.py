@@ -1,0 +1,19 @@
+"""Values every page needs: the mode banner, the role-based navigation, the currency."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from sessions_app.roles import is_manager, is_staff_member
+
+
+def dashboard(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "demo_mode": settings.FINALPOS_DEMO_MODE,
+        "currency": settings.CURRENCY,
+        "app_version": settings.VERSION,
+        "user_is_manager": bool(user and is_manager(user)),
+        "user_is_staff_member": bool(user and is_staff_member(user)),
+    }

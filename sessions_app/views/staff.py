@@ -1,0 +1,16 @@
+"""Managers see their team: who is a cashier or a manager, and in which outlets."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sessions_app import selectors
+from sessions_app.roles import manager_required
+
+
+@manager_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "staff/list.html",
+        {"members": selectors.staff_list(user=request.user)},
+    )

@@ -1,0 +1,97 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+In CI (CI=true) these tests must run; on a machine without Chromium they are skipped with a
+message saying how to enable them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the main thread, which makes Django
+# refuse ORM calls (including the live server's test database setup) without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "e2e" in Path(str(item.fspath)).parts]
+    if not browser_items or Path(CHROMIUM_PATH).exists():
+        return
+    message = (
+        f"Chromium not found at {CHROMIUM_PATH}: browser tests need it. "
+        "Install it with `sudo apt-get install chromium` (or set CHROMIUM_PATH)."
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError(f"CI=true and {message}")
+    skip = pytest.mark.skip(reason=message)
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM_PATH,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _finder_served_static(settings):
+    # The live server resolves static files with finders, which cannot map the hashed names
+    # of the manifest storage; whitenoise's real path is tested with the test client.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def screenshot(page):
+    def take(name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def axe_check(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(label: str) -> None:
+        results = axe.run(page)
+        assert results.violations_count == 0, f"axe on {label}:\n{results.generate_report()}"
+
+    return check
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def sign_in_as(username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in_as

@@ -1,0 +1,109 @@
+"""The settings module refuses unsafe or mistyped configuration at boot."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not key.startswith("FINALPOS_")
+    }
+    clean_env.update(env)
+    clean_env.setdefault("DJANGO_SETTINGS_MODULE", "finalpos_dashboard.settings")
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=PROJECT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_refuses_to_boot_without_secret_key_when_debug_is_off():
+    result = run_django("print('booted')")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
+    assert "booted" not in result.stdout
+
+
+def test_it_boots_without_secret_key_in_debug():
+    result = run_django("from django.conf import settings; print(settings.DEBUG)", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_debug_is_off_unless_set():
+    result = run_django(
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        SECRET_KEY="x" * 60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False True"
+
+
+def test_it_rejects_a_misspelt_finalpos_variable():
+    result = run_django("print('booted')", DEBUG="true", FINALPOS_APIKEY="oops")
+    assert result.returncode != 0
+    assert "Unknown Final POS setting(s): FINALPOS_APIKEY" in result.stderr
+
+
+def test_no_api_key_means_demo_mode_against_the_simulator():
+    result = run_django(
+        "from django.conf import settings; "
+        "print(settings.FINALPOS_DEMO_MODE, settings.FINALPOS_BASE_URL)",
+        DEBUG="true",
+    )
+    assert result.stdout.split() == ["True", "http://finalpos-simulator.invalid"]
+
+
+def test_an_api_key_switches_to_the_real_api():
+    result = run_django(
+        "from django.conf import settings; "
+        "print(settings.FINALPOS_DEMO_MODE, settings.FINALPOS_BASE_URL)",
+        DEBUG="true",
+        FINALPOS_API_KEY="live-key",
+    )
+    assert result.stdout.split() == ["False", "https://api.finalpos.com"]
+
+
+def test_redis_url_selects_the_redis_cache():
+    result = run_django(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_check_deploy_is_clean_with_production_like_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={
+            **{
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith("FINALPOS_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+            },
+            "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "k9!vQ2@xL7#pR4$wZ1%nT8^bY5&cM3*hJ6(dF0)gS-uE+aK=iO~qW|zX" * 2,
+            "SECURE_SSL_REDIRECT": "true",
+            "SECURE_HSTS_SECONDS": "31536000",
+            "ALLOWED_HOSTS": "tills.example.com",
+            "EMAIL_URL": "smtp+tls://alerts:password@smtp.example.com:587",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
