@@ -6,15 +6,36 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from sessions_app.models import OutletAssignment
+from sessions_app.models import Outlet, OutletAssignment, Station, SyncState
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, allowed_outlet_ids
 
 
-def outlet_ids_for(*, user: Any) -> list[str]:
+def outlets_for(*, user: Any):
+    """The cached outlets the user may see."""
+    outlets = Outlet.objects.all()
     allowed = allowed_outlet_ids(user)
-    if allowed is None:
-        return sorted(OutletAssignment.objects.values_list("outlet_id", flat=True).distinct())
-    return sorted(allowed)
+    if allowed is not None:
+        outlets = outlets.filter(id__in=allowed)
+    return outlets
+
+
+@dataclass(frozen=True)
+class BoardOutlet:
+    outlet: Outlet
+    stations: list[Station]
+
+
+def board_outlets(*, user: Any) -> list[BoardOutlet]:
+    """The user's outlets, each with its stations (two queries whatever the counts)."""
+    outlets = list(outlets_for(user=user))
+    stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
+    for station in Station.objects.filter(outlet_id__in=stations_by_outlet):
+        stations_by_outlet[station.outlet_id].append(station)
+    return [BoardOutlet(outlet=o, stations=stations_by_outlet[o.id]) for o in outlets]
+
+
+def sync_state(name: str) -> SyncState | None:
+    return SyncState.objects.filter(name=name).first()
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,18 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
+from sessions_app.finalpos import get_client
 from sessions_app.models import OutletAssignment, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
+from sessions_app.simulator.app import FaultRule, Simulator
+from sessions_app.simulator.server import SimulatorServer
+from sessions_app.simulator.store import Store
 
 OUTLET_A = "aaaaaaaaaaaaaaaaaaaaaaa1"
 OUTLET_B = "bbbbbbbbbbbbbbbbbbbbbbb2"
@@ -60,3 +65,59 @@ def cashier_b(make_staff):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+# --- Final POS: a real simulator on loopback, and a client checked against the contract -----
+
+SIMULATOR_KEY = "loopback-test-key-0123"
+OPENAPI_PATH = Path(__file__).resolve().parents[1] / "docs" / "finalpos-openapi.yaml"
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    """A Final POS simulator served over HTTP on 127.0.0.1 with an empty store."""
+    store = Store(str(tmp_path / "simulator.sqlite3"))
+    server = SimulatorServer(Simulator(store=store, api_key=SIMULATOR_KEY)).start_in_background()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def openapi_spec():
+    from openapi_core import OpenAPI
+
+    return OpenAPI.from_file_path(str(OPENAPI_PATH))
+
+
+@pytest.fixture
+def finalpos(simulator, settings, openapi_spec):
+    """Points the dashboard at the loopback simulator (live mode) and checks every request
+    the client sends against docs/finalpos-openapi.yaml."""
+    from openapi_core.contrib.requests import RequestsOpenAPIRequest
+
+    settings.FINALPOS_API_KEY = SIMULATOR_KEY
+    settings.FINALPOS_DEMO_MODE = False
+    settings.FINALPOS_BASE_URL = simulator.url
+    settings.FINALPOS_TIMEOUT = 2.0
+    settings.FINALPOS_CONNECT_TIMEOUT = 1.0
+    client = get_client()
+    violations: list[str] = []
+
+    def validate(response, *args, **kwargs):
+        prepared = response.request.copy()
+        if prepared.path_url.startswith("/_simulator/"):
+            return
+        prepared.prepare_url("https://api.finalpos.com" + prepared.path_url, None)
+        try:
+            openapi_spec.validate_request(RequestsOpenAPIRequest(prepared))
+        except Exception as error:
+            violations.append(f"{prepared.method} {prepared.path_url}: {error!r}")
+
+    client.http.hooks["response"].append(validate)
+    yield client
+    client.http.hooks["response"].remove(validate)
+    assert not violations, "Requests outside the OpenAPI contract:\n" + "\n".join(violations)
+
+
+def add_faults(simulator, *rules: dict) -> None:
+    simulator.simulator.faults.rules.extend(FaultRule(**rule) for rule in rules)

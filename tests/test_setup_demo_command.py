@@ -33,3 +33,16 @@ def test_it_creates_nothing_in_live_mode(settings, capsys):
     call_command("setup_demo")
     assert not get_user_model().objects.filter(username="manager").exists()
     assert "no demo accounts created" in capsys.readouterr().out
+
+
+def test_it_seeds_the_embedded_simulator_and_loads_the_catalog(settings, tmp_path, client):
+    from sessions_app.models import Outlet, Station
+
+    settings.FINALPOS_DEMO_MODE = True
+    settings.FINALPOS_SIMULATOR_DB = str(tmp_path / "embedded.sqlite3")
+    call_command("setup_demo", verbosity=0)
+    assert Outlet.objects.count() == 3 and Station.objects.count() == 8
+    client.login(username="cashier", password="cashier-demo")
+    page = client.get("/").content.decode()
+    assert "Harbour Street" in page and "Till 1" in page
+    assert "Market Square" not in page  # the demo cashier works at Harbour Street only

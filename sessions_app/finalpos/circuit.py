@@ -1,0 +1,57 @@
+"""A circuit breaker with its state in Django's cache, so all web workers share it.
+
+After FINALPOS_CIRCUIT_FAILURES failures within FINALPOS_CIRCUIT_WINDOW seconds, calls fail
+fast for FINALPOS_CIRCUIT_COOLDOWN seconds. After the cool-down one failure reopens it at
+once (half-open); one success closes it.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+FAILURES_KEY = "finalpos:circuit:failures"
+OPEN_UNTIL_KEY = "finalpos:circuit:open-until"
+TRIPPED_KEY = "finalpos:circuit:tripped"
+
+
+def open_until() -> float | None:
+    """When the open circuit closes again (epoch seconds), or None if it is closed."""
+    until = cache.get(OPEN_UNTIL_KEY)
+    if until is not None and until > time.time():
+        return until
+    return None
+
+
+def is_open() -> bool:
+    return open_until() is not None
+
+
+def record_success() -> None:
+    if cache.get(TRIPPED_KEY) or cache.get(FAILURES_KEY):
+        cache.delete_many([FAILURES_KEY, TRIPPED_KEY, OPEN_UNTIL_KEY])
+
+
+def record_failure() -> None:
+    cooldown = settings.FINALPOS_CIRCUIT_COOLDOWN
+    if cache.get(TRIPPED_KEY):
+        _open(cooldown)
+        return
+    cache.add(FAILURES_KEY, 0, timeout=settings.FINALPOS_CIRCUIT_WINDOW)
+    try:
+        failures = cache.incr(FAILURES_KEY)
+    except ValueError:  # the window expired between add and incr
+        cache.set(FAILURES_KEY, 1, timeout=settings.FINALPOS_CIRCUIT_WINDOW)
+        failures = 1
+    if failures >= settings.FINALPOS_CIRCUIT_FAILURES:
+        _open(cooldown)
+
+
+def _open(cooldown: int) -> None:
+    cache.set(OPEN_UNTIL_KEY, time.time() + cooldown, timeout=cooldown)
+    cache.set(TRIPPED_KEY, True, timeout=cooldown + settings.FINALPOS_CIRCUIT_WINDOW)
+    cache.delete(FAILURES_KEY)
+
+
+def reset() -> None:
+    cache.delete_many([FAILURES_KEY, TRIPPED_KEY, OPEN_UNTIL_KEY])

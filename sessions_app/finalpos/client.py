@@ -1,0 +1,311 @@
+"""The one door to the Final POS REST API.
+
+Builds URLs, sends the key, applies (connect, read) timeouts, retries only what is safe,
+parses answers into typed records and turns every failure into a FinalPOSError.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from sessions_app.finalpos import circuit
+from sessions_app.finalpos.errors import (
+    FinalPOSAuthError,
+    FinalPOSBadResponse,
+    FinalPOSCircuitOpen,
+    FinalPOSError,
+    FinalPOSNotFound,
+    FinalPOSRejected,
+    FinalPOSUnavailable,
+)
+from sessions_app.finalpos.records import (
+    Outlet,
+    OutletInput,
+    Session,
+    SessionInput,
+    Station,
+    StationInput,
+    Transaction,
+    validate_id,
+)
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_PAGES = 1000  # a server that ignores `skip` must not keep us looping forever
+RETRYABLE_GATEWAY_STATUSES = {502, 503, 504}
+
+_http_sessions: dict[tuple[str, str], requests.Session] = {}
+_http_sessions_lock = threading.Lock()
+
+
+def _http_session(base_url: str, api_key: str) -> requests.Session:
+    """One pooled requests.Session per process (per configuration, for tests)."""
+    key = (base_url, api_key)
+    with _http_sessions_lock:
+        session = _http_sessions.get(key)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {
+                    "x-api-key": api_key,
+                    "Accept": "application/json",
+                    "User-Agent": f"finalpos-till-dashboard/{settings.VERSION} "
+                    f"python-requests/{requests.__version__}",
+                }
+            )
+            pool = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            session.mount("https://", pool)
+            session.mount("http://", pool)
+            if base_url == settings.FINALPOS_SIMULATOR_URL:
+                from sessions_app.simulator.adapter import SimulatorAdapter
+
+                session.mount(base_url, SimulatorAdapter())
+            _http_sessions[key] = session
+        return session
+
+
+class FinalPOSClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        connect_timeout: float,
+        read_timeout: float,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (connect_timeout, read_timeout)
+        self.http = _http_session(self.base_url, api_key)
+
+    # --- Sessions -------------------------------------------------------------------------
+
+    def session_create(self, data: SessionInput) -> Session:
+        return Session.from_wire(self._send("POST", "/v1/api/session", body=data.to_wire()))
+
+    def session_get(self, session_id: str) -> Session:
+        return Session.from_wire(self._send("GET", f"/v1/api/session/{validate_id(session_id)}"))
+
+    def session_update(self, session_id: str, data: SessionInput) -> Session:
+        path = f"/v1/api/session/{validate_id(session_id)}"
+        return Session.from_wire(self._send("PUT", path, body=data.to_wire()))
+
+    def session_delete(self, session_id: str) -> None:
+        self._send("DELETE", f"/v1/api/session/{validate_id(session_id)}")
+
+    # --- Stations -------------------------------------------------------------------------
+
+    def station_list(self) -> list[Station]:
+        return [Station.from_wire(item) for item in self._list_all("/v1/api/stations")]
+
+    def station_get(self, station_id: str) -> Station:
+        return Station.from_wire(self._send("GET", f"/v1/api/station/{validate_id(station_id)}"))
+
+    def station_create(self, data: StationInput) -> Station:
+        return Station.from_wire(self._send("POST", "/v1/api/station", body=data.to_wire()))
+
+    def station_update(self, station_id: str, data: StationInput) -> Station:
+        path = f"/v1/api/station/{validate_id(station_id)}"
+        return Station.from_wire(self._send("PUT", path, body=data.to_wire()))
+
+    def station_delete(self, station_id: str) -> None:
+        self._send("DELETE", f"/v1/api/station/{validate_id(station_id)}")
+
+    # --- Outlets --------------------------------------------------------------------------
+
+    def outlet_list(self) -> list[Outlet]:
+        return [Outlet.from_wire(item) for item in self._list_all("/v1/api/outlets")]
+
+    def outlet_get(self, outlet_id: str) -> Outlet:
+        return Outlet.from_wire(self._send("GET", f"/v1/api/outlet/{validate_id(outlet_id)}"))
+
+    def outlet_create(self, data: OutletInput) -> Outlet:
+        return Outlet.from_wire(self._send("POST", "/v1/api/outlet", body=data.to_wire()))
+
+    def outlet_update(self, outlet_id: str, data: OutletInput) -> Outlet:
+        path = f"/v1/api/outlet/{validate_id(outlet_id)}"
+        return Outlet.from_wire(self._send("PUT", path, body=data.to_wire()))
+
+    def outlet_delete(self, outlet_id: str) -> None:
+        self._send("DELETE", f"/v1/api/outlet/{validate_id(outlet_id)}")
+
+    # --- Transactions ---------------------------------------------------------------------
+
+    def transaction_list(self, session_id: str) -> list[Transaction]:
+        validate_id(session_id)
+        items = self._list_all("/v1/api/transactions", {"sessionId": session_id})
+        # The filter is inferred from the docs: a server that ignores it must not inflate totals.
+        return [
+            transaction
+            for transaction in (Transaction.from_wire(item) for item in items)
+            if transaction.session_id == session_id
+        ]
+
+    # --- Plumbing -------------------------------------------------------------------------
+
+    def _list_all(self, path: str, params: dict[str, str] | None = None) -> Iterator[Any]:
+        items: list[Any] = []
+        for page_index in range(MAX_PAGES):
+            page = self._send(
+                "GET",
+                path,
+                params={**(params or {}), "skip": page_index * PAGE_SIZE, "limit": PAGE_SIZE},
+            )
+            if not isinstance(page, list):
+                raise FinalPOSBadResponse("Final POS sent a list the dashboard could not read.")
+            items.extend(page)
+            if len(page) < PAGE_SIZE:
+                return iter(items)
+        raise FinalPOSBadResponse("Final POS kept sending full pages; the list was cut short.")
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Any:
+        if circuit.is_open():
+            logger.warning("finalpos %s %s refused: circuit open", method, path)
+            raise FinalPOSCircuitOpen()
+        # Reads may be retried once; a write is never repeated blindly (it may have landed).
+        attempts = 2 if method == "GET" else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                result = self._send_once(method, path, params=params, body=body, attempt=attempt)
+            except _RetryableGetFailure as failure:
+                if attempt < attempts:
+                    continue
+                circuit.record_failure()
+                raise failure.error from None
+            except FinalPOSUnavailable:
+                circuit.record_failure()
+                raise
+            circuit.record_success()
+            return result
+        raise AssertionError("unreachable")
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        attempt: int,
+    ) -> Any:
+        started = time.perf_counter()
+        status: int | str = "-"
+        try:
+            response = self.http.request(
+                method, self.base_url + path, params=params, json=body, timeout=self.timeout
+            )
+            status = response.status_code
+        except requests.Timeout as error:
+            status = "timeout"
+            failure = FinalPOSUnavailable(
+                "Final POS did not answer in time. Nothing was lost; try again shortly."
+            )
+            if isinstance(error, requests.ConnectionError):  # a connect timeout: safe to retry
+                raise _RetryableGetFailure(failure) from None
+            raise failure from None
+        except requests.ConnectionError:
+            status = "connection-error"
+            raise _RetryableGetFailure(
+                FinalPOSUnavailable(
+                    "The dashboard could not reach Final POS. Nothing was lost; try again shortly."
+                )
+            ) from None
+        except requests.RequestException:
+            status = "request-error"
+            raise FinalPOSUnavailable() from None
+        finally:
+            logger.info(
+                "finalpos %s %s -> %s in %.1f ms%s",
+                method,
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+                f" (attempt {attempt})" if attempt > 1 else "",
+            )
+        return _parse(response)
+
+
+class _RetryableGetFailure(Exception):
+    def __init__(self, error: FinalPOSError) -> None:
+        self.error = error
+
+
+def _parse(response: requests.Response) -> Any:
+    status = response.status_code
+    if 200 <= status < 300:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise FinalPOSBadResponse(status=status) from None
+    messages = _error_messages(response)
+    detail = ("Final POS said: " + "; ".join(messages)) if messages else ""
+    if status in (401, 403):
+        raise FinalPOSAuthError(status=status)
+    if status == 404:
+        raise FinalPOSNotFound(
+            "Final POS has no record with that id" + (f" ({detail})." if detail else "."),
+            status=status,
+        )
+    if status in (400, 409, 422):
+        raise FinalPOSRejected(
+            status=status, messages=messages, field_errors=_field_errors(messages)
+        )
+    if status >= 500:
+        error = FinalPOSUnavailable(
+            f"Final POS had a problem (HTTP {status}). Nothing was lost; try again shortly.",
+            status=status,
+        )
+        if status in RETRYABLE_GATEWAY_STATUSES and response.request.method == "GET":
+            raise _RetryableGetFailure(error)
+        raise error
+    raise FinalPOSRejected(f"Final POS refused the request (HTTP {status}).", status=status)
+
+
+def _error_messages(response: requests.Response) -> list[str]:
+    """The API's `message` (a string or a list); error bodies may be empty or not JSON."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return []
+    message = payload.get("message") if isinstance(payload, dict) else None
+    if isinstance(message, str):
+        return [message[:500]]
+    if isinstance(message, list):
+        return [str(item)[:500] for item in message[:20]]
+    return []
+
+
+def _field_errors(messages: list[str]) -> dict[str, list[str]]:
+    """NestJS-style messages start with the property name: 'openingAmount must be ...'."""
+    errors: dict[str, list[str]] = {}
+    for message in messages:
+        first_word = message.split(" ", 1)[0].split(".", 1)[0]
+        if first_word and first_word[0].islower() and first_word.isalnum():
+            errors.setdefault(first_word, []).append(message)
+    return errors
+
+
+def get_client() -> FinalPOSClient:
+    """The client for the configured account (the simulator in demo mode)."""
+    api_key = settings.FINALPOS_API_KEY or settings.FINALPOS_SIMULATOR_API_KEY
+    return FinalPOSClient(
+        base_url=settings.FINALPOS_BASE_URL,
+        api_key=api_key,
+        connect_timeout=settings.FINALPOS_CONNECT_TIMEOUT,
+        read_timeout=settings.FINALPOS_TIMEOUT,
+    )

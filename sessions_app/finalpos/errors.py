@@ -1,0 +1,84 @@
+"""The failures a Final POS call can end in, each saying whether retrying can help.
+
+Messages are written for the person at the till; they never contain the API key.
+"""
+
+
+class FinalPOSError(Exception):
+    """Base class: something went wrong talking to Final POS."""
+
+    retryable = False
+    default_message = "Final POS could not complete the request."
+
+    def __init__(self, message: str = "", *, status: int | None = None) -> None:
+        self.message = message or self.default_message
+        self.status = status
+        super().__init__(self.message)
+
+
+class FinalPOSUnavailable(FinalPOSError):
+    """Timeout, connection failure or a 5xx: the API is down or slow; try again later."""
+
+    retryable = True
+    default_message = "Final POS is not answering right now. Nothing was lost; try again shortly."
+
+
+class FinalPOSCircuitOpen(FinalPOSUnavailable):
+    """Recent calls failed, so we are not calling Final POS for a short cool-down."""
+
+    default_message = (
+        "Final POS has been failing, so the dashboard is pausing calls to it for a moment. "
+        "Nothing was lost; try again in a minute."
+    )
+
+
+class FinalPOSBadResponse(FinalPOSUnavailable):
+    """Final POS answered with something we could not read (not the JSON we expected)."""
+
+    default_message = "Final POS sent an answer the dashboard could not read. Try again shortly."
+
+
+class FinalPOSAuthError(FinalPOSError):
+    """401/403: the API key is missing, wrong or lacks access. Retrying will not help."""
+
+    default_message = (
+        "Final POS refused the dashboard's API key. Ask an administrator to check FINALPOS_API_KEY."
+    )
+
+
+class FinalPOSNotFound(FinalPOSError):
+    """404: no such session, station or outlet in this company."""
+
+    default_message = "Final POS has no record with that id."
+
+
+class FinalPOSRejected(FinalPOSError):
+    """400/422: the API refused the data; ``messages`` says why, field by field when it can."""
+
+    default_message = "Final POS rejected the data."
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        status: int | None = None,
+        messages: list[str] | None = None,
+        field_errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.messages = messages or []
+        self.field_errors = field_errors or {}
+        if not message and self.messages:
+            message = "Final POS rejected the data: " + "; ".join(self.messages)
+        super().__init__(message, status=status)
+
+
+class FinalPOSConflict(FinalPOSError):
+    """Someone changed the record since it was read; reload before writing again."""
+
+    default_message = "This shift was changed by someone else meanwhile. Reload it and try again."
+
+
+class InvalidFinalPOSId(FinalPOSError, ValueError):
+    """An id that cannot be a Final POS id (24 letters and digits); no call was made."""
+
+    default_message = "That is not a valid Final POS id (24 letters and digits)."

@@ -1,0 +1,380 @@
+"""Typed Final POS records and their exact wire format.
+
+Reading is tolerant (unknown fields ignored, ``Z`` or ``+00:00``, numbers or strings for
+money); writing is strict: money as two-decimal strings, times as UTC ISO 8601 with
+milliseconds and ``Z``, and required arrays, objects and strings never null.
+"""
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
+
+CENT = Decimal("0.01")
+_ID_PATTERN = re.compile(r"[A-Za-z0-9]{24}")
+
+
+def validate_id(value: object) -> str:
+    """Returns the id if it can go into a URL path, else raises InvalidFinalPOSId."""
+    if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
+        raise InvalidFinalPOSId()
+    return value
+
+
+def is_valid_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_ID_PATTERN.fullmatch(value))
+
+
+def money_to_wire(amount: Decimal) -> str:
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
+    if not amount.is_finite():
+        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def optional_money(value: Any, *, name: str) -> Decimal | None:
+    return None if value in (None, "") else money_from_wire(value, name=name)
+
+
+def time_to_wire(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("Final POS times must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def time_from_wire(value: Any, *, name: str = "time") -> datetime:
+    if not isinstance(value, str) or not value:
+        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
+    if moment.tzinfo is None:  # the contract's times are UTC even when unmarked
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def optional_time(value: Any, *, name: str) -> datetime | None:
+    return None if value in (None, "") else time_from_wire(value, name=name)
+
+
+def _text(data: dict, key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+class StationStatus(enum.StrEnum):
+    AVAILABLE = "AVAILABLE"
+    IN_USE = "IN_USE"
+    UNKNOWN = "UNKNOWN"
+
+    @classmethod
+    def from_wire(cls, value: Any) -> "StationStatus":
+        try:
+            return cls(str(value).upper())
+        except ValueError:
+            return cls.UNKNOWN
+
+
+# --- Sessions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """The writable fields of a session: the body of a create or a whole-record PUT."""
+
+    station_id: str
+    session_number: str
+    opened_by: str
+    open_time: datetime
+    opening_amount: Decimal
+    notes: list[str] = field(default_factory=list)
+    closing_amounts: dict[str, Decimal] = field(default_factory=dict)
+    opening_note: str = ""
+    closed_by: str | None = None
+    close_time: datetime | None = None
+    closing_amount: Decimal | None = None
+    closing_report_data: str | None = None
+    closing_note: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "stationId": self.station_id,
+            "sessionNumber": self.session_number,
+            "openedBy": self.opened_by,
+            "openTime": time_to_wire(self.open_time),
+            "openingAmount": money_to_wire(self.opening_amount),
+            "notes": list(self.notes),
+            "closingAmounts": {
+                method: money_to_wire(amount) for method, amount in self.closing_amounts.items()
+            },
+            "openingNote": self.opening_note or "",
+        }
+        if self.closed_by is not None:
+            body["closedBy"] = self.closed_by
+        if self.close_time is not None:
+            body["closeTime"] = time_to_wire(self.close_time)
+        if self.closing_amount is not None:
+            body["closingAmount"] = money_to_wire(self.closing_amount)
+        if self.closing_report_data is not None:
+            body["closingReportData"] = self.closing_report_data
+        if self.closing_note is not None:
+            body["closingNote"] = self.closing_note
+        return body
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    company_id: str
+    station_id: str
+    session_number: str
+    opened_by: str
+    open_time: datetime
+    opening_amount: Decimal
+    notes: list[str]
+    closing_amounts: dict[str, Decimal]
+    opening_note: str
+    closed_by: str | None
+    close_time: datetime | None
+    closing_amount: Decimal | None
+    closing_report_data: str | None
+    closing_note: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.close_time is None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Session":
+        if not isinstance(data, dict) or not is_valid_id(data.get("id")):
+            raise FinalPOSBadResponse("Final POS sent a session the dashboard could not read.")
+        amounts = data.get("closingAmounts") or {}
+        notes = data.get("notes") or []
+        return cls(
+            id=data["id"],
+            company_id=_text(data, "companyId"),
+            station_id=_text(data, "stationId"),
+            session_number=_text(data, "sessionNumber"),
+            opened_by=_text(data, "openedBy"),
+            open_time=time_from_wire(data.get("openTime"), name="openTime"),
+            opening_amount=money_from_wire(data.get("openingAmount", "0"), name="openingAmount"),
+            notes=[str(note) for note in notes] if isinstance(notes, list) else [],
+            closing_amounts={
+                str(method): money_from_wire(amount, name=f"closingAmounts.{method}")
+                for method, amount in (amounts.items() if isinstance(amounts, dict) else [])
+                if amount not in (None, "")
+            },
+            opening_note=_text(data, "openingNote"),
+            closed_by=data.get("closedBy") or None,
+            close_time=optional_time(data.get("closeTime"), name="closeTime"),
+            closing_amount=optional_money(data.get("closingAmount"), name="closingAmount"),
+            closing_report_data=data.get("closingReportData") or None,
+            closing_note=data.get("closingNote"),
+            created_at=optional_time(data.get("createdAt"), name="createdAt"),
+            updated_at=optional_time(data.get("updatedAt"), name="updatedAt"),
+        )
+
+    def to_input(self) -> SessionInput:
+        """The whole record as a PUT body, ready to be changed with dataclasses.replace."""
+        return SessionInput(
+            station_id=self.station_id,
+            session_number=self.session_number,
+            opened_by=self.opened_by,
+            open_time=self.open_time,
+            opening_amount=self.opening_amount,
+            notes=list(self.notes),
+            closing_amounts=dict(self.closing_amounts),
+            opening_note=self.opening_note,
+            closed_by=self.closed_by,
+            close_time=self.close_time,
+            closing_amount=self.closing_amount,
+            closing_report_data=self.closing_report_data,
+            closing_note=self.closing_note,
+        )
+
+
+# --- Stations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StationInput:
+    name: str
+    outlet_id: str
+    status: StationStatus = StationStatus.AVAILABLE
+    device_id: str | None = None
+    device_name: str | None = None
+    is_virtual: bool | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": self.name,
+            "outletId": self.outlet_id,
+            "status": str(self.status),
+        }
+        if self.device_id is not None:
+            body["deviceId"] = self.device_id
+        if self.device_name is not None:
+            body["deviceName"] = self.device_name
+        if self.is_virtual is not None:
+            body["isVirtual"] = self.is_virtual
+        return body
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    name: str
+    outlet_id: str
+    status: StationStatus
+    raw_status: str
+    device_name: str
+    is_virtual: bool
+    updated_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Station":
+        if not isinstance(data, dict) or not is_valid_id(data.get("id")):
+            raise FinalPOSBadResponse("Final POS sent a station the dashboard could not read.")
+        return cls(
+            id=data["id"],
+            name=_text(data, "name"),
+            outlet_id=_text(data, "outletId"),
+            status=StationStatus.from_wire(data.get("status")),
+            raw_status=_text(data, "status"),
+            device_name=_text(data, "deviceName"),
+            is_virtual=bool(data.get("isVirtual", False)),
+            updated_at=optional_time(data.get("updatedAt"), name="updatedAt"),
+        )
+
+    def to_input(self) -> StationInput:
+        return StationInput(
+            name=self.name,
+            outlet_id=self.outlet_id,
+            status=self.status if self.status != StationStatus.UNKNOWN else StationStatus.AVAILABLE,
+        )
+
+
+# --- Outlets ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletInput:
+    name: str
+    address: str
+    city: str
+    state: str
+    country: str
+    post_code: str
+    phone: str
+    address2: str = ""
+    alias: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        body = {
+            "name": self.name,
+            "address": self.address,
+            "city": self.city,
+            "state": self.state,
+            "country": self.country,
+            "postCode": self.post_code,
+            "phone": self.phone,
+        }
+        if self.address2:
+            body["address2"] = self.address2
+        if self.alias:
+            body["alias"] = self.alias
+        return body
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    address: str
+    address2: str
+    city: str
+    state: str
+    country: str
+    post_code: str
+    phone: str
+    alias: str
+    updated_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Outlet":
+        if not isinstance(data, dict) or not is_valid_id(data.get("id")):
+            raise FinalPOSBadResponse("Final POS sent an outlet the dashboard could not read.")
+        return cls(
+            id=data["id"],
+            name=_text(data, "name"),
+            address=_text(data, "address"),
+            address2=_text(data, "address2"),
+            city=_text(data, "city"),
+            state=_text(data, "state"),
+            country=_text(data, "country"),
+            post_code=_text(data, "postCode"),
+            phone=_text(data, "phone"),
+            alias=_text(data, "alias"),
+            updated_at=optional_time(data.get("updatedAt"), name="updatedAt"),
+        )
+
+    def to_input(self) -> OutletInput:
+        return OutletInput(
+            name=self.name,
+            address=self.address,
+            city=self.city,
+            state=self.state,
+            country=self.country,
+            post_code=self.post_code,
+            phone=self.phone,
+            address2=self.address2,
+            alias=self.alias,
+        )
+
+
+# --- Transactions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    session_id: str
+    payment_method: str
+    amount: Decimal
+    type: str
+    currency: str
+    created_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Transaction":
+        if not isinstance(data, dict):
+            raise FinalPOSBadResponse("Final POS sent a transaction the dashboard could not read.")
+        return cls(
+            id=_text(data, "id"),
+            session_id=_text(data, "sessionId"),
+            payment_method=_text(data, "paymentMethod"),
+            amount=money_from_wire(data.get("amount"), name="transaction amount"),
+            type=_text(data, "type").lower(),
+            currency=_text(data, "currency"),
+            created_at=optional_time(data.get("createdAt"), name="createdAt"),
+        )

@@ -1,0 +1,33 @@
+"""Re-reads outlets and stations from Final POS into the local cache (once, or in a loop)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sessions_app.finalpos import FinalPOSError
+from sessions_app.services import catalog_refresh
+
+
+class Command(BaseCommand):
+    help = "Refreshes the cached outlets and stations from Final POS. --loop keeps refreshing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--loop", action="store_true", help="refresh forever (a worker process)"
+        )
+        parser.add_argument("--interval", type=int, default=60, help="seconds between refreshes")
+
+    def handle(self, *args, **options) -> None:
+        while True:
+            try:
+                result = catalog_refresh()
+                self.stdout.write(
+                    f"Refreshed {result.outlets} outlets and {result.stations} stations."
+                )
+            except FinalPOSError as error:
+                if not options["loop"]:
+                    raise CommandError(f"Refresh failed: {error.message}") from None
+                self.stderr.write(f"Refresh failed, will retry: {error.message}")
+            if not options["loop"]:
+                return
+            time.sleep(options["interval"])

@@ -1,0 +1,122 @@
+"""The simulator's state: JSON documents in its own SQLite file, shared by all processes."""
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    session_id TEXT,
+    body TEXT NOT NULL,
+    UNIQUE (kind, id)
+);
+CREATE INDEX IF NOT EXISTS documents_by_session ON documents (kind, session_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Store:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as connection:
+            connection.executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    def insert(self, kind: str, document: dict[str, Any]) -> None:
+        self._connection().execute(
+            "INSERT INTO documents (kind, id, session_id, body) VALUES (?, ?, ?, ?)",
+            (kind, document["id"], document.get("sessionId"), json.dumps(document)),
+        )
+
+    def insert_many(self, kind: str, documents: list[dict[str, Any]]) -> None:
+        connection = self._connection()
+        connection.execute("BEGIN")
+        try:
+            connection.executemany(
+                "INSERT INTO documents (kind, id, session_id, body) VALUES (?, ?, ?, ?)",
+                [(kind, d["id"], d.get("sessionId"), json.dumps(d)) for d in documents],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def get(self, kind: str, document_id: str) -> dict[str, Any] | None:
+        row = (
+            self._connection()
+            .execute("SELECT body FROM documents WHERE kind = ? AND id = ?", (kind, document_id))
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    def replace(self, kind: str, document: dict[str, Any]) -> bool:
+        cursor = self._connection().execute(
+            "UPDATE documents SET body = ?, session_id = ? WHERE kind = ? AND id = ?",
+            (json.dumps(document), document.get("sessionId"), kind, document["id"]),
+        )
+        return cursor.rowcount == 1
+
+    def delete(self, kind: str, document_id: str) -> bool:
+        cursor = self._connection().execute(
+            "DELETE FROM documents WHERE kind = ? AND id = ?", (kind, document_id)
+        )
+        return cursor.rowcount == 1
+
+    def find(
+        self, kind: str, *, skip: int = 0, limit: int | None = None, session_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        query = "SELECT body FROM documents WHERE kind = ?"
+        params: list[Any] = [kind]
+        if session_id is not None:
+            query += " AND session_id = ?"
+            params.append(session_id)
+        query += " ORDER BY seq LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else limit, skip]
+        return [json.loads(row[0]) for row in self._connection().execute(query, params)]
+
+    def ids(self, kind: str) -> list[str]:
+        return [
+            row[0]
+            for row in self._connection().execute(
+                "SELECT id FROM documents WHERE kind = ? ORDER BY seq", (kind,)
+            )
+        ]
+
+    def count(self, kind: str) -> int:
+        return (
+            self._connection()
+            .execute("SELECT COUNT(*) FROM documents WHERE kind = ?", (kind,))
+            .fetchone()[0]
+        )
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._connection().execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def clear(self) -> None:
+        connection = self._connection()
+        connection.execute("DELETE FROM documents")
+        connection.execute("DELETE FROM meta")
