@@ -419,28 +419,33 @@ def _check_strings(payload, names, problems, *, required: bool) -> dict[str, Any
     return clean
 
 
-def _check_money(payload, name, problems, *, required: bool) -> dict[str, Any]:
+def _check_pattern(payload, name, problems, *, required: bool, pattern, problem) -> dict[str, Any]:
     if name not in payload:
         if required:
-            problems.append(f"{name} {MONEY_PROBLEM}")
+            problems.append(f"{name} {problem}")
         return {}
     value = payload[name]
-    if not isinstance(value, str) or not MONEY_PATTERN.fullmatch(value):
-        problems.append(f"{name} {MONEY_PROBLEM}")
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        problems.append(f"{name} {problem}")
         return {}
     return {name: value}
+
+
+def _check_money(payload, name, problems, *, required: bool) -> dict[str, Any]:
+    return _check_pattern(
+        payload, name, problems, required=required, pattern=MONEY_PATTERN, problem=MONEY_PROBLEM
+    )
 
 
 def _check_time(payload, name, problems, *, required: bool) -> dict[str, Any]:
-    if name not in payload:
-        if required:
-            problems.append(f"{name} must be an ISO 8601 date string")
-        return {}
-    value = payload[name]
-    if not isinstance(value, str) or not ISO_TIME_PATTERN.fullmatch(value):
-        problems.append(f"{name} must be an ISO 8601 date string")
-        return {}
-    return {name: value}
+    return _check_pattern(
+        payload,
+        name,
+        problems,
+        required=required,
+        pattern=ISO_TIME_PATTERN,
+        problem="must be an ISO 8601 date string",
+    )
 
 
 def validate_session(payload: dict[str, Any], *, partial: bool) -> tuple[dict, list[str]]:
