@@ -110,6 +110,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # never hold a transaction across an API call
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -235,9 +240,27 @@ FINALPOS_SIMULATOR_LATENCY_MS = env.int("FINALPOS_SIMULATOR_LATENCY_MS", default
 
 # --- Till-close policy --------------------------------------------------------------------
 
-# Payment methods a cashier declares at close: (closingAmounts key, display name).
-PAYMENT_METHODS = env.list(
-    "PAYMENT_METHODS", default=["cash:Cash", "card:Card", "oliverPay:Oliver Pay"]
+
+# Payment methods a cashier declares at close: "key:Display name", in the order shown.
+# Only these keys are ever sent in closingAmounts; "cash" is the counted drawer.
+def _payment_methods(raw: list[str]) -> tuple[tuple[str, str], ...]:
+    methods = []
+    for item in raw:
+        key, _, name = item.partition(":")
+        key, name = key.strip(), name.strip() or key.strip()
+        if not key.isidentifier():
+            raise ImproperlyConfigured(
+                f"PAYMENT_METHODS entries look like cash:Cash (a key of letters, digits and "
+                f"underscores, then a display name), not {item!r}"
+            )
+        methods.append((key, name))
+    if "cash" not in {key for key, _ in methods}:
+        raise ImproperlyConfigured("PAYMENT_METHODS must include cash (the counted drawer).")
+    return tuple(methods)
+
+
+PAYMENT_METHODS = _payment_methods(
+    env.list("PAYMENT_METHODS", default=["cash:Cash", "card:Card", "oliverPay:Oliver Pay"])
 )
 # Transaction paymentMethod strings -> our method keys; unlisted ones count as themselves.
 PAYMENT_METHOD_ALIASES = env.dict(
@@ -269,6 +292,25 @@ def _amount_setting(name: str, default: str) -> Decimal:
 VARIANCE_REASON_THRESHOLD = _amount_setting("VARIANCE_REASON_THRESHOLD", "5.00")
 VARIANCE_APPROVAL_THRESHOLD = _amount_setting("VARIANCE_APPROVAL_THRESHOLD", "20.00")
 TARGET_FLOAT = _amount_setting("TARGET_FLOAT", "200.00")
+
+
+def _target_floats(raw: dict[str, str]) -> dict[str, Decimal]:
+    floats = {}
+    for outlet_id, amount in raw.items():
+        try:
+            floats[outlet_id.strip()] = Decimal(amount)
+        except ArithmeticError as error:
+            raise ImproperlyConfigured(
+                f"TARGET_FLOAT_BY_OUTLET values must be amounts like 150.00, not {amount!r}"
+            ) from error
+    return floats
+
+
+# Per-outlet exceptions to TARGET_FLOAT: "<outlet id>=150.00,<outlet id>=300.00".
+TARGET_FLOAT_BY_OUTLET = _target_floats(env.dict("TARGET_FLOAT_BY_OUTLET", default={}))
+# Notes and coins counted at open and close, largest first; empty means the defaults for
+# CURRENCY (sessions_app/cash.py). Example: "100,50,20,10,5,1,0.25,0.10,0.05,0.01".
+CASH_DENOMINATIONS = env.list("CASH_DENOMINATIONS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from sessions_app.roles import is_manager, is_staff_member
+from sessions_app.templatetags.tills import CURRENCY_SYMBOLS
 
 
 def dashboard(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,7 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     return {
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         "currency": settings.CURRENCY,
+        "currency_symbol": CURRENCY_SYMBOLS.get(settings.CURRENCY, ""),
         "app_version": settings.VERSION,
         "user_is_manager": bool(user and is_manager(user)),
         "user_is_staff_member": bool(user and is_staff_member(user)),

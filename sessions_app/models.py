@@ -88,3 +88,101 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SessionRecord(models.Model):
+    """The dashboard's index of Final POS sessions (shifts): display fields only.
+
+    Rebuilt from the API's answer after every write and by refresh_finalpos; Final POS has no
+    endpoint that lists sessions, so this is how history exists at all.
+    """
+
+    REVIEW_CHOICES = [("", "No review needed"), ("needs_review", "Needs review"),
+                      ("approved", "Approved")]  # fmt: skip
+    RESULT_CHOICES = [("", "Not available"), ("over", "Over"), ("short", "Short"),
+                      ("balanced", "Balanced")]  # fmt: skip
+
+    id = models.CharField(max_length=24, primary_key=True)
+    session_number = models.CharField(max_length=40)
+    outlet_id = models.CharField(max_length=24, blank=True)
+    station_id = models.CharField(max_length=24)
+    opened_by = models.CharField(max_length=200)
+    opened_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    open_time = models.DateTimeField()
+    business_date = models.DateField(help_text="Day the shift opened, in TIME_ZONE")
+    opening_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    opening_note = models.TextField(blank=True)
+    closed_by = models.CharField(max_length=200, blank=True)
+    close_time = models.DateTimeField(null=True, blank=True)
+    closing_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    counted = models.JSONField(default=dict, blank=True, help_text="method -> amount")
+    expected = models.JSONField(default=dict, blank=True, help_text="method -> amount")
+    variance_total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    variance_abs = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    result = models.CharField(max_length=10, choices=RESULT_CHOICES, blank=True)
+    review_state = models.CharField(max_length=20, choices=REVIEW_CHOICES, blank=True)
+    report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
+    upstream_updated_at = models.DateTimeField(null=True, blank=True)
+    station_status_pending = models.CharField(
+        max_length=20, blank=True, help_text="Station status still to write to Final POS"
+    )
+    station_status_error = models.TextField(blank=True)
+    fetched_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-open_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station_id"],
+                condition=models.Q(close_time__isnull=True, deleted_at__isnull=True),
+                name="one_open_shift_per_station",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["outlet_id", "-open_time"], name="session_outlet_time"),
+            models.Index(fields=["station_id", "-open_time"], name="session_station_time"),
+            models.Index(fields=["business_date"], name="session_business_date"),
+            models.Index(fields=["-open_time"], name="session_open_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.session_number or self.id
+
+    @property
+    def is_open(self) -> bool:
+        return self.close_time is None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.review_state == "needs_review"
+
+
+class StationClaim(models.Model):
+    """Held for the few seconds it takes to open a shift, so two people opening the same
+    till at once get one shift: the primary key lets only one claim exist per station."""
+
+    station_id = models.CharField(max_length=24, primary_key=True)
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.station_id} claimed by {self.claimed_by}"
+
+
+class SessionNumberSequence(models.Model):
+    """The last session number used per year (S-<year>-<sequence>), never reused."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,12 +1,16 @@
 """Read-only queries the pages ask, answered from local tables only."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from sessions_app.models import Outlet, OutletAssignment, Station, SyncState
+from sessions_app import closing
+from sessions_app.finalpos.records import is_valid_id, time_from_wire
+from sessions_app.models import Outlet, OutletAssignment, SessionRecord, Station, SyncState
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, allowed_outlet_ids
 
 
@@ -20,18 +24,240 @@ def outlets_for(*, user: Any):
 
 
 @dataclass(frozen=True)
+class BoardStation:
+    station: Station
+    open_shift: SessionRecord | None
+
+
+@dataclass(frozen=True)
 class BoardOutlet:
     outlet: Outlet
-    stations: list[Station]
+    stations: list[BoardStation]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for item in self.stations if item.open_shift)
 
 
 def board_outlets(*, user: Any) -> list[BoardOutlet]:
-    """The user's outlets, each with its stations (two queries whatever the counts)."""
+    """The user's outlets, each station with its open shift (three queries whatever the
+    counts)."""
     outlets = list(outlets_for(user=user))
     stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
-    for station in Station.objects.filter(outlet_id__in=stations_by_outlet):
+    stations = list(Station.objects.filter(outlet_id__in=stations_by_outlet))
+    for station in stations:
         stations_by_outlet[station.outlet_id].append(station)
-    return [BoardOutlet(outlet=o, stations=stations_by_outlet[o.id]) for o in outlets]
+    open_shifts = {
+        record.station_id: record
+        for record in SessionRecord.objects.filter(
+            station_id__in=[station.id for station in stations],
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+        )
+    }
+    return [
+        BoardOutlet(
+            outlet=outlet,
+            stations=[
+                BoardStation(station=station, open_shift=open_shifts.get(station.id))
+                for station in stations_by_outlet[outlet.id]
+            ],
+        )
+        for outlet in outlets
+    ]
+
+
+def sessions_visible_to(*, user: Any) -> QuerySet[SessionRecord]:
+    """Indexed shifts at the user's outlets (tombstones included)."""
+    records = SessionRecord.objects.all()
+    allowed = allowed_outlet_ids(user)
+    if allowed is not None:
+        records = records.filter(outlet_id__in=allowed)
+    return records
+
+
+def session_for_user(*, user: Any, session_id: str) -> SessionRecord | None:
+    if not is_valid_id(session_id):
+        return None
+    return sessions_visible_to(user=user).filter(id=session_id).first()
+
+
+def station_for_user(*, user: Any, station_id: str) -> Station | None:
+    if not is_valid_id(station_id):
+        return None
+    station = Station.objects.filter(id=station_id).first()
+    allowed = allowed_outlet_ids(user)
+    if station is None or (allowed is not None and station.outlet_id not in allowed):
+        return None
+    return station
+
+
+def stations_free_for(*, user: Any) -> list[Station]:
+    """The user's tills with no open shift, in outlet then name order."""
+    outlet_ids = list(outlets_for(user=user).values_list("id", flat=True))
+    busy = SessionRecord.objects.filter(close_time__isnull=True, deleted_at__isnull=True).values(
+        "station_id"
+    )
+    return list(
+        Station.objects.filter(outlet_id__in=outlet_ids)
+        .exclude(id__in=busy)
+        .order_by("outlet_id", "name")
+    )
+
+
+def recent_closed_shifts(*, user: Any, limit: int = 10) -> list[SessionRecord]:
+    return list(
+        sessions_visible_to(user=user)
+        .filter(close_time__isnull=False, deleted_at__isnull=True)
+        .order_by("-close_time")[:limit]
+    )
+
+
+def shifts_needing_review(*, user: Any) -> int:
+    return (
+        sessions_visible_to(user=user)
+        .filter(review_state="needs_review", deleted_at__isnull=True)
+        .count()
+    )
+
+
+def names_for(records: list[SessionRecord]) -> tuple[dict[str, str], dict[str, str]]:
+    """Outlet and station names for a page of shifts (two queries)."""
+    outlets = dict(
+        Outlet.objects.filter(id__in={r.outlet_id for r in records}).values_list("id", "name")
+    )
+    stations = dict(
+        Station.objects.filter(id__in={r.station_id for r in records}).values_list("id", "name")
+    )
+    return outlets, stations
+
+
+# --- The shift report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountLine:
+    denomination: Decimal
+    quantity: int
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.denomination * self.quantity
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    record: SessionRecord
+    outlet_name: str
+    station_name: str
+    lines: list[closing.MethodLine]
+    expected_available: bool
+    variance_total: Decimal | None
+    variance_reason: str
+    cash_count: list[CountLine]
+    cash_drop: dict | None
+    leave_counts: list[CountLine]
+    bank_counts: list[CountLine]
+    review: dict
+    corrections: list[dict]
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+    @property
+    def duration(self):
+        if self.record.close_time is None:
+            return None
+        return self.record.close_time - self.record.open_time
+
+
+def _count_lines(raw: Any) -> list[CountLine]:
+    if not isinstance(raw, dict):
+        return []
+    lines = []
+    for value, quantity in raw.items():
+        amount = closing.report_amount(value)
+        if amount is not None and isinstance(quantity, int) and quantity > 0:
+            lines.append(CountLine(denomination=amount, quantity=quantity))
+    return sorted(lines, key=lambda line: line.denomination, reverse=True)
+
+
+def _report_time(value: Any) -> datetime | None:
+    try:
+        return time_from_wire(value) if value else None
+    except Exception:
+        return None
+
+
+def shift_report(record: SessionRecord) -> ShiftReport:
+    """Everything the Z report page shows, from the index row alone."""
+    report = record.report or {}
+    methods = report.get("methods") if isinstance(report.get("methods"), dict) else {}
+    lines = []
+    for method in closing.payment_methods():
+        line = methods.get(method.key) if isinstance(methods.get(method.key), dict) else {}
+        counted = closing.report_amount(record.counted.get(method.key))
+        if counted is None:
+            counted = closing.report_amount(line.get("counted"))
+        expected = closing.report_amount(line.get("expected"))
+        variance = closing.report_amount(line.get("variance"))
+        if variance is None and expected is not None and counted is not None:
+            variance = counted - expected
+        lines.append(
+            closing.MethodLine(
+                key=method.key,
+                name=method.name,
+                expected=expected,
+                counted=counted if counted is not None else Decimal(0),
+                variance=variance,
+            )
+        )
+    review = report.get("review") if isinstance(report.get("review"), dict) else {}
+    corrections = [c for c in report.get("corrections") or [] if isinstance(c, dict)]
+    drop = report.get("cashDrop") if isinstance(report.get("cashDrop"), dict) else None
+    outlet_name = Outlet.objects.filter(id=record.outlet_id).values_list("name", flat=True).first()
+    station_name = (
+        Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
+    )
+    timeline = [TimelineEvent(record.open_time, f"Opened by {record.opened_by}")]
+    if record.close_time:
+        timeline.append(TimelineEvent(record.close_time, f"Closed by {record.closed_by}"))
+    for correction in corrections:
+        timeline.append(
+            TimelineEvent(
+                _report_time(correction.get("at")),
+                f"Corrected by {correction.get('by', 'a manager')}: {correction.get('reason', '')}",
+            )
+        )
+    if review.get("approvedBy"):
+        timeline.append(
+            TimelineEvent(
+                _report_time(review.get("approvedAt")), f"Approved by {review['approvedBy']}"
+            )
+        )
+    if record.deleted_at:
+        timeline.append(TimelineEvent(record.deleted_at, "Deleted"))
+    timeline.sort(key=lambda event: event.at or record.open_time)
+    return ShiftReport(
+        record=record,
+        outlet_name=outlet_name or record.outlet_id or "Unknown outlet",
+        station_name=station_name or record.station_id,
+        lines=lines,
+        expected_available=bool(report.get("expectedAvailable", bool(record.expected))),
+        variance_total=record.variance_total,
+        variance_reason=str(report.get("varianceReason") or ""),
+        cash_count=_count_lines(report.get("cashCount")),
+        cash_drop=drop,
+        leave_counts=_count_lines((drop or {}).get("leaveCounts")),
+        bank_counts=_count_lines((drop or {}).get("bankCounts")),
+        review=review,
+        corrections=corrections,
+        timeline=timeline,
+    )
 
 
 def sync_state(name: str) -> SyncState | None:

@@ -4,13 +4,38 @@ No database transaction is ever held open across a network call.
 """
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
-from sessions_app.models import Outlet, Station, SyncState
+from sessions_app import closing
+from sessions_app.cash import cash_drop_plan, target_float_for
+from sessions_app.finalpos import (
+    FinalPOSCircuitOpen,
+    FinalPOSClient,
+    FinalPOSError,
+    FinalPOSNotFound,
+    FinalPOSUnavailable,
+    get_client,
+)
+from sessions_app.finalpos.records import Session, SessionInput, StationStatus, time_to_wire
+from sessions_app.models import (
+    Outlet,
+    SessionNumberSequence,
+    SessionRecord,
+    Station,
+    StationClaim,
+    SyncState,
+)
+from sessions_app.roles import display_name
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +100,486 @@ def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshRe
         )
     logger.info("Catalog refreshed: %d outlets, %d stations", len(outlets), len(stations))
     return CatalogRefreshResult(outlets=len(outlets), stations=len(stations))
+
+
+# --- Shifts (Final POS sessions) ------------------------------------------------------------
+
+
+class ShiftError(Exception):
+    """A shift operation refused for a reason the person can act on; ``message`` says it."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class StationBusy(ShiftError):
+    """The till already has an open shift, or someone is opening one right now."""
+
+
+class ShiftChanged(ShiftError):
+    """Final POS has a newer version of the shift than the one the person was looking at."""
+
+
+class ShiftAlreadyClosed(ShiftError):
+    pass
+
+
+class VarianceReasonRequired(ShiftError):
+    pass
+
+
+class ShiftNotReviewable(ShiftError):
+    pass
+
+
+CLAIM_TIMEOUT = timedelta(minutes=2)  # longer than any open can take with our timeouts
+_SESSION_NUMBER = re.compile(r"S-(\d{4})-(\d+)")
+
+
+def session_number_allocate(*, year: int) -> str:
+    """The next S-<year>-<sequence> number; atomic across processes, never reused."""
+    with transaction.atomic():
+        SessionNumberSequence.objects.get_or_create(year=year)
+        SessionNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
+        last = SessionNumberSequence.objects.get(year=year).last
+    return f"S-{year}-{last:04d}"
+
+
+def _session_number_note_used(session_number: str) -> None:
+    """Keeps the sequence above every number seen, including ones made on a Final POS till."""
+    match = _SESSION_NUMBER.fullmatch(session_number)
+    if not match:
+        return
+    year, used = int(match[1]), int(match[2])
+    SessionNumberSequence.objects.get_or_create(year=year, defaults={"last": used})
+    SessionNumberSequence.objects.filter(year=year, last__lt=used).update(last=used)
+
+
+def session_index_save(
+    session: Session,
+    *,
+    opened_by_user: Any = None,
+    station_status_pending: str | None = None,
+) -> SessionRecord:
+    """Writes the display copy of a session from Final POS's answer (the only writer)."""
+    report = closing.report_load(session.closing_report_data)
+    methods = (report or {}).get("methods") or {}
+    expected = {
+        key: str(amount)
+        for key, line in methods.items()
+        if isinstance(line, dict)
+        and (amount := closing.report_amount(line.get("expected"))) is not None
+    }
+    if report is not None and "varianceTotal" in report:
+        variance_total = closing.report_amount(report.get("varianceTotal"))
+    else:
+        variance_total = None
+    outlet_id = (
+        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+    )
+    defaults: dict[str, Any] = {
+        "session_number": session.session_number,
+        "station_id": session.station_id,
+        "opened_by": session.opened_by,
+        "open_time": session.open_time,
+        "business_date": session.open_time.astimezone(ZoneInfo(settings.TIME_ZONE)).date(),
+        "opening_amount": session.opening_amount,
+        "opening_note": session.opening_note,
+        "closed_by": session.closed_by or "",
+        "close_time": session.close_time,
+        "closing_amount": session.closing_amount,
+        "closing_note": session.closing_note or "",
+        "counted": {key: str(amount) for key, amount in session.closing_amounts.items()},
+        "expected": expected,
+        "variance_total": variance_total,
+        "variance_abs": None if variance_total is None else abs(variance_total),
+        "result": closing.variance_label(variance_total),
+        "review_state": closing.review_state(report),
+        "report": report,
+        "upstream_updated_at": session.updated_at,
+        "fetched_at": timezone.now(),
+        "last_error": "",
+        "deleted_at": None,
+    }
+    if outlet_id:
+        defaults["outlet_id"] = outlet_id
+    if opened_by_user is not None:
+        defaults["opened_by_user"] = opened_by_user
+    if station_status_pending is not None:
+        defaults["station_status_pending"] = station_status_pending
+        defaults["station_status_error"] = ""
+    with transaction.atomic():
+        record, _ = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
+        _session_number_note_used(session.session_number)
+    return record
+
+
+def _index_note_error(record: SessionRecord, error: FinalPOSError) -> None:
+    SessionRecord.objects.filter(pk=record.pk).update(last_error=error.message)
+
+
+def _index_mark_deleted(record: SessionRecord) -> None:
+    SessionRecord.objects.filter(pk=record.pk).update(
+        deleted_at=timezone.now(), last_error="Final POS no longer has this shift."
+    )
+
+
+@dataclass(frozen=True)
+class ShiftWriteResult:
+    record: SessionRecord
+    station_status_error: str = ""
+    already_done: bool = False
+
+
+def session_open(
+    *,
+    station: Station,
+    opened_by_user: Any,
+    opening_amount: Decimal,
+    opening_note: str = "",
+    cash_count: dict[Decimal, int] | None = None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Opens a shift on a till: checks no shift is open there, creates the session in Final
+    POS, indexes it, then marks the station IN_USE (best effort)."""
+    client = client or get_client()
+    opener = display_name(opened_by_user)
+    now = timezone.now()
+    StationClaim.objects.filter(station_id=station.id, claimed_at__lt=now - CLAIM_TIMEOUT).delete()
+    try:
+        with transaction.atomic():
+            StationClaim.objects.create(station_id=station.id, claimed_at=now, claimed_by=opener)
+    except IntegrityError:
+        claim = StationClaim.objects.filter(station_id=station.id).first()
+        who = claim.claimed_by if claim else "Someone"
+        raise StationBusy(f"{who} is opening a shift on {station.name} right now.") from None
+    try:
+        _ensure_no_open_shift(station, client=client)
+        notes = [f"Opening count: {_count_text(cash_count)}"] if cash_count else []
+        created = client.session_create(
+            SessionInput(
+                station_id=station.id,
+                session_number=session_number_allocate(year=_business_zone_year(now)),
+                opened_by=opener,
+                open_time=now,
+                opening_amount=opening_amount,
+                notes=notes,
+                closing_amounts={},
+                opening_note=opening_note,
+            )
+        )
+        try:
+            record = session_index_save(
+                created, opened_by_user=opened_by_user, station_status_pending=StationStatus.IN_USE
+            )
+        except IntegrityError:
+            # Another shift on this till reached the index meanwhile (a refresh importing
+            # one opened on the till itself): undo ours rather than leave two open shifts.
+            _session_delete_quietly(created.id, client=client)
+            raise StationBusy(f"{station.name} already has an open shift.") from None
+    finally:
+        StationClaim.objects.filter(station_id=station.id).delete()
+    logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
+    return ShiftWriteResult(record=record, station_status_error=station_status_push(record, client))
+
+
+def _business_zone_year(moment: datetime) -> int:
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
+
+
+def _count_text(cash_count: dict[Decimal, int]) -> str:
+    return ", ".join(f"{quantity} x {value}" for value, quantity in cash_count.items() if quantity)
+
+
+def _ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
+    """Final POS cannot list sessions, so each shift the index thinks is open on this till is
+    re-read: one closed or deleted on the till since then no longer blocks the station."""
+    for record in SessionRecord.objects.filter(
+        station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
+    ):
+        try:
+            current = client.session_get(record.id)
+        except FinalPOSNotFound:
+            _index_mark_deleted(record)
+            continue
+        session_index_save(current)
+        if current.is_open:
+            opened = timezone.localtime(current.open_time).strftime("%H:%M")
+            raise StationBusy(
+                f"{station.name} already has an open shift ({current.session_number}), opened "
+                f"by {current.opened_by} at {opened}. Close it before opening a new one."
+            )
+
+
+def _session_delete_quietly(session_id: str, *, client: FinalPOSClient) -> None:
+    try:
+        client.session_delete(session_id)
+    except FinalPOSError:
+        logger.exception(
+            "Could not delete duplicate session %s; delete it in Final POS", session_id
+        )
+
+
+def station_status_push(record: SessionRecord, client: FinalPOSClient | None = None) -> str:
+    """Writes the station status the shift calls for (IN_USE or AVAILABLE). Best effort:
+    returns the error message, keeps it on the record and leaves it pending for a retry."""
+    desired = record.station_status_pending
+    if not desired:
+        return ""
+    client = client or get_client()
+    try:
+        station = client.station_get(record.station_id)
+        if station.raw_status != desired:
+            station = client.station_update(
+                record.station_id, replace(station.to_input(), status=StationStatus(desired))
+            )
+    except FinalPOSError as error:
+        logger.warning("Station %s status not updated: %s", record.station_id, error.message)
+        SessionRecord.objects.filter(pk=record.pk).update(station_status_error=error.message)
+        record.station_status_error = error.message
+        return error.message
+    Station.objects.filter(id=station.id).update(
+        status=station.raw_status, status_reported_at=station.updated_at
+    )
+    SessionRecord.objects.filter(pk=record.pk).update(
+        station_status_pending="", station_status_error=""
+    )
+    record.station_status_pending = record.station_status_error = ""
+    return ""
+
+
+def session_refresh(
+    record: SessionRecord, *, client: FinalPOSClient | None = None
+) -> SessionRecord:
+    """Re-reads one shift from Final POS into the index."""
+    client = client or get_client()
+    try:
+        session = client.session_get(record.id)
+    except FinalPOSNotFound:
+        _index_mark_deleted(record)
+        raise
+    except FinalPOSError as error:
+        _index_note_error(record, error)
+        raise
+    return session_index_save(session)
+
+
+def _read_current(record: SessionRecord, client: FinalPOSClient) -> Session:
+    try:
+        return client.session_get(record.id)
+    except FinalPOSNotFound:
+        _index_mark_deleted(record)
+        raise
+
+
+def _refuse_if_changed(record: SessionRecord, current: Session, seen: datetime | None) -> None:
+    if seen is not None and current.updated_at is not None and current.updated_at != seen:
+        session_index_save(current)
+        raise ShiftChanged(
+            "This shift was changed in Final POS while you were working on it. "
+            "The page now shows the latest version; check it and submit again."
+        )
+
+
+def session_close(
+    *,
+    record: SessionRecord,
+    closed_by_user: Any,
+    counted: dict[str, Decimal],
+    closing_note: str = "",
+    variance_reason: str = "",
+    cash_count: dict[Decimal, int] | None = None,
+    seen_updated_at: datetime | None,
+    close_request_id: str,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Closes a shift with one whole-record PUT carrying the counts and the closing report.
+
+    Safe to repeat: a close that already reached Final POS (same close_request_id) is
+    recognized and indexed, not written twice."""
+    client = client or get_client()
+    current = _read_current(record, client)
+    if not current.is_open:
+        return _close_already_done(current, close_request_id)
+    _refuse_if_changed(record, current, seen_updated_at)
+
+    expected = _expected_or_none(record, current, client)
+    reconciliation = closing.reconcile(counted=counted, expected=expected)
+    if reconciliation.reason_required and not variance_reason.strip():
+        raise VarianceReasonRequired(
+            "The count is off by more than "
+            f"{settings.VARIANCE_REASON_THRESHOLD} {settings.CURRENCY}: give a reason."
+        )
+    counted_cash = counted.get("cash", Decimal(0))
+    drop = cash_drop_plan(
+        counted_cash=counted_cash,
+        target_float=target_float_for(record.outlet_id),
+        counts=cash_count,
+    )
+    report = closing.report_build(
+        reconciliation=reconciliation,
+        variance_reason=variance_reason.strip(),
+        cash_count=cash_count,
+        cash_drop=drop.to_report(),
+        close_request_id=close_request_id,
+    )
+    data = replace(
+        current.to_input(),
+        closed_by=display_name(closed_by_user),
+        close_time=timezone.now(),
+        closing_amount=counted_cash,
+        closing_amounts={
+            method.key: counted.get(method.key, Decimal(0)) for method in closing.payment_methods()
+        },
+        closing_note=closing_note,
+        closing_report_data=closing.report_dump(report),
+    )
+    try:
+        updated = client.session_update(record.id, data)
+    except FinalPOSUnavailable:
+        # The PUT may have landed before the answer was lost; look before saying it failed.
+        updated = _landed_close(record, close_request_id, client)
+        if updated is None:
+            raise
+    saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
+    logger.info("Shift %s closed by %s", record.id, data.closed_by)
+    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+
+
+def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteResult:
+    report = closing.report_load(current.closing_report_data) or {}
+    if report.get("closeRequestId") == close_request_id:
+        saved = session_index_save(current)
+        return ShiftWriteResult(record=saved, already_done=True)
+    session_index_save(current)
+    closed = timezone.localtime(current.close_time).strftime("%Y-%m-%d %H:%M")
+    raise ShiftAlreadyClosed(
+        f"This shift was already closed by {current.closed_by or 'someone'} at {closed}."
+    )
+
+
+def _landed_close(record: SessionRecord, close_request_id: str, client: FinalPOSClient):
+    try:
+        current = client.session_get(record.id)
+    except FinalPOSError:
+        return None
+    report = closing.report_load(current.closing_report_data) or {}
+    if not current.is_open and report.get("closeRequestId") == close_request_id:
+        return current
+    return None
+
+
+def _expected_or_none(
+    record: SessionRecord, current: Session, client: FinalPOSClient
+) -> dict[str, Decimal] | None:
+    try:
+        transactions = client.transaction_list(record.id)
+    except FinalPOSCircuitOpen:
+        raise
+    except FinalPOSError as error:
+        logger.warning("Transactions of %s unreadable; closing without expected: %s", record.id,
+                       error.message)  # fmt: skip
+        return None
+    return closing.expected_amounts(transactions, opening_amount=current.opening_amount)
+
+
+def session_expected(
+    record: SessionRecord, *, client: FinalPOSClient | None = None
+) -> dict[str, Decimal] | None:
+    """Expected amounts for a shift now, or None when its transactions cannot be read."""
+    client = client or get_client()
+    try:
+        transactions = client.transaction_list(record.id)
+    except FinalPOSError:
+        return None
+    return closing.expected_amounts(transactions, opening_amount=record.opening_amount)
+
+
+def session_approve(
+    *,
+    record: SessionRecord,
+    approved_by_user: Any,
+    comment: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """A manager signs off a shift that needed review; written into the closing report."""
+    client = client or get_client()
+    current = _read_current(record, client)
+    report = closing.report_load(current.closing_report_data)
+    state = closing.review_state(report)
+    if state == closing.REVIEW_APPROVED:
+        session_index_save(current)
+        raise ShiftNotReviewable(f"Already approved by {report['review'].get('approvedBy')}.")
+    if state != closing.REVIEW_REQUIRED or report is None:
+        session_index_save(current)
+        raise ShiftNotReviewable("This shift does not need a manager's approval.")
+    _refuse_if_changed(record, current, seen_updated_at)
+    approved_at = timezone.now()
+    report["review"] = {
+        **report["review"],
+        "approvedBy": display_name(approved_by_user),
+        "approvedAt": time_to_wire(approved_at),
+        "comment": comment.strip(),
+    }
+    data = replace(current.to_input(), closing_report_data=closing.report_dump(report))
+    updated = client.session_update(record.id, data)
+    logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
+    return ShiftWriteResult(record=session_index_save(updated))
+
+
+def session_import(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
+    """Brings a session Final POS knows into the index by its id."""
+    client = client or get_client()
+    return session_index_save(client.session_get(session_id))
+
+
+SESSIONS = "sessions"
+
+
+@dataclass(frozen=True)
+class SessionsRefreshResult:
+    refreshed: int
+    gone: int
+    failed: int
+    station_statuses_fixed: int
+
+
+def sessions_refresh(
+    *, recent: timedelta = timedelta(hours=48), client: FinalPOSClient | None = None
+) -> SessionsRefreshResult:
+    """Re-reads the open and recently closed shifts, and retries pending till statuses.
+
+    Stops early when Final POS is down (the circuit opens) rather than failing every row."""
+    client = client or get_client()
+    attempted_at = timezone.now()
+    records = SessionRecord.objects.filter(deleted_at__isnull=True).filter(
+        models.Q(close_time__isnull=True) | models.Q(close_time__gte=attempted_at - recent)
+    )
+    refreshed = gone = failed = fixed = 0
+    last_error = ""
+    for record in records.iterator():
+        try:
+            session_refresh(record, client=client)
+            refreshed += 1
+        except FinalPOSNotFound:
+            gone += 1
+        except FinalPOSError as error:
+            failed += 1
+            last_error = error.message
+            if isinstance(error, FinalPOSCircuitOpen):
+                break
+    for record in SessionRecord.objects.exclude(station_status_pending="").filter(
+        deleted_at__isnull=True
+    ):
+        if not station_status_push(record, client):
+            fixed += 1
+    SyncState.objects.update_or_create(
+        name=SESSIONS,
+        defaults={"last_attempt_at": attempted_at, "last_error": last_error}
+        | ({} if failed else {"last_success_at": timezone.now()}),
+    )
+    return SessionsRefreshResult(
+        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed
+    )

@@ -121,3 +121,54 @@ def finalpos(simulator, settings, openapi_spec):
 
 def add_faults(simulator, *rules: dict) -> None:
     simulator.simulator.faults.rules.extend(FaultRule(**rule) for rule in rules)
+
+
+# --- A small company in the loopback simulator, loaded into the local cache -----------------
+
+STATION_A1 = "aaaaaaaaaaaaaaaaaaaa0101"
+STATION_A2 = "aaaaaaaaaaaaaaaaaaaa0102"
+STATION_B1 = "bbbbbbbbbbbbbbbbbbbb0201"
+
+
+def _company_document(kind: str, document: dict) -> dict:
+    stamp = "2026-01-05T09:00:00.000+00:00"
+    return {"companyId": "c0ffee0000000000000000c0", "createdAt": stamp, "updatedAt": stamp,
+            **document}  # fmt: skip
+
+
+@pytest.fixture
+def tills(finalpos, simulator):
+    """Outlet A with tills A1 and A2, outlet B with till B1, in Final POS and the cache."""
+    from sessions_app.models import Station
+    from sessions_app.services import catalog_refresh
+
+    store = simulator.simulator.store
+    for outlet_id, name in [(OUTLET_A, "Alpha Street"), (OUTLET_B, "Beta Mall")]:
+        store.insert("outlet", _company_document("outlet", {
+            "id": outlet_id, "name": name, "address": "1 Main St", "city": "Portland",
+            "state": "ME", "country": "US", "postCode": "04101", "phone": "+12075550100",
+            "stations": [], "sequenceNumber": 1,
+        }))  # fmt: skip
+    for station_id, outlet_id, name in [
+        (STATION_A1, OUTLET_A, "Till 1"),
+        (STATION_A2, OUTLET_A, "Till 2"),
+        (STATION_B1, OUTLET_B, "Beta till"),
+    ]:
+        store.insert("station", _company_document("station", {
+            "id": station_id, "name": name, "outletId": outlet_id, "status": "AVAILABLE",
+            "deviceName": f"iPad {name}", "isVirtual": False, "sequenceNumber": 7,
+        }))  # fmt: skip
+    catalog_refresh()
+    simulator.simulator.reset_log()
+    return {
+        "a1": Station.objects.get(id=STATION_A1),
+        "a2": Station.objects.get(id=STATION_A2),
+        "b1": Station.objects.get(id=STATION_B1),
+    }
+
+
+def record_sale(simulator, session_id: str, amount: str, method: str = "cash",
+                kind: str = "sale") -> None:  # fmt: skip
+    simulator.simulator.record_transaction(
+        sessionId=session_id, paymentMethod=method, amount=amount, type=kind
+    )

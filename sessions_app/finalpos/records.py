@@ -224,9 +224,12 @@ class StationInput:
     device_id: str | None = None
     device_name: str | None = None
     is_virtual: bool | None = None
+    # Fields the dashboard never edits but must send back in a whole-record PUT.
+    preserved: dict[str, Any] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
         body: dict[str, Any] = {
+            **self.preserved,
             "name": self.name,
             "outletId": self.outlet_id,
             "status": str(self.status),
@@ -240,6 +243,13 @@ class StationInput:
         return body
 
 
+_PRESERVED_STATION_FIELDS = {
+    "stripeTerminalId": str,
+    "serialReaderId": str,
+    "sequenceNumber": int | float,
+}
+
+
 @dataclass(frozen=True)
 class Station:
     id: str
@@ -250,6 +260,9 @@ class Station:
     device_name: str
     is_virtual: bool
     updated_at: datetime | None
+    device_id: str = ""
+    has_is_virtual: bool = False
+    preserved: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_wire(cls, data: Any) -> "Station":
@@ -264,13 +277,25 @@ class Station:
             device_name=_text(data, "deviceName"),
             is_virtual=bool(data.get("isVirtual", False)),
             updated_at=optional_time(data.get("updatedAt"), name="updatedAt"),
+            device_id=_text(data, "deviceId"),
+            has_is_virtual=isinstance(data.get("isVirtual"), bool),
+            preserved={
+                key: data[key]
+                for key, kind in _PRESERVED_STATION_FIELDS.items()
+                if isinstance(data.get(key), kind) and not isinstance(data.get(key), bool)
+            },
         )
 
     def to_input(self) -> StationInput:
+        """The whole record as a PUT body; fields the dashboard does not edit go back as read."""
         return StationInput(
             name=self.name,
             outlet_id=self.outlet_id,
             status=self.status if self.status != StationStatus.UNKNOWN else StationStatus.AVAILABLE,
+            device_id=self.device_id or None,
+            device_name=self.device_name or None,
+            is_virtual=self.is_virtual if self.has_is_virtual else None,
+            preserved=dict(self.preserved),
         )
 
 

@@ -1,15 +1,19 @@
-"""Re-reads outlets and stations from Final POS into the local cache (once, or in a loop)."""
+"""Re-reads outlets, stations and recent shifts from Final POS into the local index (once, or in
+a loop for the worker process)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.finalpos import FinalPOSError
-from sessions_app.services import catalog_refresh
+from sessions_app.services import catalog_refresh, sessions_refresh
 
 
 class Command(BaseCommand):
-    help = "Refreshes the cached outlets and stations from Final POS. --loop keeps refreshing."
+    help = (
+        "Refreshes the cached outlets and stations and the open and recent shifts from Final "
+        "POS. --loop keeps refreshing."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -24,6 +28,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Refreshed {result.outlets} outlets and {result.stations} stations."
                 )
+                shifts = sessions_refresh()
+                self.stdout.write(
+                    f"Refreshed {shifts.refreshed} shifts ({shifts.gone} gone, "
+                    f"{shifts.failed} failed, {shifts.station_statuses_fixed} till statuses fixed)."
+                )
+                if shifts.failed and not options["loop"]:
+                    raise CommandError(f"{shifts.failed} shifts could not be refreshed.")
             except FinalPOSError as error:
                 if not options["loop"]:
                     raise CommandError(f"Refresh failed: {error.message}") from None

@@ -1,0 +1,208 @@
+"""Input validators: every form turns what was typed into typed values, or into field errors."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.cash import AmountError, Denomination, count_total, denominations, parse_amount
+from sessions_app.closing import PaymentMethod, payment_methods
+from sessions_app.finalpos.errors import FinalPOSError
+from sessions_app.finalpos.records import time_from_wire
+
+NOTE_MAX_LENGTH = 1000
+MAX_PIECES = 100_000  # of one note or coin in one drawer
+
+
+class MoneyField(forms.CharField):
+    """An amount as typed at a till (non-negative, two decimals, at most a billion)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "autocomplete": "off", "class": "money"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_amount(text)
+        except AmountError as error:
+            raise ValidationError(str(error), code="invalid_amount") from None
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", NOTE_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        # Keep line breaks and tabs; drop other control characters a paste can carry.
+        return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+
+
+class UpstreamVersionField(forms.CharField):
+    """The updatedAt of the session as it was shown, to refuse overwriting a newer one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return time_from_wire(text)
+        except FinalPOSError:
+            raise ValidationError(_("The form was damaged; reload the page."), code="bad") from None
+
+
+class CashCountMixin:
+    """Adds one quantity field per note and coin; the cash total must agree with them."""
+
+    cash_total_field: str
+
+    def add_count_fields(self) -> None:
+        self.denominations: list[Denomination] = denominations()
+        for denomination in self.denominations:
+            self.fields[denomination.field_name] = forms.IntegerField(
+                label=denomination.label,
+                required=False,
+                min_value=0,
+                max_value=MAX_PIECES,
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "numeric", "class": "count", "min": 0,
+                           "data-denomination": format(denomination.value, "f")}
+                ),
+            )  # fmt: skip
+
+    def count_fields(self) -> list[forms.BoundField]:
+        return [self[denomination.field_name] for denomination in self.denominations]
+
+    def clean_cash_count(self, cleaned: dict[str, Any]) -> dict[Decimal, int] | None:
+        counts = {
+            denomination.value: cleaned.get(denomination.field_name) or 0
+            for denomination in self.denominations
+        }
+        if not any(counts.values()):
+            if cleaned.get(self.cash_total_field) is None and self.cash_total_field not in (
+                self.errors  # type: ignore[attr-defined]
+            ):
+                self.add_error(  # type: ignore[attr-defined]
+                    self.cash_total_field,
+                    _("Enter the cash total, or count the notes and coins."),
+                )
+            return None
+        total = count_total(counts)
+        typed = cleaned.get(self.cash_total_field)
+        if typed is not None and typed != total:
+            self.add_error(  # type: ignore[attr-defined]
+                self.cash_total_field,
+                _("The total does not match the notes and coins counted (%(total)s).")
+                % {"total": total},
+            )
+            return counts
+        cleaned[self.cash_total_field] = total
+        return counts
+
+
+class OpenShiftForm(CashCountMixin, forms.Form):
+    cash_total_field = "opening_amount"
+
+    station = forms.ChoiceField(label=_("Till"))
+    opening_amount = MoneyField(
+        label=_("Opening float"),
+        required=False,
+        help_text=_("The cash in the drawer now. Type the total or count it below."),
+    )
+    opening_note = NoteField(label=_("Opening note"))
+
+    def __init__(self, *args: Any, station_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", _("Choose a till")), *station_choices]
+        self.add_count_fields()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned["cash_count"] = self.clean_cash_count(cleaned)
+        return cleaned
+
+
+class CloseShiftForm(CashCountMixin, forms.Form):
+    cash_total_field = "counted_cash"
+
+    closing_note = NoteField(label=_("Closing note"))
+    variance_reason = NoteField(
+        label=_("Reason for the difference"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    close_request_id = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, error_messages={
+            "invalid": _("The form was damaged; reload the page.")}
+    )  # fmt: skip
+    updated_at = UpstreamVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods: list[PaymentMethod] = payment_methods()
+        for method in self.methods:
+            is_cash = method.key == "cash"
+            self.fields[f"counted_{method.key}"] = MoneyField(
+                label=_("Cash counted in the drawer") if is_cash else method.name,
+                required=not is_cash,
+                help_text=(
+                    _("Float included. Type the total or count the notes and coins below.")
+                    if is_cash
+                    else _("The total on the %(method)s report (0 if none).")
+                    % {"method": method.name}
+                ),
+                error_messages={"required": _("Enter the amount (0 if none).")},
+            )
+        self.add_count_fields()
+
+    def method_fields(self) -> list[forms.BoundField]:
+        return [self[f"counted_{method.key}"] for method in self.methods]
+
+    def hidden_value_fields(self) -> list[forms.BoundField]:
+        """Every typed value, to carry through the confirmation step unchanged."""
+        names = [f"counted_{method.key}" for method in self.methods]
+        names += [denomination.field_name for denomination in self.denominations]
+        names += ["closing_note", "close_request_id", "updated_at"]
+        return [self[name] for name in names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned["cash_count"] = self.clean_cash_count(cleaned)
+        return cleaned
+
+    def counted(self) -> dict[str, Decimal]:
+        return {
+            method.key: self.cleaned_data.get(f"counted_{method.key}") or Decimal(0)
+            for method in self.methods
+        }
+
+
+class ApproveShiftForm(forms.Form):
+    comment = NoteField(
+        label=_("Approval comment"),
+        required=True,
+        max_length=500,
+        help_text=_("What you found and what was done; it is stored with the shift."),
+    )
+    updated_at = UpstreamVersionField()

@@ -1,0 +1,328 @@
+"""Opening, closing, reporting and approving shifts: thin views over the session services."""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sessions_app import closing, selectors, services
+from sessions_app.cash import cash_drop_plan, target_float_for
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.forms import ApproveShiftForm, CloseShiftForm, OpenShiftForm
+from sessions_app.models import SessionRecord, Station
+from sessions_app.roles import is_manager, manager_required, staff_required
+from sessions_app.templatetags.tills import signed_money
+
+CLOSE_FORM = "shifts/close.html"
+CLOSE_CONFIRM = "shifts/close_confirm.html"
+
+
+def _get_shift_for_user(request: HttpRequest, session_id: str) -> SessionRecord:
+    """The shift if it is in the index and at one of the user's outlets, else 404."""
+    record = selectors.session_for_user(user=request.user, session_id=session_id)
+    if record is None:
+        raise Http404(_("No shift with that id at your outlets."))
+    return record
+
+
+def _station_label(station: Station, outlet_names: dict[str, str]) -> str:
+    outlet = outlet_names.get(station.outlet_id)
+    return f"{station.name} · {outlet}" if outlet else station.name
+
+
+def _write_failed(request: HttpRequest, error: FinalPOSError | services.ShiftError) -> str:
+    return _("Nothing was saved: %(reason)s") % {"reason": error.message}
+
+
+# --- Open -----------------------------------------------------------------------------------
+
+
+@staff_required
+def session_open(request: HttpRequest) -> HttpResponse:
+    free = selectors.stations_free_for(user=request.user)
+    outlet_names = dict(selectors.outlets_for(user=request.user).values_list("id", "name"))
+    choices = [(station.id, _station_label(station, outlet_names)) for station in free]
+    initial = {"station": request.GET.get("station", "")}
+    form = OpenShiftForm(request.POST or None, station_choices=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        station = selectors.station_for_user(
+            user=request.user, station_id=form.cleaned_data["station"]
+        )
+        if station is None:
+            raise Http404(_("No such till at your outlets."))
+        try:
+            result = services.session_open(
+                station=station,
+                opened_by_user=request.user,
+                opening_amount=form.cleaned_data["opening_amount"],
+                opening_note=form.cleaned_data["opening_note"],
+                cash_count=form.cleaned_data["cash_count"],
+            )
+        except (FinalPOSError, services.ShiftError) as error:
+            form.add_error(None, _write_failed(request, error))
+        else:
+            messages.success(
+                request,
+                _("Shift %(number)s is open on %(station)s.")
+                % {"number": result.record.session_number, "station": station.name},
+            )
+            _warn_station_status(request, result)
+            return redirect("sessions_app:board")
+    return render(request, "shifts/open.html", {"form": form, "has_stations": bool(free)})
+
+
+def _warn_station_status(request: HttpRequest, result: services.ShiftWriteResult) -> None:
+    if result.station_status_error:
+        messages.warning(
+            request,
+            _(
+                "The till's status in Final POS could not be updated (%(error)s). The shift "
+                "is saved; the status will be retried."
+            )
+            % {"error": result.station_status_error},
+        )
+
+
+# --- Close ----------------------------------------------------------------------------------
+
+
+def _close_context(
+    request: HttpRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
+) -> dict[str, Any]:
+    expected = extra.get("expected")
+    return {
+        "record": record,
+        "form": form,
+        "method_rows": [
+            {
+                "field": form[f"counted_{method.key}"],
+                "expected": expected.get(method.key) if expected else None,
+                "is_cash": method.key == "cash",
+            }
+            for method in form.methods
+        ],
+        "station_name": _station_name(record),
+        "blind": _blind_for(request),
+        **extra,
+    }
+
+
+def _blind_for(request: HttpRequest) -> bool:
+    return settings.BLIND_COUNT and not is_manager(request.user)
+
+
+def _station_name(record: SessionRecord) -> str:
+    return Station.objects.filter(id=record.station_id).values_list("name", flat=True).first() or (
+        record.station_id
+    )
+
+
+@staff_required
+def session_close(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = _get_shift_for_user(request, session_id)
+    if request.method != "POST":
+        return _close_start(request, record)
+    form = CloseShiftForm(request.POST)
+    action = request.POST.get("action", "review")
+    valid = form.is_valid()
+    if action == "confirm" and not valid and set(form.errors) <= {"variance_reason"}:
+        return _close_review(request, record, form)  # only the reason needs fixing
+    if action == "edit" or not valid:
+        return render(request, CLOSE_FORM, _close_context(request, record, form))
+    if action == "confirm":
+        return _close_confirm(request, record, form)
+    return _close_review(request, record, form)
+
+
+def _close_start(request: HttpRequest, record: SessionRecord) -> HttpResponse:
+    stale_note = ""
+    try:
+        record = services.session_refresh(record)
+    except FinalPOSNotFound:
+        messages.error(request, _("Final POS no longer has this shift."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    except FinalPOSError as error:
+        stale_note = error.message
+    if not record.is_open or record.deleted_at:
+        messages.info(request, _("This shift is already closed."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    form = CloseShiftForm(
+        initial={
+            "close_request_id": uuid.uuid4().hex,
+            "updated_at": _version(record),
+        }
+    )
+    expected = None if _blind_for(request) else services.session_expected(record)
+    return render(
+        request,
+        CLOSE_FORM,
+        _close_context(request, record, form, expected=expected, stale_note=stale_note),
+    )
+
+
+def _close_review(request: HttpRequest, record: SessionRecord, form: CloseShiftForm):
+    """The confirmation step: the summary with expected figures, before anything is written."""
+    expected = services.session_expected(record)
+    reconciliation = closing.reconcile(counted=form.counted(), expected=expected)
+    drop = cash_drop_plan(
+        counted_cash=form.counted()["cash"],
+        target_float=target_float_for(record.outlet_id),
+        counts=form.cleaned_data.get("cash_count"),
+    )
+    if reconciliation.reason_required:
+        form.fields["variance_reason"].required = True
+    return render(
+        request,
+        CLOSE_CONFIRM,
+        _close_context(
+            request,
+            record,
+            form,
+            reconciliation=reconciliation,
+            drop=drop,
+            reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
+            approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
+        ),
+    )
+
+
+def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShiftForm):
+    data = form.cleaned_data
+    try:
+        result = services.session_close(
+            record=record,
+            closed_by_user=request.user,
+            counted=form.counted(),
+            closing_note=data["closing_note"],
+            variance_reason=data["variance_reason"],
+            cash_count=data["cash_count"],
+            seen_updated_at=data["updated_at"],
+            close_request_id=data["close_request_id"],
+        )
+    except services.ShiftAlreadyClosed as error:
+        messages.error(request, error.message)
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    except services.VarianceReasonRequired as error:
+        form.add_error("variance_reason", error.message)
+        return _close_review(request, record, form)
+    except services.ShiftChanged as error:
+        record.refresh_from_db()
+        form = CloseShiftForm(_with_new_version(request.POST, record))
+        form.is_valid()
+        form.add_error(None, error.message)
+        return _close_review(request, record, form)
+    except (FinalPOSError, services.ShiftError) as error:
+        form.add_error(None, _write_failed(request, error))
+        return _close_review(request, record, form)
+    closed = result.record
+    if closed.variance_total is None:
+        summary = _("Shift %(number)s is closed. Expected amounts were not available.")
+    elif closed.variance_total == 0:
+        summary = _("Shift %(number)s is closed and balanced.")
+    else:
+        summary = _("Shift %(number)s is closed: %(result)s by %(amount)s.")
+    messages.success(
+        request,
+        summary
+        % {
+            "number": closed.session_number,
+            "result": _("over") if closed.result == closing.OVER else _("short"),
+            "amount": signed_money(abs(closed.variance_total or 0)),
+        },
+    )
+    if closed.needs_review:
+        messages.warning(request, _("The difference is large: a manager must review this shift."))
+    _warn_station_status(request, result)
+    return redirect("sessions_app:session_detail", session_id=closed.id)
+
+
+def _with_new_version(data, record: SessionRecord):
+    data = data.copy()
+    data["updated_at"] = _version(record)
+    return data
+
+
+def _version(record: SessionRecord) -> str:
+    """The upstream updatedAt, exactly (microseconds kept), for the stale-write check."""
+    return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
+
+
+# --- Report, approval, station status -------------------------------------------------------
+
+
+@staff_required
+def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = _get_shift_for_user(request, session_id)
+    return _render_detail(request, record)
+
+
+def _render_detail(
+    request: HttpRequest, record: SessionRecord, approve_form: ApproveShiftForm | None = None
+) -> HttpResponse:
+    if approve_form is None and record.needs_review and is_manager(request.user):
+        approve_form = ApproveShiftForm(initial={"updated_at": _version(record)})
+    return render(
+        request,
+        "shifts/detail.html",
+        {
+            "report": selectors.shift_report(record),
+            "record": record,
+            "approve_form": approve_form,
+            "can_approve": is_manager(request.user),
+        },
+    )
+
+
+@require_POST
+@manager_required
+def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = _get_shift_for_user(request, session_id)
+    form = ApproveShiftForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, record, form)
+    try:
+        services.session_approve(
+            record=record,
+            approved_by_user=request.user,
+            comment=form.cleaned_data["comment"],
+            seen_updated_at=form.cleaned_data["updated_at"],
+        )
+    except (FinalPOSError, services.ShiftError) as error:
+        record.refresh_from_db()
+        form.add_error(None, _write_failed(request, error))
+        return _render_detail(request, record, form)
+    messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
+    return redirect("sessions_app:session_detail", session_id=record.id)
+
+
+@require_POST
+@staff_required
+def session_refresh(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = _get_shift_for_user(request, session_id)
+    try:
+        services.session_refresh(record)
+    except FinalPOSError as error:
+        messages.error(request, _("Could not refresh from Final POS: %(error)s") % {
+            "error": error.message})  # fmt: skip
+    else:
+        messages.success(request, _("Refreshed from Final POS."))
+    return redirect(reverse("sessions_app:session_detail", args=[record.id]))
+
+
+@require_POST
+@staff_required
+def station_status_retry(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = _get_shift_for_user(request, session_id)
+    error = services.station_status_push(record)
+    if error:
+        messages.error(request, _("The till's status is still not updated: %(error)s") % {
+            "error": error})  # fmt: skip
+    else:
+        messages.success(request, _("The till's status in Final POS is up to date."))
+    return redirect("sessions_app:session_detail", session_id=record.id)

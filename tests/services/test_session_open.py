@@ -1,0 +1,200 @@
+"""session_open: one shift per till, written to Final POS first, then indexed."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from sessions_app.finalpos import (
+    FinalPOSAuthError,
+    FinalPOSCircuitOpen,
+    FinalPOSRejected,
+    FinalPOSUnavailable,
+)
+from sessions_app.finalpos import circuit
+from sessions_app.models import SessionRecord, Station, StationClaim
+from sessions_app.services import (
+    StationBusy,
+    session_close,
+    session_open,
+    sessions_refresh,
+)
+from tests.conftest import add_faults
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(tills, user, amount="150.00", **kwargs):
+    return session_open(
+        station=tills["a1"], opened_by_user=user, opening_amount=Decimal(amount), **kwargs
+    )
+
+
+def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(
+    tills, cashier, simulator
+):
+    result = _open(tills, cashier, opening_note="Float from the safe")
+    store = simulator.simulator.store
+    session = store.get("session", result.record.id)
+    year = timezone.localtime().year
+    assert session["sessionNumber"] == f"S-{year}-0001"
+    assert session["openedBy"] == "Cal Cashier"
+    assert session["openingAmount"] == "150.00"
+    assert session["closingAmounts"] == {} and session["notes"] == []
+    assert session["openingNote"] == "Float from the safe"
+    assert "closeTime" not in session
+    record = SessionRecord.objects.get()
+    assert record.is_open and record.opened_by_user == cashier
+    assert record.outlet_id == tills["a1"].outlet_id
+    assert store.get("station", tills["a1"].id)["status"] == "IN_USE"
+    assert Station.objects.get(id=tills["a1"].id).status == "IN_USE"
+    assert result.station_status_error == "" and not StationClaim.objects.exists()
+
+
+def test_the_station_update_sends_back_the_whole_record(tills, cashier, simulator):
+    _open(tills, cashier)
+    put = next(r for r in simulator.simulator.requests if r.method == "PUT")
+    assert put.body["deviceName"] == "iPad Till 1" and put.body["sequenceNumber"] == 7
+    assert put.body["isVirtual"] is False and put.body["status"] == "IN_USE"
+
+
+def test_a_denomination_count_is_kept_in_the_session_notes(tills, cashier, simulator):
+    result = _open(tills, cashier, "70.00", cash_count={Decimal(50): 1, Decimal(20): 1})
+    notes = simulator.simulator.store.get("session", result.record.id)["notes"]
+    assert notes == ["Opening count: 1 x 50, 1 x 20"]
+
+
+def test_session_numbers_continue_and_are_never_reused(tills, cashier, simulator):
+    first = _open(tills, cashier).record
+    session_close(
+        record=first, closed_by_user=cashier, counted={"cash": Decimal(150)},
+        seen_updated_at=None, close_request_id="1" * 32,
+    )  # fmt: skip
+    second = _open(tills, cashier).record
+    assert first.session_number.endswith("-0001") and second.session_number.endswith("-0002")
+
+
+def test_a_till_with_an_open_shift_is_refused_with_who_and_when(tills, cashier, manager):
+    _open(tills, cashier)
+    with pytest.raises(StationBusy, match="already has an open shift.*Cal Cashier"):
+        _open(tills, manager)
+    assert SessionRecord.objects.count() == 1
+
+
+def test_a_shift_closed_on_the_till_meanwhile_no_longer_blocks(tills, cashier, simulator):
+    first = _open(tills, cashier).record
+    session = simulator.simulator.store.get("session", first.id)
+    session |= {"closeTime": "2026-01-05T17:00:00.000Z", "closedBy": "Till app"}
+    simulator.simulator.store.replace("session", session)
+    second = _open(tills, cashier).record
+    assert second.id != first.id
+    assert not SessionRecord.objects.get(id=first.id).is_open
+
+
+def test_someone_opening_the_same_till_right_now_is_refused(tills, cashier):
+    StationClaim.objects.create(
+        station_id=tills["a1"].id, claimed_at=timezone.now(), claimed_by="Mia Manager"
+    )
+    with pytest.raises(StationBusy, match="Mia Manager is opening a shift"):
+        _open(tills, cashier)
+
+
+def test_an_abandoned_claim_expires(tills, cashier):
+    StationClaim.objects.create(
+        station_id=tills["a1"].id,
+        claimed_at=timezone.now() - timedelta(minutes=10),
+        claimed_by="A crashed worker",
+    )
+    assert _open(tills, cashier).record.is_open
+
+
+def test_the_database_allows_one_open_shift_per_till(tills, cashier):
+    from django.db import IntegrityError, transaction
+
+    record = _open(tills, cashier).record
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionRecord.objects.create(
+            id="c" * 24, session_number="S-2026-9999", station_id=record.station_id,
+            opened_by="x", open_time=timezone.now(), business_date=timezone.now().date(),
+            opening_amount=0, fetched_at=timezone.now(),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"action": "status", "status": 503}, FinalPOSUnavailable),
+        ({"action": "status", "status": 500}, FinalPOSUnavailable),
+        ({"action": "drop"}, FinalPOSUnavailable),
+        ({"action": "malformed"}, FinalPOSUnavailable),
+        ({"action": "status", "status": 401}, FinalPOSAuthError),
+        ({"action": "status", "status": 400, "messages": ["openingAmount is invalid"]},
+         FinalPOSRejected),
+    ],
+)  # fmt: skip
+def test_a_failed_create_leaves_nothing_behind(tills, cashier, simulator, fault, error):
+    add_faults(simulator, {**fault, "method": "POST", "path_contains": "/session"})
+    with pytest.raises(error):
+        _open(tills, cashier)
+    assert not SessionRecord.objects.exists() and not StationClaim.objects.exists()
+    assert simulator.simulator.store.get("station", tills["a1"].id)["status"] == "AVAILABLE"
+
+
+def test_a_read_timeout_on_create_is_reported_as_unavailable(tills, cashier, simulator, settings):
+    settings.FINALPOS_TIMEOUT = 0.3
+    add_faults(simulator, {"action": "delay", "delay_ms": 800, "method": "POST",
+                           "path_contains": "/session"})  # fmt: skip
+    with pytest.raises(FinalPOSUnavailable):
+        _open(tills, cashier)
+    assert not StationClaim.objects.exists()
+
+
+def test_with_the_circuit_open_nothing_is_sent(tills, cashier, simulator, settings):
+    for _ in range(settings.FINALPOS_CIRCUIT_FAILURES):
+        circuit.record_failure()
+    with pytest.raises(FinalPOSCircuitOpen):
+        _open(tills, cashier)
+    assert not any(r.method == "POST" for r in simulator.simulator.requests)
+
+
+def test_a_failed_station_update_keeps_the_shift_and_is_retried_later(tills, cashier, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "PUT",
+                           "path_contains": "/station/", "times": 1})  # fmt: skip
+    result = _open(tills, cashier)
+    assert result.record.is_open and "HTTP 503" in result.station_status_error
+    record = SessionRecord.objects.get()
+    assert record.station_status_pending == "IN_USE" and record.station_status_error
+    assert sessions_refresh().station_statuses_fixed == 1
+    assert simulator.simulator.store.get("station", tills["a1"].id)["status"] == "IN_USE"
+    assert SessionRecord.objects.get().station_status_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_opening_the_same_till_at_once_get_one_shift(tills, cashier, manager):
+    # Slow Final POS down so both requests overlap for real.
+    tills_a1 = tills["a1"]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def attempt(user):
+        barrier.wait()
+        try:
+            session_open(station=tills_a1, opened_by_user=user, opening_amount=Decimal(100))
+            outcomes.append("opened")
+        except StationBusy:
+            outcomes.append("busy")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(user,)) for user in (cashier, manager)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["busy", "opened"]
+    assert SessionRecord.objects.count() == 1

@@ -1,0 +1,94 @@
+"""Expected amounts, variance and the variance policy."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sessions_app import closing
+from sessions_app.finalpos.records import Transaction
+
+
+def _sale(method: str, amount: str, kind: str = "sale") -> Transaction:
+    return Transaction(
+        id="t", session_id="s", payment_method=method, amount=Decimal(amount), type=kind,
+        currency="USD", created_at=None,
+    )  # fmt: skip
+
+
+def test_expected_is_sales_minus_refunds_plus_the_float_for_cash():
+    expected = closing.expected_amounts(
+        [
+            _sale("cash", "10.00"),
+            _sale("cash", "2.50", "refund"),
+            _sale("credit_card", "40.00"),
+            _sale("Oliver_Pay", "5.00"),
+            _sale("gift_card", "99.00"),
+            _sale("cash", "1.00", "void"),
+        ],
+        opening_amount=Decimal("200.00"),
+    )
+    assert expected == {
+        "cash": Decimal("207.50"),
+        "card": Decimal("40.00"),
+        "oliverPay": Decimal("5.00"),
+    }
+
+
+def test_the_mapping_of_payment_methods_is_configurable(settings):
+    settings.PAYMENT_METHOD_ALIASES = {"amex": "card"}
+    expected = closing.expected_amounts([_sale("AMEX", "12.00")], opening_amount=Decimal(0))
+    assert expected["card"] == Decimal("12.00")
+
+
+def test_labels():
+    assert closing.variance_label(Decimal("0.01")) == "over"
+    assert closing.variance_label(Decimal("-0.01")) == "short"
+    assert closing.variance_label(Decimal(0)) == "balanced"
+    assert closing.variance_label(None) == ""
+
+
+def test_a_cash_short_hidden_by_a_card_over_still_needs_a_reason(settings):
+    settings.VARIANCE_REASON_THRESHOLD = Decimal(5)
+    result = closing.reconcile(
+        counted={"cash": Decimal(190), "card": Decimal(60), "oliverPay": Decimal(0)},
+        expected={"cash": Decimal(200), "card": Decimal(50), "oliverPay": Decimal(0)},
+    )
+    assert result.variance_total == 0 and result.result == "balanced"
+    assert result.reason_required
+
+
+def test_without_expected_there_is_no_variance_and_no_policy():
+    result = closing.reconcile(counted={"cash": Decimal(5)}, expected=None)
+    assert result.variance_total is None and result.result == ""
+    assert not result.reason_required and not result.review_required
+
+
+money = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False)
+
+
+@given(st.fixed_dictionaries({"cash": money, "card": money, "oliverPay": money}),
+       st.fixed_dictionaries({"cash": money, "card": money, "oliverPay": money}))  # fmt: skip
+def test_variance_is_counted_minus_expected_line_by_line(counted, expected):
+    result = closing.reconcile(counted=counted, expected=expected)
+    for line in result.lines:
+        assert line.variance == counted[line.key] - expected[line.key]
+        assert line.result == closing.variance_label(line.variance)
+    assert result.variance_total == sum(counted.values()) - sum(expected.values())
+    assert result.policy_variance >= abs(result.variance_total)
+
+
+def test_the_report_round_trips_and_keeps_the_review_state():
+    result = closing.reconcile(
+        counted={"cash": Decimal(150), "card": Decimal(0), "oliverPay": Decimal(0)},
+        expected={"cash": Decimal(200), "card": Decimal(0), "oliverPay": Decimal(0)},
+    )
+    report = closing.report_build(
+        reconciliation=result, variance_reason="Till robbed", cash_count=None, cash_drop=None,
+        close_request_id="a" * 32,
+    )  # fmt: skip
+    loaded = closing.report_load(closing.report_dump(report))
+    assert loaded["methods"]["cash"] == {"expected": "200.00", "counted": "150.00",
+                                         "variance": "-50.00"}  # fmt: skip
+    assert closing.review_state(loaded) == closing.REVIEW_REQUIRED
+    assert closing.report_load("not json") is None
