@@ -21,7 +21,6 @@ class MoneyField(forms.CharField):
     """An amount as typed at a till (non-negative, two decimals, at most a billion)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 32)
         kwargs.setdefault(
             "widget",
             forms.TextInput(
@@ -34,6 +33,8 @@ class MoneyField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if len(text) > 40:
+            raise ValidationError(_("Enter an amount like 125.50."), code="invalid_amount")
         try:
             return parse_amount(text)
         except AmountError as error:
@@ -78,6 +79,8 @@ class CashCountMixin:
     cash_total_field: str
 
     def add_count_fields(self) -> None:
+        # Required in effect (a total or a count), so the label must not say "optional".
+        self.fields[self.cash_total_field].hide_optional = True  # type: ignore[attr-defined]
         self.denominations: list[Denomination] = denominations()
         for denomination in self.denominations:
             self.fields[denomination.field_name] = forms.IntegerField(

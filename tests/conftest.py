@@ -172,3 +172,19 @@ def record_sale(simulator, session_id: str, amount: str, method: str = "cash",
     simulator.simulator.record_transaction(
         sessionId=session_id, paymentMethod=method, amount=amount, type=kind
     )
+
+
+@pytest.fixture
+def open_shift(tills, cashier, simulator):
+    """A shift open on till A1 with a 200.00 float and 40.00 of cash sales."""
+    from decimal import Decimal
+
+    from sessions_app.services import session_open
+
+    record = session_open(
+        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+    ).record
+    record_sale(simulator, record.id, "40.00", "cash")
+    record_sale(simulator, record.id, "60.00", "credit_card")
+    record.refresh_from_db()
+    return record

@@ -17,7 +17,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.forms import ApproveShiftForm, CloseShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import is_manager, manager_required, staff_required
-from sessions_app.templatetags.tills import signed_money
+from sessions_app.templatetags.tills import money
 
 CLOSE_FORM = "shifts/close.html"
 CLOSE_CONFIRM = "shifts/close_confirm.html"
@@ -233,7 +233,7 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
         % {
             "number": closed.session_number,
             "result": _("over") if closed.result == closing.OVER else _("short"),
-            "amount": signed_money(abs(closed.variance_total or 0)),
+            "amount": money(abs(closed.variance_total or 0)),
         },
     )
     if closed.needs_review:

@@ -13,8 +13,8 @@ from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSRejected,
     FinalPOSUnavailable,
+    circuit,
 )
-from sessions_app.finalpos import circuit
 from sessions_app.models import SessionRecord, Station, StationClaim
 from sessions_app.services import (
     StationBusy,
@@ -33,9 +33,7 @@ def _open(tills, user, amount="150.00", **kwargs):
     )
 
 
-def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(
-    tills, cashier, simulator
-):
+def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(tills, cashier, simulator):
     result = _open(tills, cashier, opening_note="Float from the safe")
     store = simulator.simulator.store
     session = store.get("session", result.record.id)
@@ -79,7 +77,7 @@ def test_session_numbers_continue_and_are_never_reused(tills, cashier, simulator
 
 def test_a_till_with_an_open_shift_is_refused_with_who_and_when(tills, cashier, manager):
     _open(tills, cashier)
-    with pytest.raises(StationBusy, match="already has an open shift.*Cal Cashier"):
+    with pytest.raises(StationBusy, match=r"already has an open shift.*Cal Cashier"):
         _open(tills, manager)
     assert SessionRecord.objects.count() == 1
 
