@@ -209,3 +209,55 @@ class ApproveShiftForm(forms.Form):
         help_text=_("What you found and what was done; it is stored with the shift."),
     )
     updated_at = UpstreamVersionField()
+
+
+class HistoryFilterForm(forms.Form):
+    """The history filters, read from the query string (so views can be bookmarked)."""
+
+    STATE_CHOICES = [("", _("Any state")), ("open", _("Open")), ("closed", _("Closed")),
+                     ("needs_review", _("Needs review"))]  # fmt: skip
+    RESULT_CHOICES = [("", _("Any result")), ("over", _("Over")), ("short", _("Short")),
+                      ("balanced", _("Balanced"))]  # fmt: skip
+    SORT_CHOICES = [("-date", _("Newest first")), ("date", _("Oldest first")),
+                    ("-variance", _("Largest difference first"))]  # fmt: skip
+
+    outlet = forms.ChoiceField(label=_("Outlet"), required=False)
+    station = forms.ChoiceField(label=_("Till"), required=False)
+    cashier = forms.CharField(label=_("Cashier"), required=False, max_length=200)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
+    result = forms.ChoiceField(label=_("Result"), required=False, choices=RESULT_CHOICES)
+    min_variance = MoneyField(label=_("Difference at least"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, outlets: list[tuple[str, str]],
+                 stations: list[tuple[str, str]], **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].choices = [("", _("All outlets")), *outlets]
+        self.fields["station"].choices = [("", _("All tills")), *stations]
+        for field in self.fields.values():
+            field.hide_optional = True  # every filter is optional; saying so is noise
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class AddSessionForm(forms.Form):
+    session_id = forms.RegexField(
+        label=_("Final POS session id"),
+        regex=r"^\s*[A-Za-z0-9]{24}\s*$",
+        help_text=_("24 letters and digits, as shown in Final POS."),
+        error_messages={"invalid": _("A Final POS id is 24 letters and digits.")},
+    )
+
+    def clean_session_id(self) -> str:
+        return self.cleaned_data["session_id"].strip()

@@ -186,3 +186,34 @@ class SessionNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class AuditEntry(models.Model):
+    """One write the dashboard attempted in Final POS: who, when, what, before and after, and
+    whether Final POS accepted it. Never edited; kept after the shift itself is deleted."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=24, blank=True)
+    outlet_id = models.CharField(max_length=24, blank=True)
+    summary = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    accepted = models.BooleanField(help_text="Final POS accepted the write")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["outlet_id", "-at"], name="audit_outlet_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id}"

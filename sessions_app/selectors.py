@@ -6,11 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from sessions_app import closing
 from sessions_app.finalpos.records import is_valid_id, time_from_wire
-from sessions_app.models import Outlet, OutletAssignment, SessionRecord, Station, SyncState
+from sessions_app.models import (
+    AuditEntry,
+    Outlet,
+    OutletAssignment,
+    SessionRecord,
+    Station,
+    SyncState,
+)
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, allowed_outlet_ids
 
 
@@ -298,3 +305,103 @@ def staff_list(*, user: Any) -> list[StaffMember]:
         )
         for member in users
     ]
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    outlet: str = ""
+    station: str = ""
+    cashier: str = ""
+    date_from: Any = None
+    date_to: Any = None
+    state: str = ""
+    result: str = ""
+    min_variance: Decimal | None = None
+    sort: str = "-date"
+
+
+SORTS = {
+    "-date": ["-open_time", "-id"],
+    "date": ["open_time", "id"],
+    "-variance": [F("variance_abs").desc(nulls_last=True), "-open_time"],
+}
+
+
+def session_history(*, user: Any, filters: HistoryFilters) -> QuerySet[SessionRecord]:
+    """The user's indexed shifts matching the filters, in the chosen order (no tombstones)."""
+    records = sessions_visible_to(user=user).filter(deleted_at__isnull=True)
+    if filters.outlet:
+        records = records.filter(outlet_id=filters.outlet)
+    if filters.station:
+        records = records.filter(station_id=filters.station)
+    if filters.cashier:
+        records = records.filter(
+            Q(opened_by__icontains=filters.cashier) | Q(closed_by__icontains=filters.cashier)
+        )
+    if filters.date_from:
+        records = records.filter(business_date__gte=filters.date_from)
+    if filters.date_to:
+        records = records.filter(business_date__lte=filters.date_to)
+    if filters.state == "open":
+        records = records.filter(close_time__isnull=True)
+    elif filters.state == "closed":
+        records = records.filter(close_time__isnull=False)
+    elif filters.state == "needs_review":
+        records = records.filter(review_state="needs_review")
+    if filters.result:
+        records = records.filter(result=filters.result)
+    if filters.min_variance is not None:
+        records = records.filter(variance_abs__gte=filters.min_variance)
+    return records.order_by(*SORTS.get(filters.sort or "-date", SORTS["-date"]))
+
+
+@dataclass(frozen=True)
+class HistoryTotals:
+    shifts: int
+    opening: Decimal | None
+    variance: Decimal | None
+    over: Decimal | None
+    short: Decimal | None
+
+
+def history_totals(records: QuerySet[SessionRecord]) -> HistoryTotals:
+    totals = records.order_by().aggregate(
+        shifts=Count("id"),
+        opening=Sum("opening_amount"),
+        variance=Sum("variance_total"),
+        over=Sum("variance_total", filter=Q(variance_total__gt=0)),
+        short=Sum("variance_total", filter=Q(variance_total__lt=0)),
+    )
+    return HistoryTotals(**totals)
+
+
+def history_choices(*, user: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    outlets = list(outlets_for(user=user).values_list("id", "name"))
+    outlet_names = dict(outlets)
+    stations = [
+        (station.id, f"{station.name} · {outlet_names.get(station.outlet_id, '')}")
+        for station in Station.objects.filter(outlet_id__in=outlet_names).order_by(
+            "outlet_id", "name"
+        )
+    ]
+    return outlets, stations
+
+
+def audit_for_session(*, record: SessionRecord) -> QuerySet:
+    return AuditEntry.objects.filter(object_type="session", object_id=record.id)
+
+
+def audit_list(*, user: Any, action: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+    """Audit entries at the user's outlets (all for superusers), newest first."""
+    entries = AuditEntry.objects.all()
+    allowed = allowed_outlet_ids(user)
+    if allowed is not None:
+        entries = entries.filter(outlet_id__in=allowed)
+    if action:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor)
+    return entries

@@ -5,6 +5,7 @@ No database transaction is ever held open across a network call.
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,6 +29,7 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import Session, SessionInput, StationStatus, time_to_wire
 from sessions_app.models import (
+    AuditEntry,
     Outlet,
     SessionNumberSequence,
     SessionRecord,
@@ -232,7 +234,7 @@ class ShiftWriteResult:
     already_done: bool = False
 
 
-def session_open(
+def _session_open(
     *,
     station: Station,
     opened_by_user: Any,
@@ -382,7 +384,7 @@ def _refuse_if_changed(record: SessionRecord, current: Session, seen: datetime |
         )
 
 
-def session_close(
+def _session_close(
     *,
     record: SessionRecord,
     closed_by_user: Any,
@@ -496,7 +498,7 @@ def session_expected(
     return closing.expected_amounts(transactions, opening_amount=record.opening_amount)
 
 
-def session_approve(
+def _session_approve(
     *,
     record: SessionRecord,
     approved_by_user: Any,
@@ -583,3 +585,148 @@ def sessions_refresh(
     return SessionsRefreshResult(
         refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed
     )
+
+
+# --- Audit trail ------------------------------------------------------------------------------
+
+
+def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
+    """The display fields of a shift worth comparing before and after a write."""
+    if record is None:
+        return None
+    return {
+        "session_number": record.session_number,
+        "opening_amount": str(record.opening_amount),
+        "close_time": record.close_time.isoformat() if record.close_time else None,
+        "closed_by": record.closed_by,
+        "closing_amount": None if record.closing_amount is None else str(record.closing_amount),
+        "counted": record.counted,
+        "closing_note": record.closing_note,
+        "variance_total": None if record.variance_total is None else str(record.variance_total),
+        "review_state": record.review_state,
+    }
+
+
+def audit_write(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    outlet_id: str = "",
+    summary: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    error: FinalPOSError | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=display_name(actor) if actor is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        outlet_id=outlet_id,
+        summary=summary[:300],
+        before=before,
+        after=after,
+        accepted=error is None,
+        error=error.message if error else "",
+    )
+
+
+def _audited_shift_write(
+    *,
+    actor: Any,
+    action: str,
+    record: SessionRecord | None,
+    outlet_id: str,
+    summary: str,
+    write: Callable[[], ShiftWriteResult],
+) -> ShiftWriteResult:
+    before = record_snapshot(record)
+    try:
+        result = write()
+    except FinalPOSError as error:
+        audit_write(
+            actor=actor, action=action, object_type="session",
+            object_id=record.id if record else "", outlet_id=outlet_id, summary=summary,
+            before=before, error=error,
+        )  # fmt: skip
+        raise
+    if not result.already_done:
+        audit_write(
+            actor=actor, action=action, object_type="session", object_id=result.record.id,
+            outlet_id=result.record.outlet_id or outlet_id, summary=summary, before=before,
+            after=record_snapshot(result.record),
+        )  # fmt: skip
+    return result
+
+
+def session_open(*, station: Station, opened_by_user: Any, **kwargs: Any) -> ShiftWriteResult:
+    """Opens a shift (see _session_open) and records the attempt in the audit trail."""
+    return _audited_shift_write(
+        actor=opened_by_user,
+        action="open",
+        record=None,
+        outlet_id=station.outlet_id,
+        summary=f"Opened a shift on {station.name} with a float of {kwargs.get('opening_amount')}",
+        write=lambda: _session_open(station=station, opened_by_user=opened_by_user, **kwargs),
+    )
+
+
+def session_close(*, record: SessionRecord, closed_by_user: Any, **kwargs: Any):
+    """Closes a shift (see _session_close) and records the attempt in the audit trail."""
+    return _audited_shift_write(
+        actor=closed_by_user,
+        action="close",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=f"Closed {record.session_number}",
+        write=lambda: _session_close(record=record, closed_by_user=closed_by_user, **kwargs),
+    )
+
+
+def session_approve(*, record: SessionRecord, approved_by_user: Any, **kwargs: Any):
+    """Approves a shift (see _session_approve) and records the attempt in the audit trail."""
+    return _audited_shift_write(
+        actor=approved_by_user,
+        action="approve",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=f"Approved {record.session_number}: {kwargs.get('comment', '')}",
+        write=lambda: _session_approve(record=record, approved_by_user=approved_by_user, **kwargs),
+    )
+
+
+class ShiftNotAllowed(ShiftError):
+    pass
+
+
+def session_add_by_id(*, session_id: str, added_by_user: Any, allowed_outlet_ids=None):
+    """Brings a shift opened on a Final POS till into the index, if it is on one of the
+    manager's tills (allowed_outlet_ids None means every outlet)."""
+    client = get_client()
+    try:
+        session = client.session_get(session_id)
+    except FinalPOSError as error:
+        audit_write(actor=added_by_user, action="import", object_type="session",
+                    object_id=session_id, summary="Added a shift by id", error=error)  # fmt: skip
+        raise
+    outlet_id = (
+        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+    )
+    if outlet_id is None:
+        raise ShiftNotAllowed(
+            "That shift is on a till the dashboard does not know yet. Refresh outlets and "
+            "stations from Final POS, then try again."
+        )
+    if allowed_outlet_ids is not None and outlet_id not in allowed_outlet_ids:
+        raise ShiftNotAllowed("That shift is at an outlet you do not manage.")
+    record = session_index_save(session)
+    audit_write(
+        actor=added_by_user, action="import", object_type="session", object_id=record.id,
+        outlet_id=outlet_id, summary=f"Added {record.session_number} to the history by id",
+        after=record_snapshot(record),
+    )  # fmt: skip
+    return record

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from sessions_app.views import board, shifts, staff
+from sessions_app.views import audit, board, history, shifts, staff
 
 app_name = "sessions_app"
 urlpatterns = [
     path("", board.board, name="board"),
+    path("sessions/", history.session_history, name="session_history"),
+    path("sessions/export.csv", history.session_export, name="session_export"),
+    path("sessions/add/", history.session_add, name="session_add"),
     path("sessions/open/", shifts.session_open, name="session_open"),
     path("sessions/<str:session_id>/", shifts.session_detail, name="session_detail"),
     path("sessions/<str:session_id>/close/", shifts.session_close, name="session_close"),
@@ -15,5 +18,6 @@ urlpatterns = [
         shifts.station_status_retry,
         name="station_status_retry",
     ),
+    path("audit/", audit.audit_list, name="audit_list"),
     path("staff/", staff.staff_list, name="staff_list"),
 ]

@@ -275,6 +275,9 @@ def _render_detail(
             "record": record,
             "approve_form": approve_form,
             "can_approve": is_manager(request.user),
+            "audit": selectors.audit_for_session(record=record)[:50]
+            if is_manager(request.user)
+            else [],
         },
     )
 

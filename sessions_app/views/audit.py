@@ -1,0 +1,27 @@
+"""The audit trail page: every write the dashboard attempted, filterable."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sessions_app import selectors
+from sessions_app.roles import manager_required
+
+ACTIONS = ["open", "close", "approve", "correct", "reopen", "delete", "import"]
+
+
+@manager_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("action", "")
+    action = action if action in ACTIONS else ""
+    actor = request.GET.get("actor", "")[:100]
+    entries = selectors.audit_list(user=request.user, action=action, actor=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/list.html",
+        {"page": page, "actions": ACTIONS, "action": action, "actor": actor,
+         "query": query.urlencode()},
+    )  # fmt: skip

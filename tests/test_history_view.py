@@ -1,0 +1,114 @@
+"""Shift history: filters in the URL, totals, pagination, scoping, constant query count."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions_app.models import SessionRecord
+from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A1, STATION_A2, STATION_B1
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:session_history")
+
+
+def make_shifts(count: int, *, outlet=OUTLET_A, station=STATION_A1, variance="-1.00",
+                opened_by="Cal Cashier", start=0) -> None:  # fmt: skip
+    now = timezone.now()
+    amount = Decimal(variance)
+    SessionRecord.objects.bulk_create(
+        SessionRecord(
+            id=f"{outlet[:4]}{station[-4:]}{start + index:016x}",
+            session_number=f"S-2026-{start + index + 1:04d}", outlet_id=outlet,
+            station_id=station, opened_by=opened_by, closed_by=opened_by,
+            open_time=now - timedelta(days=index, hours=8),
+            close_time=now - timedelta(days=index),
+            business_date=(now - timedelta(days=index)).date(),
+            opening_amount=Decimal(200), closing_amount=Decimal(200) + amount,
+            counted={"cash": str(Decimal(200) + amount)}, expected={"cash": "200.00"},
+            variance_total=amount, variance_abs=abs(amount),
+            result="short" if amount < 0 else "over" if amount > 0 else "balanced",
+            fetched_at=now,
+        )
+        for index in range(count)
+    )  # fmt: skip
+
+
+@pytest.fixture
+def mia(client, manager, tills):
+    client.login(username="mia", password=PASSWORD)
+    return client
+
+
+def test_it_lists_filters_and_totals(mia):
+    make_shifts(3, variance="-2.50")
+    make_shifts(2, station=STATION_A2, variance="4.00", opened_by="Dee", start=10)
+    page = mia.get(URL, {"result": "short"}).content.decode()
+    assert "3 shifts" in page and "Totals for 3 shifts" in page and "−$7.50" in page
+    page = mia.get(URL, {"cashier": "dee", "sort": "-variance"}).content.decode()
+    assert "2 shifts" in page and "+$8.00" in page
+    page = mia.get(URL, {"min_variance": "3"}).content.decode()
+    assert "2 shifts" in page
+
+
+def test_date_filters_use_the_business_day(mia):
+    make_shifts(10)
+    today = timezone.localdate()
+    page = mia.get(URL, {"date_from": (today - timedelta(days=2)).isoformat(),
+                         "date_to": today.isoformat()}).content.decode()  # fmt: skip
+    assert "3 shifts" in page
+
+
+def test_bad_filters_are_explained_not_crashed(mia):
+    make_shifts(2)
+    response = mia.get(URL, {"date_from": "2026-02-30", "min_variance": "NaN", "sort": "x"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid date" in page and "like 125.50" in page
+
+
+def test_an_empty_result_says_so(mia):
+    assert "No shifts match these filters." in mia.get(URL, {"result": "over"}).content.decode()
+
+
+def test_a_manager_sees_nothing_of_other_outlets(mia):
+    make_shifts(2, outlet=OUTLET_B, station=STATION_B1)
+    page = mia.get(URL).content.decode()
+    assert "0 shifts" in page
+    page = mia.get(URL, {"outlet": OUTLET_B}).content.decode()
+    assert "Select a valid choice" in page and "0 shifts" in page
+
+
+def test_cashiers_cannot_see_history(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(URL).status_code == 403
+
+
+def test_pages_of_fifty(mia):
+    make_shifts(120)
+    page = mia.get(URL, {"page": 3, "result": "short"}).content.decode()
+    assert "Page 3 of 3" in page and "?result=short&page=2" in page
+
+
+def test_the_query_count_does_not_grow_with_the_rows(mia):
+    make_shifts(5)
+    with CaptureQueriesContext(connection) as few:
+        mia.get(URL)
+    make_shifts(200, start=100)
+    with CaptureQueriesContext(connection) as many:
+        mia.get(URL)
+    assert len(many) == len(few)
+
+
+def test_the_board_query_count_does_not_grow_with_the_rows(mia):
+    make_shifts(5)
+    with CaptureQueriesContext(connection) as few:
+        mia.get("/")
+    make_shifts(300, start=100)
+    with CaptureQueriesContext(connection) as many:
+        mia.get("/")
+    assert len(many) == len(few)
