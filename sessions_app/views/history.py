@@ -25,12 +25,11 @@ PAGE_SIZE = 50
 def _filters(request: HttpRequest) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     outlets, stations = selectors.history_choices(user=request.user)
     form = HistoryFilterForm(request.GET or None, outlets=outlets, stations=stations)
-    if not form.is_bound or not form.is_valid():
-        valid = {}
-        if form.is_bound:
-            valid = {name: value for name, value in form.cleaned_data.items() if value}
-        return form, selectors.HistoryFilters(**_known(valid))
-    data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+    cleaned: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter is shown with its error; the valid ones still apply
+        cleaned = form.cleaned_data
+    data = {name: value for name, value in cleaned.items() if value not in (None, "")}
     return form, selectors.HistoryFilters(**_known(data))
 
 
