@@ -135,8 +135,19 @@ def reconcile(
 # --- The closingReportData document -------------------------------------------------------
 
 
-def _money(amount: Decimal | None) -> str | None:
+def money_text(amount: Decimal | None) -> str | None:
     return None if amount is None else str(amount.quantize(CENT))
+
+
+def _methods_document(reconciliation: Reconciliation) -> dict[str, dict[str, str | None]]:
+    return {
+        line.key: {
+            "expected": money_text(line.expected),
+            "counted": money_text(line.counted),
+            "variance": money_text(line.variance),
+        }
+        for line in reconciliation.lines
+    }
 
 
 def report_build(
@@ -152,15 +163,8 @@ def report_build(
         "version": REPORT_VERSION,
         "currency": settings.CURRENCY,
         "expectedAvailable": reconciliation.expected_available,
-        "methods": {
-            line.key: {
-                "expected": _money(line.expected),
-                "counted": _money(line.counted),
-                "variance": _money(line.variance),
-            }
-            for line in reconciliation.lines
-        },
-        "varianceTotal": _money(reconciliation.variance_total),
+        "methods": _methods_document(reconciliation),
+        "varianceTotal": money_text(reconciliation.variance_total),
         "varianceReason": variance_reason,
         "cashCount": (
             {format(value, "f"): quantity for value, quantity in cash_count.items() if quantity}
@@ -177,6 +181,61 @@ def report_build(
         },
         "corrections": [],
         "closeRequestId": close_request_id,
+    }
+
+
+def report_expected(report: dict[str, Any] | None) -> dict[str, Decimal] | None:
+    """The expected amounts a report was closed with; None when they were not available."""
+    if not report or not report.get("expectedAvailable", True):
+        return None
+    methods = report.get("methods") or {}
+    expected = {
+        key: amount
+        for key, line in methods.items()
+        if isinstance(line, dict) and (amount := report_amount(line.get("expected"))) is not None
+    }
+    return expected or None
+
+
+def report_correct(
+    report: dict[str, Any] | None,
+    *,
+    reconciliation: Reconciliation,
+    correction: dict[str, Any],
+    cash_drop: dict | None,
+    cash_changed: bool,
+) -> dict[str, Any]:
+    """The report after a manager's correction: new figures, the correction appended to
+    ``corrections`` (which holds what was there before, so the original count survives).
+
+    A correction can make a shift need review; it never withdraws an earlier approval."""
+    corrected = (
+        dict(report) if report else {"version": REPORT_VERSION, "currency": settings.CURRENCY}
+    )
+    corrected["expectedAvailable"] = reconciliation.expected_available
+    corrected["methods"] = _methods_document(reconciliation)
+    corrected["varianceTotal"] = money_text(reconciliation.variance_total)
+    if cash_changed:
+        # The denomination count no longer adds up to the cash figure; it stays in the
+        # correction's "before".
+        corrected["cashCount"] = None
+        corrected["cashDrop"] = cash_drop
+    review = dict(corrected.get("review") or {"approvedBy": None, "approvedAt": None,
+                                               "comment": ""})  # fmt: skip
+    review["required"] = bool(review.get("required")) or reconciliation.review_required
+    corrected["review"] = review
+    corrected["corrections"] = [*(corrected.get("corrections") or []), correction]
+    return corrected
+
+
+def report_reopened(report: dict[str, Any] | None, *, reopening: dict[str, Any]) -> dict[str, Any]:
+    """The report of a reopened shift: no figures yet, and every earlier close kept in
+    ``reopenings`` (the close being undone goes in ``reopening["previousClose"]``)."""
+    return {
+        "version": REPORT_VERSION,
+        "currency": settings.CURRENCY,
+        "methods": {},
+        "reopenings": [*((report or {}).get("reopenings") or []), reopening],
     }
 
 

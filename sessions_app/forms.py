@@ -211,6 +211,72 @@ class ApproveShiftForm(forms.Form):
     updated_at = UpstreamVersionField()
 
 
+def _reason_field(label: str, help_text: str = "") -> NoteField:
+    return NoteField(
+        label=label,
+        required=True,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class CorrectShiftForm(forms.Form):
+    """A manager's correction of a closed shift's declared amounts and note."""
+
+    closing_note = NoteField(label=_("Closing note"))
+    reason = _reason_field(
+        _("Reason for the correction"),
+        _("Stored with the shift beside the original figures, with your name."),
+    )
+    updated_at = UpstreamVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods: list[PaymentMethod] = payment_methods()
+        for method in self.methods:
+            self.fields[f"counted_{method.key}"] = MoneyField(
+                label=_("Cash counted in the drawer") if method.key == "cash" else method.name,
+                error_messages={"required": _("Enter the amount (0 if none).")},
+            )
+        self.order_fields([*(f"counted_{m.key}" for m in self.methods), "closing_note", "reason"])
+
+    def method_fields(self) -> list[forms.BoundField]:
+        return [self[f"counted_{method.key}"] for method in self.methods]
+
+    def counted(self) -> dict[str, Decimal]:
+        return {m.key: self.cleaned_data[f"counted_{m.key}"] for m in self.methods}
+
+
+class ReopenShiftForm(forms.Form):
+    reason = _reason_field(
+        _("Reason for reopening"), _("The earlier close is kept in the shift's report.")
+    )
+    updated_at = UpstreamVersionField()
+
+
+class DeleteShiftForm(forms.Form):
+    """Deleting needs the shift's number typed out, so it is never done by a slip."""
+
+    confirmation = forms.CharField(label=_("Type the shift number to confirm"), max_length=40)
+    reason = _reason_field(_("Reason for deleting"))
+
+    def __init__(self, *args: Any, session_number: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session_number = session_number
+        self.fields["confirmation"].help_text = _("Type %(number)s.") % {"number": session_number}
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.casefold() != self.session_number.casefold():
+            raise ValidationError(
+                _("That is not this shift's number; type %(number)s to delete it."),
+                params={"number": self.session_number},
+                code="mismatch",
+            )
+        return typed
+
+
 class HistoryFilterForm(forms.Form):
     """The history filters, read from the query string (so views can be bookmarked)."""
 

@@ -159,6 +159,55 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class CorrectionLine:
+    name: str
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One manager's correction as the report page shows it: what was there, what is now."""
+
+    at: datetime | None
+    by: str
+    reason: str
+    lines: list[CorrectionLine]
+    note_before: str
+    note_after: str
+
+    @property
+    def note_changed(self) -> bool:
+        return self.note_before != self.note_after
+
+
+def _correction(raw: dict) -> Correction:
+    before = raw.get("before") if isinstance(raw.get("before"), dict) else {}
+    after = raw.get("after") if isinstance(raw.get("after"), dict) else {}
+    amounts_before = before.get("closingAmounts") or {}
+    amounts_after = after.get("closingAmounts") or {}
+    return Correction(
+        at=_report_time(raw.get("at")),
+        by=str(raw.get("by") or "a manager"),
+        reason=str(raw.get("reason") or ""),
+        lines=[
+            CorrectionLine(
+                name=method.name,
+                before=closing.report_amount(amounts_before.get(method.key)),
+                after=closing.report_amount(amounts_after.get(method.key)),
+            )
+            for method in closing.payment_methods()
+        ],
+        note_before=str(before.get("closingNote") or ""),
+        note_after=str(after.get("closingNote") or ""),
+    )
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     record: SessionRecord
     outlet_name: str
@@ -172,7 +221,7 @@ class ShiftReport:
     leave_counts: list[CountLine]
     bank_counts: list[CountLine]
     review: dict
-    corrections: list[dict]
+    corrections: list[Correction]
     timeline: list[TimelineEvent] = field(default_factory=list)
 
     @property
@@ -224,7 +273,10 @@ def shift_report(record: SessionRecord) -> ShiftReport:
             )
         )
     review = report.get("review") if isinstance(report.get("review"), dict) else {}
-    corrections = [c for c in report.get("corrections") or [] if isinstance(c, dict)]
+    corrections = [
+        _correction(raw) for raw in report.get("corrections") or [] if isinstance(raw, dict)
+    ]
+    reopenings = [raw for raw in report.get("reopenings") or [] if isinstance(raw, dict)]
     drop = report.get("cashDrop") if isinstance(report.get("cashDrop"), dict) else None
     outlet_name = Outlet.objects.filter(id=record.outlet_id).values_list("name", flat=True).first()
     station_name = (
@@ -235,9 +287,21 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         timeline.append(TimelineEvent(record.close_time, f"Closed by {record.closed_by}"))
     for correction in corrections:
         timeline.append(
+            TimelineEvent(correction.at, f"Corrected by {correction.by}: {correction.reason}")
+        )
+    for reopening in reopenings:
+        earlier = reopening.get("previousClose") or {}
+        if isinstance(earlier, dict) and earlier.get("closeTime"):
+            timeline.append(
+                TimelineEvent(
+                    _report_time(earlier.get("closeTime")),
+                    f"Closed by {earlier.get('closedBy') or 'someone'}",
+                )
+            )
+        timeline.append(
             TimelineEvent(
-                _report_time(correction.get("at")),
-                f"Corrected by {correction.get('by', 'a manager')}: {correction.get('reason', '')}",
+                _report_time(reopening.get("at")),
+                f"Reopened by {reopening.get('by', 'a manager')}: {reopening.get('reason', '')}",
             )
         )
     if review.get("approvedBy"):

@@ -3,6 +3,7 @@
 No database transaction is ever held open across a network call.
 """
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -426,6 +427,9 @@ def _session_close(
         cash_drop=drop.to_report(),
         close_request_id=close_request_id,
     )
+    earlier = closing.report_load(current.closing_report_data) or {}
+    if earlier.get("reopenings"):
+        report["reopenings"] = earlier["reopenings"]
     data = replace(
         current.to_input(),
         closed_by=display_name(closed_by_user),
@@ -531,6 +535,162 @@ def _session_approve(
     return ShiftWriteResult(record=session_index_save(updated))
 
 
+class ShiftNotCorrectable(ShiftError):
+    pass
+
+
+def _session_correct(
+    *,
+    record: SessionRecord,
+    corrected_by_user: Any,
+    counted: dict[str, Decimal],
+    closing_note: str,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """A manager corrects the counted amounts or the note of a closed shift (one whole-record
+    PUT). The figures replaced are kept in the report's ``corrections`` with who, when, why."""
+    client = client or get_client()
+    reason = reason.strip()
+    if not reason:
+        raise ShiftNotCorrectable("Say why the shift is being corrected.")
+    current = _read_current(record, client)
+    if current.is_open:
+        session_index_save(current)
+        raise ShiftNotCorrectable("This shift is still open: close it instead of correcting it.")
+    _refuse_if_changed(record, current, seen_updated_at)
+    methods = closing.payment_methods()
+    before_amounts = {m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods}
+    after_amounts = {m.key: counted.get(m.key, Decimal(0)) for m in methods}
+    before_note = current.closing_note or ""
+    if after_amounts == before_amounts and closing_note == before_note:
+        raise ShiftNotCorrectable("Nothing was changed: the amounts and the note are as they were.")
+
+    report = closing.report_load(current.closing_report_data)
+    expected = (
+        closing.report_expected(report)
+        if report is not None
+        else _expected_or_none(record, current, client)
+    )
+    reconciliation = closing.reconcile(counted=after_amounts, expected=expected)
+    cash_changed = after_amounts["cash"] != before_amounts["cash"]
+    correction = {
+        "at": time_to_wire(timezone.now()),
+        "by": display_name(corrected_by_user),
+        "reason": reason,
+        "before": {
+            "closingAmounts": {key: str(amount) for key, amount in before_amounts.items()},
+            "closingNote": before_note,
+            "varianceTotal": (report or {}).get("varianceTotal"),
+            "cashCount": (report or {}).get("cashCount") if cash_changed else None,
+        },
+        "after": {
+            "closingAmounts": {key: str(amount) for key, amount in after_amounts.items()},
+            "closingNote": closing_note,
+            "varianceTotal": closing.money_text(reconciliation.variance_total),
+        },
+    }
+    drop = cash_drop_plan(
+        counted_cash=after_amounts["cash"], target_float=target_float_for(record.outlet_id)
+    )
+    corrected = closing.report_correct(
+        report,
+        reconciliation=reconciliation,
+        correction=correction,
+        cash_drop=drop.to_report(),
+        cash_changed=cash_changed,
+    )
+    data = replace(
+        current.to_input(),
+        closing_amount=after_amounts["cash"],
+        closing_amounts=after_amounts,
+        closing_note=closing_note,
+        closing_report_data=closing.report_dump(corrected),
+    )
+    updated = client.session_update(record.id, data)
+    logger.info("Shift %s corrected by %s", record.id, correction["by"])
+    return ShiftWriteResult(record=session_index_save(updated))
+
+
+def _session_reopen(
+    *,
+    record: SessionRecord,
+    reopened_by_user: Any,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Reopens a closed shift so it can be counted again; the close it undoes is kept in the
+    report's ``reopenings``. Refused while another shift is open on the same till."""
+    client = client or get_client()
+    reason = reason.strip()
+    if not reason:
+        raise ShiftNotCorrectable("Say why the shift is being reopened.")
+    current = _read_current(record, client)
+    if current.is_open:
+        session_index_save(current)
+        raise ShiftNotCorrectable("This shift is already open.")
+    _refuse_if_changed(record, current, seen_updated_at)
+    station = Station.objects.filter(id=current.station_id).first()
+    if station is not None:
+        _ensure_no_open_shift(station, client=client)
+    earlier = closing.report_load(current.closing_report_data) or {}
+    reopening = {
+        "at": time_to_wire(timezone.now()),
+        "by": display_name(reopened_by_user),
+        "reason": reason,
+        "previousClose": {
+            "closedBy": current.closed_by,
+            "closeTime": time_to_wire(current.close_time) if current.close_time else None,
+            "closingAmounts": {k: str(v) for k, v in current.closing_amounts.items()},
+            "closingNote": current.closing_note or "",
+            "report": {key: value for key, value in earlier.items() if key != "reopenings"},
+        },
+    }
+    data = replace(
+        current.to_input(),
+        closed_by=None,
+        close_time=None,
+        closing_amount=None,
+        closing_amounts={},
+        closing_note=None,
+        closing_report_data=closing.report_dump(
+            closing.report_reopened(earlier, reopening=reopening)
+        ),
+    )
+    updated = client.session_update(record.id, data)
+    try:
+        saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
+    except IntegrityError:
+        raise StationBusy(
+            "Reopened in Final POS, but another shift was opened on this till meanwhile: "
+            "close one of them."
+        ) from None
+    logger.info("Shift %s reopened by %s", record.id, reopening["by"])
+    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+
+
+def _session_delete(
+    *, record: SessionRecord, client: FinalPOSClient | None = None
+) -> ShiftWriteResult:
+    """Deletes a shift in Final POS and leaves a tombstone in the index (the row stays, marked
+    deleted, so history and the audit trail still explain it)."""
+    client = client or get_client()
+    with contextlib.suppress(FinalPOSNotFound):  # gone upstream already: write the tombstone
+        client.session_delete(record.id)
+    was_open = record.is_open
+    SessionRecord.objects.filter(pk=record.pk).update(
+        deleted_at=timezone.now(),
+        last_error="",
+        station_status_pending=StationStatus.AVAILABLE if was_open else "",
+    )
+    record.refresh_from_db()
+    logger.info("Shift %s deleted", record.id)
+    error = station_status_push(record, client) if was_open else ""
+    return ShiftWriteResult(record=record, station_status_error=error)
+
+
 def session_import(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
     """Brings a session Final POS knows into the index by its id."""
     client = client or get_client()
@@ -604,6 +764,7 @@ def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
         "closing_note": record.closing_note,
         "variance_total": None if record.variance_total is None else str(record.variance_total),
         "review_state": record.review_state,
+        "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
     }
 
 
@@ -696,6 +857,45 @@ def session_approve(*, record: SessionRecord, approved_by_user: Any, **kwargs: A
         outlet_id=record.outlet_id,
         summary=f"Approved {record.session_number}: {kwargs.get('comment', '')}",
         write=lambda: _session_approve(record=record, approved_by_user=approved_by_user, **kwargs),
+    )
+
+
+def session_correct(*, record: SessionRecord, corrected_by_user: Any, **kwargs: Any):
+    """Corrects a closed shift (see _session_correct) and records it in the audit trail."""
+    return _audited_shift_write(
+        actor=corrected_by_user,
+        action="correct",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=f"Corrected {record.session_number}: {kwargs.get('reason', '')}",
+        write=lambda: _session_correct(
+            record=record, corrected_by_user=corrected_by_user, **kwargs
+        ),
+    )
+
+
+def session_reopen(*, record: SessionRecord, reopened_by_user: Any, **kwargs: Any):
+    """Reopens a closed shift (see _session_reopen) and records it in the audit trail."""
+    return _audited_shift_write(
+        actor=reopened_by_user,
+        action="reopen",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=f"Reopened {record.session_number}: {kwargs.get('reason', '')}",
+        write=lambda: _session_reopen(record=record, reopened_by_user=reopened_by_user, **kwargs),
+    )
+
+
+def session_delete(*, record: SessionRecord, deleted_by_user: Any, reason: str):
+    """Deletes a shift (see _session_delete) and records it, with the reason, in the audit
+    trail."""
+    return _audited_shift_write(
+        actor=deleted_by_user,
+        action="delete",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=f"Deleted {record.session_number}: {reason.strip()}",
+        write=lambda: _session_delete(record=record),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions_app.views import audit, board, history, shifts, staff
+from sessions_app.views import audit, board, corrections, history, shifts, staff
 
 app_name = "sessions_app"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("sessions/<str:session_id>/close/", shifts.session_close, name="session_close"),
     path("sessions/<str:session_id>/approve/", shifts.session_approve, name="session_approve"),
     path("sessions/<str:session_id>/refresh/", shifts.session_refresh, name="session_refresh"),
+    path("sessions/<str:session_id>/correct/", corrections.session_correct, name="session_correct"),
+    path("sessions/<str:session_id>/reopen/", corrections.session_reopen, name="session_reopen"),
+    path("sessions/<str:session_id>/delete/", corrections.session_delete, name="session_delete"),
     path(
         "sessions/<str:session_id>/station-status/",
         shifts.station_status_retry,

@@ -188,3 +188,18 @@ def open_shift(tills, cashier, simulator):
     record_sale(simulator, record.id, "60.00", "credit_card")
     record.refresh_from_db()
     return record
+
+
+@pytest.fixture
+def closed_shift(open_shift, cashier):
+    """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
+    from decimal import Decimal
+
+    from sessions_app.services import session_close
+
+    return session_close(
+        record=open_shift, closed_by_user=cashier,
+        counted={"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="Busy night", variance_reason="Wrong change", seen_updated_at=None,
+        close_request_id="c" * 32,
+    ).record  # fmt: skip

@@ -18,26 +18,20 @@ from sessions_app.forms import ApproveShiftForm, CloseShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import is_manager, manager_required, staff_required
 from sessions_app.templatetags.tills import money
+from sessions_app.views.common import (
+    shift_for_user_or_404,
+    upstream_version,
+    warn_station_status,
+    write_failed_message,
+)
 
 CLOSE_FORM = "shifts/close.html"
 CLOSE_CONFIRM = "shifts/close_confirm.html"
 
 
-def _get_shift_for_user(request: HttpRequest, session_id: str) -> SessionRecord:
-    """The shift if it is in the index and at one of the user's outlets, else 404."""
-    record = selectors.session_for_user(user=request.user, session_id=session_id)
-    if record is None:
-        raise Http404(_("No shift with that id at your outlets."))
-    return record
-
-
 def _station_label(station: Station, outlet_names: dict[str, str]) -> str:
     outlet = outlet_names.get(station.outlet_id)
     return f"{station.name} · {outlet}" if outlet else station.name
-
-
-def _write_failed(request: HttpRequest, error: FinalPOSError | services.ShiftError) -> str:
-    return _("Nothing was saved: %(reason)s") % {"reason": error.message}
 
 
 # --- Open -----------------------------------------------------------------------------------
@@ -65,28 +59,16 @@ def session_open(request: HttpRequest) -> HttpResponse:
                 cash_count=form.cleaned_data["cash_count"],
             )
         except (FinalPOSError, services.ShiftError) as error:
-            form.add_error(None, _write_failed(request, error))
+            form.add_error(None, write_failed_message(error))
         else:
             messages.success(
                 request,
                 _("Shift %(number)s is open on %(station)s.")
                 % {"number": result.record.session_number, "station": station.name},
             )
-            _warn_station_status(request, result)
+            warn_station_status(request, result)
             return redirect("sessions_app:board")
     return render(request, "shifts/open.html", {"form": form, "has_stations": bool(free)})
-
-
-def _warn_station_status(request: HttpRequest, result: services.ShiftWriteResult) -> None:
-    if result.station_status_error:
-        messages.warning(
-            request,
-            _(
-                "The till's status in Final POS could not be updated (%(error)s). The shift "
-                "is saved; the status will be retried."
-            )
-            % {"error": result.station_status_error},
-        )
 
 
 # --- Close ----------------------------------------------------------------------------------
@@ -125,7 +107,7 @@ def _station_name(record: SessionRecord) -> str:
 
 @staff_required
 def session_close(request: HttpRequest, session_id: str) -> HttpResponse:
-    record = _get_shift_for_user(request, session_id)
+    record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         return _close_start(request, record)
     form = CloseShiftForm(request.POST)
@@ -155,7 +137,7 @@ def _close_start(request: HttpRequest, record: SessionRecord) -> HttpResponse:
     form = CloseShiftForm(
         initial={
             "close_request_id": uuid.uuid4().hex,
-            "updated_at": _version(record),
+            "updated_at": upstream_version(record),
         }
     )
     expected = None if _blind_for(request) else services.session_expected(record)
@@ -218,7 +200,7 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
         form.add_error(None, error.message)
         return _close_review(request, record, form)
     except (FinalPOSError, services.ShiftError) as error:
-        form.add_error(None, _write_failed(request, error))
+        form.add_error(None, write_failed_message(error))
         return _close_review(request, record, form)
     closed = result.record
     if closed.variance_total is None:
@@ -238,19 +220,14 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
     )
     if closed.needs_review:
         messages.warning(request, _("The difference is large: a manager must review this shift."))
-    _warn_station_status(request, result)
+    warn_station_status(request, result)
     return redirect("sessions_app:session_detail", session_id=closed.id)
 
 
 def _with_new_version(data, record: SessionRecord):
     data = data.copy()
-    data["updated_at"] = _version(record)
+    data["updated_at"] = upstream_version(record)
     return data
-
-
-def _version(record: SessionRecord) -> str:
-    """The upstream updatedAt, exactly (microseconds kept), for the stale-write check."""
-    return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
 
 
 # --- Report, approval, station status -------------------------------------------------------
@@ -258,7 +235,7 @@ def _version(record: SessionRecord) -> str:
 
 @staff_required
 def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
-    record = _get_shift_for_user(request, session_id)
+    record = shift_for_user_or_404(request, session_id)
     return _render_detail(request, record)
 
 
@@ -266,7 +243,7 @@ def _render_detail(
     request: HttpRequest, record: SessionRecord, approve_form: ApproveShiftForm | None = None
 ) -> HttpResponse:
     if approve_form is None and record.needs_review and is_manager(request.user):
-        approve_form = ApproveShiftForm(initial={"updated_at": _version(record)})
+        approve_form = ApproveShiftForm(initial={"updated_at": upstream_version(record)})
     return render(
         request,
         "shifts/detail.html",
@@ -285,7 +262,7 @@ def _render_detail(
 @require_POST
 @manager_required
 def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
-    record = _get_shift_for_user(request, session_id)
+    record = shift_for_user_or_404(request, session_id)
     form = ApproveShiftForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, record, form)
@@ -298,7 +275,7 @@ def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
         )
     except (FinalPOSError, services.ShiftError) as error:
         record.refresh_from_db()
-        form.add_error(None, _write_failed(request, error))
+        form.add_error(None, write_failed_message(error))
         return _render_detail(request, record, form)
     messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
     return redirect("sessions_app:session_detail", session_id=record.id)
@@ -307,7 +284,7 @@ def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
 @require_POST
 @staff_required
 def session_refresh(request: HttpRequest, session_id: str) -> HttpResponse:
-    record = _get_shift_for_user(request, session_id)
+    record = shift_for_user_or_404(request, session_id)
     try:
         services.session_refresh(record)
     except FinalPOSError as error:
@@ -321,7 +298,7 @@ def session_refresh(request: HttpRequest, session_id: str) -> HttpResponse:
 @require_POST
 @staff_required
 def station_status_retry(request: HttpRequest, session_id: str) -> HttpResponse:
-    record = _get_shift_for_user(request, session_id)
+    record = shift_for_user_or_404(request, session_id)
     error = services.station_status_push(record)
     if error:
         messages.error(request, _("The till's status is still not updated: %(error)s") % {

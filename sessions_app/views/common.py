@@ -1,0 +1,38 @@
+"""Helpers shared by the shift views."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from sessions_app import selectors, services
+from sessions_app.finalpos import FinalPOSError
+from sessions_app.models import SessionRecord
+
+
+def shift_for_user_or_404(request: HttpRequest, session_id: str) -> SessionRecord:
+    """The shift if it is in the index and at one of the user's outlets, else 404."""
+    record = selectors.session_for_user(user=request.user, session_id=session_id)
+    if record is None:
+        raise Http404(_("No shift with that id at your outlets."))
+    return record
+
+
+def write_failed_message(error: FinalPOSError | services.ShiftError) -> str:
+    return _("Nothing was saved: %(reason)s") % {"reason": error.message}
+
+
+def upstream_version(record: SessionRecord) -> str:
+    """The upstream updatedAt, exactly (microseconds kept), for the stale-write check."""
+    return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
+
+
+def warn_station_status(request: HttpRequest, result: services.ShiftWriteResult) -> None:
+    if result.station_status_error:
+        messages.warning(
+            request,
+            _(
+                "The till's status in Final POS could not be updated (%(error)s). The shift "
+                "is saved; the status will be retried."
+            )
+            % {"error": result.station_status_error},
+        )

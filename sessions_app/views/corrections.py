@@ -1,0 +1,150 @@
+"""A manager's fixes to a shift: correct the counted amounts, reopen, delete."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sessions_app import selectors, services
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
+from sessions_app.models import SessionRecord
+from sessions_app.roles import manager_required
+from sessions_app.views.common import (
+    shift_for_user_or_404,
+    upstream_version,
+    warn_station_status,
+    write_failed_message,
+)
+
+
+def _fresh_or_message(request: HttpRequest, record: SessionRecord) -> SessionRecord:
+    """Re-reads the shift before a fix is typed, so it starts from Final POS's figures."""
+    try:
+        return services.session_refresh(record)
+    except FinalPOSNotFound:
+        record.refresh_from_db()
+        return record
+    except FinalPOSError as error:
+        messages.warning(
+            request,
+            _("Final POS did not answer (%(error)s); the figures below may be out of date.")
+            % {"error": error.message},
+        )
+        return record
+
+
+def _refuse_fix(request: HttpRequest, record: SessionRecord, *, needs_closed: bool):
+    """A redirect to the report when this fix does not apply to the shift, else None."""
+    if record.deleted_at:
+        messages.error(request, _("This shift was deleted; it can no longer be changed."))
+    elif needs_closed and record.is_open:
+        messages.error(request, _("This shift is still open: close it instead."))
+    else:
+        return None
+    return redirect("sessions_app:session_detail", session_id=record.id)
+
+
+@manager_required
+def session_correct(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if request.method != "POST":
+        record = _fresh_or_message(request, record)
+    if refused := _refuse_fix(request, record, needs_closed=True):
+        return refused
+    if request.method == "POST":
+        form = CorrectShiftForm(request.POST)
+    else:
+        initial = {f"counted_{key}": amount for key, amount in record.counted.items()}
+        initial |= {"closing_note": record.closing_note, "updated_at": upstream_version(record)}
+        form = CorrectShiftForm(initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_correct(
+                record=record,
+                corrected_by_user=request.user,
+                counted=form.counted(),
+                closing_note=form.cleaned_data["closing_note"],
+                reason=form.cleaned_data["reason"],
+                seen_updated_at=form.cleaned_data["updated_at"],
+            )
+        except (FinalPOSError, services.ShiftError) as error:
+            form = _with_latest_version(form, record, CorrectShiftForm)
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(
+                request,
+                _("Shift %(number)s corrected; the original figures are kept in its report.")
+                % {"number": record.session_number},
+            )
+            return redirect("sessions_app:session_detail", session_id=record.id)
+    return render(
+        request,
+        "shifts/correct.html",
+        {"record": record, "form": form, "report": selectors.shift_report(record)},
+    )
+
+
+def _with_latest_version(form, record: SessionRecord, form_class, **kwargs):
+    """The same typed values, now checked against the version Final POS holds, so a second
+    submit after 'changed meanwhile' is not refused again."""
+    record.refresh_from_db()
+    data = form.data.copy()
+    data["updated_at"] = upstream_version(record)
+    rebound = form_class(data, **kwargs)
+    rebound.is_valid()
+    return rebound
+
+
+@manager_required
+def session_reopen(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if request.method != "POST":
+        record = _fresh_or_message(request, record)
+    if refused := _refuse_fix(request, record, needs_closed=True):
+        return refused
+    form = ReopenShiftForm(request.POST or None, initial={"updated_at": upstream_version(record)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.session_reopen(
+                record=record,
+                reopened_by_user=request.user,
+                reason=form.cleaned_data["reason"],
+                seen_updated_at=form.cleaned_data["updated_at"],
+            )
+        except (FinalPOSError, services.ShiftError) as error:
+            form = _with_latest_version(form, record, ReopenShiftForm)
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(
+                request,
+                _("Shift %(number)s is open again; close it when it has been recounted.")
+                % {"number": record.session_number},
+            )
+            warn_station_status(request, result)
+            return redirect("sessions_app:session_detail", session_id=record.id)
+    return render(request, "shifts/reopen.html", {"record": record, "form": form})
+
+
+@manager_required
+def session_delete(request: HttpRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if refused := _refuse_fix(request, record, needs_closed=False):
+        return refused
+    form = DeleteShiftForm(request.POST or None, session_number=record.session_number)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.session_delete(
+                record=record, deleted_by_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (FinalPOSError, services.ShiftError) as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(
+                request,
+                _("Shift %(number)s deleted. Its last copy and the audit trail are kept here.")
+                % {"number": record.session_number},
+            )
+            warn_station_status(request, result)
+            return redirect("sessions_app:session_detail", session_id=record.id)
+    return render(request, "shifts/delete.html", {"record": record, "form": form})
