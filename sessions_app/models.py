@@ -46,6 +46,7 @@ class Outlet(models.Model):
     id = models.CharField(max_length=24, primary_key=True)
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=300, blank=True)
+    address2 = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=120, blank=True)
     state = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=80, blank=True)

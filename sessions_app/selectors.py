@@ -89,6 +89,12 @@ def session_for_user(*, user: Any, session_id: str) -> SessionRecord | None:
     return sessions_visible_to(user=user).filter(id=session_id).first()
 
 
+def outlet_for_user(*, user: Any, outlet_id: str) -> Outlet | None:
+    if not is_valid_id(outlet_id):
+        return None
+    return outlets_for(user=user).filter(id=outlet_id).first()
+
+
 def station_for_user(*, user: Any, station_id: str) -> Station | None:
     if not is_valid_id(station_id):
         return None

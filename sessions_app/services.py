@@ -27,11 +27,13 @@ from sessions_app.finalpos import (
     FinalPOSNotFound,
     FinalPOSUnavailable,
     get_client,
+    records,
 )
 from sessions_app.finalpos.records import Session, SessionInput, StationStatus, time_to_wire
 from sessions_app.models import (
     AuditEntry,
     Outlet,
+    OutletAssignment,
     SessionNumberSequence,
     SessionRecord,
     Station,
@@ -66,32 +68,10 @@ def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshRe
     fetched_at = timezone.now()
     with transaction.atomic():
         for outlet in outlets:
-            Outlet.objects.update_or_create(
-                id=outlet.id,
-                defaults={
-                    "name": outlet.name,
-                    "address": outlet.address,
-                    "city": outlet.city,
-                    "state": outlet.state,
-                    "country": outlet.country,
-                    "post_code": outlet.post_code,
-                    "phone": outlet.phone,
-                    "alias": outlet.alias,
-                    "fetched_at": fetched_at,
-                },
-            )
+            _outlet_cache_save(outlet, fetched_at=fetched_at)
         Outlet.objects.exclude(id__in=[outlet.id for outlet in outlets]).delete()
         for station in stations:
-            Station.objects.update_or_create(
-                id=station.id,
-                defaults={
-                    "outlet_id": station.outlet_id,
-                    "name": station.name,
-                    "status": station.raw_status,
-                    "status_reported_at": station.updated_at,
-                    "fetched_at": fetched_at,
-                },
-            )
+            _station_cache_save(station, fetched_at=fetched_at)
         Station.objects.exclude(id__in=[station.id for station in stations]).delete()
         SyncState.objects.update_or_create(
             name=CATALOG,
@@ -103,6 +83,39 @@ def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshRe
         )
     logger.info("Catalog refreshed: %d outlets, %d stations", len(outlets), len(stations))
     return CatalogRefreshResult(outlets=len(outlets), stations=len(stations))
+
+
+def _outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outlet:
+    cached, _ = Outlet.objects.update_or_create(
+        id=outlet.id,
+        defaults={
+            "name": outlet.name,
+            "address": outlet.address,
+            "address2": outlet.address2,
+            "city": outlet.city,
+            "state": outlet.state,
+            "country": outlet.country,
+            "post_code": outlet.post_code,
+            "phone": outlet.phone,
+            "alias": outlet.alias,
+            "fetched_at": fetched_at,
+        },
+    )
+    return cached
+
+
+def _station_cache_save(station: records.Station, *, fetched_at: datetime) -> Station:
+    cached, _ = Station.objects.update_or_create(
+        id=station.id,
+        defaults={
+            "outlet_id": station.outlet_id,
+            "name": station.name,
+            "status": station.raw_status,
+            "status_reported_at": station.updated_at,
+            "fetched_at": fetched_at,
+        },
+    )
+    return cached
 
 
 # --- Shifts (Final POS sessions) ------------------------------------------------------------
@@ -295,9 +308,9 @@ def _count_text(cash_count: dict[Decimal, int]) -> str:
     return ", ".join(f"{quantity} x {value}" for value, quantity in cash_count.items() if quantity)
 
 
-def _ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
-    """Final POS cannot list sessions, so each shift the index thinks is open on this till is
-    re-read: one closed or deleted on the till since then no longer blocks the station."""
+def _open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None:
+    """The shift open on this till, if any. Final POS cannot list sessions, so each shift the
+    index thinks is open here is re-read: one closed or deleted on the till no longer counts."""
     for record in SessionRecord.objects.filter(
         station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
     ):
@@ -308,11 +321,18 @@ def _ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
             continue
         session_index_save(current)
         if current.is_open:
-            opened = timezone.localtime(current.open_time).strftime("%H:%M")
-            raise StationBusy(
-                f"{station.name} already has an open shift ({current.session_number}), opened "
-                f"by {current.opened_by} at {opened}. Close it before opening a new one."
-            )
+            return current
+    return None
+
+
+def _ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
+    current = _open_shift_on(station, client=client)
+    if current is not None:
+        opened = timezone.localtime(current.open_time).strftime("%H:%M")
+        raise StationBusy(
+            f"{station.name} already has an open shift ({current.session_number}), opened "
+            f"by {current.opened_by} at {opened}. Close it before opening a new one."
+        )
 
 
 def _session_delete_quietly(session_id: str, *, client: FinalPOSClient) -> None:
@@ -930,3 +950,118 @@ def session_add_by_id(*, session_id: str, added_by_user: Any, allowed_outlet_ids
         after=record_snapshot(record),
     )  # fmt: skip
     return record
+
+
+# --- Setup: outlets and stations ------------------------------------------------------------
+
+
+class StationInUse(ShiftError):
+    """A till with an open shift cannot be deleted."""
+
+
+def _audited_setup_write(
+    *,
+    actor: Any,
+    object_type: str,
+    object_id: str,
+    outlet_id: str,
+    summary: str,
+    before: dict | None,
+    write: Callable[[], tuple[Any, dict]],
+) -> Any:
+    """Runs a setup write and logs it (with the values after it, or the error)."""
+    try:
+        result, after = write()
+    except FinalPOSError as error:
+        audit_write(actor=actor, action="setup", object_type=object_type, object_id=object_id,
+                    outlet_id=outlet_id, summary=summary, before=before, error=error)  # fmt: skip
+        raise
+    audit_write(
+        actor=actor, action="setup", object_type=object_type,
+        object_id=object_id or getattr(result, "id", ""),
+        outlet_id=outlet_id or getattr(result, "outlet_id", "") or getattr(result, "id", ""),
+        summary=summary, before=before, after=after,
+    )  # fmt: skip
+    return result
+
+
+def outlet_create(*, data: records.OutletInput, created_by_user: Any) -> Outlet:
+    """Creates an outlet in Final POS and caches it; a manager who creates one works there."""
+
+    def write() -> tuple[Outlet, dict]:
+        created = get_client().outlet_create(data)
+        cached = _outlet_cache_save(created, fetched_at=timezone.now())
+        if not created_by_user.is_superuser:
+            OutletAssignment.objects.get_or_create(user=created_by_user, outlet_id=created.id)
+        return cached, created.to_input().to_wire()
+
+    return _audited_setup_write(
+        actor=created_by_user, object_type="outlet", object_id="", outlet_id="",
+        summary=f"Created outlet {data.name}", before=None, write=write,
+    )  # fmt: skip
+
+
+def outlet_update(*, outlet: Outlet, changes: dict[str, str], updated_by_user: Any) -> Outlet:
+    """Edits an outlet's details: reads it, changes the given fields, writes the whole record
+    back (fields the dashboard does not edit go back as read)."""
+    client = get_client()
+    current = client.outlet_get(outlet.id)
+    before = current.to_input().to_wire()
+
+    def write() -> tuple[Outlet, dict]:
+        updated = client.outlet_update(outlet.id, replace(current.to_input(), **changes))
+        return _outlet_cache_save(updated, fetched_at=timezone.now()), updated.to_input().to_wire()
+
+    return _audited_setup_write(
+        actor=updated_by_user, object_type="outlet", object_id=outlet.id, outlet_id=outlet.id,
+        summary=f"Edited outlet {changes.get('name', outlet.name)}", before=before, write=write,
+    )  # fmt: skip
+
+
+def station_create(*, outlet: Outlet, name: str, created_by_user: Any) -> Station:
+    def write() -> tuple[Station, dict]:
+        created = get_client().station_create(records.StationInput(name=name, outlet_id=outlet.id))
+        return _station_cache_save(created, fetched_at=timezone.now()), {"name": created.name}
+
+    return _audited_setup_write(
+        actor=created_by_user, object_type="station", object_id="", outlet_id=outlet.id,
+        summary=f"Added till {name} to {outlet.name}", before=None, write=write,
+    )  # fmt: skip
+
+
+def station_rename(*, station: Station, name: str, renamed_by_user: Any) -> Station:
+    client = get_client()
+
+    def write() -> tuple[Station, dict]:
+        current = client.station_get(station.id)
+        updated = client.station_update(station.id, replace(current.to_input(), name=name))
+        return _station_cache_save(updated, fetched_at=timezone.now()), {"name": updated.name}
+
+    return _audited_setup_write(
+        actor=renamed_by_user, object_type="station", object_id=station.id,
+        outlet_id=station.outlet_id, summary=f"Renamed till {station.name} to {name}",
+        before={"name": station.name}, write=write,
+    )  # fmt: skip
+
+
+def station_delete(*, station: Station, deleted_by_user: Any) -> None:
+    """Deletes a till in Final POS, unless a shift is open on it (checked upstream)."""
+    client = get_client()
+    open_shift = _open_shift_on(station, client=client)
+    if open_shift is not None:
+        raise StationInUse(
+            f"{station.name} has an open shift ({open_shift.session_number}, opened by "
+            f"{open_shift.opened_by}). Close it before deleting the till."
+        )
+
+    def write() -> tuple[None, dict]:
+        with contextlib.suppress(FinalPOSNotFound):  # already gone: drop it from the cache
+            client.station_delete(station.id)
+        Station.objects.filter(id=station.id).delete()
+        return None, {"deleted": True}
+
+    _audited_setup_write(
+        actor=deleted_by_user, object_type="station", object_id=station.id,
+        outlet_id=station.outlet_id, summary=f"Deleted till {station.name}",
+        before={"name": station.name}, write=write,
+    )  # fmt: skip

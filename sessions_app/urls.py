@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions_app.views import audit, board, corrections, history, shifts, staff
+from sessions_app.views import audit, board, corrections, history, setup, shifts, staff
 
 app_name = "sessions_app"
 urlpatterns = [
@@ -23,4 +23,11 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("staff/", staff.staff_list, name="staff_list"),
+    path("setup/", setup.setup_overview, name="setup_overview"),
+    path("setup/refresh/", setup.catalog_refresh, name="catalog_refresh"),
+    path("setup/outlets/new/", setup.outlet_create, name="outlet_create"),
+    path("setup/outlets/<str:outlet_id>/", setup.outlet_edit, name="outlet_edit"),
+    path("setup/outlets/<str:outlet_id>/tills/new/", setup.station_create, name="station_create"),
+    path("setup/tills/<str:station_id>/", setup.station_edit, name="station_edit"),
+    path("setup/tills/<str:station_id>/delete/", setup.station_delete, name="station_delete"),
 ]

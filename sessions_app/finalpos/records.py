@@ -313,9 +313,12 @@ class OutletInput:
     phone: str
     address2: str = ""
     alias: str = ""
+    # Payment and tax settings the dashboard never edits but sends back as read.
+    preserved: dict[str, Any] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
         body = {
+            **self.preserved,
             "name": self.name,
             "address": self.address,
             "city": self.city,
@@ -331,6 +334,9 @@ class OutletInput:
         return body
 
 
+_PRESERVED_OUTLET_FIELDS = {"stripeAccountId": str, "stripe": dict, "taxId": str}
+
+
 @dataclass(frozen=True)
 class Outlet:
     id: str
@@ -344,6 +350,7 @@ class Outlet:
     phone: str
     alias: str
     updated_at: datetime | None
+    preserved: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_wire(cls, data: Any) -> "Outlet":
@@ -361,6 +368,11 @@ class Outlet:
             phone=_text(data, "phone"),
             alias=_text(data, "alias"),
             updated_at=optional_time(data.get("updatedAt"), name="updatedAt"),
+            preserved={
+                key: data[key]
+                for key, kind in _PRESERVED_OUTLET_FIELDS.items()
+                if isinstance(data.get(key), kind)
+            },
         )
 
     def to_input(self) -> OutletInput:
@@ -374,6 +386,7 @@ class Outlet:
             phone=self.phone,
             address2=self.address2,
             alias=self.alias,
+            preserved=dict(self.preserved),
         )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from sessions_app import selectors
 from sessions_app.roles import manager_required
 
-ACTIONS = ["open", "close", "approve", "correct", "reopen", "delete", "import"]
+ACTIONS = ["open", "close", "approve", "correct", "reopen", "delete", "import", "setup"]
 
 
 @manager_required

@@ -1,0 +1,152 @@
+"""Setup of outlets and tills (Final POS stations), for managers and superusers.
+
+Every change is written to Final POS first; the local cache is updated from its answer.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sessions_app import selectors, services
+from sessions_app.finalpos import FinalPOSError, records
+from sessions_app.forms import OutletForm, StationForm
+from sessions_app.models import Outlet, Station
+from sessions_app.roles import manager_required
+from sessions_app.views.common import write_failed_message
+
+
+def _outlet_or_404(request: HttpRequest, outlet_id: str) -> Outlet:
+    outlet = selectors.outlet_for_user(user=request.user, outlet_id=outlet_id)
+    if outlet is None:
+        raise Http404(_("No such outlet among yours."))
+    return outlet
+
+
+def _station_or_404(request: HttpRequest, station_id: str) -> Station:
+    station = selectors.station_for_user(user=request.user, station_id=station_id)
+    if station is None:
+        raise Http404(_("No such till at your outlets."))
+    return station
+
+
+@manager_required
+def setup_overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "setup/overview.html",
+        {
+            "outlets": selectors.board_outlets(user=request.user),
+            "catalog_state": selectors.sync_state(services.CATALOG),
+        },
+    )
+
+
+@require_POST
+@manager_required
+def catalog_refresh(request: HttpRequest) -> HttpResponse:
+    try:
+        result = services.catalog_refresh()
+    except FinalPOSError as error:
+        messages.error(request, _("Could not refresh from Final POS: %(error)s") % {
+            "error": error.message})  # fmt: skip
+    else:
+        messages.success(
+            request,
+            _("Refreshed from Final POS: %(outlets)d outlets, %(stations)d tills.")
+            % {"outlets": result.outlets, "stations": result.stations},
+        )
+    return redirect("sessions_app:setup_overview")
+
+
+@manager_required
+def outlet_create(request: HttpRequest) -> HttpResponse:
+    form = OutletForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = services.outlet_create(
+                data=records.OutletInput(**form.cleaned_data), created_by_user=request.user
+            )
+        except FinalPOSError as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(request, _("Outlet %(name)s created.") % {"name": outlet.name})
+            return redirect("sessions_app:setup_overview")
+    return render(request, "setup/outlet_form.html", {"form": form, "outlet": None})
+
+
+@manager_required
+def outlet_edit(request: HttpRequest, outlet_id: str) -> HttpResponse:
+    outlet = _outlet_or_404(request, outlet_id)
+    initial = {name: getattr(outlet, name) for name in OutletForm.base_fields}
+    form = OutletForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = services.outlet_update(
+                outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
+            )
+        except FinalPOSError as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(request, _("Outlet %(name)s saved.") % {"name": outlet.name})
+            return redirect("sessions_app:setup_overview")
+    return render(request, "setup/outlet_form.html", {"form": form, "outlet": outlet})
+
+
+@manager_required
+def station_create(request: HttpRequest, outlet_id: str) -> HttpResponse:
+    outlet = _outlet_or_404(request, outlet_id)
+    form = StationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            station = services.station_create(
+                outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
+            )
+        except FinalPOSError as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(
+                request,
+                _("Till %(station)s added to %(outlet)s.")
+                % {"station": station.name, "outlet": outlet.name},
+            )
+            return redirect("sessions_app:setup_overview")
+    return render(request, "setup/station_form.html", {"form": form, "outlet": outlet})
+
+
+@manager_required
+def station_edit(request: HttpRequest, station_id: str) -> HttpResponse:
+    station = _station_or_404(request, station_id)
+    outlet = Outlet.objects.filter(id=station.outlet_id).first()
+    form = StationForm(request.POST or None, initial={"name": station.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            renamed = services.station_rename(
+                station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
+            )
+        except FinalPOSError as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})
+            return redirect("sessions_app:setup_overview")
+    return render(
+        request, "setup/station_form.html", {"form": form, "outlet": outlet, "station": station}
+    )
+
+
+@manager_required
+def station_delete(request: HttpRequest, station_id: str) -> HttpResponse:
+    station = _station_or_404(request, station_id)
+    error_message = ""
+    if request.method == "POST":
+        try:
+            services.station_delete(station=station, deleted_by_user=request.user)
+        except (FinalPOSError, services.ShiftError) as error:
+            error_message = write_failed_message(error)
+        else:
+            messages.success(request, _("Till %(name)s deleted.") % {"name": station.name})
+            return redirect("sessions_app:setup_overview")
+    return render(
+        request, "setup/station_delete.html", {"station": station, "error_message": error_message}
+    )
