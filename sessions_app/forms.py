@@ -12,6 +12,7 @@ from sessions_app.cash import AmountError, Denomination, count_total, denominati
 from sessions_app.closing import PaymentMethod, payment_methods
 from sessions_app.finalpos.errors import FinalPOSError
 from sessions_app.finalpos.records import time_from_wire
+from sessions_app.models import StaffProfile
 
 NOTE_MAX_LENGTH = 1000
 MAX_PIECES = 100_000  # of one note or coin in one drawer
@@ -366,3 +367,15 @@ class StationForm(forms.Form):
         if not name:
             raise ValidationError(_("Give the till a name."), code="required")
         return name
+
+
+class AlertPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["variance_alerts"]
+        labels = {"variance_alerts": _("E-mail me when a shift at my outlets needs review")}
+        help_texts = {
+            "variance_alerts": _(
+                "Sent when a shift closes with a difference above the approval limit."
+            )
+        }

@@ -337,6 +337,21 @@ def shift_report(record: SessionRecord) -> ShiftReport:
     )
 
 
+def review_alert_recipients(*, outlet_id: str) -> list[str]:
+    """E-mail addresses of the active managers of an outlet who keep review alerts on."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=MANAGER_GROUP, outlet_assignments__outlet_id=outlet_id
+        )
+        .exclude(email="")
+        .exclude(staff_profile__variance_alerts=False)
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
 def sync_state(name: str) -> SyncState | None:
     return SyncState.objects.filter(name=name).first()
 

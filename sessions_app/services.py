@@ -18,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sessions_app import closing
+from sessions_app import closing, notifications
 from sessions_app.cash import cash_drop_plan, target_float_for
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
@@ -470,6 +470,8 @@ def _session_close(
             raise
     saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
     logger.info("Shift %s closed by %s", record.id, data.closed_by)
+    if saved.needs_review:
+        notifications.review_alert_send(saved)
     return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
 
 
@@ -630,7 +632,10 @@ def _session_correct(
     )
     updated = client.session_update(record.id, data)
     logger.info("Shift %s corrected by %s", record.id, correction["by"])
-    return ShiftWriteResult(record=session_index_save(updated))
+    saved = session_index_save(updated)
+    if saved.needs_review and not record.needs_review:
+        notifications.review_alert_send(saved)
+    return ShiftWriteResult(record=saved)
 
 
 def _session_reopen(

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from sessions_app.views import audit, board, corrections, history, setup, shifts, staff
+from sessions_app.views import (
+    audit,
+    board,
+    corrections,
+    history,
+    preferences,
+    setup,
+    shifts,
+    staff,
+)
 
 app_name = "sessions_app"
 urlpatterns = [
@@ -23,6 +32,7 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("staff/", staff.staff_list, name="staff_list"),
+    path("account/alerts/", preferences.preferences, name="preferences"),
     path("setup/", setup.setup_overview, name="setup_overview"),
     path("setup/refresh/", setup.catalog_refresh, name="catalog_refresh"),
     path("setup/outlets/new/", setup.outlet_create, name="outlet_create"),

@@ -1,0 +1,69 @@
+"""Review alerts: the outlet's managers get an e-mail when a shift closes needing review."""
+
+import socket
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from sessions_app.models import SessionRecord, StaffProfile
+from sessions_app.roles import MANAGER_GROUP
+from sessions_app.services import session_close, session_correct
+from tests.conftest import OUTLET_A
+
+pytestmark = pytest.mark.django_db
+
+
+def _close(record, cashier, cash: str) -> SessionRecord:
+    return session_close(
+        record=record, closed_by_user=cashier,
+        counted={"cash": Decimal(cash), "card": Decimal("60.00")},
+        variance_reason="Drawer was open during the rush", seen_updated_at=None,
+        close_request_id="e" * 32,
+    ).record  # fmt: skip
+
+
+def test_the_outlets_managers_get_the_figures_and_a_link(open_shift, cashier, manager,
+                                                         manager_b, settings):  # fmt: skip
+    settings.SITE_URL = "https://tills.example.com"
+    closed = _close(open_shift, cashier, "200.00")
+    [message] = mail.outbox
+    assert message.to == ["mia@example.com"]  # not bob, who manages outlet B
+    assert message.subject == (
+        f"Shift {closed.session_number} at Alpha Street needs review: $40.00 short"
+    )
+    assert "Cash: counted $200.00, expected $240.00" in message.body
+    assert "Difference: \u2212$40.00 (short)" in message.body
+    assert "Reason given: Drawer was open during the rush" in message.body
+    assert f"https://tills.example.com/sessions/{closed.id}/" in message.body
+
+
+def test_a_manager_who_turned_alerts_off_gets_nothing(open_shift, cashier, manager, make_staff):
+    StaffProfile.objects.filter(user=manager).update(variance_alerts=False)
+    other = make_staff("max", MANAGER_GROUP, [OUTLET_A])
+    _close(open_shift, cashier, "200.00")
+    assert [message.to for message in mail.outbox] == [[other.email]]
+
+
+def test_a_shift_within_limits_sends_nothing(open_shift, cashier, manager):
+    _close(open_shift, cashier, "240.00")
+    assert mail.outbox == []
+
+
+def test_a_correction_that_makes_a_shift_need_review_alerts(open_shift, cashier, manager):
+    closed = _close(open_shift, cashier, "240.00")
+    session_correct(record=closed, corrected_by_user=manager,
+                    counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
+                    closing_note="", reason="Bag recount", seen_updated_at=None)  # fmt: skip
+    assert len(mail.outbox) == 1 and "needs review" in mail.outbox[0].subject
+
+
+def test_a_mail_server_failure_does_not_undo_the_close(open_shift, cashier, manager, settings):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port,
+                                                "timeout": 2}}}  # fmt: skip
+    closed = _close(open_shift, cashier, "200.00")
+    assert SessionRecord.objects.get(id=closed.id).needs_review
