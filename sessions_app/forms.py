@@ -318,6 +318,16 @@ class HistoryFilterForm(forms.Form):
         return cleaned
 
 
+class InsightsFilterForm(HistoryFilterForm):
+    """The period and scope of the insights page (the history filters minus state, result,
+    minimum and sort)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("state", "result", "min_variance", "sort"):
+            del self.fields[name]
+
+
 class AddSessionForm(forms.Form):
     session_id = forms.RegexField(
         label=_("Final POS session id"),

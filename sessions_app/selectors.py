@@ -1,12 +1,13 @@
 """Read-only queries the pages ask, answered from local tables only."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from sessions_app import closing
 from sessions_app.finalpos.records import is_valid_id, time_from_wire
@@ -407,6 +408,12 @@ class HistoryFilters:
     min_variance: Decimal | None = None
     sort: str = "-date"
 
+    @classmethod
+    def from_cleaned(cls, cleaned: dict[str, Any]) -> "HistoryFilters":
+        """The filters from a form's cleaned data; blank and unknown values are dropped."""
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in cleaned.items() if k in names and v not in (None, "")})
+
 
 SORTS = {
     "-date": ["-open_time", "-id"],
@@ -490,3 +497,108 @@ def audit_list(*, user: Any, action: str = "", actor: str = "") -> QuerySet[Audi
     if actor:
         entries = entries.filter(actor_name__icontains=actor)
     return entries
+
+
+# --- Insights ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VarianceSummary:
+    """One cashier's or one till's closed shifts over a period."""
+
+    key: str
+    label: str
+    shifts: int
+    with_figures: int
+    total: Decimal
+    short: Decimal
+    over: Decimal
+    shorts_beyond_threshold: int
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.with_figures:
+            return None
+        return (self.total / self.with_figures).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class DayVariance:
+    day: Any
+    shifts: int
+    total: Decimal
+    short: Decimal
+    over: Decimal
+
+
+def _variance_aggregates(threshold: Decimal) -> dict[str, Any]:
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    return {
+        "shifts": Count("id"),
+        "with_figures": Count("variance_total"),
+        "total": Coalesce(Sum("variance_total"), zero),
+        "short": Coalesce(Sum("variance_total", filter=Q(variance_total__lt=0)), zero),
+        "over": Coalesce(Sum("variance_total", filter=Q(variance_total__gt=0)), zero),
+        "shorts_beyond_threshold": Count("id", filter=Q(variance_total__lt=-threshold)),
+    }
+
+
+@dataclass(frozen=True)
+class Insights:
+    by_cashier: list[VarianceSummary]
+    by_station: list[VarianceSummary]
+    by_day: list[DayVariance]
+    threshold: Decimal
+
+
+def _in_cents(row: dict[str, Any]) -> dict[str, Any]:
+    """SQLite sums decimals without their scale; every backend gives cents from here on."""
+    cent = Decimal("0.01")
+    return {k: v.quantize(cent) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+def _cashier_summary(row: dict[str, Any]) -> VarianceSummary:
+    name = row.pop("closed_by") or ""
+    return VarianceSummary(key=name, label=name or "Unknown", **_in_cents(row))
+
+
+def variance_insights(*, user: Any, filters: HistoryFilters, threshold: Decimal) -> Insights:
+    """Closed shifts matching the filters, summed per cashier (who closed), per till and per
+    business day: five queries whatever the number of shifts."""
+    closed = session_history(user=user, filters=replace(filters, state="closed")).order_by()
+    aggregates = _variance_aggregates(threshold)
+    cashiers = closed.values("closed_by").annotate(**aggregates).order_by("short", "closed_by")
+    stations = closed.values("station_id").annotate(**aggregates).order_by("short", "station_id")
+    station_rows = list(stations)
+    names = dict(
+        Station.objects.filter(id__in=[row["station_id"] for row in station_rows]).values_list(
+            "id", "name"
+        )
+    )
+    days = (
+        closed.values("business_date")
+        .annotate(**{k: aggregates[k] for k in ("shifts", "total", "short", "over")})
+        .order_by("business_date")
+    )
+    return Insights(
+        by_cashier=[_cashier_summary(row) for row in cashiers],
+        by_station=[
+            VarianceSummary(
+                key=row["station_id"],
+                label=names.get(row["station_id"], row["station_id"]),
+                **_in_cents({k: v for k, v in row.items() if k != "station_id"}),
+            )
+            for row in station_rows
+        ],
+        by_day=[DayVariance(day=row.pop("business_date"), **_in_cents(row)) for row in days],
+        threshold=threshold,
+    )
+
+
+def largest_variances(*, user: Any, since: Any, limit: int = 5) -> list[SessionRecord]:
+    """The closed shifts with the largest differences since a business day (manager home)."""
+    return list(
+        sessions_visible_to(user=user)
+        .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
+        .order_by(F("variance_abs").desc(), "-open_time")[:limit]
+    )

@@ -203,3 +203,35 @@ def closed_shift(open_shift, cashier):
         closing_note="Busy night", variance_reason="Wrong change", seen_updated_at=None,
         close_request_id="c" * 32,
     ).record  # fmt: skip
+
+
+def make_shifts(count: int, *, outlet=None, station=None, variance="-1.00",
+                opened_by="Cal Cashier", start=0) -> None:  # fmt: skip
+    """Indexes `count` closed shifts directly (one a day going back from today), for pages
+    that read only the local index."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from sessions_app.models import SessionRecord
+
+    outlet, station = outlet or OUTLET_A, station or STATION_A1
+    now = timezone.now()
+    amount = Decimal(variance)
+    SessionRecord.objects.bulk_create(
+        SessionRecord(
+            id=f"{outlet[:4]}{station[-4:]}{start + index:016x}",
+            session_number=f"S-2026-{start + index + 1:04d}", outlet_id=outlet,
+            station_id=station, opened_by=opened_by, closed_by=opened_by,
+            open_time=now - timedelta(days=index, hours=8),
+            close_time=now - timedelta(days=index),
+            business_date=timezone.localtime(now - timedelta(days=index)).date(),
+            opening_amount=Decimal(200), closing_amount=Decimal(200) + amount,
+            counted={"cash": str(Decimal(200) + amount)}, expected={"cash": "200.00"},
+            variance_total=amount, variance_abs=abs(amount),
+            result="short" if amount < 0 else "over" if amount > 0 else "balanced",
+            fetched_at=now,
+        )
+        for index in range(count)
+    )  # fmt: skip

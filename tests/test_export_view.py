@@ -7,8 +7,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1
-from tests.test_history_view import make_shifts
+from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:session_export")

@@ -1,7 +1,6 @@
 """Shift history: filters in the URL, totals, pagination, scoping, constant query count."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,33 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.models import SessionRecord
-from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A1, STATION_A2, STATION_B1
+from tests.conftest import (
+    OUTLET_B,
+    PASSWORD,
+    STATION_A2,
+    STATION_B1,
+    make_shifts,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:session_history")
-
-
-def make_shifts(count: int, *, outlet=OUTLET_A, station=STATION_A1, variance="-1.00",
-                opened_by="Cal Cashier", start=0) -> None:  # fmt: skip
-    now = timezone.now()
-    amount = Decimal(variance)
-    SessionRecord.objects.bulk_create(
-        SessionRecord(
-            id=f"{outlet[:4]}{station[-4:]}{start + index:016x}",
-            session_number=f"S-2026-{start + index + 1:04d}", outlet_id=outlet,
-            station_id=station, opened_by=opened_by, closed_by=opened_by,
-            open_time=now - timedelta(days=index, hours=8),
-            close_time=now - timedelta(days=index),
-            business_date=(now - timedelta(days=index)).date(),
-            opening_amount=Decimal(200), closing_amount=Decimal(200) + amount,
-            counted={"cash": str(Decimal(200) + amount)}, expected={"cash": "200.00"},
-            variance_total=amount, variance_abs=abs(amount),
-            result="short" if amount < 0 else "over" if amount > 0 else "balanced",
-            fetched_at=now,
-        )
-        for index in range(count)
-    )  # fmt: skip
 
 
 @pytest.fixture

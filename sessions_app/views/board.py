@@ -1,17 +1,25 @@
 """The home page: the user's outlets and what is happening at their tills."""
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from sessions_app import selectors
 from sessions_app.roles import is_manager, staff_required
 from sessions_app.services import CATALOG
 
+LARGEST_VARIANCE_DAYS = 7
+
 
 @staff_required
 def board(request: HttpRequest) -> HttpResponse:
+    manager = is_manager(request.user)
     recent = selectors.recent_closed_shifts(user=request.user)
-    outlet_names, station_names = selectors.names_for(recent)
+    week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
+    largest = selectors.largest_variances(user=request.user, since=week_start) if manager else []
+    outlet_names, station_names = selectors.names_for([*recent, *largest])
     return render(
         request,
         "board/board.html",
@@ -19,12 +27,10 @@ def board(request: HttpRequest) -> HttpResponse:
             "board": selectors.board_outlets(user=request.user),
             "catalog_sync": selectors.sync_state(CATALOG),
             "recent": recent,
+            "largest": largest,
+            "week_start": week_start,
             "outlet_names": outlet_names,
             "station_names": station_names,
-            "review_count": (
-                selectors.shifts_needing_review(user=request.user)
-                if is_manager(request.user)
-                else 0
-            ),
+            "review_count": selectors.shifts_needing_review(user=request.user) if manager else 0,
         },
     )

@@ -29,13 +29,7 @@ def _filters(request: HttpRequest) -> tuple[HistoryFilterForm, selectors.History
     if form.is_bound:
         form.is_valid()  # an invalid filter is shown with its error; the valid ones still apply
         cleaned = form.cleaned_data
-    data = {name: value for name, value in cleaned.items() if value not in (None, "")}
-    return form, selectors.HistoryFilters(**_known(data))
-
-
-def _known(data: dict[str, Any]) -> dict[str, Any]:
-    fields = selectors.HistoryFilters.__dataclass_fields__
-    return {name: value for name, value in data.items() if name in fields}
+    return form, selectors.HistoryFilters.from_cleaned(cleaned)
 
 
 @manager_required

@@ -1,0 +1,82 @@
+"""Server-drawn SVG charts: no JavaScript, readable without colour.
+
+Over and short are told apart by position (above or below the zero line), by a hatch pattern
+on shorts, and by text (each bar's title, and the table printed beside every chart).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sessions_app.selectors import DayVariance
+from sessions_app.templatetags.tills import result_label, signed_money
+
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # over, short, balanced
+    title: str
+    day_label: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class VarianceChart:
+    width: int
+    height: int
+    left: int
+    right_edge: int
+    zero_y: float
+    bars: list[Bar]
+    ticks: list[Tick]
+
+
+def variance_by_day(days: list[DayVariance]) -> VarianceChart | None:
+    """One bar per business day: the net difference, up for over and down for short."""
+    if not days:
+        return None
+    largest = max(abs(day.total) for day in days) or Decimal(1)
+    plot_height = HEIGHT - TOP - BOTTOM
+    zero_y = TOP + plot_height / 2
+    scale = (plot_height / 2) / float(largest)
+    slot = (WIDTH - LEFT - RIGHT) / len(days)
+    bar_width = max(min(slot * 0.7, 40), 2)
+    label_every = max(1, round(len(days) / 8))
+    bars = []
+    for index, day in enumerate(days):
+        size = abs(float(day.total)) * scale
+        kind = "over" if day.total > 0 else "short" if day.total < 0 else "balanced"
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + (slot - bar_width) / 2, 1),
+                y=round(zero_y - size if kind == "over" else zero_y, 1),
+                width=round(bar_width, 1),
+                height=round(max(size, 1), 1),
+                kind=kind,
+                title=(
+                    f"{day.day:%a %d %b}: {signed_money(day.total)} ({result_label(kind).lower()})"
+                    f", {day.shifts} shift{'s' if day.shifts != 1 else ''}"
+                ),
+                day_label=f"{day.day:%d %b}" if index % label_every == 0 else "",
+            )
+        )
+    ticks = [
+        Tick(y=TOP, label=signed_money(largest)),
+        Tick(y=zero_y, label=signed_money(Decimal(0))),
+        Tick(y=TOP + plot_height, label=signed_money(-largest)),
+    ]
+    return VarianceChart(
+        width=WIDTH, height=HEIGHT, left=LEFT, right_edge=WIDTH - RIGHT, zero_y=zero_y,
+        bars=bars, ticks=ticks,
+    )  # fmt: skip

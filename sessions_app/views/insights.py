@@ -1,0 +1,42 @@
+"""Insights for managers: differences per cashier and per till over a period, with a chart."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from sessions_app import charts, selectors
+from sessions_app.forms import InsightsFilterForm
+from sessions_app.roles import manager_required
+
+DEFAULT_PERIOD_DAYS = 28
+
+
+@manager_required
+def insights(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    data = request.GET.dict()
+    # The last four weeks unless a period is chosen (a date cleared on purpose stays blank).
+    data.setdefault("date_from", (today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat())
+    data.setdefault("date_to", today.isoformat())
+    outlets, stations = selectors.history_choices(user=request.user)
+    form = InsightsFilterForm(data, outlets=outlets, stations=stations)
+    form.is_valid()  # an invalid filter shows its error; the valid ones still apply
+    filters = selectors.HistoryFilters.from_cleaned(form.cleaned_data)
+    result = selectors.variance_insights(
+        user=request.user, filters=filters, threshold=settings.VARIANCE_REASON_THRESHOLD
+    )
+    period = {"date_from": filters.date_from, "date_to": filters.date_to}
+    return render(
+        request,
+        "insights/insights.html",
+        {
+            "form": form,
+            "insights": result,
+            "chart": charts.variance_by_day(result.by_day),
+            "filters": filters,
+            "period": period,
+        },
+    )
