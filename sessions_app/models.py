@@ -153,6 +153,12 @@ class SessionRecord(models.Model):
             models.Index(fields=["station_id", "-open_time"], name="session_station_time"),
             models.Index(fields=["business_date"], name="session_business_date"),
             models.Index(fields=["-open_time"], name="session_open_time"),
+            # The board and the manager's home: recent closes, the week's days, reviews due.
+            models.Index(fields=["outlet_id", "-close_time"], name="session_outlet_close"),
+            models.Index(fields=["-close_time"], name="session_close_time"),
+            models.Index(fields=["outlet_id", "business_date"], name="session_outlet_day"),
+            models.Index(fields=["outlet_id", "review_state"], name="session_outlet_review"),
+            models.Index(fields=["review_state"], name="session_review"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -51,6 +52,28 @@ def signed_money(value) -> str:
 def result_label(result: str) -> str:
     return {"over": _("Over"), "short": _("Short"), "balanced": _("Balanced")}.get(
         result or "", _("Not available")
+    )
+
+
+_RESULT_BADGES = {
+    "over": ("badge--over", "\u25b2"),
+    "short": ("badge--short", "\u25bc"),
+    "balanced": ("badge--balanced", "\u2713"),
+}
+
+
+@register.filter
+def result_badge(result: str):
+    """Over, short or balanced as a badge that says it in words and an icon, not colour alone.
+    (A filter rather than an included template: it is drawn on every row of long tables.)"""
+    modifier, icon = _RESULT_BADGES.get(result or "", ("", ""))
+    if not modifier:
+        return format_html('<span class="badge">{}</span>', _("Not available"))
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true">{}</span> {}</span>',
+        modifier,
+        icon,
+        result_label(result),
     )
 
 
