@@ -1,12 +1,15 @@
 """Read-only queries the pages ask, answered from local tables only."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -453,6 +456,33 @@ def session_history(*, user: Any, filters: HistoryFilters) -> QuerySet[SessionRe
     if filters.min_variance is not None:
         records = records.filter(variance_abs__gte=filters.min_variance)
     return records.order_by(*SORTS.get(filters.sort or "-date", SORTS["-date"]))
+
+
+EXPORT_COLUMNS = (
+    "id", "session_number", "outlet_id", "station_id", "business_date", "opened_by",
+    "open_time", "closed_by", "close_time", "opening_amount", "closing_amount",
+    "variance_total", "result", "review_state",
+)  # fmt: skip
+
+
+def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple]:
+    """The rows of a CSV export (EXPORT_COLUMNS, then counted and expected per payment method)
+    straight from a database cursor, in chunks.
+
+    Django's per-value converters cost about 60 µs a row, far too much for 200,000 rows, so
+    values come back as the driver gives them: datetimes as UTC text (SQLite) or aware
+    datetimes (PostgreSQL), amounts as numbers (SQLite) or Decimal (PostgreSQL), and the
+    per-method amounts as the text stored in the JSON."""
+    per_method = {}
+    for method in closing.payment_methods():
+        per_method[f"counted_{method.key}"] = KT(f"counted__{method.key}")
+        per_method[f"expected_{method.key}"] = KT(f"expected__{method.key}")
+    query = records.annotate(**per_method).values_list(*EXPORT_COLUMNS, *per_method).query
+    sql, params = query.get_compiler(using=records.db).as_sql()
+    with connections[records.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(2000):
+            yield from rows
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,26 @@ def test_formulas_in_names_are_neutralised(client, manager, tills):
 def test_cashiers_cannot_export(client, cashier, tills):
     client.login(username="cal", password=PASSWORD)
     assert client.get(URL).status_code == 403
+
+
+def test_large_exports_stream_in_chunks_with_exact_amounts_and_local_times(client, manager,
+                                                                            tills):  # fmt: skip
+    from django.utils import timezone
+
+    from sessions_app.models import SessionRecord
+
+    make_shifts(1201, variance="-0.10")
+    client.login(username="mia", password=PASSWORD)
+    response = client.get(URL)
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 3  # rows go out in chunks of 500, not all at once
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(rows) == 1201
+    newest = SessionRecord.objects.order_by("-open_time").first()
+    first = rows[0]
+    assert first["session_id"] == newest.id
+    assert first["open_time"] == timezone.localtime(newest.open_time).isoformat("T", "seconds")
+    assert first["business_date"] == newest.business_date.isoformat()
+    assert (first["opening_amount"], first["closing_amount"]) == ("200.00", "199.90")
+    assert first["variance_total"] == "-0.10"
+    assert {row["opening_amount"] for row in rows} == {"200.00"}

@@ -1,9 +1,14 @@
 """Shift history for managers: filters in the URL, totals, CSV export, add a shift by id."""
 
 import csv
+import io
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -13,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sessions_app import selectors, services
+from sessions_app.cash import CENT
 from sessions_app.closing import payment_methods
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.forms import AddSessionForm, HistoryFilterForm
@@ -57,31 +63,27 @@ def session_history(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    """csv.writer writes to this and gets each line back, so rows can be streamed."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @manager_required
 def session_export(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
     records = selectors.session_history(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
-        _csv_rows(request.user, records), content_type="text/csv; charset=utf-8"
+        _csv_chunks(request.user, records), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="shifts-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _csv_rows(user: Any, records) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+CSV_ROWS_PER_CHUNK = 500  # one socket write per chunk, not per row
+
+
+def _csv_chunks(user: Any, records) -> Iterator[str]:
     methods = payment_methods()
     outlet_names = dict(selectors.outlets_for(user=user).values_list("id", "name"))
     station_names = dict(Station.objects.values_list("id", "name"))
+    zone = ZoneInfo(settings.TIME_ZONE)
     header = [
         "session_number", "session_id", "outlet", "station", "business_date", "opened_by",
         "open_time", "closed_by", "close_time", "opening_amount", "closing_amount",
@@ -89,35 +91,70 @@ def _csv_rows(user: Any, records) -> Iterator[str]:
     for method in methods:
         header += [f"{method.key}_counted", f"{method.key}_expected"]
     header += ["variance_total", "result", "review_state"]
-    yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
-    columns = ("id", "session_number", "outlet_id", "station_id", "business_date", "opened_by",
-               "open_time", "closed_by", "close_time", "opening_amount", "closing_amount",
-               "counted", "expected", "variance_total", "result", "review_state")  # fmt: skip
-    for row in records.values_list(*columns).iterator(chunk_size=2000):
-        values = dict(zip(columns, row, strict=True))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
+    writer.writerow(header)
+    pending = 0
+    method_count = len(methods)
+    for row in selectors.export_rows(records):
+        (
+            session_id,
+            number,
+            outlet_id,
+            station_id,
+            business_date,
+            opened_by,
+            open_time,
+            closed_by,
+            close_time,
+            opening,
+            closing_amount,
+            variance,
+            result,
+            review,
+        ) = row[:14]
+        per_method = row[14:]  # counted and expected of each method, in that order
         line = [
-            values["session_number"],
-            values["id"],
-            outlet_names.get(values["outlet_id"], values["outlet_id"]),
-            station_names.get(values["station_id"], values["station_id"]),
-            values["business_date"].isoformat(),
-            _safe(values["opened_by"]),
-            timezone.localtime(values["open_time"]).isoformat(timespec="seconds"),
-            _safe(values["closed_by"]),
-            timezone.localtime(values["close_time"]).isoformat(timespec="seconds")
-            if values["close_time"]
-            else "",
-            values["opening_amount"],
-            "" if values["closing_amount"] is None else values["closing_amount"],
-        ]
-        for method in methods:
-            line += [values["counted"].get(method.key, ""), values["expected"].get(method.key, "")]
-        line += [
-            "" if values["variance_total"] is None else values["variance_total"],
-            values["result"],
-            values["review_state"],
-        ]
-        yield writer.writerow(line)
+            number, session_id, outlet_names.get(outlet_id, outlet_id),
+            station_names.get(station_id, station_id), str(business_date), _safe(opened_by),
+            _local_time(open_time, zone), _safe(closed_by), _local_time(close_time, zone),
+            _cents(opening), _cents(closing_amount),
+        ]  # fmt: skip
+        for index in range(method_count):
+            line += [_cents(per_method[2 * index]), _cents(per_method[2 * index + 1])]
+        line += [_cents(variance), result, review]
+        writer.writerow(line)
+        pending += 1
+        if pending == CSV_ROWS_PER_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def _cents(value: Any) -> str:
+    """An amount as two-decimal text. Per-method amounts are already text (as stored in the
+    JSON). SQLite hands back decimal columns as numbers; their shortest repr gives back the
+    exact cents that were stored."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Decimal):
+        value = repr(value)
+    return str(Decimal(value).quantize(CENT))
+
+
+def _local_time(value: Any, zone: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite keeps UTC without an offset
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _safe(text: str) -> str:
