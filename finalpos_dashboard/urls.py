@@ -3,13 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sessions_app.signin import ThrottledAuthenticationForm
 from sessions_app.views import health, site
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

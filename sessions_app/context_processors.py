@@ -1,17 +1,22 @@
 """Values every page needs: the mode banner, the role-based navigation, the currency."""
 
+import math
+import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from sessions_app.finalpos import circuit
 from sessions_app.roles import is_manager, is_staff_member
 from sessions_app.templatetags.tills import CURRENCY_SYMBOLS
 
 
 def dashboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    paused_until = circuit.open_until()
     return {
+        "finalpos_paused_for": math.ceil(paused_until - time.time()) if paused_until else 0,
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         "currency": settings.CURRENCY,
         "currency_symbol": CURRENCY_SYMBOLS.get(settings.CURRENCY, ""),

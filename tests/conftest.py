@@ -20,6 +20,19 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
+def _api_key_never_leaks(caplog):
+    """Across the whole suite: no page, header or log line may carry the Final POS API key."""
+    from tests.leak_guard import LEAKS, secrets_in_use
+
+    LEAKS.clear()
+    yield
+    keys = [*secrets_in_use(), SIMULATOR_KEY]
+    logged = [key for key in keys if key in caplog.text]
+    assert not logged, "The API key appeared in a log line"
+    assert not LEAKS, "\n".join(LEAKS)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # The circuit breaker and the page caches live in the cache; Redis outlives a test.
     caches["default"].clear()

@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Every response is checked for the Final POS API key (tests/leak_guard.py).
+MIDDLEWARE = ["tests.leak_guard.ApiKeyLeakGuard", *MIDDLEWARE]  # noqa: F405

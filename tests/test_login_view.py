@@ -62,3 +62,78 @@ def test_demo_accounts_are_advertised_only_in_demo_mode(client, settings):
     assert b"manager-demo" in client.get(reverse("login")).content
     settings.FINALPOS_DEMO_MODE = False
     assert b"manager-demo" not in client.get(reverse("login")).content
+
+
+def _fail(client, username="cal", address="203.0.113.7"):
+    return client.post(reverse("login"), {"username": username, "password": "guess"},
+                       REMOTE_ADDR=address)  # fmt: skip
+
+
+def test_repeated_failures_lock_the_account_from_that_address(client, cashier, settings, caplog):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        _fail(client)
+    response = client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    assert response.status_code == 200  # the right password is not even checked
+    assert b"Too many failed sign-ins. Wait 15 minutes" in response.content
+    assert "Failed sign-in for 'cal' from 203.0.113.7 (3 in a row)" in caplog.text
+    assert "Sign-in refused for 'cal' from 203.0.113.7: locked" in caplog.text
+    other_place = client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                              REMOTE_ADDR="198.51.100.4")  # fmt: skip
+    assert other_place.status_code == 302  # a guesser elsewhere cannot lock Cal out
+
+
+def test_one_address_guessing_many_usernames_is_locked(client, cashier, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
+    for number in range(4):
+        _fail(client, username=f"user{number}")
+    response = client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    assert b"Too many failed sign-ins" in response.content
+
+
+def test_the_router_address_is_used_behind_the_paas_proxy(client, cashier, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for forged in ("1.1.1.1", "2.2.2.2"):  # a client forging the header cannot dodge the count
+        client.post(reverse("login"), {"username": "cal", "password": "guess"},
+                    HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")  # fmt: skip
+    response = client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")  # fmt: skip
+    assert b"Too many failed sign-ins" in response.content
+
+
+def test_a_success_clears_the_count(client, cashier, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    _fail(client)
+    _fail(client)
+    client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    client.post(reverse("logout"))
+    _fail(client)
+    _fail(client)
+    response = client.post(reverse("login"), {"username": "cal", "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    assert response.status_code == 302
+
+
+def test_a_session_expires(client, cashier):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(cashier)
+    Session.objects.update(expire_date=timezone.now())
+    assert client.get(reverse("sessions_app:board")).status_code == 302
+
+
+def test_changing_the_password_signs_out_other_sessions(client, cashier):
+    client.force_login(cashier)
+    cashier.set_password("a-new-long-password-2026")
+    cashier.save()
+    response = client.get(reverse("sessions_app:board"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_session_cookie_lasts_one_long_shift(client, cashier, settings):
+    client.post(reverse("login"), {"username": "cal", "password": PASSWORD})
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 12 * 60 * 60

@@ -1,0 +1,243 @@
+"""The fault matrix: every way Final POS can fail, against every flow that calls it.
+
+For each pair: no 500 page, a message that says what happened, every typed value still on the
+page, the local index unchanged, and the same action succeeding once Final POS is back. Reads
+(board, history, report) never call Final POS, so they are checked after a failed refresh:
+they render from the local copy and say how old it is.
+"""
+
+import socket
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from sessions_app.finalpos import circuit
+from sessions_app.models import SessionRecord, Station, SyncState
+from sessions_app.services import session_close
+from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults
+
+pytestmark = pytest.mark.django_db
+
+FAILURES = {
+    "read timeout": {"action": "delay", "delay_ms": 900},
+    "connection refused": None,
+    "500": {"action": "status", "status": 500},
+    "502": {"action": "status", "status": 502},
+    "503": {"action": "status", "status": 503},
+    "401": {"action": "status", "status": 401},
+    "404": {"action": "status", "status": 404},
+    "400 with messages": {
+        "action": "status",
+        "status": 400,
+        "messages": ["closingAmount must be a decimal string"],
+    },
+    "malformed JSON": {"action": "malformed"},
+    "dropped connection": {"action": "drop"},
+}
+# What each failure is called on the page (the client's own wording).
+SAID = {
+    "read timeout": "did not answer",
+    "connection refused": "could not reach Final POS",
+    "500": "Final POS",
+    "502": "Final POS",
+    "503": "Final POS",
+    "401": "API key",
+    "404": "Final POS",
+    "400 with messages": "closingAmount must be a decimal string",
+    "malformed JSON": "Final POS",
+    "dropped connection": "Final POS",
+}
+
+
+@pytest.fixture
+def failing(simulator, settings):
+    """Turns a named failure on for every call, and off again (the API is back)."""
+    settings.FINALPOS_TIMEOUT = 0.5
+    settings.FINALPOS_CIRCUIT_FAILURES = 1000  # the breaker has its own test below
+    working_url = settings.FINALPOS_BASE_URL
+
+    def turn_on(name: str) -> None:
+        if FAILURES[name] is None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            settings.FINALPOS_BASE_URL = f"http://127.0.0.1:{port}"
+        else:
+            add_faults(simulator, FAILURES[name])
+
+    def turn_off() -> None:
+        simulator.simulator.faults.rules.clear()
+        settings.FINALPOS_BASE_URL = working_url
+        circuit.reset()
+
+    return turn_on, turn_off
+
+
+@pytest.fixture
+def mia(client, manager):
+    client.login(username="mia", password=PASSWORD)
+    return client
+
+
+def _page(response) -> str:
+    assert response.status_code < 500
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_opening_a_shift(failure, client, cashier, tills, failing):
+    turn_on, turn_off = failing
+    client.login(username="cal", password=PASSWORD)
+    data = {"station": STATION_A2, "opening_amount": "123.45", "opening_note": "From the safe"}
+    turn_on(failure)
+    page = _page(client.post(reverse("sessions_app:session_open"), data))
+    assert "Nothing was saved" in page and SAID[failure] in page
+    assert 'value="123.45"' in page and "From the safe</textarea>" in page
+    assert not SessionRecord.objects.filter(station_id=STATION_A2).exists()
+    turn_off()
+    assert client.post(reverse("sessions_app:session_open"), data).status_code == 302
+    assert SessionRecord.objects.get(station_id=STATION_A2).opening_amount == Decimal("123.45")
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_closing_a_shift(failure, client, cashier, open_shift, failing):
+    turn_on, turn_off = failing
+    client.login(username="cal", password=PASSWORD)
+    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    form = _page(client.get(url))
+    request_id = form.split('name="close_request_id" value="')[1][:32]
+    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
+            "closing_note": "Counted twice", "variance_reason": "", "action": "confirm",
+            "close_request_id": request_id,
+            "updated_at": open_shift.upstream_updated_at.isoformat()}  # fmt: skip
+    turn_on(failure)
+    page = _page(client.post(url, data))
+    assert SAID[failure] in page
+    assert 'value="240.00"' in page and "Counted twice" in page
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+    turn_off()
+    assert client.post(url, data).status_code == 302
+    closed = SessionRecord.objects.get(id=open_shift.id)
+    assert not closed.is_open and closed.deleted_at is None
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
+    turn_on, turn_off = failing
+    shift = session_close(
+        record=open_shift, closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
+        variance_reason="Till was left open", seen_updated_at=None, close_request_id="f" * 32,
+    ).record  # fmt: skip
+    url = reverse("sessions_app:session_approve", args=[shift.id])
+    turn_on(failure)
+    page = _page(mia.post(url, {"comment": "Checked the safe"}))
+    assert "Nothing was saved" in page and SAID[failure] in page
+    assert "Checked the safe</textarea>" in page
+    assert SessionRecord.objects.get(id=shift.id).review_state == "needs_review"
+    turn_off()
+    assert mia.post(url, {"comment": "Checked the safe"}).status_code == 302
+    assert SessionRecord.objects.get(id=shift.id).review_state == "approved"
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_correcting_a_shift(failure, mia, closed_shift, failing):
+    turn_on, turn_off = failing
+    url = reverse("sessions_app:session_correct", args=[closed_shift.id])
+    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
+            "closing_note": "Busy night", "reason": "Found $10 under the tray"}  # fmt: skip
+    turn_on(failure)
+    page = _page(mia.post(url, data))
+    assert "Nothing was saved" in page and SAID[failure] in page
+    assert 'value="240.00"' in page and "Found $10 under the tray</textarea>" in page
+    assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("230.00")
+    turn_off()
+    if failure == "404":
+        # Final POS said the shift is gone, so the report now says so; its Refresh button
+        # brings the shift back once Final POS finds it again.
+        report = _page(mia.get(reverse("sessions_app:session_detail", args=[closed_shift.id])))
+        assert "This shift was deleted from Final POS" in report
+        mia.post(reverse("sessions_app:session_refresh", args=[closed_shift.id]))
+    assert mia.post(url, data).status_code == 302
+    assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("240.00")
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_deleting_a_shift(failure, mia, closed_shift, failing, simulator):
+    turn_on, turn_off = failing
+    url = reverse("sessions_app:session_delete", args=[closed_shift.id])
+    data = {"confirmation": closed_shift.session_number, "reason": "Training shift"}
+    turn_on(failure)
+    response = mia.post(url, data)
+    if failure == "404":  # Final POS says it is gone already: that is what delete wanted
+        assert response.status_code == 302
+        assert SessionRecord.objects.get(id=closed_shift.id).deleted_at is not None
+        return
+    page = _page(response)
+    assert "Nothing was saved" in page and SAID[failure] in page
+    assert "Training shift</textarea>" in page
+    assert SessionRecord.objects.get(id=closed_shift.id).deleted_at is None
+    turn_off()
+    assert mia.post(url, data).status_code == 302
+    assert simulator.simulator.store.get("session", closed_shift.id) is None
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_adding_a_till(failure, mia, tills, failing):
+    turn_on, turn_off = failing
+    url = reverse("sessions_app:station_create", args=[OUTLET_A])
+    turn_on(failure)
+    page = _page(mia.post(url, {"name": "Patio till"}))
+    assert "Nothing was saved" in page and SAID[failure] in page
+    assert 'value="Patio till"' in page
+    assert not Station.objects.filter(name="Patio till").exists()
+    turn_off()
+    assert mia.post(url, {"name": "Patio till"}).status_code == 302
+    assert Station.objects.filter(name="Patio till").exists()
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_refreshing_then_reading(failure, mia, closed_shift, failing):
+    turn_on, turn_off = failing
+    before = SessionRecord.objects.get(id=closed_shift.id)
+    turn_on(failure)
+    with pytest.raises(CommandError, match="Refresh failed"):
+        call_command("refresh_finalpos")
+    assert SyncState.objects.get(name="catalog").last_error
+    after = SessionRecord.objects.get(id=closed_shift.id)
+    assert (after.closing_amount, after.deleted_at) == (before.closing_amount, None)
+    board = _page(mia.get(reverse("sessions_app:board")))
+    assert "The last refresh from Final POS failed" in board and "Till 1" in board
+    history = _page(mia.get(reverse("sessions_app:session_history")))
+    assert closed_shift.session_number in history
+    report = _page(mia.get(reverse("sessions_app:session_detail", args=[closed_shift.id])))
+    assert "$230.00" in report
+    turn_off()
+    call_command("refresh_finalpos")
+    assert SyncState.objects.get(name="catalog").last_error == ""
+    assert "The last refresh" not in _page(mia.get(reverse("sessions_app:board")))
+
+
+def test_with_the_circuit_open_reads_work_and_writes_are_refused_up_front(
+    client, cashier, open_shift, simulator, settings
+):
+    client.login(username="cal", password=PASSWORD)
+    settings.FINALPOS_CIRCUIT_COOLDOWN = 30
+    circuit._open(30)
+    simulator.simulator.reset_log()
+    board = _page(client.get(reverse("sessions_app:board")))
+    assert "Final POS is not answering." in board and "Till 1" in board
+    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
+            "closing_note": "Counted twice", "action": "confirm", "close_request_id": "b" * 32,
+            "updated_at": open_shift.upstream_updated_at.isoformat()}  # fmt: skip
+    page = _page(client.post(url, data))
+    assert "pausing calls to it" in page and 'value="240.00"' in page
+    assert list(simulator.simulator.requests) == []  # refused without calling Final POS
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+    circuit.reset()
+    time.sleep(0.01)
+    assert client.post(url, data).status_code == 302
