@@ -561,6 +561,27 @@ class ShiftNotCorrectable(ShiftError):
     pass
 
 
+def _closed_shift_to_fix(
+    record: SessionRecord,
+    client: FinalPOSClient,
+    *,
+    reason: str,
+    seen_updated_at: datetime | None,
+    doing: str,
+    if_open: str,
+) -> Session:
+    """The shift as Final POS has it now, if a manager may fix it: a reason given, the shift
+    closed, and no one else's change since the page was shown."""
+    if not reason:
+        raise ShiftNotCorrectable(f"Say why the shift is being {doing}.")
+    current = _read_current(record, client)
+    if current.is_open:
+        session_index_save(current)
+        raise ShiftNotCorrectable(if_open)
+    _refuse_if_changed(record, current, seen_updated_at)
+    return current
+
+
 def _session_correct(
     *,
     record: SessionRecord,
@@ -575,13 +596,10 @@ def _session_correct(
     PUT). The figures replaced are kept in the report's ``corrections`` with who, when, why."""
     client = client or get_client()
     reason = reason.strip()
-    if not reason:
-        raise ShiftNotCorrectable("Say why the shift is being corrected.")
-    current = _read_current(record, client)
-    if current.is_open:
-        session_index_save(current)
-        raise ShiftNotCorrectable("This shift is still open: close it instead of correcting it.")
-    _refuse_if_changed(record, current, seen_updated_at)
+    current = _closed_shift_to_fix(
+        record, client, reason=reason, seen_updated_at=seen_updated_at, doing="corrected",
+        if_open="This shift is still open: close it instead of correcting it.",
+    )  # fmt: skip
     methods = closing.payment_methods()
     before_amounts = {m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods}
     after_amounts = {m.key: counted.get(m.key, Decimal(0)) for m in methods}
@@ -650,13 +668,10 @@ def _session_reopen(
     report's ``reopenings``. Refused while another shift is open on the same till."""
     client = client or get_client()
     reason = reason.strip()
-    if not reason:
-        raise ShiftNotCorrectable("Say why the shift is being reopened.")
-    current = _read_current(record, client)
-    if current.is_open:
-        session_index_save(current)
-        raise ShiftNotCorrectable("This shift is already open.")
-    _refuse_if_changed(record, current, seen_updated_at)
+    current = _closed_shift_to_fix(
+        record, client, reason=reason, seen_updated_at=seen_updated_at, doing="reopened",
+        if_open="This shift is already open.",
+    )  # fmt: skip
     station = Station.objects.filter(id=current.station_id).first()
     if station is not None:
         _ensure_no_open_shift(station, client=client)
