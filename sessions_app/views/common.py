@@ -1,6 +1,7 @@
 """Helpers shared by the shift views."""
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,17 @@ def write_failed_message(error: FinalPOSError | services.ShiftError) -> str:
 def upstream_version(record: SessionRecord) -> str:
     """The upstream updatedAt, exactly (microseconds kept), for the stale-write check."""
     return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
+
+
+def rebound_with_latest_version(form: Form, record: SessionRecord) -> Form:
+    """The same typed values, now checked against the version Final POS holds, so a second
+    submit after 'changed meanwhile' is not refused again."""
+    record.refresh_from_db()
+    data = form.data.copy()
+    data["updated_at"] = upstream_version(record)
+    rebound = type(form)(data)
+    rebound.is_valid()
+    return rebound
 
 
 def warn_station_status(request: HttpRequest, result: services.ShiftWriteResult) -> None:

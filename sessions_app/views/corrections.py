@@ -11,6 +11,7 @@ from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftFor
 from sessions_app.models import SessionRecord
 from sessions_app.roles import manager_required
 from sessions_app.views.common import (
+    rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
     warn_station_status,
@@ -69,7 +70,7 @@ def session_correct(request: HttpRequest, session_id: str) -> HttpResponse:
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
         except (FinalPOSError, services.ShiftError) as error:
-            form = _with_latest_version(form, record, CorrectShiftForm)
+            form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(
@@ -83,17 +84,6 @@ def session_correct(request: HttpRequest, session_id: str) -> HttpResponse:
         "shifts/correct.html",
         {"record": record, "form": form, "report": selectors.shift_report(record)},
     )
-
-
-def _with_latest_version(form, record: SessionRecord, form_class, **kwargs):
-    """The same typed values, now checked against the version Final POS holds, so a second
-    submit after 'changed meanwhile' is not refused again."""
-    record.refresh_from_db()
-    data = form.data.copy()
-    data["updated_at"] = upstream_version(record)
-    rebound = form_class(data, **kwargs)
-    rebound.is_valid()
-    return rebound
 
 
 @manager_required
@@ -113,7 +103,7 @@ def session_reopen(request: HttpRequest, session_id: str) -> HttpResponse:
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
         except (FinalPOSError, services.ShiftError) as error:
-            form = _with_latest_version(form, record, ReopenShiftForm)
+            form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(

@@ -19,6 +19,7 @@ from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import is_manager, manager_required, staff_required
 from sessions_app.templatetags.tills import money
 from sessions_app.views.common import (
+    rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
     warn_station_status,
@@ -194,9 +195,7 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
         form.add_error("variance_reason", error.message)
         return _close_review(request, record, form)
     except services.ShiftChanged as error:
-        record.refresh_from_db()
-        form = CloseShiftForm(_with_new_version(request.POST, record))
-        form.is_valid()
+        form = rebound_with_latest_version(form, record)
         form.add_error(None, error.message)
         return _close_review(request, record, form)
     except (FinalPOSError, services.ShiftError) as error:
@@ -222,12 +221,6 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
         messages.warning(request, _("The difference is large: a manager must review this shift."))
     warn_station_status(request, result)
     return redirect("sessions_app:session_detail", session_id=closed.id)
-
-
-def _with_new_version(data, record: SessionRecord):
-    data = data.copy()
-    data["updated_at"] = upstream_version(record)
-    return data
 
 
 # --- Report, approval, station status -------------------------------------------------------
