@@ -1,5 +1,6 @@
 """Approving a shift that needs review."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -54,3 +55,21 @@ def test_a_failure_keeps_the_comment(client, manager, short_shift, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
     page = client.post(_url(short_shift), {"comment": "Keep me"}).content.decode()
     assert "Nothing was saved" in page and "Keep me</textarea>" in page
+
+
+def test_after_a_change_made_meanwhile_the_same_form_approves(client, manager, short_shift,
+                                                               simulator):  # fmt: skip
+    client.login(username="mia", password=PASSWORD)
+    seen = short_shift.upstream_updated_at.isoformat()
+    stored = simulator.simulator.store.get("session", short_shift.id)
+    simulator.simulator.store.replace(
+        "session", stored | {"updatedAt": "2031-01-01T00:00:00.000+00:00"}
+    )
+    page = client.post(_url(short_shift), {"comment": "Recounted", "updated_at": seen})
+    text = page.content.decode()
+    assert "changed in Final POS" in text and "Recounted</textarea>" in text
+    version = re.search(r'name="updated_at" value="([^"]+)"', text).group(1)
+    assert version.startswith("2031-01-01")
+    retry = client.post(_url(short_shift), {"comment": "Recounted", "updated_at": version})
+    assert retry.status_code == 302
+    assert SessionRecord.objects.get(id=short_shift.id).review_state == "approved"

@@ -267,7 +267,7 @@ def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
             seen_updated_at=form.cleaned_data["updated_at"],
         )
     except (FinalPOSError, services.ShiftError) as error:
-        record.refresh_from_db()
+        form = rebound_with_latest_version(form, record)
         form.add_error(None, write_failed_message(error))
         return _render_detail(request, record, form)
     messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
