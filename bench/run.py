@@ -13,10 +13,8 @@ import os
 import platform
 import re
 import secrets
-import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +26,11 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import free_port, start_web, wait_for  # noqa: E402
+from bench.serving import sign_in as sign_in_at  # noqa: E402
+
 VAR = ROOT / "bench" / "var"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "100"))
@@ -37,12 +40,6 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 CLOSES = 100
 PASSWORD = "bench-password-" + secrets.token_hex(4)
 API_KEY = "bench-key-" + secrets.token_hex(6)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 SIM_PORT, WEB_PORT = free_port(), free_port()
@@ -76,7 +73,6 @@ def say(message: str) -> None:
 def seed() -> dict:
     os.environ.update(ENV)
     os.environ["DJANGO_SETTINGS_MODULE"] = "finalpos_dashboard.settings"
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -149,17 +145,6 @@ def seed() -> dict:
 # --- Processes ----------------------------------------------------------------------------
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
 def start_simulator() -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runsimulator", f"127.0.0.1:{SIM_PORT}",
@@ -168,25 +153,6 @@ def start_simulator() -> subprocess.Popen:
         stderr=open(VAR / "simulator.log", "w"),
     )  # fmt: skip
     wait_for(f"{SIM_URL}/_simulator/faults")
-    return process
-
-
-def procfile_web_command() -> list[str]:
-    line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
-    )
-    command = line.split(":", 1)[1].strip()
-    command = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: ENV.get(m[1], m[2]), command)
-    return shlex.split(command)
-
-
-def start_web() -> subprocess.Popen:
-    log = open(VAR / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        procfile_web_command(), cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    wait_for(f"{WEB_URL}/healthz", timeout=60)
     return process
 
 
@@ -211,19 +177,6 @@ def cpu_times() -> tuple[int, int]:
 def steal_share(start: tuple[int, int], end: tuple[int, int]) -> float:
     total = end[1] - start[1]
     return 100 * (end[0] - start[0]) / total if total else 0.0
-
-
-def sign_in(username: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{WEB_URL}/accounts/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
-    browser.post(
-        f"{WEB_URL}/accounts/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{WEB_URL}/accounts/login/"},
-    ).raise_for_status()
-    assert "sessionid" in browser.cookies, f"{username} could not sign in"
-    return browser
 
 
 CONTROL = {"x-api-key": API_KEY}
@@ -426,7 +379,8 @@ def measure_soak(regional_cookie: str, web: subprocess.Popen) -> dict:
     figures = LOAD("/", regional_cookie, SOAK_SECONDS)
     done.set()
     sampler.join()
-    refresher.send_signal(signal.SIGINT)
+    # SIGTERM, not SIGINT: a background job started by a non-interactive shell ignores SIGINT.
+    refresher.terminate()
     refresher.wait(30)
     faults_seen = requests.get(
         f"{SIM_URL}/_simulator/requests", headers=CONTROL, timeout=10
@@ -578,9 +532,12 @@ def main() -> None:
     seeded = seed()
     web = None
     try:
-        web = start_web()
+        web = start_web(ENV, WEB_URL, VAR / "gunicorn.log")
         say(f"gunicorn on {WEB_URL}: workers {worker_pids(web)}")
-        cookies = {name: sign_in(name).cookies["sessionid"] for name in ("regional", "owner")}
+        cookies = {
+            name: sign_in_at(WEB_URL, name, PASSWORD).cookies["sessionid"]
+            for name in ("regional", "owner")
+        }
         today = datetime.now().date()
         loads = [
             Load("/healthz", "/healthz"),
@@ -597,7 +554,7 @@ def main() -> None:
         measure_pages(loads, cookies)
         measure_in_process(loads)
         say("close-shift POSTs")
-        closes = measure_closes(seeded["open_ids"], sign_in("cashier"))
+        closes = measure_closes(seeded["open_ids"], sign_in_at(WEB_URL, "cashier", PASSWORD))
         say(f"closes: overhead p50 {closes['overhead_p50_ms']:.1f} ms")
         say("CSV export of every shift")
         csv = measure_csv(cookies["owner"], web)
