@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy migrate demo simulator bench clean
+.PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,5 +62,12 @@ bench: $(DEV_STAMP) ## Seed 200,000 shifts, load the dashboard under gunicorn, w
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the slower Python load generator"
 	$(PY) bench/run.py
 
+node_modules/.bin/lighthouse: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on five pages under gunicorn; fails below 95
+	$(PY) bench/lighthouse.py
+
 clean: ## Remove the venv, collected static files and local databases
-	rm -rf $(VENV) staticfiles artifacts db.sqlite3 var
+	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3 var
