@@ -7,6 +7,9 @@ on shorts, and by text (each bar's title, and the table printed beside every cha
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
+
 from sessions_app.selectors import DayVariance
 from sessions_app.templatetags.tills import result_label, signed_money
 
@@ -64,11 +67,18 @@ def variance_by_day(days: list[DayVariance]) -> VarianceChart | None:
                 width=round(bar_width, 1),
                 height=round(max(size, 1), 1),
                 kind=kind,
-                title=(
-                    f"{day.day:%a %d %b}: {signed_money(day.total)} ({result_label(kind).lower()})"
-                    f", {day.shifts} shift{'s' if day.shifts != 1 else ''}"
-                ),
-                day_label=f"{day.day:%d %b}" if index % label_every == 0 else "",
+                title=ngettext(
+                    "%(day)s: %(total)s (%(result)s), %(shifts)d shift",
+                    "%(day)s: %(total)s (%(result)s), %(shifts)d shifts",
+                    day.shifts,
+                )
+                % {
+                    "day": date_format(day.day, "DATE_FORMAT"),
+                    "total": signed_money(day.total),
+                    "result": result_label(kind).lower(),
+                    "shifts": day.shifts,
+                },
+                day_label=date_format(day.day, "M j") if index % label_every == 0 else "",
             )
         )
     ticks = [

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
 
 from sessions_app import closing, notifications
 from sessions_app.cash import cash_drop_plan, target_float_for
@@ -86,7 +88,7 @@ def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshRe
 
 
 def _outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outlet:
-    cached, _ = Outlet.objects.update_or_create(
+    cached, _created = Outlet.objects.update_or_create(
         id=outlet.id,
         defaults={
             "name": outlet.name,
@@ -105,7 +107,7 @@ def _outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outle
 
 
 def _station_cache_save(station: records.Station, *, fetched_at: datetime) -> Station:
-    cached, _ = Station.objects.update_or_create(
+    cached, _created = Station.objects.update_or_create(
         id=station.id,
         defaults={
             "outlet_id": station.outlet_id,
@@ -226,7 +228,7 @@ def session_index_save(
         defaults["station_status_pending"] = station_status_pending
         defaults["station_status_error"] = ""
     with transaction.atomic():
-        record, _ = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
+        record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
         _session_number_note_used(session.session_number)
     return record
 
@@ -268,8 +270,11 @@ def _session_open(
             StationClaim.objects.create(station_id=station.id, claimed_at=now, claimed_by=opener)
     except IntegrityError:
         claim = StationClaim.objects.filter(station_id=station.id).first()
-        who = claim.claimed_by if claim else "Someone"
-        raise StationBusy(f"{who} is opening a shift on {station.name} right now.") from None
+        who = claim.claimed_by if claim else _("Someone")
+        raise StationBusy(
+            _("%(who)s is opening a shift on %(till)s right now.")
+            % {"who": who, "till": station.name}
+        ) from None
     try:
         _ensure_no_open_shift(station, client=client)
         notes = [f"Opening count: {_count_text(cash_count)}"] if cash_count else []
@@ -293,7 +298,9 @@ def _session_open(
             # Another shift on this till reached the index meanwhile (a refresh importing
             # one opened on the till itself): undo ours rather than leave two open shifts.
             _session_delete_quietly(created.id, client=client)
-            raise StationBusy(f"{station.name} already has an open shift.") from None
+            raise StationBusy(
+                _("%(till)s already has an open shift.") % {"till": station.name}
+            ) from None
     finally:
         StationClaim.objects.filter(station_id=station.id).delete()
     logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
@@ -328,10 +335,17 @@ def _open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | Non
 def _ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
     current = _open_shift_on(station, client=client)
     if current is not None:
-        opened = timezone.localtime(current.open_time).strftime("%H:%M")
         raise StationBusy(
-            f"{station.name} already has an open shift ({current.session_number}), opened "
-            f"by {current.opened_by} at {opened}. Close it before opening a new one."
+            _(
+                "%(till)s already has an open shift (%(number)s), opened by %(cashier)s at "
+                "%(time)s. Close it before opening a new one."
+            )
+            % {
+                "till": station.name,
+                "number": current.session_number,
+                "cashier": current.opened_by,
+                "time": time_format(timezone.localtime(current.open_time)),
+            }
         )
 
 
@@ -400,8 +414,10 @@ def _refuse_if_changed(record: SessionRecord, current: Session, seen: datetime |
     if seen is not None and current.updated_at is not None and current.updated_at != seen:
         session_index_save(current)
         raise ShiftChanged(
-            "This shift was changed in Final POS while you were working on it. "
-            "The page now shows the latest version; check it and submit again."
+            _(
+                "This shift was changed in Final POS while you were working on it. "
+                "The page now shows the latest version; check it and submit again."
+            )
         )
 
 
@@ -431,8 +447,8 @@ def _session_close(
     reconciliation = closing.reconcile(counted=counted, expected=expected)
     if reconciliation.reason_required and not variance_reason.strip():
         raise VarianceReasonRequired(
-            "The count is off by more than "
-            f"{settings.VARIANCE_REASON_THRESHOLD} {settings.CURRENCY}: give a reason."
+            _("The count is off by more than %(threshold)s %(currency)s: give a reason.")
+            % {"threshold": settings.VARIANCE_REASON_THRESHOLD, "currency": settings.CURRENCY}
         )
     counted_cash = counted.get("cash", Decimal(0))
     drop = cash_drop_plan(
@@ -481,9 +497,12 @@ def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteRe
         saved = session_index_save(current)
         return ShiftWriteResult(record=saved, already_done=True)
     session_index_save(current)
-    closed = timezone.localtime(current.close_time).strftime("%Y-%m-%d %H:%M")
     raise ShiftAlreadyClosed(
-        f"This shift was already closed by {current.closed_by or 'someone'} at {closed}."
+        _("This shift was already closed by %(cashier)s at %(time)s.")
+        % {
+            "cashier": current.closed_by or _("someone"),
+            "time": date_format(timezone.localtime(current.close_time), "SHORT_DATETIME_FORMAT"),
+        }
     )
 
 
@@ -539,10 +558,12 @@ def _session_approve(
     state = closing.review_state(report)
     if state == closing.REVIEW_APPROVED:
         session_index_save(current)
-        raise ShiftNotReviewable(f"Already approved by {report['review'].get('approvedBy')}.")
+        raise ShiftNotReviewable(
+            _("Already approved by %(manager)s.") % {"manager": report["review"].get("approvedBy")}
+        )
     if state != closing.REVIEW_REQUIRED or report is None:
         session_index_save(current)
-        raise ShiftNotReviewable("This shift does not need a manager's approval.")
+        raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
     _refuse_if_changed(record, current, seen_updated_at)
     approved_at = timezone.now()
     report["review"] = {
@@ -567,13 +588,13 @@ def _closed_shift_to_fix(
     *,
     reason: str,
     seen_updated_at: datetime | None,
-    doing: str,
+    if_no_reason: str,
     if_open: str,
 ) -> Session:
     """The shift as Final POS has it now, if a manager may fix it: a reason given, the shift
     closed, and no one else's change since the page was shown."""
     if not reason:
-        raise ShiftNotCorrectable(f"Say why the shift is being {doing}.")
+        raise ShiftNotCorrectable(if_no_reason)
     current = _read_current(record, client)
     if current.is_open:
         session_index_save(current)
@@ -597,15 +618,18 @@ def _session_correct(
     client = client or get_client()
     reason = reason.strip()
     current = _closed_shift_to_fix(
-        record, client, reason=reason, seen_updated_at=seen_updated_at, doing="corrected",
-        if_open="This shift is still open: close it instead of correcting it.",
+        record, client, reason=reason, seen_updated_at=seen_updated_at,
+        if_no_reason=_("Say why the shift is being corrected."),
+        if_open=_("This shift is still open: close it instead of correcting it."),
     )  # fmt: skip
     methods = closing.payment_methods()
     before_amounts = {m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods}
     after_amounts = {m.key: counted.get(m.key, Decimal(0)) for m in methods}
     before_note = current.closing_note or ""
     if after_amounts == before_amounts and closing_note == before_note:
-        raise ShiftNotCorrectable("Nothing was changed: the amounts and the note are as they were.")
+        raise ShiftNotCorrectable(
+            _("Nothing was changed: the amounts and the note are as they were.")
+        )
 
     report = closing.report_load(current.closing_report_data)
     expected = (
@@ -669,8 +693,9 @@ def _session_reopen(
     client = client or get_client()
     reason = reason.strip()
     current = _closed_shift_to_fix(
-        record, client, reason=reason, seen_updated_at=seen_updated_at, doing="reopened",
-        if_open="This shift is already open.",
+        record, client, reason=reason, seen_updated_at=seen_updated_at,
+        if_no_reason=_("Say why the shift is being reopened."),
+        if_open=_("This shift is already open."),
     )  # fmt: skip
     station = Station.objects.filter(id=current.station_id).first()
     if station is not None:
@@ -704,8 +729,10 @@ def _session_reopen(
         saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
     except IntegrityError:
         raise StationBusy(
-            "Reopened in Final POS, but another shift was opened on this till meanwhile: "
-            "close one of them."
+            _(
+                "Reopened in Final POS, but another shift was opened on this till meanwhile: "
+                "close one of them."
+            )
         ) from None
     logger.info("Shift %s reopened by %s", record.id, reopening["by"])
     return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
@@ -958,11 +985,13 @@ def session_add_by_id(*, session_id: str, added_by_user: Any, allowed_outlet_ids
     )
     if outlet_id is None:
         raise ShiftNotAllowed(
-            "That shift is on a till the dashboard does not know yet. Refresh outlets and "
-            "stations from Final POS, then try again."
+            _(
+                "That shift is on a till the dashboard does not know yet. Refresh outlets and "
+                "stations from Final POS, then try again."
+            )
         )
     if allowed_outlet_ids is not None and outlet_id not in allowed_outlet_ids:
-        raise ShiftNotAllowed("That shift is at an outlet you do not manage.")
+        raise ShiftNotAllowed(_("That shift is at an outlet you do not manage."))
     record = session_index_save(session)
     audit_write(
         actor=added_by_user, action="import", object_type="session", object_id=record.id,
@@ -1070,8 +1099,15 @@ def station_delete(*, station: Station, deleted_by_user: Any) -> None:
     open_shift = _open_shift_on(station, client=client)
     if open_shift is not None:
         raise StationInUse(
-            f"{station.name} has an open shift ({open_shift.session_number}, opened by "
-            f"{open_shift.opened_by}). Close it before deleting the till."
+            _(
+                "%(till)s has an open shift (%(number)s, opened by %(cashier)s). Close it "
+                "before deleting the till."
+            )
+            % {
+                "till": station.name,
+                "number": open_shift.session_number,
+                "cashier": open_shift.opened_by,
+            }
         )
 
     def write() -> tuple[None, dict]:
