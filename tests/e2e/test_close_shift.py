@@ -4,29 +4,10 @@ the demo manager approves it. Every page passes axe; each step leaves a screensh
 import pytest
 from playwright.sync_api import Page, expect
 
-from sessions_app.demo import demo_users_create
 from sessions_app.models import SessionRecord
-from sessions_app.services import catalog_refresh, session_import
-from sessions_app.simulator.seed import seed_demo_company
 from tests.conftest import record_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_company(finalpos, simulator, settings):
-    store = simulator.simulator.store
-    seed_demo_company(store)
-    settings.FINALPOS_DEMO_MODE = True
-    settings.BLIND_COUNT = True
-    settings.VARIANCE_REASON_THRESHOLD = 5
-    settings.VARIANCE_APPROVAL_THRESHOLD = 20
-    demo_users_create()
-    catalog_refresh()
-    for document in store.find("session"):
-        if not document.get("closeTime"):
-            session_import(session_id=document["id"])
-    return store
 
 
 def test_a_cashier_closes_short_and_a_manager_approves(

@@ -9,22 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from sessions_app.demo import demo_users_create
 from sessions_app.models import SessionRecord
-from sessions_app.services import catalog_refresh, session_import
-from sessions_app.simulator.seed import seed_demo_company
+from sessions_app.services import session_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_history(finalpos, simulator, settings):
-    store = simulator.simulator.store
-    seed_demo_company(store)
-    settings.FINALPOS_DEMO_MODE = True
-    demo_users_create()
-    catalog_refresh()
-    for session_id in store.ids("session")[-60:]:
+def demo_history(demo_store):
+    for session_id in demo_store.ids("session")[-60:]:
         session_import(session_id=session_id)
 
 

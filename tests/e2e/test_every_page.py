@@ -1,0 +1,141 @@
+"""Every page of the dashboard at phone, tablet and desktop widths, in the light and the dark
+scheme: no axe violations of any impact, no sideways scrolling of the page itself, touch
+targets of at least 44 px on the till pages, and a screenshot of each (artifacts/screenshots).
+
+The pages that only follow a POST (the close review step, forms with errors) are checked by
+the flow tests in test_close_shift.py and test_keyboard.py."""
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page
+
+from sessions_app.demo import DEMO_OUTLET_IDS
+from sessions_app.models import SessionRecord, Station
+from sessions_app.services import session_import
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOUCH_TARGET_PX = 44
+TILL_PAGES = {"open-form", "close-form", "close-form-cashier", "open-form-cashier"}
+
+
+@dataclass(frozen=True)
+class Viewport:
+    name: str
+    width: int
+    height: int
+    scheme: str
+
+
+VIEWPORTS = [
+    Viewport("phone", 390, 844, "light"),
+    Viewport("tablet-dark", 768, 1024, "dark"),
+    Viewport("desktop", 1280, 900, "light"),
+]
+
+
+@pytest.fixture
+def demo_everything(demo_store):
+    for session_id in demo_store.ids("session"):
+        session_import(session_id=session_id)
+    shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
+    closed = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
+    open_shift = shifts.filter(close_time__isnull=True).first()
+    station = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first()
+    manager_pages = {
+        "board": "/",
+        "open-form": "/sessions/open/",
+        "close-form": f"/sessions/{open_shift.id}/close/",
+        "shift-report": f"/sessions/{closed.id}/",
+        "correct": f"/sessions/{closed.id}/correct/",
+        "reopen": f"/sessions/{closed.id}/reopen/",
+        "delete": f"/sessions/{closed.id}/delete/",
+        "history": "/sessions/",
+        "history-empty": "/sessions/?opened_by=nobody-by-this-name",
+        "insights": "/insights/",
+        "audit": "/audit/",
+        "staff": "/staff/",
+        "setup": "/setup/",
+        "outlet-edit": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/",
+        "outlet-new": "/setup/outlets/new/",
+        "till-new": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/tills/new/",
+        "till-edit": f"/setup/tills/{station.id}/",
+        "till-delete": f"/setup/tills/{station.id}/delete/",
+        "alerts": "/account/alerts/",
+        "not-found": "/sessions/000000000000000000000000/",
+    }
+    cashier_pages = {
+        "board-cashier": "/",
+        "open-form-cashier": "/sessions/open/",
+        "close-form-cashier": f"/sessions/{open_shift.id}/close/",
+        "shift-report-cashier": f"/sessions/{closed.id}/",
+    }
+    return manager_pages, cashier_pages
+
+
+def _page_problems(page: Page, name: str, viewport: Viewport, axe) -> list[str]:
+    problems = []
+    results = axe.run(page)
+    if results.violations_count:
+        problems.append(f"axe: {results.generate_report()}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        widest = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+               .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+               .filter(el => !el.closest('.site-nav'))
+               .slice(0, 4).map(el => el.outerHTML.slice(0, 100))"""
+        )
+        problems.append(f"the page scrolls sideways by {overflow}px: {widest}")
+    if name in TILL_PAGES:
+        small = page.evaluate(
+            """min => [...document.querySelectorAll(
+                 'main form button, main form input:not([type=hidden]), main form select, '
+                 + 'main form textarea, main summary, main .button')]
+               .filter(el => el.offsetParent !== null)
+               .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+               .filter(([, height]) => height < min)""",
+            TOUCH_TARGET_PX,
+        )
+        problems += [f"touch target {height:.0f}px high: {html}" for html, height in small]
+    return problems
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
+def test_every_page_is_accessible_and_fits(
+    page: Page, live_server, sign_in, demo_everything, screenshot, viewport
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    manager_pages, cashier_pages = demo_everything
+    page.set_viewport_size({"width": viewport.width, "height": viewport.height})
+    page.emulate_media(color_scheme=viewport.scheme)
+    problems: dict[str, list[str]] = {}
+
+    def check(name: str, status: int = 200, expected_status: int = 200) -> None:
+        found = [f"status {status}"] if status != expected_status else []
+        found += _page_problems(page, name, viewport, axe)
+        if found:
+            problems[name] = found
+        screenshot(f"{name}-{viewport.name}")
+
+    def visit(name: str, path: str) -> None:
+        response = page.goto(f"{live_server.url}{path}")
+        check(name, response.status, 404 if name == "not-found" else 200)
+
+    visit("login", "/accounts/login/")
+    sign_in("manager", "manager-demo")
+    for name, path in manager_pages.items():
+        visit(name, path)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+    check("signed-out")
+    sign_in("cashier", "cashier-demo")
+    for name, path in cashier_pages.items():
+        visit(name, path)
+
+    assert not problems, "\n".join(
+        f"{name} at {viewport.name}: " + "; ".join(found) for name, found in problems.items()
+    )
