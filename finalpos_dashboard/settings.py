@@ -179,6 +179,9 @@ SECURE_CSP = {
 # --- Internationalisation -----------------------------------------------------------------
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
+# Only the configured language: a browser asking for another one would otherwise get English
+# text with that locale's date and number formats.
+LANGUAGES = [(LANGUAGE_CODE, LANGUAGE_CODE)]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")  # display and business day
 USE_I18N = True
 USE_TZ = True

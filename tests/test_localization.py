@@ -1,0 +1,52 @@
+"""Dates and numbers follow LANGUAGE_CODE, and every user-facing string can be collected for
+translation with Django's makemessages."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_follows_the_configured_locale(client, settings, manager, closed_shift):
+    settings.LANGUAGE_CODE = "de"
+    settings.LANGUAGES = [("de", "de")]
+    client.login(username="mia", password=PASSWORD)
+    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    page = client.get(url, headers={"accept-language": "en-US"}).content.decode()
+    assert re.search(r"\d{1,2}\. \w+ \d{4} \d{2}:\d{2}", page)  # 21. November 2026 09:57
+    assert "230,00" in page  # the decimal comma
+    assert 'lang="de"' in page
+
+
+def test_the_default_locale_is_american_english(client, manager, closed_shift):
+    client.login(username="mia", password=PASSWORD)
+    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    page = client.get(url, headers={"accept-language": "de-DE"}).content.decode()
+    assert "$230.00" in page and 'lang="en-us"' in page
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (apt gettext)")
+def test_user_facing_strings_are_marked_for_translation(settings, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    settings.LOCALE_PATHS = [tmp_path]
+    call_command(
+        "makemessages", locale=["fr"], verbosity=0,
+        ignore_patterns=["node_modules/*", "artifacts/*", "staticfiles/*", "bench/*", "tests/*"],
+    )  # fmt: skip
+    catalog = (tmp_path / "fr" / "LC_MESSAGES" / "django.po").read_text()
+    for text in [
+        "Review before closing",  # a template
+        "No shifts match these filters.",
+        "Cash counted in the drawer",  # a form label
+        "%(till)s already has an open shift.",  # a service's error
+        "Say why the shift is being corrected.",
+    ]:
+        assert f'msgid "{text}"' in catalog, text
