@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse clean
+.PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,10 @@ node_modules/.bin/lighthouse: package.json package-lock.json
 
 lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on five pages under gunicorn; fails below 95
 	$(PY) bench/lighthouse.py
+
+screenshots: $(DEV_STAMP) ## Refresh the README's tour (docs/screenshots/) from the browser tests
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py
+	mkdir -p docs/screenshots && cp artifacts/screenshots/*.jpg docs/screenshots/
 
 clean: ## Remove the venv, collected static files and local databases
 	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3 var

@@ -17,6 +17,18 @@ from sessions_app.services import session_import
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TOUCH_TARGET_PX = 44
+# A phrase each page must show, so a redirect or an error page is not checked in its place.
+MUST_SHOW = {
+    "history-empty": "No shifts match these filters.",
+    "board": "Tills",
+    "close-form": "Close the shift on",
+    "shift-report": "End-of-shift report",
+}
+# The README's tour (docs/screenshots/), also saved as JPEG: `make screenshots` copies them.
+TOUR = {
+    "board-cashier-phone", "close-form-cashier-phone", "shift-report-cashier-phone",
+    "board-desktop", "history-desktop", "insights-desktop", "board-tablet-dark",
+}  # fmt: skip
 TILL_PAGES = {"open-form", "close-form", "close-form-cashier", "open-form-cashier"}
 
 
@@ -52,7 +64,7 @@ def demo_everything(demo_store):
         "reopen": f"/sessions/{closed.id}/reopen/",
         "delete": f"/sessions/{closed.id}/delete/",
         "history": "/sessions/",
-        "history-empty": "/sessions/?opened_by=nobody-by-this-name",
+        "history-empty": "/sessions/?cashier=nobody-by-this-name",
         "insights": "/insights/",
         "audit": "/audit/",
         "staff": "/staff/",
@@ -116,10 +128,14 @@ def test_every_page_is_accessible_and_fits(
 
     def check(name: str, status: int = 200, expected_status: int = 200) -> None:
         found = [f"status {status}"] if status != expected_status else []
+        if name in MUST_SHOW and MUST_SHOW[name] not in page.inner_text("main"):
+            found.append(f"does not show {MUST_SHOW[name]!r}")
         found += _page_problems(page, name, viewport, axe)
         if found:
             problems[name] = found
-        screenshot(f"{name}-{viewport.name}")
+        saved = screenshot(f"{name}-{viewport.name}")
+        if saved.stem in TOUR:
+            page.screenshot(path=saved.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
 
     def visit(name: str, path: str) -> None:
         response = page.goto(f"{live_server.url}{path}")
