@@ -84,6 +84,8 @@ def test_the_query_count_does_not_grow_with_the_rows(mia):
     with CaptureQueriesContext(connection) as many:
         mia.get(URL)
     assert len(many) == len(few)
+    counting = [q["sql"] for q in many.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counting) == 1, "the totals' count doubles as the paginator's"
 
 
 def test_the_board_query_count_does_not_grow_with_the_rows(mia):

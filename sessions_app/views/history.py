@@ -42,7 +42,10 @@ def _filters(request: HttpRequest) -> tuple[HistoryFilterForm, selectors.History
 def session_history(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     records = selectors.session_history(user=request.user, filters=filters)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.history_totals(records)
+    paginator = Paginator(records, PAGE_SIZE)
+    paginator.count = totals.shifts  # the totals already counted them: one scan, not two
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     outlet_names, station_names = selectors.names_for(rows)
     query = request.GET.copy()
@@ -54,7 +57,7 @@ def session_history(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "totals": selectors.history_totals(records),
+            "totals": totals,
             "outlet_names": outlet_names,
             "station_names": station_names,
             "query": query.urlencode(),
