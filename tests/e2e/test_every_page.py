@@ -145,6 +145,14 @@ def test_every_page_is_accessible_and_fits(
     sign_in("manager", "manager-demo")
     for name, path in manager_pages.items():
         visit(name, path)
+    if viewport.name == "desktop":  # the shift report's print layout: the report alone
+        page.goto(f"{live_server.url}{manager_pages['shift-report']}")
+        page.emulate_media(media="print")
+        for chrome in (page.locator(".site-header"), page.get_by_role("button", name="Print")):
+            if chrome.is_visible():
+                problems.setdefault("shift-report-print", []).append(f"{chrome} is printed")
+        screenshot("shift-report-print")
+        page.emulate_media(media="screen")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
     check("signed-out")
