@@ -83,6 +83,16 @@ def test_redis_url_selects_the_redis_cache():
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_a_sqlite_database_uses_the_write_ahead_log(tmp_path):
+    result = run_django(
+        "from django.db import connection; cursor = connection.cursor();"
+        " print(cursor.execute('PRAGMA journal_mode').fetchone()[0])",
+        DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tills.sqlite3'}",
+    )
+    assert result.stdout.strip() == "wal", result.stderr
+
+
 def test_check_deploy_is_clean_with_production_like_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
