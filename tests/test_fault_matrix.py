@@ -54,12 +54,14 @@ SAID = {
 
 @pytest.fixture
 def failing(simulator, settings):
-    """Turns a named failure on for every call, and off again (the API is back)."""
-    settings.FINALPOS_TIMEOUT = 0.5
+    """Turns a named failure on for every call, and off again (the API is back). The read
+    timeout is short only while failing, so a slow CI machine cannot time out the recovery."""
     settings.FINALPOS_CIRCUIT_FAILURES = 1000  # the breaker has its own test below
     working_url = settings.FINALPOS_BASE_URL
+    working_timeout = settings.FINALPOS_TIMEOUT
 
     def turn_on(name: str) -> None:
+        settings.FINALPOS_TIMEOUT = 0.5
         if FAILURES[name] is None:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
@@ -71,6 +73,7 @@ def failing(simulator, settings):
     def turn_off() -> None:
         simulator.simulator.faults.rules.clear()
         settings.FINALPOS_BASE_URL = working_url
+        settings.FINALPOS_TIMEOUT = working_timeout
         circuit.reset()
 
     return turn_on, turn_off
