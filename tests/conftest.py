@@ -188,6 +188,13 @@ def record_sale(simulator, session_id: str, amount: str, method: str = "cash",
 
 
 @pytest.fixture
+def mia(client, manager, tills):
+    """The test client, signed in as Mia, a manager of outlet A, with the company's tills."""
+    client.login(username="mia", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
 def open_shift(tills, cashier, simulator):
     """A shift open on till A1 with a 200.00 float and 40.00 of cash sales."""
     from decimal import Decimal

@@ -79,12 +79,6 @@ def failing(simulator, settings):
     return turn_on, turn_off
 
 
-@pytest.fixture
-def mia(client, manager):
-    client.login(username="mia", password=PASSWORD)
-    return client
-
-
 def _page(response) -> str:
     assert response.status_code < 500
     return response.content.decode()

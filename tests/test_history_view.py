@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:session_history")
 
 
-@pytest.fixture
-def mia(client, manager, tills):
-    client.login(username="mia", password=PASSWORD)
-    return client
-
-
 def test_it_lists_filters_and_totals(mia):
     make_shifts(3, variance="-2.50")
     make_shifts(2, station=STATION_A2, variance="4.00", opened_by="Dee", start=10)

@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:insights")
 
 
-@pytest.fixture
-def mia(client, manager, tills):
-    client.login(username="mia", password=PASSWORD)
-    return client
-
-
 def test_it_sums_per_cashier_and_per_till(mia):
     make_shifts(3, variance="-8.00", opened_by="Cal Cashier")  # 3 shorts beyond $5
     make_shifts(2, station=STATION_A2, variance="2.50", opened_by="Dee Day", start=10)
