@@ -46,8 +46,13 @@ for name in ("DJANGO_SETTINGS_MODULE", "FINALPOS_API_KEY", "FINALPOS_BASE_URL", 
 
 
 def manage(*arguments: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=ENV, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def pages() -> list[tuple[str, str, str | None]]:
@@ -78,12 +83,18 @@ def lighthouse(name: str, path: str, cookie: str | None) -> dict:
     headers = VAR / f"{name}.headers.json"
     headers.write_text(json.dumps({"Cookie": cookie} if cookie else {}))
     command = [
-        "npx", "--no-install", "lighthouse", f"{URL}{path}", "--quiet",
+        "npx",
+        "--no-install",
+        "lighthouse",
+        f"{URL}{path}",
+        "--quiet",
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
-        f"--extra-headers={headers}", "--output=json", "--output=html",
+        f"--extra-headers={headers}",
+        "--output=json",
+        "--output=html",
         f"--output-path={REPORTS / name}",
-    ]  # fmt: skip
+    ]
     for _attempt in range(2):
         subprocess.run(
             command,

@@ -85,11 +85,11 @@ def seed() -> dict:
     from django.utils import timezone
 
     from bench import scale
+    from finalpos_simulator.store import Store
     from sessions_app.finalpos.records import Session
     from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
     from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
     from sessions_app.services import catalog_refresh, session_index_save
-    from sessions_app.simulator.store import Store
 
     now = timezone.now()
     store = Store(str(VAR / "simulator.sqlite3"))
@@ -116,11 +116,17 @@ def seed() -> dict:
     seeded_in = time.perf_counter() - started
 
     users = get_user_model().objects
-    regional = users.create_user("regional", password=PASSWORD, first_name="Rae",
-                                 last_name="Regional", email="rae@bench.invalid")  # fmt: skip
+    regional = users.create_user(
+        "regional",
+        password=PASSWORD,
+        first_name="Rae",
+        last_name="Regional",
+        email="rae@bench.invalid",
+    )
     regional.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
-    cashier = users.create_user("cashier", password=PASSWORD, first_name="Bench",
-                                last_name="Cashier")  # fmt: skip
+    cashier = users.create_user(
+        "cashier", password=PASSWORD, first_name="Bench", last_name="Cashier"
+    )
     cashier.groups.add(Group.objects.get_or_create(name=CASHIER_GROUP)[0])
     users.create_superuser("owner", "owner@bench.invalid", PASSWORD)
     for index in range(scale.OUTLETS):
@@ -147,11 +153,21 @@ def seed() -> dict:
 
 def start_simulator() -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "runsimulator", f"127.0.0.1:{SIM_PORT}",
-         "--db", str(VAR / "simulator.sqlite3"), "--latency-ms", str(LATENCY_MS)],
-        cwd=ROOT, env=ENV | {"DEBUG": "true"}, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "manage.py",
+            "runsimulator",
+            f"127.0.0.1:{SIM_PORT}",
+            "--db",
+            str(VAR / "simulator.sqlite3"),
+            "--latency-ms",
+            str(LATENCY_MS),
+        ],
+        cwd=ROOT,
+        env=ENV | {"DEBUG": "true"},
+        stdout=subprocess.DEVNULL,
         stderr=open(VAR / "simulator.log", "w"),
-    )  # fmt: skip
+    )
     wait_for(f"{SIM_URL}/_simulator/faults")
     return process
 
@@ -201,17 +217,27 @@ class Load:
 
 
 def wrk(path: str, cookie: str | None, seconds: int, connections: int = CONNECTIONS) -> dict:
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
-               "--timeout", "10s", "-s", str(ROOT / "bench" / "wrk_report.lua")]  # fmt: skip
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+    ]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
-    output = subprocess.run([*command, WEB_URL + path], capture_output=True, text=True,
-                            check=True).stdout  # fmt: skip
+    output = subprocess.run(
+        [*command, WEB_URL + path], capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def python_load(path: str, cookie: str | None, seconds: int,
-                connections: int = CONNECTIONS) -> dict:  # fmt: skip
+def python_load(
+    path: str, cookie: str | None, seconds: int, connections: int = CONNECTIONS
+) -> dict:
     """The fallback when wrk is missing: threads with keep-alive sessions."""
     latencies: list[float] = []
     bad = 0
@@ -242,9 +268,17 @@ def python_load(path: str, cookie: str | None, seconds: int,
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
 
-    return {"requests": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
-            "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": latencies[-1],
-            "non_2xx_3xx": bad, "socket_errors": 0}  # fmt: skip
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": latencies[-1],
+        "non_2xx_3xx": bad,
+        "socket_errors": 0,
+    }
 
 
 LOAD = wrk if shutil.which("wrk") else python_load
@@ -259,8 +293,10 @@ def measure_pages(loads: list[Load], cookies: dict[str, str]) -> None:
         load.figures = LOAD(load.path, cookie, DURATION)
         load.figures["steal"] = steal_share(cpu_before, cpu_times())
         load.upstream_per_view = (simulator_calls() - before) / max(load.figures["requests"], 1)
-        say(f"{load.name}: {load.figures['rps']:.0f} req/s, p95 {load.figures['p95_ms']:.1f} ms"
-            f" (CPU steal {load.figures['steal']:.0f} %)")  # fmt: skip
+        say(
+            f"{load.name}: {load.figures['rps']:.0f} req/s, p95 {load.figures['p95_ms']:.1f} ms"
+            f" (CPU steal {load.figures['steal']:.0f} %)"
+        )
 
 
 def measure_in_process(loads: list[Load], repeats: int = 30) -> None:
@@ -297,10 +333,21 @@ def measure_closes(open_ids: list[str], cashier: requests.Session) -> dict:
     for session_id in open_ids[:CLOSES]:
         url = f"{WEB_URL}/sessions/{session_id}/close/"
         form = cashier.get(url).text
-        fields = dict(re.findall(r'name="(csrfmiddlewaretoken|close_request_id|updated_at)"'
-                                 r'[^>]*value="([^"]*)"', form))  # fmt: skip
-        fields |= {"counted_cash": "254.20", "counted_card": "31.75", "counted_oliverPay": "0",
-                   "closing_note": "", "variance_reason": "", "action": "confirm"}  # fmt: skip
+        fields = dict(
+            re.findall(
+                r'name="(csrfmiddlewaretoken|close_request_id|updated_at)"'
+                r'[^>]*value="([^"]*)"',
+                form,
+            )
+        )
+        fields |= {
+            "counted_cash": "254.20",
+            "counted_card": "31.75",
+            "counted_oliverPay": "0",
+            "closing_note": "",
+            "variance_reason": "",
+            "action": "confirm",
+        }
         time.sleep(0.05)
         offset = log.stat().st_size
         started = time.perf_counter()
@@ -344,8 +391,12 @@ def measure_csv(owner_cookie: str, web: subprocess.Popen) -> dict:
     sampler.start()
     started = time.perf_counter()
     lines = 0
-    with requests.get(f"{WEB_URL}/sessions/export.csv", cookies={"sessionid": owner_cookie},
-                      stream=True, timeout=120) as response:  # fmt: skip
+    with requests.get(
+        f"{WEB_URL}/sessions/export.csv",
+        cookies={"sessionid": owner_cookie},
+        stream=True,
+        timeout=120,
+    ) as response:
         response.raise_for_status()
         for chunk in response.iter_content(chunk_size=1 << 16):
             lines += chunk.count(b"\n")
@@ -353,18 +404,33 @@ def measure_csv(owner_cookie: str, web: subprocess.Popen) -> dict:
     done.set()
     sampler.join()
     growth = max(peak[pid] - baseline[pid] for pid in pids)
-    return {"rows": lines - 1, "seconds": elapsed, "rss_growth_mb": growth,
-            "rss_before_mb": max(baseline.values())}  # fmt: skip
+    return {
+        "rows": lines - 1,
+        "seconds": elapsed,
+        "rss_growth_mb": growth,
+        "rss_before_mb": max(baseline.values()),
+    }
 
 
 def measure_soak(regional_cookie: str, web: subprocess.Popen) -> dict:
-    requests.put(f"{SIM_URL}/_simulator/faults", json={
-        "latency_ms": LATENCY_MS, "error_rate": 0.1, "slow_rate": 0.1, "slow_ms": 3000,
-    }, headers=CONTROL, timeout=10).raise_for_status()  # fmt: skip
+    requests.put(
+        f"{SIM_URL}/_simulator/faults",
+        json={
+            "latency_ms": LATENCY_MS,
+            "error_rate": 0.1,
+            "slow_rate": 0.1,
+            "slow_ms": 3000,
+        },
+        headers=CONTROL,
+        timeout=10,
+    ).raise_for_status()
     refresher = subprocess.Popen(
         [sys.executable, "manage.py", "refresh_finalpos", "--loop", "--interval", "5"],
-        cwd=ROOT, env=ENV, stdout=open(VAR / "refresh.log", "w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=ENV,
+        stdout=open(VAR / "refresh.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     samples: list[tuple[float, float]] = []
     done = threading.Event()
 
@@ -385,10 +451,15 @@ def measure_soak(regional_cookie: str, web: subprocess.Popen) -> dict:
     faults_seen = requests.get(
         f"{SIM_URL}/_simulator/requests", headers=CONTROL, timeout=10
     ).json()["requests"]
-    requests.put(f"{SIM_URL}/_simulator/faults", json={"latency_ms": LATENCY_MS},
-                 headers=CONTROL, timeout=10)  # fmt: skip
-    return {**figures, "rss_start_mb": rss_start, "rss_samples": samples,
-            "upstream_503": sum(1 for entry in faults_seen if entry["status"] == 503)}  # fmt: skip
+    requests.put(
+        f"{SIM_URL}/_simulator/faults", json={"latency_ms": LATENCY_MS}, headers=CONTROL, timeout=10
+    )
+    return {
+        **figures,
+        "rss_start_mb": rss_start,
+        "rss_samples": samples,
+        "upstream_503": sum(1 for entry in faults_seen if entry["status"] == 503),
+    }
 
 
 # --- Report -------------------------------------------------------------------------------
@@ -396,10 +467,18 @@ def measure_soak(regional_cookie: str, web: subprocess.Popen) -> dict:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor())  # fmt: skip
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))  # fmt: skip
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     import django
 
     wrk_version = "not installed (Python load generator used)"
@@ -444,23 +523,39 @@ def write_results(seeded: dict, loads: list[Load], closes: dict, csv: dict, soak
         f"| {name} | {measured} | {result} |"
         for name, measured, result in [
             ("board p95 ≤ 25 ms", f"{board['p95_ms']:.1f} ms", verdict(board["p95_ms"], 25)),
-            (f"board ≥ half of `/healthz` throughput ({half_health:.0f} req/s)",
-             f"{board['rps']:.0f} req/s", verdict(board["rps"], half_health, higher=True)),
-            ("history p95 ≤ 40 ms", f"{history['p95_ms']:.1f} ms",
-             verdict(history["p95_ms"], 40)),
-            ("zero upstream calls per board or history view",
-             f"{board_calls:.3f} and {history_calls:.3f}", verdict(board_calls + history_calls, 0)),
-            ("close POST adds ≤ 15 ms to its upstream round trips",
-             f"p50 {closes['overhead_p50_ms']:.1f} ms, p95 {closes['overhead_p95_ms']:.1f} ms",
-             verdict(closes["overhead_p50_ms"], 15) + " (p50)"),
-            ("CSV of 200,000 rows in ≤ 3 s", f"{csv['seconds']:.2f} s ({csv['rows']:,} rows)",
-             verdict(csv["seconds"], 3)),
-            ("CSV memory growth < 50 MB", f"{csv['rss_growth_mb']:.1f} MB",
-             verdict(csv["rss_growth_mb"], 50)),
-            ("soak: no 5xx", f"{soak['non_2xx_3xx']} non-2xx of {soak['requests']:,}",
-             verdict(soak["non_2xx_3xx"], 0)),
+            (
+                f"board ≥ half of `/healthz` throughput ({half_health:.0f} req/s)",
+                f"{board['rps']:.0f} req/s",
+                verdict(board["rps"], half_health, higher=True),
+            ),
+            ("history p95 ≤ 40 ms", f"{history['p95_ms']:.1f} ms", verdict(history["p95_ms"], 40)),
+            (
+                "zero upstream calls per board or history view",
+                f"{board_calls:.3f} and {history_calls:.3f}",
+                verdict(board_calls + history_calls, 0),
+            ),
+            (
+                "close POST adds ≤ 15 ms to its upstream round trips",
+                f"p50 {closes['overhead_p50_ms']:.1f} ms, p95 {closes['overhead_p95_ms']:.1f} ms",
+                verdict(closes["overhead_p50_ms"], 15) + " (p50)",
+            ),
+            (
+                "CSV of 200,000 rows in ≤ 3 s",
+                f"{csv['seconds']:.2f} s ({csv['rows']:,} rows)",
+                verdict(csv["seconds"], 3),
+            ),
+            (
+                "CSV memory growth < 50 MB",
+                f"{csv['rss_growth_mb']:.1f} MB",
+                verdict(csv["rss_growth_mb"], 50),
+            ),
+            (
+                "soak: no 5xx",
+                f"{soak['non_2xx_3xx']} non-2xx of {soak['requests']:,}",
+                verdict(soak["non_2xx_3xx"], 0),
+            ),
         ]
-    )  # fmt: skip
+    )
     memory_curve = ", ".join(f"{t:.0f}s {mb:.0f} MB" for t, mb in soak["rss_samples"])
     text = f"""# Benchmark results
 

@@ -30,45 +30,77 @@ def simulator_documents(now: datetime) -> dict[str, list[dict]]:
     created = _stamp(now - timedelta(days=900))
     outlets = [
         {
-            "id": outlet_id(index), "companyId": COMPANY, "name": f"Store {index + 1:02d}",
-            "address": f"{index + 1} Market St", "city": "Portland", "state": "ME",
-            "country": "US", "postCode": "04101", "phone": "+12075550100",
-            "stations": [station_id(index * TILLS_PER_OUTLET + n)
-                         for n in range(TILLS_PER_OUTLET)],
-            "sequenceNumber": index + 1, "createdAt": created, "updatedAt": created,
+            "id": outlet_id(index),
+            "companyId": COMPANY,
+            "name": f"Store {index + 1:02d}",
+            "address": f"{index + 1} Market St",
+            "city": "Portland",
+            "state": "ME",
+            "country": "US",
+            "postCode": "04101",
+            "phone": "+12075550100",
+            "stations": [station_id(index * TILLS_PER_OUTLET + n) for n in range(TILLS_PER_OUTLET)],
+            "sequenceNumber": index + 1,
+            "createdAt": created,
+            "updatedAt": created,
         }
         for index in range(OUTLETS)
-    ]  # fmt: skip
+    ]
     stations = [
         {
-            "id": station_id(index), "companyId": COMPANY,
+            "id": station_id(index),
+            "companyId": COMPANY,
             "name": f"Till {index % TILLS_PER_OUTLET + 1}",
             "outletId": outlet_id(index // TILLS_PER_OUTLET),
             "status": "IN_USE" if index < OPEN_SHIFTS else "AVAILABLE",
-            "deviceName": f"iPad {index}", "isVirtual": False, "sequenceNumber": index + 1,
-            "createdAt": created, "updatedAt": created,
+            "deviceName": f"iPad {index}",
+            "isVirtual": False,
+            "sequenceNumber": index + 1,
+            "createdAt": created,
+            "updatedAt": created,
         }
         for index in range(OUTLETS * TILLS_PER_OUTLET)
-    ]  # fmt: skip
+    ]
     sessions, transactions = [], []
     opened = now - timedelta(hours=6)
     for index in range(OPEN_SHIFTS):
         session = f"b3{index:022x}"
-        sessions.append({
-            "id": session, "companyId": COMPANY, "stationId": station_id(index),
-            "sessionNumber": f"S-{opened.year}-{900000 + index}", "openedBy": "Bench Cashier",
-            "openTime": _stamp(opened), "openingAmount": "200.00", "notes": [],
-            "closingAmounts": {}, "openingNote": "", "createdAt": _stamp(opened),
-            "updatedAt": _stamp(opened),
-        })  # fmt: skip
+        sessions.append(
+            {
+                "id": session,
+                "companyId": COMPANY,
+                "stationId": station_id(index),
+                "sessionNumber": f"S-{opened.year}-{900000 + index}",
+                "openedBy": "Bench Cashier",
+                "openTime": _stamp(opened),
+                "openingAmount": "200.00",
+                "notes": [],
+                "closingAmounts": {},
+                "openingNote": "",
+                "createdAt": _stamp(opened),
+                "updatedAt": _stamp(opened),
+            }
+        )
         for number, (method, amount) in enumerate([("cash", "54.20"), ("credit_card", "31.75")]):
-            transactions.append({
-                "id": f"b4{index:020x}{number:02d}", "companyId": COMPANY, "sessionId": session,
-                "paymentMethod": method, "amount": amount, "currency": "USD", "type": "sale",
-                "createdAt": _stamp(opened), "updatedAt": _stamp(opened),
-            })  # fmt: skip
-    return {"outlet": outlets, "station": stations, "session": sessions,
-            "transaction": transactions}  # fmt: skip
+            transactions.append(
+                {
+                    "id": f"b4{index:020x}{number:02d}",
+                    "companyId": COMPANY,
+                    "sessionId": session,
+                    "paymentMethod": method,
+                    "amount": amount,
+                    "currency": "USD",
+                    "type": "sale",
+                    "createdAt": _stamp(opened),
+                    "updatedAt": _stamp(opened),
+                }
+            )
+    return {
+        "outlet": outlets,
+        "station": stations,
+        "session": sessions,
+        "transaction": transactions,
+    }
 
 
 def closed_shift_rows(now: datetime, zone) -> "iter[dict]":
@@ -86,20 +118,28 @@ def closed_shift_rows(now: datetime, zone) -> "iter[dict]":
         cashier = cashiers[(till // TILLS_PER_OUTLET) * 8 + rng.randrange(8)]
         roll = rng.random()
         variance = (
-            Decimal(0) if roll < 0.6
-            else Decimal(rng.randint(-500, 500)) / 100 if roll < 0.95
+            Decimal(0)
+            if roll < 0.6
+            else Decimal(rng.randint(-500, 500)) / 100
+            if roll < 0.95
             else Decimal(rng.randint(-9000, 6000)) / 100
-        )  # fmt: skip
+        )
         expected_cash = Decimal(rng.randint(20000, 90000)) / 100
         expected_card = Decimal(rng.randint(0, 150000)) / 100
         counted_cash = expected_cash + variance
         methods = {
-            "cash": {"expected": str(expected_cash), "counted": str(counted_cash),
-                     "variance": str(variance)},
-            "card": {"expected": str(expected_card), "counted": str(expected_card),
-                     "variance": "0.00"},
+            "cash": {
+                "expected": str(expected_cash),
+                "counted": str(counted_cash),
+                "variance": str(variance),
+            },
+            "card": {
+                "expected": str(expected_card),
+                "counted": str(expected_card),
+                "variance": "0.00",
+            },
             "oliverPay": {"expected": "0.00", "counted": "0.00", "variance": "0.00"},
-        }  # fmt: skip
+        }
         result = "over" if variance > 0 else "short" if variance < 0 else "balanced"
         review = abs(variance) > 20
         yield {

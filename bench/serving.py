@@ -42,9 +42,13 @@ def procfile_web_command(env: dict[str, str]) -> list[str]:
 def start_web(env: dict[str, str], url: str, log: Path) -> subprocess.Popen:
     """gunicorn in its own process group, so stopping it stops its workers too."""
     process = subprocess.Popen(
-        procfile_web_command(env), cwd=ROOT, env=env, stdout=open(log, "w"),
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        procfile_web_command(env),
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     wait_for(f"{url}/healthz", timeout=60)
     return process
 

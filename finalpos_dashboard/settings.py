@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "sessions_app",
+    "finalpos_simulator",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ FINALPOS_API_KEY = env.str("FINALPOS_API_KEY", default="")
 # With no key the dashboard runs in demo mode against the embedded simulator.
 FINALPOS_DEMO_MODE = not FINALPOS_API_KEY
 FINALPOS_SIMULATOR_URL = "http://finalpos-simulator.invalid"
+# Base URL prefix -> requests transport adapter: demo mode reaches the embedded simulator
+# in-process, with no socket; the client itself knows nothing of the simulator.
+FINALPOS_TRANSPORTS = {FINALPOS_SIMULATOR_URL: "finalpos_simulator.adapter.SimulatorAdapter"}
 FINALPOS_BASE_URL = env.str(
     "FINALPOS_BASE_URL",
     default=FINALPOS_SIMULATOR_URL if FINALPOS_DEMO_MODE else "https://api.finalpos.com",

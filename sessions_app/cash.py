@@ -10,7 +10,9 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-CENT = Decimal("0.01")
+from sessions_app.closing_report import CashDrop
+from sessions_app.finalpos.records import CENT
+
 MAX_AMOUNT = Decimal("1000000000")  # no till holds a billion; anything above is a typo
 
 # Digits with an optional decimal point and at most two decimals; thousands separated by
@@ -71,12 +73,26 @@ class Denomination:
 
 DEFAULT_DENOMINATIONS: dict[str, list[str]] = {
     "USD": ["100", "50", "20", "10", "5", "1", "0.25", "0.10", "0.05", "0.01"],
-    "EUR": ["200", "100", "50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05",
-            "0.02", "0.01"],
+    "EUR": [
+        "200",
+        "100",
+        "50",
+        "20",
+        "10",
+        "5",
+        "2",
+        "1",
+        "0.50",
+        "0.20",
+        "0.10",
+        "0.05",
+        "0.02",
+        "0.01",
+    ],
     "GBP": ["50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05", "0.02", "0.01"],
     "CAD": ["100", "50", "20", "10", "5", "2", "1", "0.25", "0.10", "0.05"],
     "AUD": ["100", "50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05"],
-}  # fmt: skip
+}
 
 
 def denominations() -> list[Denomination]:
@@ -98,29 +114,6 @@ def count_total(counts: dict[Decimal, int]) -> Decimal:
 
 
 # --- What to leave in the drawer and what to bank --------------------------------------------
-
-
-@dataclass(frozen=True)
-class CashDrop:
-    target_float: Decimal
-    leave: Decimal
-    bank: Decimal
-    leave_counts: dict[Decimal, int] | None
-    bank_counts: dict[Decimal, int] | None
-
-    def to_report(self) -> dict:
-        def counts(values: dict[Decimal, int] | None) -> dict[str, int] | None:
-            if values is None:
-                return None
-            return {format(value, "f"): quantity for value, quantity in values.items() if quantity}
-
-        return {
-            "targetFloat": str(self.target_float.quantize(CENT)),
-            "leave": str(self.leave.quantize(CENT)),
-            "bank": str(self.bank.quantize(CENT)),
-            "leaveCounts": counts(self.leave_counts),
-            "bankCounts": counts(self.bank_counts),
-        }
 
 
 def cash_drop_plan(

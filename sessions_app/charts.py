@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
+from sessions_app.formatting import result_label, signed_money
 from sessions_app.selectors import DayVariance
-from sessions_app.templatetags.tills import result_label, signed_money
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 28
@@ -87,6 +87,11 @@ def variance_by_day(days: list[DayVariance]) -> VarianceChart | None:
         Tick(y=TOP + plot_height, label=signed_money(-largest)),
     ]
     return VarianceChart(
-        width=WIDTH, height=HEIGHT, left=LEFT, right_edge=WIDTH - RIGHT, zero_y=zero_y,
-        bars=bars, ticks=ticks,
-    )  # fmt: skip
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        right_edge=WIDTH - RIGHT,
+        zero_y=zero_y,
+        bars=bars,
+        ticks=ticks,
+    )

@@ -1,22 +1,20 @@
-"""The end-of-shift arithmetic and the closing report this project stores in Final POS.
+"""The end-of-shift arithmetic: expected per payment method, counted against it, and what the
+variance policy asks for.
 
 Expected per method = the shift's sales minus refunds by payment method, plus the float for
-cash; variance = counted - expected. The report is the JSON document in the session's
-``closingReportData`` (contract decision 6), read back tolerantly and written as version 1.
+cash; variance = counted - expected. Pure functions on Decimal: no database, no HTTP.
 """
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from django.conf import settings
 
-from sessions_app.cash import CENT
-from sessions_app.finalpos.records import Transaction
+from sessions_app.cash import cash_drop_plan
+from sessions_app.closing_report import CashDrop, MethodFigures
+from sessions_app.finalpos.records import CENT, Transaction
 
-REPORT_VERSION = 1
 OVER, SHORT, BALANCED = "over", "short", "balanced"
 SALE_TYPES = {"sale", "payment"}
 REFUND_TYPES = {"refund", "return"}
@@ -112,6 +110,17 @@ class Reconciliation:
     def review_required(self) -> bool:
         return self.policy_variance > settings.VARIANCE_APPROVAL_THRESHOLD
 
+    def missing_reason(self, reason: str) -> bool:
+        return self.reason_required and not reason.strip()
+
+    def method_figures(self) -> dict[str, MethodFigures]:
+        return {
+            line.key: MethodFigures(
+                expected=line.expected, counted=line.counted, variance=line.variance
+            )
+            for line in self.lines
+        }
+
 
 def reconcile(
     *, counted: dict[str, Decimal], expected: dict[str, Decimal] | None
@@ -132,145 +141,27 @@ def reconcile(
     return Reconciliation(lines=lines, expected_available=expected is not None)
 
 
-# --- The closingReportData document -------------------------------------------------------
+@dataclass(frozen=True)
+class CloseFigures:
+    """Everything a close works out from the count: shown on the review step, then written by
+    the close itself, from this one function."""
+
+    reconciliation: Reconciliation
+    cash_drop: CashDrop
 
 
-def money_text(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount.quantize(CENT))
-
-
-def _methods_document(reconciliation: Reconciliation) -> dict[str, dict[str, str | None]]:
-    return {
-        line.key: {
-            "expected": money_text(line.expected),
-            "counted": money_text(line.counted),
-            "variance": money_text(line.variance),
-        }
-        for line in reconciliation.lines
-    }
-
-
-def report_build(
+def close_figures(
     *,
-    reconciliation: Reconciliation,
-    variance_reason: str,
+    counted: dict[str, Decimal],
+    expected: dict[str, Decimal] | None,
     cash_count: dict[Decimal, int] | None,
-    cash_drop: dict | None,
-    close_request_id: str,
-) -> dict[str, Any]:
-    review_required = reconciliation.review_required
-    return {
-        "version": REPORT_VERSION,
-        "currency": settings.CURRENCY,
-        "expectedAvailable": reconciliation.expected_available,
-        "methods": _methods_document(reconciliation),
-        "varianceTotal": money_text(reconciliation.variance_total),
-        "varianceReason": variance_reason,
-        "cashCount": (
-            {format(value, "f"): quantity for value, quantity in cash_count.items() if quantity}
-            if cash_count
-            else None
+    target_float: Decimal,
+) -> CloseFigures:
+    return CloseFigures(
+        reconciliation=reconcile(counted=counted, expected=expected),
+        cash_drop=cash_drop_plan(
+            counted_cash=counted.get("cash", Decimal(0)),
+            target_float=target_float,
+            counts=cash_count,
         ),
-        "cashMovements": [],
-        "cashDrop": cash_drop,
-        "review": {
-            "required": review_required,
-            "approvedBy": None,
-            "approvedAt": None,
-            "comment": "",
-        },
-        "corrections": [],
-        "closeRequestId": close_request_id,
-    }
-
-
-def report_expected(report: dict[str, Any] | None) -> dict[str, Decimal] | None:
-    """The expected amounts a report was closed with; None when they were not available."""
-    if not report or not report.get("expectedAvailable", True):
-        return None
-    methods = report.get("methods") or {}
-    expected = {
-        key: amount
-        for key, line in methods.items()
-        if isinstance(line, dict) and (amount := report_amount(line.get("expected"))) is not None
-    }
-    return expected or None
-
-
-def report_correct(
-    report: dict[str, Any] | None,
-    *,
-    reconciliation: Reconciliation,
-    correction: dict[str, Any],
-    cash_drop: dict | None,
-    cash_changed: bool,
-) -> dict[str, Any]:
-    """The report after a manager's correction: new figures, the correction appended to
-    ``corrections`` (which holds what was there before, so the original count survives).
-
-    A correction can make a shift need review; it never withdraws an earlier approval."""
-    corrected = (
-        dict(report) if report else {"version": REPORT_VERSION, "currency": settings.CURRENCY}
     )
-    corrected["expectedAvailable"] = reconciliation.expected_available
-    corrected["methods"] = _methods_document(reconciliation)
-    corrected["varianceTotal"] = money_text(reconciliation.variance_total)
-    if cash_changed:
-        # The denomination count no longer adds up to the cash figure; it stays in the
-        # correction's "before".
-        corrected["cashCount"] = None
-        corrected["cashDrop"] = cash_drop
-    review = dict(corrected.get("review") or {"approvedBy": None, "approvedAt": None,
-                                               "comment": ""})  # fmt: skip
-    review["required"] = bool(review.get("required")) or reconciliation.review_required
-    corrected["review"] = review
-    corrected["corrections"] = [*(corrected.get("corrections") or []), correction]
-    return corrected
-
-
-def report_reopened(report: dict[str, Any] | None, *, reopening: dict[str, Any]) -> dict[str, Any]:
-    """The report of a reopened shift: no figures yet, and every earlier close kept in
-    ``reopenings`` (the close being undone goes in ``reopening["previousClose"]``)."""
-    return {
-        "version": REPORT_VERSION,
-        "currency": settings.CURRENCY,
-        "methods": {},
-        "reopenings": [*((report or {}).get("reopenings") or []), reopening],
-    }
-
-
-def report_dump(report: dict[str, Any]) -> str:
-    return json.dumps(report, separators=(",", ":"), ensure_ascii=False)
-
-
-def report_load(raw: str | None) -> dict[str, Any] | None:
-    """Reads closingReportData; None when absent or not a report this project can read."""
-    if not raw:
-        return None
-    try:
-        report = json.loads(raw)
-    except (TypeError, ValueError):
-        return None
-    if not isinstance(report, dict) or not isinstance(report.get("methods", {}), dict):
-        return None
-    return report
-
-
-def report_amount(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return amount.quantize(CENT) if amount.is_finite() else None
-
-
-REVIEW_NONE, REVIEW_REQUIRED, REVIEW_APPROVED = "", "needs_review", "approved"
-
-
-def review_state(report: dict[str, Any] | None) -> str:
-    review = (report or {}).get("review") or {}
-    if not isinstance(review, dict) or not review.get("required"):
-        return REVIEW_NONE
-    return REVIEW_APPROVED if review.get("approvedBy") else REVIEW_REQUIRED

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from sessions_app.finalpos import circuit
+from sessions_app.formatting import currency_symbol
 from sessions_app.roles import is_manager, is_staff_member
-from sessions_app.templatetags.tills import CURRENCY_SYMBOLS
 
 
 def dashboard(request: HttpRequest) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
         "finalpos_paused_for": math.ceil(paused_until - time.time()) if paused_until else 0,
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         "currency": settings.CURRENCY,
-        "currency_symbol": CURRENCY_SYMBOLS.get(settings.CURRENCY, ""),
+        "currency_symbol": currency_symbol(),
         "app_version": settings.VERSION,
         "user_is_manager": bool(user and is_manager(user)),
         "user_is_staff_member": bool(user and is_staff_member(user)),

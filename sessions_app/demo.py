@@ -1,21 +1,16 @@
-"""The demo company: fixed ids shared by the simulator's seed and the demo accounts."""
+"""Demo mode's two sign-ins: a manager of every outlet, and a cashier of one store."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from sessions_app.models import OutletAssignment, StaffProfile
+from sessions_app.models import Outlet, OutletAssignment, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
 
-DEMO_OUTLET_IDS = (
-    "6560a1f0c0ffee0000000001",  # Harbour Street
-    "6560a1f0c0ffee0000000002",  # Market Square
-    "6560a1f0c0ffee0000000003",  # Airport Kiosk
-)
+CASHIER_OUTLET = "Harbour Street"  # the demo company's first store
 
 
 @dataclass(frozen=True)
@@ -25,23 +20,30 @@ class DemoAccount:
     first_name: str
     last_name: str
     group: str
-    outlet_ids: tuple[str, ...]
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("manager", "manager-demo", "Maya", "Okafor", MANAGER_GROUP, DEMO_OUTLET_IDS),
-    DemoAccount("cashier", "cashier-demo", "Sam", "Rivera", CASHIER_GROUP, DEMO_OUTLET_IDS[:1]),
+    DemoAccount("manager", "manager-demo", "Maya", "Okafor", MANAGER_GROUP),
+    DemoAccount("cashier", "cashier-demo", "Sam", "Rivera", CASHIER_GROUP),
 )
 
 
+def _outlet_ids_for(account: DemoAccount) -> list[str]:
+    """The manager works at every cached outlet, the cashier at the first store only."""
+    outlets = Outlet.objects.order_by("name")
+    if account.group == CASHIER_GROUP:
+        outlets = outlets.filter(name=CASHIER_OUTLET) or outlets[:1]
+    return list(outlets.values_list("id", flat=True))
+
+
 def demo_users_create() -> list[str]:
-    """Creates (or resets) the demo accounts; only allowed in demo mode."""
+    """Creates (or resets) the demo accounts for the outlets in the catalog; only allowed in
+    demo mode."""
     if not settings.FINALPOS_DEMO_MODE:
         raise ImproperlyConfigured(
             "Demo accounts are only created in demo mode (no FINALPOS_API_KEY set)."
         )
     created = []
-    User = get_user_model()
     with transaction.atomic():
         for account in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=account.username)
@@ -52,10 +54,9 @@ def demo_users_create() -> list[str]:
             user.save()
             user.groups.set([Group.objects.get_or_create(name=account.group)[0]])
             StaffProfile.objects.get_or_create(user=user)
-            OutletAssignment.objects.filter(user=user).exclude(
-                outlet_id__in=account.outlet_ids
-            ).delete()
-            for outlet_id in account.outlet_ids:
+            outlet_ids = _outlet_ids_for(account)
+            OutletAssignment.objects.filter(user=user).exclude(outlet_id__in=outlet_ids).delete()
+            for outlet_id in outlet_ids:
                 OutletAssignment.objects.get_or_create(user=user, outlet_id=outlet_id)
             created.append(account.username)
     return created

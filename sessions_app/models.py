@@ -1,4 +1,5 @@
-"""Local tables: who may see which outlets, and (from later migrations) the display index.
+"""Local tables: staff and their outlets, the cached catalog, the session index, the claims
+and numbers used when opening, and the audit trail.
 
 Final POS is the source of truth for outlets, stations and sessions; these tables keep only
 what the pages need to render without calling it.
@@ -82,6 +83,8 @@ class Station(models.Model):
 class SyncState(models.Model):
     """The outcome of the last refresh of a kind of data from Final POS, shown on pages."""
 
+    CATALOG = "catalog"  # outlets and stations
+
     name = models.CharField(max_length=40, primary_key=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
@@ -98,10 +101,17 @@ class SessionRecord(models.Model):
     endpoint that lists sessions, so this is how history exists at all.
     """
 
-    REVIEW_CHOICES = [("", "No review needed"), ("needs_review", "Needs review"),
-                      ("approved", "Approved")]  # fmt: skip
-    RESULT_CHOICES = [("", "Not available"), ("over", "Over"), ("short", "Short"),
-                      ("balanced", "Balanced")]  # fmt: skip
+    REVIEW_CHOICES = [
+        ("", "No review needed"),
+        ("needs_review", "Needs review"),
+        ("approved", "Approved"),
+    ]
+    RESULT_CHOICES = [
+        ("", "Not available"),
+        ("over", "Over"),
+        ("short", "Short"),
+        ("balanced", "Balanced"),
+    ]
 
     id = models.CharField(max_length=24, primary_key=True)
     session_number = models.CharField(max_length=40)
@@ -201,9 +211,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     actor_name = models.CharField(max_length=200)
     action = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=20)

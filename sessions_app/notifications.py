@@ -8,12 +8,56 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sessions_app import selectors
+from sessions_app.formatting import money, result_label
 from sessions_app.models import SessionRecord
-from sessions_app.templatetags.tills import money, result_label
 
 logger = logging.getLogger(__name__)
+
+
+def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
+    report = selectors.shift_report(record)
+    result = result_label(record.result).lower()
+    subject = _("Shift %(number)s at %(outlet)s needs review: %(amount)s %(result)s") % {
+        "number": record.session_number,
+        "outlet": report.outlet_name,
+        "amount": money(abs(record.variance_total or 0)),
+        "result": result,
+    }
+    lines = [
+        f"{report.station_name}, {report.outlet_name}",
+        _("Opened by %(opener)s, closed by %(closer)s.")
+        % {"opener": record.opened_by, "closer": record.closed_by},
+        "",
+        *(
+            _("%(method)s: counted %(counted)s, expected %(expected)s")
+            % {
+                "method": line.name,
+                "counted": money(line.counted),
+                "expected": money(line.expected),
+            }
+            for line in report.lines
+        ),
+        _("Difference: %(amount)s (%(result)s)")
+        % {"amount": money(record.variance_total), "result": result},
+    ]
+    if report.variance_reason:
+        lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})
+    link = settings.SITE_URL + reverse("sessions_app:session_detail", args=[record.id])
+    preferences = settings.SITE_URL + reverse("sessions_app:preferences")
+    lines += [
+        "",
+        _("Review and approve it: %(link)s") % {"link": link},
+        "",
+        _(
+            "You get this because you manage this outlet. Turn these e-mails off under "
+            "Alerts: %(link)s"
+        )
+        % {"link": preferences},
+    ]
+    return subject, "\n".join(lines)
 
 
 def review_alert_send(record: SessionRecord) -> int:
@@ -22,28 +66,7 @@ def review_alert_send(record: SessionRecord) -> int:
     recipients = selectors.review_alert_recipients(outlet_id=record.outlet_id)
     if not recipients:
         return 0
-    report = selectors.shift_report(record)
-    subject = (
-        f"Shift {record.session_number} at {report.outlet_name} needs review: "
-        f"{money(abs(record.variance_total or 0))} {result_label(record.result).lower()}"
-    )
-    lines = [
-        f"{report.station_name}, {report.outlet_name}",
-        f"Opened by {record.opened_by}, closed by {record.closed_by}.",
-        "",
-        *(
-            f"{line.name}: counted {money(line.counted)}, expected {money(line.expected)}"
-            for line in report.lines
-        ),
-        f"Difference: {money(record.variance_total)} ({result_label(record.result).lower()})",
-    ]
-    if report.variance_reason:
-        lines.append(f"Reason given: {report.variance_reason}")
-    link = settings.SITE_URL + reverse("sessions_app:session_detail", args=[record.id])
-    lines += ["", f"Review and approve it: {link}", "",
-              "You get this because you manage this outlet. Turn these e-mails off under "
-              f"Alerts: {settings.SITE_URL}{reverse('sessions_app:preferences')}"]  # fmt: skip
-    body = "\n".join(lines)
+    subject, body = _review_alert_text(record)
     messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
     try:
         sent = mailers.default.send_messages(messages)

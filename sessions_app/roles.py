@@ -7,72 +7,76 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 CASHIER_GROUP = "Cashier"
 MANAGER_GROUP = "Manager"
 
-User = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
+
+__all__ = ["CASHIER_GROUP", "MANAGER_GROUP", "AnyUser", "AuthenticatedRequest", "User"]
 
 
-def _group_names(user: Any) -> frozenset[str]:
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind staff_required or manager_required receives."""
+
+    user: User
+
+
+def _group_names(user: AnyUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_group_names_cache", None)
+    cached: frozenset[str] | None = getattr(user, "_group_names_cache", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._group_names_cache = cached
+        user._group_names_cache = cached  # type: ignore[attr-defined]
     return cached
 
 
-def is_manager(user: Any) -> bool:
+def is_manager(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated and (user.is_superuser or MANAGER_GROUP in _group_names(user))
     )
 
 
-def is_cashier(user: Any) -> bool:
+def is_cashier(user: AnyUser) -> bool:
     return CASHIER_GROUP in _group_names(user)
 
 
-def is_staff_member(user: Any) -> bool:
+def is_staff_member(user: AnyUser) -> bool:
     """A user who may use the dashboard at all."""
     return is_manager(user) or is_cashier(user)
 
 
-def allowed_outlet_ids(user: Any) -> frozenset[str] | None:
+def allowed_outlet_ids(user: AnyUser) -> frozenset[str] | None:
     """The Final POS outlet ids this user may see; None means every outlet (superusers)."""
     if not user.is_authenticated:
         return frozenset()
     if user.is_superuser:
         return None
-    cached = getattr(user, "_outlet_ids_cache", None)
+    cached: frozenset[str] | None = getattr(user, "_outlet_ids_cache", None)
     if cached is None:
         cached = frozenset(user.outlet_assignments.values_list("outlet_id", flat=True))
-        user._outlet_ids_cache = cached
+        user._outlet_ids_cache = cached  # type: ignore[attr-defined]
     return cached
 
 
-def can_see_outlet(user: Any, outlet_id: str) -> bool:
-    allowed = allowed_outlet_ids(user)
-    return allowed is None or outlet_id in allowed
-
-
-def display_name(user: Any) -> str:
+def display_name(user: User) -> str:
     """The name written to Final POS as openedBy / closedBy."""
     return (user.get_full_name() or user.get_username()).strip()
 
 
-ViewFunction = Callable[..., HttpResponse]
+ViewFunction = Callable[..., HttpResponseBase]
 
 
 def staff_required(view: ViewFunction) -> ViewFunction:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_staff_member(request.user):
-            raise PermissionDenied("Your account is not a cashier or a manager yet.")
+            raise PermissionDenied(_("Your account is not a cashier or a manager yet."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -80,9 +84,9 @@ def staff_required(view: ViewFunction) -> ViewFunction:
 
 def manager_required(view: ViewFunction) -> ViewFunction:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_manager(request.user):
-            raise PermissionDenied("This page is for managers.")
+            raise PermissionDenied(_("This page is for managers."))
         return view(request, *args, **kwargs)
 
     return wrapper

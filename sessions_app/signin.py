@@ -9,6 +9,7 @@ refused for LOGIN_LOCKOUT_SECONDS without checking the password. Counts live in 
 import hashlib
 import logging
 import math
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -68,7 +69,7 @@ def success_record(username: str, address: str) -> None:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "") or ""
         address = client_address(self.request) if self.request else ""
         locked = seconds_locked(username, address)

@@ -7,12 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
+from finalpos_simulator.app import Simulator
+from finalpos_simulator.faults import FaultRule, Faults
+from finalpos_simulator.server import SimulatorServer
+from finalpos_simulator.store import Store
 from sessions_app.finalpos import get_client
 from sessions_app.models import OutletAssignment, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
-from sessions_app.simulator.app import FaultRule, Simulator
-from sessions_app.simulator.server import SimulatorServer
-from sessions_app.simulator.store import Store
 
 OUTLET_A = "aaaaaaaaaaaaaaaaaaaaaaa1"
 OUTLET_B = "bbbbbbbbbbbbbbbbbbbbbbb2"
@@ -86,13 +87,24 @@ SIMULATOR_KEY = "loopback-test-key-0123"
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "docs" / "finalpos-openapi.yaml"
 
 
-@pytest.fixture
-def simulator(tmp_path):
-    """A Final POS simulator served over HTTP on 127.0.0.1 with an empty store."""
-    store = Store(str(tmp_path / "simulator.sqlite3"))
+@pytest.fixture(scope="module")
+def _simulator_server(tmp_path_factory):
+    """One simulator server per test module; each test gets it with a store of its own."""
+    store = Store(str(tmp_path_factory.mktemp("simulator") / "empty.sqlite3"))
     server = SimulatorServer(Simulator(store=store, api_key=SIMULATOR_KEY)).start_in_background()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def simulator(_simulator_server, tmp_path):
+    """A Final POS simulator served over HTTP on 127.0.0.1 with an empty store, no faults and
+    an empty request log."""
+    simulator = _simulator_server.simulator
+    simulator.store = Store(str(tmp_path / "simulator.sqlite3"))
+    simulator.faults = Faults()
+    simulator.reset_log()
+    return _simulator_server
 
 
 @pytest.fixture(scope="session")
@@ -145,8 +157,12 @@ STATION_B1 = "bbbbbbbbbbbbbbbbbbbb0201"
 
 def _company_document(kind: str, document: dict) -> dict:
     stamp = "2026-01-05T09:00:00.000+00:00"
-    return {"companyId": "c0ffee0000000000000000c0", "createdAt": stamp, "updatedAt": stamp,
-            **document}  # fmt: skip
+    return {
+        "companyId": "c0ffee0000000000000000c0",
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        **document,
+    }
 
 
 @pytest.fixture
@@ -157,20 +173,44 @@ def tills(finalpos, simulator):
 
     store = simulator.simulator.store
     for outlet_id, name in [(OUTLET_A, "Alpha Street"), (OUTLET_B, "Beta Mall")]:
-        store.insert("outlet", _company_document("outlet", {
-            "id": outlet_id, "name": name, "address": "1 Main St", "city": "Portland",
-            "state": "ME", "country": "US", "postCode": "04101", "phone": "+12075550100",
-            "stations": [], "sequenceNumber": 1,
-        }))  # fmt: skip
+        store.insert(
+            "outlet",
+            _company_document(
+                "outlet",
+                {
+                    "id": outlet_id,
+                    "name": name,
+                    "address": "1 Main St",
+                    "city": "Portland",
+                    "state": "ME",
+                    "country": "US",
+                    "postCode": "04101",
+                    "phone": "+12075550100",
+                    "stations": [],
+                    "sequenceNumber": 1,
+                },
+            ),
+        )
     for station_id, outlet_id, name in [
         (STATION_A1, OUTLET_A, "Till 1"),
         (STATION_A2, OUTLET_A, "Till 2"),
         (STATION_B1, OUTLET_B, "Beta till"),
     ]:
-        store.insert("station", _company_document("station", {
-            "id": station_id, "name": name, "outletId": outlet_id, "status": "AVAILABLE",
-            "deviceName": f"iPad {name}", "isVirtual": False, "sequenceNumber": 7,
-        }))  # fmt: skip
+        store.insert(
+            "station",
+            _company_document(
+                "station",
+                {
+                    "id": station_id,
+                    "name": name,
+                    "outletId": outlet_id,
+                    "status": "AVAILABLE",
+                    "deviceName": f"iPad {name}",
+                    "isVirtual": False,
+                    "sequenceNumber": 7,
+                },
+            ),
+        )
     catalog_refresh()
     simulator.simulator.reset_log()
     return {
@@ -180,8 +220,9 @@ def tills(finalpos, simulator):
     }
 
 
-def record_sale(simulator, session_id: str, amount: str, method: str = "cash",
-                kind: str = "sale") -> None:  # fmt: skip
+def record_sale(
+    simulator, session_id: str, amount: str, method: str = "cash", kind: str = "sale"
+) -> None:
     simulator.simulator.record_transaction(
         sessionId=session_id, paymentMethod=method, amount=amount, type=kind
     )
@@ -218,15 +259,19 @@ def closed_shift(open_shift, cashier):
     from sessions_app.services import session_close
 
     return session_close(
-        record=open_shift, closed_by_user=cashier,
+        record=open_shift,
+        closed_by_user=cashier,
         counted={"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="Busy night", variance_reason="Wrong change", seen_updated_at=None,
+        closing_note="Busy night",
+        variance_reason="Wrong change",
+        seen_updated_at=None,
         close_request_id="c" * 32,
-    ).record  # fmt: skip
+    ).record
 
 
-def make_shifts(count: int, *, outlet=None, station=None, variance="-1.00",
-                opened_by="Cal Cashier", start=0) -> None:  # fmt: skip
+def make_shifts(
+    count: int, *, outlet=None, station=None, variance="-1.00", opened_by="Cal Cashier", start=0
+) -> None:
     """Indexes `count` closed shifts directly (one a day going back from today), for pages
     that read only the local index."""
     from datetime import timedelta
@@ -242,16 +287,22 @@ def make_shifts(count: int, *, outlet=None, station=None, variance="-1.00",
     SessionRecord.objects.bulk_create(
         SessionRecord(
             id=f"{outlet[:4]}{station[-4:]}{start + index:016x}",
-            session_number=f"S-2026-{start + index + 1:04d}", outlet_id=outlet,
-            station_id=station, opened_by=opened_by, closed_by=opened_by,
+            session_number=f"S-2026-{start + index + 1:04d}",
+            outlet_id=outlet,
+            station_id=station,
+            opened_by=opened_by,
+            closed_by=opened_by,
             open_time=now - timedelta(days=index, hours=8),
             close_time=now - timedelta(days=index),
             business_date=timezone.localtime(now - timedelta(days=index)).date(),
-            opening_amount=Decimal(200), closing_amount=Decimal(200) + amount,
-            counted={"cash": str(Decimal(200) + amount)}, expected={"cash": "200.00"},
-            variance_total=amount, variance_abs=abs(amount),
+            opening_amount=Decimal(200),
+            closing_amount=Decimal(200) + amount,
+            counted={"cash": str(Decimal(200) + amount)},
+            expected={"cash": "200.00"},
+            variance_total=amount,
+            variance_abs=abs(amount),
             result="short" if amount < 0 else "over" if amount > 0 else "balanced",
             fetched_at=now,
         )
         for index in range(count)
-    )  # fmt: skip
+    )

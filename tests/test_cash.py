@@ -92,10 +92,8 @@ def test_the_drop_banks_largest_notes_first_and_leaves_the_float():
     )
     # 452.00 in the drawer: 252.00 goes to the bank, 50s first, and exactly 200.00 stays.
     assert drop.bank == Decimal(252) and drop.leave == Decimal(200)
-    assert drop.bank_counts == {Decimal(50): 4, Decimal(20): 2, Decimal(5): 2,
-                                Decimal("0.25"): 8}  # fmt: skip
-    assert drop.leave_counts == {Decimal(50): 0, Decimal(20): 8, Decimal(5): 8,
-                                 Decimal("0.25"): 0}  # fmt: skip
+    assert drop.bank_counts == {Decimal(50): 4, Decimal(20): 2, Decimal(5): 2, Decimal("0.25"): 8}
+    assert drop.leave_counts == {Decimal(50): 0, Decimal(20): 8, Decimal(5): 8, Decimal("0.25"): 0}
 
 
 def test_without_a_count_the_drop_is_a_total():

@@ -106,10 +106,16 @@ def test_closing_a_shift(failure, client, cashier, open_shift, failing):
     url = reverse("sessions_app:session_close", args=[open_shift.id])
     form = _page(client.get(url))
     request_id = form.split('name="close_request_id" value="')[1][:32]
-    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
-            "closing_note": "Counted twice", "variance_reason": "", "action": "confirm",
-            "close_request_id": request_id,
-            "updated_at": open_shift.upstream_updated_at.isoformat()}  # fmt: skip
+    data = {
+        "counted_cash": "240.00",
+        "counted_card": "60.00",
+        "counted_oliverPay": "0",
+        "closing_note": "Counted twice",
+        "variance_reason": "",
+        "action": "confirm",
+        "close_request_id": request_id,
+        "updated_at": open_shift.upstream_updated_at.isoformat(),
+    }
     turn_on(failure)
     page = _page(client.post(url, data))
     assert SAID[failure] in page
@@ -125,10 +131,13 @@ def test_closing_a_shift(failure, client, cashier, open_shift, failing):
 def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
     turn_on, turn_off = failing
     shift = session_close(
-        record=open_shift, closed_by_user=cashier,
+        record=open_shift,
+        closed_by_user=cashier,
         counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
-        variance_reason="Till was left open", seen_updated_at=None, close_request_id="f" * 32,
-    ).record  # fmt: skip
+        variance_reason="Till was left open",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
     url = reverse("sessions_app:session_approve", args=[shift.id])
     turn_on(failure)
     page = _page(mia.post(url, {"comment": "Checked the safe"}))
@@ -144,8 +153,13 @@ def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
 def test_correcting_a_shift(failure, mia, closed_shift, failing):
     turn_on, turn_off = failing
     url = reverse("sessions_app:session_correct", args=[closed_shift.id])
-    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
-            "closing_note": "Busy night", "reason": "Found $10 under the tray"}  # fmt: skip
+    data = {
+        "counted_cash": "240.00",
+        "counted_card": "60.00",
+        "counted_oliverPay": "0",
+        "closing_note": "Busy night",
+        "reason": "Found $10 under the tray",
+    }
     turn_on(failure)
     page = _page(mia.post(url, data))
     assert "Nothing was saved" in page and SAID[failure] in page
@@ -228,9 +242,15 @@ def test_with_the_circuit_open_reads_work_and_writes_are_refused_up_front(
     board = _page(client.get(reverse("sessions_app:board")))
     assert "Final POS is not answering." in board and "Till 1" in board
     url = reverse("sessions_app:session_close", args=[open_shift.id])
-    data = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0",
-            "closing_note": "Counted twice", "action": "confirm", "close_request_id": "b" * 32,
-            "updated_at": open_shift.upstream_updated_at.isoformat()}  # fmt: skip
+    data = {
+        "counted_cash": "240.00",
+        "counted_card": "60.00",
+        "counted_oliverPay": "0",
+        "closing_note": "Counted twice",
+        "action": "confirm",
+        "close_request_id": "b" * 32,
+        "updated_at": open_shift.upstream_updated_at.isoformat(),
+    }
     page = _page(client.post(url, data))
     assert "pausing calls to it" in page and 'value="240.00"' in page
     assert list(simulator.simulator.requests) == []  # refused without calling Final POS

@@ -18,13 +18,39 @@ from tests.conftest import PASSWORD
 
 HOSTILE = st.one_of(
     st.text(max_size=60),
-    st.sampled_from([
-        "", " ", "0", "-1", "1e9", "1e10", "NaN", "Infinity", "-0", "0.001", "1,000.00",
-        "12.345", "$5", "€5,00", "\x00", "\u202e1", "１２３", "<script>alert(1)</script>",
-        "' OR 1=1 --", "../../etc/passwd", "%00", "9" * 400, "2026-02-30", "0000-00-00",
-        "aaaaaaaaaaaaaaaaaaaaaaaa", "=HYPERLINK(1)", "\r\n", "\u0085",
-    ]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e9",
+            "1e10",
+            "NaN",
+            "Infinity",
+            "-0",
+            "0.001",
+            "1,000.00",
+            "12.345",
+            "$5",
+            "€5,00",
+            "\x00",
+            "\u202e1",
+            "１２３",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "../../etc/passwd",
+            "%00",
+            "9" * 400,
+            "2026-02-30",
+            "0000-00-00",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "=HYPERLINK(1)",
+            "\r\n",
+            "\u0085",
+        ]
+    ),
+)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CHOICES = [("aaaaaaaaaaaaaaaaaaaaaaa1", "Alpha")]
 
@@ -88,9 +114,16 @@ def test_forms_never_raise_and_accept_only_valid_values(form_class, kwargs, valu
 @FAST
 @given(amount=HOSTILE, note=HOSTILE)
 def test_money_and_notes_in_a_close_are_valid_or_refused(amount, note):
-    form = forms.CloseShiftForm({"counted_cash": amount, "counted_card": amount,
-                                 "counted_oliverPay": "0", "closing_note": note,
-                                 "close_request_id": "a" * 32, "updated_at": ""})  # fmt: skip
+    form = forms.CloseShiftForm(
+        {
+            "counted_cash": amount,
+            "counted_card": amount,
+            "counted_oliverPay": "0",
+            "closing_note": note,
+            "close_request_id": "a" * 32,
+            "updated_at": "",
+        }
+    )
     if form.is_valid():
         for value in form.counted().values():
             _money_is_sound(value)
@@ -106,19 +139,51 @@ def test_hostile_posts_never_500(client, manager, closed_shift, values):
     client.login(username="mia", password=PASSWORD)
     shift = closed_shift.id
     posts = [
-        (reverse("sessions_app:session_correct", args=[shift]),
-         {"counted_cash": values[0], "counted_card": values[1], "counted_oliverPay": values[2],
-          "closing_note": values[3], "reason": values[4], "updated_at": values[5]}),
-        (reverse("sessions_app:session_delete", args=[shift]),
-         {"confirmation": values[6], "reason": values[7]}),
+        (
+            reverse("sessions_app:session_correct", args=[shift]),
+            {
+                "counted_cash": values[0],
+                "counted_card": values[1],
+                "counted_oliverPay": values[2],
+                "closing_note": values[3],
+                "reason": values[4],
+                "updated_at": values[5],
+            },
+        ),
+        (
+            reverse("sessions_app:session_delete", args=[shift]),
+            {"confirmation": values[6], "reason": values[7]},
+        ),
         (reverse("sessions_app:session_add"), {"session_id": values[8]}),
-        (reverse("sessions_app:outlet_create"), dict(zip(
-            ["name", "address", "city", "state", "post_code", "country", "phone"], values,
-            strict=False))),
-    ]  # fmt: skip
+        (
+            reverse("sessions_app:outlet_create"),
+            dict(
+                zip(
+                    ["name", "address", "city", "state", "post_code", "country", "phone"],
+                    values,
+                    strict=False,
+                )
+            ),
+        ),
+    ]
     for url, data in posts:
         assert client.post(url, data).status_code < 500
-    query = dict(zip(["outlet", "station", "cashier", "date_from", "date_to", "state", "result",
-                      "min_variance", "sort"], values, strict=True))  # fmt: skip
+    query = dict(
+        zip(
+            [
+                "outlet",
+                "station",
+                "cashier",
+                "date_from",
+                "date_to",
+                "state",
+                "result",
+                "min_variance",
+                "sort",
+            ],
+            values,
+            strict=True,
+        )
+    )
     for name in ("session_history", "session_export", "insights", "audit_list"):
         assert client.get(reverse(f"sessions_app:{name}"), query).status_code < 500

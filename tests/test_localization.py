@@ -38,9 +38,11 @@ def test_user_facing_strings_are_marked_for_translation(settings, tmp_path, monk
     monkeypatch.chdir(ROOT)
     settings.LOCALE_PATHS = [tmp_path]
     call_command(
-        "makemessages", locale=["fr"], verbosity=0,
+        "makemessages",
+        locale=["fr"],
+        verbosity=0,
         ignore_patterns=["node_modules/*", "artifacts/*", "staticfiles/*", "bench/*", "tests/*"],
-    )  # fmt: skip
+    )
     catalog = (tmp_path / "fr" / "LC_MESSAGES" / "django.po").read_text()
     for text in [
         "Review before closing",  # a template

@@ -28,8 +28,13 @@ def _dashboard_paths(shift_id: str) -> list[str]:
 def test_pages_carry_the_security_headers(client):
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'",
-                      "form-action 'self'", "base-uri 'self'"):  # fmt: skip
+    for directive in (
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ):
         assert directive in policy
     assert "'unsafe-inline'" not in policy
     assert response["X-Frame-Options"] == "DENY"
@@ -61,8 +66,12 @@ HOSTILE_IDS = ["..%2F..%2Foutlets", "a" * 23, "a" * 25, "a" * 23 + "%3F", "%00" 
 def test_ids_are_checked_before_any_upstream_call(client, manager, tills, simulator, hostile):
     client.login(username="mia", password=PASSWORD)
     simulator.simulator.reset_log()
-    for path in (f"/sessions/{hostile}/", f"/sessions/{hostile}/close/",
-                 f"/setup/tills/{hostile}/", f"/setup/outlets/{hostile}/"):  # fmt: skip
+    for path in (
+        f"/sessions/{hostile}/",
+        f"/sessions/{hostile}/close/",
+        f"/setup/tills/{hostile}/",
+        f"/setup/outlets/{hostile}/",
+    ):
         assert client.get(path).status_code == 404
     assert client.post("/sessions/add/", {"session_id": hostile}).status_code == 302
     assert list(simulator.simulator.requests) == []
@@ -74,8 +83,16 @@ def test_cashiers_reach_no_manager_page(client, cashier, closed_shift):
     for path in _dashboard_paths(closed_shift.id):
         statuses[path] = client.get(path).status_code
     assert 500 not in statuses.values()
-    for name in ("session_history", "session_export", "insights", "audit_list", "staff_list",
-                 "setup_overview", "outlet_create", "preferences"):  # fmt: skip
+    for name in (
+        "session_history",
+        "session_export",
+        "insights",
+        "audit_list",
+        "staff_list",
+        "setup_overview",
+        "outlet_create",
+        "preferences",
+    ):
         assert statuses[reverse(f"sessions_app:{name}")] == 403
     for name in ("session_correct", "session_reopen", "session_delete"):
         assert statuses[reverse(f"sessions_app:{name}", args=[closed_shift.id])] == 403

@@ -14,11 +14,13 @@ FAILURES_KEY = "finalpos:circuit:failures"
 OPEN_UNTIL_KEY = "finalpos:circuit:open-until"
 TRIPPED_KEY = "finalpos:circuit:tripped"
 
+clock = time.time  # replaced by a fake clock in tests, so they need not sleep
+
 
 def open_until() -> float | None:
     """When the open circuit closes again (epoch seconds), or None if it is closed."""
     until = cache.get(OPEN_UNTIL_KEY)
-    if until is not None and until > time.time():
+    if until is not None and until > clock():
         return until
     return None
 
@@ -48,7 +50,7 @@ def record_failure() -> None:
 
 
 def _open(cooldown: int) -> None:
-    cache.set(OPEN_UNTIL_KEY, time.time() + cooldown, timeout=cooldown)
+    cache.set(OPEN_UNTIL_KEY, clock() + cooldown, timeout=cooldown)
     cache.set(TRIPPED_KEY, True, timeout=cooldown + settings.FINALPOS_CIRCUIT_WINDOW)
     cache.delete(FAILURES_KEY)
 

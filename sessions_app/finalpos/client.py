@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils.module_loading import import_string
 from requests.adapters import HTTPAdapter
 
 from sessions_app.finalpos import circuit
@@ -63,10 +64,9 @@ def _http_session(base_url: str, api_key: str) -> requests.Session:
             pool = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
             session.mount("https://", pool)
             session.mount("http://", pool)
-            if base_url == settings.FINALPOS_SIMULATOR_URL:
-                from sessions_app.simulator.adapter import SimulatorAdapter
-
-                session.mount(base_url, SimulatorAdapter())
+            for prefix, adapter_path in settings.FINALPOS_TRANSPORTS.items():
+                if base_url.startswith(prefix):
+                    session.mount(prefix, import_string(adapter_path)())
             _http_sessions[key] = session
         return session
 
@@ -137,6 +137,10 @@ class FinalPOSClient:
 
     # --- Transactions ---------------------------------------------------------------------
 
+    def transaction_list_all(self) -> list[Transaction]:
+        """Every transaction of the company, oldest first."""
+        return [Transaction.from_wire(item) for item in self._list_all("/v1/api/transactions")]
+
     def transaction_list(self, session_id: str) -> list[Transaction]:
         validate_id(session_id)
         items = self._list_all("/v1/api/transactions", {"sessionId": session_id})
@@ -150,6 +154,8 @@ class FinalPOSClient:
     # --- Plumbing -------------------------------------------------------------------------
 
     def _list_all(self, path: str, params: dict[str, str] | None = None) -> Iterator[Any]:
+        """Every page of a list: Final POS gives no total, so pages are read until one comes
+        back shorter than the page size."""
         items: list[Any] = []
         for page_index in range(MAX_PAGES):
             page = self._send(

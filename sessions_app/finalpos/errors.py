@@ -72,12 +72,6 @@ class FinalPOSRejected(FinalPOSError):
         super().__init__(message, status=status)
 
 
-class FinalPOSConflict(FinalPOSError):
-    """Someone changed the record since it was read; reload before writing again."""
-
-    default_message = "This shift was changed by someone else meanwhile. Reload it and try again."
-
-
 class InvalidFinalPOSId(FinalPOSError, ValueError):
     """An id that cannot be a Final POS id (24 letters and digits); no call was made."""
 

@@ -6,73 +6,39 @@ milliseconds and ``Z``, and required arrays, objects and strings never null.
 """
 
 import enum
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
+from sessions_app.finalpos.errors import FinalPOSBadResponse
+from sessions_app.finalpos.wire import (
+    CENT,
+    is_valid_id,
+    money_from_wire,
+    money_to_wire,
+    optional_money,
+    optional_time,
+    time_from_wire,
+    time_to_wire,
+    validate_id,
+)
 
-CENT = Decimal("0.01")
-_ID_PATTERN = re.compile(r"[A-Za-z0-9]{24}")
-
-
-def validate_id(value: object) -> str:
-    """Returns the id if it can go into a URL path, else raises InvalidFinalPOSId."""
-    if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
-        raise InvalidFinalPOSId()
-    return value
-
-
-def is_valid_id(value: object) -> bool:
-    return isinstance(value, str) and bool(_ID_PATTERN.fullmatch(value))
-
-
-def money_to_wire(amount: Decimal) -> str:
-    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
-    if not amount.is_finite():
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def optional_money(value: Any, *, name: str) -> Decimal | None:
-    return None if value in (None, "") else money_from_wire(value, name=name)
-
-
-def time_to_wire(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("Final POS times must be timezone-aware")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def time_from_wire(value: Any, *, name: str = "time") -> datetime:
-    if not isinstance(value, str) or not value:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
-    if moment.tzinfo is None:  # the contract's times are UTC even when unmarked
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def optional_time(value: Any, *, name: str) -> datetime | None:
-    return None if value in (None, "") else time_from_wire(value, name=name)
+__all__ = [
+    "CENT",
+    "Outlet",
+    "OutletInput",
+    "Session",
+    "SessionInput",
+    "Station",
+    "StationInput",
+    "StationStatus",
+    "Transaction",
+    "is_valid_id",
+    "time_from_wire",
+    "time_to_wire",
+    "validate_id",
+]
 
 
 def _text(data: dict, key: str) -> str:

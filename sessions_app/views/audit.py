@@ -1,17 +1,17 @@
 """The audit trail page: every write the dashboard attempted, filterable."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from sessions_app import selectors
-from sessions_app.roles import manager_required
+from sessions_app.roles import AuthenticatedRequest, manager_required
 
 ACTIONS = ["open", "close", "approve", "correct", "reopen", "delete", "import", "setup"]
 
 
 @manager_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     action = action if action in ACTIONS else ""
     actor = request.GET.get("actor", "")[:100]
@@ -22,6 +22,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/list.html",
-        {"page": page, "actions": ACTIONS, "action": action, "actor": actor,
-         "query": query.urlencode()},
-    )  # fmt: skip
+        {
+            "page": page,
+            "actions": ACTIONS,
+            "action": action,
+            "actor": actor,
+            "query": query.urlencode(),
+        },
+    )

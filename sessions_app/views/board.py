@@ -2,19 +2,18 @@
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from sessions_app import selectors
-from sessions_app.roles import is_manager, staff_required
-from sessions_app.services import CATALOG
+from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 
 LARGEST_VARIANCE_DAYS = 7
 
 
 @staff_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     manager = is_manager(request.user)
     recent = selectors.recent_closed_shifts(user=request.user)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
@@ -25,7 +24,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "board/board.html",
         {
             "board": selectors.board_outlets(user=request.user),
-            "catalog_sync": selectors.sync_state(CATALOG),
+            "catalog_sync": selectors.catalog_sync_state(),
             "recent": recent,
             "largest": largest,
             "week_start": week_start,

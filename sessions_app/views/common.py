@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.models import SessionRecord
+from sessions_app.roles import AuthenticatedRequest
 
 
-def shift_for_user_or_404(request: HttpRequest, session_id: str) -> SessionRecord:
+def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> SessionRecord:
     """The shift if it is in the index and at one of the user's outlets, else 404."""
     record = selectors.session_for_user(user=request.user, session_id=session_id)
     if record is None:
@@ -27,18 +28,18 @@ def upstream_version(record: SessionRecord) -> str:
     return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
 
 
-def rebound_with_latest_version(form: Form, record: SessionRecord) -> Form:
+def rebound_with_latest_version[AnyForm: Form](form: AnyForm, record: SessionRecord) -> AnyForm:
     """The same typed values, now checked against the version Final POS holds, so a second
     submit after 'changed meanwhile' is not refused again."""
     record.refresh_from_db()
-    data = form.data.copy()
+    data = {name: form.data[name] for name in form.data}
     data["updated_at"] = upstream_version(record)
     rebound = type(form)(data)
     rebound.is_valid()
     return rebound
 
 
-def warn_station_status(request: HttpRequest, result: services.ShiftWriteResult) -> None:
+def warn_station_status(request: AuthenticatedRequest, result: services.ShiftWriteResult) -> None:
     if result.station_status_error:
         messages.warning(
             request,

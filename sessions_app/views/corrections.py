@@ -1,7 +1,7 @@
 """A manager's fixes to a shift: correct the counted amounts, reopen, delete."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,7 +9,7 @@ from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
 from sessions_app.models import SessionRecord
-from sessions_app.roles import manager_required
+from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
@@ -19,7 +19,7 @@ from sessions_app.views.common import (
 )
 
 
-def _fresh_or_message(request: HttpRequest, record: SessionRecord) -> SessionRecord:
+def _fresh_or_message(request: AuthenticatedRequest, record: SessionRecord) -> SessionRecord:
     """Re-reads the shift before a fix is typed, so it starts from Final POS's figures."""
     try:
         return services.session_refresh(record)
@@ -35,7 +35,9 @@ def _fresh_or_message(request: HttpRequest, record: SessionRecord) -> SessionRec
         return record
 
 
-def _refuse_fix(request: HttpRequest, record: SessionRecord, *, needs_closed: bool):
+def _refuse_fix(
+    request: AuthenticatedRequest, record: SessionRecord, *, needs_closed: bool
+) -> HttpResponse | None:
     """A redirect to the report when this fix does not apply to the shift, else None."""
     if record.deleted_at:
         messages.error(request, _("This shift was deleted; it can no longer be changed."))
@@ -47,7 +49,7 @@ def _refuse_fix(request: HttpRequest, record: SessionRecord, *, needs_closed: bo
 
 
 @manager_required
-def session_correct(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -87,7 +89,7 @@ def session_correct(request: HttpRequest, session_id: str) -> HttpResponse:
 
 
 @manager_required
-def session_reopen(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_reopen(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -117,7 +119,7 @@ def session_reopen(request: HttpRequest, session_id: str) -> HttpResponse:
 
 
 @manager_required
-def session_delete(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_delete(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if refused := _refuse_fix(request, record, needs_closed=False):
         return refused

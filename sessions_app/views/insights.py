@@ -3,19 +3,19 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from sessions_app import charts, selectors
 from sessions_app.forms import InsightsFilterForm
-from sessions_app.roles import manager_required
+from sessions_app.roles import AuthenticatedRequest, manager_required
 
 DEFAULT_PERIOD_DAYS = 28
 
 
 @manager_required
-def insights(request: HttpRequest) -> HttpResponse:
+def insights(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     data = request.GET.dict()
     # The last four weeks unless a period is chosen (a date cleared on purpose stays blank).

@@ -4,7 +4,7 @@ Every change is written to Final POS first; the local cache is updated from its 
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,18 +13,18 @@ from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, records
 from sessions_app.forms import OutletForm, StationForm
 from sessions_app.models import Outlet, Station
-from sessions_app.roles import manager_required
+from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.views.common import write_failed_message
 
 
-def _outlet_or_404(request: HttpRequest, outlet_id: str) -> Outlet:
+def _outlet_or_404(request: AuthenticatedRequest, outlet_id: str) -> Outlet:
     outlet = selectors.outlet_for_user(user=request.user, outlet_id=outlet_id)
     if outlet is None:
         raise Http404(_("No such outlet among yours."))
     return outlet
 
 
-def _station_or_404(request: HttpRequest, station_id: str) -> Station:
+def _station_or_404(request: AuthenticatedRequest, station_id: str) -> Station:
     station = selectors.station_for_user(user=request.user, station_id=station_id)
     if station is None:
         raise Http404(_("No such till at your outlets."))
@@ -32,25 +32,26 @@ def _station_or_404(request: HttpRequest, station_id: str) -> Station:
 
 
 @manager_required
-def setup_overview(request: HttpRequest) -> HttpResponse:
+def setup_overview(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "setup/overview.html",
         {
             "outlets": selectors.board_outlets(user=request.user),
-            "catalog_state": selectors.sync_state(services.CATALOG),
+            "catalog_state": selectors.catalog_sync_state(),
         },
     )
 
 
 @require_POST
 @manager_required
-def catalog_refresh(request: HttpRequest) -> HttpResponse:
+def catalog_refresh(request: AuthenticatedRequest) -> HttpResponse:
     try:
         result = services.catalog_refresh()
     except FinalPOSError as error:
-        messages.error(request, _("Could not refresh from Final POS: %(error)s") % {
-            "error": error.message})  # fmt: skip
+        messages.error(
+            request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
+        )
     else:
         messages.success(
             request,
@@ -61,7 +62,7 @@ def catalog_refresh(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def outlet_create(request: HttpRequest) -> HttpResponse:
+def outlet_create(request: AuthenticatedRequest) -> HttpResponse:
     form = OutletForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +78,7 @@ def outlet_create(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def outlet_edit(request: HttpRequest, outlet_id: str) -> HttpResponse:
+def outlet_edit(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     outlet = _outlet_or_404(request, outlet_id)
     initial = {name: getattr(outlet, name) for name in OutletForm.base_fields}
     form = OutletForm(request.POST or None, initial=initial)
@@ -95,7 +96,7 @@ def outlet_edit(request: HttpRequest, outlet_id: str) -> HttpResponse:
 
 
 @manager_required
-def station_create(request: HttpRequest, outlet_id: str) -> HttpResponse:
+def station_create(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     outlet = _outlet_or_404(request, outlet_id)
     form = StationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,9 +117,9 @@ def station_create(request: HttpRequest, outlet_id: str) -> HttpResponse:
 
 
 @manager_required
-def station_edit(request: HttpRequest, station_id: str) -> HttpResponse:
+def station_edit(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
     station = _station_or_404(request, station_id)
-    outlet = Outlet.objects.filter(id=station.outlet_id).first()
+    outlet = selectors.outlet_of(station)
     form = StationForm(request.POST or None, initial={"name": station.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,7 +137,7 @@ def station_edit(request: HttpRequest, station_id: str) -> HttpResponse:
 
 
 @manager_required
-def station_delete(request: HttpRequest, station_id: str) -> HttpResponse:
+def station_delete(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
     station = _station_or_404(request, station_id)
     error_message = ""
     if request.method == "POST":

@@ -5,19 +5,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sessions_app import closing, selectors, services
-from sessions_app.cash import cash_drop_plan, target_float_for
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.formatting import money
 from sessions_app.forms import ApproveShiftForm, CloseShiftForm, OpenShiftForm
-from sessions_app.models import SessionRecord, Station
-from sessions_app.roles import is_manager, manager_required, staff_required
-from sessions_app.templatetags.tills import money
+from sessions_app.models import SessionRecord
+from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
@@ -30,19 +28,13 @@ CLOSE_FORM = "shifts/close.html"
 CLOSE_CONFIRM = "shifts/close_confirm.html"
 
 
-def _station_label(station: Station, outlet_names: dict[str, str]) -> str:
-    outlet = outlet_names.get(station.outlet_id)
-    return f"{station.name} · {outlet}" if outlet else station.name
-
-
 # --- Open -----------------------------------------------------------------------------------
 
 
 @staff_required
-def session_open(request: HttpRequest) -> HttpResponse:
+def session_open(request: AuthenticatedRequest) -> HttpResponse:
     free = selectors.stations_free_for(user=request.user)
-    outlet_names = dict(selectors.outlets_for(user=request.user).values_list("id", "name"))
-    choices = [(station.id, _station_label(station, outlet_names)) for station in free]
+    choices = selectors.station_choices_for(free, user=request.user)
     initial = {"station": request.GET.get("station", "")}
     form = OpenShiftForm(request.POST or None, station_choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +68,7 @@ def session_open(request: HttpRequest) -> HttpResponse:
 
 
 def _close_context(
-    request: HttpRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
 ) -> dict[str, Any]:
     expected = extra.get("expected")
     return {
@@ -90,24 +82,18 @@ def _close_context(
             }
             for method in form.methods
         ],
-        "station_name": _station_name(record),
+        "station_name": selectors.station_name(record.station_id),
         "blind": _blind_for(request),
         **extra,
     }
 
 
-def _blind_for(request: HttpRequest) -> bool:
+def _blind_for(request: AuthenticatedRequest) -> bool:
     return settings.BLIND_COUNT and not is_manager(request.user)
 
 
-def _station_name(record: SessionRecord) -> str:
-    return Station.objects.filter(id=record.station_id).values_list("name", flat=True).first() or (
-        record.station_id
-    )
-
-
 @staff_required
-def session_close(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_close(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         return _close_start(request, record)
@@ -123,7 +109,7 @@ def session_close(request: HttpRequest, session_id: str) -> HttpResponse:
     return _close_review(request, record, form)
 
 
-def _close_start(request: HttpRequest, record: SessionRecord) -> HttpResponse:
+def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
     stale_note = ""
     try:
         record = services.session_refresh(record)
@@ -141,7 +127,7 @@ def _close_start(request: HttpRequest, record: SessionRecord) -> HttpResponse:
             "updated_at": upstream_version(record),
         }
     )
-    expected = None if _blind_for(request) else services.session_expected(record)
+    expected = None if _blind_for(request) else services.session_expected_now(record)
     return render(
         request,
         CLOSE_FORM,
@@ -149,16 +135,14 @@ def _close_start(request: HttpRequest, record: SessionRecord) -> HttpResponse:
     )
 
 
-def _close_review(request: HttpRequest, record: SessionRecord, form: CloseShiftForm):
+def _close_review(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
+) -> HttpResponse:
     """The confirmation step: the summary with expected figures, before anything is written."""
-    expected = services.session_expected(record)
-    reconciliation = closing.reconcile(counted=form.counted(), expected=expected)
-    drop = cash_drop_plan(
-        counted_cash=form.counted()["cash"],
-        target_float=target_float_for(record.outlet_id),
-        counts=form.cleaned_data.get("cash_count"),
+    figures = services.session_close_preview(
+        record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )
-    if reconciliation.reason_required:
+    if figures.reconciliation.reason_required:
         form.fields["variance_reason"].required = True
     return render(
         request,
@@ -167,15 +151,17 @@ def _close_review(request: HttpRequest, record: SessionRecord, form: CloseShiftF
             request,
             record,
             form,
-            reconciliation=reconciliation,
-            drop=drop,
+            reconciliation=figures.reconciliation,
+            drop=figures.cash_drop,
             reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
             approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
         ),
     )
 
 
-def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShiftForm):
+def _close_confirm(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
+) -> HttpResponse:
     data = form.cleaned_data
     try:
         result = services.session_close(
@@ -227,13 +213,15 @@ def _close_confirm(request: HttpRequest, record: SessionRecord, form: CloseShift
 
 
 @staff_required
-def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_detail(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     return _render_detail(request, record)
 
 
 def _render_detail(
-    request: HttpRequest, record: SessionRecord, approve_form: ApproveShiftForm | None = None
+    request: AuthenticatedRequest,
+    record: SessionRecord,
+    approve_form: ApproveShiftForm | None = None,
 ) -> HttpResponse:
     if approve_form is None and record.needs_review and is_manager(request.user):
         approve_form = ApproveShiftForm(initial={"updated_at": upstream_version(record)})
@@ -254,7 +242,7 @@ def _render_detail(
 
 @require_POST
 @manager_required
-def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_approve(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     form = ApproveShiftForm(request.POST)
     if not form.is_valid():
@@ -276,26 +264,28 @@ def session_approve(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @require_POST
 @staff_required
-def session_refresh(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_refresh(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     try:
         services.session_refresh(record)
     except FinalPOSError as error:
-        messages.error(request, _("Could not refresh from Final POS: %(error)s") % {
-            "error": error.message})  # fmt: skip
+        messages.error(
+            request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
+        )
     else:
         messages.success(request, _("Refreshed from Final POS."))
-    return redirect(reverse("sessions_app:session_detail", args=[record.id]))
+    return redirect("sessions_app:session_detail", session_id=record.id)
 
 
 @require_POST
 @staff_required
-def station_status_retry(request: HttpRequest, session_id: str) -> HttpResponse:
+def station_status_retry(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     error = services.station_status_push(record)
     if error:
-        messages.error(request, _("The till's status is still not updated: %(error)s") % {
-            "error": error})  # fmt: skip
+        messages.error(
+            request, _("The till's status is still not updated: %(error)s") % {"error": error}
+        )
     else:
         messages.success(request, _("The till's status in Final POS is up to date."))
     return redirect("sessions_app:session_detail", session_id=record.id)

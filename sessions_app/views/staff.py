@@ -1,14 +1,14 @@
 """Managers see their team: who is a cashier or a manager, and in which outlets."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from sessions_app import selectors
-from sessions_app.roles import manager_required
+from sessions_app.roles import AuthenticatedRequest, manager_required
 
 
 @manager_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "staff/list.html",

@@ -101,27 +101,27 @@ def sign_in(page, live_server):
 def demo_store(finalpos, simulator, settings):
     """The demo company in the loopback simulator, its accounts, outlets and tills; each test
     indexes the shifts it needs."""
+    from finalpos_simulator.seed import seed_demo_company
     from sessions_app.demo import demo_users_create
     from sessions_app.services import catalog_refresh
-    from sessions_app.simulator.seed import seed_demo_company
 
     store = simulator.simulator.store
     seed_demo_company(store)
     settings.FINALPOS_DEMO_MODE = True
-    demo_users_create()
     catalog_refresh()
+    demo_users_create()
     return store
 
 
 @pytest.fixture
 def demo_company(demo_store, settings):
     """The demo company with its open shifts indexed, a blind count and low thresholds."""
-    from sessions_app.services import session_import
+    from sessions_app.services import session_fetch
 
     settings.BLIND_COUNT = True
     settings.VARIANCE_REASON_THRESHOLD = 5
     settings.VARIANCE_APPROVAL_THRESHOLD = 20
     for document in demo_store.find("session"):
         if not document.get("closeTime"):
-            session_import(session_id=document["id"])
+            session_fetch(session_id=document["id"])
     return demo_store

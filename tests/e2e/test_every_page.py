@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page
 
-from sessions_app.demo import DEMO_OUTLET_IDS
+from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
 from sessions_app.models import SessionRecord, Station
-from sessions_app.services import session_import
+from sessions_app.services import sessions_discover
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +26,14 @@ MUST_SHOW = {
 }
 # The README's tour (docs/screenshots/), also saved as JPEG: `make screenshots` copies them.
 TOUR = {
-    "board-cashier-phone", "close-form-cashier-phone", "shift-report-cashier-phone",
-    "board-desktop", "history-desktop", "insights-desktop", "board-tablet-dark",
-}  # fmt: skip
+    "board-cashier-phone",
+    "close-form-cashier-phone",
+    "shift-report-cashier-phone",
+    "board-desktop",
+    "history-desktop",
+    "insights-desktop",
+    "board-tablet-dark",
+}
 TILL_PAGES = {"open-form", "close-form", "close-form-cashier", "open-form-cashier"}
 
 
@@ -49,8 +54,7 @@ VIEWPORTS = [
 
 @pytest.fixture
 def demo_everything(demo_store):
-    for session_id in demo_store.ids("session"):
-        session_import(session_id=session_id)
+    sessions_discover()
     shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
     closed = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
     open_shift = shifts.filter(close_time__isnull=True).first()

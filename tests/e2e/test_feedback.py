@@ -23,8 +23,16 @@ def test_a_slow_close_shows_progress_and_a_second_press_sends_nothing(
     reason = page.get_by_label("Reason for the difference")
     if reason.count():  # the demo till's sales decide whether the count is off
         reason.fill("Counted twice")
-    add_faults(simulator, {"action": "delay", "delay_ms": 1500, "method": "PUT",
-                           "path_contains": "/session/", "times": 1})  # fmt: skip
+    add_faults(
+        simulator,
+        {
+            "action": "delay",
+            "delay_ms": 1500,
+            "method": "PUT",
+            "path_contains": "/session/",
+            "times": 1,
+        },
+    )
 
     posts = []
     page.on(
@@ -43,9 +51,10 @@ def test_a_slow_close_shows_progress_and_a_second_press_sends_nothing(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("End-of-shift report")
     session_puts = [
-        call for call in simulator.simulator.requests
+        call
+        for call in simulator.simulator.requests
         if call.method == "PUT" and call.path.endswith(f"/session/{shift_id}")
-    ]  # fmt: skip
+    ]
     assert len(session_puts) == 1
     assert len(posts) == 1, posts
     assert AuditEntry.objects.filter(action="close", object_id=shift_id).count() == 1

@@ -16,15 +16,18 @@ pytestmark = pytest.mark.django_db
 
 def _close(record, cashier, cash: str) -> SessionRecord:
     return session_close(
-        record=record, closed_by_user=cashier,
+        record=record,
+        closed_by_user=cashier,
         counted={"cash": Decimal(cash), "card": Decimal("60.00")},
-        variance_reason="Drawer was open during the rush", seen_updated_at=None,
+        variance_reason="Drawer was open during the rush",
+        seen_updated_at=None,
         close_request_id="e" * 32,
-    ).record  # fmt: skip
+    ).record
 
 
-def test_the_outlets_managers_get_the_figures_and_a_link(open_shift, cashier, manager,
-                                                         manager_b, settings):  # fmt: skip
+def test_the_outlets_managers_get_the_figures_and_a_link(
+    open_shift, cashier, manager, manager_b, settings
+):
     settings.SITE_URL = "https://tills.example.com"
     closed = _close(open_shift, cashier, "200.00")
     [message] = mail.outbox
@@ -52,18 +55,43 @@ def test_a_shift_within_limits_sends_nothing(open_shift, cashier, manager):
 
 def test_a_correction_that_makes_a_shift_need_review_alerts(open_shift, cashier, manager):
     closed = _close(open_shift, cashier, "240.00")
-    session_correct(record=closed, corrected_by_user=manager,
-                    counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
-                    closing_note="", reason="Bag recount", seen_updated_at=None)  # fmt: skip
+    session_correct(
+        record=closed,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
+        closing_note="",
+        reason="Bag recount",
+        seen_updated_at=None,
+    )
     assert len(mail.outbox) == 1 and "needs review" in mail.outbox[0].subject
+
+
+def test_a_correction_of_a_shift_already_needing_review_sends_no_second_alert(
+    open_shift, cashier, manager
+):
+    closed = _close(open_shift, cashier, "200.00")
+    assert len(mail.outbox) == 1
+    session_correct(
+        record=closed,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("190.00"), "card": Decimal("60.00")},
+        closing_note="",
+        reason="Recounted the bag",
+        seen_updated_at=None,
+    )
+    assert SessionRecord.objects.get(id=closed.id).needs_review
+    assert len(mail.outbox) == 1
 
 
 def test_a_mail_server_failure_does_not_undo_the_close(open_shift, cashier, manager, settings):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port,
-                                                "timeout": 2}}}  # fmt: skip
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
     closed = _close(open_shift, cashier, "200.00")
     assert SessionRecord.objects.get(id=closed.id).needs_review

@@ -24,18 +24,24 @@ def _closed_shift(tills, cashier, cash: str) -> SessionRecord:
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
     ).record
     return session_close(
-        record=record, closed_by_user=cashier, counted={"cash": Decimal(cash)},
-        variance_reason="Miscounted", seen_updated_at=None, close_request_id="a" * 32,
-    ).record  # fmt: skip
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal(cash)},
+        variance_reason="Miscounted",
+        seen_updated_at=None,
+        close_request_id="a" * 32,
+    ).record
 
 
 def test_it_writes_the_approval_into_the_closing_report(tills, cashier, manager, simulator):
     shift = _closed_shift(tills, cashier, "60.00")
     assert shift.review_state == "needs_review"
     record = session_approve(
-        record=shift, approved_by_user=manager, comment="Talked to Cal",
+        record=shift,
+        approved_by_user=manager,
+        comment="Talked to Cal",
         seen_updated_at=shift.upstream_updated_at,
-    ).record  # fmt: skip
+    ).record
     assert record.review_state == "approved"
     review = json.loads(simulator.simulator.store.get("session", shift.id)["closingReportData"])[
         "review"
@@ -47,16 +53,14 @@ def test_it_writes_the_approval_into_the_closing_report(tills, cashier, manager,
 def test_a_shift_within_limits_cannot_be_approved(tills, cashier, manager):
     shift = _closed_shift(tills, cashier, "100.00")
     with pytest.raises(ShiftNotReviewable):
-        session_approve(record=shift, approved_by_user=manager, comment="ok",
-                        seen_updated_at=None)  # fmt: skip
+        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
 
 
 def test_approving_twice_says_who_approved(tills, cashier, manager):
     shift = _closed_shift(tills, cashier, "60.00")
     session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
     with pytest.raises(ShiftNotReviewable, match="Already approved by Mia Manager"):
-        session_approve(record=shift, approved_by_user=manager, comment="ok",
-                        seen_updated_at=None)  # fmt: skip
+        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
 
 
 def test_a_stale_page_is_refused(tills, cashier, manager, simulator):
@@ -66,14 +70,17 @@ def test_a_stale_page_is_refused(tills, cashier, manager, simulator):
         "session", stored | {"updatedAt": "2031-01-01T00:00:00.000+00:00"}
     )
     with pytest.raises(ShiftChanged):
-        session_approve(record=shift, approved_by_user=manager, comment="ok",
-                        seen_updated_at=shift.upstream_updated_at)  # fmt: skip
+        session_approve(
+            record=shift,
+            approved_by_user=manager,
+            comment="ok",
+            seen_updated_at=shift.upstream_updated_at,
+        )
 
 
 def test_a_failed_write_keeps_the_review_pending(tills, cashier, manager, simulator):
     shift = _closed_shift(tills, cashier, "60.00")
     add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
     with pytest.raises(FinalPOSUnavailable):
-        session_approve(record=shift, approved_by_user=manager, comment="ok",
-                        seen_updated_at=None)  # fmt: skip
+        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
     assert SessionRecord.objects.get(id=shift.id).review_state == "needs_review"

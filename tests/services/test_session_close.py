@@ -60,8 +60,11 @@ def test_a_balanced_close_writes_every_field_in_one_put(shift, cashier, simulato
     assert stored["closingNote"] == "Quiet day"
     report = json.loads(stored["closingReportData"])
     assert report["version"] == 1 and report["expectedAvailable"] is True
-    assert report["methods"]["cash"] == {"expected": "235.00", "counted": "235.00",
-                                         "variance": "0.00"}  # fmt: skip
+    assert report["methods"]["cash"] == {
+        "expected": "235.00",
+        "counted": "235.00",
+        "variance": "0.00",
+    }
     assert report["review"]["required"] is False
     record = result.record
     assert not record.is_open and record.result == "balanced" and record.variance_total == 0
@@ -117,8 +120,10 @@ def test_a_per_outlet_target_float_wins(shift, cashier, settings):
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(shift, cashier, simulator):
-    stored = _stored(simulator, shift) | {"updatedAt": "2030-01-01T00:00:00.000+00:00",
-                                         "notes": ["Till app note"]}  # fmt: skip
+    stored = _stored(simulator, shift) | {
+        "updatedAt": "2030-01-01T00:00:00.000+00:00",
+        "notes": ["Till app note"],
+    }
     simulator.simulator.store.replace("session", stored)
     with pytest.raises(ShiftChanged):
         _close(shift, cashier)
@@ -137,13 +142,22 @@ def test_a_retried_close_is_recognized_not_written_twice(shift, cashier, simulat
     simulator.simulator.reset_log()
     result = _close(shift, cashier)
     assert result.already_done and not result.record.is_open
-    assert not any(r.method == "PUT" and "/session/" in r.path
-                   for r in simulator.simulator.requests)  # fmt: skip
+    assert not any(
+        r.method == "PUT" and "/session/" in r.path for r in simulator.simulator.requests
+    )
 
 
 def test_a_close_whose_answer_was_lost_is_recognized_at_once(shift, cashier, simulator):
-    add_faults(simulator, {"action": "drop", "method": "PUT", "path_contains": "/session/",
-                           "when": "after", "times": 1})  # fmt: skip
+    add_faults(
+        simulator,
+        {
+            "action": "drop",
+            "method": "PUT",
+            "path_contains": "/session/",
+            "when": "after",
+            "times": 1,
+        },
+    )
     result = _close(shift, cashier)
     assert not result.record.is_open
     assert _stored(simulator, shift)["closedBy"] == "Cal Cashier"
@@ -156,10 +170,12 @@ def test_a_close_whose_answer_was_lost_is_recognized_at_once(shift, cashier, sim
         ({"action": "status", "status": 502}, FinalPOSUnavailable),
         ({"action": "drop"}, FinalPOSUnavailable),
         ({"action": "status", "status": 401}, FinalPOSAuthError),
-        ({"action": "status", "status": 400, "messages": ["closingAmount must be a string"]},
-         FinalPOSRejected),
+        (
+            {"action": "status", "status": 400, "messages": ["closingAmount must be a string"]},
+            FinalPOSRejected,
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_failed_put_leaves_the_shift_open_everywhere(shift, cashier, simulator, fault, error):
     add_faults(simulator, {**fault, "method": "PUT", "path_contains": "/session/"})
     with pytest.raises(error):
@@ -170,16 +186,20 @@ def test_a_failed_put_leaves_the_shift_open_everywhere(shift, cashier, simulator
 
 
 def test_a_failed_read_before_writing_changes_nothing(shift, cashier, simulator):
-    add_faults(simulator, {"action": "status", "status": 503, "method": "GET",
-                           "path_contains": "/session/"})  # fmt: skip
+    add_faults(
+        simulator,
+        {"action": "status", "status": 503, "method": "GET", "path_contains": "/session/"},
+    )
     with pytest.raises(FinalPOSUnavailable):
         _close(shift, cashier)
     assert not any(r.method == "PUT" for r in simulator.simulator.requests)
 
 
 def test_a_failed_station_update_is_reported_and_left_pending(shift, cashier, simulator):
-    add_faults(simulator, {"action": "status", "status": 500, "method": "PUT",
-                           "path_contains": "/station/"})  # fmt: skip
+    add_faults(
+        simulator,
+        {"action": "status", "status": 500, "method": "PUT", "path_contains": "/station/"},
+    )
     result = _close(shift, cashier)
     assert not result.record.is_open and "HTTP 500" in result.station_status_error
     assert SessionRecord.objects.get(id=shift.id).station_status_pending == "AVAILABLE"

@@ -21,17 +21,23 @@ def _stored_report(simulator, session_id: str) -> dict:
 
 def test_a_correction_updates_final_pos_and_keeps_the_original(closed_shift, manager, simulator):
     record = session_correct(
-        record=closed_shift, corrected_by_user=manager, counted=RECOUNTED,
-        closing_note="Busy night", reason="Found $10 under the tray",
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=RECOUNTED,
+        closing_note="Busy night",
+        reason="Found $10 under the tray",
         seen_updated_at=closed_shift.upstream_updated_at,
-    ).record  # fmt: skip
+    ).record
 
     stored = simulator.simulator.store.get("session", closed_shift.id)
     assert stored["closingAmount"] == "240.00"
     assert stored["closingAmounts"]["cash"] == "240.00"
     report = _stored_report(simulator, closed_shift.id)
-    assert report["methods"]["cash"] == {"expected": "240.00", "counted": "240.00",
-                                         "variance": "0.00"}  # fmt: skip
+    assert report["methods"]["cash"] == {
+        "expected": "240.00",
+        "counted": "240.00",
+        "variance": "0.00",
+    }
     assert report["varianceTotal"] == "0.00"
     [correction] = report["corrections"]
     assert correction["by"] == "Mia Manager"
@@ -43,14 +49,25 @@ def test_a_correction_updates_final_pos_and_keeps_the_original(closed_shift, man
     assert record.variance_total == Decimal("0.00") and record.result == "balanced"
 
 
-def test_a_second_correction_appends_and_the_first_figures_survive(closed_shift, manager,
-                                                                    simulator):  # fmt: skip
-    first = session_correct(record=closed_shift, corrected_by_user=manager, counted=RECOUNTED,
-                            closing_note="Busy night", reason="Recount",
-                            seen_updated_at=None).record  # fmt: skip
-    session_correct(record=first, corrected_by_user=manager,
-                    counted=RECOUNTED | {"card": Decimal("55.00")}, closing_note="Busy night",
-                    reason="Card batch re-read", seen_updated_at=None)  # fmt: skip
+def test_a_second_correction_appends_and_the_first_figures_survive(
+    closed_shift, manager, simulator
+):
+    first = session_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=RECOUNTED,
+        closing_note="Busy night",
+        reason="Recount",
+        seen_updated_at=None,
+    ).record
+    session_correct(
+        record=first,
+        corrected_by_user=manager,
+        counted=RECOUNTED | {"card": Decimal("55.00")},
+        closing_note="Busy night",
+        reason="Card batch re-read",
+        seen_updated_at=None,
+    )
     corrections = _stored_report(simulator, closed_shift.id)["corrections"]
     assert [c["reason"] for c in corrections] == ["Recount", "Card batch re-read"]
     assert corrections[0]["before"]["closingAmounts"]["cash"] == "230.00"
@@ -59,19 +76,27 @@ def test_a_second_correction_appends_and_the_first_figures_survive(closed_shift,
 
 def test_a_correction_that_makes_a_large_difference_needs_review(closed_shift, manager):
     record = session_correct(
-        record=closed_shift, corrected_by_user=manager,
-        counted=RECOUNTED | {"cash": Decimal("150.00")}, closing_note="Busy night",
-        reason="Recount", seen_updated_at=None,
-    ).record  # fmt: skip
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=RECOUNTED | {"cash": Decimal("150.00")},
+        closing_note="Busy night",
+        reason="Recount",
+        seen_updated_at=None,
+    ).record
     assert record.review_state == "needs_review"
     assert record.variance_total == Decimal("-90.00")
 
 
 def test_the_note_alone_can_be_corrected(closed_shift, manager, simulator):
     counted = {"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
-    record = session_correct(record=closed_shift, corrected_by_user=manager, counted=counted,
-                             closing_note="Busy night; drawer stuck", reason="Typo",
-                             seen_updated_at=None).record  # fmt: skip
+    record = session_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=counted,
+        closing_note="Busy night; drawer stuck",
+        reason="Typo",
+        seen_updated_at=None,
+    ).record
     assert record.closing_note == "Busy night; drawer stuck"
     correction = _stored_report(simulator, closed_shift.id)["corrections"][0]
     assert correction["before"]["closingNote"] == "Busy night"
@@ -84,19 +109,30 @@ def test_the_note_alone_can_be_corrected(closed_shift, manager, simulator):
         (RECOUNTED, "   ", "Say why"),
     ],
 )
-def test_empty_corrections_are_refused(closed_shift, manager, simulator, counted, reason,
-                                       message):  # fmt: skip
+def test_empty_corrections_are_refused(closed_shift, manager, simulator, counted, reason, message):
     simulator.simulator.reset_log()
     with pytest.raises(ShiftNotCorrectable, match=message):
-        session_correct(record=closed_shift, corrected_by_user=manager, counted=counted,
-                        closing_note="Busy night", reason=reason, seen_updated_at=None)  # fmt: skip
+        session_correct(
+            record=closed_shift,
+            corrected_by_user=manager,
+            counted=counted,
+            closing_note="Busy night",
+            reason=reason,
+            seen_updated_at=None,
+        )
     assert not any(r.method == "PUT" for r in simulator.simulator.requests)
 
 
 def test_an_open_shift_cannot_be_corrected(open_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="still open"):
-        session_correct(record=open_shift, corrected_by_user=manager, counted=RECOUNTED,
-                        closing_note="", reason="x", seen_updated_at=None)  # fmt: skip
+        session_correct(
+            record=open_shift,
+            corrected_by_user=manager,
+            counted=RECOUNTED,
+            closing_note="",
+            reason="x",
+            seen_updated_at=None,
+        )
 
 
 def test_a_stale_page_is_refused(closed_shift, manager, simulator):
@@ -105,25 +141,41 @@ def test_a_stale_page_is_refused(closed_shift, manager, simulator):
         "session", stored | {"updatedAt": "2031-01-01T00:00:00.000+00:00"}
     )
     with pytest.raises(ShiftChanged):
-        session_correct(record=closed_shift, corrected_by_user=manager, counted=RECOUNTED,
-                        closing_note="", reason="x",
-                        seen_updated_at=closed_shift.upstream_updated_at)  # fmt: skip
+        session_correct(
+            record=closed_shift,
+            corrected_by_user=manager,
+            counted=RECOUNTED,
+            closing_note="",
+            reason="x",
+            seen_updated_at=closed_shift.upstream_updated_at,
+        )
 
 
 def test_a_failed_write_changes_nothing_and_is_audited(closed_shift, manager, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
     with pytest.raises(FinalPOSUnavailable):
-        session_correct(record=closed_shift, corrected_by_user=manager, counted=RECOUNTED,
-                        closing_note="Busy night", reason="Recount",
-                        seen_updated_at=None)  # fmt: skip
+        session_correct(
+            record=closed_shift,
+            corrected_by_user=manager,
+            counted=RECOUNTED,
+            closing_note="Busy night",
+            reason="Recount",
+            seen_updated_at=None,
+        )
     assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("230.00")
     entry = AuditEntry.objects.get(action="correct")
     assert not entry.accepted and entry.error
 
 
 def test_an_accepted_correction_is_audited_with_before_and_after(closed_shift, manager):
-    session_correct(record=closed_shift, corrected_by_user=manager, counted=RECOUNTED,
-                    closing_note="Busy night", reason="Recount", seen_updated_at=None)  # fmt: skip
+    session_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=RECOUNTED,
+        closing_note="Busy night",
+        reason="Recount",
+        seen_updated_at=None,
+    )
     entry = AuditEntry.objects.get(action="correct")
     assert entry.accepted and entry.actor == manager
     assert entry.before["closing_amount"] == "230.00"

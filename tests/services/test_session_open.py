@@ -68,9 +68,12 @@ def test_a_denomination_count_is_kept_in_the_session_notes(tills, cashier, simul
 def test_session_numbers_continue_and_are_never_reused(tills, cashier, simulator):
     first = _open(tills, cashier).record
     session_close(
-        record=first, closed_by_user=cashier, counted={"cash": Decimal(150)},
-        seen_updated_at=None, close_request_id="1" * 32,
-    )  # fmt: skip
+        record=first,
+        closed_by_user=cashier,
+        counted={"cash": Decimal(150)},
+        seen_updated_at=None,
+        close_request_id="1" * 32,
+    )
     second = _open(tills, cashier).record
     assert first.session_number.endswith("-0001") and second.session_number.endswith("-0002")
 
@@ -115,10 +118,15 @@ def test_the_database_allows_one_open_shift_per_till(tills, cashier):
     record = _open(tills, cashier).record
     with pytest.raises(IntegrityError), transaction.atomic():
         SessionRecord.objects.create(
-            id="c" * 24, session_number="S-2026-9999", station_id=record.station_id,
-            opened_by="x", open_time=timezone.now(), business_date=timezone.now().date(),
-            opening_amount=0, fetched_at=timezone.now(),
-        )  # fmt: skip
+            id="c" * 24,
+            session_number="S-2026-9999",
+            station_id=record.station_id,
+            opened_by="x",
+            open_time=timezone.now(),
+            business_date=timezone.now().date(),
+            opening_amount=0,
+            fetched_at=timezone.now(),
+        )
 
 
 @pytest.mark.parametrize(
@@ -129,10 +137,12 @@ def test_the_database_allows_one_open_shift_per_till(tills, cashier):
         ({"action": "drop"}, FinalPOSUnavailable),
         ({"action": "malformed"}, FinalPOSUnavailable),
         ({"action": "status", "status": 401}, FinalPOSAuthError),
-        ({"action": "status", "status": 400, "messages": ["openingAmount is invalid"]},
-         FinalPOSRejected),
+        (
+            {"action": "status", "status": 400, "messages": ["openingAmount is invalid"]},
+            FinalPOSRejected,
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_failed_create_leaves_nothing_behind(tills, cashier, simulator, fault, error):
     add_faults(simulator, {**fault, "method": "POST", "path_contains": "/session"})
     with pytest.raises(error):
@@ -143,8 +153,10 @@ def test_a_failed_create_leaves_nothing_behind(tills, cashier, simulator, fault,
 
 def test_a_read_timeout_on_create_is_reported_as_unavailable(tills, cashier, simulator, settings):
     settings.FINALPOS_TIMEOUT = 0.3
-    add_faults(simulator, {"action": "delay", "delay_ms": 800, "method": "POST",
-                           "path_contains": "/session"})  # fmt: skip
+    add_faults(
+        simulator,
+        {"action": "delay", "delay_ms": 800, "method": "POST", "path_contains": "/session"},
+    )
     with pytest.raises(FinalPOSUnavailable):
         _open(tills, cashier)
     assert not StationClaim.objects.exists()
@@ -159,8 +171,16 @@ def test_with_the_circuit_open_nothing_is_sent(tills, cashier, simulator, settin
 
 
 def test_a_failed_station_update_keeps_the_shift_and_is_retried_later(tills, cashier, simulator):
-    add_faults(simulator, {"action": "status", "status": 503, "method": "PUT",
-                           "path_contains": "/station/", "times": 1})  # fmt: skip
+    add_faults(
+        simulator,
+        {
+            "action": "status",
+            "status": 503,
+            "method": "PUT",
+            "path_contains": "/station/",
+            "times": 1,
+        },
+    )
     result = _open(tills, cashier)
     assert result.record.is_open and "HTTP 503" in result.station_status_error
     record = SessionRecord.objects.get()

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reopening_clears_the_close_and_keeps_it_in_the_report(closed_shift, manager, simulator):
-    result = session_reopen(record=closed_shift, reopened_by_user=manager,
-                            reason="Cash bag found", seen_updated_at=None)  # fmt: skip
+    result = session_reopen(
+        record=closed_shift, reopened_by_user=manager, reason="Cash bag found", seen_updated_at=None
+    )
 
     stored = simulator.simulator.store.get("session", closed_shift.id)
     assert "closeTime" not in stored and "closedBy" not in stored
@@ -38,13 +39,16 @@ def test_reopening_clears_the_close_and_keeps_it_in_the_report(closed_shift, man
 
 
 def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, cashier, simulator):
-    reopened = session_reopen(record=closed_shift, reopened_by_user=manager, reason="Recount",
-                              seen_updated_at=None).record  # fmt: skip
+    reopened = session_reopen(
+        record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
+    ).record
     session_close(
-        record=reopened, closed_by_user=cashier,
+        record=reopened,
+        closed_by_user=cashier,
         counted={"cash": Decimal("240.00"), "card": Decimal("60.00")},
-        seen_updated_at=None, close_request_id="d" * 32,
-    )  # fmt: skip
+        seen_updated_at=None,
+        close_request_id="d" * 32,
+    )
     report = json.loads(
         simulator.simulator.store.get("session", closed_shift.id)["closingReportData"]
     )
@@ -52,32 +56,37 @@ def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, ca
     assert report["reopenings"][0]["previousClose"]["closingAmounts"]["cash"] == "230.00"
 
 
-def test_it_is_refused_while_another_shift_is_open_on_the_till(closed_shift, manager, cashier,
-                                                               tills):  # fmt: skip
+def test_it_is_refused_while_another_shift_is_open_on_the_till(
+    closed_shift, manager, cashier, tills
+):
     session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
     with pytest.raises(StationBusy):
-        session_reopen(record=closed_shift, reopened_by_user=manager, reason="Recount",
-                       seen_updated_at=None)  # fmt: skip
+        session_reopen(
+            record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
+        )
     assert not SessionRecord.objects.get(id=closed_shift.id).is_open
 
 
 def test_an_open_shift_cannot_be_reopened(open_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="already open"):
-        session_reopen(record=open_shift, reopened_by_user=manager, reason="x",
-                       seen_updated_at=None)  # fmt: skip
+        session_reopen(
+            record=open_shift, reopened_by_user=manager, reason="x", seen_updated_at=None
+        )
 
 
 def test_a_reason_is_required(closed_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="Say why"):
-        session_reopen(record=closed_shift, reopened_by_user=manager, reason=" ",
-                       seen_updated_at=None)  # fmt: skip
+        session_reopen(
+            record=closed_shift, reopened_by_user=manager, reason=" ", seen_updated_at=None
+        )
 
 
 def test_a_failed_write_leaves_the_shift_closed(closed_shift, manager, simulator):
     add_faults(simulator, {"action": "status", "status": 502, "method": "PUT"})
     with pytest.raises(FinalPOSUnavailable):
-        session_reopen(record=closed_shift, reopened_by_user=manager, reason="Recount",
-                       seen_updated_at=None)  # fmt: skip
+        session_reopen(
+            record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
+        )
     assert not SessionRecord.objects.get(id=closed_shift.id).is_open
     assert "closeTime" in simulator.simulator.store.get("session", closed_shift.id)
     assert not AuditEntry.objects.get(action="reopen").accepted

@@ -20,8 +20,15 @@ from tests.conftest import OUTLET_A, add_faults
 
 pytestmark = pytest.mark.django_db
 
-HARBOUR = OutletInput(name="Harbour Street", address="2 Quay Rd", city="Portland", state="ME",
-                      country="US", post_code="04101", phone="+12075550111")  # fmt: skip
+HARBOUR = OutletInput(
+    name="Harbour Street",
+    address="2 Quay Rd",
+    city="Portland",
+    state="ME",
+    country="US",
+    post_code="04101",
+    phone="+12075550111",
+)
 
 
 def test_an_outlet_is_created_upstream_cached_and_given_to_its_creator(tills, manager, simulator):
@@ -34,14 +41,19 @@ def test_an_outlet_is_created_upstream_cached_and_given_to_its_creator(tills, ma
     assert entry.accepted and entry.object_id == outlet.id and entry.outlet_id == outlet.id
 
 
-def test_editing_an_outlet_keeps_the_fields_the_dashboard_does_not_show(tills, manager,
-                                                                        simulator):  # fmt: skip
+def test_editing_an_outlet_keeps_the_fields_the_dashboard_does_not_show(tills, manager, simulator):
     store = simulator.simulator.store
-    store.replace("outlet", store.get("outlet", OUTLET_A) | {"taxId": "23",
-                  "stripeAccountId": "acct_1", "stripe": {"locationId": "tml_9"}})  # fmt: skip
+    store.replace(
+        "outlet",
+        store.get("outlet", OUTLET_A)
+        | {"taxId": "23", "stripeAccountId": "acct_1", "stripe": {"locationId": "tml_9"}},
+    )
     outlet = Outlet.objects.get(id=OUTLET_A)
-    outlet_update(outlet=outlet, changes={"name": "Alpha St.", "phone": "+12075550199"},
-                  updated_by_user=manager)  # fmt: skip
+    outlet_update(
+        outlet=outlet,
+        changes={"name": "Alpha St.", "phone": "+12075550199"},
+        updated_by_user=manager,
+    )
     stored = store.get("outlet", OUTLET_A)
     assert stored["name"] == "Alpha St." and stored["phone"] == "+12075550199"
     assert stored["taxId"] == "23" and stored["stripe"] == {"locationId": "tml_9"}

@@ -3,8 +3,8 @@
 import json
 from decimal import Decimal
 
-from sessions_app.simulator.seed import seed_demo_company
-from sessions_app.simulator.store import Store
+from finalpos_simulator.seed import seed_demo_company
+from finalpos_simulator.store import Store
 
 
 def test_it_seeds_three_outlets_eight_stations_and_six_weeks(tmp_path):
@@ -27,22 +27,27 @@ def test_it_is_repeatable(tmp_path):
     assert [key(s) for s in first.find("session")] == [key(s) for s in second.find("session")]
 
 
-def test_expected_amounts_in_the_reports_match_the_transactions(tmp_path):
+def test_the_tills_own_reports_add_up_with_the_transactions(tmp_path):
     store = Store(str(tmp_path / "s.sqlite3"))
     seed_demo_company(store)
     mapping = {"cash": "cash", "credit_card": "card", "oliver_pay": "oliverPay"}
     closed = [s for s in store.find("session") if "closeTime" in s][:25]
     for session in closed:
-        expected = {
-            "cash": Decimal(session["openingAmount"]),
-            "card": Decimal(0),
-            "oliverPay": Decimal(0),
-        }
+        sales = {"cash": Decimal(0), "card": Decimal(0), "oliverPay": Decimal(0)}
         for t in store.find("transaction", session_id=session["id"]):
             sign = -1 if t["type"] == "refund" else 1
-            expected[mapping[t["paymentMethod"]]] += sign * Decimal(t["amount"])
-        report = json.loads(session["closingReportData"])
-        for method, figures in report["methods"].items():
-            assert Decimal(figures["expected"]) == expected[method]
-            assert Decimal(figures["variance"]) == Decimal(figures["counted"]) - expected[method]
+            sales[mapping[t["paymentMethod"]]] += sign * Decimal(t["amount"])
+        drawer = json.loads(session["closingReportData"])["cashDrawer"]
+        expected_cash = Decimal(session["openingAmount"]) + sales["cash"]
+        assert Decimal(drawer["expectedCash"]) == expected_cash
+        assert drawer["closingCash"] == session["closingAmount"]
+        assert Decimal(drawer["overUnder"]) == Decimal(drawer["closingCash"]) - expected_cash
         assert session["closingAmount"] == session["closingAmounts"]["cash"]
+
+
+def test_it_writes_no_report_of_the_dashboards_own(tmp_path):
+    store = Store(str(tmp_path / "s.sqlite3"))
+    seed_demo_company(store)
+    for session in store.find("session"):
+        report = json.loads(session.get("closingReportData") or "{}")
+        assert "methods" not in report and "review" not in report

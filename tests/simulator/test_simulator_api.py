@@ -2,9 +2,9 @@
 
 import requests
 
-from sessions_app.simulator.app import Simulator
-from sessions_app.simulator.server import SimulatorServer
-from sessions_app.simulator.store import Store
+from finalpos_simulator.app import Simulator
+from finalpos_simulator.server import SimulatorServer
+from finalpos_simulator.store import Store
 from tests.conftest import SIMULATOR_KEY
 
 HEADERS = {"x-api-key": SIMULATOR_KEY}

@@ -2,8 +2,9 @@
 a loop for the worker process)."""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.services import catalog_refresh, sessions_refresh
@@ -15,13 +16,13 @@ class Command(BaseCommand):
         "POS. --loop keeps refreshing."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--loop", action="store_true", help="refresh forever (a worker process)"
         )
         parser.add_argument("--interval", type=int, default=60, help="seconds between refreshes")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         while True:
             try:
                 result = catalog_refresh()

@@ -1,0 +1,91 @@
+"""How money, differences, results and times read on pages, e-mails and messages.
+
+Plain functions (no business logic); templatetags/tills.py registers them as filters.
+"""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+MINUS = "\u2212"  # the typographic minus sign: as wide as a plus in tabular figures
+CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "€", "GBP": "£"}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def currency_symbol() -> str:
+    return CURRENCY_SYMBOLS.get(settings.CURRENCY, "")
+
+
+def _format(amount: Decimal) -> str:
+    number = number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    symbol = currency_symbol()
+    return f"{symbol}{number}" if symbol else f"{number} {settings.CURRENCY}"
+
+
+def money(value: Any) -> str:
+    """12.5 -> $12.50; negative amounts get a minus sign; None -> an em dash."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return (MINUS if amount < 0 else "") + _format(amount)
+
+
+def signed_money(value: Any) -> str:
+    """A variance: +$3.00, -$4.50 (with a true minus sign), $0.00."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    sign = "+" if amount > 0 else MINUS if amount < 0 else ""
+    return sign + _format(amount)
+
+
+def result_label(result: str | None) -> str:
+    labels = {"over": _("Over"), "short": _("Short"), "balanced": _("Balanced")}
+    return labels.get(result or "", _("Not available"))
+
+
+_RESULT_BADGES = {
+    "over": ("badge--over", "\u25b2"),
+    "short": ("badge--short", "\u25bc"),
+    "balanced": ("badge--balanced", "\u2713"),
+}
+
+
+def result_badge(result: str | None) -> SafeString:
+    """Over, short or balanced as a badge that says it in words and an icon, not colour alone.
+    (A function rather than an included template: it is drawn on every row of long tables.)"""
+    modifier, icon = _RESULT_BADGES.get(result or "", ("", ""))
+    if not modifier:
+        return format_html('<span class="badge">{}</span>', _("Not available"))
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true">{}</span> {}</span>',
+        modifier,
+        icon,
+        result_label(result),
+    )
+
+
+def time_of_day(moment: datetime) -> str:
+    """A time in TIME_ZONE, in the locale's TIME_FORMAT: 7:14 a.m."""
+    return time_format(timezone.localtime(moment))
+
+
+def short_datetime(moment: datetime) -> str:
+    """A date and time in TIME_ZONE, in the locale's SHORT_DATETIME_FORMAT."""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -1,0 +1,34 @@
+"""Input validators: every form turns what was typed into typed values, or into field errors."""
+
+from sessions_app.forms.fields import NOTE_MAX_LENGTH, MoneyField, NoteField, UpstreamVersionField
+from sessions_app.forms.history import AddSessionForm, HistoryFilterForm, InsightsFilterForm
+from sessions_app.forms.setup import AlertPreferencesForm, OutletForm, StationForm
+from sessions_app.forms.shifts import (
+    ApproveShiftForm,
+    CashCountForm,
+    CloseShiftForm,
+    CorrectShiftForm,
+    DeleteShiftForm,
+    OpenShiftForm,
+    ReopenShiftForm,
+)
+
+__all__ = [
+    "NOTE_MAX_LENGTH",
+    "AddSessionForm",
+    "AlertPreferencesForm",
+    "ApproveShiftForm",
+    "CashCountForm",
+    "CloseShiftForm",
+    "CorrectShiftForm",
+    "DeleteShiftForm",
+    "HistoryFilterForm",
+    "InsightsFilterForm",
+    "MoneyField",
+    "NoteField",
+    "OpenShiftForm",
+    "OutletForm",
+    "ReopenShiftForm",
+    "StationForm",
+    "UpstreamVersionField",
+]

@@ -1,0 +1,89 @@
+"""Form fields for what people type at a till: money, notes, and the version they saw."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.cash import AmountError, parse_amount
+from sessions_app.finalpos.errors import FinalPOSError
+from sessions_app.finalpos.records import time_from_wire
+
+NOTE_MAX_LENGTH = 1000
+Label = str | Promise
+
+
+class MoneyField(forms.CharField):
+    """An amount as typed at a till (non-negative, two decimals, at most a billion)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "autocomplete": "off", "class": "money"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text is None or text in self.empty_values:
+            return None
+        if len(text) > 40:
+            raise ValidationError(_("Enter an amount like 125.50."), code="invalid_amount")
+        try:
+            return parse_amount(text)
+        except AmountError as error:
+            raise ValidationError(str(error), code="invalid_amount") from None
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", NOTE_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        # Keep line breaks and tabs; drop other control characters a paste can carry.
+        return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+
+
+def reason_field(label: Label, help_text: Label = "") -> NoteField:
+    return NoteField(
+        label=label,
+        required=True,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class UpstreamVersionField(forms.CharField):
+    """The updatedAt of the session as it was shown, to refuse overwriting a newer one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return time_from_wire(text)
+        except FinalPOSError:
+            raise ValidationError(_("The form was damaged; reload the page."), code="bad") from None
+
+
+def set_choices(field: forms.Field, choices: list[tuple[str, Label]]) -> None:
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{field!r} has no choices")
+    field.choices = choices

@@ -1,0 +1,88 @@
+"""History and insights filters (read from the query string), and adding a shift by id."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.forms.fields import MoneyField, set_choices
+
+
+class HistoryFilterForm(forms.Form):
+    """The history filters, read from the query string (so views can be bookmarked)."""
+
+    STATE_CHOICES = [
+        ("", _("Any state")),
+        ("open", _("Open")),
+        ("closed", _("Closed")),
+        ("needs_review", _("Needs review")),
+    ]
+    RESULT_CHOICES = [
+        ("", _("Any result")),
+        ("over", _("Over")),
+        ("short", _("Short")),
+        ("balanced", _("Balanced")),
+    ]
+    SORT_CHOICES = [
+        ("-date", _("Newest first")),
+        ("date", _("Oldest first")),
+        ("-variance", _("Largest difference first")),
+    ]
+
+    outlet = forms.ChoiceField(label=_("Outlet"), required=False)
+    station = forms.ChoiceField(label=_("Till"), required=False)
+    cashier = forms.CharField(label=_("Cashier"), required=False, max_length=200)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
+    result = forms.ChoiceField(label=_("Result"), required=False, choices=RESULT_CHOICES)
+    min_variance = MoneyField(label=_("Difference at least"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(
+        self,
+        *args: Any,
+        outlets: list[tuple[str, str]],
+        stations: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self.fields["outlet"], [("", _("All outlets")), *outlets])
+        set_choices(self.fields["station"], [("", _("All tills")), *stations])
+        # Every filter is optional; saying so on each label is noise.
+        self.no_optional_mark = frozenset(self.fields)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class InsightsFilterForm(HistoryFilterForm):
+    """The period and scope of the insights page (the history filters minus state, result,
+    minimum and sort)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("state", "result", "min_variance", "sort"):
+            del self.fields[name]
+
+
+class AddSessionForm(forms.Form):
+    session_id = forms.RegexField(
+        label=_("Final POS session id"),
+        regex=r"^\s*[A-Za-z0-9]{24}\s*$",
+        help_text=_("24 letters and digits, as shown in Final POS."),
+        error_messages={"invalid": _("A Final POS id is 24 letters and digits.")},
+    )
+
+    def clean_session_id(self) -> str:
+        session_id: str = self.cleaned_data["session_id"]
+        return session_id.strip()

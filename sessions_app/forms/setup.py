@@ -1,0 +1,55 @@
+"""Outlet and till setup, and a manager's own alert preference."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class OutletForm(forms.Form):
+    """An outlet's details; the fields Final POS requires on create are required here."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    alias = forms.CharField(label=_("Short name"), max_length=120, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300)
+    address2 = forms.CharField(label=_("Address line 2"), max_length=300, required=False)
+    city = forms.CharField(label=_("City"), max_length=120)
+    state = forms.CharField(label=_("State or province"), max_length=120)
+    post_code = forms.CharField(label=_("Post code"), max_length=40)
+    country = forms.CharField(
+        label=_("Country"), max_length=80, help_text=_("Two-letter code, like US or CA.")
+    )
+    phone = forms.RegexField(
+        label=_("Phone"),
+        max_length=40,
+        regex=r"^\+?[0-9 ().-]{5,}$",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a phone number, like +1 207 555 0100.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.strip()
+        return cleaned
+
+
+class StationForm(forms.Form):
+    name = forms.CharField(label=_("Till name"), max_length=200)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Give the till a name."), code="required")
+        return name
+
+
+class AlertPreferencesForm(forms.Form):
+    variance_alerts = forms.BooleanField(
+        label=_("E-mail me when a shift at my outlets needs review"),
+        required=False,
+        help_text=_("Sent when a shift closes with a difference above the approval limit."),
+    )

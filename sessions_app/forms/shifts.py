@@ -1,0 +1,216 @@
+"""The till's forms: open a shift, close it, and a manager's approval and fixes."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.cash import Denomination, count_total, denominations
+from sessions_app.closing import PaymentMethod, payment_methods
+from sessions_app.forms.fields import (
+    MoneyField,
+    NoteField,
+    UpstreamVersionField,
+    reason_field,
+    set_choices,
+)
+
+MAX_PIECES = 100_000  # of one note or coin in one drawer
+
+
+class CashCountForm(forms.Form):
+    """A form with a cash total and one quantity field per note and coin; the total must agree
+    with them, or is filled in from them."""
+
+    cash_total_field: str
+    # Fields required in effect (a total or a count): their label must not say "optional".
+    no_optional_mark: frozenset[str] = frozenset()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.no_optional_mark = frozenset({self.cash_total_field})
+        self.denominations: list[Denomination] = denominations()
+        for denomination in self.denominations:
+            self.fields[denomination.field_name] = forms.IntegerField(
+                label=denomination.label,
+                required=False,
+                min_value=0,
+                max_value=MAX_PIECES,
+                widget=forms.NumberInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "class": "count",
+                        "min": 0,
+                        "data-denomination": format(denomination.value, "f"),
+                    }
+                ),
+            )
+
+    def count_fields(self) -> list[forms.BoundField]:
+        return [self[denomination.field_name] for denomination in self.denominations]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        cleaned["cash_count"] = self._cash_count(cleaned)
+        return cleaned
+
+    def _cash_count(self, cleaned: dict[str, Any]) -> dict[Decimal, int] | None:
+        counts = {
+            denomination.value: cleaned.get(denomination.field_name) or 0
+            for denomination in self.denominations
+        }
+        if not any(counts.values()):
+            if cleaned.get(self.cash_total_field) is None and self.cash_total_field not in (
+                self.errors
+            ):
+                self.add_error(
+                    self.cash_total_field,
+                    _("Enter the cash total, or count the notes and coins."),
+                )
+            return None
+        total = count_total(counts)
+        typed = cleaned.get(self.cash_total_field)
+        if typed is not None and typed != total:
+            self.add_error(
+                self.cash_total_field,
+                _("The total does not match the notes and coins counted (%(total)s).")
+                % {"total": total},
+            )
+            return counts
+        cleaned[self.cash_total_field] = total
+        return counts
+
+
+class OpenShiftForm(CashCountForm):
+    cash_total_field = "opening_amount"
+
+    station = forms.ChoiceField(label=_("Till"))
+    opening_amount = MoneyField(
+        label=_("Opening float"),
+        required=False,
+        help_text=_("The cash in the drawer now. Type the total or count it below."),
+    )
+    opening_note = NoteField(label=_("Opening note"))
+
+    def __init__(self, *args: Any, station_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self.fields["station"], [("", _("Choose a till")), *station_choices])
+
+
+class CloseShiftForm(CashCountForm):
+    cash_total_field = "counted_cash"
+
+    closing_note = NoteField(label=_("Closing note"))
+    variance_reason = NoteField(
+        label=_("Reason for the difference"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    close_request_id = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$",
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The form was damaged; reload the page.")},
+    )
+    updated_at = UpstreamVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.methods: list[PaymentMethod] = payment_methods()
+        super().__init__(*args, **kwargs)
+        for method in self.methods:
+            is_cash = method.key == "cash"
+            self.fields[f"counted_{method.key}"] = MoneyField(
+                label=_("Cash counted in the drawer") if is_cash else method.name,
+                required=not is_cash,
+                help_text=(
+                    _("Float included. Type the total or count the notes and coins below.")
+                    if is_cash
+                    else _("The total on the %(method)s report (0 if none).")
+                    % {"method": method.name}
+                ),
+                error_messages={"required": _("Enter the amount (0 if none).")},
+            )
+
+    def method_fields(self) -> list[forms.BoundField]:
+        return [self[f"counted_{method.key}"] for method in self.methods]
+
+    def hidden_value_fields(self) -> list[forms.BoundField]:
+        """Every typed value, to carry through the confirmation step unchanged."""
+        names = [f"counted_{method.key}" for method in self.methods]
+        names += [denomination.field_name for denomination in self.denominations]
+        names += ["closing_note", "close_request_id", "updated_at"]
+        return [self[name] for name in names]
+
+    def counted(self) -> dict[str, Decimal]:
+        return {
+            method.key: self.cleaned_data.get(f"counted_{method.key}") or Decimal(0)
+            for method in self.methods
+        }
+
+
+class ApproveShiftForm(forms.Form):
+    comment = NoteField(
+        label=_("Approval comment"),
+        required=True,
+        max_length=500,
+        help_text=_("What you found and what was done; it is stored with the shift."),
+    )
+    updated_at = UpstreamVersionField()
+
+
+class CorrectShiftForm(forms.Form):
+    """A manager's correction of a closed shift's declared amounts and note."""
+
+    closing_note = NoteField(label=_("Closing note"))
+    reason = reason_field(
+        _("Reason for the correction"),
+        _("Stored with the shift beside the original figures, with your name."),
+    )
+    updated_at = UpstreamVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods: list[PaymentMethod] = payment_methods()
+        for method in self.methods:
+            self.fields[f"counted_{method.key}"] = MoneyField(
+                label=_("Cash counted in the drawer") if method.key == "cash" else method.name,
+                error_messages={"required": _("Enter the amount (0 if none).")},
+            )
+        self.order_fields([*(f"counted_{m.key}" for m in self.methods), "closing_note", "reason"])
+
+    def method_fields(self) -> list[forms.BoundField]:
+        return [self[f"counted_{method.key}"] for method in self.methods]
+
+    def counted(self) -> dict[str, Decimal]:
+        return {m.key: self.cleaned_data[f"counted_{m.key}"] for m in self.methods}
+
+
+class ReopenShiftForm(forms.Form):
+    reason = reason_field(
+        _("Reason for reopening"), _("The earlier close is kept in the shift's report.")
+    )
+    updated_at = UpstreamVersionField()
+
+
+class DeleteShiftForm(forms.Form):
+    """Deleting needs the shift's number typed out, so it is never done by a slip."""
+
+    confirmation = forms.CharField(label=_("Type the shift number to confirm"), max_length=40)
+    reason = reason_field(_("Reason for deleting"))
+
+    def __init__(self, *args: Any, session_number: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session_number = session_number
+        self.fields["confirmation"].help_text = _("Type %(number)s.") % {"number": session_number}
+
+    def clean_confirmation(self) -> str:
+        typed: str = self.cleaned_data["confirmation"].strip()
+        if typed.casefold() != self.session_number.casefold():
+            raise ValidationError(
+                _("That is not this shift's number; type %(number)s to delete it."),
+                params={"number": self.session_number},
+                code="mismatch",
+            )
+        return typed

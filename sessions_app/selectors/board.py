@@ -1,0 +1,85 @@
+"""The board: every till at the user's outlets and its open shift, recent closes, what needs
+review, and the week's largest differences."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from sessions_app.models import Outlet, SessionRecord, Station
+from sessions_app.roles import User
+from sessions_app.selectors.catalog import outlets_for
+from sessions_app.selectors.shifts import sessions_visible_to
+
+RECENT_CLOSES = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class BoardStation:
+    station: Station
+    open_shift: SessionRecord | None
+
+
+@dataclass(frozen=True)
+class BoardOutlet:
+    outlet: Outlet
+    stations: list[BoardStation]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for item in self.stations if item.open_shift)
+
+
+def board_outlets(*, user: User) -> list[BoardOutlet]:
+    """The user's outlets, each station with its open shift (three queries whatever the
+    counts)."""
+    outlets = list(outlets_for(user=user))
+    stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
+    stations = list(Station.objects.filter(outlet_id__in=stations_by_outlet))
+    for station in stations:
+        stations_by_outlet[station.outlet_id].append(station)
+    open_shifts = {
+        record.station_id: record
+        for record in SessionRecord.objects.filter(
+            station_id__in=[station.id for station in stations],
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+        )
+    }
+    return [
+        BoardOutlet(
+            outlet=outlet,
+            stations=[
+                BoardStation(station=station, open_shift=open_shifts.get(station.id))
+                for station in stations_by_outlet[outlet.id]
+            ],
+        )
+        for outlet in outlets
+    ]
+
+
+def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
+    """The last shifts closed in the past week (the window keeps this an index range scan)."""
+    return list(
+        sessions_visible_to(user=user)
+        .filter(close_time__gte=timezone.now() - RECENT_CLOSES, deleted_at__isnull=True)
+        .order_by("-close_time")[:limit]
+    )
+
+
+def shifts_needing_review(*, user: User) -> int:
+    return (
+        sessions_visible_to(user=user)
+        .filter(review_state="needs_review", deleted_at__isnull=True)
+        .count()
+    )
+
+
+def largest_variances(*, user: User, since: date, limit: int = 5) -> list[SessionRecord]:
+    """The closed shifts with the largest differences since a business day (manager home)."""
+    return list(
+        sessions_visible_to(user=user)
+        .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
+        .order_by(F("variance_abs").desc(), "-open_time")[:limit]
+    )

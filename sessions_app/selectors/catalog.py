@@ -1,0 +1,71 @@
+"""Outlets and tills as the pages need them, from the local cache."""
+
+from django.db.models import QuerySet
+
+from sessions_app.finalpos.records import is_valid_id
+from sessions_app.models import Outlet, SessionRecord, Station, SyncState
+from sessions_app.roles import User
+from sessions_app.selectors.scope import in_scope
+
+
+def outlets_for(*, user: User) -> QuerySet[Outlet]:
+    """The cached outlets the user may see."""
+    return in_scope(Outlet.objects.all(), user=user, outlet_field="id")
+
+
+def outlet_names_for(*, user: User) -> dict[str, str]:
+    return dict(outlets_for(user=user).values_list("id", "name"))
+
+
+def stations_for(*, user: User) -> QuerySet[Station]:
+    return in_scope(Station.objects.all(), user=user)
+
+
+def station_names_for(*, user: User) -> dict[str, str]:
+    return dict(stations_for(user=user).values_list("id", "name"))
+
+
+def outlet_for_user(*, user: User, outlet_id: str) -> Outlet | None:
+    if not is_valid_id(outlet_id):
+        return None
+    return outlets_for(user=user).filter(id=outlet_id).first()
+
+
+def station_for_user(*, user: User, station_id: str) -> Station | None:
+    if not is_valid_id(station_id):
+        return None
+    return stations_for(user=user).filter(id=station_id).first()
+
+
+def outlet_of(station: Station) -> Outlet | None:
+    return Outlet.objects.filter(id=station.outlet_id).first()
+
+
+def station_name(station_id: str) -> str:
+    """The till's name, or its id when the cache does not know it."""
+    name = Station.objects.filter(id=station_id).values_list("name", flat=True).first()
+    return name or station_id
+
+
+def stations_free_for(*, user: User) -> list[Station]:
+    """The user's tills with no open shift, in outlet then name order."""
+    busy = SessionRecord.objects.filter(close_time__isnull=True, deleted_at__isnull=True).values(
+        "station_id"
+    )
+    return list(stations_for(user=user).exclude(id__in=busy).order_by("outlet_id", "name"))
+
+
+def station_choices_for(stations: list[Station], *, user: User) -> list[tuple[str, str]]:
+    """(id, "Till · Outlet") for a select box."""
+    outlet_names = outlet_names_for(user=user)
+    return [
+        (station.id, f"{station.name} · {outlet_names[station.outlet_id]}")
+        if station.outlet_id in outlet_names
+        else (station.id, station.name)
+        for station in stations
+    ]
+
+
+def catalog_sync_state() -> SyncState | None:
+    """How fresh the cached outlets and stations are, and the last refresh's error."""
+    return SyncState.objects.filter(name=SyncState.CATALOG).first()

@@ -1,0 +1,30 @@
+"""Which indexed shifts a user may see, one by id, and the names to show beside them."""
+
+from django.db.models import QuerySet
+
+from sessions_app.finalpos.records import is_valid_id
+from sessions_app.models import Outlet, SessionRecord, Station
+from sessions_app.roles import User
+from sessions_app.selectors.scope import in_scope
+
+
+def sessions_visible_to(*, user: User) -> QuerySet[SessionRecord]:
+    """Indexed shifts at the user's outlets (tombstones included)."""
+    return in_scope(SessionRecord.objects.all(), user=user)
+
+
+def names_for(records: list[SessionRecord]) -> tuple[dict[str, str], dict[str, str]]:
+    """Outlet and station names for a page of shifts (two queries)."""
+    outlets = dict(
+        Outlet.objects.filter(id__in={r.outlet_id for r in records}).values_list("id", "name")
+    )
+    stations = dict(
+        Station.objects.filter(id__in={r.station_id for r in records}).values_list("id", "name")
+    )
+    return outlets, stations
+
+
+def session_for_user(*, user: User, session_id: str) -> SessionRecord | None:
+    if not is_valid_id(session_id):
+        return None
+    return sessions_visible_to(user=user).filter(id=session_id).first()

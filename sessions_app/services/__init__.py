@@ -1,0 +1,97 @@
+"""Operations that change state: call Final POS first, then update the local copy briefly.
+
+No database transaction is ever held open across a network call. One module per job; this
+package re-exports the public functions, so ``services.session_close(...)`` reads naturally.
+"""
+
+from sessions_app.services.audit import audit_write, record_snapshot
+from sessions_app.services.catalog import CATALOG, CatalogRefreshResult, catalog_refresh
+from sessions_app.services.errors import (
+    ShiftAlreadyClosed,
+    ShiftChanged,
+    ShiftError,
+    ShiftNotAllowed,
+    ShiftNotCorrectable,
+    ShiftNotReviewable,
+    StationBusy,
+    StationInUse,
+    VarianceReasonRequired,
+)
+from sessions_app.services.index import (
+    SessionsRefreshResult,
+    session_fetch,
+    session_index_save,
+    session_refresh,
+    sessions_refresh,
+)
+from sessions_app.services.numbering import session_number_allocate
+from sessions_app.services.setup import (
+    outlet_create,
+    outlet_update,
+    station_create,
+    station_delete,
+    station_rename,
+)
+from sessions_app.services.shift_checks import ShiftWriteResult
+from sessions_app.services.shift_close import (
+    session_close,
+    session_close_preview,
+    session_expected_now,
+)
+from sessions_app.services.shift_import import (
+    DiscoveryResult,
+    session_add_by_id,
+    sessions_discover,
+)
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_review import (
+    session_approve,
+    session_correct,
+    session_delete,
+    session_reopen,
+)
+from sessions_app.services.staff import alert_preference_set, staff_profile_for
+from sessions_app.services.station_status import station_status_push
+
+__all__ = [
+    "CATALOG",
+    "CatalogRefreshResult",
+    "DiscoveryResult",
+    "SessionsRefreshResult",
+    "ShiftAlreadyClosed",
+    "ShiftChanged",
+    "ShiftError",
+    "ShiftNotAllowed",
+    "ShiftNotCorrectable",
+    "ShiftNotReviewable",
+    "ShiftWriteResult",
+    "StationBusy",
+    "StationInUse",
+    "VarianceReasonRequired",
+    "alert_preference_set",
+    "audit_write",
+    "catalog_refresh",
+    "outlet_create",
+    "outlet_update",
+    "record_snapshot",
+    "session_add_by_id",
+    "session_approve",
+    "session_close",
+    "session_close_preview",
+    "session_correct",
+    "session_delete",
+    "session_expected_now",
+    "session_fetch",
+    "session_index_save",
+    "session_number_allocate",
+    "session_open",
+    "session_refresh",
+    "session_reopen",
+    "sessions_discover",
+    "sessions_refresh",
+    "staff_profile_for",
+    "station_create",
+    "station_delete",
+    "station_rename",
+    "station_status_push",
+]

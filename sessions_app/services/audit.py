@@ -1,0 +1,133 @@
+"""The audit trail: every write the dashboard attempts, who, when, before and after, and
+whether Final POS accepted it."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from sessions_app.finalpos import FinalPOSError
+from sessions_app.models import AuditEntry, SessionRecord
+from sessions_app.roles import User, display_name
+
+
+def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
+    """The display fields of a shift worth comparing before and after a write."""
+    if record is None:
+        return None
+    return {
+        "session_number": record.session_number,
+        "opening_amount": str(record.opening_amount),
+        "close_time": record.close_time.isoformat() if record.close_time else None,
+        "closed_by": record.closed_by,
+        "closing_amount": None if record.closing_amount is None else str(record.closing_amount),
+        "counted": record.counted,
+        "closing_note": record.closing_note,
+        "variance_total": None if record.variance_total is None else str(record.variance_total),
+        "review_state": record.review_state,
+        "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
+    }
+
+
+def audit_write(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    outlet_id: str = "",
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    error: FinalPOSError | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=display_name(actor) if actor is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        outlet_id=outlet_id,
+        summary=summary[:300],
+        before=before,
+        after=after,
+        accepted=error is None,
+        error=error.message if error else "",
+    )
+
+
+@dataclass
+class AuditedWrite:
+    """What the audit row of a write will say; the write fills in what it learns."""
+
+    object_id: str
+    outlet_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None = None
+    nothing_written: bool = False  # the write turned out to be done already: no row
+
+    def shift_written(self, record: SessionRecord) -> None:
+        self.object_id = record.id
+        self.outlet_id = record.outlet_id or self.outlet_id
+        self.after = record_snapshot(record)
+
+
+@contextmanager
+def audited(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    summary: str,
+    object_id: str = "",
+    outlet_id: str = "",
+    before: dict[str, Any] | None = None,
+) -> Iterator[AuditedWrite]:
+    """Records the write done inside the block: accepted when the block ends normally, refused
+    (with Final POS's error) when it raises a FinalPOSError."""
+    write = AuditedWrite(object_id=object_id, outlet_id=outlet_id, before=before)
+    try:
+        yield write
+    except FinalPOSError as error:
+        audit_write(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=write.object_id,
+            outlet_id=write.outlet_id,
+            summary=summary,
+            before=write.before,
+            error=error,
+        )
+        raise
+    if not write.nothing_written:
+        audit_write(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=write.object_id,
+            outlet_id=write.outlet_id,
+            summary=summary,
+            before=write.before,
+            after=write.after,
+        )
+
+
+@contextmanager
+def audited_shift_write(
+    *, actor: User, action: str, record: SessionRecord | None, outlet_id: str, summary: str
+) -> Iterator[AuditedWrite]:
+    """A write to one shift, with the shift as it was before."""
+    with audited(
+        actor=actor,
+        action=action,
+        object_type="session",
+        summary=summary,
+        object_id=record.id if record else "",
+        outlet_id=outlet_id,
+        before=record_snapshot(record),
+    ) as write:
+        yield write

@@ -1,0 +1,45 @@
+"""Every refusal a service can answer with: ``message`` says why, in words the person can act on.
+
+Failures of Final POS itself are FinalPOSError (sessions_app.finalpos.errors); views catch
+both families and show the message with the form still filled in.
+"""
+
+
+class ShiftError(Exception):
+    """A shift or setup operation refused for a reason the person can act on."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class StationBusy(ShiftError):
+    """The till already has an open shift, or someone is opening one right now."""
+
+
+class StationInUse(ShiftError):
+    """A till with an open shift cannot be deleted."""
+
+
+class ShiftChanged(ShiftError):
+    """Final POS has a newer version of the shift than the one the person was looking at."""
+
+
+class ShiftAlreadyClosed(ShiftError):
+    """Someone else closed the shift first."""
+
+
+class VarianceReasonRequired(ShiftError):
+    """The difference is above the reason threshold and no reason was given."""
+
+
+class ShiftNotReviewable(ShiftError):
+    """The shift does not need a manager's approval, or has it already."""
+
+
+class ShiftNotCorrectable(ShiftError):
+    """A fix that does not apply: no reason, the shift still open, or nothing changed."""
+
+
+class ShiftNotAllowed(ShiftError):
+    """A shift outside the person's outlets, or on a till the dashboard does not know."""

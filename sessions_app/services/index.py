@@ -1,0 +1,240 @@
+"""The session index: the dashboard's display copy of Final POS sessions.
+
+Final POS has no endpoint that lists sessions, so this index is how history exists at all.
+It is written only from Final POS's answers, here.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from sessions_app import closing, closing_report
+from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport
+from sessions_app.finalpos import (
+    FinalPOSCircuitOpen,
+    FinalPOSClient,
+    FinalPOSError,
+    FinalPOSNotFound,
+    get_client,
+)
+from sessions_app.finalpos.records import Session
+from sessions_app.models import SessionRecord, Station
+from sessions_app.roles import User
+from sessions_app.services.numbering import session_number_note_used
+from sessions_app.services.station_status import station_status_push
+
+logger = logging.getLogger(__name__)
+
+RECENT_CLOSES = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class IndexFigures:
+    expected: dict[str, str]
+    variance_total: Decimal | None
+    review_state: str
+
+
+def _figures(
+    session: Session, report: ClosingReport | None, expected: dict[str, Decimal] | None
+) -> IndexFigures:
+    """The figures of our own report; for a shift a till closed, the difference between what
+    it declared and what its sales make expected (when they are known)."""
+    if report is not None and report.is_ours:
+        return IndexFigures(
+            expected={
+                key: str(line.expected)
+                for key, line in report.methods.items()
+                if line.expected is not None
+            },
+            variance_total=report.variance_total if "varianceTotal" in report.present else None,
+            review_state=report.review_state,
+        )
+    if session.is_open or expected is None:
+        return IndexFigures(expected={}, variance_total=None, review_state=REVIEW_NONE)
+    reconciliation = closing.reconcile(counted=session.closing_amounts, expected=expected)
+    return IndexFigures(
+        expected={key: str(amount) for key, amount in expected.items()},
+        variance_total=reconciliation.variance_total,
+        review_state=REVIEW_REQUIRED if reconciliation.review_required else REVIEW_NONE,
+    )
+
+
+def _known_expected(session_id: str) -> dict[str, Decimal] | None:
+    stored = SessionRecord.objects.filter(id=session_id).values_list("expected", flat=True).first()
+    if not stored:
+        return None
+    return {key: Decimal(amount) for key, amount in stored.items()}
+
+
+def session_index_save(
+    session: Session,
+    *,
+    opened_by_user: User | None = None,
+    station_status_pending: str | None = None,
+    expected_from_sales: dict[str, Decimal] | None = None,
+) -> SessionRecord:
+    """Writes the display copy of a session from Final POS's answer (the only writer).
+
+    ``expected_from_sales`` gives the figures of a shift a till closed; without it, those
+    worked out earlier are kept."""
+    report = closing_report.parse(session.closing_report_data)
+    if expected_from_sales is None and (report is None or not report.is_ours):
+        expected_from_sales = _known_expected(session.id)
+    figures = _figures(session, report, expected_from_sales)
+    outlet_id = (
+        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+    )
+    defaults: dict[str, Any] = {
+        "session_number": session.session_number,
+        "station_id": session.station_id,
+        "opened_by": session.opened_by,
+        "open_time": session.open_time,
+        "business_date": session.open_time.astimezone(ZoneInfo(settings.TIME_ZONE)).date(),
+        "opening_amount": session.opening_amount,
+        "opening_note": session.opening_note,
+        "closed_by": session.closed_by or "",
+        "close_time": session.close_time,
+        "closing_amount": session.closing_amount,
+        "closing_note": session.closing_note or "",
+        "counted": {key: str(amount) for key, amount in session.closing_amounts.items()},
+        "expected": figures.expected,
+        "variance_total": figures.variance_total,
+        "variance_abs": None if figures.variance_total is None else abs(figures.variance_total),
+        "result": closing.variance_label(figures.variance_total),
+        "review_state": figures.review_state,
+        "report": report.to_document() if report is not None else None,
+        "upstream_updated_at": session.updated_at,
+        "fetched_at": timezone.now(),
+        "last_error": "",
+        "deleted_at": None,
+    }
+    if outlet_id:
+        defaults["outlet_id"] = outlet_id
+    if opened_by_user is not None:
+        defaults["opened_by_user"] = opened_by_user
+    if station_status_pending is not None:
+        defaults["station_status_pending"] = station_status_pending
+        defaults["station_status_error"] = ""
+    with transaction.atomic():
+        record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
+        session_number_note_used(session.session_number)
+    return record
+
+
+def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:
+    SessionRecord.objects.filter(pk=record.pk).update(last_error=error.message)
+
+
+def index_mark_deleted(record: SessionRecord) -> None:
+    SessionRecord.objects.filter(pk=record.pk).update(
+        deleted_at=timezone.now(), last_error="Final POS no longer has this shift."
+    )
+
+
+def sales_expected(
+    *, session_id: str, opening_amount: Decimal, client: FinalPOSClient
+) -> dict[str, Decimal] | None:
+    """Expected amounts from the shift's sales now, or None when they cannot be read. An open
+    circuit raises: nothing was called, and nothing else will work either."""
+    try:
+        transactions = client.transaction_list(session_id)
+    except FinalPOSCircuitOpen:
+        raise
+    except FinalPOSError as error:
+        logger.warning("Transactions of %s unreadable: %s", session_id, error.message)
+        return None
+    return closing.expected_amounts(transactions, opening_amount=opening_amount)
+
+
+def _expected_if_till_closed(
+    record: SessionRecord | None, session: Session, client: FinalPOSClient
+) -> dict[str, Decimal] | None:
+    """A shift a till closed gets its figures from its sales once, when it is first seen
+    closed (or changed since)."""
+    report = closing_report.parse(session.closing_report_data)
+    if session.is_open or (report is not None and report.is_ours):
+        return None
+    unchanged = (
+        record is not None and record.expected and record.upstream_updated_at == session.updated_at
+    )
+    if unchanged:
+        return None
+    return sales_expected(
+        session_id=session.id, opening_amount=session.opening_amount, client=client
+    )
+
+
+def session_refresh(
+    record: SessionRecord, *, client: FinalPOSClient | None = None
+) -> SessionRecord:
+    """Re-reads one shift from Final POS into the index."""
+    client = client or get_client()
+    try:
+        session = client.session_get(record.id)
+    except FinalPOSNotFound:
+        index_mark_deleted(record)
+        raise
+    except FinalPOSError as error:
+        index_note_error(record, error)
+        raise
+    expected = _expected_if_till_closed(record, session, client)
+    return session_index_save(session, expected_from_sales=expected)
+
+
+def session_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
+    """Reads a session Final POS knows into the index by its id."""
+    client = client or get_client()
+    session = client.session_get(session_id)
+    record = SessionRecord.objects.filter(id=session_id).first()
+    expected = _expected_if_till_closed(record, session, client)
+    return session_index_save(session, expected_from_sales=expected)
+
+
+@dataclass(frozen=True)
+class SessionsRefreshResult:
+    refreshed: int
+    gone: int
+    failed: int
+    station_statuses_fixed: int
+
+
+def sessions_refresh(
+    *, recent: timedelta = RECENT_CLOSES, client: FinalPOSClient | None = None
+) -> SessionsRefreshResult:
+    """Re-reads the open and recently closed shifts, and retries pending till statuses.
+
+    Stops early when Final POS is down (the circuit opens) rather than failing every row."""
+    client = client or get_client()
+    since = timezone.now() - recent
+    records = SessionRecord.objects.filter(deleted_at__isnull=True).filter(
+        models.Q(close_time__isnull=True) | models.Q(close_time__gte=since)
+    )
+    refreshed = gone = failed = fixed = 0
+    for record in records.iterator():
+        try:
+            session_refresh(record, client=client)
+            refreshed += 1
+        except FinalPOSNotFound:
+            gone += 1
+        except FinalPOSCircuitOpen:
+            failed += 1
+            break
+        except FinalPOSError:
+            failed += 1
+    pending = SessionRecord.objects.exclude(station_status_pending="").filter(
+        deleted_at__isnull=True
+    )
+    for record in pending:
+        if not station_status_push(record, client):
+            fixed += 1
+    return SessionsRefreshResult(
+        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed
+    )

@@ -1,0 +1,115 @@
+"""Setup of outlets and tills: written to Final POS first, then cached from its answer."""
+
+import contextlib
+from dataclasses import replace
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app.finalpos import FinalPOSNotFound, get_client, records
+from sessions_app.models import Outlet, OutletAssignment, Station
+from sessions_app.roles import User
+from sessions_app.services.audit import audited
+from sessions_app.services.catalog import outlet_cache_save, station_cache_save
+from sessions_app.services.errors import StationInUse
+from sessions_app.services.shift_checks import open_shift_on
+
+
+def outlet_create(*, data: records.OutletInput, created_by_user: User) -> Outlet:
+    """Creates an outlet in Final POS and caches it; a manager who creates one works there."""
+    summary = _("Created outlet %(name)s") % {"name": data.name}
+    with audited(
+        actor=created_by_user, action="setup", object_type="outlet", summary=summary
+    ) as audit:
+        created = get_client().outlet_create(data)
+        cached = outlet_cache_save(created, fetched_at=timezone.now())
+        if not created_by_user.is_superuser:
+            OutletAssignment.objects.get_or_create(user=created_by_user, outlet_id=created.id)
+        audit.object_id = audit.outlet_id = created.id
+        audit.after = created.to_input().to_wire()
+    return cached
+
+
+def outlet_update(*, outlet: Outlet, changes: dict[str, Any], updated_by_user: User) -> Outlet:
+    """Edits an outlet's details: reads it, changes the given fields, writes the whole record
+    back (fields the dashboard does not edit go back as read)."""
+    client = get_client()
+    current = client.outlet_get(outlet.id)
+    summary = _("Edited outlet %(name)s") % {"name": changes.get("name", outlet.name)}
+    with audited(
+        actor=updated_by_user,
+        action="setup",
+        object_type="outlet",
+        summary=summary,
+        object_id=outlet.id,
+        outlet_id=outlet.id,
+        before=current.to_input().to_wire(),
+    ) as audit:
+        updated = client.outlet_update(outlet.id, replace(current.to_input(), **changes))
+        audit.after = updated.to_input().to_wire()
+    return outlet_cache_save(updated, fetched_at=timezone.now())
+
+
+def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Station:
+    summary = _("Added till %(till)s to %(outlet)s") % {"till": name, "outlet": outlet.name}
+    with audited(
+        actor=created_by_user,
+        action="setup",
+        object_type="station",
+        summary=summary,
+        outlet_id=outlet.id,
+    ) as audit:
+        created = get_client().station_create(records.StationInput(name=name, outlet_id=outlet.id))
+        audit.object_id = created.id
+        audit.after = {"name": created.name}
+    return station_cache_save(created, fetched_at=timezone.now())
+
+
+def station_rename(*, station: Station, name: str, renamed_by_user: User) -> Station:
+    client = get_client()
+    summary = _("Renamed till %(old)s to %(new)s") % {"old": station.name, "new": name}
+    with audited(
+        actor=renamed_by_user,
+        action="setup",
+        object_type="station",
+        summary=summary,
+        object_id=station.id,
+        outlet_id=station.outlet_id,
+        before={"name": station.name},
+    ) as audit:
+        current = client.station_get(station.id)
+        updated = client.station_update(station.id, replace(current.to_input(), name=name))
+        audit.after = {"name": updated.name}
+    return station_cache_save(updated, fetched_at=timezone.now())
+
+
+def station_delete(*, station: Station, deleted_by_user: User) -> None:
+    """Deletes a till in Final POS, unless a shift is open on it (checked upstream)."""
+    client = get_client()
+    open_shift = open_shift_on(station, client=client)
+    if open_shift is not None:
+        raise StationInUse(
+            _(
+                "%(till)s has an open shift (%(number)s, opened by %(cashier)s). Close it "
+                "before deleting the till."
+            )
+            % {
+                "till": station.name,
+                "number": open_shift.session_number,
+                "cashier": open_shift.opened_by,
+            }
+        )
+    with audited(
+        actor=deleted_by_user,
+        action="setup",
+        object_type="station",
+        summary=_("Deleted till %(till)s") % {"till": station.name},
+        object_id=station.id,
+        outlet_id=station.outlet_id,
+        before={"name": station.name},
+    ) as audit:
+        with contextlib.suppress(FinalPOSNotFound):  # already gone: drop it from the cache
+            client.station_delete(station.id)
+        Station.objects.filter(id=station.id).delete()
+        audit.after = {"deleted": True}

@@ -1,0 +1,97 @@
+"""What every write to a shift checks first, against Final POS as it is now: the shift still
+exists, nobody changed it since it was shown, and no other shift is open on its till."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
+from sessions_app.finalpos.records import Session
+from sessions_app.formatting import time_of_day
+from sessions_app.models import SessionRecord, Station
+from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable, StationBusy
+from sessions_app.services.index import index_mark_deleted, session_index_save
+
+
+@dataclass(frozen=True)
+class ShiftWriteResult:
+    record: SessionRecord
+    station_status_error: str = ""
+    already_done: bool = False
+
+
+def read_current(record: SessionRecord, client: FinalPOSClient) -> Session:
+    """The shift as Final POS has it now; a shift gone upstream is marked deleted here."""
+    try:
+        return client.session_get(record.id)
+    except FinalPOSNotFound:
+        index_mark_deleted(record)
+        raise
+
+
+def refuse_if_changed(current: Session, seen: datetime | None) -> None:
+    """Refuses to write over a version the person did not see; the index gets the new one."""
+    if seen is not None and current.updated_at is not None and current.updated_at != seen:
+        session_index_save(current)
+        raise ShiftChanged(
+            _(
+                "This shift was changed in Final POS while you were working on it. "
+                "The page now shows the latest version; check it and submit again."
+            )
+        )
+
+
+def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None:
+    """The shift open on this till, if any. Final POS cannot list sessions, so each shift the
+    index thinks is open here is re-read: one closed or deleted on the till no longer counts."""
+    for record in SessionRecord.objects.filter(
+        station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
+    ):
+        try:
+            current = client.session_get(record.id)
+        except FinalPOSNotFound:
+            index_mark_deleted(record)
+            continue
+        session_index_save(current)
+        if current.is_open:
+            return current
+    return None
+
+
+def ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
+    current = open_shift_on(station, client=client)
+    if current is not None:
+        raise StationBusy(
+            _(
+                "%(till)s already has an open shift (%(number)s), opened by %(cashier)s at "
+                "%(time)s. Close it before opening a new one."
+            )
+            % {
+                "till": station.name,
+                "number": current.session_number,
+                "cashier": current.opened_by,
+                "time": time_of_day(current.open_time),
+            }
+        )
+
+
+def closed_shift_to_fix(
+    record: SessionRecord,
+    client: FinalPOSClient,
+    *,
+    reason: str,
+    seen_updated_at: datetime | None,
+    if_no_reason: str,
+    if_open: str,
+) -> Session:
+    """The shift as Final POS has it now, if a manager may fix it: a reason given, the shift
+    closed, and no one else's change since the page was shown."""
+    if not reason:
+        raise ShiftNotCorrectable(if_no_reason)
+    current = read_current(record, client)
+    if current.is_open:
+        session_index_save(current)
+        raise ShiftNotCorrectable(if_open)
+    refuse_if_changed(current, seen_updated_at)
+    return current

@@ -1,0 +1,222 @@
+"""Closing a shift: the count against what the sales make expected, one whole-record PUT with
+the closing report, and a close that is never written twice."""
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app import closing, closing_report, notifications
+from sessions_app.cash import target_float_for
+from sessions_app.closing import CloseFigures
+from sessions_app.closing_report import ClosingReport, Review
+from sessions_app.finalpos import (
+    FinalPOSCircuitOpen,
+    FinalPOSClient,
+    FinalPOSError,
+    FinalPOSUnavailable,
+    get_client,
+)
+from sessions_app.finalpos.records import Session, StationStatus
+from sessions_app.formatting import short_datetime
+from sessions_app.models import SessionRecord
+from sessions_app.roles import User, display_name
+from sessions_app.services.audit import audited_shift_write
+from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
+from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.shift_checks import ShiftWriteResult, read_current, refuse_if_changed
+from sessions_app.services.station_status import station_status_push
+
+logger = logging.getLogger(__name__)
+
+
+def session_close_preview(
+    *,
+    record: SessionRecord,
+    counted: dict[str, Decimal],
+    cash_count: dict[Decimal, int] | None,
+    client: FinalPOSClient | None = None,
+) -> CloseFigures:
+    """The review step before a close: the same figures the close will write."""
+    client = client or get_client()
+    try:
+        expected = sales_expected(
+            session_id=record.id, opening_amount=record.opening_amount, client=client
+        )
+    except FinalPOSCircuitOpen:
+        expected = None
+    return _figures(record, counted=counted, expected=expected, cash_count=cash_count)
+
+
+def session_expected_now(
+    record: SessionRecord, *, client: FinalPOSClient | None = None
+) -> dict[str, Decimal] | None:
+    """Expected amounts for a shift now (shown to managers while counting), or None."""
+    try:
+        return sales_expected(
+            session_id=record.id,
+            opening_amount=record.opening_amount,
+            client=client or get_client(),
+        )
+    except FinalPOSError:
+        return None
+
+
+def _figures(
+    record: SessionRecord,
+    *,
+    counted: dict[str, Decimal],
+    expected: dict[str, Decimal] | None,
+    cash_count: dict[Decimal, int] | None,
+) -> CloseFigures:
+    return closing.close_figures(
+        counted=counted,
+        expected=expected,
+        cash_count=cash_count,
+        target_float=target_float_for(record.outlet_id),
+    )
+
+
+def session_close(
+    *,
+    record: SessionRecord,
+    closed_by_user: User,
+    counted: dict[str, Decimal],
+    closing_note: str = "",
+    variance_reason: str = "",
+    cash_count: dict[Decimal, int] | None = None,
+    seen_updated_at: datetime | None,
+    close_request_id: str,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Closes a shift with one whole-record PUT carrying the counts and the closing report.
+
+    Safe to repeat: a close that already reached Final POS (same close_request_id) is
+    recognized and indexed, not written twice."""
+    client = client or get_client()
+    summary = _("Closed %(number)s") % {"number": record.session_number}
+    with audited_shift_write(
+        actor=closed_by_user,
+        action="close",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = read_current(record, client)
+        if not current.is_open:
+            result = _close_already_done(current, close_request_id)
+            audit.nothing_written = True
+            return result
+        refuse_if_changed(current, seen_updated_at)
+
+        expected = sales_expected(
+            session_id=current.id, opening_amount=current.opening_amount, client=client
+        )
+        figures = _figures(record, counted=counted, expected=expected, cash_count=cash_count)
+        if figures.reconciliation.missing_reason(variance_reason):
+            raise VarianceReasonRequired(
+                _("The count is off by more than %(threshold)s %(currency)s: give a reason.")
+                % {"threshold": settings.VARIANCE_REASON_THRESHOLD, "currency": settings.CURRENCY}
+            )
+        report = _report(
+            current,
+            figures,
+            variance_reason=variance_reason.strip(),
+            cash_count=cash_count,
+            close_request_id=close_request_id,
+        )
+        data = replace(
+            current.to_input(),
+            closed_by=display_name(closed_by_user),
+            close_time=timezone.now(),
+            closing_amount=counted.get("cash", Decimal(0)),
+            closing_amounts={
+                method.key: counted.get(method.key, Decimal(0))
+                for method in closing.payment_methods()
+            },
+            closing_note=closing_note,
+            closing_report_data=report.to_json(),
+        )
+        try:
+            updated = client.session_update(record.id, data)
+        except FinalPOSUnavailable:
+            # The PUT may have landed before the answer was lost; look before saying it failed.
+            landed = _landed_close(record, close_request_id, client)
+            if landed is None:
+                raise
+            updated = landed
+        saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
+        logger.info("Shift %s closed by %s", record.id, data.closed_by)
+        audit.shift_written(saved)
+    if saved.needs_review:
+        notifications.review_alert_send(saved)
+    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+
+
+def _report(
+    current: Session,
+    figures: CloseFigures,
+    *,
+    variance_reason: str,
+    cash_count: dict[Decimal, int] | None,
+    close_request_id: str,
+) -> ClosingReport:
+    """The closing report; a reopened shift's earlier closes and a till's own report carry
+    over from what Final POS holds."""
+    reconciliation = figures.reconciliation
+    report = ClosingReport().set(
+        currency=settings.CURRENCY,
+        expected_available=reconciliation.expected_available,
+        methods=reconciliation.method_figures(),
+        variance_total=reconciliation.variance_total,
+        variance_reason=variance_reason,
+        cash_count=cash_count or None,
+        cash_movements=[],
+        cash_drop=figures.cash_drop,
+        review=Review(required=reconciliation.review_required),
+        corrections=[],
+        close_request_id=close_request_id,
+    )
+    earlier = closing_report.parse(current.closing_report_data)
+    if earlier is not None and earlier.is_ours and earlier.reopenings:
+        report.set(reopenings=earlier.reopenings)
+    if earlier is not None and earlier.foreign is not None:
+        report.set(foreign=earlier.foreign)
+    return report
+
+
+def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteResult:
+    saved = session_index_save(current)
+    if _closed_by_request(current, close_request_id):
+        return ShiftWriteResult(record=saved, already_done=True)
+    raise ShiftAlreadyClosed(
+        _("This shift was already closed by %(cashier)s at %(time)s.")
+        % {
+            "cashier": current.closed_by or _("someone"),
+            "time": short_datetime(current.close_time) if current.close_time else "",
+        }
+    )
+
+
+def _closed_by_request(session: Session, close_request_id: str) -> bool:
+    report = closing_report.parse(session.closing_report_data)
+    return (
+        not session.is_open
+        and report is not None
+        and report.is_ours
+        and report.close_request_id == close_request_id
+    )
+
+
+def _landed_close(
+    record: SessionRecord, close_request_id: str, client: FinalPOSClient
+) -> Session | None:
+    try:
+        current = client.session_get(record.id)
+    except FinalPOSError:
+        return None
+    return current if _closed_by_request(current, close_request_id) else None

@@ -1,0 +1,348 @@
+"""A manager's work on a closed shift: approve it, correct its count, reopen it, delete it.
+
+Each is one whole-record PUT (or a DELETE) after re-reading the shift, and each keeps what it
+replaces: the original count in ``corrections``, an undone close in ``reopenings``, a deleted
+shift's last copy in the index.
+"""
+
+import contextlib
+import logging
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app import closing, closing_report, notifications
+from sessions_app.cash import cash_drop_plan, target_float_for
+from sessions_app.closing_report import (
+    REVIEW_APPROVED,
+    REVIEW_REQUIRED,
+    ClosingReport,
+    Correction,
+    CorrectionSide,
+    PreviousClose,
+    Reopening,
+    Review,
+)
+from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
+from sessions_app.finalpos.records import Session, StationStatus
+from sessions_app.models import SessionRecord, Station
+from sessions_app.roles import User, display_name
+from sessions_app.services.audit import audited_shift_write
+from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable, StationBusy
+from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.shift_checks import (
+    ShiftWriteResult,
+    closed_shift_to_fix,
+    ensure_no_open_shift,
+    read_current,
+    refuse_if_changed,
+)
+from sessions_app.services.station_status import station_status_push
+
+logger = logging.getLogger(__name__)
+
+
+def _report_of_closed_shift(current: Session, client: FinalPOSClient) -> ClosingReport | None:
+    """The dashboard's report of a closed shift; for a shift a till closed, one worked out from
+    its sales (the till's own report kept inside it)."""
+    report = closing_report.parse(current.closing_report_data)
+    if report is not None and report.is_ours:
+        return report
+    expected = sales_expected(
+        session_id=current.id, opening_amount=current.opening_amount, client=client
+    )
+    if expected is None:
+        return None
+    reconciliation = closing.reconcile(counted=current.closing_amounts, expected=expected)
+    return ClosingReport().set(
+        currency=settings.CURRENCY,
+        expected_available=True,
+        methods=reconciliation.method_figures(),
+        variance_total=reconciliation.variance_total,
+        variance_reason="",
+        review=Review(required=reconciliation.review_required),
+        corrections=[],
+        foreign=report.foreign if report is not None else None,
+    )
+
+
+def session_approve(
+    *,
+    record: SessionRecord,
+    approved_by_user: User,
+    comment: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """A manager signs off a shift that needed review; written into the closing report."""
+    client = client or get_client()
+    summary = _("Approved %(number)s: %(comment)s") % {
+        "number": record.session_number,
+        "comment": comment,
+    }
+    with audited_shift_write(
+        actor=approved_by_user,
+        action="approve",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = read_current(record, client)
+        report = _report_of_closed_shift(current, client) if not current.is_open else None
+        if report is None or report.review_state != REVIEW_REQUIRED:
+            session_index_save(current)
+            if report is not None and report.review_state == REVIEW_APPROVED:
+                raise ShiftNotReviewable(
+                    _("Already approved by %(manager)s.") % {"manager": report.review.approved_by}
+                )
+            raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
+        refuse_if_changed(current, seen_updated_at)
+        report.set(
+            review=replace(
+                report.review,
+                approved_by=display_name(approved_by_user),
+                approved_at=timezone.now(),
+                comment=comment.strip(),
+            )
+        )
+        data = replace(current.to_input(), closing_report_data=report.to_json())
+        saved = session_index_save(client.session_update(record.id, data))
+        logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
+        audit.shift_written(saved)
+    return ShiftWriteResult(record=saved)
+
+
+def session_correct(
+    *,
+    record: SessionRecord,
+    corrected_by_user: User,
+    counted: dict[str, Decimal],
+    closing_note: str,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """A manager corrects the counted amounts or the note of a closed shift (one whole-record
+    PUT). The figures replaced are kept in the report's ``corrections`` with who, when, why."""
+    client = client or get_client()
+    reason = reason.strip()
+    summary = _("Corrected %(number)s: %(reason)s") % {
+        "number": record.session_number,
+        "reason": reason,
+    }
+    with audited_shift_write(
+        actor=corrected_by_user,
+        action="correct",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = closed_shift_to_fix(
+            record,
+            client,
+            reason=reason,
+            seen_updated_at=seen_updated_at,
+            if_no_reason=_("Say why the shift is being corrected."),
+            if_open=_("This shift is still open: close it instead of correcting it."),
+        )
+        methods = closing.payment_methods()
+        before_amounts = {m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods}
+        after_amounts = {m.key: counted.get(m.key, Decimal(0)) for m in methods}
+        before_note = current.closing_note or ""
+        if after_amounts == before_amounts and closing_note == before_note:
+            raise ShiftNotCorrectable(
+                _("Nothing was changed: the amounts and the note are as they were.")
+            )
+        report = _report_of_closed_shift(current, client) or ClosingReport().set(
+            currency=settings.CURRENCY
+        )
+        reconciliation = closing.reconcile(
+            counted=after_amounts, expected=report.expected_amounts()
+        )
+        cash_changed = after_amounts["cash"] != before_amounts["cash"]
+        correction = Correction(
+            at=timezone.now(),
+            by=display_name(corrected_by_user),
+            reason=reason,
+            before=CorrectionSide(
+                closing_amounts=dict(before_amounts),
+                closing_note=before_note,
+                variance_total=report.variance_total,
+                cash_count=report.cash_count if cash_changed else None,
+            ),
+            after=CorrectionSide(
+                closing_amounts=dict(after_amounts),
+                closing_note=closing_note,
+                variance_total=reconciliation.variance_total,
+            ),
+        )
+        _apply_correction(
+            report,
+            reconciliation,
+            correction,
+            cash_changed=cash_changed,
+            outlet_id=record.outlet_id,
+        )
+        data = replace(
+            current.to_input(),
+            closing_amount=after_amounts["cash"],
+            closing_amounts=after_amounts,
+            closing_note=closing_note,
+            closing_report_data=report.to_json(),
+        )
+        saved = session_index_save(client.session_update(record.id, data))
+        logger.info("Shift %s corrected by %s", record.id, correction.by)
+        audit.shift_written(saved)
+    if saved.needs_review and not record.needs_review:
+        notifications.review_alert_send(saved)
+    return ShiftWriteResult(record=saved)
+
+
+def _apply_correction(
+    report: ClosingReport,
+    reconciliation: closing.Reconciliation,
+    correction: Correction,
+    *,
+    cash_changed: bool,
+    outlet_id: str,
+) -> None:
+    """New figures, and the correction appended to ``corrections`` (which holds what was
+    there before, so the original count survives). A correction can make a shift need
+    review; it never withdraws an earlier approval."""
+    report.set(
+        expected_available=reconciliation.expected_available,
+        methods=reconciliation.method_figures(),
+        variance_total=reconciliation.variance_total,
+    )
+    if cash_changed:
+        # The denomination count no longer adds up to the cash figure; it stays in the
+        # correction's "before".
+        drop = cash_drop_plan(
+            counted_cash=correction.after.closing_amounts["cash"] or Decimal(0),
+            target_float=target_float_for(outlet_id),
+        )
+        report.set(cash_count=None, cash_drop=drop)
+    review = replace(
+        report.review, required=report.review.required or reconciliation.review_required
+    )
+    report.set(review=review, corrections=[*report.corrections, correction])
+
+
+def session_reopen(
+    *,
+    record: SessionRecord,
+    reopened_by_user: User,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Reopens a closed shift so it can be counted again; the close it undoes is kept in the
+    report's ``reopenings``. Refused while another shift is open on the same till."""
+    client = client or get_client()
+    reason = reason.strip()
+    summary = _("Reopened %(number)s: %(reason)s") % {
+        "number": record.session_number,
+        "reason": reason,
+    }
+    with audited_shift_write(
+        actor=reopened_by_user,
+        action="reopen",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = closed_shift_to_fix(
+            record,
+            client,
+            reason=reason,
+            seen_updated_at=seen_updated_at,
+            if_no_reason=_("Say why the shift is being reopened."),
+            if_open=_("This shift is already open."),
+        )
+        station = Station.objects.filter(id=current.station_id).first()
+        if station is not None:
+            ensure_no_open_shift(station, client=client)
+        earlier = closing_report.parse(current.closing_report_data)
+        ours = earlier if earlier is not None and earlier.is_ours else None
+        reopening = Reopening(
+            at=timezone.now(),
+            by=display_name(reopened_by_user),
+            reason=reason,
+            previous_close=PreviousClose(
+                closed_by=current.closed_by or "",
+                close_time=current.close_time,
+                closing_amounts=dict(current.closing_amounts),
+                closing_note=current.closing_note or "",
+                report=ours.without_reopenings() if ours is not None else None,
+            ),
+        )
+        reopened = ClosingReport().set(
+            currency=settings.CURRENCY,
+            methods={},
+            reopenings=[*(ours.reopenings if ours is not None else []), reopening],
+        )
+        if earlier is not None and earlier.foreign is not None:
+            reopened.set(foreign=earlier.foreign)
+        data = replace(
+            current.to_input(),
+            closed_by=None,
+            close_time=None,
+            closing_amount=None,
+            closing_amounts={},
+            closing_note=None,
+            closing_report_data=reopened.to_json(),
+        )
+        updated = client.session_update(record.id, data)
+        try:
+            saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
+        except IntegrityError:
+            raise StationBusy(
+                _(
+                    "Reopened in Final POS, but another shift was opened on this till "
+                    "meanwhile: close one of them."
+                )
+            ) from None
+        logger.info("Shift %s reopened by %s", record.id, reopening.by)
+        audit.shift_written(saved)
+    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+
+
+def session_delete(
+    *,
+    record: SessionRecord,
+    deleted_by_user: User,
+    reason: str,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Deletes a shift in Final POS and leaves a tombstone in the index (the row stays, marked
+    deleted, so history and the audit trail still explain it)."""
+    client = client or get_client()
+    summary = _("Deleted %(number)s: %(reason)s") % {
+        "number": record.session_number,
+        "reason": reason.strip(),
+    }
+    with audited_shift_write(
+        actor=deleted_by_user,
+        action="delete",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        with contextlib.suppress(FinalPOSNotFound):  # gone upstream already: the tombstone
+            client.session_delete(record.id)
+        was_open = record.is_open
+        SessionRecord.objects.filter(pk=record.pk).update(
+            deleted_at=timezone.now(),
+            last_error="",
+            station_status_pending=StationStatus.AVAILABLE if was_open else "",
+        )
+        record.refresh_from_db()
+        logger.info("Shift %s deleted", record.id)
+        audit.shift_written(record)
+    error = station_status_push(record, client) if was_open else ""
+    return ShiftWriteResult(record=record, station_status_error=error)

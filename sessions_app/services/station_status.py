@@ -1,0 +1,39 @@
+"""The till's status in Final POS (IN_USE while a shift is open, AVAILABLE after): written
+after each open and close, best effort, and retried until it lands."""
+
+import logging
+from dataclasses import replace
+
+from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
+from sessions_app.finalpos.records import StationStatus
+from sessions_app.models import SessionRecord, Station
+
+logger = logging.getLogger(__name__)
+
+
+def station_status_push(record: SessionRecord, client: FinalPOSClient | None = None) -> str:
+    """Writes the station status the shift calls for. Returns the error message, keeps it on
+    the record and leaves the status pending for a retry."""
+    desired = record.station_status_pending
+    if not desired:
+        return ""
+    client = client or get_client()
+    try:
+        station = client.station_get(record.station_id)
+        if station.raw_status != desired:
+            station = client.station_update(
+                record.station_id, replace(station.to_input(), status=StationStatus(desired))
+            )
+    except FinalPOSError as error:
+        logger.warning("Station %s status not updated: %s", record.station_id, error.message)
+        SessionRecord.objects.filter(pk=record.pk).update(station_status_error=error.message)
+        record.station_status_error = error.message
+        return error.message
+    Station.objects.filter(id=station.id).update(
+        status=station.raw_status, status_reported_at=station.updated_at
+    )
+    SessionRecord.objects.filter(pk=record.pk).update(
+        station_status_pending="", station_status_error=""
+    )
+    record.station_status_pending = record.station_status_error = ""
+    return ""

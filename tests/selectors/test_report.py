@@ -1,0 +1,53 @@
+"""shift_report: the report page's figures and timeline, from the index row alone."""
+
+from decimal import Decimal
+
+import pytest
+
+from sessions_app.selectors import shift_report
+from sessions_app.services import session_approve, session_close, session_reopen
+
+pytestmark = pytest.mark.django_db
+
+
+def _close_again(record, cashier, cash: str, request_id: str):
+    return session_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        variance_reason="Recounted",
+        seen_updated_at=None,
+        close_request_id=request_id,
+    ).record
+
+
+def test_the_timeline_of_a_reopened_shift_reads_in_order(closed_shift, manager, cashier):
+    reopened = session_reopen(
+        record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
+    ).record
+    closed_again = _close_again(reopened, cashier, "240.00", "d" * 32)
+
+    events = shift_report(closed_again).timeline
+    assert [event.text for event in events] == [
+        "Opened by Cal Cashier",
+        "Closed by Cal Cashier",
+        "Reopened by Mia Manager: Bag found",
+        "Closed by Cal Cashier",
+    ]
+    times = [event.at for event in events]
+    assert times == sorted(times)
+
+
+def test_an_approval_comes_after_the_close_it_approves(open_shift, cashier, manager):
+    closed = _close_again(open_shift, cashier, "200.00", "e" * 32)
+    approved = session_approve(
+        record=closed, approved_by_user=manager, comment="Checked", seen_updated_at=None
+    ).record
+    texts = [event.text for event in shift_report(approved).timeline]
+    assert texts == ["Opened by Cal Cashier", "Closed by Cal Cashier", "Approved by Mia Manager"]
+
+
+def test_each_method_line_has_its_own_difference(closed_shift):
+    lines = {line.key: line for line in shift_report(closed_shift).lines}
+    assert lines["cash"].variance == Decimal("-10.00") and lines["cash"].result == "short"
+    assert lines["card"].variance == Decimal("0.00") and lines["card"].result == "balanced"

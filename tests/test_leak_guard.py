@@ -1,0 +1,33 @@
+"""The suite-wide guard that fails any test whose responses carry the Final POS API key."""
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import RequestFactory
+
+from tests.leak_guard import LEAKS, ApiKeyLeakGuard
+
+
+def _guarded(response: HttpResponse) -> None:
+    ApiKeyLeakGuard(lambda request: response)(RequestFactory().get("/somewhere"))
+
+
+def test_it_records_a_page_that_shows_the_key(settings):
+    settings.FINALPOS_API_KEY = "live-key-0123456789"
+    _guarded(HttpResponse("<p>key: live-key-0123456789</p>"))
+    assert LEAKS == ["GET /somewhere answered with the API key"]
+    LEAKS.clear()
+
+
+def test_it_records_a_header_that_carries_the_key(settings):
+    settings.FINALPOS_API_KEY = "live-key-0123456789"
+    response = HttpResponse("fine")
+    response["X-Debug"] = "live-key-0123456789"
+    _guarded(response)
+    assert len(LEAKS) == 1
+    LEAKS.clear()
+
+
+def test_it_lets_a_clean_page_through(settings):
+    settings.FINALPOS_API_KEY = "live-key-0123456789"
+    _guarded(HttpResponse("<p>all good</p>"))
+    _guarded(StreamingHttpResponse(iter(["a,b\n"])))
+    assert LEAKS == []

@@ -1,0 +1,54 @@
+"""Adding a shift opened on a Final POS till to the history by its id."""
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import AuditEntry, SessionRecord
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:session_add")
+
+
+def _till_session(finalpos, station_id):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from sessions_app.finalpos.records import SessionInput
+
+    return finalpos.session_create(
+        SessionInput(
+            station_id=station_id,
+            session_number="T-77",
+            opened_by="Till app",
+            open_time=datetime(2026, 11, 20, 14, tzinfo=UTC),
+            opening_amount=Decimal(50),
+        )
+    )
+
+
+def test_a_manager_adds_a_shift_by_id(client, manager, tills, finalpos):
+    session = _till_session(finalpos, tills["a1"].id)
+    client.login(username="mia", password=PASSWORD)
+    response = client.post(URL, {"session_id": f" {session.id} "})
+    assert response.url == reverse("sessions_app:session_detail", args=[session.id])
+    assert SessionRecord.objects.get(id=session.id).opened_by == "Till app"
+    assert AuditEntry.objects.get().action == "import"
+
+
+def test_a_shift_at_another_outlet_is_refused(client, manager, tills, finalpos):
+    session = _till_session(finalpos, tills["b1"].id)
+    client.login(username="mia", password=PASSWORD)
+    response = client.post(URL, {"session_id": session.id}, follow=True)
+    assert "an outlet you do not manage" in response.content.decode()
+    assert not SessionRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("../../etc", "24 letters and digits"), ("a" * 24, "no record with that id")],
+)
+def test_bad_and_unknown_ids_are_explained(client, manager, tills, value, message):
+    client.login(username="mia", password=PASSWORD)
+    response = client.post(URL, {"session_id": value}, follow=True)
+    assert message in response.content.decode()

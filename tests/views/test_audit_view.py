@@ -1,0 +1,60 @@
+"""The audit trail: every write, accepted or not, shown per shift and on its own page."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.finalpos import FinalPOSUnavailable
+from sessions_app.models import AuditEntry
+from sessions_app.services import session_approve, session_close, session_open
+from tests.conftest import PASSWORD, add_faults
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_close_and_approve_are_logged_with_before_and_after(tills, cashier, manager):
+    record = session_open(
+        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100)
+    ).record
+    closed = session_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal(50)},
+        variance_reason="x",
+        seen_updated_at=None,
+        close_request_id="d" * 32,
+    ).record
+    session_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert [e.action for e in entries] == ["open", "close", "approve"]
+    assert all(e.accepted and e.object_id == record.id for e in entries)
+    close = entries[1]
+    assert close.before["close_time"] is None and close.after["closing_amount"] == "50.00"
+    assert close.actor == cashier and close.outlet_id == tills["a1"].outlet_id
+
+
+def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
+    with pytest.raises(FinalPOSUnavailable):
+        session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    entry = AuditEntry.objects.get()
+    assert not entry.accepted and "503" in entry.error
+
+
+def test_the_audit_page_is_scoped_and_filterable(client, tills, cashier, manager_b):
+    session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    client.login(username="bob", password=PASSWORD)
+    page = client.get(reverse("sessions_app:audit_list")).content.decode()
+    assert "No entries match" in page  # outlet A is not Bob's
+
+
+def test_managers_see_the_trail_on_the_shift(client, tills, cashier, manager):
+    record = session_open(
+        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1)
+    ).record
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:session_detail", args=[record.id])).content.decode()
+    assert "Audit trail" in page and "Opened a shift on Till 1" in page
+    page = client.get(reverse("sessions_app:audit_list"), {"action": "open"}).content.decode()
+    assert "Opened a shift on Till 1" in page and "Accepted" in page

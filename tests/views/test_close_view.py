@@ -1,0 +1,194 @@
+"""Closing a shift: count, confirm, then one write; nothing typed is ever lost."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import SessionRecord
+from tests.conftest import PASSWORD, add_faults
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(shift):
+    return reverse("sessions_app:session_close", args=[shift.id])
+
+
+def _start(client, shift) -> dict:
+    """Loads the close form and returns its hidden fields, as a browser would send them."""
+    page = client.get(_url(shift)).content.decode()
+    hidden = dict(
+        re.findall(r'type="hidden" name="(close_request_id|updated_at)" value="([^"]*)"', page)
+    )
+    assert set(hidden) == {"close_request_id", "updated_at"}
+    return hidden
+
+
+COUNTS = {"counted_cash": "240.00", "counted_card": "60.00", "counted_oliverPay": "0"}
+
+
+@pytest.fixture
+def cal(client, cashier):
+    client.login(username="cal", password=PASSWORD)
+    return client
+
+
+def test_a_cashier_counts_blind(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    page = cal.get(_url(open_shift)).content.decode()
+    assert "Blind count" in page and "Expected:" not in page and "$240.00" not in page
+
+
+def test_a_manager_sees_the_expected_figures_while_counting(client, manager, open_shift):
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(_url(open_shift)).content.decode()
+    assert "Expected: $240.00" in page and "Expected: $60.00" in page
+
+
+def test_the_review_step_shows_the_summary_and_writes_nothing(cal, open_shift, simulator):
+    hidden = _start(cal, open_shift)
+    simulator.simulator.reset_log()
+    page = cal.post(
+        _url(open_shift), {**COUNTS, "counted_cash": "238.00", **hidden, "action": "review"}
+    ).content.decode()
+    assert "Check and close Till 1" in page
+    assert "−$2.00" in page and "Short" in page and "$240.00" in page
+    assert not any(r.method == "PUT" for r in simulator.simulator.requests)
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+
+
+def test_confirming_closes_and_shows_the_report(cal, open_shift, simulator):
+    hidden = _start(cal, open_shift)
+    response = cal.post(
+        _url(open_shift),
+        {**COUNTS, **hidden, "action": "confirm", "closing_note": "<script>x</script>"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "sessions_app:session_detail", args=[open_shift.id]
+    )
+    assert "closed and balanced" in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<script>x</script>" not in page
+    assert "closeTime" in simulator.simulator.store.get("session", open_shift.id)
+
+
+def test_a_double_submit_closes_once(cal, open_shift, simulator):
+    hidden = _start(cal, open_shift)
+    data = {**COUNTS, **hidden, "action": "confirm"}
+    cal.post(_url(open_shift), data)
+    simulator.simulator.reset_log()
+    response = cal.post(_url(open_shift), data, follow=True)
+    assert response.status_code == 200
+    assert not any(
+        r.method == "PUT" and "/session/" in r.path for r in simulator.simulator.requests
+    )
+
+
+def test_a_large_difference_asks_for_a_reason_and_keeps_every_value(cal, open_shift, settings):
+    settings.VARIANCE_REASON_THRESHOLD = 5
+    hidden = _start(cal, open_shift)
+    data = {
+        **COUNTS,
+        "counted_cash": "200.00",
+        "closing_note": "Long day",
+        **hidden,
+        "action": "confirm",
+    }
+    page = cal.post(_url(open_shift), data).content.decode()
+    assert "give a reason" in page
+    assert 'value="200.00"' in page and 'value="Long day"' in page
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+
+
+def test_above_the_approval_limit_the_shift_closes_needing_review(cal, open_shift, settings):
+    settings.VARIANCE_APPROVAL_THRESHOLD = 20
+    hidden = _start(cal, open_shift)
+    response = cal.post(
+        _url(open_shift),
+        {
+            **COUNTS,
+            "counted_cash": "200.00",
+            **hidden,
+            "variance_reason": "Robbed",
+            "action": "confirm",
+        },
+        follow=True,
+    )
+    assert "a manager must review this shift" in response.content.decode()
+    assert SessionRecord.objects.get(id=open_shift.id).review_state == "needs_review"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"action": "status", "status": 503},
+        {"action": "status", "status": 401},
+        {"action": "status", "status": 400, "messages": ["closingAmount is invalid"]},
+        {"action": "drop"},
+    ],
+)
+def test_when_final_pos_fails_the_values_and_a_message_come_back(cal, open_shift, simulator, fault):
+    hidden = _start(cal, open_shift)
+    add_faults(simulator, {**fault, "method": "PUT", "path_contains": "/session/"})
+    page = cal.post(
+        _url(open_shift),
+        {
+            **COUNTS,
+            "counted_cash": "239.99",
+            "closing_note": "n1",
+            "variance_reason": "r1",
+            **hidden,
+            "action": "confirm",
+        },
+    ).content.decode()
+    assert "Nothing was saved:" in page
+    assert (
+        'value="239.99"' in page
+        and 'value="n1"' in page
+        and ">r1</textarea>" in page.replace("\n", "")
+    )
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+
+
+def test_a_change_made_meanwhile_is_refused_with_the_latest_version(cal, open_shift, simulator):
+    hidden = _start(cal, open_shift)
+    store = simulator.simulator.store
+    store.replace(
+        "session",
+        store.get("session", open_shift.id) | {"updatedAt": "2030-01-01T00:00:00.000+00:00"},
+    )
+    page = cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "confirm"}).content.decode()
+    assert "changed in Final POS while you were working" in page
+    assert "2030-01-01T00:00:00+00:00" in page  # the form now carries the new version
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("counted_cash", "-1", "negative"),
+        ("counted_card", "", "0 if none"),
+        ("counted_card", "1e9", "like 125.50"),
+        ("closing_note", "y" * 1001, "1000 characters"),
+    ],
+)
+def test_bad_input_gets_field_errors(cal, open_shift, field, value, message):
+    hidden = _start(cal, open_shift)
+    page = cal.post(
+        _url(open_shift), {**COUNTS, field: value, **hidden, "action": "review"}
+    ).content.decode()
+    assert message in page and "Close the shift on Till 1" in page
+
+
+def test_a_shift_at_another_outlet_is_not_found(client, cashier_b, open_shift):
+    client.login(username="cora", password=PASSWORD)
+    assert client.get(_url(open_shift)).status_code == 404
+    assert client.post(_url(open_shift), {**COUNTS, "action": "confirm"}).status_code == 404
+
+
+def test_a_closed_shift_sends_you_to_its_report(cal, open_shift):
+    hidden = _start(cal, open_shift)
+    cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "confirm"})
+    response = cal.get(_url(open_shift))
+    assert response.status_code == 302 and response.url.endswith(f"/sessions/{open_shift.id}/")

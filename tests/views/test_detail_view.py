@@ -1,0 +1,78 @@
+"""The shift report page (Z report)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.services import session_close
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed_shift(open_shift, cashier):
+    return session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("215.00"), "card": Decimal("60.00")},
+        cash_count={Decimal(100): 2, Decimal(5): 3},
+        closing_note="Busy <i>lunch</i>",
+        variance_reason="Gave change twice",
+        seen_updated_at=None,
+        close_request_id="b" * 32,
+    ).record
+
+
+def _url(shift):
+    return reverse("sessions_app:session_detail", args=[shift.id])
+
+
+def test_it_shows_the_z_report(client, cashier, closed_shift):
+    client.login(username="cal", password=PASSWORD)
+    page = client.get(_url(closed_shift)).content.decode()
+    for text in [
+        "End-of-shift report",
+        closed_shift.session_number,
+        "Alpha Street",
+        "Till 1",
+        "Cal Cashier",
+        "$240.00",
+        "$215.00",
+        "−$25.00",
+        "Short",
+        "Cash count",
+        "Busy &lt;i&gt;lunch&lt;/i&gt;",
+        "Gave change twice",
+        "Needs review",
+        "Timeline",
+        "As of",
+        "data-print",
+    ]:
+        assert text in page, text
+    assert "Approve shift" not in page  # cashiers cannot approve
+
+
+def test_it_shows_what_to_bank_and_what_to_leave(client, cashier, closed_shift):
+    client.login(username="cal", password=PASSWORD)
+    page = client.get(_url(closed_shift)).content.decode()
+    assert "Leave $200.00 in the drawer" in page and "bank $15.00" in page
+
+
+def test_managers_get_the_approval_form(client, manager, closed_shift):
+    client.login(username="mia", password=PASSWORD)
+    assert "Approve shift" in client.get(_url(closed_shift)).content.decode()
+
+
+def test_other_outlets_and_bad_ids_are_not_found(client, cashier_b, closed_shift):
+    client.login(username="cora", password=PASSWORD)
+    assert client.get(_url(closed_shift)).status_code == 404
+    assert client.get("/sessions/not-an-id/").status_code == 404
+
+
+def test_the_page_reads_only_the_local_index(client, cashier, closed_shift, simulator):
+    client.login(username="cal", password=PASSWORD)
+    simulator.simulator.reset_log()
+    client.get(_url(closed_shift))
+    assert not simulator.simulator.requests

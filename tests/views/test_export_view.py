@@ -1,0 +1,67 @@
+"""CSV export of exactly the filtered shifts, streamed."""
+
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:session_export")
+
+
+def _rows(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_it_streams_the_filtered_shifts_with_a_header(client, manager, tills):
+    make_shifts(3, variance="-2.00")
+    make_shifts(2, station=STATION_A2, variance="0.00", start=10)
+    make_shifts(4, outlet=OUTLET_B, station=STATION_B1, start=20)
+    client.login(username="mia", password=PASSWORD)
+    response = client.get(URL, {"result": "short"})
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _rows(response)
+    assert len(rows) == 3  # outlet B's shorts are not this manager's
+    assert rows[0]["station"] == "Till 1" and rows[0]["outlet"] == "Alpha Street"
+    assert rows[0]["variance_total"] == "-2.00" and rows[0]["result"] == "short"
+    assert rows[0]["cash_counted"] == "198.00" and rows[0]["cash_expected"] == "200.00"
+
+
+def test_formulas_in_names_are_neutralised(client, manager, tills):
+    make_shifts(1, opened_by="=HYPERLINK(1)")
+    client.login(username="mia", password=PASSWORD)
+    assert _rows(client.get(URL))[0]["opened_by"] == "'=HYPERLINK(1)"
+
+
+def test_cashiers_cannot_export(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(URL).status_code == 403
+
+
+def test_large_exports_stream_in_chunks_with_exact_amounts_and_local_times(client, manager, tills):
+    from django.utils import timezone
+
+    from sessions_app.models import SessionRecord
+
+    make_shifts(1201, variance="-0.10")
+    client.login(username="mia", password=PASSWORD)
+    response = client.get(URL)
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 3  # rows go out in chunks of 500, not all at once
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(rows) == 1201
+    newest = SessionRecord.objects.order_by("-open_time").first()
+    first = rows[0]
+    assert first["session_id"] == newest.id
+    assert first["open_time"] == timezone.localtime(newest.open_time).isoformat("T", "seconds")
+    assert first["business_date"] == newest.business_date.isoformat()
+    assert (first["opening_amount"], first["closing_amount"]) == ("200.00", "199.90")
+    assert first["variance_total"] == "-0.10"
+    assert {row["opening_amount"] for row in rows} == {"200.00"}

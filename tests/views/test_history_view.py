@@ -1,0 +1,93 @@
+"""Shift history: filters in the URL, totals, pagination, scoping, constant query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import (
+    OUTLET_B,
+    PASSWORD,
+    STATION_A2,
+    STATION_B1,
+    make_shifts,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:session_history")
+
+
+def test_it_lists_filters_and_totals(mia):
+    make_shifts(3, variance="-2.50")
+    make_shifts(2, station=STATION_A2, variance="4.00", opened_by="Dee", start=10)
+    page = mia.get(URL, {"result": "short"}).content.decode()
+    assert "3 shifts" in page and "Totals for 3 shifts" in page and "−$7.50" in page
+    page = mia.get(URL, {"cashier": "dee", "sort": "-variance"}).content.decode()
+    assert "2 shifts" in page and "+$8.00" in page
+    page = mia.get(URL, {"min_variance": "3"}).content.decode()
+    assert "2 shifts" in page
+
+
+def test_date_filters_use_the_business_day(mia):
+    make_shifts(10)
+    today = timezone.localdate()
+    page = mia.get(
+        URL, {"date_from": (today - timedelta(days=2)).isoformat(), "date_to": today.isoformat()}
+    ).content.decode()
+    assert "3 shifts" in page
+
+
+def test_bad_filters_are_explained_not_crashed(mia):
+    make_shifts(2)
+    response = mia.get(URL, {"date_from": "2026-02-30", "min_variance": "NaN", "sort": "x"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid date" in page and "like 125.50" in page
+
+
+def test_an_empty_result_says_so(mia):
+    assert "No shifts match these filters." in mia.get(URL, {"result": "over"}).content.decode()
+
+
+def test_a_manager_sees_nothing_of_other_outlets(mia):
+    make_shifts(2, outlet=OUTLET_B, station=STATION_B1)
+    page = mia.get(URL).content.decode()
+    assert "0 shifts" in page
+    page = mia.get(URL, {"outlet": OUTLET_B}).content.decode()
+    assert "Select a valid choice" in page and "0 shifts" in page
+
+
+def test_cashiers_cannot_see_history(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(URL).status_code == 403
+
+
+def test_pages_of_fifty(mia):
+    make_shifts(120)
+    page = mia.get(URL, {"page": 3, "result": "short"}).content.decode()
+    assert "Page 3 of 3" in page and "?result=short&page=2" in page
+
+
+def test_the_query_count_does_not_grow_with_the_rows(mia):
+    make_shifts(5)
+    with CaptureQueriesContext(connection) as few:
+        mia.get(URL)
+    make_shifts(200, start=100)
+    with CaptureQueriesContext(connection) as many:
+        mia.get(URL)
+    assert len(many) == len(few)
+    counting = [q["sql"] for q in many.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counting) == 1, "the totals' count doubles as the paginator's"
+
+
+def test_the_board_query_count_does_not_grow_with_the_rows(mia):
+    make_shifts(5)
+    with CaptureQueriesContext(connection) as few:
+        mia.get("/")
+    make_shifts(300, start=100)
+    with CaptureQueriesContext(connection) as many:
+        mia.get("/")
+    assert len(many) == len(few)

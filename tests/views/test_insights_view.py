@@ -1,0 +1,94 @@
+"""Insights: differences per cashier and per till over a period, a chart, links into history."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:insights")
+
+
+def test_it_sums_per_cashier_and_per_till(mia):
+    make_shifts(3, variance="-8.00", opened_by="Cal Cashier")  # 3 shorts beyond $5
+    make_shifts(2, station=STATION_A2, variance="2.50", opened_by="Dee Day", start=10)
+    response = mia.get(URL)
+    by_cashier = {row.label: row for row in response.context["insights"].by_cashier}
+    cal, dee = by_cashier["Cal Cashier"], by_cashier["Dee Day"]
+    assert (cal.shifts, str(cal.total), str(cal.average), cal.shorts_beyond_threshold) == (
+        3,
+        "-24.00",
+        "-8.00",
+        3,
+    )
+    assert (dee.shifts, str(dee.total), dee.shorts_beyond_threshold) == (2, "5.00", 0)
+    assert response.context["insights"].by_cashier[0].label == "Cal Cashier"  # most short first
+    by_station = {row.label: row for row in response.context["insights"].by_station}
+    assert by_station["Till 1"].shifts == 3 and by_station["Till 2"].shifts == 2
+    page = response.content.decode()
+    assert "\u2212$24.00" in page and "+$5.00" in page
+
+
+def test_the_chart_marks_over_and_short_without_colour(mia):
+    make_shifts(1, variance="-8.00")
+    make_shifts(1, variance="3.00", start=5, station=STATION_A2)
+    make_shifts(2, variance="4.00", start=20)  # today (net -1.00) and yesterday (+4.00)
+    page = mia.get(URL).content.decode()
+    assert 'role="img"' in page and "hatched" in page
+    assert page.count('fill="url(#hatch-short)"') == 1  # today's bar, below the line
+    assert "−$1.00 (short)" in page and "+$4.00 (over)" in page  # each bar's title
+    assert "Show the figures as a table" in page
+
+
+def test_the_period_limits_what_is_counted(mia):
+    make_shifts(10, variance="-1.00")
+    today = timezone.localdate()
+    response = mia.get(
+        URL, {"date_from": (today - timedelta(days=2)).isoformat(), "date_to": today.isoformat()}
+    )
+    assert response.context["insights"].by_cashier[0].shifts == 3
+
+
+def test_rows_link_to_the_matching_history(mia):
+    make_shifts(2, variance="-9.00")
+    page = mia.get(URL).content.decode()
+    assert "/sessions/?cashier=Cal%20Cashier&amp;date_from=" in page
+
+
+def test_other_outlets_are_not_counted(mia):
+    make_shifts(4, outlet=OUTLET_B, station=STATION_B1, opened_by="Cora Cashier")
+    response = mia.get(URL)
+    assert response.context["insights"].by_cashier == []
+    assert "No closed shifts in this period" in response.content.decode()
+    assert "Cora" not in response.content.decode()
+
+
+def test_the_query_count_does_not_grow_with_the_shifts(mia):
+    make_shifts(3)
+    with CaptureQueriesContext(connection) as few:
+        mia.get(URL)
+    make_shifts(60, station=STATION_A2, start=100, opened_by="Dee Day")
+    with CaptureQueriesContext(connection) as many:
+        mia.get(URL)
+    assert len(many) == len(few)
+
+
+def test_cashiers_cannot_see_insights(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(URL).status_code == 403
+
+
+def test_the_manager_home_shows_the_weeks_largest_differences(mia):
+    make_shifts(1, variance="-45.00")
+    make_shifts(1, variance="12.00", start=3, station=STATION_A2)
+    make_shifts(1, variance="-99.00", start=30)  # index 0 of its batch: today too
+    make_shifts(10, variance="-70.00", start=200)
+    page = mia.get(reverse("sessions_app:board")).content.decode()
+    assert "Largest differences this week" in page
+    section = page.split("Largest differences this week")[1].split("</section>")[0]
+    assert section.count("<tr>") == 6  # header + 5 rows

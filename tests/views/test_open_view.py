@@ -1,0 +1,88 @@
+"""Opening a shift from the dashboard."""
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import SessionRecord
+from tests.conftest import PASSWORD, add_faults
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions_app:session_open")
+
+
+@pytest.fixture
+def signed_in(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    return client
+
+
+def test_it_offers_only_free_tills_of_the_users_outlets(signed_in, tills):
+    page = signed_in.get(URL).content.decode()
+    assert tills["a1"].id in page and tills["a2"].id in page and tills["b1"].id not in page
+
+
+def test_it_opens_a_shift_and_returns_to_the_board(signed_in, tills, simulator):
+    response = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "150"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("sessions_app:board")
+    assert "is open on Till 1" in response.content.decode()
+    record = SessionRecord.objects.get()
+    assert simulator.simulator.store.get("session", record.id)["openingAmount"] == "150.00"
+
+
+def test_it_takes_the_float_from_the_denomination_count(signed_in, tills):
+    signed_in.post(URL, {"station": tills["a1"].id, "count_50": "2", "count_0_25": "4"})
+    assert str(SessionRecord.objects.get().opening_amount) == "101.00"
+
+
+def test_a_total_that_disagrees_with_the_count_is_refused(signed_in, tills):
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "90", "count_50": "2"}
+    ).content.decode()
+    assert "does not match the notes and coins counted (100.00)" in page
+    assert not SessionRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-10", "cannot be negative"),
+        ("10.005", "two decimals"),
+        ("NaN", "like 125.50"),
+        ("1e3", "like 125.50"),
+        ("2000000000", "too large"),
+        ("", "Enter the cash total"),
+    ],
+)
+def test_bad_amounts_get_field_errors_and_keep_the_values(signed_in, tills, amount, message):
+    response = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": amount, "opening_note": "Hi <b>"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert "Hi &lt;b&gt;" in page and 'aria-invalid="true"' in page
+    assert not SessionRecord.objects.exists()
+
+
+def test_a_note_over_1000_characters_is_refused(signed_in, tills):
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "1", "opening_note": "x" * 1001}
+    ).content.decode()
+    assert "at most 1000 characters" in page
+
+
+def test_a_till_of_another_outlet_cannot_be_opened(signed_in, tills):
+    response = signed_in.post(URL, {"station": tills["b1"].id, "opening_amount": "1"})
+    assert "Select a valid choice" in response.content.decode()
+    assert not SessionRecord.objects.exists()
+
+
+def test_when_final_pos_fails_the_form_comes_back_with_a_message(signed_in, tills, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "123.45", "opening_note": "Safe"}
+    ).content.decode()
+    assert "Nothing was saved: Final POS" in page
+    assert 'value="123.45"' in page and "Safe</textarea>" in page
+    assert not SessionRecord.objects.exists()
