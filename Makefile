@@ -44,9 +44,10 @@ test: $(DEV_STAMP) ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## ruff lint and format check
+lint: $(DEV_STAMP) ## ruff lint and format check, and mypy on the product's types
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(DEV_STAMP) ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
