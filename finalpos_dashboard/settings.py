@@ -287,6 +287,23 @@ PAYMENT_METHOD_ALIASES = env.dict(
     },
 )
 BLIND_COUNT = env.bool("BLIND_COUNT", default=True)
+# After a blind count has been checked against expected, may the cashier change it? Either way
+# the first count is kept on the report; "false" makes the first count final.
+BLIND_RECOUNT_AFTER_REVEAL = env.bool("BLIND_RECOUNT_AFTER_REVEAL", default=True)
+# Why cash goes in or out of a drawer during a shift; "Other" asks for a note.
+CASH_MOVEMENT_REASONS = env.list(
+    "CASH_MOVEMENT_REASONS",
+    default=[
+        "Supplies",
+        "Change for the till",
+        "Refund paid in cash",
+        "Tips paid out",
+        "Safe drop",
+        "Other",
+    ],
+)
+# Company name on printed reports (Final POS outlets carry their own names, not the company's).
+COMPANY_NAME = env.str("COMPANY_NAME", default="")
 
 
 def _amount_setting(name: str, default: str) -> Decimal:
@@ -300,8 +317,12 @@ def _amount_setting(name: str, default: str) -> Decimal:
     return amount
 
 
+# A difference on one payment method within this is "balanced" (0.00: exact to the cent).
+VARIANCE_TOLERANCE = _amount_setting("VARIANCE_TOLERANCE", "0.00")
 VARIANCE_REASON_THRESHOLD = _amount_setting("VARIANCE_REASON_THRESHOLD", "5.00")
 VARIANCE_APPROVAL_THRESHOLD = _amount_setting("VARIANCE_APPROVAL_THRESHOLD", "20.00")
+# A cash movement above this, recorded by a cashier, waits for a manager's approval.
+MOVEMENT_APPROVAL_LIMIT = _amount_setting("MOVEMENT_APPROVAL_LIMIT", "50.00")
 TARGET_FLOAT = _amount_setting("TARGET_FLOAT", "200.00")
 
 

@@ -1,21 +1,32 @@
 """The end-of-shift arithmetic: expected per payment method, counted against it, and what the
 variance policy asks for.
 
-Expected per method = the shift's sales minus refunds by payment method, plus the float for
-cash; variance = counted - expected. Pure functions on Decimal: no database, no HTTP.
+Expected per method = the shift's sales minus refunds by payment method; for cash, plus the
+float, plus pay-ins, minus pay-outs and drops. Difference = counted - expected, per method: a
+cash short is never netted against a card over. Pure functions on Decimal: no database, no HTTP.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
 
 from sessions_app.cash import cash_drop_plan
-from sessions_app.closing_report import CashDrop, MethodFigures
+from sessions_app.closing_report import (
+    DROP,
+    PAY_IN,
+    PAY_OUT,
+    CashDrawer,
+    CashDrop,
+    CashMovement,
+    MethodFigures,
+    MethodSales,
+    SalesSummary,
+)
 from sessions_app.finalpos.records import CENT, Transaction
 
-OVER, SHORT, BALANCED = "over", "short", "balanced"
+OVER, SHORT, BALANCED, MIXED = "over", "short", "balanced", "mixed"
 SALE_TYPES = {"sale", "payment"}
 REFUND_TYPES = {"refund", "return"}
 
@@ -36,31 +47,110 @@ def method_key_for(transaction_method: str) -> str:
     return aliases.get(transaction_method.strip().lower(), transaction_method.strip())
 
 
-def expected_amounts(
-    transactions: Iterable[Transaction], *, opening_amount: Decimal
-) -> dict[str, Decimal]:
-    """Expected takings per configured method; cash includes the opening float."""
-    expected = {method.key: Decimal(0) for method in payment_methods()}
-    expected["cash"] += opening_amount
+def sales_summary(transactions: Iterable[Transaction]) -> SalesSummary:
+    """Sales and refunds per tender; tenders nobody declares at close are kept apart."""
+    configured = {method.key for method in payment_methods()}
+    summary = SalesSummary(by_method={key: MethodSales() for key in configured})
     for transaction in transactions:
         key = method_key_for(transaction.payment_method)
-        if key not in expected:
-            continue  # a tender nobody declares at close (gift card, voucher…)
+        lines = summary.by_method if key in configured else summary.other
+        line = lines.setdefault(key, MethodSales())
         if transaction.type in SALE_TYPES:
-            expected[key] += transaction.amount
+            line.sales += transaction.amount
+            line.sale_count += 1
         elif transaction.type in REFUND_TYPES:
-            expected[key] -= abs(transaction.amount)
+            line.refunds += abs(transaction.amount)
+            line.refund_count += 1
+    return summary
+
+
+def cash_drawer(
+    *, opening_amount: Decimal, sales: SalesSummary, movements: Iterable[CashMovement]
+) -> CashDrawer:
+    """What the drawer should hold: the float, cash sales and refunds, and cash moved."""
+    moved = {PAY_IN: Decimal(0), PAY_OUT: Decimal(0), DROP: Decimal(0)}
+    for movement in movements:
+        moved[movement.kind] += movement.amount
+    cash = sales.of("cash")
+    return CashDrawer(
+        opening_float=opening_amount,
+        cash_sales=cash.sales,
+        cash_refunds=cash.refunds,
+        pay_ins=moved[PAY_IN],
+        pay_outs=moved[PAY_OUT],
+        drops=moved[DROP],
+    )
+
+
+def expected_amounts(
+    transactions: Iterable[Transaction],
+    *,
+    opening_amount: Decimal,
+    movements: Iterable[CashMovement] = (),
+) -> dict[str, Decimal]:
+    """Expected takings per configured method; cash is what the drawer should hold."""
+    sales = sales_summary(transactions)
+    return expected_from(sales, opening_amount=opening_amount, movements=movements)
+
+
+def expected_from(
+    sales: SalesSummary, *, opening_amount: Decimal, movements: Iterable[CashMovement] = ()
+) -> dict[str, Decimal]:
+    expected = {key: line.net for key, line in sales.by_method.items()}
+    expected["cash"] = cash_drawer(
+        opening_amount=opening_amount, sales=sales, movements=movements
+    ).expected
     return {key: amount.quantize(CENT) for key, amount in expected.items()}
 
 
 def variance_label(variance: Decimal | None) -> str:
+    """Over, short or balanced: a difference within the tolerance is balanced."""
     if variance is None:
         return ""
-    if variance > 0:
+    if variance > settings.VARIANCE_TOLERANCE:
         return OVER
-    if variance < 0:
+    if variance < -settings.VARIANCE_TOLERANCE:
         return SHORT
     return BALANCED
+
+
+@dataclass(frozen=True)
+class MethodDifference:
+    key: str
+    name: str
+    amount: Decimal
+
+    @property
+    def result(self) -> str:
+        return variance_label(self.amount)
+
+
+def differences(variances: Mapping[str, Decimal | str] | None) -> list[MethodDifference]:
+    """Each method's difference, cash first, then in the configured order."""
+    if not variances:
+        return []
+    names = {method.key: method.name for method in payment_methods()}
+    order = ["cash", *(key for key in names if key != "cash")]
+    keys = [key for key in order if key in variances] + sorted(set(variances) - set(order))
+    found = []
+    for key in keys:
+        try:
+            amount = Decimal(str(variances[key]))
+        except ArithmeticError:
+            continue
+        found.append(MethodDifference(key=key, name=names.get(key, key), amount=amount))
+    return found
+
+
+def shift_result(variances: Mapping[str, Decimal] | None) -> str:
+    """Balanced only when every method is; over or short when every method that is off is off
+    the same way; mixed when one is over and another short. Never a sum across tenders."""
+    if variances is None:
+        return ""
+    labels = {variance_label(variance) for variance in variances.values()} - {BALANCED}
+    if not labels:
+        return BALANCED
+    return labels.pop() if len(labels) == 1 else MIXED
 
 
 @dataclass(frozen=True)
@@ -84,31 +174,34 @@ class Reconciliation:
     expected_available: bool
 
     @property
-    def variance_total(self) -> Decimal | None:
+    def variances(self) -> dict[str, Decimal] | None:
         if not self.expected_available:
             return None
-        return sum((line.variance or Decimal(0) for line in self.lines), Decimal(0))
+        return {line.key: line.variance or Decimal(0) for line in self.lines}
 
     @property
-    def policy_variance(self) -> Decimal:
-        """The size of the discrepancy the policy judges: the net total, or a larger gap on
-        one method (a cash short hidden by a card over is still a short)."""
+    def cash_variance(self) -> Decimal | None:
+        return None if self.variances is None else self.variances.get("cash")
+
+    @property
+    def largest_variance(self) -> Decimal:
+        """The largest difference on any one method: what the policy judges and what history
+        sorts by (a cash short beside a card over is still a short)."""
         if not self.expected_available:
             return Decimal(0)
-        sizes = [abs(line.variance or Decimal(0)) for line in self.lines]
-        return max([abs(self.variance_total or Decimal(0)), *sizes])
+        return max((abs(line.variance or Decimal(0)) for line in self.lines), default=Decimal(0))
 
     @property
     def result(self) -> str:
-        return variance_label(self.variance_total)
+        return shift_result(self.variances)
 
     @property
     def reason_required(self) -> bool:
-        return self.policy_variance > settings.VARIANCE_REASON_THRESHOLD
+        return self.largest_variance > settings.VARIANCE_REASON_THRESHOLD
 
     @property
     def review_required(self) -> bool:
-        return self.policy_variance > settings.VARIANCE_APPROVAL_THRESHOLD
+        return self.largest_variance > settings.VARIANCE_APPROVAL_THRESHOLD
 
     def missing_reason(self, reason: str) -> bool:
         return self.reason_required and not reason.strip()
@@ -148,15 +241,32 @@ class CloseFigures:
 
     reconciliation: Reconciliation
     cash_drop: CashDrop
+    sales: SalesSummary | None  # None: Final POS did not give the shift's sales
+    cash_drawer: CashDrawer | None
+    movements_awaiting_approval: int = 0
+
+    @property
+    def review_required(self) -> bool:
+        return self.reconciliation.review_required or self.movements_awaiting_approval > 0
 
 
 def close_figures(
     *,
     counted: dict[str, Decimal],
-    expected: dict[str, Decimal] | None,
+    sales: SalesSummary | None,
+    opening_amount: Decimal,
+    movements: list[CashMovement],
     cash_count: dict[Decimal, int] | None,
     target_float: Decimal,
 ) -> CloseFigures:
+    drawer = None
+    expected = None
+    if sales is not None:
+        drawer = replace(
+            cash_drawer(opening_amount=opening_amount, sales=sales, movements=movements),
+            counted=counted.get("cash", Decimal(0)).quantize(CENT),
+        )
+        expected = expected_from(sales, opening_amount=opening_amount, movements=movements)
     return CloseFigures(
         reconciliation=reconcile(counted=counted, expected=expected),
         cash_drop=cash_drop_plan(
@@ -164,4 +274,7 @@ def close_figures(
             target_float=target_float,
             counts=cash_count,
         ),
+        sales=sales,
+        cash_drawer=drawer,
+        movements_awaiting_approval=sum(1 for m in movements if m.awaiting_approval),
     )

@@ -1,12 +1,12 @@
 """Values every page needs: the mode banner, the role-based navigation, the currency."""
 
 import math
-import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from sessions_app.drafts import drafts_accepted_pop
 from sessions_app.finalpos import circuit
 from sessions_app.formatting import currency_symbol
 from sessions_app.roles import is_manager, is_staff_member
@@ -16,7 +16,9 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     paused_until = circuit.open_until()
     return {
-        "finalpos_paused_for": math.ceil(paused_until - time.time()) if paused_until else 0,
+        "finalpos_paused_for": math.ceil(paused_until - circuit.clock()) if paused_until else 0,
+        # Drafts the browser may forget: Final POS accepted what they held (static/js/site.js).
+        "drafts_accepted": drafts_accepted_pop(request),
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         "currency": settings.CURRENCY,
         "currency_symbol": currency_symbol(),

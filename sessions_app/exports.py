@@ -39,16 +39,17 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     outlet_names = selectors.outlet_names_for(user=user)
     station_names = selectors.station_names_for(user=user)
     zone = ZoneInfo(settings.TIME_ZONE)
-    header = [*CSV_LEADING_COLUMNS]
+    header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
     for method in methods:
-        header += [f"{method.key}_counted", f"{method.key}_expected"]
-    header += ["variance_total", "result", "review_state"]
+        header += [f"{method.key}_counted", f"{method.key}_expected", f"{method.key}_difference"]
+    header += ["variance_reason", "approved_by", "review_comment"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
     writer.writerow(header)
     pending = 0
-    method_count = len(methods)
+    leading = len(selectors.EXPORT_COLUMNS)
+    per_method_end = leading + 3 * len(methods)
     for row in selectors.export_rows(records):
         (
             session_id,
@@ -62,16 +63,14 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             close_time,
             opening,
             closing_amount,
-            variance,
             result,
             review,
-        ) = row[:14]
-        per_method = row[14:]  # counted and expected of each method, in that order
+        ) = row[:leading]
         line = [
-            number,
+            _safe(number),
             session_id,
-            outlet_names.get(outlet_id, outlet_id),
-            station_names.get(station_id, station_id),
+            _safe(outlet_names.get(outlet_id, outlet_id)),
+            _safe(station_names.get(station_id, station_id)),
             str(business_date),
             _safe(opened_by),
             _local_time(open_time, zone),
@@ -79,10 +78,11 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             _local_time(close_time, zone),
             _cents(opening),
             _cents(closing_amount),
+            result,
+            review,
         ]
-        for index in range(method_count):
-            line += [_cents(per_method[2 * index]), _cents(per_method[2 * index + 1])]
-        line += [_cents(variance), result, review]
+        line += [_cents(value) for value in row[leading:per_method_end]]
+        line += [_safe(value or "") for value in row[per_method_end:]]
         writer.writerow(line)
         pending += 1
         if pending == CSV_ROWS_PER_CHUNK:

@@ -3,6 +3,7 @@
 Plain functions (no business logic); templatetags/tills.py registers them as filters.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, number_format, time_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sessions_app.closing import BALANCED, differences
 
 MINUS = "\u2212"  # the typographic minus sign: as wide as a plus in tabular figures
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "€", "GBP": "£"}
@@ -56,14 +60,26 @@ def signed_money(value: Any) -> str:
 
 
 def result_label(result: str | None) -> str:
-    labels = {"over": _("Over"), "short": _("Short"), "balanced": _("Balanced")}
+    labels = {
+        "over": _("Over"),
+        "short": _("Short"),
+        "balanced": _("Balanced"),
+        "mixed": _("Mixed"),
+    }
     return labels.get(result or "", _("Not available"))
 
+
+MOVEMENT_NAMES = {
+    "pay_in": gettext_lazy("Pay-in"),
+    "pay_out": gettext_lazy("Pay-out"),
+    "drop": gettext_lazy("Safe drop"),
+}
 
 _RESULT_BADGES = {
     "over": ("badge--over", "\u25b2"),
     "short": ("badge--short", "\u25bc"),
     "balanced": ("badge--balanced", "\u2713"),
+    "mixed": ("badge--mixed", "\u25b2\u25bc"),
 }
 
 
@@ -89,3 +105,36 @@ def time_of_day(moment: datetime) -> str:
 def short_datetime(moment: datetime) -> str:
     """A date and time in TIME_ZONE, in the locale's SHORT_DATETIME_FORMAT."""
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:
+    """Each tender's difference in words, cash first: "cash short by $30.42, card over by
+    $30.42". Never one sum across tenders."""
+    lines = differences(variances)
+    if not lines:
+        return _("expected amounts not available")
+    if all(line.result == BALANCED for line in lines):
+        return _("every tender balanced")
+    words = []
+    for line in lines:
+        if line.result == BALANCED:
+            continue
+        template = (
+            _("%(method)s over by %(amount)s")
+            if line.amount > 0
+            else _("%(method)s short by %(amount)s")
+        )
+        words.append(template % {"method": line.name.lower(), "amount": money(abs(line.amount))})
+    return ", ".join(words)
+
+
+def other_tenders(variances: Mapping[str, Decimal | str] | None) -> SafeString:
+    """The tenders other than cash that are off, for a table cell beside the cash difference."""
+    off = [
+        line for line in differences(variances) if line.key != "cash" and line.result != BALANCED
+    ]
+    return format_html_join(
+        " ",
+        '<span class="tender-diff">{} {}</span>',
+        ((line.name, signed_money(line.amount)) for line in off),
+    )

@@ -111,6 +111,7 @@ class SessionRecord(models.Model):
         ("over", "Over"),
         ("short", "Short"),
         ("balanced", "Balanced"),
+        ("mixed", "Mixed"),
     ]
 
     id = models.CharField(max_length=24, primary_key=True)
@@ -135,9 +136,25 @@ class SessionRecord(models.Model):
     closing_note = models.TextField(blank=True)
     counted = models.JSONField(default=dict, blank=True, help_text="method -> amount")
     expected = models.JSONField(default=dict, blank=True, help_text="method -> amount")
-    variance_total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    variance_abs = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    result = models.CharField(max_length=10, choices=RESULT_CHOICES, blank=True)
+    variances = models.JSONField(
+        default=dict, blank=True, help_text="method -> counted minus expected"
+    )
+    cash_variance = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Cash counted - expected"
+    )
+    variance_abs = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The largest difference on any one method (never a sum across methods)",
+    )
+    result = models.CharField(
+        max_length=10,
+        choices=RESULT_CHOICES,
+        blank=True,
+        help_text="Balanced only when every method is; mixed when one is over and one short",
+    )
     review_state = models.CharField(max_length=20, choices=REVIEW_CHOICES, blank=True)
     report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
     upstream_updated_at = models.DateTimeField(null=True, blank=True)
@@ -237,3 +254,18 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id}"
+
+
+class CountReveal(models.Model):
+    """The first count a cashier submitted on a blind close, kept from the moment the expected
+    figures were shown, so a count changed afterwards is on the record."""
+
+    session_id = models.CharField(max_length=24, primary_key=True)
+    revealed_at = models.DateTimeField()
+    revealed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_counted = models.JSONField(help_text="method -> amount, as first submitted")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} revealed at {self.revealed_at:%Y-%m-%d %H:%M}"

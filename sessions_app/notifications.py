@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors
-from sessions_app.formatting import money, result_label
+from sessions_app.formatting import differences_text, money, result_label, signed_money
 from sessions_app.models import SessionRecord
 
 logger = logging.getLogger(__name__)
@@ -19,12 +19,10 @@ logger = logging.getLogger(__name__)
 
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     report = selectors.shift_report(record)
-    result = result_label(record.result).lower()
-    subject = _("Shift %(number)s at %(outlet)s needs review: %(amount)s %(result)s") % {
+    subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {
         "number": record.session_number,
         "outlet": report.outlet_name,
-        "amount": money(abs(record.variance_total or 0)),
-        "result": result,
+        "differences": differences_text(record.variances),
     }
     lines = [
         f"{report.station_name}, {report.outlet_name}",
@@ -32,16 +30,17 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
         % {"opener": record.opened_by, "closer": record.closed_by},
         "",
         *(
-            _("%(method)s: counted %(counted)s, expected %(expected)s")
+            _("%(method)s: counted %(counted)s, expected %(expected)s, %(difference)s (%(result)s)")
             % {
                 "method": line.name,
                 "counted": money(line.counted),
                 "expected": money(line.expected),
+                "difference": signed_money(line.variance),
+                "result": result_label(line.result).lower(),
             }
             for line in report.lines
         ),
-        _("Difference: %(amount)s (%(result)s)")
-        % {"amount": money(record.variance_total), "result": result},
+        _("Result: %(result)s") % {"result": result_label(record.result).lower()},
     ]
     if report.variance_reason:
         lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})

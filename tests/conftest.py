@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 
 from finalpos_simulator.app import Simulator
-from finalpos_simulator.faults import FaultRule, Faults
+from finalpos_simulator.faults import FaultRule
 from finalpos_simulator.server import SimulatorServer
 from finalpos_simulator.store import Store
 from sessions_app.finalpos import get_client
@@ -100,10 +100,11 @@ def _simulator_server(tmp_path_factory):
 def simulator(_simulator_server, tmp_path):
     """A Final POS simulator served over HTTP on 127.0.0.1 with an empty store, no faults and
     an empty request log."""
-    simulator = _simulator_server.simulator
-    simulator.store = Store(str(tmp_path / "simulator.sqlite3"))
-    simulator.faults = Faults()
-    simulator.reset_log()
+    # A new simulator object, not a reset one: a request still running from the test before
+    # (a delayed write, say) finishes against the old store, never this test's.
+    _simulator_server.simulator = Simulator(
+        store=Store(str(tmp_path / "simulator.sqlite3")), api_key=SIMULATOR_KEY
+    )
     return _simulator_server
 
 
@@ -299,7 +300,8 @@ def make_shifts(
             closing_amount=Decimal(200) + amount,
             counted={"cash": str(Decimal(200) + amount)},
             expected={"cash": "200.00"},
-            variance_total=amount,
+            variances={"cash": str(amount)},
+            cash_variance=amount,
             variance_abs=abs(amount),
             result="short" if amount < 0 else "over" if amount > 0 else "balanced",
             fetched_at=now,

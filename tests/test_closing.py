@@ -53,19 +53,35 @@ def test_labels():
     assert closing.variance_label(None) == ""
 
 
-def test_a_cash_short_hidden_by_a_card_over_still_needs_a_reason(settings):
+def test_a_cash_short_beside_a_card_over_is_mixed_never_balanced(settings):
     settings.VARIANCE_REASON_THRESHOLD = Decimal(5)
     result = closing.reconcile(
         counted={"cash": Decimal(190), "card": Decimal(60), "oliverPay": Decimal(0)},
         expected={"cash": Decimal(200), "card": Decimal(50), "oliverPay": Decimal(0)},
     )
-    assert result.variance_total == 0 and result.result == "balanced"
+    assert result.result == "mixed"
+    assert result.cash_variance == Decimal(-10) and result.largest_variance == Decimal(10)
     assert result.reason_required
+
+
+def test_a_shift_is_balanced_only_when_every_tender_is():
+    assert closing.shift_result({"cash": Decimal(0), "card": Decimal(0)}) == "balanced"
+    assert closing.shift_result({"cash": Decimal("-0.01"), "card": Decimal(0)}) == "short"
+    assert closing.shift_result({"cash": Decimal(0), "card": Decimal("2.50")}) == "over"
+    assert closing.shift_result({"cash": Decimal(-1), "card": Decimal(-2)}) == "short"
+    assert closing.shift_result({"cash": Decimal(-1), "card": Decimal(2)}) == "mixed"
+    assert closing.shift_result(None) == ""
+
+
+def test_a_tolerance_makes_small_differences_balanced(settings):
+    settings.VARIANCE_TOLERANCE = Decimal("0.05")
+    assert closing.shift_result({"cash": Decimal("-0.05"), "card": Decimal("0.04")}) == "balanced"
+    assert closing.shift_result({"cash": Decimal("-0.06"), "card": Decimal("0.04")}) == "short"
 
 
 def test_without_expected_there_is_no_variance_and_no_policy():
     result = closing.reconcile(counted={"cash": Decimal(5)}, expected=None)
-    assert result.variance_total is None and result.result == ""
+    assert result.variances is None and result.result == ""
     assert not result.reason_required and not result.review_required
 
 
@@ -81,5 +97,9 @@ def test_variance_is_counted_minus_expected_line_by_line(counted, expected):
     for line in result.lines:
         assert line.variance == counted[line.key] - expected[line.key]
         assert line.result == closing.variance_label(line.variance)
-    assert result.variance_total == sum(counted.values()) - sum(expected.values())
-    assert result.policy_variance >= abs(result.variance_total)
+    assert result.largest_variance == max(abs(line.variance) for line in result.lines)
+    assert result.cash_variance == counted["cash"] - expected["cash"]
+    signs = {line.result for line in result.lines} - {"balanced"}
+    assert result.result == (
+        "balanced" if not signs else signs.pop() if len(signs) == 1 else "mixed"
+    )

@@ -91,7 +91,8 @@ def test_a_version_1_report_is_written_back_exactly_as_it_was_read():
 def test_a_new_report_writes_only_the_parts_that_were_set():
     report = ClosingReport().set(currency="USD", methods={}, reopenings=[])
     assert json.loads(report.to_json()) == {
-        "version": 1,
+        "version": 2,
+        "writer": "till-close-dashboard",
         "currency": "USD",
         "methods": {},
         "reopenings": [],

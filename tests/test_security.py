@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def _dashboard_paths(shift_id: str) -> list[str]:
     """Every dashboard URL, with ids filled in (a shift, outlet A, till B1)."""
-    ids = {"session_id": shift_id, "outlet_id": OUTLET_A, "station_id": STATION_B1}
+    ids = {
+        "session_id": shift_id,
+        "outlet_id": OUTLET_A,
+        "station_id": STATION_B1,
+        "movement_id": "0" * 32,
+    }
     paths = []
     for pattern in get_resolver().url_patterns:
         for inner in getattr(pattern, "url_patterns", [pattern]):

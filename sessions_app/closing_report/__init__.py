@@ -8,6 +8,18 @@ was in ``unreadable`` and written back untouched. Writing is strict: money as tw
 strings, times as UTC ISO 8601 with a ``Z``.
 """
 
+from sessions_app.closing_report.drawer import (
+    DROP,
+    MOVEMENT_KINDS,
+    PAY_IN,
+    PAY_OUT,
+    BlindCount,
+    CashDrawer,
+    CashMovement,
+    Handover,
+    MethodSales,
+    SalesSummary,
+)
 from sessions_app.closing_report.parts import (
     REVIEW_APPROVED,
     REVIEW_NONE,
@@ -20,6 +32,7 @@ from sessions_app.closing_report.parts import (
 )
 from sessions_app.closing_report.report import (
     VERSION,
+    WRITER,
     ClosingReport,
     PreviousClose,
     Reopening,
@@ -36,19 +49,30 @@ from sessions_app.closing_report.values import (
 )
 
 __all__ = [
+    "DROP",
+    "MOVEMENT_KINDS",
+    "PAY_IN",
+    "PAY_OUT",
     "REVIEW_APPROVED",
     "REVIEW_NONE",
     "REVIEW_REQUIRED",
     "VERSION",
+    "WRITER",
+    "BlindCount",
+    "CashDrawer",
     "CashDrop",
+    "CashMovement",
     "ClosingReport",
     "Correction",
     "CorrectionSide",
+    "Handover",
     "MethodFigures",
+    "MethodSales",
     "PreviousClose",
     "RawEntry",
     "Reopening",
     "Review",
+    "SalesSummary",
     "UnreadablePart",
     "amount_from_report",
     "amount_or_none",

@@ -119,25 +119,31 @@ class CorrectionSide:
 
     closing_amounts: dict[str, Decimal | None]
     closing_note: str
-    variance_total: Decimal | None
+    variances: dict[str, Decimal | None] | None = None  # per method (version 2)
     cash_count: dict[Decimal, int] | None = None
+    variance_total: Decimal | None = None  # the sum across methods version 1 kept
 
     @classmethod
     def from_document(cls, value: Any) -> "CorrectionSide":
         data = read_object(value)
+        variances = data.get("variances")
         return cls(
             closing_amounts=read_amounts(data.get("closingAmounts") or {}),
             closing_note=read_text(data.get("closingNote")),
-            variance_total=amount_from_report(data.get("varianceTotal")),
+            variances=None if variances is None else read_amounts(variances),
             cash_count=read_counts(data.get("cashCount")),
+            variance_total=amount_from_report(data.get("varianceTotal")),
         )
 
     def to_document(self, *, with_cash_count: bool) -> dict[str, Any]:
         document: dict[str, Any] = {
             "closingAmounts": amounts_text(self.closing_amounts),
             "closingNote": self.closing_note,
-            "varianceTotal": amount_to_report(self.variance_total),
         }
+        if self.variances is not None:
+            document["variances"] = amounts_text(self.variances)
+        else:
+            document["varianceTotal"] = amount_to_report(self.variance_total)
         if with_cash_count:
             document["cashCount"] = counts_to_report(self.cash_count)
         return document

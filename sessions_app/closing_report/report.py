@@ -8,6 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sessions_app.closing_report.drawer import (
+    BlindCount,
+    CashDrawer,
+    CashMovement,
+    Handover,
+    SalesSummary,
+)
 from sessions_app.closing_report.parts import (
     CashDrop,
     Correction,
@@ -29,7 +36,8 @@ from sessions_app.closing_report.values import (
     time_text,
 )
 
-VERSION = 1
+VERSION = 2
+WRITER = "till-close-dashboard"  # marks the reports this project writes (from version 2)
 
 
 @dataclass
@@ -91,7 +99,9 @@ class Reopening:
         }
 
 
-def _entries(value: Any, kind: type[Correction] | type[Reopening]) -> list[Any]:
+def _entries(
+    value: Any, kind: type[Correction] | type[Reopening] | type[CashMovement]
+) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -112,6 +122,7 @@ def _entries_document(entries: list[Any]) -> list[Any]:
 # The report's keys, in the order they are written, with how each is read.
 _PARTS: dict[str, tuple[str, Any]] = {
     "version": ("version", lambda v: v if isinstance(v, int) and not isinstance(v, bool) else 1),
+    "writer": ("writer", read_text),
     "currency": ("currency", read_text),
     "expectedAvailable": ("expected_available", bool),
     "methods": (
@@ -121,8 +132,14 @@ _PARTS: dict[str, tuple[str, Any]] = {
     "varianceTotal": ("variance_total", amount_from_report),
     "varianceReason": ("variance_reason", read_text),
     "cashCount": ("cash_count", read_counts),
-    "cashMovements": ("cash_movements", lambda v: list(v) if isinstance(v, list) else []),
+    "cashMovements": ("cash_movements", lambda v: _entries(v, CashMovement)),
+    "sales": ("sales", lambda v: None if v is None else SalesSummary.from_document(v)),
+    "cashDrawer": ("cash_drawer", lambda v: None if v is None else CashDrawer.from_document(v)),
+    "handover": ("handover", lambda v: None if v is None else Handover.from_document(v)),
+    "blindCount": ("blind_count", lambda v: None if v is None else BlindCount.from_document(v)),
+    # Version 1 called the money banked at close a "cash drop"; version 2 a bank deposit.
     "cashDrop": ("cash_drop", lambda v: None if v is None else CashDrop.from_document(v)),
+    "bankDeposit": ("cash_drop", lambda v: None if v is None else CashDrop.from_document(v)),
     "review": ("review", Review.from_document),
     "corrections": ("corrections", lambda v: _entries(v, Correction)),
     "reopenings": ("reopenings", lambda v: _entries(v, Reopening)),
@@ -131,18 +148,27 @@ _PARTS: dict[str, tuple[str, Any]] = {
 }
 
 
+# The key each part is written under (the last one listed, for a part that was renamed).
+_WIRE_NAMES = {attribute: key for key, (attribute, _read) in _PARTS.items()}
+
+
 @dataclass
 class ClosingReport:
     """This project's closing report, or a till's report kept whole in ``foreign``."""
 
     version: int = VERSION
+    writer: str = WRITER
     currency: str = ""
     expected_available: bool = True
     methods: dict[str, MethodFigures] = field(default_factory=dict)
     variance_total: Decimal | None = None
     variance_reason: str = ""
     cash_count: dict[Decimal, int] | None = None
-    cash_movements: list[Any] = field(default_factory=list)
+    cash_movements: list[CashMovement | RawEntry] = field(default_factory=list)
+    sales: SalesSummary | None = None
+    cash_drawer: CashDrawer | None = None
+    handover: Handover | None = None
+    blind_count: BlindCount | None = None
     cash_drop: CashDrop | None = None
     review: Review = field(default_factory=Review)
     corrections: list[Correction | RawEntry] = field(default_factory=list)
@@ -180,12 +206,17 @@ class ClosingReport:
         return copy
 
     def set(self, **changes: Any) -> "ClosingReport":
-        """Sets parts by their attribute names and marks them present (so they are written)."""
-        wire_names = {attribute: key for key, (attribute, _) in _PARTS.items()}
+        """Sets parts by their attribute names and marks them present (so they are written).
+        A report the dashboard writes to is written as this version."""
+        self.version, self.writer = VERSION, WRITER
+        self.present.add("writer")
         for attribute, value in changes.items():
             setattr(self, attribute, value)
-            self.present.add(wire_names[attribute])
-            self.unreadable.pop(wire_names[attribute], None)
+            for key, (part_attribute, _read) in _PARTS.items():
+                if part_attribute == attribute:  # one key per part (a renamed one goes)
+                    self.present.discard(key)
+                    self.unreadable.pop(key, None)
+            self.present.add(_WIRE_NAMES[attribute])
         return self
 
     @classmethod
@@ -232,11 +263,7 @@ def _part_document(value: Any) -> Any:
         return counts_to_report(value)
     if isinstance(value, dict):
         return {key: _part_document(item) for key, item in value.items()}
-    if (
-        isinstance(value, list)
-        and value
-        and isinstance(value[0], Correction | Reopening | RawEntry)
-    ):
+    if isinstance(value, list) and value and all(_is_entry(item) for item in value):
         return _entries_document(value)
     if isinstance(value, Decimal):
         return amount_to_report(value)
@@ -245,10 +272,16 @@ def _part_document(value: Any) -> Any:
     return value
 
 
+def _is_entry(item: Any) -> bool:
+    return isinstance(item, RawEntry) or hasattr(item, "to_document")
+
+
 def _looks_like_ours(document: Any) -> bool:
     if not isinstance(document, dict):
         return False
-    version = document.get("version")
+    if document.get("writer") == WRITER:
+        return True
+    version = document.get("version")  # version 1 carried no writer
     if not isinstance(version, int) or isinstance(version, bool):
         return False
     return isinstance(document.get("methods"), dict) or isinstance(document.get("reopenings"), list)

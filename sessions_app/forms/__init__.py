@@ -6,6 +6,7 @@ from sessions_app.forms.setup import AlertPreferencesForm, OutletForm, StationFo
 from sessions_app.forms.shifts import (
     ApproveShiftForm,
     CashCountForm,
+    CashMovementForm,
     CloseShiftForm,
     CorrectShiftForm,
     DeleteShiftForm,
@@ -19,6 +20,7 @@ __all__ = [
     "AlertPreferencesForm",
     "ApproveShiftForm",
     "CashCountForm",
+    "CashMovementForm",
     "CloseShiftForm",
     "CorrectShiftForm",
     "DeleteShiftForm",

@@ -16,22 +16,25 @@ class HistoryFilterForm(forms.Form):
         ("open", _("Open")),
         ("closed", _("Closed")),
         ("needs_review", _("Needs review")),
+        ("deleted", _("Deleted")),
     ]
     RESULT_CHOICES = [
         ("", _("Any result")),
         ("over", _("Over")),
         ("short", _("Short")),
+        ("mixed", _("Mixed: over on one tender, short on another")),
         ("balanced", _("Balanced")),
     ]
     SORT_CHOICES = [
         ("-date", _("Newest first")),
         ("date", _("Oldest first")),
-        ("-variance", _("Largest difference first")),
+        ("-variance", _("Largest difference on one tender first")),
     ]
 
     outlet = forms.ChoiceField(label=_("Outlet"), required=False)
     station = forms.ChoiceField(label=_("Till"), required=False)
     cashier = forms.CharField(label=_("Cashier"), required=False, max_length=200)
+    closed_by = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -40,7 +43,11 @@ class HistoryFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
     result = forms.ChoiceField(label=_("Result"), required=False, choices=RESULT_CHOICES)
-    min_variance = MoneyField(label=_("Difference at least"), required=False)
+    min_variance = MoneyField(
+        label=_("Difference at least"),
+        required=False,
+        help_text=_("On any one tender."),
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     def __init__(
@@ -61,7 +68,9 @@ class HistoryFilterForm(forms.Form):
         cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
+            # Neither date applies until the range makes sense.
             self.add_error("date_to", _("The end date is before the start date."))
+            cleaned.pop("date_from", None)
         return cleaned
 
 
@@ -71,7 +80,7 @@ class InsightsFilterForm(HistoryFilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("state", "result", "min_variance", "sort"):
+        for name in ("state", "result", "min_variance", "sort", "closed_by"):
             del self.fields[name]
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from sessions_app.forms.fields import (
 )
 
 MAX_PIECES = 100_000  # of one note or coin in one drawer
+OTHER_REASON = "Other"
 
 
 class CashCountForm(forms.Form):
@@ -50,6 +52,12 @@ class CashCountForm(forms.Form):
 
     def count_fields(self) -> list[forms.BoundField]:
         return [self[denomination.field_name] for denomination in self.denominations]
+
+    def count_open(self) -> bool:
+        """Whether the notes-and-coins panel starts open: it holds a count, or an error."""
+        if not self.is_bound:
+            return False
+        return any(field.errors or field.value() for field in self.count_fields())
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -84,10 +92,30 @@ class CashCountForm(forms.Form):
         return counts
 
 
+class StationSelect(forms.Select):
+    """A till picker: tills with an open shift are shown but cannot be chosen, and each till
+    carries the float its last shift left (the page pre-fills the float from it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.busy: dict[str, str] = {}
+        self.handover_floats: dict[str, str] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        value = str(option["value"])
+        if value in self.busy:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{option['label']} — {self.busy[value]}"
+        if value in self.handover_floats:
+            option["attrs"]["data-handover-float"] = self.handover_floats[value]
+        return option
+
+
 class OpenShiftForm(CashCountForm):
     cash_total_field = "opening_amount"
 
-    station = forms.ChoiceField(label=_("Till"))
+    station = forms.ChoiceField(label=_("Till"), widget=StationSelect)
     opening_amount = MoneyField(
         label=_("Opening float"),
         required=False,
@@ -95,9 +123,21 @@ class OpenShiftForm(CashCountForm):
     )
     opening_note = NoteField(label=_("Opening note"))
 
-    def __init__(self, *args: Any, station_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        station_choices: list[tuple[str, str]],
+        busy: dict[str, str] | None = None,
+        handover_floats: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["station"], [("", _("Choose a till")), *station_choices])
+        field = self.fields["station"]
+        set_choices(field, [("", _("Choose a till")), *station_choices])
+        widget = field.widget
+        assert isinstance(widget, StationSelect)
+        widget.busy = busy or {}
+        widget.handover_floats = handover_floats or {}
 
 
 class CloseShiftForm(CashCountForm):
@@ -214,3 +254,48 @@ class DeleteShiftForm(forms.Form):
                 code="mismatch",
             )
         return typed
+
+
+class CashMovementForm(forms.Form):
+    """Cash put into or taken out of the drawer during a shift."""
+
+    KIND_CHOICES = [
+        ("pay_out", _("Pay-out: cash taken out to pay for something")),
+        ("drop", _("Safe drop: cash taken out to the safe")),
+        ("pay_in", _("Pay-in: cash put into the drawer")),
+    ]
+
+    kind = forms.ChoiceField(
+        label=_("What happened"), choices=KIND_CHOICES, widget=forms.RadioSelect
+    )
+    amount = MoneyField(label=_("Amount"))
+    reason = forms.ChoiceField(label=_("Reason"))
+    note = NoteField(
+        label=_("Note"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What it was for: the supplier, a receipt number. Needed for Other."),
+    )
+    movement_id = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$",
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The form was damaged; reload the page.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reasons = [(reason, reason) for reason in settings.CASH_MOVEMENT_REASONS]
+        set_choices(self.fields["reason"], [("", _("Choose a reason")), *reasons])
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal | None = self.cleaned_data.get("amount")
+        if amount is None or amount <= 0:
+            raise ValidationError(_("Enter an amount above zero."), code="zero")
+        return amount
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("reason") == OTHER_REASON and not cleaned.get("note"):
+            self.add_error("note", _("Say what the cash was for."))
+        return cleaned

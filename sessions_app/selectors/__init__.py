@@ -20,8 +20,11 @@ from sessions_app.selectors.catalog import (
     station_for_user,
     station_name,
     station_names_for,
+    stations_busy_for,
+    stations_for,
     stations_free_for,
 )
+from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
 from sessions_app.selectors.history import (
     EXPORT_COLUMNS,
     HistoryFilters,
@@ -53,6 +56,7 @@ __all__ = [
     "HistoryFilters",
     "HistoryTotals",
     "Insights",
+    "LeftInDrawer",
     "ShiftReport",
     "StaffMember",
     "VarianceSummary",
@@ -64,6 +68,7 @@ __all__ = [
     "history_choices",
     "history_totals",
     "largest_variances",
+    "left_in_drawer",
     "names_for",
     "outlet_for_user",
     "outlet_names_for",
@@ -81,6 +86,8 @@ __all__ = [
     "station_for_user",
     "station_name",
     "station_names_for",
+    "stations_busy_for",
+    "stations_for",
     "stations_free_for",
     "variance_insights",
 ]

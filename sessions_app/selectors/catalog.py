@@ -69,3 +69,14 @@ def station_choices_for(stations: list[Station], *, user: User) -> list[tuple[st
 def catalog_sync_state() -> SyncState | None:
     """How fresh the cached outlets and stations are, and the last refresh's error."""
     return SyncState.objects.filter(name=SyncState.CATALOG).first()
+
+
+def stations_busy_for(*, user: User) -> dict[str, str]:
+    """The user's tills with an open shift in the index, and who opened it."""
+    return dict(
+        SessionRecord.objects.filter(
+            station_id__in=stations_for(user=user).values("id"),
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+        ).values_list("station_id", "opened_by")
+    )

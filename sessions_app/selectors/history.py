@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
@@ -12,6 +12,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.fields.json import KT
 
 from sessions_app import closing
+from sessions_app.finalpos.records import CENT
 from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
@@ -23,6 +24,7 @@ class HistoryFilters:
     outlet: str = ""
     station: str = ""
     cashier: str = ""
+    closed_by: str = ""  # exact: the insights page's link to one cashier's shifts
     date_from: date | None = None
     date_to: date | None = None
     state: str = ""
@@ -46,7 +48,11 @@ SORTS: dict[str, list[str | OrderBy]] = {
 
 def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
     """The user's indexed shifts matching the filters, in the chosen order (no tombstones)."""
-    records = sessions_visible_to(user=user).filter(deleted_at__isnull=True)
+    records = sessions_visible_to(user=user)
+    if filters.state == "deleted":
+        records = records.filter(deleted_at__isnull=False)
+    else:
+        records = records.filter(deleted_at__isnull=True)
     if filters.outlet:
         records = records.filter(outlet_id=filters.outlet)
     if filters.station:
@@ -55,6 +61,8 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(
             Q(opened_by__icontains=filters.cashier) | Q(closed_by__icontains=filters.cashier)
         )
+    if filters.closed_by:
+        records = records.filter(closed_by=filters.closed_by)
     if filters.date_from:
         records = records.filter(business_date__gte=filters.date_from)
     if filters.date_to:
@@ -73,25 +81,44 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
 
 
 EXPORT_COLUMNS = (
-    "id", "session_number", "outlet_id", "station_id", "business_date", "opened_by",
-    "open_time", "closed_by", "close_time", "opening_amount", "closing_amount",
-    "variance_total", "result", "review_state",
-)  # fmt: skip
+    "id",
+    "session_number",
+    "outlet_id",
+    "station_id",
+    "business_date",
+    "opened_by",
+    "open_time",
+    "closed_by",
+    "close_time",
+    "opening_amount",
+    "closing_amount",
+    "result",
+    "review_state",
+)
+# Text read straight out of the report JSON for each row.
+EXPORT_REPORT_FIELDS = {
+    "variance_reason": "report__varianceReason",
+    "approved_by": "report__review__approvedBy",
+    "review_comment": "report__review__comment",
+}
 
 
-def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple]:
-    """The rows of a CSV export (EXPORT_COLUMNS, then counted and expected per payment method)
-    straight from a database cursor, in chunks.
+def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a CSV export: EXPORT_COLUMNS, then counted, expected and difference per
+    payment method, then EXPORT_REPORT_FIELDS; straight from a database cursor, in chunks.
 
     Django's per-value converters cost about 60 µs a row, far too much for 200,000 rows, so
     values come back as the driver gives them: datetimes as UTC text (SQLite) or aware
     datetimes (PostgreSQL), amounts as numbers (SQLite) or Decimal (PostgreSQL), and the
     per-method amounts as the text stored in the JSON."""
-    per_method = {}
+    extra: dict[str, Any] = {}
     for method in closing.payment_methods():
-        per_method[f"counted_{method.key}"] = KT(f"counted__{method.key}")
-        per_method[f"expected_{method.key}"] = KT(f"expected__{method.key}")
-    query = records.annotate(**per_method).values_list(*EXPORT_COLUMNS, *per_method).query
+        extra[f"counted_{method.key}"] = KT(f"counted__{method.key}")
+        extra[f"expected_{method.key}"] = KT(f"expected__{method.key}")
+        extra[f"variance_{method.key}"] = KT(f"variances__{method.key}")
+    for name, path in EXPORT_REPORT_FIELDS.items():
+        extra[f"report_{name}"] = KT(path)
+    query = records.annotate(**extra).values_list(*EXPORT_COLUMNS, *extra).query
     sql, params = query.get_compiler(using=records.db).as_sql()
     with connections[records.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -101,22 +128,39 @@ def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple]:
 
 @dataclass(frozen=True)
 class HistoryTotals:
+    """Totals of the filtered shifts: the float, the cash counted, and the cash difference
+    (over and short apart). Card and wallet differences are never added to cash."""
+
     shifts: int
     opening: Decimal | None
-    variance: Decimal | None
-    over: Decimal | None
-    short: Decimal | None
+    cash_counted: Decimal | None
+    cash_variance: Decimal | None
+    cash_over: Decimal | None
+    cash_short: Decimal | None
+
+
+def _cents(amount: Decimal | float | None) -> Decimal | None:
+    # SQLite sums decimals as floats (-36794.309999...): round, never cut, to the cent.
+    return None if amount is None else Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def history_totals(records: QuerySet[SessionRecord]) -> HistoryTotals:
     totals = records.order_by().aggregate(
         shifts=Count("id"),
         opening=Sum("opening_amount"),
-        variance=Sum("variance_total"),
-        over=Sum("variance_total", filter=Q(variance_total__gt=0)),
-        short=Sum("variance_total", filter=Q(variance_total__lt=0)),
+        counted=Sum("closing_amount"),
+        net=Sum("cash_variance"),
+        over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
+        short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
     )
-    return HistoryTotals(**totals)
+    return HistoryTotals(
+        shifts=totals["shifts"],
+        opening=_cents(totals["opening"]),
+        cash_counted=_cents(totals["counted"]),
+        cash_variance=_cents(totals["net"]),
+        cash_over=_cents(totals["over"]),
+        cash_short=_cents(totals["short"]),
+    )
 
 
 def history_choices(*, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

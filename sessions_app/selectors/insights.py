@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -16,7 +17,8 @@ from sessions_app.selectors.history import HistoryFilters, session_history
 
 @dataclass(frozen=True)
 class VarianceSummary:
-    """One cashier's or one till's closed shifts over a period."""
+    """One cashier's or one till's closed shifts over a period: cash differences (what a
+    cashier answers for), and how many shifts were off on another tender."""
 
     key: str
     label: str
@@ -26,6 +28,7 @@ class VarianceSummary:
     short: Decimal
     over: Decimal
     shorts_beyond_threshold: int
+    other_tenders_off: int
 
     @property
     def average(self) -> Decimal | None:
@@ -44,14 +47,22 @@ class DayVariance:
 
 
 def _variance_aggregates(threshold: Decimal) -> dict[str, Any]:
+    tolerance = settings.VARIANCE_TOLERANCE
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
     return {
         "shifts": Count("id"),
-        "with_figures": Count("variance_total"),
-        "total": Coalesce(Sum("variance_total"), zero),
-        "short": Coalesce(Sum("variance_total", filter=Q(variance_total__lt=0)), zero),
-        "over": Coalesce(Sum("variance_total", filter=Q(variance_total__gt=0)), zero),
-        "shorts_beyond_threshold": Count("id", filter=Q(variance_total__lt=-threshold)),
+        "with_figures": Count("cash_variance"),
+        "total": Coalesce(Sum("cash_variance"), zero),
+        "short": Coalesce(Sum("cash_variance", filter=Q(cash_variance__lt=0)), zero),
+        "over": Coalesce(Sum("cash_variance", filter=Q(cash_variance__gt=0)), zero),
+        "shorts_beyond_threshold": Count("id", filter=Q(cash_variance__lt=-threshold)),
+        # Off on a tender other than cash: mixed, or over/short while cash is not.
+        "other_tenders_off": Count(
+            "id",
+            filter=Q(result="mixed")
+            | (Q(result__in=["over", "short"]) & Q(cash_variance__gte=-tolerance))
+            & Q(cash_variance__lte=tolerance),
+        ),
     }
 
 

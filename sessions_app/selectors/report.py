@@ -4,10 +4,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report
-from sessions_app.closing_report import CashDrop, ClosingReport, Correction, RawEntry, Review
+from sessions_app.closing_report import (
+    BlindCount,
+    CashDrawer,
+    CashDrop,
+    CashMovement,
+    ClosingReport,
+    Correction,
+    Handover,
+    RawEntry,
+    Review,
+    SalesSummary,
+)
+from sessions_app.formatting import MOVEMENT_NAMES, money
 from sessions_app.models import Outlet, SessionRecord, Station
 
 
@@ -81,13 +94,41 @@ def _correction_shown(correction: Correction) -> CorrectionShown:
 
 
 @dataclass(frozen=True)
+class SalesLine:
+    name: str
+    sales: Decimal
+    refunds: Decimal
+    sale_count: int
+    refund_count: int
+
+    @property
+    def net(self) -> Decimal:
+        return self.sales - self.refunds
+
+
+@dataclass(frozen=True)
+class EarlierClose:
+    """A close that a manager undid by reopening the shift, with its figures."""
+
+    closed_by: str
+    close_time: datetime | None
+    reopened_by: str
+    reopened_at: datetime | None
+    reason: str
+    lines: list[closing.MethodLine]
+    result: str
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     record: SessionRecord
     outlet_name: str
     station_name: str
+    outlet: Outlet | None
+    company_name: str
     lines: list[closing.MethodLine]
     expected_available: bool
-    variance_total: Decimal | None
+    result: str
     variance_reason: str
     cash_count: list[CountLine]
     cash_drop: CashDrop | None
@@ -96,6 +137,17 @@ class ShiftReport:
     timeline: list[TimelineEvent] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     till_report: str | None = None
+    movements: list[CashMovement] = field(default_factory=list)
+    cash_drawer: CashDrawer | None = None
+    sales_lines: list[SalesLine] = field(default_factory=list)
+    sale_count: int | None = None
+    handover: Handover | None = None
+    blind_count: BlindCount | None = None
+    earlier_closes: list[EarlierClose] = field(default_factory=list)
+
+    @property
+    def movements_awaiting_approval(self) -> list[CashMovement]:
+        return [movement for movement in self.movements if movement.awaiting_approval]
 
     @property
     def duration(self) -> timedelta | None:
@@ -110,6 +162,56 @@ class ShiftReport:
     @property
     def bank_counts(self) -> list[CountLine]:
         return count_lines(self.cash_drop.bank_counts if self.cash_drop else None)
+
+
+def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
+    """Sales per tender: the declared ones in their order, then any other (gift cards...)."""
+    if sales is None:
+        return []
+    lines = []
+    for method in closing.payment_methods():
+        line = sales.of(method.key)
+        lines.append(
+            SalesLine(method.name, line.sales, line.refunds, line.sale_count, line.refund_count)
+        )
+    for key, line in sorted(sales.other.items()):
+        lines.append(SalesLine(key, line.sales, line.refunds, line.sale_count, line.refund_count))
+    return lines
+
+
+def _earlier_closes(report: ClosingReport) -> list[EarlierClose]:
+    found = []
+    for reopening in report.reopenings:
+        if isinstance(reopening, RawEntry) or reopening.previous_close is None:
+            continue
+        previous = reopening.previous_close
+        old = previous.report or ClosingReport()
+        lines = []
+        for method in closing.payment_methods():
+            figures = old.methods.get(method.key)
+            counted = previous.closing_amounts.get(method.key)
+            lines.append(
+                closing.MethodLine(
+                    key=method.key,
+                    name=method.name,
+                    expected=figures.expected if figures else None,
+                    counted=counted if counted is not None else Decimal(0),
+                    variance=figures.variance if figures else None,
+                )
+            )
+        variances = {line.key: line.variance for line in lines if line.variance is not None}
+        found.append(
+            EarlierClose(
+                closed_by=previous.closed_by,
+                close_time=previous.close_time,
+                reopened_by=reopening.by,
+                reopened_at=reopening.at,
+                reason=reopening.reason,
+                lines=lines,
+                result=closing.shift_result(variances) if variances else "",
+            )
+        )
+    return found
 
 
 def _method_lines(record: SessionRecord, report: ClosingReport) -> list[closing.MethodLine]:
@@ -144,6 +246,24 @@ def _timeline(record: SessionRecord, report: ClosingReport) -> list[TimelineEven
     if record.close_time:
         events.append(
             TimelineEvent(record.close_time, _("Closed by %(who)s") % {"who": record.closed_by})
+        )
+    for movement in report.cash_movements:
+        if isinstance(movement, CashMovement):
+            events.append(
+                TimelineEvent(
+                    movement.at,
+                    _("%(kind)s of %(amount)s by %(who)s: %(reason)s")
+                    % {
+                        "kind": MOVEMENT_NAMES.get(movement.kind, movement.kind),
+                        "amount": money(movement.amount),
+                        "who": movement.by,
+                        "reason": movement.reason,
+                    },
+                )
+            )
+    if report.blind_count is not None and report.blind_count.recounted:
+        events.append(
+            TimelineEvent(report.blind_count.recounted_at, _("Recounted after seeing expected"))
         )
     for correction in report.corrections:
         if isinstance(correction, Correction):
@@ -196,21 +316,24 @@ def _unreadable(report: ClosingReport) -> list[str]:
 def shift_report(record: SessionRecord) -> ShiftReport:
     """Everything the report page shows, from the index row alone."""
     report = closing_report.from_index(record.report) or ClosingReport()
-    outlet_name = Outlet.objects.filter(id=record.outlet_id).values_list("name", flat=True).first()
+    outlet = Outlet.objects.filter(id=record.outlet_id).first()
     station_name = (
         Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
     )
+    ours = report.is_ours
     return ShiftReport(
         record=record,
-        outlet_name=outlet_name or record.outlet_id or _("Unknown outlet"),
+        outlet_name=outlet.name if outlet else record.outlet_id or _("Unknown outlet"),
         station_name=station_name or record.station_id,
+        outlet=outlet,
+        company_name=settings.COMPANY_NAME,
         lines=_method_lines(record, report),
         expected_available=(
             report.expected_available
             if report.is_ours and "expectedAvailable" in report.present
             else bool(record.expected)
         ),
-        variance_total=record.variance_total,
+        result=record.result,
         variance_reason=report.variance_reason,
         cash_count=count_lines(report.cash_count),
         cash_drop=report.cash_drop,
@@ -219,4 +342,11 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         timeline=_timeline(record, report),
         unreadable=_unreadable(report),
         till_report=report.foreign,
+        movements=[m for m in report.cash_movements if isinstance(m, CashMovement)] if ours else [],
+        cash_drawer=report.cash_drawer if ours else None,
+        sales_lines=_sales_lines(report.sales if ours else None),
+        sale_count=report.sales.sale_count if ours and report.sales else None,
+        handover=report.handover if ours else None,
+        blind_count=report.blind_count if ours else None,
+        earlier_closes=_earlier_closes(report) if ours else [],
     )

@@ -5,13 +5,18 @@ package re-exports the public functions, so ``services.session_close(...)`` read
 """
 
 from sessions_app.services.audit import audit_write, record_snapshot
+from sessions_app.services.blind_count import blind_count_reveal
+from sessions_app.services.cash_movements import cash_movement_approve, cash_movement_record
 from sessions_app.services.catalog import CATALOG, CatalogRefreshResult, catalog_refresh
 from sessions_app.services.errors import (
+    CountIsFinal,
+    MovementNotFound,
     ShiftAlreadyClosed,
     ShiftChanged,
     ShiftError,
     ShiftNotAllowed,
     ShiftNotCorrectable,
+    ShiftNotOpen,
     ShiftNotReviewable,
     StationBusy,
     StationInUse,
@@ -52,24 +57,32 @@ from sessions_app.services.shift_review import (
 )
 from sessions_app.services.staff import alert_preference_set, staff_profile_for
 from sessions_app.services.station_status import station_status_push
+from sessions_app.services.x_report import XReport, x_report_build
 
 __all__ = [
     "CATALOG",
     "CatalogRefreshResult",
+    "CountIsFinal",
     "DiscoveryResult",
+    "MovementNotFound",
     "SessionsRefreshResult",
     "ShiftAlreadyClosed",
     "ShiftChanged",
     "ShiftError",
     "ShiftNotAllowed",
     "ShiftNotCorrectable",
+    "ShiftNotOpen",
     "ShiftNotReviewable",
     "ShiftWriteResult",
     "StationBusy",
     "StationInUse",
     "VarianceReasonRequired",
+    "XReport",
     "alert_preference_set",
     "audit_write",
+    "blind_count_reveal",
+    "cash_movement_approve",
+    "cash_movement_record",
     "catalog_refresh",
     "outlet_create",
     "outlet_update",
@@ -94,4 +107,5 @@ __all__ = [
     "station_delete",
     "station_rename",
     "station_status_push",
+    "x_report_build",
 ]

@@ -25,7 +25,9 @@ def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
         "closing_amount": None if record.closing_amount is None else str(record.closing_amount),
         "counted": record.counted,
         "closing_note": record.closing_note,
-        "variance_total": None if record.variance_total is None else str(record.variance_total),
+        "cash_variance": None if record.cash_variance is None else str(record.cash_variance),
+        "variances": record.variances,
+        "result": record.result,
         "review_state": record.review_state,
         "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
     }
@@ -68,6 +70,7 @@ class AuditedWrite:
     before: dict[str, Any] | None
     after: dict[str, Any] | None = None
     nothing_written: bool = False  # the write turned out to be done already: no row
+    summary_suffix: str = ""  # what the write learned that the summary should say
 
     def shift_written(self, record: SessionRecord) -> None:
         self.object_id = record.id
@@ -110,7 +113,7 @@ def audited(
             object_type=object_type,
             object_id=write.object_id,
             outlet_id=write.outlet_id,
-            summary=summary,
+            summary=f"{summary}; {write.summary_suffix}" if write.summary_suffix else summary,
             before=write.before,
             after=write.after,
         )

@@ -43,3 +43,15 @@ class ShiftNotCorrectable(ShiftError):
 
 class ShiftNotAllowed(ShiftError):
     """A shift outside the person's outlets, or on a till the dashboard does not know."""
+
+
+class CountIsFinal(ShiftError):
+    """A blind count already checked against expected, when recounting after that is off."""
+
+
+class ShiftNotOpen(ShiftError):
+    """Cash can only be moved in or out of a shift that is still open."""
+
+
+class MovementNotFound(ShiftError):
+    """No cash movement with that id on the shift."""

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from sessions_app import closing, closing_report
-from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport
+from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -38,7 +38,7 @@ RECENT_CLOSES = timedelta(hours=48)
 @dataclass(frozen=True)
 class IndexFigures:
     expected: dict[str, str]
-    variance_total: Decimal | None
+    variances: dict[str, Decimal] | None  # None: expected was not known
     review_state: str
 
 
@@ -48,21 +48,24 @@ def _figures(
     """The figures of our own report; for a shift a till closed, the difference between what
     it declared and what its sales make expected (when they are known)."""
     if report is not None and report.is_ours:
+        variances = {
+            key: line.variance for key, line in report.methods.items() if line.variance is not None
+        }
         return IndexFigures(
             expected={
                 key: str(line.expected)
                 for key, line in report.methods.items()
                 if line.expected is not None
             },
-            variance_total=report.variance_total if "varianceTotal" in report.present else None,
+            variances=variances if report.expected_available and variances else None,
             review_state=report.review_state,
         )
     if session.is_open or expected is None:
-        return IndexFigures(expected={}, variance_total=None, review_state=REVIEW_NONE)
+        return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
     reconciliation = closing.reconcile(counted=session.closing_amounts, expected=expected)
     return IndexFigures(
         expected={key: str(amount) for key, amount in expected.items()},
-        variance_total=reconciliation.variance_total,
+        variances=reconciliation.variances,
         review_state=REVIEW_REQUIRED if reconciliation.review_required else REVIEW_NONE,
     )
 
@@ -89,6 +92,7 @@ def session_index_save(
     if expected_from_sales is None and (report is None or not report.is_ours):
         expected_from_sales = _known_expected(session.id)
     figures = _figures(session, report, expected_from_sales)
+    variances = figures.variances
     outlet_id = (
         Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
     )
@@ -106,9 +110,12 @@ def session_index_save(
         "closing_note": session.closing_note or "",
         "counted": {key: str(amount) for key, amount in session.closing_amounts.items()},
         "expected": figures.expected,
-        "variance_total": figures.variance_total,
-        "variance_abs": None if figures.variance_total is None else abs(figures.variance_total),
-        "result": closing.variance_label(figures.variance_total),
+        "variances": {key: str(amount) for key, amount in (variances or {}).items()},
+        "cash_variance": (variances or {}).get("cash"),
+        "variance_abs": max((abs(v) for v in variances.values()), default=None)
+        if variances
+        else None,
+        "result": closing.shift_result(variances),
         "review_state": figures.review_state,
         "report": report.to_document() if report is not None else None,
         "upstream_updated_at": session.updated_at,
@@ -139,11 +146,9 @@ def index_mark_deleted(record: SessionRecord) -> None:
     )
 
 
-def sales_expected(
-    *, session_id: str, opening_amount: Decimal, client: FinalPOSClient
-) -> dict[str, Decimal] | None:
-    """Expected amounts from the shift's sales now, or None when they cannot be read. An open
-    circuit raises: nothing was called, and nothing else will work either."""
+def sales_read(session_id: str, *, client: FinalPOSClient) -> SalesSummary | None:
+    """The shift's sales and refunds so far, or None when they cannot be read. An open circuit
+    raises: nothing was called, and nothing else will work either."""
     try:
         transactions = client.transaction_list(session_id)
     except FinalPOSCircuitOpen:
@@ -151,7 +156,17 @@ def sales_expected(
     except FinalPOSError as error:
         logger.warning("Transactions of %s unreadable: %s", session_id, error.message)
         return None
-    return closing.expected_amounts(transactions, opening_amount=opening_amount)
+    return closing.sales_summary(transactions)
+
+
+def sales_expected(
+    *, session_id: str, opening_amount: Decimal, client: FinalPOSClient
+) -> dict[str, Decimal] | None:
+    """Expected amounts from the shift's sales (a shift a till closed: no movements known)."""
+    sales = sales_read(session_id, client=client)
+    if sales is None:
+        return None
+    return closing.expected_from(sales, opening_amount=opening_amount)
 
 
 def _expected_if_till_closed(

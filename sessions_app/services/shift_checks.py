@@ -64,8 +64,8 @@ def ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
     if current is not None:
         raise StationBusy(
             _(
-                "%(till)s already has an open shift (%(number)s), opened by %(cashier)s at "
-                "%(time)s. Close it before opening a new one."
+                "%(till)s already has an open shift: %(number)s, opened by %(cashier)s "
+                "(%(time)s). Close it before opening a new one."
             )
             % {
                 "till": station.name,

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from sessions_app import closing, closing_report, notifications
 from sessions_app.cash import target_float_for
 from sessions_app.closing import CloseFigures
-from sessions_app.closing_report import ClosingReport, Review
+from sessions_app.closing_report import (
+    BlindCount,
+    CashMovement,
+    ClosingReport,
+    Review,
+    SalesSummary,
+)
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -22,16 +28,27 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session, StationStatus
-from sessions_app.formatting import short_datetime
+from sessions_app.formatting import money, short_datetime
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
+from sessions_app.services.blind_count import (
+    blind_count_forget,
+    blind_count_trace,
+    recount_summary,
+)
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
-from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.index import sales_read, session_index_save
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current, refuse_if_changed
 from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
+
+
+def _movements(report: ClosingReport | None) -> list[CashMovement]:
+    if report is None or not report.is_ours:
+        return []
+    return [m for m in report.cash_movements if isinstance(m, CashMovement)]
 
 
 def session_close_preview(
@@ -41,15 +58,20 @@ def session_close_preview(
     cash_count: dict[Decimal, int] | None,
     client: FinalPOSClient | None = None,
 ) -> CloseFigures:
-    """The review step before a close: the same figures the close will write."""
+    """The review step before a close: the same figures the close will write (the cash moved
+    during the shift as the index last saw it)."""
     client = client or get_client()
     try:
-        expected = sales_expected(
-            session_id=record.id, opening_amount=record.opening_amount, client=client
-        )
+        sales = sales_read(record.id, client=client)
     except FinalPOSCircuitOpen:
-        expected = None
-    return _figures(record, counted=counted, expected=expected, cash_count=cash_count)
+        sales = None
+    return _figures(
+        record,
+        counted=counted,
+        sales=sales,
+        movements=_movements(closing_report.from_index(record.report)),
+        cash_count=cash_count,
+    )
 
 
 def session_expected_now(
@@ -57,25 +79,31 @@ def session_expected_now(
 ) -> dict[str, Decimal] | None:
     """Expected amounts for a shift now (shown to managers while counting), or None."""
     try:
-        return sales_expected(
-            session_id=record.id,
-            opening_amount=record.opening_amount,
-            client=client or get_client(),
-        )
+        sales = sales_read(record.id, client=client or get_client())
     except FinalPOSError:
         return None
+    if sales is None:
+        return None
+    return closing.expected_from(
+        sales,
+        opening_amount=record.opening_amount,
+        movements=_movements(closing_report.from_index(record.report)),
+    )
 
 
 def _figures(
     record: SessionRecord,
     *,
     counted: dict[str, Decimal],
-    expected: dict[str, Decimal] | None,
+    sales: SalesSummary | None,
+    movements: list[CashMovement],
     cash_count: dict[Decimal, int] | None,
 ) -> CloseFigures:
     return closing.close_figures(
         counted=counted,
-        expected=expected,
+        sales=sales,
+        opening_amount=record.opening_amount,
+        movements=movements,
         cash_count=cash_count,
         target_float=target_float_for(record.outlet_id),
     )
@@ -113,21 +141,29 @@ def session_close(
             return result
         refuse_if_changed(current, seen_updated_at)
 
-        expected = sales_expected(
-            session_id=current.id, opening_amount=current.opening_amount, client=client
+        earlier = closing_report.parse(current.closing_report_data)
+        figures = _figures(
+            record,
+            counted=counted,
+            sales=sales_read(current.id, client=client),
+            movements=_movements(earlier),
+            cash_count=cash_count,
         )
-        figures = _figures(record, counted=counted, expected=expected, cash_count=cash_count)
         if figures.reconciliation.missing_reason(variance_reason):
             raise VarianceReasonRequired(
-                _("The count is off by more than %(threshold)s %(currency)s: give a reason.")
-                % {"threshold": settings.VARIANCE_REASON_THRESHOLD, "currency": settings.CURRENCY}
+                _("A difference is larger than %(threshold)s: give a reason.")
+                % {"threshold": money(settings.VARIANCE_REASON_THRESHOLD)}
             )
+        trace = blind_count_trace(record=record, counted=counted)
+        if trace is not None and trace.recounted:
+            audit.summary_suffix = recount_summary(trace, counted)
         report = _report(
-            current,
+            earlier,
             figures,
             variance_reason=variance_reason.strip(),
             cash_count=cash_count,
             close_request_id=close_request_id,
+            blind_count=trace,
         )
         data = replace(
             current.to_input(),
@@ -150,6 +186,7 @@ def session_close(
                 raise
             updated = landed
         saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
+        blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
         audit.shift_written(saved)
     if saved.needs_review:
@@ -158,32 +195,38 @@ def session_close(
 
 
 def _report(
-    current: Session,
+    earlier: ClosingReport | None,
     figures: CloseFigures,
     *,
     variance_reason: str,
     cash_count: dict[Decimal, int] | None,
     close_request_id: str,
+    blind_count: BlindCount | None,
 ) -> ClosingReport:
-    """The closing report; a reopened shift's earlier closes and a till's own report carry
-    over from what Final POS holds."""
+    """The closing report. What the open shift's report already held (cash moved, the
+    handover, a reopened shift's earlier closes, a till's own report) carries over."""
     reconciliation = figures.reconciliation
     report = ClosingReport().set(
         currency=settings.CURRENCY,
         expected_available=reconciliation.expected_available,
         methods=reconciliation.method_figures(),
-        variance_total=reconciliation.variance_total,
         variance_reason=variance_reason,
         cash_count=cash_count or None,
         cash_movements=[],
+        sales=figures.sales,
+        cash_drawer=figures.cash_drawer,
         cash_drop=figures.cash_drop,
-        review=Review(required=reconciliation.review_required),
+        review=Review(required=figures.review_required),
         corrections=[],
         close_request_id=close_request_id,
     )
-    earlier = closing_report.parse(current.closing_report_data)
-    if earlier is not None and earlier.is_ours and earlier.reopenings:
-        report.set(reopenings=earlier.reopenings)
+    if blind_count is not None:
+        report.set(blind_count=blind_count)
+    if earlier is not None and earlier.is_ours:
+        report.set(cash_movements=earlier.cash_movements)
+        for part in ("handover", "reopenings"):
+            if getattr(earlier, part):
+                report.set(**{part: getattr(earlier, part)})
     if earlier is not None and earlier.foreign is not None:
         report.set(foreign=earlier.foreign)
     return report
@@ -194,7 +237,7 @@ def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteRe
     if _closed_by_request(current, close_request_id):
         return ShiftWriteResult(record=saved, already_done=True)
     raise ShiftAlreadyClosed(
-        _("This shift was already closed by %(cashier)s at %(time)s.")
+        _("This shift was already closed by %(cashier)s (%(time)s).")
         % {
             "cashier": current.closed_by or _("someone"),
             "time": short_datetime(current.close_time) if current.close_time else "",

@@ -6,15 +6,18 @@ from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sessions_app.closing_report import ClosingReport, Handover
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import money
 from sessions_app.models import Station, StationClaim
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import StationBusy
 from sessions_app.services.index import session_index_save
@@ -65,6 +68,7 @@ def session_open(
                     notes=notes,
                     closing_amounts={},
                     opening_note=opening_note,
+                    closing_report_data=_handover_report(station, opening_amount),
                 )
             )
             try:
@@ -107,6 +111,24 @@ def _station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
         yield
     finally:
         claims.delete()
+
+
+def _handover_report(station: Station, opening_amount: Decimal) -> str | None:
+    """The float the last shift on this till left, against this one's, in a report the close
+    builds on; None when the last shift said nothing about it."""
+    left = left_in_drawer([station.id]).get(station.id)
+    if left is None:
+        return None
+    handover = Handover(
+        expected_float=left.amount,
+        opened_with=opening_amount,
+        from_session_id=left.session_id,
+        from_session_number=left.session_number,
+    )
+    report = ClosingReport().set(
+        currency=settings.CURRENCY, methods={}, cash_movements=[], handover=handover
+    )
+    return report.to_json()
 
 
 def _count_text(cash_count: dict[Decimal, int]) -> str:

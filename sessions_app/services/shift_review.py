@@ -33,6 +33,7 @@ from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
+from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable, StationBusy
 from sessions_app.services.index import sales_expected, session_index_save
 from sessions_app.services.shift_checks import (
@@ -63,7 +64,6 @@ def _report_of_closed_shift(current: Session, client: FinalPOSClient) -> Closing
         currency=settings.CURRENCY,
         expected_available=True,
         methods=reconciliation.method_figures(),
-        variance_total=reconciliation.variance_total,
         variance_reason="",
         review=Review(required=reconciliation.review_required),
         corrections=[],
@@ -172,13 +172,13 @@ def session_correct(
             before=CorrectionSide(
                 closing_amounts=dict(before_amounts),
                 closing_note=before_note,
-                variance_total=report.variance_total,
+                variances={key: line.variance for key, line in report.methods.items()},
                 cash_count=report.cash_count if cash_changed else None,
             ),
             after=CorrectionSide(
                 closing_amounts=dict(after_amounts),
                 closing_note=closing_note,
-                variance_total=reconciliation.variance_total,
+                variances=dict(reconciliation.variances or {}),
             ),
         )
         _apply_correction(
@@ -217,8 +217,9 @@ def _apply_correction(
     report.set(
         expected_available=reconciliation.expected_available,
         methods=reconciliation.method_figures(),
-        variance_total=reconciliation.variance_total,
     )
+    if "varianceTotal" in report.present:  # a version 1 report: its net total is meaningless
+        report.present.discard("varianceTotal")
     if cash_changed:
         # The denomination count no longer adds up to the cash figure; it stays in the
         # correction's "before".
@@ -286,6 +287,10 @@ def session_reopen(
             methods={},
             reopenings=[*(ours.reopenings if ours is not None else []), reopening],
         )
+        if ours is not None:  # the cash moved and the handover still belong to the shift
+            reopened.set(cash_movements=ours.cash_movements)
+            if ours.handover is not None:
+                reopened.set(handover=ours.handover)
         if earlier is not None and earlier.foreign is not None:
             reopened.set(foreign=earlier.foreign)
         data = replace(
@@ -307,6 +312,7 @@ def session_reopen(
                     "meanwhile: close one of them."
                 )
             ) from None
+        blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, reopening.by)
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))

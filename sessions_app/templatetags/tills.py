@@ -12,6 +12,8 @@ register.filter("money", formatting.money)
 register.filter("signed_money", formatting.signed_money)
 register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)
+register.filter("other_tenders", formatting.other_tenders)
+register.filter("differences_text", formatting.differences_text)
 
 
 @register.filter

@@ -7,7 +7,17 @@ from django.shortcuts import render
 from sessions_app import selectors
 from sessions_app.roles import AuthenticatedRequest, manager_required
 
-ACTIONS = ["open", "close", "approve", "correct", "reopen", "delete", "import", "setup"]
+ACTIONS = [
+    "open",
+    "close",
+    "movement",
+    "approve",
+    "correct",
+    "reopen",
+    "delete",
+    "import",
+    "setup",
+]
 
 
 @manager_required

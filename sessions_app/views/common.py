@@ -20,6 +20,10 @@ def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> Ses
 
 
 def write_failed_message(error: FinalPOSError | services.ShiftError) -> str:
+    """What to tell the person when a write did not happen. A refusal of ours already says
+    what was (not) done; a failure of Final POS gets "Nothing was saved" in front."""
+    if isinstance(error, services.ShiftError):
+        return error.message
     return _("Nothing was saved: %(reason)s") % {"reason": error.message}
 
 

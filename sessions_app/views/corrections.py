@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors, services
+from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
 from sessions_app.models import SessionRecord
@@ -75,6 +76,7 @@ def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpRespo
             form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
         else:
+            draft_accepted(request, f"correct:{record.id}")
             messages.success(
                 request,
                 _("Shift %(number)s corrected; the original figures are kept in its report.")

@@ -45,6 +45,7 @@ def session_history(request: AuthenticatedRequest) -> HttpResponse:
         "history/list.html",
         {
             "form": form,
+            "filters": filters,
             "page": page,
             "rows": rows,
             "totals": totals,

@@ -1,19 +1,17 @@
-"""Opening, closing, reporting and approving shifts: thin views over the session services."""
+"""Opening a shift, its report page, approving it and re-reading it: thin views over the
+services. Closing is in close.py, cash movements and the X report in drawer.py."""
 
-import uuid
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import closing, selectors, services
-from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app import selectors, services
+from sessions_app.drafts import draft_accepted
+from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
-from sessions_app.forms import ApproveShiftForm, CloseShiftForm, OpenShiftForm
+from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
 from sessions_app.views.common import (
@@ -24,19 +22,21 @@ from sessions_app.views.common import (
     write_failed_message,
 )
 
-CLOSE_FORM = "shifts/close.html"
-CLOSE_CONFIRM = "shifts/close_confirm.html"
-
-
 # --- Open -----------------------------------------------------------------------------------
 
 
 @staff_required
 def session_open(request: AuthenticatedRequest) -> HttpResponse:
-    free = selectors.stations_free_for(user=request.user)
-    choices = selectors.station_choices_for(free, user=request.user)
-    initial = {"station": request.GET.get("station", "")}
-    form = OpenShiftForm(request.POST or None, station_choices=choices, initial=initial)
+    stations = list(selectors.stations_for(user=request.user).order_by("outlet_id", "name"))
+    busy = selectors.stations_busy_for(user=request.user)
+    left = selectors.left_in_drawer([station.id for station in stations])
+    form = OpenShiftForm(
+        request.POST or None,
+        station_choices=selectors.station_choices_for(stations, user=request.user),
+        busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
+        handover_floats={station_id: str(drawer.amount) for station_id, drawer in left.items()},
+        initial=_open_initial(request.GET.get("station", ""), left),
+    )
     if request.method == "POST" and form.is_valid():
         station = selectors.station_for_user(
             user=request.user, station_id=form.cleaned_data["station"]
@@ -54,159 +54,49 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
         except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
+            draft_accepted(request, "open")
             messages.success(
                 request,
-                _("Shift %(number)s is open on %(station)s.")
-                % {"number": result.record.session_number, "station": station.name},
+                _("Shift %(number)s is open on %(station)s with a float of %(float)s.")
+                % {
+                    "number": result.record.session_number,
+                    "station": station.name,
+                    "float": money(result.record.opening_amount),
+                },
             )
+            _warn_handover(request, left.get(station.id), result.record)
             warn_station_status(request, result)
             return redirect("sessions_app:board")
-    return render(request, "shifts/open.html", {"form": form, "has_stations": bool(free)})
-
-
-# --- Close ----------------------------------------------------------------------------------
-
-
-def _close_context(
-    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
-) -> dict[str, Any]:
-    expected = extra.get("expected")
-    return {
-        "record": record,
-        "form": form,
-        "method_rows": [
-            {
-                "field": form[f"counted_{method.key}"],
-                "expected": expected.get(method.key) if expected else None,
-                "is_cash": method.key == "cash",
-            }
-            for method in form.methods
-        ],
-        "station_name": selectors.station_name(record.station_id),
-        "blind": _blind_for(request),
-        **extra,
-    }
-
-
-def _blind_for(request: AuthenticatedRequest) -> bool:
-    return settings.BLIND_COUNT and not is_manager(request.user)
-
-
-@staff_required
-def session_close(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
-    record = shift_for_user_or_404(request, session_id)
-    if request.method != "POST":
-        return _close_start(request, record)
-    form = CloseShiftForm(request.POST)
-    action = request.POST.get("action", "review")
-    valid = form.is_valid()
-    if action == "confirm" and not valid and set(form.errors) <= {"variance_reason"}:
-        return _close_review(request, record, form)  # only the reason needs fixing
-    if action == "edit" or not valid:
-        return render(request, CLOSE_FORM, _close_context(request, record, form))
-    if action == "confirm":
-        return _close_confirm(request, record, form)
-    return _close_review(request, record, form)
-
-
-def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
-    stale_note = ""
-    try:
-        record = services.session_refresh(record)
-    except FinalPOSNotFound:
-        messages.error(request, _("Final POS no longer has this shift."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
-    except FinalPOSError as error:
-        stale_note = error.message
-    if not record.is_open or record.deleted_at:
-        messages.info(request, _("This shift is already closed."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
-    form = CloseShiftForm(
-        initial={
-            "close_request_id": uuid.uuid4().hex,
-            "updated_at": upstream_version(record),
-        }
-    )
-    expected = None if _blind_for(request) else services.session_expected_now(record)
     return render(
         request,
-        CLOSE_FORM,
-        _close_context(request, record, form, expected=expected, stale_note=stale_note),
+        "shifts/open.html",
+        {"form": form, "has_stations": len(busy) < len(stations), "draft_key": "open"},
     )
 
 
-def _close_review(
-    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
-) -> HttpResponse:
-    """The confirmation step: the summary with expected figures, before anything is written."""
-    figures = services.session_close_preview(
-        record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
-    )
-    if figures.reconciliation.reason_required:
-        form.fields["variance_reason"].required = True
-    return render(
-        request,
-        CLOSE_CONFIRM,
-        _close_context(
+def _open_initial(station_id: str, left: dict[str, selectors.LeftInDrawer]) -> dict[str, str]:
+    initial = {"station": station_id}
+    if station_id in left:
+        initial["opening_amount"] = str(left[station_id].amount)
+    return initial
+
+
+def _warn_handover(
+    request: AuthenticatedRequest, left: selectors.LeftInDrawer | None, record: SessionRecord
+) -> None:
+    if left is not None and left.amount != record.opening_amount:
+        messages.warning(
             request,
-            record,
-            form,
-            reconciliation=figures.reconciliation,
-            drop=figures.cash_drop,
-            reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
-            approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
-        ),
-    )
-
-
-def _close_confirm(
-    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
-) -> HttpResponse:
-    data = form.cleaned_data
-    try:
-        result = services.session_close(
-            record=record,
-            closed_by_user=request.user,
-            counted=form.counted(),
-            closing_note=data["closing_note"],
-            variance_reason=data["variance_reason"],
-            cash_count=data["cash_count"],
-            seen_updated_at=data["updated_at"],
-            close_request_id=data["close_request_id"],
+            _(
+                "The last shift on this till (%(number)s) left %(left)s in the drawer; this one "
+                "opened with %(float)s. The difference is noted on the shift's report."
+            )
+            % {
+                "number": left.session_number,
+                "left": money(left.amount),
+                "float": money(record.opening_amount),
+            },
         )
-    except services.ShiftAlreadyClosed as error:
-        messages.error(request, error.message)
-        return redirect("sessions_app:session_detail", session_id=record.id)
-    except services.VarianceReasonRequired as error:
-        form.add_error("variance_reason", error.message)
-        return _close_review(request, record, form)
-    except services.ShiftChanged as error:
-        form = rebound_with_latest_version(form, record)
-        form.add_error(None, error.message)
-        return _close_review(request, record, form)
-    except (FinalPOSError, services.ShiftError) as error:
-        form.add_error(None, write_failed_message(error))
-        return _close_review(request, record, form)
-    closed = result.record
-    if closed.variance_total is None:
-        summary = _("Shift %(number)s is closed. Expected amounts were not available.")
-    elif closed.variance_total == 0:
-        summary = _("Shift %(number)s is closed and balanced.")
-    else:
-        summary = _("Shift %(number)s is closed: %(result)s by %(amount)s.")
-    messages.success(
-        request,
-        summary
-        % {
-            "number": closed.session_number,
-            "result": _("over") if closed.result == closing.OVER else _("short"),
-            "amount": money(abs(closed.variance_total or 0)),
-        },
-    )
-    if closed.needs_review:
-        messages.warning(request, _("The difference is large: a manager must review this shift."))
-    warn_station_status(request, result)
-    return redirect("sessions_app:session_detail", session_id=closed.id)
 
 
 # --- Report, approval, station status -------------------------------------------------------

@@ -2,6 +2,178 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
+  // Offline: say so, and never let a form go to the browser's own error page. What was typed
+  // stays on the page and in the draft below.
+  function text(name) {
+    var meta = document.querySelector('meta[name="text-' + name + '"]');
+    return meta ? meta.content : "";
+  }
+
+  var offlineBanner = document.querySelector("[data-offline-banner]");
+  function showConnection() {
+    if (offlineBanner) offlineBanner.hidden = navigator.onLine;
+  }
+  window.addEventListener("online", showConnection);
+  window.addEventListener("offline", showConnection);
+  showConnection();
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || navigator.onLine) return;
+      event.preventDefault();
+      event.stopPropagation();
+      var note = form.querySelector("[data-offline-note]");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "alert alert--warning";
+        note.setAttribute("role", "alert");
+        note.setAttribute("data-offline-note", "");
+        form.insertBefore(note, form.firstChild);
+      }
+      note.textContent = text("offline-unsent");
+    },
+    true
+  );
+
+  // Drafts: a till form's typed values are kept on the device as they are typed, so a reload,
+  // a closed tab or a lost connection loses nothing. The server names the drafts Final POS has
+  // accepted (meta drafts-accepted), and those are forgotten.
+  var DRAFT_PREFIX = "till-close:draft:";
+  var accepted = document.querySelector('meta[name="drafts-accepted"]');
+  (accepted ? accepted.content.split(" ") : []).forEach(function (key) {
+    if (key) {
+      try {
+        localStorage.removeItem(DRAFT_PREFIX + key);
+      } catch (error) {
+        /* storage unavailable: nothing to forget */
+      }
+    }
+  });
+
+  function draftFields(form) {
+    var ids = (form.getAttribute("data-draft-ids") || "").split(" ");
+    return Array.prototype.filter.call(form.elements, function (field) {
+      if (!field.name || field.name === "csrfmiddlewaretoken") return false;
+      if (field.type === "submit" || field.type === "button") return false;
+      if (field.type === "hidden") return ids.indexOf(field.name) !== -1;
+      return true;
+    });
+  }
+
+  function saveDraft(form) {
+    var values = {};
+    draftFields(form).forEach(function (field) {
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) values[field.name] = field.value;
+      } else {
+        values[field.name] = field.value;
+      }
+    });
+    try {
+      localStorage.setItem(
+        DRAFT_PREFIX + form.getAttribute("data-draft"),
+        JSON.stringify({ savedAt: Date.now(), values: values })
+      );
+    } catch (error) {
+      /* storage full or disabled: the form still works */
+    }
+  }
+
+  function restoreDraft(form) {
+    var key = DRAFT_PREFIX + form.getAttribute("data-draft");
+    var draft = null;
+    try {
+      draft = JSON.parse(localStorage.getItem(key) || "null");
+    } catch (error) {
+      draft = null;
+    }
+    if (!draft || !draft.values) return;
+    var restored = false;
+    draftFields(form).forEach(function (field) {
+      if (!(field.name in draft.values)) return;
+      var value = draft.values[field.name];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked !== (field.value === value)) restored = true;
+        field.checked = field.value === value;
+      } else if (field.value !== value) {
+        field.value = value;
+        restored = true;
+      }
+    });
+    if (!restored) return;
+    var note = document.createElement("p");
+    note.className = "draft-note";
+    note.setAttribute("role", "status");
+    note.textContent = text("draft-restored") + " ";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "button button--quiet";
+    discard.textContent = text("draft-discard");
+    discard.addEventListener("click", function () {
+      try {
+        localStorage.removeItem(key);
+      } catch (error) {
+        /* nothing to remove */
+      }
+      window.location.reload();
+    });
+    note.appendChild(discard);
+    form.insertBefore(note, form.firstChild);
+    form.querySelectorAll("[data-cash-count]").forEach(function (container) {
+      if (container.querySelector("input[data-denomination]:not([value=''])")) container.open = true;
+    });
+  }
+
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    if (!form.hasAttribute("data-draft-keep")) restoreDraft(form);
+    form.addEventListener("input", function () {
+      if (!form.hasAttribute("data-draft-keep")) saveDraft(form);
+    });
+    form.addEventListener("change", function () {
+      if (!form.hasAttribute("data-draft-keep")) saveDraft(form);
+    });
+  });
+
+  // The navigation on phones folds behind a Menu button.
+  var navToggle = document.querySelector("[data-nav-toggle]");
+  var nav = document.getElementById("site-nav");
+  var phone = window.matchMedia("(max-width: 47.99rem)");
+  function foldNav() {
+    if (!navToggle || !nav) return;
+    var folded = phone.matches && navToggle.getAttribute("aria-expanded") !== "true";
+    nav.setAttribute("data-collapsed", folded ? "true" : "false");
+  }
+  if (navToggle && nav) {
+    navToggle.addEventListener("click", function () {
+      var open = navToggle.getAttribute("aria-expanded") === "true";
+      navToggle.setAttribute("aria-expanded", open ? "false" : "true");
+      foldNav();
+    });
+    phone.addEventListener("change", foldNav);
+    foldNav();
+  }
+
+  // Opening a shift: the float starts at what the till's last shift left in the drawer.
+  var station = document.getElementById("id_station");
+  var float = document.getElementById("id_opening_amount");
+  var hint = document.querySelector("[data-handover-hint]");
+  if (station && float) {
+    var prefilled = float.value;
+    station.addEventListener("change", function () {
+      var option = station.options[station.selectedIndex];
+      var left = option ? option.getAttribute("data-handover-float") : null;
+      if (float.value === "" || float.value === prefilled) {
+        float.value = left || "";
+        prefilled = float.value;
+      }
+      if (hint) hint.hidden = !left;
+    });
+  }
+
   // A form marked data-submit-once can be sent once: the button shows progress and a second
   // tap is ignored while Final POS answers.
   document.addEventListener("submit", function (event) {

@@ -49,8 +49,9 @@ def test_a_cashier_closes_short_and_a_manager_approves(
     page.get_by_role("button", name="Review before closing").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check and close Till 1")
-    expect(page.get_by_role("row", name="Cash")).to_contain_text("Short")
-    expect(page.get_by_role("row", name="Cash")).to_contain_text("−$40.00")
+    methods = page.get_by_role("table", name="Counted, expected and difference per payment method")
+    expect(methods.get_by_role("row", name="Cash")).to_contain_text("Short")
+    expect(methods.get_by_role("row", name="Cash")).to_contain_text("−$40.00")
     axe_check("close confirmation")
     screenshot("flow-4-confirm")
     page.get_by_role("button", name="Close shift").click()

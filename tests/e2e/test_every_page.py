@@ -23,6 +23,8 @@ MUST_SHOW = {
     "board": "Tills",
     "close-form": "Close the shift on",
     "shift-report": "End-of-shift report",
+    "x-report": "What the drawer should hold",
+    "movement-form": "Cash in or out of the drawer",
 }
 # The README's tour (docs/screenshots/), also saved as JPEG: `make screenshots` copies them.
 TOUR = {
@@ -34,7 +36,14 @@ TOUR = {
     "insights-desktop",
     "board-tablet-dark",
 }
-TILL_PAGES = {"open-form", "close-form", "close-form-cashier", "open-form-cashier"}
+TILL_PAGES = {
+    "open-form",
+    "close-form",
+    "close-form-cashier",
+    "open-form-cashier",
+    "movement-form",
+    "movement-form-cashier",
+}
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,16 @@ def demo_everything(demo_store):
         "board": "/",
         "open-form": "/sessions/open/",
         "close-form": f"/sessions/{open_shift.id}/close/",
+        "x-report": f"/sessions/{open_shift.id}/x/",
+        "movement-form": f"/sessions/{open_shift.id}/movements/new/",
+        "open-shift-report": f"/sessions/{open_shift.id}/",
         "shift-report": f"/sessions/{closed.id}/",
         "correct": f"/sessions/{closed.id}/correct/",
         "reopen": f"/sessions/{closed.id}/reopen/",
         "delete": f"/sessions/{closed.id}/delete/",
         "history": "/sessions/",
         "history-empty": "/sessions/?cashier=nobody-by-this-name",
+        "history-deleted": "/sessions/?state=deleted",
         "insights": "/insights/",
         "audit": "/audit/",
         "staff": "/staff/",
@@ -85,6 +98,8 @@ def demo_everything(demo_store):
         "board-cashier": "/",
         "open-form-cashier": "/sessions/open/",
         "close-form-cashier": f"/sessions/{open_shift.id}/close/",
+        "x-report-cashier": f"/sessions/{open_shift.id}/x/",
+        "movement-form-cashier": f"/sessions/{open_shift.id}/movements/new/",
         "shift-report-cashier": f"/sessions/{closed.id}/",
     }
     return manager_pages, cashier_pages

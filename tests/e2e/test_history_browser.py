@@ -82,7 +82,7 @@ def test_the_manager_reads_insights_and_manages_setup(
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Insights").click()
     expect(page.get_by_role("heading", name="By cashier")).to_be_visible()
-    expect(page.get_by_role("img", name="Net difference per business day")).to_be_visible()
+    expect(page.get_by_role("img", name="Net cash difference per business day")).to_be_visible()
     axe_check("insights")
     screenshot("insights-desktop")
 

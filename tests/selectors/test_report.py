@@ -51,3 +51,34 @@ def test_each_method_line_has_its_own_difference(closed_shift):
     lines = {line.key: line for line in shift_report(closed_shift).lines}
     assert lines["cash"].variance == Decimal("-10.00") and lines["cash"].result == "short"
     assert lines["card"].variance == Decimal("0.00") and lines["card"].result == "balanced"
+
+
+def test_a_reopened_shift_shows_every_earlier_close_with_its_figures(
+    closed_shift, manager, cashier
+):
+    reopened = session_reopen(
+        record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
+    ).record
+    closed_again = _close_again(reopened, cashier, "240.00", "d" * 32)
+    report = shift_report(closed_again)
+    [earlier] = report.earlier_closes
+    assert earlier.closed_by == "Cal Cashier" and earlier.reopened_by == "Mia Manager"
+    assert earlier.reason == "Bag found" and earlier.result == "short"
+    cash = next(line for line in earlier.lines if line.key == "cash")
+    assert cash.counted == Decimal("230.00") and cash.variance == Decimal("-10.00")
+    assert closed_again.result == "balanced"
+
+
+def test_the_earlier_close_is_on_the_page(client, closed_shift, manager, cashier):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    reopened = session_reopen(
+        record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
+    ).record
+    _close_again(reopened, cashier, "240.00", "d" * 32)
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:session_detail", args=[closed_shift.id])).content
+    page = page.decode()
+    assert "Earlier closes of this shift" in page and "$230.00" in page and "Bag found" in page

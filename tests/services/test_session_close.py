@@ -59,7 +59,7 @@ def test_a_balanced_close_writes_every_field_in_one_put(shift, cashier, simulato
     assert stored["closingAmounts"] == {"cash": "235.00", "card": "120.00", "oliverPay": "30.00"}
     assert stored["closingNote"] == "Quiet day"
     report = json.loads(stored["closingReportData"])
-    assert report["version"] == 1 and report["expectedAvailable"] is True
+    assert report["version"] == 2 and report["expectedAvailable"] is True
     assert report["methods"]["cash"] == {
         "expected": "235.00",
         "counted": "235.00",
@@ -67,14 +67,14 @@ def test_a_balanced_close_writes_every_field_in_one_put(shift, cashier, simulato
     }
     assert report["review"]["required"] is False
     record = result.record
-    assert not record.is_open and record.result == "balanced" and record.variance_total == 0
+    assert not record.is_open and record.result == "balanced" and record.cash_variance == 0
     assert simulator.simulator.store.get("station", shift.station_id)["status"] == "AVAILABLE"
 
 
 def test_a_short_till_is_labelled_and_above_the_limit_needs_review(shift, cashier, settings):
     settings.VARIANCE_APPROVAL_THRESHOLD = Decimal("20.00")
     record = _close(shift, cashier, cash="200.00", variance_reason="Gave wrong change").record
-    assert record.result == "short" and record.variance_total == Decimal("-35.00")
+    assert record.result == "short" and record.cash_variance == Decimal("-35.00")
     assert record.review_state == "needs_review"
     assert record.report["varianceReason"] == "Gave wrong change"
 
@@ -98,7 +98,7 @@ def test_without_transactions_it_closes_and_says_expected_is_not_available(
 ):
     add_faults(simulator, {"action": "status", "status": 500, "path_contains": "/transactions"})
     record = _close(shift, cashier).record
-    assert not record.is_open and record.result == "" and record.variance_total is None
+    assert not record.is_open and record.result == "" and record.cash_variance is None
     report = json.loads(_stored(simulator, shift)["closingReportData"])
     assert report["expectedAvailable"] is False and report["methods"]["cash"]["expected"] is None
 
@@ -107,7 +107,7 @@ def test_the_cash_drop_is_recorded_by_denomination(shift, cashier, settings):
     settings.TARGET_FLOAT = Decimal("200.00")
     counts = {Decimal(100): 1, Decimal(20): 6, Decimal(5): 3}
     record = _close(shift, cashier, cash="235.00", cash_count=counts).record
-    drop = record.report["cashDrop"]
+    drop = record.report["bankDeposit"]
     assert drop["bank"] == "35.00" and drop["leave"] == "200.00"
     assert drop["bankCounts"] == {"20": 1, "5": 3}
     assert record.report["cashCount"] == {"100": 1, "20": 6, "5": 3}
@@ -116,7 +116,7 @@ def test_the_cash_drop_is_recorded_by_denomination(shift, cashier, settings):
 def test_a_per_outlet_target_float_wins(shift, cashier, settings):
     settings.TARGET_FLOAT_BY_OUTLET = {shift.outlet_id: Decimal("100.00")}
     record = _close(shift, cashier).record
-    assert record.report["cashDrop"]["bank"] == "135.00"
+    assert record.report["bankDeposit"]["bank"] == "135.00"
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(shift, cashier, simulator):

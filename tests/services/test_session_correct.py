@@ -38,15 +38,15 @@ def test_a_correction_updates_final_pos_and_keeps_the_original(closed_shift, man
         "counted": "240.00",
         "variance": "0.00",
     }
-    assert report["varianceTotal"] == "0.00"
+    assert {line["variance"] for line in report["methods"].values()} == {"0.00"}
     [correction] = report["corrections"]
     assert correction["by"] == "Mia Manager"
     assert correction["reason"] == "Found $10 under the tray"
     assert correction["before"]["closingAmounts"]["cash"] == "230.00"
-    assert correction["before"]["varianceTotal"] == "-10.00"
-    assert correction["after"]["varianceTotal"] == "0.00"
+    assert correction["before"]["variances"]["cash"] == "-10.00"
+    assert correction["after"]["variances"]["cash"] == "0.00"
     assert report["varianceReason"] == "Wrong change"  # the cashier's own words stay
-    assert record.variance_total == Decimal("0.00") and record.result == "balanced"
+    assert record.cash_variance == Decimal("0.00") and record.result == "balanced"
 
 
 def test_a_second_correction_appends_and_the_first_figures_survive(
@@ -84,7 +84,7 @@ def test_a_correction_that_makes_a_large_difference_needs_review(closed_shift, m
         seen_updated_at=None,
     ).record
     assert record.review_state == "needs_review"
-    assert record.variance_total == Decimal("-90.00")
+    assert record.cash_variance == Decimal("-90.00") and record.result == "short"
 
 
 def test_the_note_alone_can_be_corrected(closed_shift, manager, simulator):

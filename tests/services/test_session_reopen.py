@@ -31,9 +31,9 @@ def test_reopening_clears_the_close_and_keeps_it_in_the_report(closed_shift, man
     assert reopening["by"] == "Mia Manager" and reopening["reason"] == "Cash bag found"
     assert reopening["previousClose"]["closedBy"] == "Cal Cashier"
     assert reopening["previousClose"]["closingAmounts"]["cash"] == "230.00"
-    assert reopening["previousClose"]["report"]["varianceTotal"] == "-10.00"
+    assert reopening["previousClose"]["report"]["methods"]["cash"]["variance"] == "-10.00"
     record = result.record
-    assert record.is_open and record.variance_total is None and record.review_state == ""
+    assert record.is_open and record.cash_variance is None and record.review_state == ""
     assert simulator.simulator.store.get("station", closed_shift.station_id)["status"] == "IN_USE"
     assert AuditEntry.objects.get(action="reopen").accepted
 
@@ -52,7 +52,7 @@ def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, ca
     report = json.loads(
         simulator.simulator.store.get("session", closed_shift.id)["closingReportData"]
     )
-    assert report["varianceTotal"] == "0.00"
+    assert {line["variance"] for line in report["methods"].values()} == {"0.00"}
     assert report["reopenings"][0]["previousClose"]["closingAmounts"]["cash"] == "230.00"
 
 

@@ -192,3 +192,32 @@ def test_a_closed_shift_sends_you_to_its_report(cal, open_shift):
     cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "confirm"})
     response = cal.get(_url(open_shift))
     assert response.status_code == 302 and response.url.endswith(f"/sessions/{open_shift.id}/")
+
+
+def test_a_recount_after_seeing_expected_is_traced(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_cash": "250.00", **hidden}
+    cal.post(_url(open_shift), {**first, "action": "review"})
+    page = cal.post(_url(open_shift), {**first, "action": "edit"}).content.decode()
+    assert "Close the shift on" in page  # back to the count form
+    recount = {**COUNTS, **hidden, "action": "confirm"}  # now typed as expected: 240.00
+    page = cal.post(_url(open_shift), recount, follow=True).content.decode()
+    assert "Recounted after seeing expected" in page and "$250.00" in page
+    closed = SessionRecord.objects.get(id=open_shift.id)
+    assert closed.report["blindCount"]["firstCount"]["cash"] == "250.00"
+
+
+def test_when_the_first_count_is_final_there_is_no_way_back_to_edit(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = False
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_cash": "250.00", **hidden}
+    page = cal.post(_url(open_shift), {**first, "action": "review"}).content.decode()
+    assert "Back to edit the count" not in page and "is final" in page
+    page = cal.post(_url(open_shift), {**first, "action": "edit"}).content.decode()
+    assert "Check and close Till 1" in page  # the edit step is not offered
+    changed = {**COUNTS, "counted_cash": "240.00", **hidden, "action": "review"}
+    page = cal.post(_url(open_shift), changed).content.decode()
+    assert "cannot be changed" in page

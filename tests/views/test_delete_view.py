@@ -48,3 +48,14 @@ def test_cashiers_and_other_outlets_are_refused(client, cashier, manager_b, clos
     client.login(username="bob", password=PASSWORD)
     assert client.post(_url(closed_shift), data).status_code == 404
     assert SessionRecord.objects.get(id=closed_shift.id).deleted_at is None
+
+
+def test_a_deleted_shift_offers_no_refresh_from_final_pos(client, manager, open_shift):
+    from django.utils import timezone
+
+    from sessions_app.models import SessionRecord
+
+    SessionRecord.objects.filter(id=open_shift.id).update(deleted_at=timezone.now())
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:session_detail", args=[open_shift.id])).content
+    assert b"was deleted from Final POS" in page and b"Refresh from Final POS" not in page

@@ -57,7 +57,7 @@ def test_it_shows_the_z_report(client, cashier, closed_shift):
 def test_it_shows_what_to_bank_and_what_to_leave(client, cashier, closed_shift):
     client.login(username="cal", password=PASSWORD)
     page = client.get(_url(closed_shift)).content.decode()
-    assert "Leave $200.00 in the drawer" in page and "bank $15.00" in page
+    assert "Leave $200.00 in the drawer" in page and "take $15.00 to the bank" in page
 
 
 def test_managers_get_the_approval_form(client, manager, closed_shift):

@@ -30,7 +30,7 @@ def test_it_streams_the_filtered_shifts_with_a_header(client, manager, tills):
     rows = _rows(response)
     assert len(rows) == 3  # outlet B's shorts are not this manager's
     assert rows[0]["station"] == "Till 1" and rows[0]["outlet"] == "Alpha Street"
-    assert rows[0]["variance_total"] == "-2.00" and rows[0]["result"] == "short"
+    assert rows[0]["cash_difference"] == "-2.00" and rows[0]["result"] == "short"
     assert rows[0]["cash_counted"] == "198.00" and rows[0]["cash_expected"] == "200.00"
 
 
@@ -63,5 +63,5 @@ def test_large_exports_stream_in_chunks_with_exact_amounts_and_local_times(clien
     assert first["open_time"] == timezone.localtime(newest.open_time).isoformat("T", "seconds")
     assert first["business_date"] == newest.business_date.isoformat()
     assert (first["opening_amount"], first["closing_amount"]) == ("200.00", "199.90")
-    assert first["variance_total"] == "-0.10"
+    assert first["cash_difference"] == "-0.10"
     assert {row["opening_amount"] for row in rows} == {"200.00"}

@@ -91,3 +91,25 @@ def test_the_board_query_count_does_not_grow_with_the_rows(mia):
     with CaptureQueriesContext(connection) as many:
         mia.get("/")
     assert len(many) == len(few)
+
+
+def test_a_range_that_ends_before_it_starts_filters_by_neither_date(mia):
+    make_shifts(10)
+    today = timezone.localdate()
+    response = mia.get(
+        URL, {"date_from": today.isoformat(), "date_to": (today - timedelta(days=5)).isoformat()}
+    )
+    page = response.content.decode()
+    assert "The end date is before the start date" in page
+    assert response.context["page"].paginator.count == 10
+
+
+def test_deleted_shifts_can_be_found_with_their_own_filter(mia):
+    from sessions_app.models import SessionRecord
+
+    make_shifts(3)
+    SessionRecord.objects.filter(session_number="S-2026-0002").update(deleted_at=timezone.now())
+    assert mia.get(URL).context["page"].paginator.count == 2
+    deleted = mia.get(URL, {"state": "deleted"})
+    assert [row.session_number for row in deleted.context["rows"]] == ["S-2026-0002"]
+    assert "Deleted" in deleted.content.decode()

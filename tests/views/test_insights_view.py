@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from sessions_app.models import SessionRecord
 from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,17 @@ def test_the_period_limits_what_is_counted(mia):
     assert response.context["insights"].by_cashier[0].shifts == 3
 
 
-def test_rows_link_to_the_matching_history(mia):
+def test_rows_link_to_a_history_with_the_same_shifts(mia):
     make_shifts(2, variance="-9.00")
-    page = mia.get(URL).content.decode()
-    assert "/sessions/?cashier=Cal%20Cashier&amp;date_from=" in page
+    make_shifts(1, variance="-1.00", opened_by="Dana Opener", start=5)
+    SessionRecord.objects.filter(opened_by="Dana Opener").update(closed_by="Cal Cashier")
+    response = mia.get(URL)
+    [row] = [row for row in response.context["insights"].by_cashier if row.key == "Cal Cashier"]
+    page = response.content.decode()
+    link = page.split("/sessions/?closed_by=Cal%20Cashier")[1].split('"')[0]
+    assert "&amp;state=closed" in link
+    history = mia.get("/sessions/?closed_by=Cal%20Cashier" + link.replace("&amp;", "&"))
+    assert history.context["page"].paginator.count == row.shifts == 3
 
 
 def test_other_outlets_are_not_counted(mia):

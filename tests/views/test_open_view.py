@@ -1,5 +1,7 @@
 """Opening a shift from the dashboard."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -86,3 +88,47 @@ def test_when_final_pos_fails_the_form_comes_back_with_a_message(signed_in, till
     assert "Nothing was saved: Final POS" in page
     assert 'value="123.45"' in page and "Safe</textarea>" in page
     assert not SessionRecord.objects.exists()
+
+
+def test_a_till_someone_just_opened_says_who_not_a_raw_id(signed_in, tills, manager):
+    from decimal import Decimal
+
+    from sessions_app.services import session_open
+
+    page = signed_in.get(URL).content.decode()  # the till is free when the form loads
+    assert f'value="{tills["a1"].id}"' in page
+    session_open(station=tills["a1"], opened_by_user=manager, opening_amount=Decimal(100))
+    page = signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "150"}).content
+    page = page.decode()
+    assert "already has an open shift" in page and "Mia Manager" in page
+    assert "is not one of the available choices" not in page
+    assert 'value="150"' in page
+
+
+def test_a_busy_till_is_listed_but_cannot_be_chosen(signed_in, tills, open_shift):
+    page = signed_in.get(URL).content.decode()
+    assert re.search(rf'value="{tills["a1"].id}"[^>]*disabled', page)
+    assert "open (Cal Cashier)" in page
+
+
+def test_the_float_starts_at_what_the_last_shift_left(signed_in, tills, closed_shift):
+    # closed_shift counted 230.00 cash against a 200.00 target: 200.00 was left in the drawer.
+    page = signed_in.get(URL, {"station": tills["a1"].id}).content.decode()
+    assert re.search(r'name="opening_amount" value="200.00"', page)
+    assert 'data-handover-float="200.00"' in page
+
+
+def test_opening_with_a_different_float_is_flagged(signed_in, tills, closed_shift):
+    response = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "180"}, follow=True
+    )
+    page = response.content.decode()
+    assert "left $200.00 in the drawer; this one opened with $180.00" in page
+    opened = SessionRecord.objects.get(station_id=tills["a1"].id, close_time__isnull=True)
+    detail = signed_in.get(reverse("sessions_app:session_detail", args=[opened.id]))
+    assert "Float handover" in detail.content.decode()
+
+
+def test_a_count_error_opens_the_notes_and_coins_panel(signed_in, tills):
+    page = signed_in.post(URL, {"station": tills["a1"].id, "count_20": "-1"}).content.decode()
+    assert re.search(r"<details[^>]*data-cash-count[^>]*open", page)

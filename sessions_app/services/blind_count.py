@@ -1,0 +1,83 @@
+"""A blind count that holds: the first count a cashier submits before seeing what was expected
+is kept, and a count changed after the reveal is on the report and in the audit trail."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app.closing_report import BlindCount
+from sessions_app.finalpos.records import CENT
+from sessions_app.formatting import money, time_of_day
+from sessions_app.models import CountReveal, SessionRecord
+from sessions_app.roles import User
+from sessions_app.services.errors import CountIsFinal
+
+
+def _as_text(counted: dict[str, Decimal]) -> dict[str, str]:
+    return {key: str(amount.quantize(CENT)) for key, amount in counted.items()}
+
+
+def blind_count_reveal(
+    *, record: SessionRecord, counted: dict[str, Decimal], revealed_to: User
+) -> CountReveal:
+    """Notes the count shown against expected; only the first one is kept. Refuses a changed
+    count when the first one is final (BLIND_RECOUNT_AFTER_REVEAL off)."""
+    try:
+        with transaction.atomic():
+            return CountReveal.objects.create(
+                session_id=record.id,
+                revealed_at=timezone.now(),
+                revealed_to=revealed_to,
+                first_counted=_as_text(counted),
+            )
+    except IntegrityError:
+        reveal = CountReveal.objects.get(session_id=record.id)
+    _refuse_if_final(reveal, counted)
+    return reveal
+
+
+def blind_count_trace(*, record: SessionRecord, counted: dict[str, Decimal]) -> BlindCount | None:
+    """The report's record of a blind count: None when expected was never shown."""
+    reveal = CountReveal.objects.filter(session_id=record.id).first()
+    if reveal is None:
+        return None
+    _refuse_if_final(reveal, counted)
+    first = {key: Decimal(amount) for key, amount in reveal.first_counted.items()}
+    changed = _as_text(counted) != reveal.first_counted
+    return BlindCount(
+        revealed_at=reveal.revealed_at,
+        first_count=dict(first),
+        recounted_at=timezone.now() if changed else None,
+    )
+
+
+def blind_count_forget(record: SessionRecord) -> None:
+    """After the close (or a reopening, which starts a new count)."""
+    CountReveal.objects.filter(session_id=record.id).delete()
+
+
+def _refuse_if_final(reveal: CountReveal, counted: dict[str, Decimal]) -> None:
+    if settings.BLIND_RECOUNT_AFTER_REVEAL or _as_text(counted) == reveal.first_counted:
+        return
+    raise CountIsFinal(
+        _(
+            "The count was checked against expected at %(time)s, so it cannot be changed "
+            "here (cash %(cash)s). Close with it; a manager can correct the shift afterwards."
+        )
+        % {
+            "time": time_of_day(reveal.revealed_at),
+            "cash": money(reveal.first_counted.get("cash")),
+        }
+    )
+
+
+def recount_summary(trace: BlindCount, counted: dict[str, Decimal]) -> str:
+    """For the audit trail: both figures of a count changed after the reveal."""
+    first = trace.first_count.get("cash")
+    return _("recounted after seeing expected: cash first %(first)s, then %(then)s") % {
+        "first": money(first),
+        "then": money(counted.get("cash")),
+    }

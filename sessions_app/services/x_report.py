@@ -1,0 +1,72 @@
+"""The X report: what an open shift's drawer should hold right now, and why."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sessions_app import closing, closing_report
+from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
+from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
+from sessions_app.models import SessionRecord
+from sessions_app.services.index import sales_read, session_refresh
+
+
+@dataclass(frozen=True)
+class XLine:
+    key: str
+    name: str
+    sales: Decimal
+    refunds: Decimal
+    expected: Decimal
+
+
+@dataclass(frozen=True)
+class XReport:
+    record: SessionRecord
+    at: datetime
+    sales: SalesSummary | None  # None: Final POS did not give the sales just now
+    drawer: CashDrawer | None
+    lines: list[XLine]
+    movements: list[CashMovement]
+    stale_note: str = ""  # why the shift itself could not be re-read
+
+
+def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = None) -> XReport:
+    """Re-reads the shift and its sales from Final POS and works out the drawer now."""
+    client = client or get_client()
+    stale_note = ""
+    try:
+        record = session_refresh(record, client=client)
+    except FinalPOSError as error:
+        stale_note = error.message
+    report = closing_report.from_index(record.report)
+    movements = [
+        movement
+        for movement in (report.cash_movements if report and report.is_ours else [])
+        if isinstance(movement, CashMovement)
+    ]
+    try:
+        sales = sales_read(record.id, client=client)
+    except FinalPOSError:
+        sales = None
+    if sales is None:
+        return XReport(record, timezone.now(), None, None, [], movements, stale_note)
+    drawer = closing.cash_drawer(
+        opening_amount=record.opening_amount, sales=sales, movements=movements
+    )
+    expected = closing.expected_from(
+        sales, opening_amount=record.opening_amount, movements=movements
+    )
+    lines = [
+        XLine(
+            key=method.key,
+            name=method.name,
+            sales=sales.of(method.key).sales,
+            refunds=sales.of(method.key).refunds,
+            expected=expected[method.key],
+        )
+        for method in closing.payment_methods()
+    ]
+    return XReport(record, timezone.now(), sales, drawer, lines, movements, stale_note)

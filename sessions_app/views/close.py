@@ -1,0 +1,192 @@
+"""Closing a shift at the till: count, review against expected, confirm.
+
+Nothing is written to Final POS before the confirm step. On a blind count, the first count
+checked against expected is kept (services.blind_count), whatever happens after.
+"""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sessions_app import closing, selectors, services
+from sessions_app.drafts import draft_accepted
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.formatting import differences_text
+from sessions_app.forms import CloseShiftForm
+from sessions_app.models import SessionRecord
+from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
+from sessions_app.views.common import (
+    rebound_with_latest_version,
+    shift_for_user_or_404,
+    upstream_version,
+    warn_station_status,
+    write_failed_message,
+)
+
+CLOSE_FORM = "shifts/close.html"
+CLOSE_CONFIRM = "shifts/close_confirm.html"
+REVIEW_DUE = gettext_lazy(
+    "A difference or a cash movement is above the limit: a manager must review this shift."
+)
+
+
+def _close_context(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
+) -> dict[str, Any]:
+    expected = extra.get("expected")
+    return {
+        "record": record,
+        "form": form,
+        "method_rows": [
+            {
+                "field": form[f"counted_{method.key}"],
+                "expected": expected.get(method.key) if expected else None,
+                "is_cash": method.key == "cash",
+            }
+            for method in form.methods
+        ],
+        "station_name": selectors.station_name(record.station_id),
+        "blind": _blind_for(request),
+        "recount_allowed": settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request),
+        "draft_key": f"close:{record.id}",
+        **extra,
+    }
+
+
+def _blind_for(request: AuthenticatedRequest) -> bool:
+    return settings.BLIND_COUNT and not is_manager(request.user)
+
+
+@staff_required
+def session_close(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if request.method != "POST":
+        return _close_start(request, record)
+    form = CloseShiftForm(request.POST)
+    action = request.POST.get("action", "review")
+    valid = form.is_valid()
+    if action == "confirm" and not valid and set(form.errors) <= {"variance_reason"}:
+        return _close_review(request, record, form)  # only the reason needs fixing
+    if action == "edit" and not _may_recount(request):
+        action = "review"  # the first count stands; the review step says why
+    if action == "edit" or not valid:
+        return render(request, CLOSE_FORM, _close_context(request, record, form))
+    if action == "confirm":
+        return _close_confirm(request, record, form)
+    return _close_review(request, record, form)
+
+
+def _may_recount(request: AuthenticatedRequest) -> bool:
+    return settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request)
+
+
+def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
+    stale_note = ""
+    try:
+        record = services.session_refresh(record)
+    except FinalPOSNotFound:
+        messages.error(request, _("Final POS no longer has this shift."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    except FinalPOSError as error:
+        stale_note = error.message
+    if not record.is_open or record.deleted_at:
+        messages.info(request, _("This shift is already closed."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    form = CloseShiftForm(
+        initial={
+            "close_request_id": uuid.uuid4().hex,
+            "updated_at": upstream_version(record),
+        }
+    )
+    expected = None if _blind_for(request) else services.session_expected_now(record)
+    return render(
+        request,
+        CLOSE_FORM,
+        _close_context(request, record, form, expected=expected, stale_note=stale_note),
+    )
+
+
+def _close_review(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
+) -> HttpResponse:
+    """The confirmation step: the summary with expected figures, before anything is written."""
+    if _blind_for(request):
+        try:
+            services.blind_count_reveal(
+                record=record, counted=form.counted(), revealed_to=request.user
+            )
+        except services.CountIsFinal as error:
+            form.add_error(None, error.message)
+            return render(request, CLOSE_FORM, _close_context(request, record, form))
+    figures = services.session_close_preview(
+        record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
+    )
+    if figures.reconciliation.reason_required:
+        form.fields["variance_reason"].required = True
+    return render(
+        request,
+        CLOSE_CONFIRM,
+        _close_context(
+            request,
+            record,
+            form,
+            figures=figures,
+            reconciliation=figures.reconciliation,
+            drop=figures.cash_drop,
+            reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
+            approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
+        ),
+    )
+
+
+def _close_confirm(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
+) -> HttpResponse:
+    data = form.cleaned_data
+    try:
+        result = services.session_close(
+            record=record,
+            closed_by_user=request.user,
+            counted=form.counted(),
+            closing_note=data["closing_note"],
+            variance_reason=data["variance_reason"],
+            cash_count=data["cash_count"],
+            seen_updated_at=data["updated_at"],
+            close_request_id=data["close_request_id"],
+        )
+    except services.ShiftAlreadyClosed as error:
+        messages.error(request, error.message)
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    except services.VarianceReasonRequired as error:
+        form.add_error("variance_reason", error.message)
+        return _close_review(request, record, form)
+    except services.ShiftChanged as error:
+        form = rebound_with_latest_version(form, record)
+        form.add_error(None, error.message)
+        return _close_review(request, record, form)
+    except (FinalPOSError, services.ShiftError) as error:
+        form.add_error(None, write_failed_message(error))
+        return _close_review(request, record, form)
+    closed = result.record
+    draft_accepted(request, f"close:{record.id}")
+    if not closed.result:
+        summary = _("Shift %(number)s is closed. Expected amounts were not available.")
+    elif closed.result == closing.BALANCED:
+        summary = _("Shift %(number)s is closed and balanced.")
+    else:
+        summary = _("Shift %(number)s is closed: %(differences)s.")
+    messages.success(
+        request,
+        summary
+        % {"number": closed.session_number, "differences": differences_text(closed.variances)},
+    )
+    if closed.needs_review:
+        messages.warning(request, REVIEW_DUE)
+    warn_station_status(request, result)
+    return redirect("sessions_app:session_detail", session_id=closed.id)

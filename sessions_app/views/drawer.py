@@ -1,0 +1,122 @@
+"""The drawer during a shift: cash put in or taken out, and the X report of what it should
+hold now."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sessions_app import closing_report, selectors, services
+from sessions_app.closing_report import CashMovement
+from sessions_app.drafts import draft_accepted
+from sessions_app.finalpos import FinalPOSError
+from sessions_app.formatting import money
+from sessions_app.forms import CashMovementForm
+from sessions_app.models import SessionRecord
+from sessions_app.roles import AuthenticatedRequest, manager_required, staff_required
+from sessions_app.services.cash_movements import KIND_NAMES
+from sessions_app.views.common import shift_for_user_or_404, write_failed_message
+
+
+@staff_required
+def cash_movement_new(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if not record.is_open or record.deleted_at:
+        messages.error(request, _("This shift is closed: cash can no longer be moved."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    form = CashMovementForm(
+        request.POST or None, initial={"movement_id": uuid.uuid4().hex, "kind": "pay_out"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.cash_movement_record(
+                record=record,
+                recorded_by_user=request.user,
+                movement_id=data["movement_id"],
+                kind=data["kind"],
+                amount=data["amount"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except (FinalPOSError, services.ShiftError) as error:
+            form.add_error(None, write_failed_message(error))
+        else:
+            draft_accepted(request, f"movement:{record.id}")
+            movement = _movement(result.record, data["movement_id"])
+            messages.success(
+                request,
+                _("%(kind)s of %(amount)s recorded on %(number)s.")
+                % {
+                    "kind": str(KIND_NAMES[data["kind"]]).capitalize(),
+                    "amount": money(data["amount"]),
+                    "number": record.session_number,
+                },
+            )
+            if movement is not None and movement.awaiting_approval:
+                messages.warning(request, _("It is above the limit, so a manager must approve it."))
+            return redirect("sessions_app:x_report", session_id=record.id)
+    return render(
+        request,
+        "shifts/movement.html",
+        {
+            "record": record,
+            "form": form,
+            "draft_key": f"movement:{record.id}",
+            "movement_limit": settings.MOVEMENT_APPROVAL_LIMIT,
+        },
+    )
+
+
+def _movement(record: SessionRecord, movement_id: str) -> CashMovement | None:
+    report = closing_report.from_index(record.report)
+    for movement in report.cash_movements if report else []:
+        if isinstance(movement, CashMovement) and movement.id == movement_id:
+            return movement
+    return None
+
+
+@require_POST
+@manager_required
+def cash_movement_approve(
+    request: AuthenticatedRequest, session_id: str, movement_id: str
+) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    try:
+        services.cash_movement_approve(
+            record=record, movement_id=movement_id, approved_by_user=request.user
+        )
+    except (FinalPOSError, services.ShiftError) as error:
+        messages.error(request, write_failed_message(error))
+    else:
+        messages.success(request, _("Cash movement approved."))
+    return redirect("sessions_app:session_detail", session_id=record.id)
+
+
+@staff_required
+def x_report(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+    record = shift_for_user_or_404(request, session_id)
+    if not record.is_open or record.deleted_at:
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    report = services.x_report_build(record=record)
+    if not report.record.is_open:  # closed meanwhile: its Z report is what counts now
+        messages.info(request, _("This shift has just been closed."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    shown = selectors.shift_report(report.record)
+    return render(
+        request,
+        "shifts/x_report.html",
+        {
+            "x": report,
+            "record": report.record,
+            "station_name": shown.station_name,
+            "outlet_name": shown.outlet_name,
+            "outlet": shown.outlet,
+            "company_name": shown.company_name,
+            "can_approve": False,
+        },
+    )

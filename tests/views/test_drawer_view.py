@@ -1,0 +1,129 @@
+"""The drawer pages: cash in and out during a shift, and the X report."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import SessionRecord
+from tests.conftest import PASSWORD, add_faults
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cal(client, cashier):
+    client.login(username="cal", password=PASSWORD)
+    return client
+
+
+def _movement_form(client, shift) -> dict:
+    page = client.get(reverse("sessions_app:cash_movement_new", args=[shift.id])).content.decode()
+    [movement_id] = re.findall(r'name="movement_id" value="([0-9a-f]{32})"', page)
+    return {"movement_id": movement_id}
+
+
+def test_a_cashier_records_a_pay_out_and_sees_the_x_report(cal, open_shift):
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_out",
+        "amount": "12.50",
+        "reason": "Supplies",
+        "note": "Milk",
+    }
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    response = cal.post(url, data, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("sessions_app:x_report", args=[open_shift.id])
+    assert "Pay-out of $12.50 recorded" in page
+    # Float 200.00 + cash sales 40.00 - pay-out 12.50: the drawer should hold 227.50 now.
+    assert "Expected in the drawer" in page and "$227.50" in page
+    assert "Milk" in page
+
+
+def test_the_x_report_shows_what_each_tender_should_come_to_now(cal, open_shift):
+    page = cal.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
+    assert "X report" in page and "nothing is closed or counted" in page
+    assert "$240.00" in page and "$60.00" in page  # cash and card expected now
+    assert "2 sales so far" in page
+
+
+def test_an_x_report_without_the_sales_says_so(cal, open_shift, simulator):
+    add_faults(simulator, {"action": "status", "status": 500, "path_contains": "transactions"})
+    page = cal.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
+    assert "did not return the shift's sales just now" in page
+
+
+def test_a_closed_shift_has_no_x_report(cal, closed_shift):
+    response = cal.get(reverse("sessions_app:x_report", args=[closed_shift.id]))
+    assert response.status_code == 302
+
+
+def test_a_bad_movement_keeps_every_value_and_says_why(cal, open_shift):
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_out",
+        "amount": "-3",
+        "reason": "Other",
+        "note": "",
+    }
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    page = cal.post(url, data).content.decode()
+    assert "Amounts cannot be negative" in page and "Say what the cash was for" in page
+    assert 'value="-3"' in page and re.search(r'value="pay_out"[^>]*checked', page)
+
+
+def test_a_movement_final_pos_refused_keeps_the_form(cal, open_shift, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
+    data = _movement_form(cal, open_shift) | {
+        "kind": "drop",
+        "amount": "100",
+        "reason": "Safe drop",
+        "note": "Bag 12",
+    }
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    page = cal.post(url, data).content.decode()
+    assert "Nothing was saved" in page and 'value="100"' in page and "Bag 12" in page
+    assert not SessionRecord.objects.get(id=open_shift.id).report
+
+
+def test_a_manager_approves_a_large_movement_from_the_report(
+    client, cal, manager, open_shift, settings
+):
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_out",
+        "amount": "75",
+        "reason": "Supplies",
+        "note": "",
+    }
+    page = cal.post(
+        reverse("sessions_app:cash_movement_new", args=[open_shift.id]), data, follow=True
+    ).content.decode()
+    assert "a manager must approve it" in page
+    client.logout()
+    client.login(username="mia", password=PASSWORD)
+    detail = client.get(reverse("sessions_app:session_detail", args=[open_shift.id]))
+    assert "waiting for a manager" in detail.content.decode()
+    movement_id = data["movement_id"]
+    approve = reverse("sessions_app:cash_movement_approve", args=[open_shift.id, movement_id])
+    page = client.post(approve, follow=True).content.decode()
+    assert "Cash movement approved" in page and "Approved by Mia Manager" in page
+
+
+def test_cashiers_cannot_approve_movements(cal, open_shift):
+    url = reverse("sessions_app:cash_movement_approve", args=[open_shift.id, "a" * 32])
+    assert cal.post(url).status_code == 403
+
+
+def test_the_z_report_explains_the_drawer(cal, closed_shift):
+    page = cal.get(reverse("sessions_app:session_detail", args=[closed_shift.id])).content.decode()
+    for words in (
+        "Cash drawer",
+        "Opening float",
+        "Cash sales",
+        "Expected in the drawer",
+        "Sales by tender",
+        "Bank deposit and next float",
+        "Cashier",  # the signature line, printed
+    ):
+        assert words in page, words
