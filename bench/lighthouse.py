@@ -62,12 +62,11 @@ def pages() -> list[tuple[str, str, str | None]]:
     import django
 
     django.setup()
-    from sessions_app.demo import DEMO_ACCOUNTS
-    from sessions_app.models import SessionRecord
+    from sessions_app.models import OutletAssignment, SessionRecord
 
-    cashier = next(account for account in DEMO_ACCOUNTS if account.username == "cashier")
+    cashier_outlets = OutletAssignment.objects.filter(user__username="cashier").values("outlet_id")
     shifts = SessionRecord.objects.filter(deleted_at__isnull=True)
-    open_shift = shifts.filter(close_time__isnull=True, outlet_id__in=cashier.outlet_ids).first()
+    open_shift = shifts.filter(close_time__isnull=True, outlet_id__in=cashier_outlets).first()
     report = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
     return [
         ("login", "/accounts/login/", None),

@@ -12,6 +12,7 @@ import requests
 from django.conf import settings
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import ProtocolError
 from urllib3.response import HTTPResponse
 
 from finalpos_simulator.app import Simulator
@@ -52,8 +53,10 @@ class SimulatorAdapter(BaseAdapter):
             body = body.encode()
         headers = {key.lower(): value for key, value in request.headers.items()}
         result = simulator.handle(request.method or "GET", url.path, url.query, headers, body)
-        if result.drop_connection:
-            raise requests.ConnectionError("Connection aborted: the simulator dropped it")
+        if result.drop_connection:  # as a server that closes the socket without answering
+            raise requests.ConnectionError(
+                ProtocolError("Connection aborted.", ConnectionResetError("dropped"))
+            )
 
         response = requests.Response()
         response.status_code = result.status

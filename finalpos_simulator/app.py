@@ -102,9 +102,7 @@ class Simulator:
             time.sleep(faults.slow_ms / 1000)
         with self._lock:
             for rule in faults.rules:
-                if rule.matches(method, path):
-                    if rule.times is not None:
-                        rule.times -= 1
+                if rule.matches(method, path) and rule.take():
                     return rule
         return None
 

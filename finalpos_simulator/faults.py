@@ -19,6 +19,7 @@ class FaultRule:
     path_contains: str | None = None
     times: int | None = None  # None: every matching call
     when: str = "before"
+    skip: int = 0  # let this many matching calls through first
 
     def matches(self, method: str, path: str) -> bool:
         if self.times is not None and self.times <= 0:
@@ -26,6 +27,15 @@ class FaultRule:
         if self.method and self.method.upper() != method:
             return False
         return not (self.path_contains and self.path_contains not in path)
+
+    def take(self) -> bool:
+        """Called for a matching call: whether the fault applies to it (and count it)."""
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
 
 
 @dataclass

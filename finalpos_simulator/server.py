@@ -40,15 +40,18 @@ class _Handler(BaseHTTPRequestHandler):
         # One request per connection: a body we did not read (chunked, say) can never be
         # mistaken for the next request.
         self.close_connection = True
-        self.send_response(result.status)
-        self.send_header("Connection", "close")
-        self.send_header("Content-Type", result.content_type)
-        self.send_header("Content-Length", str(len(result.body)))
-        if result.allow:
-            self.send_header("Allow", result.allow)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(result.body)
+        try:
+            self.send_response(result.status)
+            self.send_header("Connection", "close")
+            self.send_header("Content-Type", result.content_type)
+            self.send_header("Content-Length", str(len(result.body)))
+            if result.allow:
+                self.send_header("Allow", result.allow)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(result.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (a read timeout): its answer is lost, as intended
 
     def __getattr__(self, name: str):
         # Every method (TRACE, PATCH, QUERY, ...) reaches the simulator, which answers 405.

@@ -16,7 +16,9 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     paused_until = circuit.open_until()
     return {
-        "finalpos_paused_for": math.ceil(paused_until - circuit.clock()) if paused_until else 0,
+        "finalpos_paused_for": math.ceil(
+            max(paused_until - circuit.clock() if paused_until else 0, circuit.paused_for())
+        ),
         # Drafts the browser may forget: Final POS accepted what they held (static/js/site.js).
         "drafts_accepted": drafts_accepted_pop(request),
         "demo_mode": settings.FINALPOS_DEMO_MODE,

@@ -167,14 +167,10 @@ class SessionRecord(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Final POS can hold two open sessions on one till (a till opens its own), so the index
+        # allows it too and the board names both; the dashboard itself never opens a second
+        # one (StationClaim, and a check of Final POS before every open).
         ordering = ["-open_time"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["station_id"],
-                condition=models.Q(close_time__isnull=True, deleted_at__isnull=True),
-                name="one_open_shift_per_station",
-            )
-        ]
         indexes = [
             models.Index(fields=["outlet_id", "-open_time"], name="session_outlet_time"),
             models.Index(fields=["station_id", "-open_time"], name="session_station_time"),
@@ -242,7 +238,23 @@ class AuditEntry(models.Model):
     summary = models.CharField(max_length=300)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    accepted = models.BooleanField(help_text="Final POS accepted the write")
+    ACCEPTED, REFUSED, UNKNOWN, LANDED, NOT_LANDED = (
+        "accepted",
+        "refused",
+        "unknown",
+        "landed",
+        "not_landed",
+    )
+    OUTCOME_CHOICES = [
+        (ACCEPTED, "Accepted by Final POS"),
+        (REFUSED, "Refused or failed: not saved"),
+        (UNKNOWN, "Answer lost: may or may not be saved"),
+        (LANDED, "Answer lost, then found saved"),
+        (NOT_LANDED, "Answer lost, then found not saved"),
+    ]
+
+    accepted = models.BooleanField(help_text="Final POS has the write (said so, or was found so)")
+    outcome = models.CharField(max_length=12, choices=OUTCOME_CHOICES, default=ACCEPTED)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -269,3 +281,34 @@ class CountReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} revealed at {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+class ShiftWriteLock(models.Model):
+    """Held while one person writes to one shift (read, check, write, index), so a second
+    writer, in any process on any machine, waits and then sees the first one's result."""
+
+    session_id = models.CharField(max_length=24, primary_key=True)
+    holder = models.CharField(max_length=200)
+    token = models.CharField(max_length=32)
+    acquired_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.session_id} held by {self.holder}"
+
+
+class PendingOpen(models.Model):
+    """An open whose answer was lost: the shift may exist in Final POS. The till is held until
+    the shift is found (discovery, or added by id) or someone confirms it was not created."""
+
+    station_id = models.CharField(max_length=24, primary_key=True)
+    session_number = models.CharField(max_length=40)
+    opened_by = models.CharField(max_length=200)
+    opened_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opening_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    attempted_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.session_number} on {self.station_id} (outcome unknown)"

@@ -48,7 +48,7 @@ def test_user_facing_strings_are_marked_for_translation(settings, tmp_path, monk
         "Review before closing",  # a template
         "No shifts match these filters.",
         "Cash counted in the drawer",  # a form label
-        "%(till)s already has an open shift.",  # a service's error
+        "%(who)s is opening a shift on %(till)s right now.",  # a service's error
         "Say why the shift is being corrected.",
     ]:
         assert f'msgid "{text}"' in catalog, text

@@ -13,6 +13,7 @@ from django.core.cache import cache
 FAILURES_KEY = "finalpos:circuit:failures"
 OPEN_UNTIL_KEY = "finalpos:circuit:open-until"
 TRIPPED_KEY = "finalpos:circuit:tripped"
+BUSY_UNTIL_KEY = "finalpos:circuit:busy-until"
 
 clock = time.time  # replaced by a fake clock in tests, so they need not sleep
 
@@ -55,5 +56,17 @@ def _open(cooldown: int) -> None:
     cache.delete(FAILURES_KEY)
 
 
+def pause(seconds: float) -> None:
+    """Final POS asked the dashboard to wait (429 Retry-After): no calls until then."""
+    if seconds > 0:
+        cache.set(BUSY_UNTIL_KEY, clock() + seconds, timeout=int(seconds) + 1)
+
+
+def paused_for() -> float:
+    """Seconds left of a wait Final POS asked for (0: none)."""
+    until = cache.get(BUSY_UNTIL_KEY)
+    return max(until - clock(), 0.0) if until is not None else 0.0
+
+
 def reset() -> None:
-    cache.delete_many([FAILURES_KEY, TRIPPED_KEY, OPEN_UNTIL_KEY])
+    cache.delete_many([FAILURES_KEY, TRIPPED_KEY, OPEN_UNTIL_KEY, BUSY_UNTIL_KEY])

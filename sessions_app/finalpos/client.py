@@ -6,7 +6,6 @@ parses answers into typed records and turns every failure into a FinalPOSError.
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,12 +16,9 @@ from requests.adapters import HTTPAdapter
 
 from sessions_app.finalpos import circuit
 from sessions_app.finalpos.errors import (
-    FinalPOSAuthError,
     FinalPOSBadResponse,
+    FinalPOSBusy,
     FinalPOSCircuitOpen,
-    FinalPOSError,
-    FinalPOSNotFound,
-    FinalPOSRejected,
     FinalPOSUnavailable,
 )
 from sessions_app.finalpos.records import (
@@ -35,12 +31,12 @@ from sessions_app.finalpos.records import (
     Transaction,
     validate_id,
 )
+from sessions_app.finalpos.transport import WRITES, RetryableRead, exchange
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 MAX_PAGES = 1000  # a server that ignores `skip` must not keep us looping forever
-RETRYABLE_GATEWAY_STATUSES = {502, 503, 504}
 
 _http_sessions: dict[tuple[str, str], requests.Session] = {}
 _http_sessions_lock = threading.Lock()
@@ -181,129 +177,36 @@ class FinalPOSClient:
         if circuit.is_open():
             logger.warning("finalpos %s %s refused: circuit open", method, path)
             raise FinalPOSCircuitOpen()
+        if wait := circuit.paused_for():
+            logger.warning("finalpos %s %s held back: Final POS asked to wait", method, path)
+            raise FinalPOSBusy(retry_after=wait)
         # Reads may be retried once; a write is never repeated blindly (it may have landed).
-        attempts = 2 if method == "GET" else 1
+        attempts = 1 if method in WRITES else 2
         for attempt in range(1, attempts + 1):
             try:
-                result = self._send_once(method, path, params=params, body=body, attempt=attempt)
-            except _RetryableGetFailure as failure:
+                result = exchange(
+                    self.http,
+                    method,
+                    self.base_url + path,
+                    params=params,
+                    body=body,
+                    timeout=self.timeout,
+                    attempt=attempt,
+                )
+            except RetryableRead as failure:
                 if attempt < attempts:
                     continue
                 circuit.record_failure()
                 raise failure.error from None
+            except FinalPOSBusy as busy:
+                circuit.pause(busy.retry_after)
+                raise
             except FinalPOSUnavailable:
                 circuit.record_failure()
                 raise
             circuit.record_success()
             return result
         raise AssertionError("unreachable")
-
-    def _send_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | None,
-        body: dict[str, Any] | None,
-        attempt: int,
-    ) -> Any:
-        started = time.perf_counter()
-        status: int | str = "-"
-        try:
-            response = self.http.request(
-                method, self.base_url + path, params=params, json=body, timeout=self.timeout
-            )
-            status = response.status_code
-        except requests.Timeout as error:
-            status = "timeout"
-            failure = FinalPOSUnavailable(
-                "Final POS did not answer in time. Nothing was lost; try again shortly."
-            )
-            if isinstance(error, requests.ConnectionError):  # a connect timeout: safe to retry
-                raise _RetryableGetFailure(failure) from None
-            raise failure from None
-        except requests.ConnectionError:
-            status = "connection-error"
-            raise _RetryableGetFailure(
-                FinalPOSUnavailable(
-                    "The dashboard could not reach Final POS. Nothing was lost; try again shortly."
-                )
-            ) from None
-        except requests.RequestException:
-            status = "request-error"
-            raise FinalPOSUnavailable() from None
-        finally:
-            logger.info(
-                "finalpos %s %s -> %s in %.1f ms%s",
-                method,
-                path,
-                status,
-                (time.perf_counter() - started) * 1000,
-                f" (attempt {attempt})" if attempt > 1 else "",
-            )
-        return _parse(response)
-
-
-class _RetryableGetFailure(Exception):
-    def __init__(self, error: FinalPOSError) -> None:
-        self.error = error
-
-
-def _parse(response: requests.Response) -> Any:
-    status = response.status_code
-    if 200 <= status < 300:
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise FinalPOSBadResponse(status=status) from None
-    messages = _error_messages(response)
-    detail = ("Final POS said: " + "; ".join(messages)) if messages else ""
-    if status in (401, 403):
-        raise FinalPOSAuthError(status=status)
-    if status == 404:
-        raise FinalPOSNotFound(
-            "Final POS has no record with that id" + (f" ({detail})." if detail else "."),
-            status=status,
-        )
-    if status in (400, 409, 422):
-        raise FinalPOSRejected(
-            status=status, messages=messages, field_errors=_field_errors(messages)
-        )
-    if status >= 500:
-        error = FinalPOSUnavailable(
-            f"Final POS had a problem (HTTP {status}). Nothing was lost; try again shortly.",
-            status=status,
-        )
-        if status in RETRYABLE_GATEWAY_STATUSES and response.request.method == "GET":
-            raise _RetryableGetFailure(error)
-        raise error
-    raise FinalPOSRejected(f"Final POS refused the request (HTTP {status}).", status=status)
-
-
-def _error_messages(response: requests.Response) -> list[str]:
-    """The API's `message` (a string or a list); error bodies may be empty or not JSON."""
-    try:
-        payload = response.json()
-    except ValueError:
-        return []
-    message = payload.get("message") if isinstance(payload, dict) else None
-    if isinstance(message, str):
-        return [message[:500]]
-    if isinstance(message, list):
-        return [str(item)[:500] for item in message[:20]]
-    return []
-
-
-def _field_errors(messages: list[str]) -> dict[str, list[str]]:
-    """NestJS-style messages start with the property name: 'openingAmount must be ...'."""
-    errors: dict[str, list[str]] = {}
-    for message in messages:
-        first_word = message.split(" ", 1)[0].split(".", 1)[0]
-        if first_word and first_word[0].islower() and first_word.isalnum():
-            errors.setdefault(first_word, []).append(message)
-    return errors
 
 
 def get_client() -> FinalPOSClient:

@@ -20,7 +20,7 @@ class FinalPOSUnavailable(FinalPOSError):
     """Timeout, connection failure or a 5xx: the API is down or slow; try again later."""
 
     retryable = True
-    default_message = "Final POS is not answering right now. Nothing was lost; try again shortly."
+    default_message = "Final POS is not answering right now. Try again shortly."
 
 
 class FinalPOSCircuitOpen(FinalPOSUnavailable):
@@ -28,8 +28,40 @@ class FinalPOSCircuitOpen(FinalPOSUnavailable):
 
     default_message = (
         "Final POS has been failing, so the dashboard is pausing calls to it for a moment. "
-        "Nothing was lost; try again in a minute."
+        "Try again in a minute."
     )
+
+
+class FinalPOSOutcomeUnknown(FinalPOSUnavailable):
+    """A change was sent and its answer was lost (a timeout after sending, a dropped
+    connection, a 5xx, an unreadable answer): Final POS may or may not have made it. Never
+    treated as "nothing saved": the service reads the record again to settle it."""
+
+    default_message = "Final POS did not confirm the change, so it may or may not have been saved."
+
+
+class FinalPOSNotSaved(FinalPOSUnavailable):
+    """An answer was lost, and reading the record again shows the change is not there."""
+
+    default_message = (
+        "Final POS did not answer, and reading the record again shows the change was not "
+        "saved. Try again."
+    )
+
+
+class FinalPOSBusy(FinalPOSUnavailable):
+    """429: Final POS asks the dashboard to slow down; calls pause for Retry-After."""
+
+    default_message = "Final POS is busy and asked the dashboard to wait. Try again in a minute."
+
+    def __init__(self, message: str = "", *, retry_after: float, status: int = 429) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, status=status)
+
+
+class FinalPOSRedirected(FinalPOSError):
+    """A 3xx: the dashboard never follows a redirect (it would carry the API key to another
+    host); the address is probably wrong."""
 
 
 class FinalPOSBadResponse(FinalPOSUnavailable):

@@ -122,6 +122,9 @@ class OpenShiftForm(CashCountForm):
         help_text=_("The cash in the drawer now. Type the total or count it below."),
     )
     opening_note = NoteField(label=_("Opening note"))
+    # The number of an open whose answer was lost, when the person has checked the till and
+    # confirms it was not created: it is opened again with that number.
+    confirm_not_created = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from sessions_app.models import Outlet, SessionRecord, Station
+from sessions_app.models import Outlet, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.shifts import sessions_visible_to
@@ -18,7 +18,17 @@ RECENT_CLOSES = timedelta(days=7)
 @dataclass(frozen=True)
 class BoardStation:
     station: Station
-    open_shift: SessionRecord | None
+    open_shifts: list[SessionRecord]
+    pending_open: PendingOpen | None = None  # an open whose answer was lost
+
+    @property
+    def open_shift(self) -> SessionRecord | None:
+        """The shift open on the till (the oldest, when Final POS holds more than one)."""
+        return self.open_shifts[0] if self.open_shifts else None
+
+    @property
+    def more_than_one_open(self) -> bool:
+        return len(self.open_shifts) > 1
 
 
 @dataclass(frozen=True)
@@ -32,26 +42,29 @@ class BoardOutlet:
 
 
 def board_outlets(*, user: User) -> list[BoardOutlet]:
-    """The user's outlets, each station with its open shift (three queries whatever the
-    counts)."""
+    """The user's outlets, each station with its open shifts and any open whose answer was
+    lost (four queries whatever the counts)."""
     outlets = list(outlets_for(user=user))
     stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
     stations = list(Station.objects.filter(outlet_id__in=stations_by_outlet))
     for station in stations:
         stations_by_outlet[station.outlet_id].append(station)
-    open_shifts = {
-        record.station_id: record
-        for record in SessionRecord.objects.filter(
-            station_id__in=[station.id for station in stations],
-            close_time__isnull=True,
-            deleted_at__isnull=True,
-        )
-    }
+    station_ids = [station.id for station in stations]
+    open_shifts: dict[str, list[SessionRecord]] = {}
+    for record in SessionRecord.objects.filter(
+        station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
+    ).order_by("open_time"):
+        open_shifts.setdefault(record.station_id, []).append(record)
+    pending = {p.station_id: p for p in PendingOpen.objects.filter(station_id__in=station_ids)}
     return [
         BoardOutlet(
             outlet=outlet,
             stations=[
-                BoardStation(station=station, open_shift=open_shifts.get(station.id))
+                BoardStation(
+                    station=station,
+                    open_shifts=open_shifts.get(station.id, []),
+                    pending_open=pending.get(station.id),
+                )
                 for station in stations_by_outlet[outlet.id]
             ],
         )

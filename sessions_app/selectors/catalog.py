@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from sessions_app.finalpos.records import is_valid_id
-from sessions_app.models import Outlet, SessionRecord, Station, SyncState
+from sessions_app.models import Outlet, PendingOpen, SessionRecord, Station, SyncState
 from sessions_app.roles import User
 from sessions_app.selectors.scope import in_scope
 
@@ -80,3 +80,8 @@ def stations_busy_for(*, user: User) -> dict[str, str]:
             deleted_at__isnull=True,
         ).values_list("station_id", "opened_by")
     )
+
+
+def pending_open_for(station: Station) -> PendingOpen | None:
+    """An open on this till whose answer was lost, if one is not settled yet."""
+    return PendingOpen.objects.filter(station_id=station.id).first()

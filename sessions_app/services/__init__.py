@@ -11,7 +11,10 @@ from sessions_app.services.catalog import CATALOG, CatalogRefreshResult, catalog
 from sessions_app.services.errors import (
     CountIsFinal,
     MovementNotFound,
+    NameTaken,
+    OpenOutcomeUnknown,
     ShiftAlreadyClosed,
+    ShiftBusy,
     ShiftChanged,
     ShiftError,
     ShiftNotAllowed,
@@ -49,12 +52,8 @@ from sessions_app.services.shift_import import (
     sessions_discover,
 )
 from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_review import (
-    session_approve,
-    session_correct,
-    session_delete,
-    session_reopen,
-)
+from sessions_app.services.shift_review import session_approve, session_correct
+from sessions_app.services.shift_undo import session_delete, session_reopen
 from sessions_app.services.staff import alert_preference_set, staff_profile_for
 from sessions_app.services.station_status import station_status_push
 from sessions_app.services.x_report import XReport, x_report_build
@@ -65,8 +64,11 @@ __all__ = [
     "CountIsFinal",
     "DiscoveryResult",
     "MovementNotFound",
+    "NameTaken",
+    "OpenOutcomeUnknown",
     "SessionsRefreshResult",
     "ShiftAlreadyClosed",
+    "ShiftBusy",
     "ShiftChanged",
     "ShiftError",
     "ShiftNotAllowed",

@@ -11,6 +11,8 @@ from django.utils import timezone
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.roles import User, display_name
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.locks import shift_write_lock
 
 
 def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
@@ -44,7 +46,9 @@ def audit_write(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     error: FinalPOSError | None = None,
+    outcome: str = "",
 ) -> AuditEntry:
+    outcome = outcome or (AuditEntry.REFUSED if error else AuditEntry.ACCEPTED)
     return AuditEntry.objects.create(
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -56,7 +60,8 @@ def audit_write(
         summary=summary[:300],
         before=before,
         after=after,
-        accepted=error is None,
+        accepted=outcome in (AuditEntry.ACCEPTED, AuditEntry.LANDED),
+        outcome=outcome,
         error=error.message if error else "",
     )
 
@@ -71,6 +76,7 @@ class AuditedWrite:
     after: dict[str, Any] | None = None
     nothing_written: bool = False  # the write turned out to be done already: no row
     summary_suffix: str = ""  # what the write learned that the summary should say
+    outcome: str = ""  # set when the answer was lost: unknown, landed or not_landed
 
     def shift_written(self, record: SessionRecord) -> None:
         self.object_id = record.id
@@ -104,7 +110,21 @@ def audited(
             summary=summary,
             before=write.before,
             error=error,
+            outcome=write.outcome,
         )
+        raise
+    except ShiftError as refusal:
+        if write.outcome == AuditEntry.UNKNOWN:  # e.g. an open held as "may have reached"
+            audit_write(
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=write.object_id,
+                outlet_id=write.outlet_id,
+                summary=f"{summary}; {refusal.message}"[:300],
+                before=write.before,
+                outcome=write.outcome,
+            )
         raise
     if not write.nothing_written:
         audit_write(
@@ -116,6 +136,7 @@ def audited(
             summary=f"{summary}; {write.summary_suffix}" if write.summary_suffix else summary,
             before=write.before,
             after=write.after,
+            outcome=write.outcome,
         )
 
 
@@ -123,7 +144,8 @@ def audited(
 def audited_shift_write(
     *, actor: User, action: str, record: SessionRecord | None, outlet_id: str, summary: str
 ) -> Iterator[AuditedWrite]:
-    """A write to one shift, with the shift as it was before."""
+    """A write to one shift, audited, with the shift's write lock held throughout: a second
+    writer waits for this one, then reads what it wrote."""
     with audited(
         actor=actor,
         action=action,
@@ -133,4 +155,8 @@ def audited_shift_write(
         outlet_id=outlet_id,
         before=record_snapshot(record),
     ) as write:
-        yield write
+        if record is None:
+            yield write
+        else:
+            with shift_write_lock(record.id, holder=display_name(actor)):
+                yield write

@@ -7,6 +7,7 @@ a manager's approval.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from sessions_app import closing_report
 from sessions_app.closing_report import CashMovement, ClosingReport
-from sessions_app.finalpos import FinalPOSClient, FinalPOSError, FinalPOSUnavailable, get_client
+from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
 from sessions_app.models import SessionRecord
@@ -25,6 +26,7 @@ from sessions_app.roles import User, display_name, is_manager
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
 from sessions_app.services.index import session_index_save
+from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
 
 logger = logging.getLogger(__name__)
@@ -107,7 +109,16 @@ def cash_movement_record(
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
         report.set(cash_movements=[*report.cash_movements, movement])
-        saved = session_index_save(_write(record, current, report, movement_id, client))
+        data = replace(current.to_input(), closing_report_data=report.to_json())
+        saved = session_index_save(
+            settled(
+                audit,
+                write=lambda: client.session_update(record.id, data),
+                landed=lambda: _with_movement(
+                    client, record, lambda found: found.id == movement_id
+                ),
+            )
+        )
         logger.info("Cash %s of %s recorded on %s", kind, amount, record.id)
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
@@ -148,35 +159,35 @@ def cash_movement_approve(
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
         approved = replace(
-            movement, approved_by=display_name(approved_by_user), approved_at=timezone.now()
+            movement,
+            approved_by=display_name(approved_by_user),
+            approved_at=timezone.now().replace(microsecond=0),
         )
         report.set(cash_movements=[*movements[:index], approved, *movements[index + 1 :]])
         data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(client.session_update(record.id, data))
+        saved = session_index_save(
+            settled(
+                audit,
+                write=lambda: client.session_update(record.id, data),
+                landed=lambda: _with_movement(
+                    client,
+                    record,
+                    lambda found: (
+                        found.id == movement_id and found.approved_at == approved.approved_at
+                    ),
+                ),
+            )
+        )
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
 
 
-def _write(
-    record: SessionRecord,
-    current: Session,
-    report: ClosingReport,
-    movement_id: str,
-    client: FinalPOSClient,
-) -> Session:
-    data = replace(current.to_input(), closing_report_data=report.to_json())
-    try:
-        return client.session_update(record.id, data)
-    except FinalPOSUnavailable as lost:
-        # The PUT may have landed before the answer was lost: look before saying it failed.
-        try:
-            landed = client.session_get(record.id)
-        except FinalPOSError:
-            raise lost from None
-        landed_report = closing_report.parse(landed.closing_report_data)
-        if landed_report is not None and any(
-            isinstance(m, CashMovement) and m.id == movement_id
-            for m in landed_report.cash_movements
-        ):
-            return landed
-        raise
+def _with_movement(
+    client: FinalPOSClient, record: SessionRecord, holds: Callable[[CashMovement], bool]
+) -> Session | None:
+    """The shift as Final POS has it now, if one of its movements shows what a write did."""
+    current = client.session_get(record.id)
+    report = closing_report.parse(current.closing_report_data)
+    if report is not None and report.is_ours and any(holds(m) for m in _movements(report)):
+        return current
+    return None

@@ -55,3 +55,16 @@ class ShiftNotOpen(ShiftError):
 
 class MovementNotFound(ShiftError):
     """No cash movement with that id on the shift."""
+
+
+class ShiftBusy(ShiftError):
+    """Someone else is saving a change to this shift, for longer than a second writer waits."""
+
+
+class OpenOutcomeUnknown(ShiftError):
+    """An open whose answer was lost: the shift may exist in Final POS. The till is held until
+    that is settled (services.pending_open)."""
+
+
+class NameTaken(ShiftError):
+    """An outlet, or a till in the same outlet, already has that name."""

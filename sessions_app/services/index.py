@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report
 from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
 from sessions_app.finalpos import (
+    FinalPOSBusy,
     FinalPOSCircuitOpen,
     FinalPOSClient,
     FinalPOSError,
@@ -25,14 +27,18 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User
+from sessions_app.services.audit import audit_write, record_snapshot
+from sessions_app.services.errors import ShiftBusy
+from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
 from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
 RECENT_CLOSES = timedelta(hours=48)
+REFRESH_WAIT = 2.0  # seconds a refresh waits for someone writing to the shift
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,24 @@ def session_index_save(
     with transaction.atomic():
         record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
         session_number_note_used(session.session_number)
+        found = list(
+            PendingOpen.objects.filter(
+                station_id=session.station_id, session_number=session.session_number
+            )
+        )
+        PendingOpen.objects.filter(pk__in=[pending.pk for pending in found]).delete()
+    for pending in found:  # an open whose answer was lost: it did reach Final POS
+        audit_write(
+            actor=pending.opened_by_user,
+            action="open",
+            object_type="session",
+            object_id=record.id,
+            outlet_id=record.outlet_id,
+            summary=_("Found %(number)s in Final POS: the open whose answer was lost landed")
+            % {"number": record.session_number},
+            after=record_snapshot(record),
+            outcome=AuditEntry.LANDED,
+        )
     return record
 
 
@@ -190,18 +214,24 @@ def _expected_if_till_closed(
 def session_refresh(
     record: SessionRecord, *, client: FinalPOSClient | None = None
 ) -> SessionRecord:
-    """Re-reads one shift from Final POS into the index."""
+    """Re-reads one shift from Final POS into the index. While someone is writing to the
+    shift, their write refreshes it: this one returns the copy as it is."""
     client = client or get_client()
     try:
-        session = client.session_get(record.id)
-    except FinalPOSNotFound:
-        index_mark_deleted(record)
-        raise
-    except FinalPOSError as error:
-        index_note_error(record, error)
-        raise
-    expected = _expected_if_till_closed(record, session, client)
-    return session_index_save(session, expected_from_sales=expected)
+        with shift_write_lock(record.id, holder="refresh", wait=REFRESH_WAIT):
+            try:
+                session = client.session_get(record.id)
+            except FinalPOSNotFound:
+                index_mark_deleted(record)
+                raise
+            except FinalPOSError as error:
+                index_note_error(record, error)
+                raise
+            expected = _expected_if_till_closed(record, session, client)
+            return session_index_save(session, expected_from_sales=expected)
+    except ShiftBusy:
+        record.refresh_from_db()
+        return record
 
 
 def session_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
@@ -239,10 +269,13 @@ def sessions_refresh(
             refreshed += 1
         except FinalPOSNotFound:
             gone += 1
-        except FinalPOSCircuitOpen:
+        except (FinalPOSCircuitOpen, FinalPOSBusy):
             failed += 1
-            break
+            break  # nothing else will work for now: the next pass tries again
         except FinalPOSError:
+            failed += 1
+        except Exception:  # one bad record must never stop the pass (or the worker)
+            logger.exception("Shift %s could not be refreshed", record.id)
             failed += 1
     pending = SessionRecord.objects.exclude(station_status_pending="").filter(
         deleted_at__isnull=True

@@ -1,19 +1,24 @@
 """Setup of outlets and tills: written to Final POS first, then cached from its answer."""
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.finalpos import FinalPOSNotFound, get_client, records
+from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client, records
 from sessions_app.models import Outlet, OutletAssignment, Station
 from sessions_app.roles import User
 from sessions_app.services.audit import audited
 from sessions_app.services.catalog import outlet_cache_save, station_cache_save
-from sessions_app.services.errors import StationInUse
+from sessions_app.services.errors import NameTaken, StationInUse
+from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import open_shift_on
+
+CLOCK_SLACK = timedelta(minutes=2)  # Final POS's clock and ours may differ a little
 
 
 def outlet_create(*, data: records.OutletInput, created_by_user: User) -> Outlet:
@@ -22,7 +27,15 @@ def outlet_create(*, data: records.OutletInput, created_by_user: User) -> Outlet
     with audited(
         actor=created_by_user, action="setup", object_type="outlet", summary=summary
     ) as audit:
-        created = get_client().outlet_create(data)
+        client = get_client()
+        if any(o.name.casefold() == data.name.casefold() for o in client.outlet_list()):
+            raise NameTaken(_("There is already an outlet named %(name)s.") % {"name": data.name})
+        since = timezone.now()
+        created = settled(
+            audit,
+            write=lambda: client.outlet_create(data),
+            landed=lambda: _newest_named(client.outlet_list(), data.name, since),
+        )
         cached = outlet_cache_save(created, fetched_at=timezone.now())
         if not created_by_user.is_superuser:
             OutletAssignment.objects.get_or_create(user=created_by_user, outlet_id=created.id)
@@ -46,7 +59,14 @@ def outlet_update(*, outlet: Outlet, changes: dict[str, Any], updated_by_user: U
         outlet_id=outlet.id,
         before=current.to_input().to_wire(),
     ) as audit:
-        updated = client.outlet_update(outlet.id, replace(current.to_input(), **changes))
+        wanted = replace(current.to_input(), **changes)
+        updated = settled(
+            audit,
+            write=lambda: client.outlet_update(outlet.id, wanted),
+            landed=lambda: _if_holds(
+                client.outlet_get(outlet.id), lambda found: found.to_input() == wanted
+            ),
+        )
         audit.after = updated.to_input().to_wire()
     return outlet_cache_save(updated, fetched_at=timezone.now())
 
@@ -60,7 +80,25 @@ def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Stati
         summary=summary,
         outlet_id=outlet.id,
     ) as audit:
-        created = get_client().station_create(records.StationInput(name=name, outlet_id=outlet.id))
+        client = get_client()
+        # Names are unique within an outlet: a second try after a lost answer cannot add the
+        # same till twice, and a lost answer is settled by finding the till by its name.
+        siblings = [s for s in client.station_list() if s.outlet_id == outlet.id]
+        if any(sibling.name.casefold() == name.casefold() for sibling in siblings):
+            raise NameTaken(
+                _("There is already a till named %(till)s at %(outlet)s.")
+                % {"till": name, "outlet": outlet.name}
+            )
+        since = timezone.now()
+        created = settled(
+            audit,
+            write=lambda: client.station_create(
+                records.StationInput(name=name, outlet_id=outlet.id)
+            ),
+            landed=lambda: _newest_named(
+                [s for s in client.station_list() if s.outlet_id == outlet.id], name, since
+            ),
+        )
         audit.object_id = created.id
         audit.after = {"name": created.name}
     return station_cache_save(created, fetched_at=timezone.now())
@@ -79,7 +117,13 @@ def station_rename(*, station: Station, name: str, renamed_by_user: User) -> Sta
         before={"name": station.name},
     ) as audit:
         current = client.station_get(station.id)
-        updated = client.station_update(station.id, replace(current.to_input(), name=name))
+        updated = settled(
+            audit,
+            write=lambda: client.station_update(station.id, replace(current.to_input(), name=name)),
+            landed=lambda: _if_holds(
+                client.station_get(station.id), lambda found: found.name == name
+            ),
+        )
         audit.after = {"name": updated.name}
     return station_cache_save(updated, fetched_at=timezone.now())
 
@@ -110,6 +154,36 @@ def station_delete(*, station: Station, deleted_by_user: User) -> None:
         before={"name": station.name},
     ) as audit:
         with contextlib.suppress(FinalPOSNotFound):  # already gone: drop it from the cache
-            client.station_delete(station.id)
+            settled(
+                audit,
+                write=lambda: client.station_delete(station.id),
+                landed=lambda: _station_gone(client, station.id),
+            )
         Station.objects.filter(id=station.id).delete()
         audit.after = {"deleted": True}
+
+
+def _newest_named[Record: (records.Outlet, records.Station)](
+    found: list[Record], name: str, since: datetime
+) -> Record | None:
+    """A create whose answer was lost, found in the list Final POS gives (by its name, made
+    since the attempt began)."""
+    matching = [
+        record
+        for record in found
+        if record.name == name
+        and (record.updated_at is None or record.updated_at >= since - CLOCK_SLACK)
+    ]
+    return matching[-1] if matching else None
+
+
+def _if_holds[Record](record: Record, holds: Callable[[Record], bool]) -> Record | None:
+    return record if holds(record) else None
+
+
+def _station_gone(client: FinalPOSClient, station_id: str) -> bool | None:
+    try:
+        client.station_get(station_id)
+    except FinalPOSNotFound:
+        return True
+    return None

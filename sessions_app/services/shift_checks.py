@@ -1,11 +1,14 @@
 """What every write to a shift checks first, against Final POS as it is now: the shift still
 exists, nobody changed it since it was shown, and no other shift is open on its till."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from sessions_app import closing_report
+from sessions_app.closing_report import ClosingReport
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import time_of_day
@@ -95,3 +98,25 @@ def closed_shift_to_fix(
         raise ShiftNotCorrectable(if_open)
     refuse_if_changed(current, seen_updated_at)
     return current
+
+
+def with_report(
+    client: FinalPOSClient,
+    record: SessionRecord,
+    holds: Callable[[ClosingReport], bool],
+    *,
+    must_be_open: bool = False,
+) -> Session | None:
+    """The shift as Final POS has it now, if its report shows what a write put there."""
+    current = client.session_get(record.id)
+    report = closing_report.parse(current.closing_report_data)
+    if report is None or not report.is_ours or not holds(report):
+        return None
+    if must_be_open and not current.is_open:
+        return None
+    return current
+
+
+def to_the_millisecond(moment: datetime) -> datetime:
+    """Times are written with milliseconds; comparing one read back needs the same."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

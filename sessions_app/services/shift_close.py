@@ -24,7 +24,6 @@ from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
     FinalPOSError,
-    FinalPOSUnavailable,
     get_client,
 )
 from sessions_app.finalpos.records import Session, StationStatus
@@ -39,6 +38,7 @@ from sessions_app.services.blind_count import (
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
 from sessions_app.services.index import sales_read, session_index_save
+from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current, refuse_if_changed
 from sessions_app.services.station_status import station_status_push
 
@@ -177,14 +177,11 @@ def session_close(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
-        try:
-            updated = client.session_update(record.id, data)
-        except FinalPOSUnavailable:
-            # The PUT may have landed before the answer was lost; look before saying it failed.
-            landed = _landed_close(record, close_request_id, client)
-            if landed is None:
-                raise
-            updated = landed
+        updated = settled(
+            audit,
+            write=lambda: client.session_update(record.id, data),
+            landed=lambda: _landed_close(record, close_request_id, client),
+        )
         saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
         blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
@@ -258,8 +255,5 @@ def _closed_by_request(session: Session, close_request_id: str) -> bool:
 def _landed_close(
     record: SessionRecord, close_request_id: str, client: FinalPOSClient
 ) -> Session | None:
-    try:
-        current = client.session_get(record.id)
-    except FinalPOSError:
-        return None
+    current = client.session_get(record.id)
     return current if _closed_by_request(current, close_request_id) else None

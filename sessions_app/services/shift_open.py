@@ -1,33 +1,33 @@
 """Opening a shift on a till: one session created in Final POS, indexed, the till marked in use."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing_report import ClosingReport, Handover
-from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
+from sessions_app.finalpos import (
+    FinalPOSClient,
+    FinalPOSError,
+    FinalPOSOutcomeUnknown,
+    get_client,
+)
 from sessions_app.finalpos.records import SessionInput, StationStatus
-from sessions_app.formatting import money
-from sessions_app.models import Station, StationClaim
+from sessions_app.formatting import money, time_of_day
+from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.errors import StationBusy
+from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
 from sessions_app.services.index import session_index_save
+from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
 from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
-
-CLAIM_TIMEOUT = timedelta(minutes=2)  # longer than any open can take with our timeouts
 
 
 def session_open(
@@ -37,10 +37,16 @@ def session_open(
     opening_amount: Decimal,
     opening_note: str = "",
     cash_count: dict[Decimal, int] | None = None,
+    confirmed_not_created: bool = False,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
     """Opens a shift on a till: checks no shift is open there, creates the session in Final
-    POS, indexes it, then marks the station IN_USE (best effort)."""
+    POS, indexes it, then marks the station IN_USE (best effort).
+
+    A create whose answer was lost cannot be looked up (Final POS has no session list), so the
+    till is held as "opening may have reached Final POS" (PendingOpen) rather than opened
+    again blindly. ``confirmed_not_created`` opens it again with the same session number, once
+    someone has checked the till, so a duplicate would be recognisable."""
     client = client or get_client()
     summary = _("Opened a shift on %(till)s with a float of %(float)s") % {
         "till": station.name,
@@ -54,63 +60,102 @@ def session_open(
         summary=summary,
     ) as audit:
         opener = display_name(opened_by_user)
-        with _station_claim(station, claimed_by=opener):
+        with station_claim(station, claimed_by=opener):
+            pending = PendingOpen.objects.filter(station_id=station.id).first()
+            if pending is not None and not confirmed_not_created:
+                raise OpenOutcomeUnknown(pending_open_message(pending, station))
             ensure_no_open_shift(station, client=client)
             now = timezone.now()
+            number = (
+                pending.session_number
+                if pending is not None
+                else session_number_allocate(year=business_year(now))
+            )
             notes = [f"Opening count: {_count_text(cash_count)}"] if cash_count else []
-            created = client.session_create(
-                SessionInput(
-                    station_id=station.id,
-                    session_number=session_number_allocate(year=business_year(now)),
-                    opened_by=opener,
-                    open_time=now,
-                    opening_amount=opening_amount,
-                    notes=notes,
-                    closing_amounts={},
-                    opening_note=opening_note,
-                    closing_report_data=_handover_report(station, opening_amount),
-                )
+            data = SessionInput(
+                station_id=station.id,
+                session_number=number,
+                opened_by=opener,
+                open_time=now,
+                opening_amount=opening_amount,
+                notes=notes,
+                closing_amounts={},
+                opening_note=opening_note,
+                closing_report_data=_handover_report(station, opening_amount),
             )
             try:
-                record = session_index_save(
-                    created,
-                    opened_by_user=opened_by_user,
-                    station_status_pending=StationStatus.IN_USE,
-                )
-            except IntegrityError:
-                # Another shift on this till reached the index meanwhile (a refresh importing
-                # one opened on the till itself): undo ours rather than leave two open shifts.
-                _session_delete_quietly(created.id, client=client)
-                raise StationBusy(
-                    _("%(till)s already has an open shift.") % {"till": station.name}
-                ) from None
+                created = client.session_create(data)
+            except FinalPOSOutcomeUnknown as lost:
+                audit.outcome = AuditEntry.UNKNOWN
+                held = _hold(station, data, opened_by_user, lost)
+                raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
+            PendingOpen.objects.filter(station_id=station.id).delete()
+            record = session_index_save(
+                created,
+                opened_by_user=opened_by_user,
+                station_status_pending=StationStatus.IN_USE,
+            )
+            _undo_if_the_till_opened_one_meanwhile(station, record, client)
         logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
         audit.shift_written(record)
     return ShiftWriteResult(record=record, station_status_error=station_status_push(record, client))
 
 
-@contextmanager
-def _station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
-    """Held while a shift is opened, so two people opening the same till at once get one
-    shift: the claim's primary key lets only one exist per station."""
-    now = timezone.now()
-    claims = StationClaim.objects.filter(station_id=station.id)
-    claims.filter(claimed_at__lt=now - CLAIM_TIMEOUT).delete()
-    try:
-        with transaction.atomic():
-            StationClaim.objects.create(
-                station_id=station.id, claimed_at=now, claimed_by=claimed_by
-            )
-    except IntegrityError:
-        claim = claims.first()
-        raise StationBusy(
-            _("%(who)s is opening a shift on %(till)s right now.")
-            % {"who": claim.claimed_by if claim else _("Someone"), "till": station.name}
-        ) from None
-    try:
-        yield
-    finally:
-        claims.delete()
+def _hold(
+    station: Station, data: SessionInput, opened_by_user: User, lost: FinalPOSOutcomeUnknown
+) -> PendingOpen:
+    held, _created = PendingOpen.objects.update_or_create(
+        station_id=station.id,
+        defaults={
+            "session_number": data.session_number,
+            "opened_by": data.opened_by,
+            "opened_by_user": opened_by_user,
+            "opening_amount": data.opening_amount,
+            "attempted_at": data.open_time,
+            "error": lost.message,
+        },
+    )
+    logger.warning(
+        "Open of %s on %s: answer lost; the till is held until it is settled",
+        data.session_number,
+        station.id,
+    )
+    return held
+
+
+def pending_open_message(pending: PendingOpen, station: Station) -> str:
+    return _(
+        "Opening %(number)s on %(till)s may have reached Final POS: its answer was lost "
+        "(%(when)s, %(who)s). The till is held until that is settled: check the till, and add "
+        "the shift by its id if it is there, or confirm it was not created and open again."
+    ) % {
+        "number": pending.session_number,
+        "till": station.name,
+        "when": time_of_day(pending.attempted_at),
+        "who": pending.opened_by,
+    }
+
+
+def _undo_if_the_till_opened_one_meanwhile(
+    station: Station, record: SessionRecord, client: FinalPOSClient
+) -> None:
+    """Another shift on this till reached the index while ours was created (a refresh found
+    one the till opened itself): ours is deleted again rather than leave two open shifts."""
+    other = (
+        SessionRecord.objects.filter(
+            station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
+        )
+        .exclude(id=record.id)
+        .first()
+    )
+    if other is None:
+        return
+    _session_delete_quietly(record.id, client=client)
+    SessionRecord.objects.filter(id=record.id).update(deleted_at=timezone.now())
+    raise StationBusy(
+        _("%(till)s already has an open shift: %(number)s, opened by %(cashier)s.")
+        % {"till": station.name, "number": other.session_number, "cashier": other.opened_by}
+    )
 
 
 def _handover_report(station: Station, opening_amount: Decimal) -> str | None:

@@ -1,18 +1,15 @@
-"""A manager's work on a closed shift: approve it, correct its count, reopen it, delete it.
+"""A manager's review of a closed shift: approve it, or correct its count.
 
-Each is one whole-record PUT (or a DELETE) after re-reading the shift, and each keeps what it
-replaces: the original count in ``corrections``, an undone close in ``reopenings``, a deleted
-shift's last copy in the index.
+Each is one whole-record PUT after re-reading the shift, and a correction keeps what it
+replaces: the original count stays in ``corrections``.
 """
 
-import contextlib
 import logging
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,26 +21,24 @@ from sessions_app.closing_report import (
     ClosingReport,
     Correction,
     CorrectionSide,
-    PreviousClose,
-    Reopening,
     Review,
 )
-from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
-from sessions_app.finalpos.records import Session, StationStatus
-from sessions_app.models import SessionRecord, Station
+from sessions_app.finalpos import FinalPOSClient, get_client
+from sessions_app.finalpos.records import Session
+from sessions_app.models import SessionRecord
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.blind_count import blind_count_forget
-from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable, StationBusy
+from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
 from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     closed_shift_to_fix,
-    ensure_no_open_shift,
     read_current,
     refuse_if_changed,
+    to_the_millisecond,
+    with_report,
 )
-from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
@@ -102,16 +97,28 @@ def session_approve(
                 )
             raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
         refuse_if_changed(current, seen_updated_at)
-        report.set(
-            review=replace(
-                report.review,
-                approved_by=display_name(approved_by_user),
-                approved_at=timezone.now(),
-                comment=comment.strip(),
+        review = replace(
+            report.review,
+            approved_by=display_name(approved_by_user),
+            approved_at=to_the_millisecond(timezone.now()),
+            comment=comment.strip(),
+        )
+        report.set(review=review)
+        data = replace(current.to_input(), closing_report_data=report.to_json())
+        saved = session_index_save(
+            settled(
+                audit,
+                write=lambda: client.session_update(record.id, data),
+                landed=lambda: with_report(
+                    client,
+                    record,
+                    lambda found: (
+                        found.review.approved_at == review.approved_at
+                        and found.review.approved_by == review.approved_by
+                    ),
+                ),
             )
         )
-        data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(client.session_update(record.id, data))
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
@@ -166,7 +173,7 @@ def session_correct(
         )
         cash_changed = after_amounts["cash"] != before_amounts["cash"]
         correction = Correction(
-            at=timezone.now(),
+            at=to_the_millisecond(timezone.now()),
             by=display_name(corrected_by_user),
             reason=reason,
             before=CorrectionSide(
@@ -195,7 +202,22 @@ def session_correct(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
-        saved = session_index_save(client.session_update(record.id, data))
+        saved = session_index_save(
+            settled(
+                audit,
+                write=lambda: client.session_update(record.id, data),
+                landed=lambda: with_report(
+                    client,
+                    record,
+                    lambda found: any(
+                        isinstance(entry, Correction)
+                        and entry.at == correction.at
+                        and entry.by == correction.by
+                        for entry in found.corrections
+                    ),
+                ),
+            )
+        )
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:
@@ -232,123 +254,3 @@ def _apply_correction(
         report.review, required=report.review.required or reconciliation.review_required
     )
     report.set(review=review, corrections=[*report.corrections, correction])
-
-
-def session_reopen(
-    *,
-    record: SessionRecord,
-    reopened_by_user: User,
-    reason: str,
-    seen_updated_at: datetime | None,
-    client: FinalPOSClient | None = None,
-) -> ShiftWriteResult:
-    """Reopens a closed shift so it can be counted again; the close it undoes is kept in the
-    report's ``reopenings``. Refused while another shift is open on the same till."""
-    client = client or get_client()
-    reason = reason.strip()
-    summary = _("Reopened %(number)s: %(reason)s") % {
-        "number": record.session_number,
-        "reason": reason,
-    }
-    with audited_shift_write(
-        actor=reopened_by_user,
-        action="reopen",
-        record=record,
-        outlet_id=record.outlet_id,
-        summary=summary,
-    ) as audit:
-        current = closed_shift_to_fix(
-            record,
-            client,
-            reason=reason,
-            seen_updated_at=seen_updated_at,
-            if_no_reason=_("Say why the shift is being reopened."),
-            if_open=_("This shift is already open."),
-        )
-        station = Station.objects.filter(id=current.station_id).first()
-        if station is not None:
-            ensure_no_open_shift(station, client=client)
-        earlier = closing_report.parse(current.closing_report_data)
-        ours = earlier if earlier is not None and earlier.is_ours else None
-        reopening = Reopening(
-            at=timezone.now(),
-            by=display_name(reopened_by_user),
-            reason=reason,
-            previous_close=PreviousClose(
-                closed_by=current.closed_by or "",
-                close_time=current.close_time,
-                closing_amounts=dict(current.closing_amounts),
-                closing_note=current.closing_note or "",
-                report=ours.without_reopenings() if ours is not None else None,
-            ),
-        )
-        reopened = ClosingReport().set(
-            currency=settings.CURRENCY,
-            methods={},
-            reopenings=[*(ours.reopenings if ours is not None else []), reopening],
-        )
-        if ours is not None:  # the cash moved and the handover still belong to the shift
-            reopened.set(cash_movements=ours.cash_movements)
-            if ours.handover is not None:
-                reopened.set(handover=ours.handover)
-        if earlier is not None and earlier.foreign is not None:
-            reopened.set(foreign=earlier.foreign)
-        data = replace(
-            current.to_input(),
-            closed_by=None,
-            close_time=None,
-            closing_amount=None,
-            closing_amounts={},
-            closing_note=None,
-            closing_report_data=reopened.to_json(),
-        )
-        updated = client.session_update(record.id, data)
-        try:
-            saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
-        except IntegrityError:
-            raise StationBusy(
-                _(
-                    "Reopened in Final POS, but another shift was opened on this till "
-                    "meanwhile: close one of them."
-                )
-            ) from None
-        blind_count_forget(record)
-        logger.info("Shift %s reopened by %s", record.id, reopening.by)
-        audit.shift_written(saved)
-    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
-
-
-def session_delete(
-    *,
-    record: SessionRecord,
-    deleted_by_user: User,
-    reason: str,
-    client: FinalPOSClient | None = None,
-) -> ShiftWriteResult:
-    """Deletes a shift in Final POS and leaves a tombstone in the index (the row stays, marked
-    deleted, so history and the audit trail still explain it)."""
-    client = client or get_client()
-    summary = _("Deleted %(number)s: %(reason)s") % {
-        "number": record.session_number,
-        "reason": reason.strip(),
-    }
-    with audited_shift_write(
-        actor=deleted_by_user,
-        action="delete",
-        record=record,
-        outlet_id=record.outlet_id,
-        summary=summary,
-    ) as audit:
-        with contextlib.suppress(FinalPOSNotFound):  # gone upstream already: the tombstone
-            client.session_delete(record.id)
-        was_open = record.is_open
-        SessionRecord.objects.filter(pk=record.pk).update(
-            deleted_at=timezone.now(),
-            last_error="",
-            station_status_pending=StationStatus.AVAILABLE if was_open else "",
-        )
-        record.refresh_from_db()
-        logger.info("Shift %s deleted", record.id)
-        audit.shift_written(record)
-    error = station_status_push(record, client) if was_open else ""
-    return ShiftWriteResult(record=record, station_status_error=error)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors, services
-from sessions_app.finalpos import FinalPOSError
+from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest
 
@@ -24,6 +24,11 @@ def write_failed_message(error: FinalPOSError | services.ShiftError) -> str:
     what was (not) done; a failure of Final POS gets "Nothing was saved" in front."""
     if isinstance(error, services.ShiftError):
         return error.message
+    if isinstance(error, FinalPOSOutcomeUnknown):
+        return _(
+            "Not confirmed: %(reason)s The dashboard could not check yet; reload the page to "
+            "see what Final POS has before trying again."
+        ) % {"reason": error.message}
     return _("Nothing was saved: %(reason)s") % {"reason": error.message}
 
 

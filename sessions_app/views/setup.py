@@ -69,7 +69,7 @@ def outlet_create(request: AuthenticatedRequest) -> HttpResponse:
             outlet = services.outlet_create(
                 data=records.OutletInput(**form.cleaned_data), created_by_user=request.user
             )
-        except FinalPOSError as error:
+        except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s created.") % {"name": outlet.name})
@@ -87,7 +87,7 @@ def outlet_edit(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
             outlet = services.outlet_update(
                 outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
             )
-        except FinalPOSError as error:
+        except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s saved.") % {"name": outlet.name})
@@ -104,7 +104,7 @@ def station_create(request: AuthenticatedRequest, outlet_id: str) -> HttpRespons
             station = services.station_create(
                 outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
             )
-        except FinalPOSError as error:
+        except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(
@@ -126,7 +126,7 @@ def station_edit(request: AuthenticatedRequest, station_id: str) -> HttpResponse
             renamed = services.station_rename(
                 station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
             )
-        except FinalPOSError as error:
+        except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})

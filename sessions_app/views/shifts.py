@@ -43,6 +43,7 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
         )
         if station is None:
             raise Http404(_("No such till at your outlets."))
+        pending = selectors.pending_open_for(station)
         try:
             result = services.session_open(
                 station=station,
@@ -50,6 +51,8 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
                 opening_amount=form.cleaned_data["opening_amount"],
                 opening_note=form.cleaned_data["opening_note"],
                 cash_count=form.cleaned_data["cash_count"],
+                confirmed_not_created=pending is not None
+                and form.cleaned_data["confirm_not_created"] == pending.session_number,
             )
         except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
@@ -67,10 +70,17 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
             _warn_handover(request, left.get(station.id), result.record)
             warn_station_status(request, result)
             return redirect("sessions_app:board")
+    chosen = form["station"].value()
+    station = next((s for s in stations if s.id == chosen), None)
     return render(
         request,
         "shifts/open.html",
-        {"form": form, "has_stations": len(busy) < len(stations), "draft_key": "open"},
+        {
+            "form": form,
+            "has_stations": len(busy) < len(stations),
+            "draft_key": "open",
+            "pending": selectors.pending_open_for(station) if station else None,
+        },
     )
 
 

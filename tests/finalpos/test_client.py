@@ -290,7 +290,7 @@ def test_each_call_is_logged_once_without_the_key(finalpos, simulator, caplog):
         finalpos.outlet_list()
         with pytest.raises(FinalPOSNotFound):
             finalpos.outlet_get("0123456789abcdef01234567")
-    lines = [r.getMessage() for r in caplog.records if r.name == "sessions_app.finalpos.client"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "sessions_app.finalpos.transport"]
     assert len(lines) == 2
     assert lines[0].startswith("finalpos GET /v1/api/outlets -> 200 in ")
     assert lines[1].startswith("finalpos GET /v1/api/outlet/0123456789abcdef01234567 -> 404 in ")

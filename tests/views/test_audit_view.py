@@ -5,9 +5,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from sessions_app.finalpos import FinalPOSUnavailable
+from sessions_app.finalpos import FinalPOSRejected
 from sessions_app.models import AuditEntry
-from sessions_app.services import session_approve, session_close, session_open
+from sessions_app.services import (
+    OpenOutcomeUnknown,
+    session_approve,
+    session_close,
+    session_open,
+)
 from tests.conftest import PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +40,23 @@ def test_open_close_and_approve_are_logged_with_before_and_after(tills, cashier,
 
 
 def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
-    add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
-    with pytest.raises(FinalPOSUnavailable):
+    add_faults(
+        simulator,
+        {"action": "status", "status": 400, "method": "POST", "messages": ["bad float"]},
+    )
+    with pytest.raises(FinalPOSRejected):
         session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     entry = AuditEntry.objects.get()
-    assert not entry.accepted and "503" in entry.error
+    assert not entry.accepted and entry.outcome == "refused" and "bad float" in entry.error
+
+
+def test_an_open_whose_answer_was_lost_is_logged_as_unknown(tills, cashier, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
+    with pytest.raises(OpenOutcomeUnknown):
+        session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    entry = AuditEntry.objects.get()
+    assert not entry.accepted and entry.outcome == "unknown"
+    assert "may have reached Final POS" in entry.summary
 
 
 def test_the_audit_page_is_scoped_and_filterable(client, tills, cashier, manager_b):

@@ -80,14 +80,27 @@ def test_a_till_of_another_outlet_cannot_be_opened(signed_in, tills):
     assert not SessionRecord.objects.exists()
 
 
-def test_when_final_pos_fails_the_form_comes_back_with_a_message(signed_in, tills, simulator):
+def test_when_final_pos_refuses_the_form_comes_back_with_a_message(signed_in, tills, simulator):
+    add_faults(
+        simulator,
+        {"action": "status", "status": 400, "method": "POST", "messages": ["openingNote bad"]},
+    )
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "123.45", "opening_note": "Safe"}
+    ).content.decode()
+    assert "Nothing was saved: Final POS" in page and "openingNote bad" in page
+    assert 'value="123.45"' in page and "Safe</textarea>" in page
+    assert not SessionRecord.objects.exists()
+
+
+def test_when_the_answer_is_lost_the_till_is_held_and_the_page_says_so(signed_in, tills, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
     page = signed_in.post(
         URL, {"station": tills["a1"].id, "opening_amount": "123.45", "opening_note": "Safe"}
     ).content.decode()
-    assert "Nothing was saved: Final POS" in page
+    assert "may have reached Final POS" in page and "Nothing was saved" not in page
     assert 'value="123.45"' in page and "Safe</textarea>" in page
-    assert not SessionRecord.objects.exists()
+    assert "It was not created: open it again as" in page
 
 
 def test_a_till_someone_just_opened_says_who_not_a_raw_id(signed_in, tills, manager):

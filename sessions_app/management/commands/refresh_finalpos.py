@@ -1,6 +1,7 @@
 """Re-reads outlets, stations and recent shifts from Final POS into the local index (once, or in
 a loop for the worker process)."""
 
+import logging
 import time
 from typing import Any
 
@@ -8,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.services import catalog_refresh, sessions_refresh
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -40,6 +43,12 @@ class Command(BaseCommand):
                 if not options["loop"]:
                     raise CommandError(f"Refresh failed: {error.message}") from None
                 self.stderr.write(f"Refresh failed, will retry: {error.message}")
+            except Exception:
+                if not options["loop"]:
+                    raise
+                # A worker that dies stops till statuses and history from being kept fresh:
+                # log whatever went wrong and try again on the next pass.
+                logger.exception("Refresh pass failed; the next pass will try again")
             if not options["loop"]:
                 return
             time.sleep(options["interval"])

@@ -1,0 +1,191 @@
+"""Undoing a close or a whole shift: a manager reopens a closed shift to count it again (the
+close it undoes is kept in the report's ``reopenings``), or deletes a shift (the index keeps
+its last copy)."""
+
+import contextlib
+import logging
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app import closing_report
+from sessions_app.closing_report import ClosingReport, PreviousClose, Reopening
+from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
+from sessions_app.finalpos.records import Session, StationStatus
+from sessions_app.models import SessionRecord, Station
+from sessions_app.roles import User, display_name
+from sessions_app.services.audit import AuditedWrite, audited_shift_write
+from sessions_app.services.blind_count import blind_count_forget
+from sessions_app.services.index import session_index_save
+from sessions_app.services.locks import station_claim
+from sessions_app.services.settle import settled
+from sessions_app.services.shift_checks import (
+    ShiftWriteResult,
+    closed_shift_to_fix,
+    ensure_no_open_shift,
+    to_the_millisecond,
+    with_report,
+)
+from sessions_app.services.station_status import station_status_push
+
+logger = logging.getLogger(__name__)
+
+
+def session_reopen(
+    *,
+    record: SessionRecord,
+    reopened_by_user: User,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Reopens a closed shift so it can be counted again; the close it undoes is kept in the
+    report's ``reopenings``. Refused while another shift is open on the same till."""
+    client = client or get_client()
+    reason = reason.strip()
+    summary = _("Reopened %(number)s: %(reason)s") % {
+        "number": record.session_number,
+        "reason": reason,
+    }
+    with audited_shift_write(
+        actor=reopened_by_user,
+        action="reopen",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = closed_shift_to_fix(
+            record,
+            client,
+            reason=reason,
+            seen_updated_at=seen_updated_at,
+            if_no_reason=_("Say why the shift is being reopened."),
+            if_open=_("This shift is already open."),
+        )
+        # The till's claim, as an open takes it: no shift can be opened on it meanwhile.
+        station = Station.objects.filter(id=current.station_id).first()
+        claim = (
+            station_claim(station, claimed_by=display_name(reopened_by_user))
+            if station is not None
+            else nullcontext()
+        )
+        with claim:
+            if station is not None:
+                ensure_no_open_shift(station, client=client)
+            updated = _reopen(record, current, reopened_by_user, reason, audit, client)
+            saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
+        blind_count_forget(record)
+        logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
+        audit.shift_written(saved)
+    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+
+
+def _reopen(
+    record: SessionRecord,
+    current: Session,
+    reopened_by_user: User,
+    reason: str,
+    audit: AuditedWrite,
+    client: FinalPOSClient,
+) -> Session:
+    """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
+    earlier = closing_report.parse(current.closing_report_data)
+    ours = earlier if earlier is not None and earlier.is_ours else None
+    reopening = Reopening(
+        at=to_the_millisecond(timezone.now()),
+        by=display_name(reopened_by_user),
+        reason=reason,
+        previous_close=PreviousClose(
+            closed_by=current.closed_by or "",
+            close_time=current.close_time,
+            closing_amounts=dict(current.closing_amounts),
+            closing_note=current.closing_note or "",
+            report=ours.without_reopenings() if ours is not None else None,
+        ),
+    )
+    reopened = ClosingReport().set(
+        currency=settings.CURRENCY,
+        methods={},
+        reopenings=[*(ours.reopenings if ours is not None else []), reopening],
+    )
+    if ours is not None:  # the cash moved and the handover still belong to the shift
+        reopened.set(cash_movements=ours.cash_movements)
+        if ours.handover is not None:
+            reopened.set(handover=ours.handover)
+    if earlier is not None and earlier.foreign is not None:
+        reopened.set(foreign=earlier.foreign)
+    data = replace(
+        current.to_input(),
+        closed_by=None,
+        close_time=None,
+        closing_amount=None,
+        closing_amounts={},
+        closing_note=None,
+        closing_report_data=reopened.to_json(),
+    )
+    return settled(
+        audit,
+        write=lambda: client.session_update(record.id, data),
+        landed=lambda: with_report(
+            client,
+            record,
+            lambda found: any(
+                isinstance(entry, Reopening) and entry.at == reopening.at
+                for entry in found.reopenings
+            ),
+            must_be_open=True,
+        ),
+    )
+
+
+def session_delete(
+    *,
+    record: SessionRecord,
+    deleted_by_user: User,
+    reason: str,
+    client: FinalPOSClient | None = None,
+) -> ShiftWriteResult:
+    """Deletes a shift in Final POS and leaves a tombstone in the index (the row stays, marked
+    deleted, so history and the audit trail still explain it)."""
+    client = client or get_client()
+    summary = _("Deleted %(number)s: %(reason)s") % {
+        "number": record.session_number,
+        "reason": reason.strip(),
+    }
+    with audited_shift_write(
+        actor=deleted_by_user,
+        action="delete",
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        with contextlib.suppress(FinalPOSNotFound):  # gone upstream already: the tombstone
+            settled(
+                audit,
+                write=lambda: client.session_delete(record.id),
+                landed=lambda: _gone(client, record.id),
+            )
+        was_open = record.is_open
+        SessionRecord.objects.filter(pk=record.pk).update(
+            deleted_at=timezone.now(),
+            last_error="",
+            station_status_pending=StationStatus.AVAILABLE if was_open else "",
+        )
+        record.refresh_from_db()
+        logger.info("Shift %s deleted", record.id)
+        audit.shift_written(record)
+    error = station_status_push(record, client) if was_open else ""
+    return ShiftWriteResult(record=record, station_status_error=error)
+
+
+def _gone(client: FinalPOSClient, session_id: str) -> bool | None:
+    """True when Final POS no longer has the shift; None when it still does."""
+    try:
+        client.session_get(session_id)
+    except FinalPOSNotFound:
+        return True
+    return None
