@@ -63,8 +63,7 @@ class SimulatorAdapter(BaseAdapter):
         response.headers = CaseInsensitiveDict(
             {"Content-Type": result.content_type, "Content-Length": str(len(result.body))}
         )
-        if result.allow:
-            response.headers["Allow"] = result.allow
+        response.headers.update(result.headers)
         response.raw = HTTPResponse(
             body=BytesIO(result.body), status=result.status, preload_content=False
         )

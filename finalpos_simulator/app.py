@@ -114,13 +114,18 @@ class Simulator:
             return SimulatedResponse(200, (rule.body or '{"id": "5f1d7a').encode())
         if rule.action == "status":
             if rule.body is not None:
-                return SimulatedResponse(rule.status, rule.body.encode(), "text/html")
-            if rule.status in (502, 503, 504):  # gateways answer in HTML, not the API's JSON
+                response = SimulatedResponse(rule.status, rule.body.encode(), "text/html")
+            elif rule.status in (502, 503, 504):  # gateways answer in HTML, not the API's JSON
                 html = f"<html><body><h1>{rule.status} Bad Gateway</h1></body></html>"
-                return SimulatedResponse(rule.status, html.encode(), "text/html")
-            return SimulatedResponse.error(
-                rule.status, rule.messages or reason_phrase(rule.status), reason_phrase(rule.status)
-            )
+                response = SimulatedResponse(rule.status, html.encode(), "text/html")
+            else:
+                response = SimulatedResponse.error(
+                    rule.status,
+                    rule.messages or reason_phrase(rule.status),
+                    reason_phrase(rule.status),
+                )
+            response.headers.update(rule.headers)
+            return response
         return None
 
     # --- Routing --------------------------------------------------------------------------
@@ -187,10 +192,10 @@ class Simulator:
         return SimulatedResponse.json(200, items)
 
     def _get(self, kind: str, item_id: str) -> SimulatedResponse:
-        document = self.store.get(kind, item_id)
-        if document is None:
+        body = self.store.get_raw(kind, item_id)
+        if body is None:
             return not_found(kind, item_id)
-        return SimulatedResponse.json(200, document)
+        return SimulatedResponse(200, body.encode())
 
     def _create(self, kind: str, payload: dict[str, Any]) -> SimulatedResponse:
         clean, problems = VALIDATORS[kind](payload, partial=False)

@@ -20,6 +20,7 @@ class FaultRule:
     times: int | None = None  # None: every matching call
     when: str = "before"
     skip: int = 0  # let this many matching calls through first
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Location, Retry-After
 
     def matches(self, method: str, path: str) -> bool:
         if self.times is not None and self.times <= 0:

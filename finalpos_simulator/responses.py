@@ -1,7 +1,7 @@
 """What the simulator answers: a status, a body and, for faults, a dropped connection."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -12,7 +12,7 @@ class SimulatedResponse:
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     drop_connection: bool = False
-    allow: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def json(cls, status: int, payload: Any) -> "SimulatedResponse":
@@ -35,7 +35,7 @@ def body_required() -> SimulatedResponse:
 
 def method_not_allowed(allowed: str) -> SimulatedResponse:
     response = SimulatedResponse.error(405, "Method Not Allowed", "Method Not Allowed")
-    response.allow = allowed
+    response.headers["Allow"] = allowed
     return response
 
 

@@ -45,8 +45,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.send_header("Content-Type", result.content_type)
             self.send_header("Content-Length", str(len(result.body)))
-            if result.allow:
-                self.send_header("Allow", result.allow)
+            for name, value in result.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(result.body)

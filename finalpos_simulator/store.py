@@ -44,6 +44,14 @@ class Store:
             (kind, document["id"], document.get("sessionId"), json.dumps(document)),
         )
 
+    def insert_raw(self, kind: str, document_id: str, body: str) -> None:
+        """A record exactly as given, even one JSON tools refuse to write (tests of what a
+        real company's data can hold)."""
+        self._connection().execute(
+            "INSERT INTO documents (kind, id, session_id, body) VALUES (?, ?, ?, ?)",
+            (kind, document_id, None, body),
+        )
+
     def insert_many(self, kind: str, documents: list[dict[str, Any]]) -> None:
         connection = self._connection()
         connection.execute("BEGIN")
@@ -64,6 +72,15 @@ class Store:
             .fetchone()
         )
         return json.loads(row[0]) if row else None
+
+    def get_raw(self, kind: str, document_id: str) -> str | None:
+        """The stored JSON text, as it is."""
+        row = (
+            self._connection()
+            .execute("SELECT body FROM documents WHERE kind = ? AND id = ?", (kind, document_id))
+            .fetchone()
+        )
+        return row[0] if row else None
 
     def replace(self, kind: str, document: dict[str, Any]) -> bool:
         cursor = self._connection().execute(

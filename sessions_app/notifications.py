@@ -24,6 +24,7 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
         "outlet": report.outlet_name,
         "differences": differences_text(record.variances),
     }
+    subject = " ".join(subject.split())  # names come from Final POS: never a header break
     lines = [
         f"{report.station_name}, {report.outlet_name}",
         _("Opened by %(opener)s, closed by %(closer)s.")

@@ -9,6 +9,7 @@ refused for LOGIN_LOCKOUT_SECONDS without checking the password. Counts live in 
 import hashlib
 import logging
 import math
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -22,16 +23,22 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address the PaaS router saw: the last X-Forwarded-For entry (added by the router,
-    so a client cannot forge it), else the socket's peer."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
+    """The address the sign-in is counted against. Behind TRUSTED_PROXY_COUNT proxies (a
+    PaaS router is one), the address the first of them saw: that entry of X-Forwarded-For,
+    counted from the right, which a client cannot forge. With none, the socket's peer, and the
+    header is ignored."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies > 0 and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies][:64]
     return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def _keys(username: str, address: str) -> tuple[str, str]:
-    who = hashlib.sha256(f"{username.strip().casefold()}|{address}".encode()).hexdigest()
+    # NFKC as Django normalises usernames, then casefold: fullwidth or capital letters are the
+    # same name ("CAL" is "cal").
+    same = unicodedata.normalize("NFKC", username).strip().casefold()
+    who = hashlib.sha256(f"{same}|{address}".encode()).hexdigest()
     return f"signin:pair:{who}", f"signin:address:{address}"
 
 

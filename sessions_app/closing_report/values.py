@@ -11,6 +11,10 @@ from typing import Any
 
 from sessions_app.finalpos.errors import FinalPOSBadResponse
 from sessions_app.finalpos.records import CENT, time_from_wire, time_to_wire
+from sessions_app.finalpos.wire import LARGEST_AMOUNT
+
+LARGEST_NOTE = Decimal(1_000_000)
+MOST_PIECES = 10_000_000
 
 
 class UnreadablePart(ValueError):
@@ -27,8 +31,8 @@ def amount_from_report(value: Any) -> Decimal | None:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise UnreadablePart(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise UnreadablePart(f"not an amount: {value!r}")
+    if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
+        raise UnreadablePart(f"not an amount this dashboard holds: {value!r:.60}")
     return amount.quantize(CENT)
 
 
@@ -89,9 +93,9 @@ def read_counts(value: Any) -> dict[Decimal, int] | None:
             amount = Decimal(denomination)
         except (InvalidOperation, TypeError):
             raise UnreadablePart(f"not a count: {value!r}") from None
-        if not amount.is_finite() or amount <= 0 or isinstance(quantity, bool):
+        if not amount.is_finite() or not 0 < amount < LARGEST_NOTE or isinstance(quantity, bool):
             raise UnreadablePart(f"not a count: {value!r}")
-        if not isinstance(quantity, int) or quantity < 0:
+        if not isinstance(quantity, int) or not 0 <= quantity <= MOST_PIECES:
             raise UnreadablePart(f"not a count: {value!r}")
         counts[amount] = quantity
     return counts

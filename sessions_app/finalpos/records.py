@@ -61,6 +61,8 @@ class StationStatus(enum.StrEnum):
 
 # --- Sessions -----------------------------------------------------------------------------
 
+LONGEST_SESSION_NUMBER = 40
+
 
 @dataclass(frozen=True)
 class SessionInput:
@@ -134,6 +136,12 @@ class Session:
     def from_wire(cls, data: Any) -> "Session":
         if not isinstance(data, dict) or not is_valid_id(data.get("id")):
             raise FinalPOSBadResponse("Final POS sent a session the dashboard could not read.")
+        if not is_valid_id(data.get("stationId")):
+            raise FinalPOSBadResponse("Final POS holds a session with no readable till.")
+        if len(_text(data, "sessionNumber")) > LONGEST_SESSION_NUMBER:
+            raise FinalPOSBadResponse(
+                "Final POS holds a session number longer than the dashboard can hold."
+            )
         amounts = data.get("closingAmounts") or {}
         notes = data.get("notes") or []
         return cls(

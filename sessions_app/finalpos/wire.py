@@ -9,6 +9,10 @@ from typing import Any
 from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
 
 CENT = Decimal("0.01")
+# What the dashboard's tables hold (14 digits with 2 decimals), and years whose dates convert
+# to any time zone: a record outside these is shown as unreadable, never a crash.
+LARGEST_AMOUNT = Decimal("1000000000000")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 _ID_PATTERN = re.compile(r"[A-Za-z0-9]{24}")
 
 
@@ -36,6 +40,10 @@ def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
         raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
     if not amount.is_finite():
         raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+    if abs(amount) >= LARGEST_AMOUNT:
+        raise FinalPOSBadResponse(
+            f"Final POS holds a {name} the dashboard cannot hold ({value!s:.40})."
+        )
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -62,6 +70,10 @@ def time_from_wire(value: Any, *, name: str = "time") -> datetime:
         raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
     if moment.tzinfo is None:  # the contract's times are UTC even when unmarked
         moment = moment.replace(tzinfo=UTC)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise FinalPOSBadResponse(
+            f"Final POS holds a {name} the dashboard cannot hold ({value!s:.40})."
+        )
     return moment
 
 

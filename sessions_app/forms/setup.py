@@ -7,6 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
+def one_line(value: str) -> None:
+    """Names end up in e-mail subjects, CSV cells and other systems: one line, no control
+    characters."""
+    if any(not character.isprintable() for character in value):
+        raise ValidationError(_("Use one line of plain text."), code="control_characters")
+
+
 class OutletForm(forms.Form):
     """An outlet's details; the fields Final POS requires on create are required here."""
 
@@ -28,6 +35,11 @@ class OutletForm(forms.Form):
         error_messages={"invalid": _("Enter a phone number, like +1 207 555 0100.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators.append(one_line)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -38,7 +50,7 @@ class OutletForm(forms.Form):
 
 
 class StationForm(forms.Form):
-    name = forms.CharField(label=_("Till name"), max_length=200)
+    name = forms.CharField(label=_("Till name"), max_length=200, validators=[one_line])
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

@@ -1,11 +1,11 @@
 """Staff: who works where, and who hears about shifts that need review."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from sessions_app.models import OutletAssignment
+from sessions_app.models import Outlet, OutletAssignment
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, User, allowed_outlet_ids
 
 
@@ -31,6 +31,7 @@ class StaffMember:
     roles: list[str]
     outlet_ids: list[str]
     is_active: bool
+    outlet_names: list[str] = field(default_factory=list)
 
 
 def staff_list(*, user: User) -> list[StaffMember]:
@@ -48,13 +49,24 @@ def staff_list(*, user: User) -> list[StaffMember]:
     allowed = allowed_outlet_ids(user)
     if allowed is not None:
         users = users.filter(outlet_assignments__outlet_id__in=allowed)
+    names = dict(Outlet.objects.values_list("id", "name"))
     return [
         StaffMember(
             username=member.get_username(),
             name=member.get_full_name(),
             roles=sorted(group.name for group in member.groups.all()),
-            outlet_ids=[a.outlet_id for a in member.outlet_assignments.all()],
+            # Only the outlets the viewer shares: another store's staffing is not theirs.
+            outlet_ids=[
+                a.outlet_id
+                for a in member.outlet_assignments.all()
+                if allowed is None or a.outlet_id in allowed
+            ],
             is_active=member.is_active,
+            outlet_names=[
+                names.get(a.outlet_id, a.outlet_id)
+                for a in member.outlet_assignments.all()
+                if allowed is None or a.outlet_id in allowed
+            ],
         )
         for member in users
     ]

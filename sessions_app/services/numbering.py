@@ -11,6 +11,7 @@ from django.db.models import F
 from sessions_app.models import SessionNumberSequence
 
 _SESSION_NUMBER = re.compile(r"S-(\d{4})-(\d+)")
+LARGEST_SEQUENCE = 1_000_000
 
 
 def session_number_allocate(*, year: int) -> str:
@@ -28,6 +29,8 @@ def session_number_note_used(session_number: str) -> None:
     if not match:
         return
     year, used = int(match[1]), int(match[2])
+    if used >= LARGEST_SEQUENCE:  # a number no counter of ours reaches: never follow it
+        return
     SessionNumberSequence.objects.get_or_create(year=year, defaults={"last": used})
     SessionNumberSequence.objects.filter(year=year, last__lt=used).update(last=used)
 

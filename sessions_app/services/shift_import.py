@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions_app import closing
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, FinalPOSNotFound, get_client
@@ -19,6 +20,8 @@ from sessions_app.services.errors import ShiftNotAllowed
 from sessions_app.services.index import session_fetch, session_index_save
 
 logger = logging.getLogger(__name__)
+
+NOT_AT_YOUR_OUTLETS = gettext_lazy("Final POS has no shift with that id at your outlets.")
 
 
 def session_add_by_id(
@@ -33,6 +36,8 @@ def session_add_by_id(
     client = client or get_client()
     try:
         session = client.session_get(session_id)
+    except FinalPOSNotFound:
+        raise ShiftNotAllowed(str(NOT_AT_YOUR_OUTLETS)) from None
     except FinalPOSError as error:
         audit_write(
             actor=added_by_user,
@@ -54,7 +59,9 @@ def session_add_by_id(
             )
         )
     if allowed_outlet_ids is not None and outlet_id not in allowed_outlet_ids:
-        raise ShiftNotAllowed(_("That shift is at an outlet you do not manage."))
+        # The same answer as for an id Final POS does not know: another store's shifts are
+        # not this manager's to probe.
+        raise ShiftNotAllowed(str(NOT_AT_YOUR_OUTLETS))
     record = session_fetch(session_id=session.id, client=client)
     audit_write(
         actor=added_by_user,

@@ -14,6 +14,7 @@ from sessions_app.finalpos import (
     FinalPOSRejected,
     FinalPOSUnavailable,
     InvalidFinalPOSId,
+    circuit,
     get_client,
 )
 from sessions_app.finalpos.records import (
@@ -295,3 +296,63 @@ def test_each_call_is_logged_once_without_the_key(finalpos, simulator, caplog):
     assert lines[0].startswith("finalpos GET /v1/api/outlets -> 200 in ")
     assert lines[1].startswith("finalpos GET /v1/api/outlet/0123456789abcdef01234567 -> 404 in ")
     assert SIMULATOR_KEY not in caplog.text
+
+
+def test_a_redirect_is_never_followed_and_the_key_goes_nowhere_else(finalpos, simulator):
+    import http.server
+    import threading
+
+    from sessions_app.finalpos import FinalPOSRedirected
+
+    elsewhere: list[dict] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            elsewhere.append(dict(self.headers))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.1:{other.server_port}/steal"
+        add_faults(simulator, {"action": "status", "status": 302, "headers": {"Location": target}})
+        with pytest.raises(FinalPOSRedirected, match=r"127\.0\.0\.1"):
+            finalpos.outlet_list()
+    finally:
+        other.shutdown()
+    assert elsewhere == []
+
+
+def test_a_429_pauses_calls_for_retry_after_and_says_busy(finalpos, simulator):
+    from sessions_app.finalpos import FinalPOSBusy
+
+    add_faults(
+        simulator,
+        {"action": "status", "status": 429, "headers": {"Retry-After": "7"}, "times": 1},
+    )
+    with pytest.raises(FinalPOSBusy) as busy:
+        finalpos.outlet_list()
+    assert busy.value.retryable and busy.value.retry_after == 7
+    calls = sum(simulator.simulator.calls.values())
+    with pytest.raises(FinalPOSBusy):  # held back: Final POS asked for 7 s
+        finalpos.outlet_list()
+    assert sum(simulator.simulator.calls.values()) == calls
+    assert 6 < circuit.paused_for() <= 7
+
+
+def test_a_refresh_pass_stops_when_final_pos_is_busy(finalpos, simulator, tills, cashier):
+    from decimal import Decimal
+
+    from sessions_app.services import session_open, sessions_refresh
+
+    for station in (tills["a1"], tills["a2"]):
+        session_open(station=station, opened_by_user=cashier, opening_amount=Decimal(1))
+    add_faults(simulator, {"action": "status", "status": 429, "headers": {"Retry-After": "30"}})
+    simulator.simulator.reset_log()
+    result = sessions_refresh()
+    assert result.failed == 1 and result.refreshed == 0
+    assert sum(simulator.simulator.calls.values()) == 1  # one call, then the pass waits

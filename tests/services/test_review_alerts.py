@@ -96,3 +96,13 @@ def test_a_mail_server_failure_does_not_undo_the_close(open_shift, cashier, mana
     }
     closed = _close(open_shift, cashier, "200.00")
     assert SessionRecord.objects.get(id=closed.id).needs_review
+
+
+def test_a_name_with_a_line_break_never_reaches_the_subject_as_one(open_shift, cashier, manager):
+    from sessions_app.models import Outlet
+
+    Outlet.objects.filter(id=OUTLET_A).update(name="Alpha\r\nBcc: someone@example.com")
+    _close(open_shift, cashier, "200.00")
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.to == ["mia@example.com"] and not message.bcc

@@ -40,13 +40,13 @@ def test_a_shift_at_another_outlet_is_refused(client, manager, tills, finalpos):
     session = _till_session(finalpos, tills["b1"].id)
     client.login(username="mia", password=PASSWORD)
     response = client.post(URL, {"session_id": session.id}, follow=True)
-    assert "an outlet you do not manage" in response.content.decode()
+    assert "no shift with that id at your outlets" in response.content.decode()
     assert not SessionRecord.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("../../etc", "24 letters and digits"), ("a" * 24, "no record with that id")],
+    [("../../etc", "24 letters and digits"), ("a" * 24, "no shift with that id at your outlets")],
 )
 def test_bad_and_unknown_ids_are_explained(client, manager, tills, value, message):
     client.login(username="mia", password=PASSWORD)

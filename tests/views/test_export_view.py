@@ -7,7 +7,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
+from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:session_export")
@@ -65,3 +65,28 @@ def test_large_exports_stream_in_chunks_with_exact_amounts_and_local_times(clien
     assert (first["opening_amount"], first["closing_amount"]) == ("200.00", "199.90")
     assert first["cash_difference"] == "-0.10"
     assert {row["opening_amount"] for row in rows} == {"200.00"}
+
+
+def test_every_free_text_cell_is_neutralised(client, manager, tills):
+    from sessions_app.models import Outlet, SessionRecord, Station
+
+    make_shifts(1, opened_by="@SUM(1)")
+    Outlet.objects.filter(id=OUTLET_A).update(name="=cmd|'/c calc'!A1")
+    Station.objects.filter(outlet_id=OUTLET_A).update(name="+Till")
+    SessionRecord.objects.update(
+        session_number="-2+3",
+        closed_by="=1+1",
+        report={"varianceReason": '=HYPERLINK("x")', "review": {"comment": "@x"}},
+    )
+    client.login(username="mia", password=PASSWORD)
+    [row] = _rows(client.get(URL))
+    for column in (
+        "outlet",
+        "station",
+        "session_number",
+        "opened_by",
+        "closed_by",
+        "variance_reason",
+        "review_comment",
+    ):
+        assert row[column][:1] == "'", (column, row[column])

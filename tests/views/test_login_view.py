@@ -98,6 +98,7 @@ def test_one_address_guessing_many_usernames_is_locked(client, cashier, settings
 
 
 def test_the_router_address_is_used_behind_the_paas_proxy(client, cashier, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # a PaaS router
     settings.LOGIN_FAILURE_LIMIT = 2
     for forged in ("1.1.1.1", "2.2.2.2"):  # a client forging the header cannot dodge the count
         client.post(
@@ -149,3 +150,30 @@ def test_changing_the_password_signs_out_other_sessions(client, cashier):
 def test_the_session_cookie_lasts_one_long_shift(client, cashier, settings):
     client.post(reverse("login"), {"username": "cal", "password": PASSWORD})
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+
+
+def test_without_trusted_proxies_the_header_is_ignored(client, cashier, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for forged in ("1.1.1.1", "2.2.2.2"):  # a different "address" each time, all forged
+        client.post(
+            reverse("login"),
+            {"username": "cal", "password": "guess"},
+            HTTP_X_FORWARDED_FOR=forged,
+            REMOTE_ADDR="198.51.100.4",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "cal", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="3.3.3.3",
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert b"Too many failed sign-ins" in response.content
+
+
+def test_a_username_in_another_form_counts_as_the_same(client, cashier, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for typed in ("\uff43\uff41\uff4c", "CAL"):  # fullwidth "cal", then capitals
+        client.post(reverse("login"), {"username": typed, "password": "guess"})
+    response = client.post(reverse("login"), {"username": "cal", "password": PASSWORD})
+    assert b"Too many failed sign-ins" in response.content

@@ -116,3 +116,16 @@ def test_refresh_reloads_the_lists(client, manager, tills, simulator):
     store.replace("station", store.get("station", tills["a2"].id) | {"name": "Renamed on till"})
     client.post(reverse("sessions_app:catalog_refresh"))
     assert Station.objects.get(id=tills["a2"].id).name == "Renamed on till"
+
+
+def test_names_with_line_breaks_are_refused(client, manager, tills, simulator):
+    client.login(username="mia", password=PASSWORD)
+    page = client.post(
+        reverse("sessions_app:outlet_create"), NEW_OUTLET | {"name": "Harbour\r\nBcc: x@y"}
+    ).content.decode()
+    assert "Use one line of plain text" in page
+    page = client.post(
+        reverse("sessions_app:station_create", args=[OUTLET_A]), {"name": "Till\n2"}
+    ).content.decode()
+    assert "Use one line of plain text" in page
+    assert not simulator.simulator.store.find("station")[3:]
