@@ -5,6 +5,8 @@ Every variable is listed, with its default, in the README's "Configuration" tabl
 """
 
 import os
+import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +33,7 @@ KNOWN_FINALPOS_VARIABLES = {
     "FINALPOS_SIMULATOR_API_KEY",
     "FINALPOS_SIMULATOR_DB",
     "FINALPOS_SIMULATOR_LATENCY_MS",
+    "FINALPOS_SIMULATOR_TILLS",
 }
 _unknown = sorted(
     name
@@ -251,6 +254,8 @@ FINALPOS_SIMULATOR_DB = env.str(
     "FINALPOS_SIMULATOR_DB", default=str(BASE_DIR / "var" / "finalpos-simulator.sqlite3")
 )
 FINALPOS_SIMULATOR_LATENCY_MS = env.int("FINALPOS_SIMULATOR_LATENCY_MS", default=0)
+# In demo mode the simulated company's tills open, sell and close on their own as time passes.
+FINALPOS_SIMULATOR_TILLS = env.bool("FINALPOS_SIMULATOR_TILLS", default=True)
 
 # --- Till-close policy --------------------------------------------------------------------
 
@@ -346,6 +351,41 @@ TARGET_FLOAT_BY_OUTLET = _target_floats(env.dict("TARGET_FLOAT_BY_OUTLET", defau
 # Notes and coins counted at open and close, largest first; empty means the defaults for
 # CURRENCY (sessions_app/cash.py). Example: "100,50,20,10,5,1,0.25,0.10,0.05,0.01".
 CASH_DENOMINATIONS = env.list("CASH_DENOMINATIONS", default=[])
+
+
+def _session_number_prefix(raw: str) -> str:
+    prefix = raw.strip().upper()
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{0,5}", prefix):
+        raise ImproperlyConfigured(
+            f"SESSION_NUMBER_PREFIX must be 1 to 6 letters or digits, like D, not {raw!r}"
+        )
+    if prefix == "S":
+        raise ImproperlyConfigured(
+            "SESSION_NUMBER_PREFIX cannot be S: Final POS tills number their own sessions "
+            "S-<year>-<sequence>, and the dashboard's numbers must never collide with theirs."
+        )
+    return prefix
+
+
+# The dashboard numbers the shifts it opens <prefix>-<year>-<sequence>, in a space of its own:
+# the tills' S- numbers can never collide with them.
+SESSION_NUMBER_PREFIX = _session_number_prefix(env.str("SESSION_NUMBER_PREFIX", default="D"))
+
+# --- Finding shifts the tills opened ------------------------------------------------------
+
+# Each refresh pass reads at most this many pages of the company's sales, and reads at most
+# this many shifts it has not seen, newest first; the rest carry over to the next pass.
+DISCOVERY_PAGES_PER_PASS = env.int("DISCOVERY_PAGES_PER_PASS", default=10)
+DISCOVERY_SESSIONS_PER_PASS = env.int("DISCOVERY_SESSIONS_PER_PASS", default=60)
+# How far back a new install looks for the company's earlier shifts.
+DISCOVERY_HISTORY_DAYS = env.int("DISCOVERY_HISTORY_DAYS", default=90)
+# A catalog refresh that would remove more than this share of the outlets or tills (and more
+# than one) is held until a manager confirms it: an empty or partial list is more often a
+# fault upstream than a company closing its stores.
+CATALOG_REMOVAL_SHARE = env.float("CATALOG_REMOVAL_SHARE", default=0.2)
+# A shift Final POS answers "no such session" for is marked deleted only when it is still
+# missing at a check this long after the first.
+SHIFT_GONE_AFTER = timedelta(minutes=env.int("SHIFT_GONE_AFTER_MINUTES", default=5))
 
 # --- Logging ------------------------------------------------------------------------------
 

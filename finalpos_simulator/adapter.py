@@ -18,6 +18,7 @@ from urllib3.response import HTTPResponse
 from finalpos_simulator.app import Simulator
 from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import TillActivity
 
 _default: Simulator | None = None
 _default_lock = threading.Lock()
@@ -25,7 +26,8 @@ _default_lock = threading.Lock()
 
 def default_simulator() -> Simulator:
     """The process-wide simulator of demo mode, on the FINALPOS_SIMULATOR_DB file, seeded
-    with the demo company the first time it is used."""
+    with the demo company the first time it is used. Its tills open, sell and close on their
+    own as time passes (FINALPOS_SIMULATOR_TILLS)."""
     global _default
     with _default_lock:
         if _default is None or _default.store.path != settings.FINALPOS_SIMULATOR_DB:
@@ -36,6 +38,7 @@ def default_simulator() -> Simulator:
                 store=store,
                 api_key=settings.FINALPOS_SIMULATOR_API_KEY,
                 latency_ms=settings.FINALPOS_SIMULATOR_LATENCY_MS,
+                tills=TillActivity(store) if settings.FINALPOS_SIMULATOR_TILLS else None,
             )
         return _default
 

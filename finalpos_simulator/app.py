@@ -24,6 +24,7 @@ from finalpos_simulator.responses import (
     reason_phrase,
 )
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import TillActivity
 from finalpos_simulator.validation import MONEY_PATTERN, VALIDATORS
 
 COMPANY_ID = "6560a1f0c0ffee00000000c0"
@@ -50,8 +51,16 @@ def new_id() -> str:
 
 
 class Simulator:
-    def __init__(self, *, store: Store, api_key: str, latency_ms: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        api_key: str,
+        latency_ms: int = 0,
+        tills: TillActivity | None = None,
+    ) -> None:
         self.store = store
+        self.tills = tills  # the company's tills acting on their own, as time passes
         self.api_key = api_key
         self.faults = Faults(latency_ms=latency_ms)
         self.requests: deque[LoggedRequest] = deque(maxlen=2000)
@@ -70,6 +79,8 @@ class Simulator:
             return SimulatedResponse.error(401, "Unauthorized", "Unauthorized")
         if path.startswith(CONTROL_PREFIX):
             return self._control(method, path[len(CONTROL_PREFIX) :], body)
+        if self.tills is not None:
+            self.tills.catch_up()
 
         payload: Any = None
         if body:

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from finalpos_simulator.app import COMPANY_ID
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import APP_VERSION, TILL_APP
 
 SEED = 20261122
 DAYS = 42
@@ -25,7 +26,7 @@ OUTLET_IDS = (
     "6560a1f0c0ffee0000000002",  # Market Square
     "6560a1f0c0ffee0000000003",  # Airport Kiosk
 )
-TILL_APP = "final-pos-ipad"
+GIFT_CARD_SHARE = 0.12  # closes that took a gift card, a tender the dashboard does not count
 
 OUTLETS = [
     {
@@ -106,6 +107,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
     today = today or now.date()
     rng = random.Random(SEED)
     new_id = _Ids(rng)
+    extras = random.Random(SEED + 1)  # gift cards and tips, without moving the main sequence
     created = _iso(
         datetime.combine(today - timedelta(days=DAYS + 30), time(9), zone), offset_style=True
     )
@@ -132,6 +134,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
         "6560a1f0c0ffee0000000201": ("Tom Becker", 5),
     }
     shifts = []
+    devices = {station[0]: f"iPad {station[2]}" for station in STATIONS}
     for day_offset in range(DAYS, 0, -1):
         day = today - timedelta(days=day_offset)
         for station_id, outlet_index, _name, hours in STATIONS:
@@ -171,12 +174,19 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             "openingNote": rng.choice(["", "", "", "Float counted with the previous shift."]),
             "createdAt": _iso(open_time, offset_style=True),
             "updatedAt": _iso(open_time, offset_style=True),
+            # The till app's own fields, which the dashboard must carry through its writes.
+            "tipTotal": _money(Decimal(extras.randint(0, 40))),
+            "meta": {"source": TILL_APP, "appVersion": APP_VERSION, "device": devices[station_id]},
         }
         if close_hour is not None:
             close_time = datetime.combine(day, time(close_hour % 24), zone) + timedelta(
                 minutes=rng.randint(0, 25)
             )
             document |= _closed_fields(rng, opening, expected, cashier, close_time)
+            if extras.random() < GIFT_CARD_SHARE:
+                gift_card = _gift_card_sale(extras, session_id, open_time)
+                transactions.append(gift_card)
+                document["closingAmounts"]["giftCard"] = gift_card["amount"]
         sessions.append(document)
 
     store.insert_many("session", sessions)
@@ -210,6 +220,23 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
         "stations": len(stations),
         "sessions": len(sessions),
         "transactions": len(transactions),
+    }
+
+
+def _gift_card_sale(rng: random.Random, session_id: str, open_time: datetime) -> dict:
+    moment = open_time + timedelta(minutes=rng.randint(20, 300))
+    amount = _money(Decimal(rng.choice([10, 20, 25, 50])))
+    return {
+        "id": f"{int(moment.timestamp()):08x}{rng.getrandbits(64):016x}",
+        "companyId": COMPANY_ID,
+        "sessionId": session_id,
+        "paymentMethod": "gift_card",
+        "amount": amount,
+        "currency": "USD",
+        "type": "sale",
+        "balance": amount,
+        "createdAt": _iso(moment, offset_style=True),
+        "updatedAt": _iso(moment, offset_style=True),
     }
 
 

@@ -96,14 +96,27 @@ class Store:
         return cursor.rowcount == 1
 
     def find(
-        self, kind: str, *, skip: int = 0, limit: int | None = None, session_id: str | None = None
+        self,
+        kind: str,
+        *,
+        skip: int = 0,
+        limit: int | None = None,
+        session_id: str | None = None,
+        newest_first: bool = False,
+        open_only: bool = False,
     ) -> list[dict[str, Any]]:
         query = "SELECT body FROM documents WHERE kind = ?"
         params: list[Any] = [kind]
         if session_id is not None:
             query += " AND session_id = ?"
             params.append(session_id)
-        query += " ORDER BY seq LIMIT ? OFFSET ?"
+        if open_only:  # sessions with no closeTime (a record that is not JSON counts as closed)
+            query += (
+                " AND CASE WHEN json_valid(body) THEN json_extract(body, '$.closeTime') "
+                "ELSE 'unreadable' END IS NULL"
+            )
+        query += " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
+        query += " LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, skip]
         return [json.loads(row[0]) for row in self._connection().execute(query, params)]
 
@@ -132,6 +145,30 @@ class Store:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def swap_meta(self, key: str, expected: str, value: str) -> bool:
+        """Sets the value only if it is still ``expected``: one process wins a race."""
+        cursor = self._connection().execute(
+            "UPDATE meta SET value = ? WHERE key = ? AND value = ?", (value, key, expected)
+        )
+        return cursor.rowcount == 1
+
+    def increment_meta(self, key: str) -> int:
+        """Adds one to a counter kept in meta and returns it; atomic across processes."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                (key,),
+            )
+            value = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return int(value[0])
 
     def clear(self) -> None:
         connection = self._connection()

@@ -22,6 +22,26 @@ STATION_STRINGS = (
 )
 OUTLET_STRINGS_REQUIRED = ("name", "address", "city", "state", "country", "postCode", "phone")
 OUTLET_STRINGS_OPTIONAL = ("address2", "alias", "stripeAccountId", "taxId")
+SERVER_FIELDS = ("id", "companyId", "createdAt", "updatedAt")
+
+
+SESSION_NAMED = {
+    *SESSION_STRINGS_REQUIRED,
+    *SESSION_STRINGS_OPTIONAL,
+    *("openTime", "closeTime", "openingAmount", "closingAmount", "notes", "closingAmounts"),
+}
+STATION_NAMED = {*STATION_STRINGS, "sequenceNumber", "isVirtual"}
+OUTLET_NAMED = {*OUTLET_STRINGS_REQUIRED, *OUTLET_STRINGS_OPTIONAL, "stations", "stripe"}
+
+
+def _others(payload: dict[str, Any], named: set[str]) -> dict[str, Any]:
+    """Fields the contract does not name are stored as sent, like the real API's document
+    store does (a till's app keeps its own data on the records)."""
+    return {
+        key: value
+        for key, value in payload.items()
+        if key not in named and key not in SERVER_FIELDS and key != "sequenceNumber"
+    }
 
 
 def _check_strings(payload, names, problems, *, required: bool) -> dict[str, Any]:
@@ -91,7 +111,7 @@ def validate_session(payload: dict[str, Any], *, partial: bool) -> tuple[dict, l
                 clean["closingAmounts"][method] = value
             else:
                 problems.append(f"closingAmounts.{method} {MONEY_PROBLEM}")
-    return clean, problems
+    return clean | _others(payload, SESSION_NAMED), problems
 
 
 def validate_station(payload: dict[str, Any], *, partial: bool) -> tuple[dict, list[str]]:
@@ -109,7 +129,7 @@ def validate_station(payload: dict[str, Any], *, partial: bool) -> tuple[dict, l
             problems.append("isVirtual must be a boolean value")
         else:
             clean["isVirtual"] = payload["isVirtual"]
-    return clean, problems
+    return clean | _others(payload, STATION_NAMED), problems
 
 
 def validate_outlet(payload: dict[str, Any], *, partial: bool) -> tuple[dict, list[str]]:
@@ -128,7 +148,7 @@ def validate_outlet(payload: dict[str, Any], *, partial: bool) -> tuple[dict, li
             problems.append("stripe must be an object")
         else:
             clean["stripe"] = stripe
-    return clean, problems
+    return clean | _others(payload, OUTLET_NAMED), problems
 
 
 VALIDATORS = {"session": validate_session, "station": validate_station, "outlet": validate_outlet}

@@ -41,6 +41,13 @@ def payment_methods() -> list[PaymentMethod]:
     return [PaymentMethod(key, name) for key, name in settings.PAYMENT_METHODS]
 
 
+def other_tenders(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Amounts declared for tenders the dashboard is not configured for (a gift card a till
+    wrote): kept on every write and shown, never reconciled or added to anything."""
+    configured = {method.key for method in payment_methods()}
+    return {key: amount for key, amount in amounts.items() if key not in configured}
+
+
 def method_key_for(transaction_method: str) -> str:
     """Maps a transaction's paymentMethod string to one of our method keys."""
     aliases = {alias.lower(): key for alias, key in settings.PAYMENT_METHOD_ALIASES.items()}

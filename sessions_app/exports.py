@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -36,13 +37,14 @@ CSV_LEADING_COLUMNS = (
 def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterator[str]:
     """The CSV of the given shifts, a few hundred rows per chunk, for a streaming response."""
     methods = payment_methods()
+    configured = {method.key for method in methods}
     outlet_names = selectors.outlet_names_for(user=user)
     station_names = selectors.station_names_for(user=user)
     zone = ZoneInfo(settings.TIME_ZONE)
     header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
     for method in methods:
         header += [f"{method.key}_counted", f"{method.key}_expected", f"{method.key}_difference"]
-    header += ["variance_reason", "approved_by", "review_comment"]
+    header += ["variance_reason", "approved_by", "review_comment", "other_tenders"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
@@ -82,7 +84,8 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             review,
         ]
         line += [_cents(value) for value in row[leading:per_method_end]]
-        line += [_safe(value or "") for value in row[per_method_end:]]
+        line += [_safe(value or "") for value in row[per_method_end:-1]]
+        line.append(_other_tenders(row[-1], configured))
         writer.writerow(line)
         pending += 1
         if pending == CSV_ROWS_PER_CHUNK:
@@ -105,6 +108,17 @@ def _cents(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(Decimal(value).quantize(CENT))
+
+
+def _other_tenders(counted: Any, configured: set[str]) -> str:
+    """Tenders declared at close that the dashboard does not reconcile, as
+    "giftCard 25.00; voucher 5.00" (the JSON comes as text from SQLite)."""
+    if isinstance(counted, str):
+        counted = json.loads(counted)
+    if not isinstance(counted, dict) or counted.keys() <= configured:
+        return ""
+    others = sorted((key, value) for key, value in counted.items() if key not in configured)
+    return _safe("; ".join(f"{key} {value}" for key, value in others))
 
 
 def _local_time(value: Any, zone: ZoneInfo) -> str:

@@ -84,11 +84,18 @@ class SyncState(models.Model):
     """The outcome of the last refresh of a kind of data from Final POS, shown on pages."""
 
     CATALOG = "catalog"  # outlets and stations
+    SESSIONS = "sessions"  # the refresh of open and recent shifts
+    DISCOVERY = "discovery"  # finding shifts the tills opened
 
     name = models.CharField(max_length=40, primary_key=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Outlets and tills Final POS stopped listing, kept until a manager confirms their removal
+    # ({"outlets": [ids], "stations": [ids]}); empty when nothing is held.
+    held_removals = models.JSONField(default=dict, blank=True)
+    # Where a job that reads Final POS in steps got to (discovery's place in the sales list).
+    position = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -165,6 +172,9 @@ class SessionRecord(models.Model):
     fetched_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When Final POS first answered "no such session"; marked deleted only if still missing
+    # at a later check (a single answer can come from a misrouted request).
+    missing_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # Final POS can hold two open sessions on one till (a till opens its own), so the index

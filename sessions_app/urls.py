@@ -17,6 +17,7 @@ from sessions_app.views import (
 app_name = "sessions_app"
 urlpatterns = [
     path("", board.board, name="board"),
+    path("refresh/", board.board_refresh, name="board_refresh"),
     path("sessions/", history.session_history, name="session_history"),
     path("sessions/export.csv", history.session_export, name="session_export"),
     path("sessions/add/", history.session_add, name="session_add"),
@@ -50,6 +51,11 @@ urlpatterns = [
     path("account/alerts/", preferences.preferences, name="preferences"),
     path("setup/", setup.setup_overview, name="setup_overview"),
     path("setup/refresh/", setup.catalog_refresh, name="catalog_refresh"),
+    path(
+        "setup/refresh/confirm/",
+        setup.catalog_removals_confirm,
+        name="catalog_removals_confirm",
+    ),
     path("setup/outlets/new/", setup.outlet_create, name="outlet_create"),
     path("setup/outlets/<str:outlet_id>/", setup.outlet_edit, name="outlet_edit"),
     path("setup/outlets/<str:outlet_id>/tills/new/", setup.station_create, name="station_create"),

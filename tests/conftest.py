@@ -308,3 +308,43 @@ def make_shifts(
         )
         for index in range(count)
     )
+
+
+def till_session(simulator, station_id: str, number: str, *, closed: bool = True, **fields):
+    """A session as the Final POS app on a till writes it (its own number, its own report,
+    a gift card tender and fields the dashboard does not know), stored in the simulator."""
+    import secrets
+
+    document = _company_document(
+        "session",
+        {
+            "id": secrets.token_hex(12),
+            "stationId": station_id,
+            "sessionNumber": number,
+            "openedBy": "Tia Till",
+            "openTime": "2026-03-02T09:00:00.000+00:00",
+            "openingAmount": "150.00",
+            "notes": ["Float counted by two"],
+            "closingAmounts": {},
+            "openingNote": "",
+            "tipTotal": "3.50",
+            "meta": {"device": "ipad-7", "build": 412, "flags": [True, None]},
+        },
+    )
+    if closed:
+        document |= {
+            "closedBy": "Tia Till",
+            "closeTime": "2026-03-02T17:05:00.000+00:00",
+            "closingAmount": "180.00",
+            "closingAmounts": {
+                "cash": "180.00",
+                "card": "95.00",
+                "oliverPay": "0.00",
+                "giftCard": "25.00",
+            },
+            "closingNote": "",
+            "closingReportData": '{"source":"final-pos-ipad","totals":{"cash":"180.00"}}',
+        }
+    document |= fields
+    simulator.simulator.store.insert("session", document)
+    return document

@@ -25,3 +25,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # Every response is checked for the Final POS API key (tests/leak_guard.py).
 MIDDLEWARE = ["tests.leak_guard.ApiKeyLeakGuard", *MIDDLEWARE]  # noqa: F405
+
+# The demo company's tills act on their own only in tests that drive them step by step.
+FINALPOS_SIMULATOR_TILLS = False

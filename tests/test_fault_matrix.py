@@ -208,11 +208,13 @@ def test_correcting_a_shift(failure, mia, closed_shift, failing):
     assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("230.00")
     turn_off()
     if failure == "404":
-        # Final POS said the shift is gone, so the report now says so; its Refresh button
-        # brings the shift back once Final POS finds it again.
+        # Final POS said the shift is gone: the report says it was not found at that check
+        # (it is marked deleted only if still missing later); a refresh that finds it again
+        # clears that.
         report = _page(mia.get(reverse("sessions_app:session_detail", args=[closed_shift.id])))
-        assert "This shift was deleted from Final POS" in report
+        assert "Final POS could not find this shift when it was checked" in report
         mia.post(reverse("sessions_app:session_refresh", args=[closed_shift.id]))
+        assert SessionRecord.objects.get(id=closed_shift.id).missing_since is None
     assert mia.post(url, data).status_code == 302
     assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("240.00")
 

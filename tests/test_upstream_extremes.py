@@ -58,7 +58,9 @@ def sessions(draw):
         "stationId": STATION_A1,
         "sessionNumber": draw(
             st.one_of(
-                st.sampled_from(["S-2026-2147483647", "S-9999-99999999999", "S-2026-0001"]),
+                st.sampled_from(
+                    ["D-2026-2147483647", "D-9999-99999999999", "D-2026-0001", "S-2026-0001"]
+                ),
                 st.text(max_size=60),
             )
         ),
@@ -120,7 +122,7 @@ def test_a_number_past_any_counter_does_not_move_the_allocator(mia, simulator):
             "id": "abcdefabcdefabcdefabcdef",
             "companyId": COMPANY_ID,
             "stationId": STATION_A1,
-            "sessionNumber": "S-2026-2147483647",
+            "sessionNumber": "D-2026-2147483647",
             "openedBy": "Till",
             "openTime": "2026-11-20T09:00:00.000Z",
             "openingAmount": "100.00",
@@ -131,8 +133,8 @@ def test_a_number_past_any_counter_does_not_move_the_allocator(mia, simulator):
     )
     response = mia.post(reverse("sessions_app:session_add"), {"session_id": "abcdef" * 4})
     assert response.status_code == 302
-    assert SessionRecord.objects.filter(session_number="S-2026-2147483647").exists()
-    assert session_number_allocate(year=2026) == "S-2026-0001"
+    assert SessionRecord.objects.filter(session_number="D-2026-2147483647").exists()
+    assert session_number_allocate(year=2026) == "D-2026-0001"
 
 
 def test_an_unreadable_record_is_shown_as_such(mia, simulator):

@@ -29,6 +29,7 @@ from sessions_app.finalpos.records import (
     Station,
     StationInput,
     Transaction,
+    TransactionRef,
     validate_id,
 )
 from sessions_app.finalpos.transport import WRITES, RetryableRead, exchange
@@ -137,6 +138,12 @@ class FinalPOSClient:
         """Every transaction of the company, oldest first."""
         return [Transaction.from_wire(item) for item in self._list_all("/v1/api/transactions")]
 
+    def transaction_page(self, *, skip: int, limit: int = PAGE_SIZE) -> list[TransactionRef]:
+        """One page of the company's transactions, oldest first (``skip`` counts from the
+        oldest), each read only for its session and time."""
+        page = self._send("GET", "/v1/api/transactions", params={"skip": skip, "limit": limit})
+        return [TransactionRef.from_wire(item) for item in _page_items(page)]
+
     def transaction_list(self, session_id: str) -> list[Transaction]:
         validate_id(session_id)
         items = self._list_all("/v1/api/transactions", {"sessionId": session_id})
@@ -159,8 +166,7 @@ class FinalPOSClient:
                 path,
                 params={**(params or {}), "skip": page_index * PAGE_SIZE, "limit": PAGE_SIZE},
             )
-            if not isinstance(page, list):
-                raise FinalPOSBadResponse("Final POS sent a list the dashboard could not read.")
+            page = _page_items(page)
             items.extend(page)
             if len(page) < PAGE_SIZE:
                 return iter(items)
@@ -207,6 +213,19 @@ class FinalPOSClient:
             circuit.record_success()
             return result
         raise AssertionError("unreachable")
+
+
+def _page_items(page: Any) -> list[Any]:
+    """A page of a list: a bare array as documented, or one wrapped as ``{"data": [...]}`` or
+    ``{"items": [...]}``. Anything else is an answer the dashboard cannot read, never an empty
+    list."""
+    if isinstance(page, list):
+        return page
+    if isinstance(page, dict):
+        for key in ("data", "items"):
+            if isinstance(page.get(key), list):
+                return page[key]
+    raise FinalPOSBadResponse("Final POS sent a list the dashboard could not read.")
 
 
 def get_client() -> FinalPOSClient:

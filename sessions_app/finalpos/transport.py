@@ -138,9 +138,21 @@ def decode(response: requests.Response, *, write: bool) -> Any:
     detail = ("Final POS said: " + "; ".join(messages)) if messages else ""
     if status in (401, 403):
         raise FinalPOSAuthError(status=status)
-    if status == 404:
+    if status == 404 and _api_says_no_such_record(response):
         raise FinalPOSNotFound(
             "Final POS has no record with that id" + (f" ({detail})." if detail else "."),
+            status=status,
+        )
+    if status == 404:  # a gateway's page, or no such route: nothing says the record is gone
+        if write:
+            raise FinalPOSOutcomeUnknown(
+                "Something other than Final POS answered the change with “not found”, so "
+                "whether it was saved is not known yet.",
+                status=status,
+            )
+        raise FinalPOSUnavailable(
+            "Something other than Final POS answered “not found” (a gateway, or "
+            "FINALPOS_BASE_URL points at the wrong place). Nothing is taken as deleted.",
             status=status,
         )
     if status == 429:
@@ -163,6 +175,19 @@ def decode(response: requests.Response, *, write: bool) -> Any:
             raise RetryableRead(error)
         raise error
     raise FinalPOSRejected(f"Final POS refused the request (HTTP {status}).", status=status)
+
+
+def _api_says_no_such_record(response: requests.Response) -> bool:
+    """The API's own JSON error for an unknown id, not a gateway's page and not the
+    framework's "Cannot GET /path" for a route that does not exist."""
+    try:
+        payload = response.json()
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(payload, dict) or payload.get("statusCode") != 404:
+        return False
+    message = payload.get("message")
+    return not (isinstance(message, str) and message.startswith("Cannot "))
 
 
 def _retry_after(response: requests.Response) -> float:

@@ -125,6 +125,11 @@ class OpenShiftForm(CashCountForm):
     # The number of an open whose answer was lost, when the person has checked the till and
     # confirms it was not created: it is opened again with that number.
     confirm_not_created = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    # Shown when the till reports itself in use and no shift of it is known.
+    confirm_in_use = forms.BooleanField(
+        required=False,
+        label=_("I checked the till: no shift is open on it. Open one here."),
+    )
 
     def __init__(
         self,

@@ -1,5 +1,7 @@
 """Outlets and tills as the pages need them, from the local cache."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from sessions_app.finalpos.records import is_valid_id
@@ -69,6 +71,32 @@ def station_choices_for(stations: list[Station], *, user: User) -> list[tuple[st
 def catalog_sync_state() -> SyncState | None:
     """How fresh the cached outlets and stations are, and the last refresh's error."""
     return SyncState.objects.filter(name=SyncState.CATALOG).first()
+
+
+def refresh_problems() -> list[str]:
+    """What went wrong at the last refresh of shifts and the last look for till shifts."""
+    states = SyncState.objects.filter(name__in=[SyncState.SESSIONS, SyncState.DISCOVERY])
+    return [state.last_error for state in states.order_by("name") if state.last_error]
+
+
+@dataclass(frozen=True)
+class HeldRemoval:
+    id: str
+    name: str
+    outlet_name: str = ""  # for a till
+
+
+def catalog_held_removals(*, user: User) -> tuple[list[HeldRemoval], list[HeldRemoval]]:
+    """Outlets and tills (of the user's) Final POS stopped listing, kept until confirmed."""
+    state = catalog_sync_state()
+    held = state.held_removals if state is not None else {}
+    outlets = outlets_for(user=user).filter(id__in=held.get("outlets", [])).order_by("name")
+    stations = stations_for(user=user).filter(id__in=held.get("stations", [])).order_by("name")
+    names = dict(Outlet.objects.values_list("id", "name"))
+    return (
+        [HeldRemoval(outlet.id, outlet.name) for outlet in outlets],
+        [HeldRemoval(s.id, s.name, names.get(s.outlet_id, "")) for s in stations],
+    )
 
 
 def stations_busy_for(*, user: User) -> dict[str, str]:

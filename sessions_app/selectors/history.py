@@ -105,7 +105,8 @@ EXPORT_REPORT_FIELDS = {
 
 def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple[Any, ...]]:
     """The rows of a CSV export: EXPORT_COLUMNS, then counted, expected and difference per
-    payment method, then EXPORT_REPORT_FIELDS; straight from a database cursor, in chunks.
+    payment method, then EXPORT_REPORT_FIELDS, then every declared amount (for the tenders
+    the dashboard does not reconcile); straight from a database cursor, in chunks.
 
     Django's per-value converters cost about 60 µs a row, far too much for 200,000 rows, so
     values come back as the driver gives them: datetimes as UTC text (SQLite) or aware
@@ -118,7 +119,7 @@ def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple[Any, ...]]:
         extra[f"variance_{method.key}"] = KT(f"variances__{method.key}")
     for name, path in EXPORT_REPORT_FIELDS.items():
         extra[f"report_{name}"] = KT(path)
-    query = records.annotate(**extra).values_list(*EXPORT_COLUMNS, *extra).query
+    query = records.annotate(**extra).values_list(*EXPORT_COLUMNS, *extra, "counted").query
     sql, params = query.get_compiler(using=records.db).as_sql()
     with connections[records.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)

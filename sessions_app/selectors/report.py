@@ -75,6 +75,14 @@ class CorrectionShown:
         return self.note_before != self.note_after
 
 
+def _tender_names(*amounts: dict) -> list[tuple[str, str]]:
+    """The configured tenders in their order, then any other that appears, by its key."""
+    names = [(method.key, method.name) for method in closing.payment_methods()]
+    configured = {key for key, _name in names}
+    others = sorted({key for side in amounts for key in side if key not in configured})
+    return names + [(key, key) for key in others]
+
+
 def _correction_shown(correction: Correction) -> CorrectionShown:
     return CorrectionShown(
         at=correction.at,
@@ -82,11 +90,13 @@ def _correction_shown(correction: Correction) -> CorrectionShown:
         reason=correction.reason,
         lines=[
             CorrectionLine(
-                name=method.name,
-                before=correction.before.closing_amounts.get(method.key),
-                after=correction.after.closing_amounts.get(method.key),
+                name=name,
+                before=correction.before.closing_amounts.get(key),
+                after=correction.after.closing_amounts.get(key),
             )
-            for method in closing.payment_methods()
+            for key, name in _tender_names(
+                correction.before.closing_amounts, correction.after.closing_amounts
+            )
         ],
         note_before=correction.before.closing_note,
         note_after=correction.after.closing_note,
@@ -144,6 +154,7 @@ class ShiftReport:
     handover: Handover | None = None
     blind_count: BlindCount | None = None
     earlier_closes: list[EarlierClose] = field(default_factory=list)
+    other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -349,4 +360,14 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         handover=report.handover if ours else None,
         blind_count=report.blind_count if ours else None,
         earlier_closes=_earlier_closes(report) if ours else [],
+        other_tenders=_other_tenders(record),
     )
+
+
+def _other_tenders(record: SessionRecord) -> list[tuple[str, Decimal]]:
+    declared = {
+        key: amount
+        for key, value in (record.counted or {}).items()
+        if (amount := closing_report.amount_or_none(value)) is not None
+    }
+    return sorted(closing.other_tenders(declared).items())

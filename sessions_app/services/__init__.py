@@ -7,7 +7,13 @@ package re-exports the public functions, so ``services.session_close(...)`` read
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.blind_count import blind_count_reveal
 from sessions_app.services.cash_movements import cash_movement_approve, cash_movement_record
-from sessions_app.services.catalog import CATALOG, CatalogRefreshResult, catalog_refresh
+from sessions_app.services.catalog import (
+    CATALOG,
+    CatalogRefreshResult,
+    catalog_refresh,
+    catalog_removals_confirm,
+)
+from sessions_app.services.discovery import DiscoveryResult, sessions_discover
 from sessions_app.services.errors import (
     CountIsFinal,
     MovementNotFound,
@@ -23,6 +29,7 @@ from sessions_app.services.errors import (
     ShiftNotReviewable,
     StationBusy,
     StationInUse,
+    TillReportsInUse,
     VarianceReasonRequired,
 )
 from sessions_app.services.index import (
@@ -33,6 +40,7 @@ from sessions_app.services.index import (
     sessions_refresh,
 )
 from sessions_app.services.numbering import session_number_allocate
+from sessions_app.services.refresh import RefreshPass, finalpos_refresh
 from sessions_app.services.setup import (
     outlet_create,
     outlet_update,
@@ -46,11 +54,7 @@ from sessions_app.services.shift_close import (
     session_close_preview,
     session_expected_now,
 )
-from sessions_app.services.shift_import import (
-    DiscoveryResult,
-    session_add_by_id,
-    sessions_discover,
-)
+from sessions_app.services.shift_import import session_add_by_id
 from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve, session_correct
 from sessions_app.services.shift_undo import session_delete, session_reopen
@@ -66,6 +70,7 @@ __all__ = [
     "MovementNotFound",
     "NameTaken",
     "OpenOutcomeUnknown",
+    "RefreshPass",
     "SessionsRefreshResult",
     "ShiftAlreadyClosed",
     "ShiftBusy",
@@ -78,6 +83,7 @@ __all__ = [
     "ShiftWriteResult",
     "StationBusy",
     "StationInUse",
+    "TillReportsInUse",
     "VarianceReasonRequired",
     "XReport",
     "alert_preference_set",
@@ -86,6 +92,8 @@ __all__ = [
     "cash_movement_approve",
     "cash_movement_record",
     "catalog_refresh",
+    "catalog_removals_confirm",
+    "finalpos_refresh",
     "outlet_create",
     "outlet_update",
     "record_snapshot",

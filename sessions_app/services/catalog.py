@@ -1,14 +1,20 @@
 """The catalog: outlets and stations cached from Final POS for display and access checks."""
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client, records
 from sessions_app.models import Outlet, Station, SyncState
+from sessions_app.roles import User
+from sessions_app.services.audit import audit_write
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +25,19 @@ CATALOG = SyncState.CATALOG
 class CatalogRefreshResult:
     outlets: int
     stations: int
+    removed: int = 0
+    held_outlets: int = 0  # no longer listed, kept until a manager confirms
+    held_stations: int = 0
 
 
-def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshResult:
-    """Re-reads every outlet and station from Final POS into the local cache."""
+def catalog_refresh(
+    *, client: FinalPOSClient | None = None, confirmed_removals: Collection[str] = ()
+) -> CatalogRefreshResult:
+    """Re-reads every outlet and station from Final POS into the local cache.
+
+    Outlets and tills Final POS no longer lists are removed, unless that would remove more
+    than CATALOG_REMOVAL_SHARE of them (and more than one): then they are kept and held for a
+    manager to confirm (``confirmed_removals`` names the ones confirmed)."""
     client = client or get_client()
     attempted_at = timezone.now()
     try:
@@ -35,22 +50,69 @@ def catalog_refresh(*, client: FinalPOSClient | None = None) -> CatalogRefreshRe
         raise
     fetched_at = timezone.now()
     with transaction.atomic():
+        gone_outlets = _unlisted(Outlet.objects.all(), outlets)
+        gone_stations = _unlisted(Station.objects.all(), stations)
+        hold = _too_many(gone_outlets, Outlet.objects.count()) or _too_many(
+            gone_stations, Station.objects.count()
+        )
+        confirmed = set(confirmed_removals)
+        held_outlets = sorted(gone_outlets - confirmed) if hold else []
+        held_stations = sorted(gone_stations - confirmed) if hold else []
         for outlet in outlets:
             outlet_cache_save(outlet, fetched_at=fetched_at)
-        Outlet.objects.exclude(id__in=[outlet.id for outlet in outlets]).delete()
         for station in stations:
             station_cache_save(station, fetched_at=fetched_at)
-        Station.objects.exclude(id__in=[station.id for station in stations]).delete()
+        removed = Outlet.objects.filter(id__in=gone_outlets - set(held_outlets)).delete()[0]
+        removed += Station.objects.filter(id__in=gone_stations - set(held_stations)).delete()[0]
         SyncState.objects.update_or_create(
             name=CATALOG,
             defaults={
                 "last_attempt_at": attempted_at,
                 "last_success_at": fetched_at,
                 "last_error": "",
+                "held_removals": {"outlets": held_outlets, "stations": held_stations}
+                if held_outlets or held_stations
+                else {},
             },
         )
+    if held_outlets or held_stations:
+        logger.warning(
+            "Catalog refresh held back: Final POS no longer lists %d outlets and %d stations",
+            len(held_outlets),
+            len(held_stations),
+        )
     logger.info("Catalog refreshed: %d outlets, %d stations", len(outlets), len(stations))
-    return CatalogRefreshResult(outlets=len(outlets), stations=len(stations))
+    return CatalogRefreshResult(
+        outlets=len(outlets),
+        stations=len(stations),
+        removed=removed,
+        held_outlets=len(held_outlets),
+        held_stations=len(held_stations),
+    )
+
+
+def catalog_removals_confirm(
+    *, confirmed_by_user: User, ids: Collection[str], client: FinalPOSClient | None = None
+) -> CatalogRefreshResult:
+    """A manager confirms that held outlets and tills are gone: the list is read again and
+    those still unlisted are removed."""
+    result = catalog_refresh(client=client, confirmed_removals=ids)
+    audit_write(
+        actor=confirmed_by_user,
+        action="catalog",
+        object_type="catalog",
+        summary=_("Confirmed the removal of outlets and tills Final POS no longer lists"),
+        after={"confirmed": sorted(ids), "removed": result.removed},
+    )
+    return result
+
+
+def _unlisted(cached: QuerySet, listed: list) -> set[str]:
+    return set(cached.exclude(id__in=[item.id for item in listed]).values_list("id", flat=True))
+
+
+def _too_many(gone: set[str], cached: int) -> bool:
+    return len(gone) > 1 and len(gone) > cached * settings.CATALOG_REMOVAL_SHARE
 
 
 def outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outlet:

@@ -17,6 +17,11 @@ class StationBusy(ShiftError):
     """The till already has an open shift, or someone is opening one right now."""
 
 
+class TillReportsInUse(ShiftError):
+    """The till tells Final POS it is in use, yet no open shift of it is known: it may have a
+    shift with no sales yet, which nothing can find. Opening needs the person to confirm."""
+
+
 class StationInUse(ShiftError):
     """A till with an open shift cannot be deleted."""
 

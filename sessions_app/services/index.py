@@ -27,7 +27,7 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
+from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, SyncState
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.errors import ShiftBusy
@@ -76,6 +76,18 @@ def _figures(
     )
 
 
+def storable(value: Any) -> Any:
+    """A value from Final POS as the database can keep it: PostgreSQL refuses NUL
+    characters in text and JSON, wherever a till put them (a key, a note, its report)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
+
+
 def _known_expected(session_id: str) -> dict[str, Decimal] | None:
     stored = SessionRecord.objects.filter(id=session_id).values_list("expected", flat=True).first()
     if not stored:
@@ -114,7 +126,7 @@ def session_index_save(
         "close_time": session.close_time,
         "closing_amount": session.closing_amount,
         "closing_note": session.closing_note or "",
-        "counted": {key: str(amount) for key, amount in session.closing_amounts.items()},
+        "counted": storable({key: str(amount) for key, amount in session.closing_amounts.items()}),
         "expected": figures.expected,
         "variances": {key: str(amount) for key, amount in (variances or {}).items()},
         "cash_variance": (variances or {}).get("cash"),
@@ -123,11 +135,12 @@ def session_index_save(
         else None,
         "result": closing.shift_result(variances),
         "review_state": figures.review_state,
-        "report": report.to_document() if report is not None else None,
+        "report": storable(report.to_document()) if report is not None else None,
         "upstream_updated_at": session.updated_at,
         "fetched_at": timezone.now(),
         "last_error": "",
         "deleted_at": None,
+        "missing_since": None,
     }
     if outlet_id:
         defaults["outlet_id"] = outlet_id
@@ -164,10 +177,23 @@ def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:
     SessionRecord.objects.filter(pk=record.pk).update(last_error=error.message)
 
 
-def index_mark_deleted(record: SessionRecord) -> None:
-    SessionRecord.objects.filter(pk=record.pk).update(
-        deleted_at=timezone.now(), last_error="Final POS no longer has this shift."
+def index_note_missing(record: SessionRecord) -> bool:
+    """Final POS answered "no such session". The first answer is noted; the shift is marked
+    deleted only when it is still missing at a check SHIFT_GONE_AFTER later. Returns whether
+    it is now marked deleted."""
+    now = timezone.now()
+    first_seen = (
+        SessionRecord.objects.filter(pk=record.pk).values_list("missing_since", flat=True).first()
     )
+    if first_seen is None:
+        SessionRecord.objects.filter(pk=record.pk).update(missing_since=now)
+        return False
+    if now - first_seen < settings.SHIFT_GONE_AFTER:
+        return False
+    SessionRecord.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
+        deleted_at=now, last_error="Final POS no longer has this shift."
+    )
+    return True
 
 
 def sales_read(session_id: str, *, client: FinalPOSClient) -> SalesSummary | None:
@@ -212,17 +238,19 @@ def _expected_if_till_closed(
 
 
 def session_refresh(
-    record: SessionRecord, *, client: FinalPOSClient | None = None
+    record: SessionRecord, *, client: FinalPOSClient | None = None, note_missing: bool = True
 ) -> SessionRecord:
     """Re-reads one shift from Final POS into the index. While someone is writing to the
-    shift, their write refreshes it: this one returns the copy as it is."""
+    shift, their write refreshes it: this one returns the copy as it is. ``note_missing``
+    False leaves a "no such session" answer to the caller (a pass that judges them all)."""
     client = client or get_client()
     try:
         with shift_write_lock(record.id, holder="refresh", wait=REFRESH_WAIT):
             try:
                 session = client.session_get(record.id)
             except FinalPOSNotFound:
-                index_mark_deleted(record)
+                if note_missing:
+                    index_note_missing(record)
                 raise
             except FinalPOSError as error:
                 index_note_error(record, error)
@@ -249,6 +277,27 @@ class SessionsRefreshResult:
     gone: int
     failed: int
     station_statuses_fixed: int
+    stopped: str = ""  # why the pass was stopped early, when it was
+
+
+@dataclass
+class _PassHealth:
+    """A pass in which most reads fail or come back "no such session" says more about the
+    connection (a misrouted gateway, another company's key) than about the shifts."""
+
+    attempts: int = 0
+    bad: int = 0
+
+    def note(self, *, ok: bool) -> None:
+        self.attempts += 1
+        self.bad += 0 if ok else 1
+
+    @property
+    def failing(self) -> bool:
+        return self.bad >= PASS_SAMPLE and self.bad * 2 > self.attempts
+
+
+PASS_SAMPLE = 3  # a pass is judged once this many reads went wrong
 
 
 def sessions_refresh(
@@ -256,27 +305,48 @@ def sessions_refresh(
 ) -> SessionsRefreshResult:
     """Re-reads the open and recently closed shifts, and retries pending till statuses.
 
-    Stops early when Final POS is down (the circuit opens) rather than failing every row."""
+    Stops early when Final POS is down (the circuit opens) or when most reads go wrong; a
+    stopped pass marks nothing missing, and says why on the board."""
     client = client or get_client()
     since = timezone.now() - recent
     records = SessionRecord.objects.filter(deleted_at__isnull=True).filter(
-        models.Q(close_time__isnull=True) | models.Q(close_time__gte=since)
+        models.Q(close_time__isnull=True)
+        | models.Q(close_time__gte=since)
+        | models.Q(missing_since__isnull=False)
     )
-    refreshed = gone = failed = fixed = 0
+    refreshed = failed = 0
+    missing: list[SessionRecord] = []
+    health = _PassHealth()
+    stopped = ""
     for record in records.iterator():
+        read = False
         try:
-            session_refresh(record, client=client)
+            session_refresh(record, client=client, note_missing=False)
             refreshed += 1
+            read = True
         except FinalPOSNotFound:
-            gone += 1
-        except (FinalPOSCircuitOpen, FinalPOSBusy):
+            missing.append(record)
+        except (FinalPOSCircuitOpen, FinalPOSBusy) as error:
             failed += 1
-            break  # nothing else will work for now: the next pass tries again
+            stopped = error.message  # nothing else will work for now: the next pass tries
+            break
         except FinalPOSError:
             failed += 1
         except Exception:  # one bad record must never stop the pass (or the worker)
             logger.exception("Shift %s could not be refreshed", record.id)
             failed += 1
+        health.note(ok=read)
+        if health.failing:
+            stopped = _(
+                "Stopped after %(bad)d of %(read)d shifts could not be read or were reported "
+                "missing: nothing was marked deleted."
+            ) % {"bad": health.bad, "read": health.attempts}
+            break
+    gone = 0
+    if not health.failing:
+        gone = sum(index_note_missing(record) for record in missing)
+    _note_pass(stopped)
+    fixed = 0
     pending = SessionRecord.objects.exclude(station_status_pending="").filter(
         deleted_at__isnull=True
     )
@@ -284,5 +354,13 @@ def sessions_refresh(
         if not station_status_push(record, client):
             fixed += 1
     return SessionsRefreshResult(
-        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed
+        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed, stopped=stopped
     )
+
+
+def _note_pass(stopped: str) -> None:
+    now = timezone.now()
+    defaults: dict[str, Any] = {"last_attempt_at": now, "last_error": stopped}
+    if not stopped:
+        defaults["last_success_at"] = now
+    SyncState.objects.update_or_create(name=SyncState.SESSIONS, defaults=defaults)

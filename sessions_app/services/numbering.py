@@ -1,4 +1,9 @@
-"""Session numbers: S-<year>-<sequence>, allocated atomically and never reused."""
+"""Session numbers: <prefix>-<year>-<sequence>, allocated atomically and never reused.
+
+The prefix (SESSION_NUMBER_PREFIX, D by default) keeps the dashboard's numbers in a space of
+their own: Final POS tills number their sessions S-<year>-<sequence>, so no number the
+dashboard hands out can be one a till has used or will use. Within its own space the counter
+still starts above every number seen there (say, a second install on the same company)."""
 
 import re
 from datetime import datetime
@@ -10,22 +15,26 @@ from django.db.models import F
 
 from sessions_app.models import SessionNumberSequence
 
-_SESSION_NUMBER = re.compile(r"S-(\d{4})-(\d+)")
 LARGEST_SEQUENCE = 1_000_000
 
 
+def _own_number(session_number: str) -> re.Match[str] | None:
+    prefix = re.escape(settings.SESSION_NUMBER_PREFIX)
+    return re.fullmatch(rf"{prefix}-(\d{{4}})-(\d+)", session_number)
+
+
 def session_number_allocate(*, year: int) -> str:
-    """The next S-<year>-<sequence> number; atomic across processes, never reused."""
+    """The next number in the dashboard's own space; atomic across processes, never reused."""
     with transaction.atomic():
         SessionNumberSequence.objects.get_or_create(year=year)
         SessionNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
         last = SessionNumberSequence.objects.get(year=year).last
-    return f"S-{year}-{last:04d}"
+    return f"{settings.SESSION_NUMBER_PREFIX}-{year}-{last:04d}"
 
 
 def session_number_note_used(session_number: str) -> None:
-    """Keeps the sequence above every number seen, including ones made on a Final POS till."""
-    match = _SESSION_NUMBER.fullmatch(session_number)
+    """Keeps the sequence above every number seen in the dashboard's own space."""
+    match = _own_number(session_number)
     if not match:
         return
     year, used = int(match[1]), int(match[2])

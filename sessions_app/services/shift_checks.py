@@ -14,7 +14,7 @@ from sessions_app.finalpos.records import Session
 from sessions_app.formatting import time_of_day
 from sessions_app.models import SessionRecord, Station
 from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable, StationBusy
-from sessions_app.services.index import index_mark_deleted, session_index_save
+from sessions_app.services.index import index_note_missing, session_index_save
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ class ShiftWriteResult:
 
 
 def read_current(record: SessionRecord, client: FinalPOSClient) -> Session:
-    """The shift as Final POS has it now; a shift gone upstream is marked deleted here."""
+    """The shift as Final POS has it now; one Final POS says is gone is noted as missing."""
     try:
         return client.session_get(record.id)
     except FinalPOSNotFound:
-        index_mark_deleted(record)
+        index_note_missing(record)
         raise
 
 
@@ -54,7 +54,7 @@ def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None
         try:
             current = client.session_get(record.id)
         except FinalPOSNotFound:
-            index_mark_deleted(record)
+            index_note_missing(record)
             continue
         session_index_save(current)
         if current.is_open:

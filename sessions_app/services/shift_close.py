@@ -170,7 +170,8 @@ def session_close(
             closed_by=display_name(closed_by_user),
             close_time=timezone.now(),
             closing_amount=counted.get("cash", Decimal(0)),
-            closing_amounts={
+            closing_amounts=closing.other_tenders(current.closing_amounts)
+            | {
                 method.key: counted.get(method.key, Decimal(0))
                 for method in closing.payment_methods()
             },

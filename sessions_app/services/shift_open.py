@@ -20,7 +20,8 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
+from sessions_app.services.catalog import station_cache_save
+from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillReportsInUse
 from sessions_app.services.index import session_index_save
 from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
@@ -38,6 +39,7 @@ def session_open(
     opening_note: str = "",
     cash_count: dict[Decimal, int] | None = None,
     confirmed_not_created: bool = False,
+    in_use_confirmed: bool = False,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
     """Opens a shift on a till: checks no shift is open there, creates the session in Final
@@ -46,7 +48,8 @@ def session_open(
     A create whose answer was lost cannot be looked up (Final POS has no session list), so the
     till is held as "opening may have reached Final POS" (PendingOpen) rather than opened
     again blindly. ``confirmed_not_created`` opens it again with the same session number, once
-    someone has checked the till, so a duplicate would be recognisable."""
+    someone has checked the till, so a duplicate would be recognisable. A till that reports
+    itself in use with no shift known is opened only with ``in_use_confirmed``."""
     client = client or get_client()
     summary = _("Opened a shift on %(till)s with a float of %(float)s") % {
         "till": station.name,
@@ -65,6 +68,8 @@ def session_open(
             if pending is not None and not confirmed_not_created:
                 raise OpenOutcomeUnknown(pending_open_message(pending, station))
             ensure_no_open_shift(station, client=client)
+            if not in_use_confirmed:
+                _refuse_if_the_till_reports_in_use(station, client)
             now = timezone.now()
             number = (
                 pending.session_number
@@ -99,6 +104,41 @@ def session_open(
         logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
         audit.shift_written(record)
     return ShiftWriteResult(record=record, station_status_error=station_status_push(record, client))
+
+
+def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient) -> None:
+    """A till reporting IN_USE with no open shift known may have opened one that has no sales
+    yet: Final POS lists no sessions, so nothing can find it. The status is read fresh (a
+    cached one may be stale either way); one the dashboard itself left behind does not count."""
+    try:
+        current = client.station_get(station.id)
+    except FinalPOSError:
+        status = StationStatus.from_wire(station.status)
+    else:
+        station_cache_save(current, fetched_at=timezone.now())
+        status = current.status
+    if status != StationStatus.IN_USE or _left_in_use_by_us(station):
+        return
+    raise TillReportsInUse(
+        _(
+            "%(till)s tells Final POS it is in use, but the dashboard has not seen a shift "
+            "open on it. The till may have opened one that has no sales yet. Check the till: "
+            "if a shift is open there, close it on the till first. If not, confirm below and "
+            "open the shift here."
+        )
+        % {"till": station.name}
+    )
+
+
+def _left_in_use_by_us(station: Station) -> bool:
+    """The till's last shift was closed here and setting it back to available failed."""
+    last = (
+        SessionRecord.objects.filter(station_id=station.id, deleted_at__isnull=True)
+        .order_by("-open_time")
+        .values_list("close_time", "station_status_pending")
+        .first()
+    )
+    return last is not None and last[0] is not None and last[1] == StationStatus.AVAILABLE
 
 
 def _hold(

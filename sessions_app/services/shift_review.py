@@ -66,6 +66,16 @@ def _report_of_closed_shift(current: Session, client: FinalPOSClient) -> Closing
     )
 
 
+def _report_without_sales(current: Session) -> ClosingReport:
+    """A report to hold a correction when the shift's sales cannot be read; a till's own
+    report is kept inside it."""
+    report = ClosingReport().set(currency=settings.CURRENCY)
+    earlier = closing_report.parse(current.closing_report_data)
+    if earlier is not None and earlier.foreign is not None:
+        report.set(foreign=earlier.foreign)
+    return report
+
+
 def session_approve(
     *,
     record: SessionRecord,
@@ -158,16 +168,17 @@ def session_correct(
             if_open=_("This shift is still open: close it instead of correcting it."),
         )
         methods = closing.payment_methods()
-        before_amounts = {m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods}
-        after_amounts = {m.key: counted.get(m.key, Decimal(0)) for m in methods}
+        others = closing.other_tenders(current.closing_amounts)  # kept as they are
+        before_amounts = others | {
+            m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods
+        }
+        after_amounts = others | {m.key: counted.get(m.key, Decimal(0)) for m in methods}
         before_note = current.closing_note or ""
         if after_amounts == before_amounts and closing_note == before_note:
             raise ShiftNotCorrectable(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
-        report = _report_of_closed_shift(current, client) or ClosingReport().set(
-            currency=settings.CURRENCY
-        )
+        report = _report_of_closed_shift(current, client) or _report_without_sales(current)
         reconciliation = closing.reconcile(
             counted=after_amounts, expected=report.expected_amounts()
         )

@@ -2,11 +2,15 @@
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from sessions_app import selectors
+from sessions_app import selectors, services
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 
 LARGEST_VARIANCE_DAYS = 7
@@ -25,6 +29,7 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
         {
             "board": selectors.board_outlets(user=request.user),
             "catalog_sync": selectors.catalog_sync_state(),
+            "refresh_problems": selectors.refresh_problems(),
             "recent": recent,
             "largest": largest,
             "week_start": week_start,
@@ -33,3 +38,27 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
             "review_count": selectors.shifts_needing_review(user=request.user) if manager else 0,
         },
     )
+
+
+@require_POST
+@staff_required
+def board_refresh(request: AuthenticatedRequest) -> HttpResponse:
+    """Checks Final POS now: tills, shifts the tills opened, open and recent shifts."""
+    result = services.finalpos_refresh()
+    found = result.discovery.found if result.discovery else 0
+    if result.errors:
+        messages.warning(
+            request,
+            _("Checked Final POS, but not everything could be read: %(errors)s")
+            % {"errors": " ".join(result.errors)},
+        )
+    else:
+        message = _("Checked Final POS: the tills and shifts below are up to date.")
+        if found:
+            message += " " + ngettext(
+                "%(count)d shift opened on a till was added.",
+                "%(count)d shifts opened on the tills were added.",
+                found,
+            ) % {"count": found}
+        messages.success(request, message)
+    return redirect("sessions_app:board")

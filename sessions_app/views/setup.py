@@ -39,8 +39,32 @@ def setup_overview(request: AuthenticatedRequest) -> HttpResponse:
         {
             "outlets": selectors.board_outlets(user=request.user),
             "catalog_state": selectors.catalog_sync_state(),
+            "held": selectors.catalog_held_removals(user=request.user),
         },
     )
+
+
+@require_POST
+@manager_required
+def catalog_removals_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """A manager confirms that outlets and tills Final POS stopped listing are gone. Only
+    the ones shown to them (their own, still unlisted at this refresh) are removed."""
+    held_outlets, held_stations = selectors.catalog_held_removals(user=request.user)
+    shown = {item.id for item in [*held_outlets, *held_stations]}
+    confirmed = shown & set(request.POST.getlist("remove"))
+    try:
+        result = services.catalog_removals_confirm(confirmed_by_user=request.user, ids=confirmed)
+    except FinalPOSError as error:
+        messages.error(
+            request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
+        )
+    else:
+        messages.success(
+            request,
+            _("Removed %(count)d outlets and tills that Final POS no longer lists.")
+            % {"count": result.removed},
+        )
+    return redirect("sessions_app:setup_overview")
 
 
 @require_POST
@@ -58,6 +82,15 @@ def catalog_refresh(request: AuthenticatedRequest) -> HttpResponse:
             _("Refreshed from Final POS: %(outlets)d outlets, %(stations)d tills.")
             % {"outlets": result.outlets, "stations": result.stations},
         )
+        if result.held_outlets or result.held_stations:
+            messages.warning(
+                request,
+                _(
+                    "Final POS no longer lists %(outlets)d outlets and %(stations)d tills. "
+                    "They are kept until you confirm below."
+                )
+                % {"outlets": result.held_outlets, "stations": result.held_stations},
+            )
     return redirect("sessions_app:setup_overview")
 
 

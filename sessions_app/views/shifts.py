@@ -37,6 +37,7 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
         handover_floats={station_id: str(drawer.amount) for station_id, drawer in left.items()},
         initial=_open_initial(request.GET.get("station", ""), left),
     )
+    in_use_warning = False
     if request.method == "POST" and form.is_valid():
         station = selectors.station_for_user(
             user=request.user, station_id=form.cleaned_data["station"]
@@ -53,7 +54,11 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
                 cash_count=form.cleaned_data["cash_count"],
                 confirmed_not_created=pending is not None
                 and form.cleaned_data["confirm_not_created"] == pending.session_number,
+                in_use_confirmed=form.cleaned_data["confirm_in_use"],
             )
+        except services.TillReportsInUse as error:
+            form.add_error(None, error.message)
+            in_use_warning = True
         except (FinalPOSError, services.ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
@@ -80,6 +85,7 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
             "has_stations": len(busy) < len(stations),
             "draft_key": "open",
             "pending": selectors.pending_open_for(station) if station else None,
+            "in_use_warning": in_use_warning,
         },
     )
 

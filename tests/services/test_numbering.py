@@ -1,39 +1,92 @@
-"""Session numbers: allocated in order, never reused, and kept above every number seen."""
+"""Session numbers: the dashboard's own space (a prefix the tills never use), allocated in
+order, never reused, and kept above every number seen in that space."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+from finalpos_dashboard.settings import _session_number_prefix
 from sessions_app.services import session_fetch, session_number_allocate
-from tests.conftest import STATION_A1
+from tests.conftest import STATION_A1, till_session
 
 pytestmark = pytest.mark.django_db
 
 
-def test_numbers_are_allocated_in_order():
-    assert session_number_allocate(year=2026) == "S-2026-0001"
-    assert session_number_allocate(year=2026) == "S-2026-0002"
-    assert session_number_allocate(year=2027) == "S-2027-0001"
+def test_numbers_are_allocated_in_order_in_the_dashboards_own_space():
+    assert session_number_allocate(year=2026) == "D-2026-0001"
+    assert session_number_allocate(year=2026) == "D-2026-0002"
+    assert session_number_allocate(year=2027) == "D-2027-0001"
 
 
 def test_a_number_seen_on_a_tills_shift_is_never_handed_out(tills, simulator):
-    from finalpos_simulator.app import COMPANY_ID
+    """A till's S- numbers cannot collide with ours by construction; a number in our own
+    space seen on any shift (a second install on the same company) moves the counter on."""
+    for number in ("S-2026-0391", "D-2026-0007", "S-2026-0392"):
+        session_fetch(session_id=till_session(simulator, STATION_A1, number)["id"])
 
-    simulator.simulator.store.insert(
-        "session",
-        {
-            "id": "cccccccccccccccccccc0391",
-            "companyId": COMPANY_ID,
-            "stationId": STATION_A1,
-            "sessionNumber": "S-2026-0391",
-            "openedBy": "Till user",
-            "openTime": "2026-03-01T09:00:00.000Z",
-            "openingAmount": "100.00",
-            "notes": [],
-            "closingAmounts": {"cash": "100.00"},
-            "openingNote": "",
-            "closedBy": "Till user",
-            "closeTime": "2026-03-01T17:00:00.000Z",
-            "closingAmount": "100.00",
-        },
+    assert session_number_allocate(year=2026) == "D-2026-0008"
+
+
+def test_the_prefix_is_configurable(settings):
+    settings.SESSION_NUMBER_PREFIX = "WEB"
+    assert session_number_allocate(year=2026) == "WEB-2026-0001"
+
+
+@pytest.mark.parametrize("prefix", ["S", "s", "", "D-1", "TOOLONGX", "1D"])
+def test_a_prefix_the_tills_use_or_that_cannot_be_read_back_is_refused(prefix):
+    with pytest.raises(ImproperlyConfigured):
+        _session_number_prefix(prefix)
+
+
+def test_numbers_never_collide_with_the_tills_while_both_open_shifts(tills, cashier, simulator):
+    """The dashboard and the tills open shifts side by side on one company (tills acting on
+    their own in the simulator); every number Final POS holds is different."""
+    import random
+    from collections import Counter
+    from decimal import Decimal
+
+    from finalpos_simulator.tills import TillActivity, is_till_session
+    from sessions_app.models import Station
+    from sessions_app.services import (
+        StationBusy,
+        TillReportsInUse,
+        catalog_refresh,
+        session_close,
+        session_open,
+        sessions_discover,
     )
-    session_fetch(session_id="cccccccccccccccccccc0391")
-    assert session_number_allocate(year=2026) == "S-2026-0392"
+
+    store = simulator.simulator.store
+    activity = TillActivity(store, rng=random.Random(3), open_chance=0.4, close_chance=0.3)
+    opened_here = 0
+    for step in range(30):
+        activity.tick()
+        sessions_discover()
+        catalog_refresh()
+        station = Station.objects.order_by("id")[step % 3]
+        try:
+            result = session_open(
+                station=station,
+                opened_by_user=cashier,
+                opening_amount=Decimal("100.00"),
+                in_use_confirmed=step % 2 == 0,
+            )
+        except (StationBusy, TillReportsInUse):  # the till's own shift is open there
+            continue
+        opened_here += 1
+        session_close(
+            record=result.record,
+            closed_by_user=cashier,
+            counted={"cash": Decimal("100.00")},
+            closing_note="",
+            variance_reason="",
+            seen_updated_at=None,
+            close_request_id=f"{step:032d}",
+        )
+
+    numbers = Counter(session["sessionNumber"] for session in store.find("session"))
+    assert opened_here >= 5 and sum(1 for s in store.find("session") if is_till_session(s)) >= 5
+    assert [number for number, count in numbers.items() if count > 1] == []
+    assert all(
+        session["sessionNumber"].startswith("S-" if is_till_session(session) else "D-")
+        for session in store.find("session")
+    )

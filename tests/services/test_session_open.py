@@ -40,7 +40,7 @@ def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(tills, cash
     store = simulator.simulator.store
     session = store.get("session", result.record.id)
     year = timezone.localtime().year
-    assert session["sessionNumber"] == f"S-{year}-0001"
+    assert session["sessionNumber"] == f"D-{year}-0001"
     assert session["openedBy"] == "Cal Cashier"
     assert session["openingAmount"] == "150.00"
     assert session["closingAmounts"] == {} and session["notes"] == []
@@ -92,6 +92,8 @@ def test_a_shift_closed_on_the_till_meanwhile_no_longer_blocks(tills, cashier, s
     session = simulator.simulator.store.get("session", first.id)
     session |= {"closeTime": "2026-01-05T17:00:00.000Z", "closedBy": "Till app"}
     simulator.simulator.store.replace("session", session)
+    station = simulator.simulator.store.get("station", first.station_id)  # as the till does
+    simulator.simulator.store.replace("station", station | {"status": "AVAILABLE"})
     second = _open(tills, cashier).record
     assert second.id != first.id
     assert not SessionRecord.objects.get(id=first.id).is_open

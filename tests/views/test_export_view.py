@@ -90,3 +90,16 @@ def test_every_free_text_cell_is_neutralised(client, manager, tills):
         "review_comment",
     ):
         assert row[column][:1] == "'", (column, row[column])
+
+
+def test_tenders_the_dashboard_does_not_reconcile_are_exported_as_declared(client, manager, tills):
+    from sessions_app.models import SessionRecord
+
+    make_shifts(2)
+    SessionRecord.objects.filter(session_number="S-2026-0001").update(
+        counted={"cash": "199.00", "giftCard": "25.00", "voucher": "=5"}
+    )
+    client.login(username="mia", password=PASSWORD)
+    rows = {row["session_number"]: row for row in _rows(client.get(URL))}
+    assert rows["S-2026-0001"]["other_tenders"] == "giftCard 25.00; voucher =5"
+    assert rows["S-2026-0002"]["other_tenders"] == ""

@@ -7,6 +7,7 @@ from finalpos_simulator.app import Simulator
 from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.server import SimulatorServer
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import TillActivity
 
 
 class Command(BaseCommand):
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--slow-rate", type=float, default=0.0, help="share of calls delayed")
         parser.add_argument("--slow-ms", type=int, default=0, help="delay of the slow calls")
         parser.add_argument("--verbose-requests", action="store_true")
+        parser.add_argument(
+            "--tills",
+            action="store_true",
+            help="the company's tills open, sell and close on their own as time passes",
+        )
 
     def handle(self, *args, **options) -> None:
         host, _, port = options["addrport"].rpartition(":")
@@ -42,6 +48,7 @@ class Command(BaseCommand):
             store=store,
             api_key=settings.FINALPOS_SIMULATOR_API_KEY,
             latency_ms=options["latency_ms"],
+            tills=TillActivity(store) if options["tills"] else None,
         )
         simulator.faults.error_rate = options["error_rate"]
         simulator.faults.slow_rate = options["slow_rate"]

@@ -1,5 +1,5 @@
-"""Re-reads outlets, stations and recent shifts from Final POS into the local index (once, or in
-a loop for the worker process)."""
+"""Re-reads outlets, stations and recent shifts from Final POS into the local index, and looks
+for shifts the tills opened (once, or in a loop for the worker process)."""
 
 import logging
 import time
@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.finalpos import FinalPOSError
-from sessions_app.services import catalog_refresh, sessions_refresh
+from sessions_app.services import RefreshPass, finalpos_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +15,7 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Refreshes the cached outlets and stations and the open and recent shifts from Final "
-        "POS. --loop keeps refreshing."
+        "POS, and finds shifts the tills opened. --loop keeps refreshing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,21 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             try:
-                result = catalog_refresh()
-                self.stdout.write(
-                    f"Refreshed {result.outlets} outlets and {result.stations} stations."
-                )
-                shifts = sessions_refresh()
-                self.stdout.write(
-                    f"Refreshed {shifts.refreshed} shifts ({shifts.gone} gone, "
-                    f"{shifts.failed} failed, {shifts.station_statuses_fixed} till statuses fixed)."
-                )
-                if shifts.failed and not options["loop"]:
-                    raise CommandError(f"{shifts.failed} shifts could not be refreshed.")
-            except FinalPOSError as error:
-                if not options["loop"]:
-                    raise CommandError(f"Refresh failed: {error.message}") from None
-                self.stderr.write(f"Refresh failed, will retry: {error.message}")
+                result = finalpos_refresh()
+                self._report(result)
+                if result.errors and not options["loop"]:
+                    raise CommandError("Refresh failed: " + " ".join(result.errors))
+            except CommandError:
+                raise
             except Exception:
                 if not options["loop"]:
                     raise
@@ -52,3 +42,23 @@ class Command(BaseCommand):
             if not options["loop"]:
                 return
             time.sleep(options["interval"])
+
+    def _report(self, result: RefreshPass) -> None:
+        if result.catalog is not None:
+            self.stdout.write(
+                f"Refreshed {result.catalog.outlets} outlets and {result.catalog.stations} "
+                "stations."
+            )
+        if result.discovery is not None:
+            self.stdout.write(
+                f"Found {result.discovery.found} shifts opened elsewhere "
+                f"({result.discovery.waiting} still to read)."
+            )
+        if result.shifts is not None:
+            shifts = result.shifts
+            self.stdout.write(
+                f"Refreshed {shifts.refreshed} shifts ({shifts.gone} gone, {shifts.failed} "
+                f"failed, {shifts.station_statuses_fixed} till statuses fixed)."
+            )
+        for error in result.errors:
+            self.stderr.write(f"Refresh problem: {error}")

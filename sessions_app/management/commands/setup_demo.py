@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from sessions_app.demo import demo_users_create
-from sessions_app.models import SessionNumberSequence, SessionRecord
+from sessions_app.models import SessionNumberSequence, SessionRecord, SyncState
 from sessions_app.services import catalog_refresh, sessions_discover
 
 
@@ -30,9 +30,15 @@ class Command(BaseCommand):
         if options["reset"]:
             SessionRecord.objects.all().delete()
             SessionNumberSequence.objects.all().delete()
+            SyncState.objects.filter(name=SyncState.DISCOVERY).delete()
         result = catalog_refresh()
         self.stdout.write(f"Loaded {result.outlets} outlets and {result.stations} stations.")
         for username in demo_users_create():
             self.stdout.write(f"Demo account ready: {username}")
-        found = sessions_discover()
-        self.stdout.write(f"Indexed {found.found} demo shifts.")
+        found = 0
+        for _pass in range(100):  # the whole demo history now, not pass by pass in the worker
+            discovered = sessions_discover(pages=100, sessions=1000)
+            found += discovered.found
+            if discovered.history_done and (not discovered.waiting or not discovered.found):
+                break
+        self.stdout.write(f"Indexed {found} demo shifts.")

@@ -1,0 +1,57 @@
+"""Transactions (sales and refunds): read only; each names its session."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sessions_app.finalpos.errors import FinalPOSBadResponse
+from sessions_app.finalpos.records.fields import text
+from sessions_app.finalpos.wire import is_valid_id, money_from_wire, optional_time
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    session_id: str
+    payment_method: str
+    amount: Decimal
+    type: str
+    currency: str
+    created_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Transaction":
+        if not isinstance(data, dict):
+            raise FinalPOSBadResponse("Final POS sent a transaction the dashboard could not read.")
+        return cls(
+            id=text(data, "id"),
+            session_id=text(data, "sessionId"),
+            payment_method=text(data, "paymentMethod"),
+            amount=money_from_wire(data.get("amount"), name="transaction amount"),
+            type=text(data, "type").lower(),
+            currency=text(data, "currency"),
+            created_at=optional_time(data.get("createdAt"), name="createdAt"),
+        )
+
+
+@dataclass(frozen=True)
+class TransactionRef:
+    """What finding sessions needs from a transaction: its session and when it was made. Read
+    so that one odd sale (an amount nobody can read) never hides its session."""
+
+    session_id: str  # "" when it names none
+    created_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "TransactionRef":
+        if not isinstance(data, dict):
+            return cls("", None)
+        session_id = data.get("sessionId")
+        if not isinstance(session_id, str) or not is_valid_id(session_id):
+            session_id = ""
+        try:
+            created_at = optional_time(data.get("createdAt"), name="createdAt")
+        except FinalPOSBadResponse:
+            created_at = None
+        return cls(session_id, created_at)
