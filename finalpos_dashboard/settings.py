@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sessions_app.timezones.OutletTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "finalpos_dashboard.urls"

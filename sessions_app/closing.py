@@ -7,7 +7,7 @@ cash short is never netted against a card over. Pure functions on Decimal: no da
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -174,11 +174,28 @@ class MethodLine:
 
 
 @dataclass(frozen=True)
+class VariancePolicy:
+    """The difference on any one method above which a close needs a reason, and above which
+    it needs a manager's approval (an outlet's own, or the site's: sessions_app.policy)."""
+
+    reason_threshold: Decimal
+    approval_threshold: Decimal
+
+    @classmethod
+    def site_default(cls) -> "VariancePolicy":
+        return cls(
+            reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
+            approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
+        )
+
+
+@dataclass(frozen=True)
 class Reconciliation:
     """Counted against expected for every method, and what the variance policy requires."""
 
     lines: list[MethodLine]
     expected_available: bool
+    policy: VariancePolicy = field(default_factory=VariancePolicy.site_default)
 
     @property
     def variances(self) -> dict[str, Decimal] | None:
@@ -204,11 +221,11 @@ class Reconciliation:
 
     @property
     def reason_required(self) -> bool:
-        return self.largest_variance > settings.VARIANCE_REASON_THRESHOLD
+        return self.largest_variance > self.policy.reason_threshold
 
     @property
     def review_required(self) -> bool:
-        return self.largest_variance > settings.VARIANCE_APPROVAL_THRESHOLD
+        return self.largest_variance > self.policy.approval_threshold
 
     def missing_reason(self, reason: str) -> bool:
         return self.reason_required and not reason.strip()
@@ -223,7 +240,10 @@ class Reconciliation:
 
 
 def reconcile(
-    *, counted: dict[str, Decimal], expected: dict[str, Decimal] | None
+    *,
+    counted: dict[str, Decimal],
+    expected: dict[str, Decimal] | None,
+    policy: VariancePolicy | None = None,
 ) -> Reconciliation:
     lines = []
     for method in payment_methods():
@@ -238,7 +258,11 @@ def reconcile(
                 variance=None if expected_amount is None else amount - expected_amount,
             )
         )
-    return Reconciliation(lines=lines, expected_available=expected is not None)
+    return Reconciliation(
+        lines=lines,
+        expected_available=expected is not None,
+        policy=policy or VariancePolicy.site_default(),
+    )
 
 
 @dataclass(frozen=True)
@@ -265,6 +289,7 @@ def close_figures(
     movements: list[CashMovement],
     cash_count: dict[Decimal, int] | None,
     target_float: Decimal,
+    policy: VariancePolicy | None = None,
 ) -> CloseFigures:
     drawer = None
     expected = None
@@ -275,7 +300,7 @@ def close_figures(
         )
         expected = expected_from(sales, opening_amount=opening_amount, movements=movements)
     return CloseFigures(
-        reconciliation=reconcile(counted=counted, expected=expected),
+        reconciliation=reconcile(counted=counted, expected=expected, policy=policy),
         cash_drop=cash_drop_plan(
             counted_cash=counted.get("cash", Decimal(0)),
             target_float=target_float,

@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from sessions_app import selectors
 from sessions_app.closing import payment_methods
 from sessions_app.finalpos.records import CENT
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policies, site_time_zone
 from sessions_app.roles import User
 
 CSV_ROWS_PER_CHUNK = 500  # one socket write per chunk, not per row
@@ -40,7 +40,8 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     configured = {method.key for method in methods}
     outlet_names = selectors.outlet_names_for(user=user)
     station_names = selectors.station_names_for(user=user)
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zones = {key: policy.time_zone for key, policy in outlet_policies(outlet_names).items()}
+    site_zone = site_time_zone()
     header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
     for method in methods:
         header += [f"{method.key}_counted", f"{method.key}_expected", f"{method.key}_difference"]
@@ -68,6 +69,7 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             result,
             review,
         ) = row[:leading]
+        zone = zones.get(outlet_id, site_zone)  # times as the outlet's clock showed them
         line = [
             _safe(number),
             session_id,

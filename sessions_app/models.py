@@ -80,6 +80,29 @@ class Station(models.Model):
         return self.name
 
 
+class OutletSettings(models.Model):
+    """An outlet's own policy, kept by the dashboard (Final POS outlets carry none). A blank
+    field means the site-wide default from the environment."""
+
+    outlet_id = models.CharField(max_length=24, primary_key=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    variance_reason_threshold = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    variance_approval_threshold = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_float = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    blind_count = models.BooleanField(null=True, blank=True)
+    movement_approval_limit = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Settings of {self.outlet_id}"
+
+
 class SyncState(models.Model):
     """The outcome of the last refresh of a kind of data from Final POS, shown on pages."""
 

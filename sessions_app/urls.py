@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("setup/outlets/new/", setup.outlet_create, name="outlet_create"),
     path("setup/outlets/<str:outlet_id>/", setup.outlet_edit, name="outlet_edit"),
+    path("setup/outlets/<str:outlet_id>/rules/", setup.outlet_settings, name="outlet_settings"),
     path("setup/outlets/<str:outlet_id>/tills/new/", setup.station_create, name="station_create"),
     path("setup/tills/<str:station_id>/", setup.station_edit, name="station_edit"),
     path("setup/tills/<str:station_id>/delete/", setup.station_delete, name="station_delete"),

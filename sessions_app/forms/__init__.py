@@ -2,7 +2,12 @@
 
 from sessions_app.forms.fields import NOTE_MAX_LENGTH, MoneyField, NoteField, UpstreamVersionField
 from sessions_app.forms.history import AddSessionForm, HistoryFilterForm, InsightsFilterForm
-from sessions_app.forms.setup import AlertPreferencesForm, OutletForm, StationForm
+from sessions_app.forms.setup import (
+    AlertPreferencesForm,
+    OutletForm,
+    OutletSettingsForm,
+    StationForm,
+)
 from sessions_app.forms.shifts import (
     ApproveShiftForm,
     CashCountForm,
@@ -30,6 +35,7 @@ __all__ = [
     "NoteField",
     "OpenShiftForm",
     "OutletForm",
+    "OutletSettingsForm",
     "ReopenShiftForm",
     "StationForm",
     "UpstreamVersionField",

@@ -1,10 +1,14 @@
 """Outlet and till setup, and a manager's own alert preference."""
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from sessions_app.forms.fields import MoneyField
 
 
 def one_line(value: str) -> None:
@@ -65,3 +69,53 @@ class AlertPreferencesForm(forms.Form):
         required=False,
         help_text=_("Sent when a shift closes with a difference above the approval limit."),
     )
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    default = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    zones = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
+    return [("", default), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+class OutletSettingsForm(forms.Form):
+    """An outlet's own rules; a blank field keeps the site's default (shown in its help)."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("The outlet's business day runs midnight to midnight in this time zone."),
+    )
+    variance_reason_threshold = MoneyField(
+        label=_("Difference that needs a reason"), required=False
+    )
+    variance_approval_threshold = MoneyField(
+        label=_("Difference that needs a manager's approval"), required=False
+    )
+    target_float = MoneyField(label=_("Float to leave in the drawer"), required=False)
+    blind_count = forms.ChoiceField(
+        label=_("Cashiers count before seeing expected (blind count)"), required=False
+    )
+    movement_approval_limit = MoneyField(
+        label=_("Cash movement a manager must approve, above"), required=False
+    )
+
+    def __init__(self, *args: Any, defaults: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        time_zone = self.fields["time_zone"]
+        assert isinstance(time_zone, forms.ChoiceField)
+        time_zone.choices = _time_zone_choices()
+        blind = self.fields["blind_count"]
+        assert isinstance(blind, forms.ChoiceField)
+        blind.choices = [
+            ("", _("The site's default (%(default)s)") % {"default": defaults["blind_count"]}),
+            ("yes", _("Yes")),
+            ("no", _("No")),
+        ]
+        for name, default in defaults.items():
+            if name not in ("time_zone", "blind_count"):
+                self.fields[name].help_text = _("Blank: the site's default, %(default)s.") % {
+                    "default": default
+                }
+
+    def clean_blind_count(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("blind_count") or "")

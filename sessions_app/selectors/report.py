@@ -22,6 +22,7 @@ from sessions_app.closing_report import (
 )
 from sessions_app.formatting import MOVEMENT_NAMES, money
 from sessions_app.models import Outlet, SessionRecord, Station
+from sessions_app.policy import outlet_policy
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class ShiftReport:
     blind_count: BlindCount | None = None
     earlier_closes: list[EarlierClose] = field(default_factory=list)
     other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
+    time_zone: str = ""  # the outlet's, when it is not the site's: the page's times are in it
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -361,7 +363,13 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         blind_count=report.blind_count if ours else None,
         earlier_closes=_earlier_closes(report) if ours else [],
         other_tenders=_other_tenders(record),
+        time_zone=_outlet_zone_name(record.outlet_id),
     )
+
+
+def _outlet_zone_name(outlet_id: str) -> str:
+    zone = outlet_policy(outlet_id).time_zone.key
+    return "" if zone == settings.TIME_ZONE else zone
 
 
 def _other_tenders(record: SessionRecord) -> list[tuple[str, Decimal]]:

@@ -40,6 +40,12 @@ from sessions_app.services.index import (
     sessions_refresh,
 )
 from sessions_app.services.numbering import session_number_allocate
+from sessions_app.services.outlet_settings import (
+    OUTLET_POLICY_FIELDS,
+    business_dates_recompute,
+    outlet_settings_for,
+    outlet_settings_update,
+)
 from sessions_app.services.refresh import RefreshPass, finalpos_refresh
 from sessions_app.services.setup import (
     outlet_create,
@@ -64,6 +70,7 @@ from sessions_app.services.x_report import XReport, x_report_build
 
 __all__ = [
     "CATALOG",
+    "OUTLET_POLICY_FIELDS",
     "CatalogRefreshResult",
     "CountIsFinal",
     "DiscoveryResult",
@@ -89,12 +96,15 @@ __all__ = [
     "alert_preference_set",
     "audit_write",
     "blind_count_reveal",
+    "business_dates_recompute",
     "cash_movement_approve",
     "cash_movement_record",
     "catalog_refresh",
     "catalog_removals_confirm",
     "finalpos_refresh",
     "outlet_create",
+    "outlet_settings_for",
+    "outlet_settings_update",
     "outlet_update",
     "record_snapshot",
     "session_add_by_id",

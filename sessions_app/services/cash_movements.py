@@ -2,7 +2,7 @@
 
 Each is written to the open session in Final POS (inside the dashboard's report, one
 whole-record PUT after a fresh read), so it is kept with the shift and changes what the drawer
-should hold at close. A movement above MOVEMENT_APPROVAL_LIMIT recorded by a cashier waits for
+should hold at close. A movement above the outlet's approval limit recorded by a cashier waits for
 a manager's approval.
 """
 
@@ -22,6 +22,7 @@ from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
@@ -76,6 +77,7 @@ def cash_movement_record(
         "reason": reason,
     }
     manager = is_manager(recorded_by_user)
+    above_limit = amount > outlet_policy(record.outlet_id).movement_approval_limit
     now = timezone.now()
     movement = CashMovement(
         id=movement_id,
@@ -85,11 +87,9 @@ def cash_movement_record(
         note=note.strip(),
         by=display_name(recorded_by_user),
         at=now,
-        approval_required=amount > settings.MOVEMENT_APPROVAL_LIMIT,
-        approved_by=display_name(recorded_by_user)
-        if manager and amount > settings.MOVEMENT_APPROVAL_LIMIT
-        else None,
-        approved_at=now if manager and amount > settings.MOVEMENT_APPROVAL_LIMIT else None,
+        approval_required=above_limit,
+        approved_by=display_name(recorded_by_user) if manager and above_limit else None,
+        approved_at=now if manager and above_limit else None,
     )
     with audited_shift_write(
         actor=recorded_by_user,

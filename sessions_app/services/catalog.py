@@ -99,7 +99,7 @@ def catalog_removals_confirm(
     result = catalog_refresh(client=client, confirmed_removals=ids)
     audit_write(
         actor=confirmed_by_user,
-        action="catalog",
+        action="setup",
         object_type="catalog",
         summary=_("Confirmed the removal of outlets and tills Final POS no longer lists"),
         after={"confirmed": sorted(ids), "removed": result.removed},

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models, transaction
@@ -28,6 +27,7 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, SyncState
+from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.errors import ShiftBusy
@@ -49,7 +49,10 @@ class IndexFigures:
 
 
 def _figures(
-    session: Session, report: ClosingReport | None, expected: dict[str, Decimal] | None
+    session: Session,
+    report: ClosingReport | None,
+    expected: dict[str, Decimal] | None,
+    policy: OutletPolicy,
 ) -> IndexFigures:
     """The figures of our own report; for a shift a till closed, the difference between what
     it declared and what its sales make expected (when they are known)."""
@@ -68,7 +71,9 @@ def _figures(
         )
     if session.is_open or expected is None:
         return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
-    reconciliation = closing.reconcile(counted=session.closing_amounts, expected=expected)
+    reconciliation = closing.reconcile(
+        counted=session.closing_amounts, expected=expected, policy=policy.variance
+    )
     return IndexFigures(
         expected={key: str(amount) for key, amount in expected.items()},
         variances=reconciliation.variances,
@@ -109,17 +114,22 @@ def session_index_save(
     report = closing_report.parse(session.closing_report_data)
     if expected_from_sales is None and (report is None or not report.is_ours):
         expected_from_sales = _known_expected(session.id)
-    figures = _figures(session, report, expected_from_sales)
-    variances = figures.variances
     outlet_id = (
         Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
     )
+    if outlet_id is None:  # a till the catalog does not know yet: the outlet indexed before
+        outlet_id = (
+            SessionRecord.objects.filter(id=session.id).values_list("outlet_id", flat=True).first()
+        )
+    policy = outlet_policy(outlet_id)
+    figures = _figures(session, report, expected_from_sales, policy)
+    variances = figures.variances
     defaults: dict[str, Any] = {
         "session_number": session.session_number,
         "station_id": session.station_id,
         "opened_by": session.opened_by[:200],
         "open_time": session.open_time,
-        "business_date": session.open_time.astimezone(ZoneInfo(settings.TIME_ZONE)).date(),
+        "business_date": policy.business_date(session.open_time),
         "opening_amount": session.opening_amount,
         "opening_note": session.opening_note,
         "closed_by": (session.closed_by or "")[:200],

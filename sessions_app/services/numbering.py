@@ -7,13 +7,13 @@ still starts above every number seen there (say, a second install on the same co
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
 from sessions_app.models import SessionNumberSequence
+from sessions_app.policy import outlet_policy
 
 LARGEST_SEQUENCE = 1_000_000
 
@@ -44,5 +44,7 @@ def session_number_note_used(session_number: str) -> None:
     SessionNumberSequence.objects.filter(year=year, last__lt=used).update(last=used)
 
 
-def business_year(moment: datetime) -> int:
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
+def business_year(moment: datetime, *, outlet_id: str) -> int:
+    """The year of the outlet's business day: a shift opened at 1 a.m. on 1 January in the
+    outlet's time is numbered in the new year."""
+    return outlet_policy(outlet_id).business_date(moment).year

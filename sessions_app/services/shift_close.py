@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report, notifications
-from sessions_app.cash import target_float_for
 from sessions_app.closing import CloseFigures
 from sessions_app.closing_report import (
     BlindCount,
@@ -29,6 +28,7 @@ from sessions_app.finalpos import (
 from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.formatting import money, short_datetime
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.blind_count import (
@@ -99,13 +99,15 @@ def _figures(
     movements: list[CashMovement],
     cash_count: dict[Decimal, int] | None,
 ) -> CloseFigures:
+    policy = outlet_policy(record.outlet_id)
     return closing.close_figures(
         counted=counted,
         sales=sales,
         opening_amount=record.opening_amount,
         movements=movements,
         cash_count=cash_count,
-        target_float=target_float_for(record.outlet_id),
+        target_float=policy.target_float,
+        policy=policy.variance,
     )
 
 
@@ -152,7 +154,7 @@ def session_close(
         if figures.reconciliation.missing_reason(variance_reason):
             raise VarianceReasonRequired(
                 _("A difference is larger than %(threshold)s: give a reason.")
-                % {"threshold": money(settings.VARIANCE_REASON_THRESHOLD)}
+                % {"threshold": money(figures.reconciliation.policy.reason_threshold)}
             )
         trace = blind_count_trace(record=record, counted=counted)
         if trace is not None and trace.recounted:

@@ -74,7 +74,7 @@ def session_open(
             number = (
                 pending.session_number
                 if pending is not None
-                else session_number_allocate(year=business_year(now))
+                else session_number_allocate(year=business_year(now, outlet_id=station.outlet_id))
             )
             notes = [f"Opening count: {_count_text(cash_count)}"] if cash_count else []
             data = SessionInput(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report, notifications
-from sessions_app.cash import cash_drop_plan, target_float_for
+from sessions_app.cash import cash_drop_plan
 from sessions_app.closing_report import (
     REVIEW_APPROVED,
     REVIEW_REQUIRED,
@@ -26,6 +26,7 @@ from sessions_app.closing_report import (
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
@@ -43,7 +44,9 @@ from sessions_app.services.shift_checks import (
 logger = logging.getLogger(__name__)
 
 
-def _report_of_closed_shift(current: Session, client: FinalPOSClient) -> ClosingReport | None:
+def _report_of_closed_shift(
+    current: Session, record: SessionRecord, client: FinalPOSClient
+) -> ClosingReport | None:
     """The dashboard's report of a closed shift; for a shift a till closed, one worked out from
     its sales (the till's own report kept inside it)."""
     report = closing_report.parse(current.closing_report_data)
@@ -54,7 +57,11 @@ def _report_of_closed_shift(current: Session, client: FinalPOSClient) -> Closing
     )
     if expected is None:
         return None
-    reconciliation = closing.reconcile(counted=current.closing_amounts, expected=expected)
+    reconciliation = closing.reconcile(
+        counted=current.closing_amounts,
+        expected=expected,
+        policy=outlet_policy(record.outlet_id).variance,
+    )
     return ClosingReport().set(
         currency=settings.CURRENCY,
         expected_available=True,
@@ -98,7 +105,7 @@ def session_approve(
         summary=summary,
     ) as audit:
         current = read_current(record, client)
-        report = _report_of_closed_shift(current, client) if not current.is_open else None
+        report = _report_of_closed_shift(current, record, client) if not current.is_open else None
         if report is None or report.review_state != REVIEW_REQUIRED:
             session_index_save(current)
             if report is not None and report.review_state == REVIEW_APPROVED:
@@ -178,9 +185,11 @@ def session_correct(
             raise ShiftNotCorrectable(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
-        report = _report_of_closed_shift(current, client) or _report_without_sales(current)
+        report = _report_of_closed_shift(current, record, client) or _report_without_sales(current)
         reconciliation = closing.reconcile(
-            counted=after_amounts, expected=report.expected_amounts()
+            counted=after_amounts,
+            expected=report.expected_amounts(),
+            policy=outlet_policy(record.outlet_id).variance,
         )
         cash_changed = after_amounts["cash"] != before_amounts["cash"]
         correction = Correction(
@@ -258,7 +267,7 @@ def _apply_correction(
         # correction's "before".
         drop = cash_drop_plan(
             counted_cash=correction.after.closing_amounts["cash"] or Decimal(0),
-            target_float=target_float_for(outlet_id),
+            target_float=outlet_policy(outlet_id).target_float,
         )
         report.set(cash_count=None, cash_drop=drop)
     review = replace(

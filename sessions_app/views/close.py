@@ -20,6 +20,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.formatting import differences_text
 from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.views.common import (
     rebound_with_latest_version,
@@ -52,15 +53,16 @@ def _close_context(
             for method in form.methods
         ],
         "station_name": selectors.station_name(record.station_id),
-        "blind": _blind_for(request),
-        "recount_allowed": settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request),
+        "blind": _blind_for(request, record),
+        "recount_allowed": _may_recount(request, record),
         "draft_key": f"close:{record.id}",
         **extra,
     }
 
 
-def _blind_for(request: AuthenticatedRequest) -> bool:
-    return settings.BLIND_COUNT and not is_manager(request.user)
+def _blind_for(request: AuthenticatedRequest, record: SessionRecord) -> bool:
+    """Cashiers count before seeing expected where the outlet counts blind; managers never."""
+    return outlet_policy(record.outlet_id).blind_count and not is_manager(request.user)
 
 
 @staff_required
@@ -73,7 +75,7 @@ def session_close(request: AuthenticatedRequest, session_id: str) -> HttpRespons
     valid = form.is_valid()
     if action == "confirm" and not valid and set(form.errors) <= {"variance_reason"}:
         return _close_review(request, record, form)  # only the reason needs fixing
-    if action == "edit" and not _may_recount(request):
+    if action == "edit" and not _may_recount(request, record):
         action = "review"  # the first count stands; the review step says why
     if action == "edit" or not valid:
         return render(request, CLOSE_FORM, _close_context(request, record, form))
@@ -82,8 +84,8 @@ def session_close(request: AuthenticatedRequest, session_id: str) -> HttpRespons
     return _close_review(request, record, form)
 
 
-def _may_recount(request: AuthenticatedRequest) -> bool:
-    return settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request)
+def _may_recount(request: AuthenticatedRequest, record: SessionRecord) -> bool:
+    return settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request, record)
 
 
 def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
@@ -104,7 +106,7 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
             "updated_at": upstream_version(record),
         }
     )
-    expected = None if _blind_for(request) else services.session_expected_now(record)
+    expected = None if _blind_for(request, record) else services.session_expected_now(record)
     return render(
         request,
         CLOSE_FORM,
@@ -116,7 +118,7 @@ def _close_review(
     request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm
 ) -> HttpResponse:
     """The confirmation step: the summary with expected figures, before anything is written."""
-    if _blind_for(request):
+    if _blind_for(request, record):
         try:
             services.blind_count_reveal(
                 record=record, counted=form.counted(), revealed_to=request.user
@@ -139,8 +141,8 @@ def _close_review(
             figures=figures,
             reconciliation=figures.reconciliation,
             drop=figures.cash_drop,
-            reason_threshold=settings.VARIANCE_REASON_THRESHOLD,
-            approval_threshold=settings.VARIANCE_APPROVAL_THRESHOLD,
+            reason_threshold=figures.reconciliation.policy.reason_threshold,
+            approval_threshold=figures.reconciliation.policy.approval_threshold,
         ),
     )
 

@@ -3,19 +3,23 @@
 from django.contrib import messages
 from django.forms import Form
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest
 
 
 def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> SessionRecord:
-    """The shift if it is in the index and at one of the user's outlets, else 404."""
+    """The shift if it is in the index and at one of the user's outlets, else 404. The page
+    then shows times in the outlet's time zone (sessions_app.timezones)."""
     record = selectors.session_for_user(user=request.user, session_id=session_id)
     if record is None:
         raise Http404(_("No shift with that id at your outlets."))
+    timezone.activate(outlet_policy(record.outlet_id).time_zone)
     return record
 
 

@@ -3,7 +3,6 @@ hold now."""
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import CashMovementForm
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required, staff_required
 from sessions_app.services.cash_movements import KIND_NAMES
 from sessions_app.views.common import shift_for_user_or_404, write_failed_message
@@ -67,7 +67,7 @@ def cash_movement_new(request: AuthenticatedRequest, session_id: str) -> HttpRes
             "record": record,
             "form": form,
             "draft_key": f"movement:{record.id}",
-            "movement_limit": settings.MOVEMENT_APPROVAL_LIMIT,
+            "movement_limit": outlet_policy(record.outlet_id).movement_approval_limit,
         },
     )
 

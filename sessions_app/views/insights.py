@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sessions_app import charts, selectors
 from sessions_app.forms import InsightsFilterForm
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required
 
 DEFAULT_PERIOD_DAYS = 28
@@ -25,9 +26,13 @@ def insights(request: AuthenticatedRequest) -> HttpResponse:
     form = InsightsFilterForm(data, outlets=outlets, stations=stations)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = selectors.HistoryFilters.from_cleaned(form.cleaned_data)
-    result = selectors.variance_insights(
-        user=request.user, filters=filters, threshold=settings.VARIANCE_REASON_THRESHOLD
+    # One outlet's page judges by that outlet's threshold; across outlets, the site's.
+    threshold = (
+        outlet_policy(filters.outlet).variance.reason_threshold
+        if filters.outlet
+        else settings.VARIANCE_REASON_THRESHOLD
     )
+    result = selectors.variance_insights(user=request.user, filters=filters, threshold=threshold)
     period = {"date_from": filters.date_from, "date_to": filters.date_to}
     return render(
         request,

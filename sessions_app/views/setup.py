@@ -3,6 +3,7 @@
 Every change is written to Final POS first; the local cache is updated from its answer.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, records
-from sessions_app.forms import OutletForm, StationForm
+from sessions_app.formatting import money
+from sessions_app.forms import OutletForm, OutletSettingsForm, StationForm
 from sessions_app.models import Outlet, Station
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.views.common import write_failed_message
@@ -126,6 +128,35 @@ def outlet_edit(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
             messages.success(request, _("Outlet %(name)s saved.") % {"name": outlet.name})
             return redirect("sessions_app:setup_overview")
     return render(request, "setup/outlet_form.html", {"form": form, "outlet": outlet})
+
+
+@manager_required
+def outlet_settings(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
+    """The outlet's own rules, kept in the dashboard (Final POS outlets carry none)."""
+    outlet = _outlet_or_404(request, outlet_id)
+    stored = services.outlet_settings_for(outlet.id)
+    initial = {name: getattr(stored, name) for name in services.OUTLET_POLICY_FIELDS}
+    initial["blind_count"] = (
+        "" if stored.blind_count is None else "yes" if stored.blind_count else "no"
+    )
+    form = OutletSettingsForm(request.POST or None, initial=initial, defaults=_site_defaults())
+    if request.method == "POST" and form.is_valid():
+        services.outlet_settings_update(
+            outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
+        )
+        messages.success(request, _("Rules of %(name)s saved.") % {"name": outlet.name})
+        return redirect("sessions_app:setup_overview")
+    return render(request, "setup/outlet_settings.html", {"form": form, "outlet": outlet})
+
+
+def _site_defaults() -> dict[str, str]:
+    return {
+        "variance_reason_threshold": money(settings.VARIANCE_REASON_THRESHOLD),
+        "variance_approval_threshold": money(settings.VARIANCE_APPROVAL_THRESHOLD),
+        "target_float": money(settings.TARGET_FLOAT),
+        "blind_count": _("yes") if settings.BLIND_COUNT else _("no"),
+        "movement_approval_limit": money(settings.MOVEMENT_APPROVAL_LIMIT),
+    }
 
 
 @manager_required

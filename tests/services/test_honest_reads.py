@@ -188,7 +188,7 @@ def test_a_manager_sees_and_confirms_held_removals(tills, simulator, mia, manage
 
     assert response.status_code == 302
     assert set(Station.objects.values_list("id", flat=True)) == {STATION_B1}
-    assert AuditEntry.objects.filter(action="catalog", actor=manager).exists()
+    assert AuditEntry.objects.filter(action="setup", actor=manager).exists()
 
 
 @pytest.mark.parametrize("envelope", ["data", "items"])

@@ -1,0 +1,91 @@
+"""An outlet's own rules (time zone, thresholds, float, blind count, movement limit), kept in
+the dashboard: Final POS outlets carry none."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sessions_app.models import Outlet, OutletSettings, SessionRecord
+from sessions_app.policy import outlet_policy
+from sessions_app.roles import User
+from sessions_app.services.audit import audit_write
+
+OUTLET_POLICY_FIELDS = (
+    "time_zone",
+    "variance_reason_threshold",
+    "variance_approval_threshold",
+    "target_float",
+    "blind_count",
+    "movement_approval_limit",
+)
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def outlet_settings_for(outlet_id: str) -> OutletSettings:
+    """The outlet's settings as stored (blank fields: the site's defaults)."""
+    return OutletSettings.objects.filter(outlet_id=outlet_id).first() or OutletSettings(
+        outlet_id=outlet_id
+    )
+
+
+def outlet_settings_update(
+    *, outlet: Outlet, changes: dict[str, Any], updated_by_user: User
+) -> OutletSettings:
+    """Saves the outlet's rules (None or "" for the site's default). A new time zone moves
+    the business day of the outlet's shifts already in the index."""
+    with transaction.atomic():
+        row, _created = OutletSettings.objects.select_for_update().get_or_create(
+            outlet_id=outlet.id
+        )
+        before = {name: _plain(getattr(row, name)) for name in OUTLET_POLICY_FIELDS}
+        for name in OUTLET_POLICY_FIELDS:
+            value = changes.get(name)
+            if name == "time_zone":
+                value = value or ""  # blank: the site's time zone
+            setattr(row, name, value)
+        row.save()
+        after = {name: _plain(getattr(row, name)) for name in OUTLET_POLICY_FIELDS}
+    if before == after:
+        return row
+    if before["time_zone"] != after["time_zone"]:
+        business_dates_recompute(outlet_id=outlet.id)
+    changed = [name for name in OUTLET_POLICY_FIELDS if before[name] != after[name]]
+    audit_write(
+        actor=updated_by_user,
+        action="setup",
+        object_type="outlet",
+        object_id=outlet.id,
+        outlet_id=outlet.id,
+        summary=_("Changed the rules of %(outlet)s: %(fields)s")
+        % {"outlet": outlet.name, "fields": ", ".join(name.replace("_", " ") for name in changed)},
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
+    return row
+
+
+def business_dates_recompute(*, outlet_id: str, chunk: int = 2000) -> int:
+    """Sets each indexed shift of the outlet to the business day of its opening in the
+    outlet's time zone; returns how many moved."""
+    policy = outlet_policy(outlet_id)
+    moved = 0
+    records = SessionRecord.objects.filter(outlet_id=outlet_id).only(
+        "id", "open_time", "business_date"
+    )
+    batch: list[SessionRecord] = []
+    for record in records.iterator(chunk_size=chunk):
+        day = policy.business_date(record.open_time)
+        if day != record.business_date:
+            record.business_date = day
+            batch.append(record)
+        if len(batch) >= chunk:
+            moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+            batch = []
+    if batch:
+        moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+    return moved

@@ -1,0 +1,138 @@
+"""Each outlet's own rules: its business day in its own time zone, its thresholds, float,
+blind count and movement limit; the site's defaults where it sets none."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from sessions_app.models import AuditEntry, OutletSettings, SessionRecord
+from sessions_app.policy import outlet_policy
+from sessions_app.services import (
+    VarianceReasonRequired,
+    cash_movement_record,
+    outlet_settings_update,
+    session_close,
+    session_fetch,
+)
+from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_B1, till_session
+
+pytestmark = pytest.mark.django_db
+
+# 06:00 UTC on 23 November: 1 a.m. in New York (the site), 10 p.m. the day before in LA.
+JUST_AFTER_MIDNIGHT_IN_NEW_YORK = "2026-11-23T06:00:00.000Z"
+
+
+def _rules(outlet, user, **changes):
+    return outlet_settings_update(outlet=outlet, changes=changes, updated_by_user=user)
+
+
+def test_an_outlet_in_another_time_zone_gets_its_business_days_right(tills, manager, simulator):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_B), manager, time_zone="America/Los_Angeles")
+    here = till_session(
+        simulator, STATION_A1, "S-2026-0001", openTime=JUST_AFTER_MIDNIGHT_IN_NEW_YORK
+    )
+    there = till_session(
+        simulator, STATION_B1, "S-2026-0002", openTime=JUST_AFTER_MIDNIGHT_IN_NEW_YORK
+    )
+
+    assert session_fetch(session_id=here["id"]).business_date == date(2026, 11, 23)
+    assert session_fetch(session_id=there["id"]).business_date == date(2026, 11, 22)
+
+
+def test_a_new_time_zone_moves_the_shifts_already_indexed_and_is_audited(tills, manager, simulator):
+    from sessions_app.models import Outlet
+
+    there = till_session(
+        simulator, STATION_B1, "S-2026-0002", openTime=JUST_AFTER_MIDNIGHT_IN_NEW_YORK
+    )
+    record = session_fetch(session_id=there["id"])
+    assert record.business_date == date(2026, 11, 23)
+
+    _rules(Outlet.objects.get(id=OUTLET_B), manager, time_zone="America/Los_Angeles")
+
+    assert SessionRecord.objects.get(id=record.id).business_date == date(2026, 11, 22)
+    entry = AuditEntry.objects.get(action="setup", object_id=OUTLET_B)
+    assert entry.after == {"time_zone": "America/Los_Angeles"} and entry.before == {"time_zone": ""}
+
+
+def test_blank_rules_follow_the_sites_defaults(tills, manager, settings):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_A), manager, target_float=Decimal("150.00"))
+    policy = outlet_policy(OUTLET_A)
+    assert policy.target_float == Decimal("150.00")
+    assert policy.variance.reason_threshold == settings.VARIANCE_REASON_THRESHOLD
+    assert policy.blind_count is settings.BLIND_COUNT
+    assert outlet_policy(OUTLET_B).target_float == settings.TARGET_FLOAT
+    assert OutletSettings.objects.count() == 1
+
+
+def test_a_stricter_outlet_asks_a_reason_for_a_smaller_difference(open_shift, manager, cashier):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_A), manager, variance_reason_threshold=Decimal("1.00"))
+    counted = {"cash": Decimal("238.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
+
+    with pytest.raises(VarianceReasonRequired, match=r"\$1\.00"):
+        session_close(
+            record=open_shift,
+            closed_by_user=cashier,
+            counted=counted,
+            closing_note="",
+            variance_reason="",
+            seen_updated_at=None,
+            close_request_id="e" * 32,
+        )
+
+
+def test_the_outlets_approval_threshold_decides_review(open_shift, manager, cashier):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_A), manager, variance_approval_threshold=Decimal("0.50"))
+    record = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("239.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="",
+        variance_reason="",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
+    assert record.needs_review  # $1.00 short: under the site's $20.00, over the outlet's
+
+
+def test_the_outlets_float_decides_what_to_bank(open_shift, manager, cashier):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_A), manager, target_float=Decimal("100.00"))
+    record = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("240.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="",
+        variance_reason="",
+        seen_updated_at=None,
+        close_request_id="a" * 32,
+    ).record
+    drop = record.report["bankDeposit"]
+    assert (drop["targetFloat"], drop["leave"], drop["bank"]) == ("100.00", "100.00", "140.00")
+
+
+def test_the_outlets_movement_limit_decides_approval(open_shift, manager, cashier):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_A), manager, movement_approval_limit=Decimal("5.00"))
+    cash_movement_record(
+        record=open_shift,
+        recorded_by_user=cashier,
+        movement_id="b" * 32,
+        kind="pay_out",
+        amount=Decimal("6.00"),
+        reason="Supplies",
+    )
+    open_shift.refresh_from_db()
+    [movement] = open_shift.report["cashMovements"]
+    assert movement["approval"]["required"] is True

@@ -1,0 +1,96 @@
+"""The outlet's rules page: a manager sets the outlet's own rules, and every page follows."""
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import OutletSettings
+from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A1, till_session
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(outlet_id: str) -> str:
+    return reverse("sessions_app:outlet_settings", args=[outlet_id])
+
+
+def test_the_page_shows_the_sites_defaults_for_blank_rules(mia, settings):
+    page = mia.get(_url(OUTLET_A)).content.decode()
+    assert "Rules of Alpha Street" in page
+    assert "the site&#x27;s default, $5.00" in page  # the reason threshold
+    assert settings.TIME_ZONE in page
+
+
+def test_a_manager_saves_the_outlets_rules(mia):
+    response = mia.post(
+        _url(OUTLET_A),
+        {
+            "time_zone": "America/Chicago",
+            "variance_reason_threshold": "2.50",
+            "variance_approval_threshold": "",
+            "target_float": "150",
+            "blind_count": "no",
+            "movement_approval_limit": "",
+        },
+    )
+    assert response.status_code == 302
+    row = OutletSettings.objects.get(outlet_id=OUTLET_A)
+    assert (row.time_zone, str(row.variance_reason_threshold), row.blind_count) == (
+        "America/Chicago",
+        "2.50",
+        False,
+    )
+    assert row.variance_approval_threshold is None and str(row.target_float) == "150.00"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("time_zone", "Mars/Olympus_Mons", "Select a valid choice"),
+        ("target_float", "-5", "cannot be negative"),
+        ("variance_reason_threshold", "lots", "amount"),
+        ("blind_count", "maybe", "Select a valid choice"),
+    ],
+)
+def test_bad_rules_are_refused_and_every_value_comes_back(mia, field, value, message):
+    data = {"time_zone": "America/Chicago", "target_float": "150.00", field: value}
+    response = mia.post(_url(OUTLET_A), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert "150.00" in page or field == "target_float"
+    assert not OutletSettings.objects.exists()
+
+
+def test_another_outlets_rules_are_not_this_managers(mia):
+    assert mia.get(_url(OUTLET_B)).status_code == 404
+    assert mia.post(_url(OUTLET_B), {"target_float": "1"}).status_code == 404
+    assert not OutletSettings.objects.exists()
+
+
+def test_a_cashier_cannot_set_rules(client, cashier, tills):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(_url(OUTLET_A)).status_code == 403
+
+
+def test_the_outlets_blind_count_rule_decides_what_a_cashier_sees(client, cashier, open_shift):
+    OutletSettings.objects.create(outlet_id=OUTLET_A, blind_count=False)
+    client.login(username="cal", password=PASSWORD)
+    page = client.get(reverse("sessions_app:session_close", args=[open_shift.id])).content
+    assert b"Expected: $240.00" in page
+
+    OutletSettings.objects.filter(outlet_id=OUTLET_A).update(blind_count=True)
+    page = client.get(reverse("sessions_app:session_close", args=[open_shift.id])).content
+    assert b"Blind count" in page and b"Expected: $240.00" not in page
+
+
+def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
+    from sessions_app.services import session_fetch
+
+    OutletSettings.objects.create(outlet_id=OUTLET_A, time_zone="Asia/Tokyo")
+    shift = till_session(simulator, STATION_A1, "S-2026-0001", openTime="2026-11-23T06:00:00Z")
+    session_fetch(session_id=shift["id"])
+
+    page = mia.get(reverse("sessions_app:session_detail", args=[shift["id"]])).content.decode()
+    assert "Times in the outlet's time zone, Asia/Tokyo" in page
+    assert 'datetime="2026-11-23T15:00:00+09:00"' in page  # 06:00 UTC on a Tokyo clock
+    board = mia.get(reverse("sessions_app:board")).content.decode()
+    assert "+09:00" not in board  # the rest of the site stays in the site's time
