@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks_db",
     "sessions_app",
     "finalpos_simulator",
 ]
@@ -238,6 +239,24 @@ FINALPOS_API_KEY = env.str("FINALPOS_API_KEY", default="")
 # With no key the dashboard runs in demo mode against the embedded simulator.
 FINALPOS_DEMO_MODE = not FINALPOS_API_KEY
 FINALPOS_SIMULATOR_URL = "http://finalpos-simulator.invalid"
+
+# --- Background tasks ---------------------------------------------------------------------
+
+# Review alerts (and any other e-mail) run off the request path. "database" queues them in
+# the database and the worker process runs them (`manage.py worker`, the Procfile's worker):
+# the database is the one store every deployment has, and a task queued there commits with
+# the close that caused it. (RQ would need Redis, which stays optional: Django's database
+# cache is the documented fallback.) "immediate" runs them at once: demo mode and tests.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if FINALPOS_DEMO_MODE else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # Base URL prefix -> requests transport adapter: demo mode reaches the embedded simulator
 # in-process, with no socket; the client itself knows nothing of the simulator.
 FINALPOS_TRANSPORTS = {FINALPOS_SIMULATOR_URL: "finalpos_simulator.adapter.SimulatorAdapter"}

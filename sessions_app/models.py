@@ -241,8 +241,21 @@ class StationClaim(models.Model):
         return f"{self.station_id} claimed by {self.claimed_by}"
 
 
+class JobLease(models.Model):
+    """A background job one process runs at a time (the refresh from Final POS): the holder
+    renews it on every pass; another process waits, and takes over once it goes stale."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    holder = models.CharField(max_length=200)
+    token = models.CharField(max_length=32)
+    renewed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder}"
+
+
 class SessionNumberSequence(models.Model):
-    """The last session number used per year (S-<year>-<sequence>), never reused."""
+    """The last number used per year in the dashboard's own space, never reused."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

@@ -46,7 +46,7 @@ from sessions_app.services.outlet_settings import (
     outlet_settings_for,
     outlet_settings_update,
 )
-from sessions_app.services.refresh import RefreshPass, finalpos_refresh
+from sessions_app.services.refresh import RefreshPass, finalpos_refresh, refresh_loop
 from sessions_app.services.setup import (
     outlet_create,
     outlet_update,
@@ -107,6 +107,7 @@ __all__ = [
     "outlet_settings_update",
     "outlet_update",
     "record_snapshot",
+    "refresh_loop",
     "session_add_by_id",
     "session_approve",
     "session_close",

@@ -5,6 +5,8 @@ machines), committed at once, never a transaction held open across a call to Fin
   who is opening it.
 - A shift's write lock is held while one person writes to it: a second writer waits, then
   re-reads and sees the first one's result ("already closed by ...").
+- A job's lease is held by the one process running a background job (the refresh); another
+  waits, and takes over once the holder stops renewing it.
 """
 
 import secrets
@@ -13,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.models import ShiftWriteLock, Station, StationClaim
+from sessions_app.models import JobLease, ShiftWriteLock, Station, StationClaim
 from sessions_app.services.errors import ShiftBusy, StationBusy
 
 # Longer than any write can take with the client's timeouts (a few calls of 3 + 10 s): a lock
@@ -81,3 +83,28 @@ def shift_write_lock(
         yield
     finally:
         ShiftWriteLock.objects.filter(session_id=session_id, token=token).delete()
+
+
+def job_lease_take(name: str, *, holder: str, token: str, stale_after: timedelta) -> bool:
+    """Takes or renews the lease on a job; False while another process holds it (and has
+    renewed it within ``stale_after``)."""
+    now = timezone.now()
+    renewed = JobLease.objects.filter(name=name).filter(
+        models.Q(token=token) | models.Q(renewed_at__lt=now - stale_after)
+    )
+    if renewed.update(holder=holder, token=token, renewed_at=now):
+        return True
+    try:
+        with transaction.atomic():
+            JobLease.objects.create(name=name, holder=holder, token=token, renewed_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def job_lease_release(name: str, *, token: str) -> None:
+    JobLease.objects.filter(name=name, token=token).delete()
+
+
+def job_lease_holder(name: str) -> str:
+    return JobLease.objects.filter(name=name).values_list("holder", flat=True).first() or ""

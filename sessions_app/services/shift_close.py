@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report, notifications
+from sessions_app import closing, closing_report
 from sessions_app.closing import CloseFigures
 from sessions_app.closing_report import (
     BlindCount,
@@ -30,6 +30,7 @@ from sessions_app.formatting import money, short_datetime
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.services.alerts import review_alert_enqueue
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.blind_count import (
     blind_count_forget,
@@ -190,7 +191,7 @@ def session_close(
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
         audit.shift_written(saved)
     if saved.needs_review:
-        notifications.review_alert_send(saved)
+        review_alert_enqueue(saved)
     return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
 
 

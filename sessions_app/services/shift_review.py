@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report, notifications
+from sessions_app import closing, closing_report
 from sessions_app.cash import cash_drop_plan
 from sessions_app.closing_report import (
     REVIEW_APPROVED,
@@ -28,6 +28,7 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.services.alerts import review_alert_enqueue
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
 from sessions_app.services.index import sales_expected, session_index_save
@@ -241,7 +242,7 @@ def session_correct(
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:
-        notifications.review_alert_send(saved)
+        review_alert_enqueue(saved)
     return ShiftWriteResult(record=saved)
 
 

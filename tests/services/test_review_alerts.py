@@ -11,7 +11,8 @@ from sessions_app.roles import MANAGER_GROUP
 from sessions_app.services import session_close, session_correct
 from tests.conftest import OUTLET_A
 
-pytestmark = pytest.mark.django_db
+# Alerts are queued once the close commits (and run at once in tests): real commits here.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _close(record, cashier, cash: str) -> SessionRecord:

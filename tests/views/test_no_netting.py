@@ -83,6 +83,7 @@ def test_the_csv_has_each_tenders_difference_and_the_review(client, mixed):
     assert "variance_total" not in row
 
 
+@pytest.mark.django_db(transaction=True)  # the alert is queued when the close commits
 def test_the_review_alert_names_both_tenders(mixed):
     [message] = mail.outbox
     assert "cash short by $30.42, card over by $30.42" in message.subject

@@ -1,15 +1,13 @@
 """Re-reads outlets, stations and recent shifts from Final POS into the local index, and looks
 for shifts the tills opened (once, or in a loop for the worker process)."""
 
-import logging
-import time
+import os
+import socket
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.services import RefreshPass, finalpos_refresh
-
-logger = logging.getLogger(__name__)
+from sessions_app.services import RefreshPass, finalpos_refresh, refresh_loop
 
 
 class Command(BaseCommand):
@@ -25,23 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="seconds between refreshes")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            try:
-                result = finalpos_refresh()
-                self._report(result)
-                if result.errors and not options["loop"]:
-                    raise CommandError("Refresh failed: " + " ".join(result.errors))
-            except CommandError:
-                raise
-            except Exception:
-                if not options["loop"]:
-                    raise
-                # A worker that dies stops till statuses and history from being kept fresh:
-                # log whatever went wrong and try again on the next pass.
-                logger.exception("Refresh pass failed; the next pass will try again")
-            if not options["loop"]:
-                return
-            time.sleep(options["interval"])
+        if options["loop"]:  # one refreshing process at a time; others wait
+            holder = f"{socket.gethostname()}:{os.getpid()}"
+            refresh_loop(interval=options["interval"], holder=holder, on_pass=self._report)
+            return
+        result = finalpos_refresh()
+        self._report(result)
+        if result.errors:
+            raise CommandError("Refresh failed: " + " ".join(result.errors))
 
     def _report(self, result: RefreshPass) -> None:
         if result.catalog is not None:

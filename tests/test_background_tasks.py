@@ -1,0 +1,119 @@
+"""Review alerts run off the request path: a close returns at once while the mail server
+hangs; only the worker waits for it. With the production backend (tasks queued in the
+database) and a real SMTP socket on loopback that accepts and never answers."""
+
+import socket
+import threading
+from decimal import Decimal
+
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from sessions_app.services import session_close
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class HangingMailServer:
+    """Accepts SMTP connections and never says a word."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.port = self.socket.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _address = self.socket.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+        self.socket.close()
+
+
+@pytest.fixture
+def hanging_mail(settings):
+    server = HangingMailServer()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 1},
+        }
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    yield server
+    server.close()
+
+
+def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
+    open_shift, cashier, manager, hanging_mail
+):
+    record = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="",
+        variance_reason="Drawer was open during the rush",
+        seen_updated_at=None,
+        close_request_id="e" * 32,
+    ).record
+
+    assert record.needs_review and not record.is_open
+    [queued] = DBTaskResult.objects.all()
+    assert queued.status == "READY" and queued.args_kwargs["args"] == [record.id]
+    assert hanging_mail.connections == []  # the close never spoke to the mail server
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+    assert len(hanging_mail.connections) == 1  # the worker waited for it instead
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL" and queued.return_value == 0  # logged, not sent
+
+
+def test_a_shift_approved_before_the_worker_gets_to_it_sends_nothing(
+    open_shift, cashier, manager, hanging_mail
+):
+    from sessions_app.models import SessionRecord
+
+    record = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="",
+        variance_reason="Drawer was open during the rush",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
+    SessionRecord.objects.filter(id=record.id).update(review_state="approved")
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+    assert hanging_mail.connections == []
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
