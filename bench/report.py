@@ -159,9 +159,13 @@ def pages_side_by_side(runs: list[dict]) -> str:
                 f"{one['p50_ms']:.1f} / {one['p95_ms']:.1f} ms | {many['rps']:.1f} "
                 f"({ratio(run, key):.3f}×)"
             )
-        lines.append(
-            f"| {figures['page']['name']} | {' | '.join(cells)} | {queries(runs[0], key)} |"
+        counted = {queries(run, key) for run in runs}
+        query_cell = (
+            counted.pop()
+            if len(counted) == 1
+            else ", ".join(f"{name_of(run)} {queries(run, key)}" for run in runs)
         )
+        lines.append(f"| {figures['page']['name']} | {' | '.join(cells)} | {query_cell} |")
     return "\n".join(lines)
 
 
@@ -292,6 +296,13 @@ def write(runs: list[dict], *, commands: list[str], elapsed: dict[str, float]) -
     )
     steal = "; ".join(f"{name_of(run)} {steal_range(run)}" for run in runs)
     small = seed["queries"]["small"] if seed.get("queries") else 0
+    queries_how = (
+        "each page rendered once in-process by Django's test client (after a warm-up render) "
+        f"with its SQL queries counted, first with the {small:,} newest shifts seeded, then with "
+        "all of them."
+        if small
+        else "not counted (BENCH_QUERIES=0)."
+    )
     text = f"""# Benchmark results
 
 Written by `make bench` on {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}
@@ -327,9 +338,7 @@ against the targets, never asserted in tests. Databases: {", ".join(name_of(r) f
   last; each page's throughput is given as a ratio to the mean of the two floor runs.
 - **Who:** "regional" is a manager of 5 outlets (25 tills); "owner" is a superuser who sees
   all 50 outlets (250 tills).
-- **Queries:** each page rendered once in-process by Django's test client (after a warm-up
-  render) with its SQL queries counted, first with the {small:,} newest shifts seeded, then
-  with all of them.
+- **Queries:** {queries_how}
 - **Data:** {seed["closed_shifts"]:,} closed shifts (one a day on each of 250 tills at 50
   outlets) and 200 open ones. Every closed shift carries a version 2 closing report as the
   dashboard writes it (per-method figures, cash movements, sales, the cash drawer, the bank
