@@ -59,6 +59,13 @@ LOST_ANSWERS = [
 ]  # fmt: skip
 
 
+def _messages(page: str) -> str:
+    """The messages a redirect's target shows (the add-by-id refusal is one)."""
+    found = re.findall(r'class="message message--[^"]*"[^>]*>(.*?)</p>', page, re.S)
+    text = " ".join(re.sub(r"<[^>]+>", "", item) for item in found) or "no message on the page"
+    return html.unescape(" ".join(text.split()))[:90]
+
+
 def _error_text(page: str) -> str:
     found = ALERT.search(page)
     text = re.sub(r"<[^>]+>", "", found[1]) if found else "no message on the page"
@@ -89,11 +96,13 @@ class Soak:
         self.expected = expected  # open shift id -> what its drawer should hold
         self.tally: Counter[str] = Counter()
         self.messages: Counter[str] = Counter()
-        self.statuses: Counter[int] = Counter()
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        # The manager who adds shifts by id, one cashier at a time (a requests.Session is not
+        # shared between threads).
         self.manager = sign_in(web_url, "regional", password)
+        self.manager_lock = threading.Lock()
 
     # --- HTTP, with every answer counted ----------------------------------------------------
 
@@ -102,9 +111,8 @@ class Soak:
         if method == "POST":
             kwargs.setdefault("headers", {})["Referer"] = url
         response = browser.request(method, url, allow_redirects=False, timeout=60, **kwargs)
-        with self.lock:
-            self.statuses[response.status_code] += 1
-            if response.status_code >= 400:
+        if response.status_code >= 400:
+            with self.lock:
                 self.errors.append(f"{method} {path} -> {response.status_code}")
         return response
 
@@ -123,7 +131,10 @@ class Soak:
                 for till in tills:
                     if self.stop.is_set():
                         break
-                    self.step(browser, till)
+                    try:
+                        self.step(browser, till)
+                    except Exception as error:  # counted, and the cashier carries on
+                        self.count("step failed in the bench", type(error).__name__)
                     time.sleep(THINK)
         finally:
             db_connection.close()
@@ -176,20 +187,21 @@ class Soak:
         if not on_till:
             self.open(browser, till, confirm=pending.session_number)
             return
-        history = self._send(self.manager, "GET", "/sessions/").text
-        token = TOKEN.search(history)
-        response = self._send(
-            self.manager,
-            "POST",
-            "/sessions/add/",
-            data={"csrfmiddlewaretoken": token[1] if token else "", "session_id": on_till[0]["id"]},
-        )
-        location = response.headers.get("Location", "")
-        if response.status_code == 302 and location.rstrip("/").endswith(on_till[0]["id"]):
-            self.count("lost open found on the till: added by id")
-        else:
+        session_id = on_till[0]["id"]
+        with self.manager_lock:
+            token = TOKEN.search(self._send(self.manager, "GET", "/sessions/").text)
+            response = self._send(
+                self.manager,
+                "POST",
+                "/sessions/add/",
+                data={"csrfmiddlewaretoken": token[1] if token else "", "session_id": session_id},
+            )
+            location = response.headers.get("Location", "")
+            if response.status_code == 302 and location.rstrip("/").endswith(session_id):
+                self.count("lost open found on the till: added by id")
+                return
             page = self._send(self.manager, "GET", location).text if location else ""
-            self.count("add by id: refused", _error_text(page) if page else "")
+        self.count("add by id: refused", _messages(page))
 
     def close(self, browser: requests.Session, record: SessionRecord) -> None:
         path = f"/sessions/{record.id}/close/"
@@ -248,8 +260,12 @@ class Soak:
 
     def watch_board(self) -> None:
         """A manager with the board open, reloading it every two seconds."""
+        browser = sign_in(self.web_url, "regional", self.password)
         while not self.stop.wait(2):
-            self._send(self.manager, "GET", "/")
+            try:
+                self._send(browser, "GET", "/")
+            except requests.RequestException as error:
+                self.count("board reload failed in the bench", type(error).__name__)
 
 
 def _upstream_calls(simulator_url: str, control: dict[str, str]) -> Counter[str]:
