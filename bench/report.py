@@ -178,14 +178,26 @@ def page_table(run: dict) -> str:
     for key, figures in run["pages"].items():
         page, one, many = figures["page"], figures["one"], figures["many"]
         name = page["name"] + (" (again, last)" if key.endswith("_again") else "")
+        loaded = f"{many['p95_ms']:.1f}" if many["requests"] else "none finished"
         lines.append(
             f"| {name} | `{page['path']}` | {one['p50_ms']:.1f} | {one['p95_ms']:.1f} "
             f"({one['requests']}) | {many['rps']:.1f} | {ratio(run, key):.3f} "
-            f"| {many['p95_ms']:.1f} | {wrong(figures)} | {queries(run, page['key'])} "
+            f"| {loaded} | {wrong(figures)} | {queries(run, page['key'])} "
             f"| {many['upstream_per_view']:.3f} | {one['load_before']:.2f} → "
             f"{many['load_after']:.2f} | {one['steal_pct']:.1f} / {many['steal_pct']:.1f} % |"
         )
     return "\n".join(lines)
+
+
+def load_range(runs: list[dict]) -> tuple[float, float]:
+    loads = [
+        figures[phase][moment]
+        for run in runs
+        for figures in run["pages"].values()
+        for phase in ("one", "many")
+        for moment in ("load_before", "load_after")
+    ]
+    return min(loads), max(loads)
 
 
 def steal_range(run: dict) -> str:
@@ -288,13 +300,35 @@ from the seeded row{differed}.
 """
 
 
-def write(runs: list[dict], *, commands: list[str], elapsed: dict[str, float]) -> str:
+def write(
+    runs: list[dict],
+    *,
+    commands: list[str],
+    elapsed: dict[str, float],
+    measured_at: str = "",
+) -> str:
+    """RESULTS.md; measured_at is given when it is written again from earlier runs."""
     first = runs[0]
     machine, settings, seed = first["machine"], first["settings"], first["seed"]
     restarts = ", ".join(
         f"{name_of(run)} {run['worker_boots'] - settings['workers']}" for run in runs
     )
     steal = "; ".join(f"{name_of(run)} {steal_range(run)}" for run in runs)
+    lowest, highest = load_range(runs)
+    busy = (
+        ": more runnable processes than CPUs, so every figure here is slower than on a quiet "
+        "machine, and by a varying amount; the ratios to the floor, measured under the same "
+        "conditions, move less than the absolute figures."
+        if highest > machine["cores"]
+        else "."
+    )
+    now = f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    written = (
+        f"Measured by `make bench` on {measured_at}, written again from the same runs' "
+        f"results by `python -m bench.report` on {now}"
+        if measured_at
+        else f"Written by `make bench` on {now}"
+    )
     small = seed["queries"]["small"] if seed.get("queries") else 0
     queries_how = (
         "each page rendered once in-process by Django's test client (after a warm-up render) "
@@ -305,7 +339,7 @@ def write(runs: list[dict], *, commands: list[str], elapsed: dict[str, float]) -
     )
     text = f"""# Benchmark results
 
-Written by `make bench` on {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}
+{written}
 ({", ".join(f"`{command}`" for command in commands)}). Figures are measured and reported
 against the targets, never asserted in tests. Databases: {", ".join(name_of(r) for r in runs)}.
 
@@ -316,7 +350,9 @@ against the targets, never asserted in tests. Databases: {", ".join(name_of(r) f
   generator {machine["wrk"]}. wrk, the simulator, the refresh worker and gunicorn share these
   CPUs, and so may other people's test runs: every figure below has the 1-minute load average
   before and after it, and the CPU steal during it (the share of CPU time the hypervisor gave
-  to other guests, from `/proc/stat`). Steal during the page runs: {steal}.
+  to other guests, from `/proc/stat`). Steal during the page runs: {steal}. The 1-minute
+  load average during the page runs went from {lowest:.1f} to {highest:.1f} on
+  {machine["cores"]} CPUs{busy}
 - **Serving:** the Procfile's `web:` command with production settings (`DEBUG=false`, manifest
   static files), {settings["workers"]} gthread workers × 4 threads, **without worker
   recycling**: bench/serving.py strips the Procfile's `--max-requests 2000
@@ -372,7 +408,23 @@ def load_runs(names: list[str]) -> list[dict[str, Any]]:
     return runs
 
 
+def remember(commands: list[str], elapsed: dict[str, float]) -> None:
+    """What python -m bench.report needs to write RESULTS.md again from these runs."""
+    measured_at = f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    (config.VAR / "run.json").write_text(
+        json.dumps({"commands": commands, "elapsed": elapsed, "measured_at": measured_at})
+    )
+
+
 if __name__ == "__main__":
+    # Writes RESULTS.md again from the last runs' results.json (after a change of wording).
     found = load_runs(sys.argv[1:] or ["sqlite", "postgres"])
-    write(found, commands=["python -m bench.report"], elapsed={})
+    last = config.VAR / "run.json"
+    run = json.loads(last.read_text()) if last.exists() else {}
+    write(
+        found,
+        commands=run.get("commands", ["python -m bench.report"]),
+        elapsed=run.get("elapsed", {}),
+        measured_at=run.get("measured_at", "an earlier run"),
+    )
     print(f"wrote {config.RESULTS.relative_to(config.ROOT)}")

@@ -117,7 +117,9 @@ def main() -> None:
             for k, v in sorted(os.environ.items())
             if k.startswith("BENCH_")
         )
-        report.write(runs, commands=[f"{knobs} make bench".strip()], elapsed=elapsed)
+        commands = [f"{knobs} make bench".strip()]
+        report.remember(commands, elapsed)
+        report.write(runs, commands=commands, elapsed=elapsed)
         say(f"wrote {config.RESULTS.relative_to(ROOT)}")
     if failed:
         raise SystemExit(f"failed: {', '.join(failed)}")
