@@ -59,7 +59,7 @@ check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like
 	  EMAIL_URL=smtp+tls://alerts:password@smtp.example.com:587 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: $(DEV_STAMP) ## Seed 200,000 shifts, load the dashboard under gunicorn, write bench/RESULTS.md
+bench: $(DEV_STAMP) ## Seed 200,000 shifts, measure under gunicorn on SQLite (and PostgreSQL if one answers), write bench/RESULTS.md
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the slower Python load generator"
 	$(PY) bench/run.py
 
