@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse screenshots clean
+.PHONY: lock check-lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,12 +27,13 @@ venv-check: $(VENV)/bin/python
 	  echo "$(VENV) uses Python < 3.12; recreating it"; rm -rf $(VENV); $(MAKE) --no-print-directory $(VENV)/bin/python; }
 .PHONY: venv-check
 
-$(RUN_STAMP): pyproject.toml | venv-check
-	$(PY) -m pip install -q -e .
+# Exactly the versions in uv.lock, hash-checked: requirements/*.txt are its exports.
+$(RUN_STAMP): requirements/runtime.txt | venv-check
+	$(PY) -m pip install -q --require-hashes -r requirements/runtime.txt
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | venv-check
-	$(PY) -m pip install -q -e ".[dev]"
+$(DEV_STAMP): requirements/dev.txt | venv-check
+	$(PY) -m pip install -q --require-hashes -r requirements/dev.txt
 	@touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP) ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
@@ -73,6 +75,20 @@ lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on 
 screenshots: $(DEV_STAMP) ## Refresh the README's tour (docs/screenshots/) from the browser tests
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py
 	mkdir -p docs/screenshots && cp artifacts/screenshots/*.jpg docs/screenshots/
+
+UV_EXPORT := $(VENV)/bin/uv export --frozen --format requirements.txt --no-emit-project --no-header -q
+EXPORT_HEADER := echo '\# Exported from uv.lock by `make lock`: do not edit.'
+
+lock: $(DEV_STAMP) ## After changing dependencies in pyproject.toml: update uv.lock and requirements/
+	$(VENV)/bin/uv lock
+	{ $(EXPORT_HEADER); $(UV_EXPORT) --no-dev; } > requirements/runtime.txt
+	{ $(EXPORT_HEADER); $(UV_EXPORT); } > requirements/dev.txt
+
+check-lock: $(DEV_STAMP) ## Fail when uv.lock or requirements/ is out of date with pyproject.toml
+	$(VENV)/bin/uv lock --check
+	diff -u requirements/runtime.txt <($(EXPORT_HEADER); $(UV_EXPORT) --no-dev)
+	diff -u requirements/dev.txt <($(EXPORT_HEADER); $(UV_EXPORT))
+	@echo "uv.lock and requirements/ match pyproject.toml"
 
 clean: ## Remove the venv, collected static files and local databases
 	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3 var
