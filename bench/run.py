@@ -56,6 +56,8 @@ ENV = {
     "FINALPOS_API_KEY": API_KEY,
     "FINALPOS_BASE_URL": SIM_URL,
     "FINALPOS_SIMULATOR_API_KEY": API_KEY,
+    # Production refuses a per-process cache; REDIS_URL, when set, wins over the database cache.
+    "DATABASE_CACHE": "true",
     "LOG_LEVEL": "INFO",
     "PORT": str(WEB_PORT),
     "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -101,6 +103,7 @@ def seed() -> dict:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     simulator = start_simulator()
     catalog_refresh()
     zone = ZoneInfo(settings.TIME_ZONE)

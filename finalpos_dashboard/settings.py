@@ -122,16 +122,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every worker and machine must share one cache: the sign-in throttle and the Final POS circuit
+# breaker live there. Redis is the first choice; a table in the database is the fallback for a
+# platform without Redis (created by `createcachetable`, part of the release step).
 REDIS_URL = env.str("REDIS_URL", default="")
+DATABASE_CACHE = env.bool("DATABASE_CACHE", default=False)
 if REDIS_URL:
+    _redis_options: dict[str, object] = {"socket_connect_timeout": 3, "socket_timeout": 3}
+    if not env.bool("REDIS_VERIFY_CERTIFICATE", default=True):
+        _redis_options["ssl_cert_reqs"] = "none"  # Heroku Redis: TLS with a self-signed certificate
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_options,
         }
     }
-else:
+elif DATABASE_CACHE:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dashboard_cache",
+        }
+    }
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "A shared cache is required when DEBUG is off: each worker would otherwise keep its own "
+        "sign-in throttle and Final POS circuit breaker. Set REDIS_URL (e.g. "
+        "redis://host:6379/1), or DATABASE_CACHE=true to keep the cache in the database (the "
+        "release step runs `manage.py createcachetable`), or DEBUG=true for local development."
+    )
 
 # --- Authentication -----------------------------------------------------------------------
 
@@ -233,6 +255,15 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FINALPOS_API_KEY = env.str("FINALPOS_API_KEY", default="")
 # With no key the dashboard runs in demo mode against the embedded simulator.
 FINALPOS_DEMO_MODE = not FINALPOS_API_KEY
+# Demo mode under production settings is a mistake (a forgotten key) unless asked for.
+ALLOW_DEMO_WITHOUT_DEBUG = env.bool("ALLOW_DEMO_WITHOUT_DEBUG", default=False)
+if FINALPOS_DEMO_MODE and not DEBUG and not ALLOW_DEMO_WITHOUT_DEBUG:
+    raise ImproperlyConfigured(
+        "FINALPOS_API_KEY is not set, so the dashboard would run in demo mode, against the "
+        "built-in simulator instead of Final POS, and that is refused when DEBUG is off. Set "
+        "FINALPOS_API_KEY to your Final POS key; for a demo on one machine with production "
+        "settings, set ALLOW_DEMO_WITHOUT_DEBUG=true."
+    )
 FINALPOS_SIMULATOR_URL = "http://finalpos-simulator.invalid"
 # Base URL prefix -> requests transport adapter: demo mode reaches the embedded simulator
 # in-process, with no socket; the client itself knows nothing of the simulator.
