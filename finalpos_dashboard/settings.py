@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response gets a request id and one log line, probes and static files too.
+    "finalpos_dashboard.middleware.RequestLogMiddleware",
     # Before the HTTPS redirect and the host check: platform probes reach neither.
     "finalpos_dashboard.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -383,22 +385,34 @@ CASH_DENOMINATIONS = env.list("CASH_DENOMINATIONS", default=[])
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# JSON lines in production (a platform's log search reads fields), plain text while developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "finalpos_dashboard.log_format.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "finalpos_dashboard.log_format.JsonFormatter"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console and mail handlers would print some records twice, in another
+        # format: everything goes through the root's one handler instead.
+        "django": {"handlers": [], "level": LOG_LEVEL},
         "django.request": {"level": "WARNING"},
+        # runserver's line per request repeats ours (finalpos_dashboard.requests).
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
         "sessions_app": {"level": LOG_LEVEL},
     },
 }
