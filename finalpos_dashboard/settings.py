@@ -287,6 +287,20 @@ FINALPOS_SIMULATOR_DB = env.str(
 )
 FINALPOS_SIMULATOR_LATENCY_MS = env.int("FINALPOS_SIMULATOR_LATENCY_MS", default=0)
 
+# --- Error reports ------------------------------------------------------------------------
+
+# Sentry is off unless SENTRY_DSN is set; events never carry personal data or the API key.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from finalpos_dashboard.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=VERSION,
+        secrets=[FINALPOS_API_KEY, FINALPOS_SIMULATOR_API_KEY],
+    )
+
 # --- Till-close policy --------------------------------------------------------------------
 
 
