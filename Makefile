@@ -36,11 +36,27 @@ $(DEV_STAMP): requirements/dev.txt | venv-check
 	$(PY) -m pip install -q --require-hashes -r requirements/dev.txt
 	@touch $@ $(RUN_STAMP)
 
+# Local commands default to DEBUG=true (no SECRET_KEY needed, local-memory cache); the
+# environment wins, e.g. DEBUG=false with production settings.
+MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
+
 run: $(RUN_STAMP) ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py setup_demo
-	@echo "Dashboard: http://$(HOST):$(PORT)/  (demo sign-ins: manager / manager-demo, cashier / cashier-demo)"
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory migrate
+	@# One log line per Final POS call while indexing would bury the sign-in hint.
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo
+	@DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver $(HOST):$(PORT)
+
+migrate: $(RUN_STAMP) ## Apply the database migrations (and create the cache table if DATABASE_CACHE)
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) createcachetable
+
+demo: $(RUN_STAMP) ## Start the demo over: seed the simulator's demo company again and index it
+	@$(MAKE) --no-print-directory migrate
+	$(MANAGE) seed_simulator --reset
+	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo --reset
+
+simulator: $(RUN_STAMP) ## Serve the Final POS simulator over HTTP on 127.0.0.1:8100 (key demo-key)
+	$(MANAGE) runsimulator
 
 test: $(DEV_STAMP) ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --noinput -v0

@@ -65,9 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver (which ends by saying where to sign in) wins.
+    "sessions_app",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "sessions_app",
     "finalpos_simulator",
 ]
 
