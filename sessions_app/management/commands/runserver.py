@@ -19,7 +19,6 @@ class Command(runserver.Command):
     def on_bind(self, server_port: int) -> None:
         super().on_bind(server_port)
         address = f"[{self.addr}]" if self._raw_ipv6 else self.addr
-        self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(sign_in_hint(f"{self.protocol}://{address}:{server_port}/"))
         )
