@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse screenshots clean
+.PHONY: lock check-lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,19 +27,36 @@ venv-check: $(VENV)/bin/python
 	  echo "$(VENV) uses Python < 3.12; recreating it"; rm -rf $(VENV); $(MAKE) --no-print-directory $(VENV)/bin/python; }
 .PHONY: venv-check
 
-$(RUN_STAMP): pyproject.toml | venv-check
-	$(PY) -m pip install -q -e .
+# Exactly the versions in uv.lock, hash-checked: requirements/*.txt are its exports.
+$(RUN_STAMP): requirements/runtime.txt | venv-check
+	$(PY) -m pip install -q --require-hashes -r requirements/runtime.txt
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | venv-check
-	$(PY) -m pip install -q -e ".[dev]"
+$(DEV_STAMP): requirements/dev.txt | venv-check
+	$(PY) -m pip install -q --require-hashes -r requirements/dev.txt
 	@touch $@ $(RUN_STAMP)
 
+# Local commands default to DEBUG=true (no SECRET_KEY needed, local-memory cache); the
+# environment wins, e.g. DEBUG=false with production settings.
+MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
+
 run: $(RUN_STAMP) ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py setup_demo
-	@echo "Dashboard: http://$(HOST):$(PORT)/  (demo sign-ins: manager / manager-demo, cashier / cashier-demo)"
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory migrate
+	@# One log line per Final POS call while indexing would bury the sign-in hint.
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo
+	@DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver $(HOST):$(PORT)
+
+migrate: $(RUN_STAMP) ## Apply the database migrations (and create the cache table if DATABASE_CACHE)
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) createcachetable
+
+demo: $(RUN_STAMP) ## Start the demo over: seed the simulator's demo company again and index it
+	@$(MAKE) --no-print-directory migrate
+	$(MANAGE) seed_simulator --reset
+	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo --reset
+
+simulator: $(RUN_STAMP) ## Serve the Final POS simulator over HTTP on 127.0.0.1:8100 (key demo-key)
+	$(MANAGE) runsimulator
 
 test: $(DEV_STAMP) ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --noinput -v0
@@ -57,6 +75,7 @@ check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like
 	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=tills.example.com \
 	  EMAIL_URL=smtp+tls://alerts:password@smtp.example.com:587 \
+	  DATABASE_CACHE=true FINALPOS_API_KEY=check-deploy-placeholder-key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(DEV_STAMP) ## Seed 200,000 shifts, measure under gunicorn on SQLite (and PostgreSQL if one answers), write bench/RESULTS.md
@@ -73,6 +92,20 @@ lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on 
 screenshots: $(DEV_STAMP) ## Refresh the README's tour (docs/screenshots/) from the browser tests
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py
 	mkdir -p docs/screenshots && cp artifacts/screenshots/*.jpg docs/screenshots/
+
+UV_EXPORT := $(VENV)/bin/uv export --frozen --format requirements.txt --no-emit-project --no-header -q
+EXPORT_HEADER := echo '\# Exported from uv.lock by `make lock`: do not edit.'
+
+lock: $(DEV_STAMP) ## After changing dependencies in pyproject.toml: update uv.lock and requirements/
+	$(VENV)/bin/uv lock
+	{ $(EXPORT_HEADER); $(UV_EXPORT) --no-dev; } > requirements/runtime.txt
+	{ $(EXPORT_HEADER); $(UV_EXPORT); } > requirements/dev.txt
+
+check-lock: $(DEV_STAMP) ## Fail when uv.lock or requirements/ is out of date with pyproject.toml
+	$(VENV)/bin/uv lock --check
+	diff -u requirements/runtime.txt <($(EXPORT_HEADER); $(UV_EXPORT) --no-dev)
+	diff -u requirements/dev.txt <($(EXPORT_HEADER); $(UV_EXPORT))
+	@echo "uv.lock and requirements/ match pyproject.toml"
 
 clean: ## Remove the venv, collected static files and local databases
 	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3 var

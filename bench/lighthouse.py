@@ -36,6 +36,9 @@ ENV = {
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
     "DATABASE_URL": f"sqlite:///{VAR / 'dashboard.sqlite3'}",
+    # Production settings ask for a shared cache, and for demo mode to be allowed explicitly.
+    "DATABASE_CACHE": "true",
+    "ALLOW_DEMO_WITHOUT_DEBUG": "true",
     "FINALPOS_SIMULATOR_DB": str(VAR / "simulator.sqlite3"),
     "PORT": str(PORT),
     "WEB_CONCURRENCY": "2",
@@ -125,6 +128,7 @@ def main() -> int:
     VAR.mkdir(parents=True)
     REPORTS.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput")
+    manage("createcachetable")
     manage("setup_demo")
     manage("collectstatic", "--noinput")
     targets = pages()

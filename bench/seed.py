@@ -130,6 +130,7 @@ def seed(
     zone = ZoneInfo(settings.TIME_ZONE)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     opened = simulator_store(store_path, now, zone)
     simulator = start_simulator()
     catalog_refresh()

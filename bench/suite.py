@@ -40,6 +40,8 @@ def environment(var: Path, database_url: str, redis_url: str) -> dict[str, Any]:
         "FINALPOS_API_KEY": API_KEY,
         "FINALPOS_BASE_URL": f"http://127.0.0.1:{simulator_port}",
         "FINALPOS_SIMULATOR_API_KEY": API_KEY,
+        # Production refuses a per-process cache; REDIS_URL, when set, wins over the database cache.
+        "DATABASE_CACHE": "true",
         "LOG_LEVEL": "INFO",
         "PORT": str(web_port),
         "WEB_CONCURRENCY": str(config.WORKERS),

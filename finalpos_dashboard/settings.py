@@ -68,14 +68,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver (which ends by saying where to sign in) wins.
+    "sessions_app",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
-    "sessions_app",
     "finalpos_simulator",
 ]
 
 MIDDLEWARE = [
+    # First: every response gets a request id and one log line, probes and static files too.
+    "finalpos_dashboard.middleware.RequestLogMiddleware",
+    # Before the HTTPS redirect and the host check: platform probes reach neither.
+    "finalpos_dashboard.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "sessions_app.site_origin.SiteOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -127,16 +133,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every worker and machine must share one cache: the sign-in throttle and the Final POS circuit
+# breaker live there. Redis is the first choice; a table in the database is the fallback for a
+# platform without Redis (created by `createcachetable`, part of the release step).
 REDIS_URL = env.str("REDIS_URL", default="")
+DATABASE_CACHE = env.bool("DATABASE_CACHE", default=False)
 if REDIS_URL:
+    _redis_options: dict[str, object] = {"socket_connect_timeout": 3, "socket_timeout": 3}
+    if not env.bool("REDIS_VERIFY_CERTIFICATE", default=True):
+        _redis_options["ssl_cert_reqs"] = "none"  # Heroku Redis: TLS with a self-signed certificate
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_options,
         }
     }
-else:
+elif DATABASE_CACHE:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dashboard_cache",
+            # Past MAX_ENTRIES (300 by default) a third of the rows are culled, sign-in
+            # throttle counts with them: a stranger could reset a lockout by filling the cache.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "A shared cache is required when DEBUG is off: each worker would otherwise keep its own "
+        "sign-in throttle and Final POS circuit breaker. Set REDIS_URL (e.g. "
+        "redis://host:6379/1), or DATABASE_CACHE=true to keep the cache in the database (the "
+        "release step runs `manage.py createcachetable`), or DEBUG=true for local development."
+    )
 
 # --- Authentication -----------------------------------------------------------------------
 
@@ -231,13 +262,23 @@ if EMAIL_URL:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Till close <tills@localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: links in e-mails use the address people reach the site at (sessions_app/site_origin.py).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 # --- Final POS ----------------------------------------------------------------------------
 
 FINALPOS_API_KEY = env.str("FINALPOS_API_KEY", default="")
 # With no key the dashboard runs in demo mode against the embedded simulator.
 FINALPOS_DEMO_MODE = not FINALPOS_API_KEY
+# Demo mode under production settings is a mistake (a forgotten key) unless asked for.
+ALLOW_DEMO_WITHOUT_DEBUG = env.bool("ALLOW_DEMO_WITHOUT_DEBUG", default=False)
+if FINALPOS_DEMO_MODE and not DEBUG and not ALLOW_DEMO_WITHOUT_DEBUG:
+    raise ImproperlyConfigured(
+        "FINALPOS_API_KEY is not set, so the dashboard would run in demo mode, against the "
+        "built-in simulator instead of Final POS, and that is refused when DEBUG is off. Set "
+        "FINALPOS_API_KEY to your Final POS key; for a demo on one machine with production "
+        "settings, set ALLOW_DEMO_WITHOUT_DEBUG=true."
+    )
 FINALPOS_SIMULATOR_URL = "http://finalpos-simulator.invalid"
 
 # --- Background tasks ---------------------------------------------------------------------
@@ -276,6 +317,20 @@ FINALPOS_SIMULATOR_DB = env.str(
 FINALPOS_SIMULATOR_LATENCY_MS = env.int("FINALPOS_SIMULATOR_LATENCY_MS", default=0)
 # In demo mode the simulated company's tills open, sell and close on their own as time passes.
 FINALPOS_SIMULATOR_TILLS = env.bool("FINALPOS_SIMULATOR_TILLS", default=True)
+
+# --- Error reports ------------------------------------------------------------------------
+
+# Sentry is off unless SENTRY_DSN is set; events never carry personal data or the API key.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from finalpos_dashboard.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=VERSION,
+        secrets=[FINALPOS_API_KEY, FINALPOS_SIMULATOR_API_KEY],
+    )
 
 # --- Till-close policy --------------------------------------------------------------------
 
@@ -410,22 +465,34 @@ SHIFT_GONE_AFTER = timedelta(minutes=env.int("SHIFT_GONE_AFTER_MINUTES", default
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# JSON lines in production (a platform's log search reads fields), plain text while developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "finalpos_dashboard.log_format.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "finalpos_dashboard.log_format.JsonFormatter"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console and mail handlers would print some records twice, in another
+        # format: everything goes through the root's one handler instead.
+        "django": {"handlers": [], "level": LOG_LEVEL},
         "django.request": {"level": "WARNING"},
+        # runserver's line per request repeats ours (finalpos_dashboard.requests).
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
         "sessions_app": {"level": LOG_LEVEL},
     },
 }

@@ -5,7 +5,6 @@ Sending is best effort: a mail server failure is logged and never undoes or hide
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from sessions_app import selectors
 from sessions_app.formatting import differences_text, money, result_label, signed_money
 from sessions_app.models import SessionRecord
+from sessions_app.site_origin import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     ]
     if report.variance_reason:
         lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})
-    link = settings.SITE_URL + reverse("sessions_app:session_detail", args=[record.id])
-    preferences = settings.SITE_URL + reverse("sessions_app:preferences")
+    link = site_url() + reverse("sessions_app:session_detail", args=[record.id])
+    preferences = site_url() + reverse("sessions_app:preferences")
     lines += [
         "",
         _("Review and approve it: %(link)s") % {"link": link},

@@ -4,6 +4,12 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef")
+# pytest-django runs with DEBUG off, where the project's settings refuse demo mode and a
+# per-process cache. The suite runs against the simulator, so it allows demo mode, and it
+# declares the database cache only to pass that check: below, without REDIS_URL, it swaps in
+# the local-memory cache, which only this module can do (no variable gives it to production).
+os.environ.setdefault("ALLOW_DEMO_WITHOUT_DEBUG", "true")
+os.environ.setdefault("DATABASE_CACHE", "true")
 os.environ.setdefault(
     "FINALPOS_SIMULATOR_DB",
     os.path.join(tempfile.gettempdir(), f"finalpos-simulator-tests-{os.getpid()}.sqlite3"),
@@ -18,6 +24,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"dashboard-tests-{os.getpid()}.sqlite3")
     }
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"  # noqa: F405
+
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,6 +1,9 @@
 """Custom error pages in the site's look."""
 
+import re
+
 import pytest
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +22,37 @@ def test_the_500_page_renders_without_a_database_or_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+def _server_error_page(rf) -> str:
+    from sessions_app.views.site import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    return response.content.decode()
+
+
+def test_the_500_page_links_the_stylesheet_and_has_nothing_inline(rf):
+    page = _server_error_page(rf)
+    # The Content-Security-Policy allows no inline style or script.
+    assert "<style" not in page and "style=" not in page and "<script" not in page
+    assert re.search(r'<link rel="stylesheet" href="/static/css/site\.[0-9a-f]{12}\.css">', page)
+    assert 'class="card card--auth"' in page
+
+
+def test_the_500_page_renders_when_the_static_manifest_is_missing(rf, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path  # collectstatic never ran here: no manifest
+    page = _server_error_page(rf)
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in page
+    assert "Something went wrong on our side" in page
+
+
+def test_the_500_page_gives_the_request_id_as_a_reference():
+    from finalpos_dashboard.log_format import request_id
+
+    token = request_id.set("3f2a9c1e77b04c1d")
+    try:
+        page = _server_error_page(RequestFactory())
+    finally:
+        request_id.reset(token)
+    assert "Reference for support: 3f2a9c1e77b04c1d" in page

@@ -6,14 +6,23 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+CHOSEN_BY_EACH_TEST = {
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "REDIS_URL",
+    "DATABASE_CACHE",
+    "ALLOW_DEMO_WITHOUT_DEBUG",
+}
+PRODUCTION = {"SECRET_KEY": "x" * 60, "DATABASE_CACHE": "true", "FINALPOS_API_KEY": "live-key"}
 
 
 def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        and not key.startswith("FINALPOS_")
+        if key not in CHOSEN_BY_EACH_TEST and not key.startswith("FINALPOS_")
     }
     clean_env.update(env)
     clean_env.setdefault("DJANGO_SETTINGS_MODULE", "finalpos_dashboard.settings")
@@ -43,7 +52,7 @@ def test_it_boots_without_secret_key_in_debug():
 def test_debug_is_off_unless_set():
     result = run_django(
         "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
-        SECRET_KEY="x" * 60,
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False True"
@@ -83,6 +92,72 @@ def test_redis_url_selects_the_redis_cache():
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_it_refuses_to_start_without_a_shared_cache_when_debug_is_off():
+    result = run_django("print('booted')", SECRET_KEY="x" * 60, FINALPOS_API_KEY="live-key")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: A shared cache is required when DEBUG is off" in result.stderr
+    assert "Set REDIS_URL" in result.stderr and "DATABASE_CACHE=true" in result.stderr
+    assert "booted" not in result.stdout
+
+
+def test_database_cache_is_the_shared_fallback():
+    result = run_django(
+        "from django.conf import settings; cache = settings.CACHES['default'];"
+        " print(cache['BACKEND'], cache['OPTIONS']['MAX_ENTRIES'])",
+        **PRODUCTION,
+    )
+    # Far above the default 300, past which rows (throttle counts too) are culled.
+    assert result.stdout.split() == ["django.core.cache.backends.db.DatabaseCache", "100000"]
+
+
+def test_redis_wins_over_the_database_cache():
+    result = run_django(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        **PRODUCTION,
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_redis_certificate_checks_can_be_turned_off_for_a_self_signed_provider():
+    code = "from django.conf import settings; print(settings.CACHES['default']['OPTIONS'])"
+    verified = run_django(code, DEBUG="true", REDIS_URL="rediss://cache.example.com:6380/0")
+    unverified = run_django(
+        code,
+        DEBUG="true",
+        REDIS_URL="rediss://cache.example.com:6380/0",
+        REDIS_VERIFY_CERTIFICATE="false",
+    )
+    assert "ssl_cert_reqs" not in verified.stdout, verified.stderr
+    assert "'ssl_cert_reqs': 'none'" in unverified.stdout, unverified.stderr
+
+
+def test_local_memory_is_the_cache_only_with_debug_on():
+    result = run_django(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DEBUG="true",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_it_refuses_demo_mode_when_debug_is_off():
+    result = run_django("print('booted')", SECRET_KEY="x" * 60, DATABASE_CACHE="true")
+    assert result.returncode != 0
+    assert "FINALPOS_API_KEY is not set, so the dashboard would run in demo mode" in result.stderr
+    assert "ALLOW_DEMO_WITHOUT_DEBUG=true" in result.stderr
+    assert "booted" not in result.stdout
+
+
+def test_demo_mode_with_debug_off_runs_when_explicitly_allowed():
+    result = run_django(
+        "from django.conf import settings; print(settings.FINALPOS_DEMO_MODE)",
+        SECRET_KEY="x" * 60,
+        DATABASE_CACHE="true",
+        ALLOW_DEMO_WITHOUT_DEBUG="true",
+    )
+    assert result.stdout.strip() == "True", result.stderr
+
+
 def test_a_sqlite_database_uses_the_write_ahead_log(tmp_path):
     result = run_django(
         "from django.db import connection; cursor = connection.cursor();"
@@ -106,6 +181,8 @@ def test_check_deploy_is_clean_with_production_like_settings():
             "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
             "DEBUG": "false",
             "SECRET_KEY": "k9!vQ2@xL7#pR4$wZ1%nT8^bY5&cM3*hJ6(dF0)gS-uE+aK=iO~qW|zX" * 2,
+            "DATABASE_CACHE": "true",
+            "FINALPOS_API_KEY": "live-key",
             "SECURE_SSL_REDIRECT": "true",
             "SECURE_HSTS_SECONDS": "31536000",
             "ALLOWED_HOSTS": "tills.example.com",

@@ -1,10 +1,14 @@
 """Site-wide pages: the favicon and the error pages (kept simple so they cannot fail)."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
+
+from finalpos_dashboard.log_format import request_id
 
 
 @login_not_required
@@ -25,7 +29,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors here: the database or the cache may be what failed.
-    from django.template import loader
+    # No context processors here: the database or the cache may be what failed. The page links
+    # the site's stylesheet (the Content-Security-Policy refuses inline styles).
+    context = {
+        "stylesheet_url": _static_url("css/site.css"),
+        "favicon_url": _static_url("img/favicon.svg"),
+        "request_id": request_id.get(),
+    }
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+def _static_url(path: str) -> str:
+    """The hashed URL of a static file, or its plain URL when the manifest cannot give it
+    (collectstatic not run, a broken deploy): the 500 page must render whatever failed."""
+    try:
+        return static(path)
+    except Exception:  # ValueError from the manifest, or whatever the storage raises
+        return StaticFilesStorage().url(path)

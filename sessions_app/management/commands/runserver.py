@@ -1,0 +1,55 @@
+"""Django's development server (with static files), ending its banner with where to sign in:
+the demo accounts when they exist, or in live mode how to create an account."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.management.commands import runserver
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+from sessions_app.demo import DEMO_ACCOUNTS
+
+CREATE_AN_ACCOUNT = "DEBUG=true .venv/bin/python manage.py createsuperuser"
+
+
+class Command(runserver.Command):
+    addr: str  # set by Django's handle() from ADDRPORT
+    _raw_ipv6: bool
+
+    def on_bind(self, server_port: int) -> None:
+        super().on_bind(server_port)
+        address = f"[{self.addr}]" if self._raw_ipv6 else self.addr
+        self.stdout.write(
+            self.style.SUCCESS(sign_in_hint(f"{self.protocol}://{address}:{server_port}/"))
+        )
+
+
+def sign_in_hint(url: str) -> str:
+    if not settings.FINALPOS_DEMO_MODE:
+        return _(
+            "Open %(url)s and sign in with your own account (live mode has no demo accounts). "
+            "To create one: %(command)s"
+        ) % {"url": url, "command": CREATE_AN_ACCOUNT}
+    if not _demo_accounts_exist():
+        return _("Open %(url)s. The demo accounts do not exist yet: `make demo` creates them.") % {
+            "url": url
+        }
+    manager, cashier = DEMO_ACCOUNTS
+    return _(
+        "Open %(url)s and sign in as %(manager)s / %(manager_password)s (a manager) or "
+        "%(cashier)s / %(cashier_password)s (a cashier)."
+    ) % {
+        "url": url,
+        "manager": manager.username,
+        "manager_password": manager.password,
+        "cashier": cashier.username,
+        "cashier_password": cashier.password,
+    }
+
+
+def _demo_accounts_exist() -> bool:
+    usernames = [account.username for account in DEMO_ACCOUNTS]
+    try:
+        return get_user_model().objects.filter(username__in=usernames).count() == len(usernames)
+    except DatabaseError:  # not migrated yet
+        return False

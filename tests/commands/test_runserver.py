@@ -1,0 +1,79 @@
+"""`manage.py runserver` (what `make run` starts) ends its banner with where to sign in, and
+never offers demo sign-ins that do not exist."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sessions_app.management.commands.runserver import sign_in_hint
+
+pytestmark = pytest.mark.django_db
+
+URL = "http://127.0.0.1:8000/"
+
+
+def test_demo_mode_names_the_demo_sign_ins(settings, django_user_model):
+    settings.FINALPOS_DEMO_MODE = True
+    for username in ("manager", "cashier"):
+        django_user_model.objects.create_user(username)
+    assert sign_in_hint(URL) == (
+        "Open http://127.0.0.1:8000/ and sign in as manager / manager-demo (a manager) or "
+        "cashier / cashier-demo (a cashier)."
+    )
+
+
+def test_demo_mode_without_the_demo_accounts_says_how_to_make_them(settings):
+    settings.FINALPOS_DEMO_MODE = True
+    hint = sign_in_hint(URL)
+    assert "manager-demo" not in hint and "`make demo` creates them" in hint
+
+
+def test_live_mode_offers_no_demo_sign_ins(settings, django_user_model):
+    settings.FINALPOS_DEMO_MODE = False
+    django_user_model.objects.create_user("manager")  # even if such a name exists
+    hint = sign_in_hint(URL)
+    assert "manager-demo" not in hint and "cashier-demo" not in hint
+    assert "manage.py createsuperuser" in hint
+
+
+def test_the_server_ends_its_banner_with_the_hint(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "true",
+        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FINALPOS_API_KEY": "live-key",
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            lines.append(line.strip())
+            if line.startswith("Open "):
+                break
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert lines[-1].startswith(f"Open http://127.0.0.1:{port}/ and sign in with your own"), lines
+    assert f"Starting WSGI development server at http://127.0.0.1:{port}/" in lines
