@@ -68,12 +68,6 @@ class StaffForm(forms.Form):
                 # person's outlets still leaves them somewhere.
                 self.fields["outlets"].required = False
 
-    def clean_first_name(self) -> str:
-        return str(self.cleaned_data["first_name"]).strip()
-
-    def clean_last_name(self) -> str:
-        return str(self.cleaned_data["last_name"]).strip()
-
 
 def password_fields(form: forms.Form, *, offer_email_link: bool) -> None:
     """Adds the choice of a typed password (twice) or, when e-mail is set up, a link to choose
@@ -146,7 +140,7 @@ class NewStaffForm(StaffForm):
         self.order_fields(self.field_order)
 
     def clean_username(self) -> str:
-        username = str(self.cleaned_data["username"]).strip()
+        username = str(self.cleaned_data["username"])
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError(
                 _("There is already an account named %(username)s."),

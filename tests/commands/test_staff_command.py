@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessions_app.models import AuditEntry, Outlet
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, is_manager
-from sessions_app.services.staff_admin import member_outlet_ids, member_role
+from sessions_app.services.staff_checks import member_outlet_ids, member_role
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD
 
 pytestmark = pytest.mark.django_db

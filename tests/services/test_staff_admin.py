@@ -20,7 +20,7 @@ from sessions_app.services import (
     staff_update,
     superuser_make,
 )
-from sessions_app.services.staff_admin import member_outlet_ids, member_role
+from sessions_app.services.staff_checks import member_outlet_ids, member_role
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD
 
 pytestmark = pytest.mark.django_db
