@@ -1,4 +1,5 @@
-"""Top-level URLs: authentication, the health probe, and the dashboard app."""
+"""Top-level URLs: authentication (sign-in, password links), the health probe, and the dashboard
+app."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,6 +17,23 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Forgotten passwords, and the links new and reset staff are e-mailed to choose one
+    path("accounts/password_reset/", site.PasswordResetByEmail.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("favicon.ico", site.favicon),
     path("", include("sessions_app.urls")),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from sessions_app.drafts import drafts_accepted_pop
 from sessions_app.finalpos import circuit
 from sessions_app.formatting import currency_symbol
+from sessions_app.notifications import email_configured
 from sessions_app.roles import is_manager, is_staff_member
 
 
@@ -27,4 +28,5 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
         "app_version": settings.VERSION,
         "user_is_manager": bool(user and is_manager(user)),
         "user_is_staff_member": bool(user and is_staff_member(user)),
+        "email_configured": email_configured(),
     }

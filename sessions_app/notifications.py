@@ -1,20 +1,87 @@
-"""E-mail alerts: the managers of an outlet hear about a shift that closed needing review.
+"""E-mail the dashboard sends: review alerts to the managers of an outlet when a shift closes
+needing review, and password links (an invitation, or a reset) to one staff member.
 
-Sending is best effort: a mail server failure is logged and never undoes or hides the close.
+Review alerts are best effort: a mail server failure is logged and never undoes or hides the
+close. A password link that could not be sent is reported to the person who asked for it.
 """
 
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
-from django.core.mail import EmailMessage, mailers
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
+from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sessions_app import selectors
 from sessions_app.formatting import differences_text, money, result_label, signed_money
 from sessions_app.models import SessionRecord
+from sessions_app.roles import User
 from sessions_app.site_origin import site_url
 
 logger = logging.getLogger(__name__)
+
+# Mailers that keep mail on this machine: with them, no one would receive a password link.
+UNDELIVERED_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+)
+
+
+def email_configured() -> bool:
+    """Whether mail reaches people: a real mailer is set (EMAIL_URL), not the console one."""
+    default = settings.MAILERS.get("default", {})
+    backend = default.get("BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    return backend not in UNDELIVERED_BACKENDS
+
+
+class _OneAccountPasswordLink(PasswordResetForm):
+    """Django's password reset e-mail, for one account: the stock form writes to every active
+    account with the address and skips the ones with no password yet (an invitation's), and
+    it only logs a mail server failure."""
+
+    def __init__(self, member: User) -> None:
+        super().__init__({"email": member.email})
+        self.member = member
+
+    def get_users(self, email: str) -> list[User]:
+        return [self.member]
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
+
+
+def password_link_send(*, member: User, invitation: bool) -> None:
+    """E-mails the member a link to choose their password: an invitation to a new account, or
+    a reset. Raises ValueError for an address that is not one, and the mailer's own error when
+    the mail server refuses."""
+    form = _OneAccountPasswordLink(member)
+    if not form.is_valid():
+        raise ValueError(f"not an e-mail address: {member.email!r}")
+    site = urlsplit(site_url())
+    kind = "invitation" if invitation else "password_reset"
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name=f"registration/{kind}_subject.txt",
+        email_template_name=f"registration/{kind}_email.html",
+    )
 
 
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:

@@ -4,6 +4,7 @@ Every check runs on the server; templates only use these helpers to decide what 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -62,6 +63,40 @@ def allowed_outlet_ids(user: AnyUser) -> frozenset[str] | None:
         cached = frozenset(user.outlet_assignments.values_list("outlet_id", flat=True))
         user._outlet_ids_cache = cached  # type: ignore[attr-defined]
     return cached
+
+
+@dataclass(frozen=True)
+class StaffReach:
+    """What one person may change about one staff member's account."""
+
+    details: bool  # name, e-mail and password
+    role: bool
+    outlets: bool  # which of the person's own outlets the member works at
+    active: bool  # deactivate or reactivate
+
+    @property
+    def anything(self) -> bool:
+        return self.details or self.role or self.outlets or self.active
+
+
+NO_REACH = StaffReach(details=False, role=False, outlets=False, active=False)
+
+
+def staff_reach(actor: User | None, member: User, member_outlet_ids: frozenset[str]) -> StaffReach:
+    """What the actor may change about the member (actor None: the command line, which may
+    change anything). Superusers manage everyone; a manager, the staff who share an outlet
+    with them, never a superuser. A member who also works at outlets the manager does not hold
+    can only be given or taken off the manager's own outlets: their name, e-mail, password,
+    role and sign-in apply at those other outlets too."""
+    if actor is not None and not actor.is_superuser:
+        held = allowed_outlet_ids(actor) or frozenset()
+        if not is_manager(actor) or member.is_superuser or not member_outlet_ids & held:
+            return NO_REACH
+        if member_outlet_ids - held:
+            return StaffReach(details=False, role=False, outlets=True, active=False)
+    is_self = actor is not None and member.pk == actor.pk
+    has_role = not member.is_superuser and not is_self
+    return StaffReach(details=True, role=has_role, outlets=has_role, active=not is_self)
 
 
 def display_name(user: User) -> str:

@@ -13,12 +13,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _dashboard_paths(shift_id: str) -> list[str]:
-    """Every dashboard URL, with ids filled in (a shift, outlet A, till B1)."""
+    """Every dashboard URL, with ids filled in (a shift, outlet A, till B1, the first user, a
+    password link's parts)."""
     ids = {
         "session_id": shift_id,
         "outlet_id": OUTLET_A,
         "station_id": STATION_B1,
         "movement_id": "0" * 32,
+        "member_id": 1,
+        "uidb64": "MQ",
+        "token": "set-password",
     }
     paths = []
     for pattern in get_resolver().url_patterns:

@@ -18,8 +18,15 @@ from sessions_app.forms.shifts import (
     OpenShiftForm,
     ReopenShiftForm,
 )
+from sessions_app.forms.staff import (
+    EMAIL_LINK,
+    NewStaffForm,
+    PasswordForm,
+    StaffForm,
+)
 
 __all__ = [
+    "EMAIL_LINK",
     "NOTE_MAX_LENGTH",
     "AddSessionForm",
     "AlertPreferencesForm",
@@ -32,11 +39,14 @@ __all__ = [
     "HistoryFilterForm",
     "InsightsFilterForm",
     "MoneyField",
+    "NewStaffForm",
     "NoteField",
     "OpenShiftForm",
     "OutletForm",
     "OutletSettingsForm",
+    "PasswordForm",
     "ReopenShiftForm",
+    "StaffForm",
     "StationForm",
     "UpstreamVersionField",
 ]

@@ -1,5 +1,6 @@
 """Form fields for what people type at a till: money, notes, and the version they saw."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -83,7 +84,7 @@ class UpstreamVersionField(forms.CharField):
             raise ValidationError(_("The form was damaged; reload the page."), code="bad") from None
 
 
-def set_choices(field: forms.Field, choices: list[tuple[str, Label]]) -> None:
+def set_choices(field: forms.Field, choices: Sequence[tuple[str, Label]]) -> None:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{field!r} has no choices")
     field.choices = choices

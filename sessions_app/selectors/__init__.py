@@ -48,8 +48,14 @@ from sessions_app.selectors.report import ShiftReport, shift_report
 from sessions_app.selectors.shifts import names_for, session_for_user, sessions_visible_to
 from sessions_app.selectors.staff import (
     StaffMember,
+    outlets_matching,
     review_alert_recipients,
+    staff_form_initial,
     staff_list,
+    staff_member_for,
+    staff_member_named,
+    staff_member_reach,
+    staff_outlet_choices,
 )
 
 __all__ = [
@@ -80,6 +86,7 @@ __all__ = [
     "outlet_names_for",
     "outlet_of",
     "outlets_for",
+    "outlets_matching",
     "pending_open_for",
     "recent_closed_shifts",
     "refresh_problems",
@@ -89,7 +96,12 @@ __all__ = [
     "sessions_visible_to",
     "shift_report",
     "shifts_needing_review",
+    "staff_form_initial",
     "staff_list",
+    "staff_member_for",
+    "staff_member_named",
+    "staff_member_reach",
+    "staff_outlet_choices",
     "station_choices_for",
     "station_for_user",
     "station_name",

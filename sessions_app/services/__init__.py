@@ -27,6 +27,8 @@ from sessions_app.services.errors import (
     ShiftNotCorrectable,
     ShiftNotOpen,
     ShiftNotReviewable,
+    StaffChangeRefused,
+    StaffNotAllowed,
     StationBusy,
     StationInUse,
     TillReportsInUse,
@@ -65,6 +67,15 @@ from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve, session_correct
 from sessions_app.services.shift_undo import session_delete, session_reopen
 from sessions_app.services.staff import alert_preference_set, staff_profile_for
+from sessions_app.services.staff_admin import (
+    StaffChanges,
+    staff_active_set,
+    staff_create,
+    staff_password_link_send,
+    staff_password_set,
+    staff_update,
+    superuser_make,
+)
 from sessions_app.services.station_status import station_status_push
 from sessions_app.services.x_report import XReport, x_report_build
 
@@ -88,6 +99,9 @@ __all__ = [
     "ShiftNotOpen",
     "ShiftNotReviewable",
     "ShiftWriteResult",
+    "StaffChangeRefused",
+    "StaffChanges",
+    "StaffNotAllowed",
     "StationBusy",
     "StationInUse",
     "TillReportsInUse",
@@ -123,10 +137,16 @@ __all__ = [
     "session_reopen",
     "sessions_discover",
     "sessions_refresh",
+    "staff_active_set",
+    "staff_create",
+    "staff_password_link_send",
+    "staff_password_set",
     "staff_profile_for",
+    "staff_update",
     "station_create",
     "station_delete",
     "station_rename",
     "station_status_push",
+    "superuser_make",
     "x_report_build",
 ]

@@ -73,3 +73,13 @@ class OpenOutcomeUnknown(ShiftError):
 
 class NameTaken(ShiftError):
     """An outlet, or a till in the same outlet, already has that name."""
+
+
+class StaffNotAllowed(ShiftError):
+    """A change to a staff account beyond the person's reach: someone at outlets they do not
+    manage, a superuser, their own role or outlets, or deactivating themselves."""
+
+
+class StaffChangeRefused(ShiftError):
+    """A change to a staff account that cannot be made as asked: a username in use, no outlet,
+    a password the validators refuse, or no way to e-mail a link."""

@@ -17,6 +17,7 @@ ACTIONS = [
     "delete",
     "import",
     "setup",
+    "staff",
 ]
 
 

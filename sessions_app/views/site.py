@@ -1,19 +1,36 @@
-"""Site-wide pages: the favicon and the error pages (kept simple so they cannot fail)."""
+"""Site-wide pages: the favicon, "forgot your password", and the error pages (kept simple so
+they cannot fail)."""
 
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import StaticFilesStorage
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import requires_csrf_token
 
 from finalpos_dashboard.log_format import request_id
+from sessions_app.notifications import email_configured
 
 
 @login_not_required
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(static("img/favicon.svg"))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetByEmail(auth_views.PasswordResetView):
+    """Django's "forgot your password" form, only where e-mail reaches people: otherwise the
+    link would only be printed in the server's log."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not email_configured():
+            return render(request, "registration/password_reset_form.html", {"form": None})
+        return super().dispatch(request, *args, **kwargs)
 
 
 @requires_csrf_token

@@ -1,10 +1,27 @@
-"""Managers see their team: who is a cashier or a manager, and in which outlets."""
+"""Staff: managers and superusers add people, set their role and outlets, deactivate them and
+reset their password. Who may change what is decided by the services; these views only show
+what the person may do and pass on what they asked for."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from sessions_app import selectors
-from sessions_app.roles import AuthenticatedRequest, manager_required
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sessions_app import selectors, services
+from sessions_app.forms import NewStaffForm, PasswordForm, StaffForm
+from sessions_app.notifications import email_configured
+from sessions_app.roles import AuthenticatedRequest, User, manager_required
+
+
+def _member_or_404(request: AuthenticatedRequest, member_id: int) -> User:
+    member = selectors.staff_member_for(user=request.user, member_id=member_id)
+    if member is None:
+        raise Http404(_("No such person among your staff."))
+    return member
 
 
 @manager_required
@@ -14,3 +31,156 @@ def staff_list(request: AuthenticatedRequest) -> HttpResponse:
         "staff/list.html",
         {"members": selectors.staff_list(user=request.user)},
     )
+
+
+@manager_required
+def staff_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = NewStaffForm(
+        request.POST or None,
+        outlets=selectors.staff_outlet_choices(user=request.user),
+        offer_email_link=email_configured(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.staff_create(
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                outlet_ids=frozenset(data["outlets"]),
+                password=data["password"],
+                created_by_user=request.user,
+            )
+        except services.ShiftError as error:
+            form.add_error(None, error.message)
+        else:
+            username = member.get_username()
+            if data["password"] is not None:
+                messages.success(
+                    request,
+                    _("%(username)s added. Give them their password in person.")
+                    % {"username": username},
+                )
+            else:
+                _invite(request, member)
+            return redirect("sessions_app:staff_list")
+    return render(request, "staff/form.html", {"form": form, "member": None})
+
+
+@manager_required
+def staff_edit(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = _member_or_404(request, member_id)
+    reach = selectors.staff_member_reach(user=request.user, member=member)
+    form = StaffForm(
+        request.POST or None,
+        outlets=selectors.staff_outlet_choices(user=request.user),
+        reach=reach,
+        initial=selectors.staff_form_initial(user=request.user, member=member),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_update(
+                member=member, changes=_changes(form.cleaned_data), updated_by_user=request.user
+            )
+        except services.ShiftError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(username)s saved.") % {"username": member.username})
+            return redirect("sessions_app:staff_list")
+    return render(request, "staff/form.html", {"form": form, "member": member, "reach": reach})
+
+
+def _changes(cleaned: dict[str, Any]) -> services.StaffChanges:
+    """What the form asked for; a field the form left out (not the person's to change) is
+    None: unchanged."""
+    outlets = cleaned.get("outlets")
+    return services.StaffChanges(
+        first_name=cleaned.get("first_name"),
+        last_name=cleaned.get("last_name"),
+        email=cleaned.get("email"),
+        role=cleaned.get("role"),
+        outlet_ids=None if outlets is None else frozenset(outlets),
+    )
+
+
+@require_POST
+@manager_required
+def staff_active(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = _member_or_404(request, member_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.staff_active_set(member=member, active=active, changed_by_user=request.user)
+    except services.ShiftError as error:
+        messages.error(request, error.message)
+        return redirect("sessions_app:staff_edit", member_id=member.pk)
+    if active:
+        messages.success(
+            request, _("%(username)s can sign in again.") % {"username": member.username}
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "%(username)s is deactivated: they can no longer sign in. Their shifts and "
+                "history stay."
+            )
+            % {"username": member.username},
+        )
+    return redirect("sessions_app:staff_list")
+
+
+@manager_required
+def staff_password(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = _member_or_404(request, member_id)
+    offer_link = email_configured() and bool(member.email) and member.is_active
+    form = PasswordForm(request.POST or None, member=member, offer_email_link=offer_link)
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
+        try:
+            if password is None:
+                services.staff_password_link_send(
+                    member=member, invitation=False, sent_by_user=request.user
+                )
+            else:
+                services.staff_password_set(
+                    member=member, password=password, changed_by_user=request.user
+                )
+        except services.ShiftError as error:
+            form.add_error(None, error.message)
+        else:
+            if password is None:
+                messages.success(request, _link_sent(member))
+            else:
+                if member.pk == request.user.pk:
+                    update_session_auth_hash(request, member)  # stay signed in here
+                messages.success(
+                    request,
+                    _("New password set for %(username)s. Give it to them in person.")
+                    % {"username": member.username},
+                )
+            return redirect("sessions_app:staff_list")
+    return render(request, "staff/password.html", {"form": form, "member": member})
+
+
+def _invite(request: AuthenticatedRequest, member: User) -> None:
+    """E-mails a new member the link to choose their password; the account exists already,
+    so a failure says how to finish instead of undoing it."""
+    try:
+        services.staff_password_link_send(member=member, invitation=True, sent_by_user=request.user)
+    except services.ShiftError as error:
+        messages.warning(
+            request,
+            _("%(username)s was added. %(reason)s")
+            % {"username": member.username, "reason": error.message},
+        )
+    else:
+        messages.success(request, _link_sent(member))
+
+
+def _link_sent(member: User) -> str:
+    return _("%(username)s has been e-mailed a link to choose their password at %(email)s.") % {
+        "username": member.username,
+        "email": member.email,
+    }

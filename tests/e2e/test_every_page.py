@@ -8,6 +8,7 @@ the flow tests in test_close_shift.py and test_keyboard.py."""
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
@@ -68,6 +69,7 @@ def demo_everything(demo_store):
     closed = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
     open_shift = shifts.filter(close_time__isnull=True).first()
     station = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first()
+    demo_cashier = User.objects.get(username="cashier")
     manager_pages = {
         "board": "/",
         "open-form": "/sessions/open/",
@@ -85,6 +87,9 @@ def demo_everything(demo_store):
         "insights": "/insights/",
         "audit": "/audit/",
         "staff": "/staff/",
+        "staff-new": "/staff/new/",
+        "staff-edit": f"/staff/{demo_cashier.pk}/",
+        "staff-password": f"/staff/{demo_cashier.pk}/password/",
         "setup": "/setup/",
         "outlet-edit": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/",
         "outlet-new": "/setup/outlets/new/",
