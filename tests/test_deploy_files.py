@@ -40,7 +40,7 @@ def test_the_procfile_has_a_web_a_release_and_a_worker_process():
     assert processes["web"].startswith("gunicorn finalpos_dashboard.wsgi:application ")
     assert "python manage.py migrate --noinput" in processes["release"]
     assert "python manage.py createcachetable" in processes["release"]
-    assert processes["worker"] == "python manage.py refresh_finalpos --loop --interval 60"
+    assert processes["worker"] == "python manage.py worker --interval 60"
 
 
 # --- Render --------------------------------------------------------------------------------
