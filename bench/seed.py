@@ -24,7 +24,7 @@ from finalpos_simulator.store import Store
 from sessions_app.finalpos.records import Session
 from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
-from sessions_app.services import catalog_refresh, session_index_save
+from sessions_app.services import catalog_refresh, daily_totals_rebuild, session_index_save
 
 SMALL = 10 * scale.TILLS  # the first ten days: the "few shifts" query count
 BATCH = 2000
@@ -86,6 +86,7 @@ def insert_closed(now: datetime, zone: ZoneInfo, start: int, stop: int) -> dict[
             SessionRecord.objects.bulk_create(batch)
             batch = []
     SessionRecord.objects.bulk_create(batch)
+    daily_totals_rebuild()  # as every bulk load does
     return richest
 
 

@@ -215,6 +215,19 @@ class SessionRecord(models.Model):
             models.Index(fields=["outlet_id", "business_date"], name="session_outlet_day"),
             models.Index(fields=["outlet_id", "review_state"], name="session_outlet_review"),
             models.Index(fields=["review_state"], name="session_review"),
+            # The review count on the board reads only the shifts that need review.
+            models.Index(
+                fields=["outlet_id"],
+                condition=models.Q(review_state="needs_review", deleted_at__isnull=True),
+                name="session_review_due",
+            ),
+            # History by difference. SQLite puts NULLs (open shifts) last in a descending
+            # index; on PostgreSQL migration 0014 makes it DESC NULLS LAST to match the query.
+            models.Index(
+                fields=["-variance_abs", "-open_time"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="session_variance_sort",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,6 +240,29 @@ class SessionRecord(models.Model):
     @property
     def needs_review(self) -> bool:
         return self.review_state == "needs_review"
+
+
+class DailyTotals(models.Model):
+    """One outlet's business day in the history's totals, in integer cents: kept by
+    services/daily_totals.py in the same transaction as every index write, so the history's
+    totals read a few rows per day instead of every shift. Shifts marked deleted are left out."""
+
+    outlet_id = models.CharField(max_length=24, blank=True)
+    business_date = models.DateField()
+    shifts = models.PositiveIntegerField(default=0)
+    opening_cents = models.BigIntegerField(default=0)
+    counted_cents = models.BigIntegerField(default=0)
+    cash_over_cents = models.BigIntegerField(default=0)
+    cash_short_cents = models.BigIntegerField(default=0)  # zero or below
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet_id", "business_date"], name="daily_totals_day")
+        ]
+        indexes = [models.Index(fields=["business_date"], name="daily_totals_date")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id} {self.business_date}: {self.shifts} shifts"
 
 
 class StationClaim(models.Model):

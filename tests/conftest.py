@@ -281,6 +281,7 @@ def make_shifts(
     from django.utils import timezone
 
     from sessions_app.models import SessionRecord
+    from sessions_app.services import daily_totals_rebuild
 
     outlet, station = outlet or OUTLET_A, station or STATION_A1
     now = timezone.now()
@@ -308,6 +309,7 @@ def make_shifts(
         )
         for index in range(count)
     )
+    daily_totals_rebuild()  # as every bulk load does
 
 
 def till_session(simulator, station_id: str, number: str, *, closed: bool = True, **fields):

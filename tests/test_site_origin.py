@@ -12,7 +12,7 @@ from sessions_app.services import session_close
 from sessions_app.site_origin import FALLBACK_ORIGIN, site_url
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # alerts are queued when the close commits
 
 HOST = "tills.example.com"
 

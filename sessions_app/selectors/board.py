@@ -13,6 +13,8 @@ from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.shifts import sessions_visible_to
 
 RECENT_CLOSES = timedelta(days=7)
+# An open shift's card shows none of these: they are filled at close (or hold the report).
+CLOSE_ONLY_FIELDS = ("counted", "expected", "variances", "report")
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,14 @@ def board_outlets(*, user: User) -> list[BoardOutlet]:
         stations_by_outlet[station.outlet_id].append(station)
     station_ids = [station.id for station in stations]
     open_shifts: dict[str, list[SessionRecord]] = {}
-    for record in SessionRecord.objects.filter(
-        station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
-    ).order_by("open_time"):
+    open_records = (
+        SessionRecord.objects.filter(
+            station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
+        )
+        .defer(*CLOSE_ONLY_FIELDS)
+        .order_by("open_time")
+    )
+    for record in open_records:
         open_shifts.setdefault(record.station_id, []).append(record)
     pending = {p.station_id: p for p in PendingOpen.objects.filter(station_id__in=station_ids)}
     return [

@@ -13,9 +13,10 @@ from django.db.models.fields.json import KT
 
 from sessions_app import closing
 from sessions_app.finalpos.records import CENT
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import DailyTotals, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
+from sessions_app.selectors.scope import in_scope
 from sessions_app.selectors.shifts import sessions_visible_to
 
 
@@ -145,7 +146,14 @@ def _cents(amount: Decimal | float | None) -> Decimal | None:
     return None if amount is None else Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def history_totals(records: QuerySet[SessionRecord]) -> HistoryTotals:
+def history_totals(
+    *, user: User, filters: HistoryFilters, records: QuerySet[SessionRecord]
+) -> HistoryTotals:
+    """The totals of the filtered shifts: from the per-day summary when the filters are ones
+    it keeps (outlet and dates), which reads a row per outlet and day whatever the number of
+    shifts; otherwise summed from the filtered shifts themselves."""
+    if _by_outlet_and_day(filters):
+        return _totals_from_days(user=user, filters=filters)
     totals = records.order_by().aggregate(
         shifts=Count("id"),
         opening=Sum("opening_amount"),
@@ -161,6 +169,43 @@ def history_totals(records: QuerySet[SessionRecord]) -> HistoryTotals:
         cash_variance=_cents(totals["net"]),
         cash_over=_cents(totals["over"]),
         cash_short=_cents(totals["short"]),
+    )
+
+
+def _by_outlet_and_day(filters: HistoryFilters) -> bool:
+    narrower = (filters.station, filters.cashier, filters.closed_by, filters.state, filters.result)
+    return not any(narrower) and filters.min_variance is None
+
+
+def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:
+    days = in_scope(DailyTotals.objects.all(), user=user)
+    if filters.outlet:
+        days = days.filter(outlet_id=filters.outlet)
+    if filters.date_from:
+        days = days.filter(business_date__gte=filters.date_from)
+    if filters.date_to:
+        days = days.filter(business_date__lte=filters.date_to)
+    sums = days.aggregate(
+        shifts=Sum("shifts"),
+        opening=Sum("opening_cents"),
+        counted=Sum("counted_cents"),
+        over=Sum("cash_over_cents"),
+        short=Sum("cash_short_cents"),
+    )
+    shifts = sums["shifts"] or 0
+
+    def amount(cents: int | None, *, blank_when_zero: bool = False) -> Decimal | None:
+        if not shifts or cents is None or (blank_when_zero and not cents):
+            return None
+        return Decimal(cents) / 100
+
+    return HistoryTotals(
+        shifts=shifts,
+        opening=amount(sums["opening"]),
+        cash_counted=amount(sums["counted"]),
+        cash_variance=amount((sums["over"] or 0) + (sums["short"] or 0)),
+        cash_over=amount(sums["over"], blank_when_zero=True),
+        cash_short=amount(sums["short"], blank_when_zero=True),
     )
 
 

@@ -13,6 +13,7 @@ from sessions_app.services.catalog import (
     catalog_refresh,
     catalog_removals_confirm,
 )
+from sessions_app.services.daily_totals import daily_totals_rebuild
 from sessions_app.services.discovery import DiscoveryResult, sessions_discover
 from sessions_app.services.errors import (
     CountIsFinal,
@@ -115,6 +116,7 @@ __all__ = [
     "cash_movement_record",
     "catalog_refresh",
     "catalog_removals_confirm",
+    "daily_totals_rebuild",
     "finalpos_refresh",
     "outlet_create",
     "outlet_settings_for",

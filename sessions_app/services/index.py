@@ -30,6 +30,7 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
+from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.errors import ShiftBusy
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
@@ -160,7 +161,9 @@ def session_index_save(
         defaults["station_status_pending"] = station_status_pending
         defaults["station_status_error"] = ""
     with transaction.atomic():
+        days = days_of([session.id])
         record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
+        daily_totals_update(days | {(record.outlet_id, record.business_date)})
         session_number_note_used(session.session_number)
         found = list(
             PendingOpen.objects.filter(
@@ -200,9 +203,11 @@ def index_note_missing(record: SessionRecord) -> bool:
         return False
     if now - first_seen < settings.SHIFT_GONE_AFTER:
         return False
-    SessionRecord.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
-        deleted_at=now, last_error="Final POS no longer has this shift."
-    )
+    with transaction.atomic():
+        SessionRecord.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
+            deleted_at=now, last_error="Final POS no longer has this shift."
+        )
+        daily_totals_update(days_of([record.pk]))
     return True
 
 

@@ -11,6 +11,7 @@ from sessions_app.models import Outlet, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
+from sessions_app.services.daily_totals import daily_totals_rebuild
 
 OUTLET_POLICY_FIELDS = (
     "time_zone",
@@ -88,4 +89,6 @@ def business_dates_recompute(*, outlet_id: str, chunk: int = 2000) -> int:
             batch = []
     if batch:
         moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+    if moved:
+        daily_totals_rebuild(outlet_id=outlet_id)
     return moved

@@ -4,6 +4,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from sessions_app.roles import User, display_name
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import station_cache_save
+from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillReportsInUse
 from sessions_app.services.index import session_index_save
 from sessions_app.services.locks import station_claim
@@ -191,7 +193,9 @@ def _undo_if_the_till_opened_one_meanwhile(
     if other is None:
         return
     _session_delete_quietly(record.id, client=client)
-    SessionRecord.objects.filter(id=record.id).update(deleted_at=timezone.now())
+    with transaction.atomic():
+        SessionRecord.objects.filter(id=record.id).update(deleted_at=timezone.now())
+        daily_totals_update(days_of([record.id]))
     raise StationBusy(
         _("%(till)s already has an open shift: %(number)s, opened by %(cashier)s.")
         % {"till": station.name, "number": other.session_number, "cashier": other.opened_by}

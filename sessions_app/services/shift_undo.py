@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.blind_count import blind_count_forget
+from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.index import session_index_save
 from sessions_app.services.locks import station_claim
 from sessions_app.services.settle import settled
@@ -170,11 +172,13 @@ def session_delete(
                 landed=lambda: _gone(client, record.id),
             )
         was_open = record.is_open
-        SessionRecord.objects.filter(pk=record.pk).update(
-            deleted_at=timezone.now(),
-            last_error="",
-            station_status_pending=StationStatus.AVAILABLE if was_open else "",
-        )
+        with transaction.atomic():
+            SessionRecord.objects.filter(pk=record.pk).update(
+                deleted_at=timezone.now(),
+                last_error="",
+                station_status_pending=StationStatus.AVAILABLE if was_open else "",
+            )
+            daily_totals_update(days_of([record.pk]))
         record.refresh_from_db()
         logger.info("Shift %s deleted", record.id)
         audit.shift_written(record)

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sessions_app import selectors, services
+from sessions_app.board_cards import outlet_cards
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 
 LARGEST_VARIANCE_DAYS = 7
@@ -27,7 +28,7 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "board/board.html",
         {
-            "board": selectors.board_outlets(user=request.user),
+            "outlet_cards": outlet_cards(selectors.board_outlets(user=request.user)),
             "catalog_sync": selectors.catalog_sync_state(),
             "refresh_problems": selectors.refresh_problems(),
             "recent": recent,

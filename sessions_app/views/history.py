@@ -16,6 +16,9 @@ from sessions_app.forms import AddSessionForm, HistoryFilterForm
 from sessions_app.roles import AuthenticatedRequest, allowed_outlet_ids, manager_required
 
 PAGE_SIZE = 50
+# A page deep in a long list makes the database walk every row before it; past this many
+# pages the history says so and points to the filters and the CSV, which has every row.
+MAX_PAGES = 100
 
 
 def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
@@ -32,9 +35,9 @@ def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, selector
 def session_history(request: AuthenticatedRequest) -> HttpResponse:
     form, filters = _filters(request)
     records = selectors.session_history(user=request.user, filters=filters)
-    totals = selectors.history_totals(records)
+    totals = selectors.history_totals(user=request.user, filters=filters, records=records)
     paginator = Paginator(records, PAGE_SIZE)
-    paginator.count = totals.shifts  # the totals already counted them: one scan, not two
+    paginator.count = min(totals.shifts, PAGE_SIZE * MAX_PAGES)  # the totals counted them
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     outlet_names, station_names = selectors.names_for(rows)
@@ -49,6 +52,7 @@ def session_history(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "totals": totals,
+            "pages_capped": totals.shifts > paginator.count,
             "outlet_names": outlet_names,
             "station_names": station_names,
             "query": query.urlencode(),

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from sessions_app.demo import demo_users_create
 from sessions_app.models import SessionNumberSequence, SessionRecord, SyncState
-from sessions_app.services import catalog_refresh, sessions_discover
+from sessions_app.services import catalog_refresh, daily_totals_rebuild, sessions_discover
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             SessionRecord.objects.all().delete()
             SessionNumberSequence.objects.all().delete()
             SyncState.objects.filter(name=SyncState.DISCOVERY).delete()
+            daily_totals_rebuild()
         result = catalog_refresh()
         self.stdout.write(f"Loaded {result.outlets} outlets and {result.stations} stations.")
         for username in demo_users_create():

@@ -1,0 +1,170 @@
+"""The history's per-day totals (DailyTotals) always equal the shifts they count: after every
+kind of write, with writers at once, after a time zone change and after the migration."""
+
+import threading
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from sessions_app.finalpos.records import Session
+from sessions_app.models import DailyTotals, Outlet, SessionRecord
+from sessions_app.services import (
+    outlet_settings_update,
+    session_correct,
+    session_delete,
+    session_index_save,
+)
+from sessions_app.services.index import index_note_missing
+from tests.conftest import OUTLET_A, STATION_A1, make_shifts
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = {"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
+
+
+def _cents(amount: Decimal | None) -> int:
+    return 0 if amount is None else int(amount * 100)
+
+
+def counted_from_shifts() -> dict:
+    """Each outlet-day's figures added up here, exactly, from the shifts themselves."""
+    days: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for record in SessionRecord.objects.filter(deleted_at__isnull=True):
+        day = days[(record.outlet_id, record.business_date)]
+        day[0] += 1
+        day[1] += _cents(record.opening_amount)
+        day[2] += _cents(record.closing_amount)
+        difference = _cents(record.cash_variance)
+        day[3 if difference > 0 else 4] += difference
+    return dict(days)
+
+
+def kept_by_day() -> dict:
+    return {
+        (row.outlet_id, row.business_date): [
+            row.shifts,
+            row.opening_cents,
+            row.counted_cents,
+            row.cash_over_cents,
+            row.cash_short_cents,
+        ]
+        for row in DailyTotals.objects.filter(shifts__gt=0)
+    }
+
+
+def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
+    make_shifts(5, variance="-0.10")
+    assert kept_by_day() == counted_from_shifts()
+    [(outlet, day)] = [key for key in kept_by_day() if key[1] == closed_shift.business_date]
+    assert kept_by_day()[(outlet, day)][0] == 2  # the close and one bulk-loaded shift
+
+    corrected = session_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=COUNTED | {"cash": Decimal("241.37")},
+        closing_note="Recounted",
+        reason="Miscounted the twenties",
+        seen_updated_at=None,
+    ).record
+    assert kept_by_day() == counted_from_shifts()
+
+    session_delete(record=corrected, deleted_by_user=manager, reason="Test shift")
+    assert kept_by_day() == counted_from_shifts()
+    assert kept_by_day()[(outlet, day)][0] == 1
+
+    gone = SessionRecord.objects.filter(deleted_at__isnull=True).first()
+    settings.SHIFT_GONE_AFTER = timedelta(0)
+    index_note_missing(gone)
+    assert index_note_missing(gone)
+    assert kept_by_day() == counted_from_shifts()
+
+
+def test_a_new_time_zone_moves_the_totals_with_the_shifts(tills, manager):
+    make_shifts(30, variance="0.35")
+    make_shifts(3, variance="-2.00", start=100)
+    outlet = Outlet.objects.get(id=OUTLET_A)
+    outlet_settings_update(
+        outlet=outlet, changes={"time_zone": "Pacific/Kiritimati"}, updated_by_user=manager
+    )
+    assert kept_by_day() == counted_from_shifts()
+
+
+def _till_session(index: int) -> Session:
+    opened = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    return Session.from_wire(
+        {
+            "id": f"{index:024x}",
+            "companyId": "c0ffee0000000000000000c0",
+            "stationId": STATION_A1,
+            "sessionNumber": f"T-{index}",
+            "openedBy": "Tia Till",
+            "openTime": (opened - timedelta(minutes=index)).isoformat(),
+            "openingAmount": f"{100 + index}.01",
+            "closedBy": "Tia Till",
+            "closeTime": opened.isoformat(),
+            "closingAmount": f"{100 + index}.34",
+            "closingAmounts": {"cash": f"{100 + index}.34"},
+            "updatedAt": opened.isoformat(),
+        }
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_on_one_day_lose_nothing(tills):
+    """Eight refreshes index eight shifts of one outlet-day at the same moment, each in its
+    own thread and database connection: the day counts all eight."""
+    sessions = [_till_session(index) for index in range(1, 9)]
+    barrier = threading.Barrier(len(sessions))
+    errors: list[BaseException] = []
+
+    def index(session: Session) -> None:
+        barrier.wait()
+        try:
+            session_index_save(session)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=index, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert kept_by_day() == counted_from_shifts()
+    assert sum(day[0] for day in kept_by_day().values()) == 8
+
+
+def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("sessions_app", "0013_job_lease")])
+    old = executor.loader.project_state([("sessions_app", "0013_job_lease")]).apps
+    OldRecord = old.get_model("sessions_app", "SessionRecord")
+    for index, (variance, deleted) in enumerate([("-30.42", None), ("0.07", None), ("9", "x")]):
+        OldRecord.objects.create(
+            id=f"{index:024x}",
+            session_number=f"S-2026-000{index}",
+            outlet_id=OUTLET_A,
+            station_id=STATION_A1,
+            opened_by="Cal",
+            open_time="2026-11-01T09:00:00Z",
+            close_time="2026-11-01T17:00:00Z",
+            business_date="2026-11-01",
+            opening_amount="200.00",
+            closing_amount=str(Decimal(200) + Decimal(variance)),
+            cash_variance=variance,
+            fetched_at="2026-11-01T17:00:00Z",
+            deleted_at="2026-11-02T09:00:00Z" if deleted else None,
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert kept_by_day() == counted_from_shifts()
+    [day] = kept_by_day().values()
+    assert day == [2, 40000, 36965, 7, -3042]
