@@ -6,6 +6,7 @@ from django.tasks import task
 
 from sessions_app import notifications
 from sessions_app.models import SessionRecord
+from sessions_app.services.station_status import station_status_push
 
 
 @task
@@ -16,3 +17,13 @@ def review_alert(session_id: str) -> int:
     if record is None or not record.needs_review:
         return 0
     return notifications.review_alert_send(record)
+
+
+@task
+def station_status_update(session_id: str) -> str:
+    """Writes the till's status a shift calls for, unless done already. Returns the error
+    (kept on the shift, which the refresh retries) or ""."""
+    record = SessionRecord.objects.filter(id=session_id).first()
+    if record is None:
+        return ""
+    return station_status_push(record)

@@ -68,7 +68,7 @@ def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
     ).record
 
     assert record.needs_review and not record.is_open
-    [queued] = DBTaskResult.objects.all()
+    [queued] = DBTaskResult.objects.filter(task_path="sessions_app.tasks.review_alert")
     assert queued.status == "READY" and queued.args_kwargs["args"] == [record.id]
     assert hanging_mail.connections == []  # the close never spoke to the mail server
 
@@ -78,7 +78,7 @@ def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
         batch=True,
         backend_name="default",
         startup_delay=False,
-        max_tasks=1,
+        max_tasks=2,  # the alert, and the till's status
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
@@ -110,10 +110,46 @@ def test_a_shift_approved_before_the_worker_gets_to_it_sends_nothing(
         batch=True,
         backend_name="default",
         startup_delay=False,
-        max_tasks=1,
+        max_tasks=2,  # the alert, and the till's status
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
 
     assert hanging_mail.connections == []
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    [alert] = DBTaskResult.objects.filter(task_path="sessions_app.tasks.review_alert")
+    assert alert.status == "SUCCESSFUL" and alert.return_value == 0
+
+
+def test_the_tills_status_after_a_close_is_written_by_the_worker(
+    open_shift, cashier, simulator, settings
+):
+    """A close waits for its two round trips only; the till's status is the worker's job."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    store = simulator.simulator.store
+    assert store.get("station", open_shift.station_id)["status"] == "IN_USE"
+    result = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("240.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    )
+    assert result.station_status_error == ""
+    assert result.record.station_status_pending == "AVAILABLE"
+    assert store.get("station", open_shift.station_id)["status"] == "IN_USE"
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+    assert store.get("station", open_shift.station_id)["status"] == "AVAILABLE"
+    result.record.refresh_from_db()
+    assert result.record.station_status_pending == ""

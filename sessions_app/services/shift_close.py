@@ -2,11 +2,13 @@
 the closing report, and a close that is never written twice."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +32,6 @@ from sessions_app.formatting import money, short_datetime
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
-from sessions_app.services.alerts import review_alert_enqueue
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.blind_count import (
     blind_count_forget,
@@ -39,9 +40,9 @@ from sessions_app.services.blind_count import (
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
 from sessions_app.services.index import sales_read, session_index_save
+from sessions_app.services.queued import review_alert_enqueue, station_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current, refuse_if_changed
-from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,10 @@ def session_close(
         outlet_id=record.outlet_id,
         summary=summary,
     ) as audit:
-        current = read_current(record, client)
+        with ThreadPoolExecutor(max_workers=1) as beside:  # two reads, one round trip
+            sales_later = beside.submit(_sales_read_in_thread, record.id, client)
+            current = read_current(record, client)
+            sales = sales_later.result()
         if not current.is_open:
             result = _close_already_done(current, close_request_id)
             audit.nothing_written = True
@@ -148,7 +152,7 @@ def session_close(
         figures = _figures(
             record,
             counted=counted,
-            sales=sales_read(current.id, client=client),
+            sales=sales,
             movements=_movements(earlier),
             cash_count=cash_count,
         )
@@ -192,7 +196,14 @@ def session_close(
         audit.shift_written(saved)
     if saved.needs_review:
         review_alert_enqueue(saved)
-    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+    return ShiftWriteResult(record=saved, station_status_error=station_status_enqueue(saved))
+
+
+def _sales_read_in_thread(session_id: str, client: FinalPOSClient) -> SalesSummary | None:
+    try:
+        return sales_read(session_id, client=client)
+    finally:
+        connections.close_all()  # the shared cache may have opened one in this thread
 
 
 def _report(

@@ -27,8 +27,8 @@ from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillRe
 from sessions_app.services.index import session_index_save
 from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
+from sessions_app.services.queued import station_status_enqueue
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
-from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +105,17 @@ def session_open(
             _undo_if_the_till_opened_one_meanwhile(station, record, client)
         logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
         audit.shift_written(record)
-    return ShiftWriteResult(record=record, station_status_error=station_status_push(record, client))
+    return ShiftWriteResult(record=record, station_status_error=station_status_enqueue(record))
 
 
 def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient) -> None:
     """A till reporting IN_USE with no open shift known may have opened one that has no sales
-    yet: Final POS lists no sessions, so nothing can find it. The status is read fresh (a
-    cached one may be stale either way); one the dashboard itself left behind does not count."""
+    yet: Final POS lists no sessions, so nothing can find it. A cached IN_USE is read again
+    (the till may be free by now), so only a status Final POS still reports refuses; a cached
+    AVAILABLE is trusted, as the refresh reads every till each pass, and a cashier's open
+    waits for one round trip, not two. One the dashboard itself left behind does not count."""
+    if StationStatus.from_wire(station.status) != StationStatus.IN_USE:
+        return
     try:
         current = client.station_get(station.id)
     except FinalPOSError:

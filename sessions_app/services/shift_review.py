@@ -28,10 +28,10 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
-from sessions_app.services.alerts import review_alert_enqueue
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
 from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,

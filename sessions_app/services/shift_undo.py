@@ -24,6 +24,7 @@ from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.index import session_index_save
 from sessions_app.services.locks import station_claim
+from sessions_app.services.queued import station_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
@@ -32,7 +33,6 @@ from sessions_app.services.shift_checks import (
     to_the_millisecond,
     with_report,
 )
-from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def session_reopen(
         blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
         audit.shift_written(saved)
-    return ShiftWriteResult(record=saved, station_status_error=station_status_push(saved, client))
+    return ShiftWriteResult(record=saved, station_status_error=station_status_enqueue(saved))
 
 
 def _reopen(
@@ -182,8 +182,7 @@ def session_delete(
         record.refresh_from_db()
         logger.info("Shift %s deleted", record.id)
         audit.shift_written(record)
-    error = station_status_push(record, client) if was_open else ""
-    return ShiftWriteResult(record=record, station_status_error=error)
+    return ShiftWriteResult(record=record, station_status_error=station_status_enqueue(record))
 
 
 def _gone(client: FinalPOSClient, session_id: str) -> bool | None:
