@@ -186,6 +186,10 @@ class SessionRecord(models.Model):
         help_text="Balanced only when every method is; mixed when one is over and one short",
     )
     review_state = models.CharField(max_length=20, choices=REVIEW_CHOICES, blank=True)
+    # Copied out of the report for the CSV, which would otherwise parse every report.
+    variance_reason = models.TextField(blank=True, default="")
+    approved_by = models.CharField(max_length=200, blank=True, default="")
+    review_comment = models.TextField(blank=True, default="")
     report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
     upstream_updated_at = models.DateTimeField(null=True, blank=True)
     station_status_pending = models.CharField(

@@ -146,6 +146,7 @@ def session_index_save(
         else None,
         "result": closing.shift_result(variances),
         "review_state": figures.review_state,
+        **_review_columns(report),
         "report": storable(report.to_document()) if report is not None else None,
         "upstream_updated_at": session.updated_at,
         "fetched_at": timezone.now(),
@@ -184,6 +185,16 @@ def session_index_save(
             outcome=AuditEntry.LANDED,
         )
     return record
+
+
+def _review_columns(report: ClosingReport | None) -> dict[str, str]:
+    if report is None or not report.is_ours:
+        return {"variance_reason": "", "approved_by": "", "review_comment": ""}
+    return {
+        "variance_reason": storable(report.variance_reason),
+        "approved_by": storable(report.review.approved_by or "")[:200],
+        "review_comment": storable(report.review.comment),
+    }
 
 
 def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:

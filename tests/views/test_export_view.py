@@ -77,6 +77,8 @@ def test_every_free_text_cell_is_neutralised(client, manager, tills):
         session_number="-2+3",
         closed_by="=1+1",
         report={"varianceReason": '=HYPERLINK("x")', "review": {"comment": "@x"}},
+        variance_reason='=HYPERLINK("x")',  # as indexing copies them out of the report
+        review_comment="@x",
     )
     client.login(username="mia", password=PASSWORD)
     [row] = _rows(client.get(URL))
@@ -103,3 +105,45 @@ def test_tenders_the_dashboard_does_not_reconcile_are_exported_as_declared(clien
     rows = {row["session_number"]: row for row in _rows(client.get(URL))}
     assert rows["S-2026-0001"]["other_tenders"] == "giftCard 25.00; voucher =5"
     assert rows["S-2026-0002"]["other_tenders"] == ""
+
+
+def test_the_migration_copies_reasons_and_reviews_out_of_past_reports(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from sessions_app.models import SessionRecord
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("sessions_app", "0014_history_totals")])
+    old = executor.loader.project_state([("sessions_app", "0014_history_totals")]).apps
+    OldRecord = old.get_model("sessions_app", "SessionRecord")
+    reports = {
+        "ours": {
+            "varianceReason": "Short after the rush",
+            "review": {"approvedBy": "Mia Manager", "comment": "Counted the safe again"},
+        },
+        "till": {"source": "final-pos-ipad", "totals": {"cash": "180.00"}},
+    }
+    for index, report in enumerate(reports.values()):
+        OldRecord.objects.create(
+            id=f"{index:024x}",
+            session_number=f"S-2026-000{index}",
+            outlet_id=OUTLET_A,
+            station_id="aaaaaaaaaaaaaaaaaaaa0101",
+            opened_by="Cal",
+            open_time="2026-11-01T09:00:00Z",
+            business_date="2026-11-01",
+            opening_amount="200.00",
+            fetched_at="2026-11-01T17:00:00Z",
+            report=report,
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ours, till = SessionRecord.objects.order_by("id")
+    assert (ours.variance_reason, ours.approved_by, ours.review_comment) == (
+        "Short after the rush",
+        "Mia Manager",
+        "Counted the safe again",
+    )
+    assert (till.variance_reason, till.approved_by, till.review_comment) == ("", "", "")
