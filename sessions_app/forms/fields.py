@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import AmountError, parse_amount
@@ -88,3 +90,32 @@ def set_choices(field: forms.Field, choices: Sequence[tuple[str, Label]]) -> Non
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{field!r} has no choices")
     field.choices = choices
+
+
+class QuickSelect(forms.Select):
+    """A <select> whose options are written here rather than through one template each: with
+    Django's own widget, 250 tills cost about 10 ms of every history page."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        written = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+                for key, value in final_attrs.items()
+                if value is not False
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, written, options)

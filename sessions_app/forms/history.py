@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app.forms.fields import MoneyField, set_choices
+from sessions_app.forms.fields import MoneyField, QuickSelect, set_choices
 
 
 class HistoryFilterForm(forms.Form):
@@ -31,8 +31,8 @@ class HistoryFilterForm(forms.Form):
         ("-variance", _("Largest difference on one tender first")),
     ]
 
-    outlet = forms.ChoiceField(label=_("Outlet"), required=False)
-    station = forms.ChoiceField(label=_("Till"), required=False)
+    outlet = forms.ChoiceField(label=_("Outlet"), required=False, widget=QuickSelect)
+    station = forms.ChoiceField(label=_("Till"), required=False, widget=QuickSelect)
     cashier = forms.CharField(label=_("Cashier"), required=False, max_length=200)
     closed_by = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     date_from = forms.DateField(

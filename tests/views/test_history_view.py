@@ -142,3 +142,22 @@ def test_deep_pages_stop_at_a_cap_that_the_page_explains(mia, monkeypatch):
     assert "130 shifts" in text
     assert "The pages show the first 100 shifts of this list." in text
     assert "export the CSV, which has every one" in text
+
+
+@pytest.mark.parametrize("value", ["", "b2", None, ["b2"]])
+def test_the_quick_dropdown_writes_what_djangos_own_would(value):
+    import re
+
+    from django import forms
+
+    from sessions_app.forms.fields import QuickSelect
+
+    choices = [("", "All tills"), ("a1", "Till 1 · Main St"), ("b2", 'Bar <&> "till"')]
+    attrs = {"id": "id_station", "aria-describedby": "id_station_helptext"}
+    quick = QuickSelect(choices=choices).render("station", value, attrs)
+    django = forms.Select(choices=choices).render("station", value, attrs)
+
+    def tidy(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    assert tidy(quick) == tidy(django)
