@@ -70,7 +70,7 @@ def outlet_cards(board: list[BoardOutlet]) -> list[SafeString]:
         card = kept.get(key)
         if card is None:
             card = rendered[key] = render_to_string(TEMPLATE, {"item": item})
-        cards.append(mark_safe(card))  # noqa: S308 - our own template's output
+        cards.append(mark_safe(card))  # noqa: S308 - our own template's output, escaped
     if rendered:
         try:
             cache.set_many(rendered, KEEP_SECONDS)
