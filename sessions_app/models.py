@@ -246,18 +246,28 @@ class SessionRecord(models.Model):
         return self.review_state == "needs_review"
 
 
-class DailyTotals(models.Model):
-    """One outlet's business day in the history's totals, in integer cents: kept by
+class OutletTotals(models.Model):
+    """An outlet's shifts over a period for the history's totals, in integer cents. Kept by
     services/daily_totals.py in the same transaction as every index write, so the history's
-    totals read a few rows per day instead of every shift. Shifts marked deleted are left out."""
+    totals read a row per outlet and period instead of every shift. Deleted shifts are out."""
 
     outlet_id = models.CharField(max_length=24, blank=True)
-    business_date = models.DateField()
     shifts = models.PositiveIntegerField(default=0)
     opening_cents = models.BigIntegerField(default=0)
     counted_cents = models.BigIntegerField(default=0)
     cash_over_cents = models.BigIntegerField(default=0)
     cash_short_cents = models.BigIntegerField(default=0)  # zero or below
+
+    FIGURES = ("shifts", "opening_cents", "counted_cents", "cash_over_cents", "cash_short_cents")
+
+    class Meta:
+        abstract = True
+
+
+class DailyTotals(OutletTotals):
+    """One outlet's business day."""
+
+    business_date = models.DateField()
 
     class Meta:
         constraints = [
@@ -267,6 +277,22 @@ class DailyTotals(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet_id} {self.business_date}: {self.shifts} shifts"
+
+
+class MonthlyTotals(OutletTotals):
+    """One outlet's calendar month of business days (the sum of its DailyTotals): a long
+    range reads a row per month, and only the days of a month it cuts through."""
+
+    month = models.DateField(help_text="The month's first day")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet_id", "month"], name="monthly_totals_month")
+        ]
+        indexes = [models.Index(fields=["month"], name="monthly_totals_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id} {self.month:%Y-%m}: {self.shifts} shifts"
 
 
 class StationClaim(models.Model):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.db.models.fields.json import KT
 
 from sessions_app import closing
 from sessions_app.finalpos.records import CENT
-from sessions_app.models import DailyTotals, SessionRecord, Station
+from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.scope import in_scope
@@ -39,6 +39,9 @@ class HistoryFilters:
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in cleaned.items() if k in names and v not in (None, "")})
 
+
+# The history list never shows these; the report alone is most of a row's size.
+NOT_ON_THE_LIST = ("report", "counted", "expected")
 
 SORTS: dict[str, list[str | OrderBy]] = {
     "-date": ["-open_time", "-id"],
@@ -78,7 +81,8 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(result=filters.result)
     if filters.min_variance is not None:
         records = records.filter(variance_abs__gte=filters.min_variance)
-    return records.order_by(*SORTS.get(filters.sort or "-date", SORTS["-date"]))
+    order = SORTS.get(filters.sort or "-date", SORTS["-date"])
+    return records.defer(*NOT_ON_THE_LIST).order_by(*order)
 
 
 EXPORT_COLUMNS = (
@@ -176,35 +180,61 @@ def _by_outlet_and_day(filters: HistoryFilters) -> bool:
 
 
 def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:
+    """Whole months in the range from MonthlyTotals, the days of a month it cuts from
+    DailyTotals: a row per outlet and month, plus at most two months of days."""
+    start, end = filters.date_from, filters.date_to
+    first_whole = start if start is None or start.day == 1 else _next_month(start)
+    after_whole = None
+    if end is not None:
+        after_whole = end + timedelta(days=1)
+        if after_whole.day != 1:
+            after_whole = after_whole.replace(day=1)
+    months = in_scope(MonthlyTotals.objects.all(), user=user)
     days = in_scope(DailyTotals.objects.all(), user=user)
     if filters.outlet:
-        days = days.filter(outlet_id=filters.outlet)
-    if filters.date_from:
-        days = days.filter(business_date__gte=filters.date_from)
-    if filters.date_to:
-        days = days.filter(business_date__lte=filters.date_to)
-    sums = days.aggregate(
-        shifts=Sum("shifts"),
-        opening=Sum("opening_cents"),
-        counted=Sum("counted_cents"),
-        over=Sum("cash_over_cents"),
-        short=Sum("cash_short_cents"),
-    )
-    shifts = sums["shifts"] or 0
+        months, days = (
+            months.filter(outlet_id=filters.outlet),
+            days.filter(outlet_id=filters.outlet),
+        )
+    if first_whole is not None and after_whole is not None and first_whole >= after_whole:
+        months = months.none()  # no whole month: the days alone
+        days = days.filter(business_date__gte=start, business_date__lte=end)
+    else:
+        if first_whole is not None:
+            months = months.filter(month__gte=first_whole)
+        if after_whole is not None:
+            months = months.filter(month__lt=after_whole)
+        cut = Q(pk__in=[])
+        if start is not None and first_whole is not None and start < first_whole:
+            cut |= Q(business_date__gte=start, business_date__lt=first_whole)
+        if end is not None and after_whole is not None and after_whole <= end:
+            cut |= Q(business_date__gte=after_whole, business_date__lte=end)
+        days = days.filter(cut)
+    figures = {name: Sum(name) for name in OutletTotals.FIGURES}
+    sums = dict.fromkeys(OutletTotals.FIGURES, 0)
+    for part in (months.aggregate(**figures), days.aggregate(**figures)):
+        for name in OutletTotals.FIGURES:
+            sums[name] += part[name] or 0
+    shifts = sums["shifts"]
 
-    def amount(cents: int | None, *, blank_when_zero: bool = False) -> Decimal | None:
-        if not shifts or cents is None or (blank_when_zero and not cents):
+    def amount(cents: int, *, blank_when_zero: bool = False) -> Decimal | None:
+        if not shifts or (blank_when_zero and not cents):
             return None
         return Decimal(cents) / 100
 
+    over, short = sums["cash_over_cents"], sums["cash_short_cents"]
     return HistoryTotals(
         shifts=shifts,
-        opening=amount(sums["opening"]),
-        cash_counted=amount(sums["counted"]),
-        cash_variance=amount((sums["over"] or 0) + (sums["short"] or 0)),
-        cash_over=amount(sums["over"], blank_when_zero=True),
-        cash_short=amount(sums["short"], blank_when_zero=True),
+        opening=amount(sums["opening_cents"]),
+        cash_counted=amount(sums["counted_cents"]),
+        cash_variance=amount(over + short),
+        cash_over=amount(over, blank_when_zero=True),
+        cash_short=amount(short, blank_when_zero=True),
     )
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def history_choices(*, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

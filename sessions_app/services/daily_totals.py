@@ -1,10 +1,12 @@
-"""The history's totals per outlet and business day (DailyTotals), in integer cents.
+"""The history's totals per outlet and business day (DailyTotals) and month (MonthlyTotals), in
+integer cents.
 
 Every write to the session index that can move a shift's totals (its amounts, its outlet, its
 business day, its deletion) calls `daily_totals_update` for the days it touched, inside the
-same transaction: a day is recounted from its own shifts, a handful of rows, so the totals are
-exact by construction and a second writer waits for the first (the day's row is locked).
-Bulk loads (migrations, seeding, a time zone change) call `daily_totals_rebuild` instead.
+same transaction: a day is recounted from its own shifts, a handful of rows, and its month
+from its days, so the totals are exact by construction; a second writer waits for the first
+(the rows are locked, always days before months, in order). Bulk loads (migrations, seeding,
+a time zone change) call `daily_totals_rebuild` instead.
 """
 
 from collections.abc import Iterable
@@ -12,19 +14,21 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
-from sessions_app.models import DailyTotals, SessionRecord
+from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord
 
 Day = tuple[str, date]
 Amount = Decimal | float | None
-_FIGURES = ("outlet_id", "business_date", "opening_amount", "closing_amount", "cash_variance")
+FIGURES = OutletTotals.FIGURES
+_SHIFT_FIGURES = ("opening_amount", "closing_amount", "cash_variance")
 
 
 def _cents(amount: Amount) -> int:
     return 0 if amount is None else int((Decimal(str(amount)) * 100).to_integral_value())
 
 
-def _add(totals: DailyTotals, opening: Amount, counted: Amount, variance: Amount) -> None:
+def _add_shift(totals: OutletTotals, opening: Amount, counted: Amount, variance: Amount) -> None:
     totals.shifts += 1
     totals.opening_cents += _cents(opening)
     totals.counted_cents += _cents(counted)
@@ -33,6 +37,15 @@ def _add(totals: DailyTotals, opening: Amount, counted: Amount, variance: Amount
         totals.cash_over_cents += difference
     else:
         totals.cash_short_cents += difference
+
+
+def _add_totals(totals: OutletTotals, more: OutletTotals) -> None:
+    for name in FIGURES:
+        setattr(totals, name, getattr(totals, name) + getattr(more, name))
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
 
 
 def days_of(session_ids: Iterable[str]) -> set[Day]:
@@ -45,37 +58,64 @@ def days_of(session_ids: Iterable[str]) -> set[Day]:
 
 
 def daily_totals_update(days: Iterable[Day]) -> None:
-    """Recounts the given outlet-days from their shifts."""
+    """Recounts the given outlet-days from their shifts, then their months from their days."""
+    days = sorted(set(days))  # one lock order: two writers never deadlock
     with transaction.atomic():
-        for outlet_id, day in sorted(set(days)):  # one lock order: two writers never deadlock
+        for outlet_id, day in days:
             totals, _created = DailyTotals.objects.select_for_update().get_or_create(
                 outlet_id=outlet_id, business_date=day
             )
-            totals.shifts = totals.opening_cents = totals.counted_cents = 0
-            totals.cash_over_cents = totals.cash_short_cents = 0
-            rows = SessionRecord.objects.filter(
+            for name in FIGURES:
+                setattr(totals, name, 0)
+            shifts = SessionRecord.objects.filter(
                 outlet_id=outlet_id, business_date=day, deleted_at__isnull=True
-            ).values_list(*_FIGURES[2:])
-            for opening, counted, variance in rows:
-                _add(totals, opening, counted, variance)
+            )
+            for figures in shifts.values_list(*_SHIFT_FIGURES):
+                _add_shift(totals, *figures)
             totals.save()
+        for outlet_id, month in sorted({(outlet, month_of(day)) for outlet, day in days}):
+            monthly, _created = MonthlyTotals.objects.select_for_update().get_or_create(
+                outlet_id=outlet_id, month=month
+            )
+            sums = DailyTotals.objects.filter(
+                outlet_id=outlet_id,
+                business_date__gte=month,
+                business_date__lt=_next_month(month),
+            ).aggregate(**{name: Sum(name) for name in FIGURES})
+            for name in FIGURES:
+                setattr(monthly, name, sums[name] or 0)
+            monthly.save()
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def daily_totals_rebuild(*, outlet_id: str | None = None) -> int:
-    """Recounts every day (of one outlet, or all) from the index; returns how many days."""
+    """Recounts every day and month (of one outlet, or all) from the index; returns how many
+    days."""
     shifts = SessionRecord.objects.filter(deleted_at__isnull=True)
-    kept = DailyTotals.objects.all()
+    kept_days, kept_months = DailyTotals.objects.all(), MonthlyTotals.objects.all()
     if outlet_id is not None:
-        shifts, kept = shifts.filter(outlet_id=outlet_id), kept.filter(outlet_id=outlet_id)
+        shifts = shifts.filter(outlet_id=outlet_id)
+        kept_days = kept_days.filter(outlet_id=outlet_id)
+        kept_months = kept_months.filter(outlet_id=outlet_id)
     days: dict[Day, DailyTotals] = {}
-    for outlet, day, opening, counted, variance in shifts.values_list(*_FIGURES).iterator(
-        chunk_size=5000
-    ):
+    rows = shifts.values_list("outlet_id", "business_date", *_SHIFT_FIGURES)
+    for outlet, day, *figures in rows.iterator(chunk_size=5000):
         totals = days.get((outlet, day))
         if totals is None:
             totals = days[(outlet, day)] = DailyTotals(outlet_id=outlet, business_date=day)
-        _add(totals, opening, counted, variance)
+        _add_shift(totals, *figures)
+    months: dict[Day, MonthlyTotals] = {}
+    for (outlet, day), totals in days.items():
+        key = (outlet, month_of(day))
+        if key not in months:
+            months[key] = MonthlyTotals(outlet_id=outlet, month=key[1])
+        _add_totals(months[key], totals)
     with transaction.atomic():
-        kept.delete()
+        kept_days.delete()
+        kept_months.delete()
         DailyTotals.objects.bulk_create(days.values(), batch_size=5000)
+        MonthlyTotals.objects.bulk_create(months.values(), batch_size=5000)
     return len(days)

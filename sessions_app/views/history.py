@@ -18,7 +18,7 @@ from sessions_app.roles import AuthenticatedRequest, allowed_outlet_ids, manager
 PAGE_SIZE = 50
 # A page deep in a long list makes the database walk every row before it; past this many
 # pages the history says so and points to the filters and the CSV, which has every row.
-MAX_PAGES = 100
+MAX_PAGES = 40
 
 
 def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from sessions_app.finalpos.records import Session
-from sessions_app.models import DailyTotals, Outlet, SessionRecord
+from sessions_app.models import DailyTotals, MonthlyTotals, Outlet, SessionRecord
 from sessions_app.services import (
     outlet_settings_update,
     session_correct,
@@ -20,7 +20,7 @@ from sessions_app.services import (
     session_index_save,
 )
 from sessions_app.services.index import index_note_missing
-from tests.conftest import OUTLET_A, STATION_A1, make_shifts
+from tests.conftest import OUTLET_A, STATION_A1, STATION_A2, make_shifts
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,19 @@ def counted_from_shifts() -> dict:
 
 
 def kept_by_day() -> dict:
+    """The days kept, after checking that every month kept is the sum of its days."""
+    months: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for row in DailyTotals.objects.all():
+        month = months[(row.outlet_id, row.business_date.replace(day=1))]
+        for index, name in enumerate(DailyTotals.FIGURES):
+            month[index] += getattr(row, name)
+    kept_months = {
+        (row.outlet_id, row.month): [getattr(row, name) for name in MonthlyTotals.FIGURES]
+        for row in MonthlyTotals.objects.all()
+    }
+    assert {key: month for key, month in kept_months.items() if month[0]} == {
+        key: month for key, month in months.items() if month[0]
+    }
     return {
         (row.outlet_id, row.business_date): [
             row.shifts,
@@ -168,3 +181,36 @@ def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
     assert kept_by_day() == counted_from_shifts()
     [day] = kept_by_day().values()
     assert day == [2, 40000, 36965, 7, -3042]
+
+
+@pytest.mark.parametrize(
+    ("from_days_ago", "to_days_ago"),
+    [
+        (None, None),
+        (170, None),
+        (None, 100),
+        (150, 40),  # cuts two months, with whole months between
+        (63, 58),  # inside one month, or across the turn of one
+        (30, 30),
+    ],
+)
+def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days_ago, to_days_ago):
+    """Whole months from the monthly rows and the cut months' days add up to what the
+    shifts in the range add up to."""
+    from sessions_app.selectors import HistoryFilters, history_totals, session_history
+
+    make_shifts(150, variance="-0.37")
+    make_shifts(40, variance="1.05", start=500, station=STATION_A2)
+    today = timezone.localdate()
+    filters = HistoryFilters(
+        date_from=None if from_days_ago is None else today - timedelta(days=from_days_ago),
+        date_to=None if to_days_ago is None else today - timedelta(days=to_days_ago),
+    )
+    totals = history_totals(
+        user=superuser, filters=filters, records=session_history(user=superuser, filters=filters)
+    )
+    shifts = list(session_history(user=superuser, filters=filters))
+    assert shifts and totals.shifts == len(shifts)
+    assert totals.opening == sum(s.opening_amount for s in shifts)
+    assert totals.cash_counted == sum(s.closing_amount for s in shifts)
+    assert totals.cash_variance == sum(s.cash_variance for s in shifts)
