@@ -25,9 +25,12 @@ class Page:
 
 
 def deep_page() -> int:
-    """Page 2000, or halfway when BENCH_SHIFTS is too small to have one."""
-    pages = (scale.CLOSED_SHIFTS + scale.OPEN_SHIFTS) // PAGE_SIZE
-    return min(DEEP_PAGE, max(1, pages // 2))
+    """The page the history shows when asked for page 2000: its last page, as the history
+    caps deep pages at MAX_PAGES."""
+    from sessions_app.views.history import MAX_PAGES
+
+    pages = -(-(scale.CLOSED_SHIFTS + scale.OPEN_SHIFTS) // PAGE_SIZE)
+    return min(DEEP_PAGE, MAX_PAGES, pages)
 
 
 def pages(info: dict[str, Any]) -> list[Page]:
@@ -53,16 +56,16 @@ def pages(info: dict[str, Any]) -> list[Page]:
         ),
         Page(
             "history_owner_deep",
-            f"History · owner, page {deep:,}",
+            f"History · owner, page {DEEP_PAGE:,} (shows page {deep:,})",
             "owner",
-            f"/sessions/?page={deep}",
+            f"/sessions/?page={DEEP_PAGE}",
             deep_marker,
         ),
         Page(
             "history_owner_variance_deep",
-            f"History · owner, by difference, page {deep:,}",
+            f"History · owner, by difference, page {DEEP_PAGE:,} (shows page {deep:,})",
             "owner",
-            f"/sessions/?sort=-variance&page={deep}",
+            f"/sessions/?sort=-variance&page={DEEP_PAGE}",
             deep_marker,
         ),
         Page(
