@@ -225,3 +225,41 @@ def test_a_report_of_a_shape_nobody_expected_never_breaks_the_page(tills, simula
 
     assert response.status_code == 200
     assert "could not be read" in response.content.decode()
+
+
+def test_a_pass_reads_a_bounded_share_of_recent_closes_the_longest_unread_first(
+    tills, simulator, monkeypatch
+):
+    """Open shifts are read on every pass; of the shifts closed lately, a pass reads the
+    ones read longest ago, so a chain's thousands of closes never make a pass endless."""
+    from sessions_app.services import index
+
+    monkeypatch.setattr(index, "RECENT_CLOSES_PER_PASS", 2)
+    closed_at = (timezone.now() - timedelta(hours=1)).isoformat(timespec="milliseconds")
+    closed = [
+        session_fetch(
+            session_id=till_session(simulator, STATION_A1, f"S-2026-{n:04d}", closeTime=closed_at)[
+                "id"
+            ]
+        )
+        for n in range(1, 6)
+    ]
+    [still_open] = _open_shifts(simulator, 1)
+    long_ago = timezone.now() - timedelta(hours=5)
+    for age, record in enumerate(closed):  # the first was read longest ago
+        SessionRecord.objects.filter(id=record.id).update(
+            fetched_at=long_ago + timedelta(minutes=age)
+        )
+    SessionRecord.objects.filter(id=still_open.id).update(fetched_at=long_ago)
+
+    def read_this_pass() -> set[str]:
+        return set(
+            SessionRecord.objects.filter(fetched_at__gt=started).values_list("id", flat=True)
+        )
+
+    started = timezone.now()
+    sessions_refresh()
+    assert read_this_pass() == {still_open.id, closed[0].id, closed[1].id}
+    started = timezone.now()
+    sessions_refresh()
+    assert read_this_pass() == {still_open.id, closed[2].id, closed[3].id}
