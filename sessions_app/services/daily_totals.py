@@ -12,6 +12,7 @@ a time zone change) call `daily_totals_rebuild` instead.
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -54,6 +55,17 @@ def days_of(session_ids: Iterable[str]) -> set[Day]:
         SessionRecord.objects.filter(id__in=list(session_ids)).values_list(
             "outlet_id", "business_date"
         )
+    )
+
+
+def counted_as(session_id: str) -> tuple[Any, ...] | None:
+    """What a shift adds to the totals and where (None when it is not indexed), its row locked
+    until the transaction ends, so a writer that compares before and after sees every change."""
+    return (
+        SessionRecord.objects.select_for_update()
+        .filter(id=session_id)
+        .values_list("outlet_id", "business_date", "deleted_at", *_SHIFT_FIGURES)
+        .first()
     )
 
 

@@ -31,7 +31,7 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
-from sessions_app.services.daily_totals import daily_totals_update, days_of
+from sessions_app.services.daily_totals import counted_as, daily_totals_update, days_of
 from sessions_app.services.errors import ShiftBusy
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
@@ -166,9 +166,11 @@ def session_index_save(
         defaults["station_status_pending"] = station_status_pending
         defaults["station_status_error"] = ""
     with transaction.atomic():
-        days = days_of([session.id])
+        before = counted_as(session.id)
         record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
-        daily_totals_update(days | {(record.outlet_id, record.business_date)})
+        after = counted_as(session.id)
+        if after != before:  # most refreshes change nothing the totals count
+            daily_totals_update({figures[:2] for figures in (before, after) if figures})
         session_number_note_used(session.session_number)
         found = list(
             PendingOpen.objects.filter(

@@ -214,3 +214,14 @@ def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days
     assert totals.opening == sum(s.opening_amount for s in shifts)
     assert totals.cash_counted == sum(s.closing_amount for s in shifts)
     assert totals.cash_variance == sum(s.cash_variance for s in shifts)
+
+
+def test_a_refresh_that_changes_nothing_counted_leaves_the_totals_alone(closed_shift):
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions_app.services import session_refresh
+
+    with CaptureQueriesContext(connection) as queries:
+        session_refresh(closed_shift)
+    assert not [q for q in queries.captured_queries if "totals" in q["sql"].lower()]
+    assert kept_by_day() == counted_from_shifts()
