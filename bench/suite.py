@@ -80,7 +80,7 @@ def main(name: str, database_url: str, redis_url: str = "") -> None:
     results: dict[str, Any] = {
         "database": name,
         "vendor": connection.vendor,
-        "cache": "redis" if redis_url else "local memory",
+        "cache": "redis" if redis_url else "database (DATABASE_CACHE)",
         "machine": machine.describe(),
         "settings": {
             "latency_ms": config.LATENCY_MS,
