@@ -13,8 +13,21 @@ from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.shifts import sessions_visible_to
 
 RECENT_CLOSES = timedelta(days=7)
-# An open shift's card shows none of these: they are filled at close (or hold the report).
-CLOSE_ONLY_FIELDS = ("counted", "expected", "variances", "report")
+# What a card shows of a till and of its open shift (board_cards.py keys the card on them).
+CARD_STATION_FIELDS = ("id", "outlet_id", "name", "status")
+CARD_SHIFT_FIELDS = (
+    "id",
+    "station_id",
+    "outlet_id",
+    "session_number",
+    "opened_by",
+    "open_time",
+    "opening_amount",
+    "missing_since",
+    "close_time",
+)
+# The closed-shift tables show per-tender results, never the report or the counts.
+NOT_IN_TABLES = ("report", "counted", "expected")
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,9 @@ def board_outlets(*, user: User) -> list[BoardOutlet]:
     lost (four queries whatever the counts)."""
     outlets = list(outlets_for(user=user))
     stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
-    stations = list(Station.objects.filter(outlet_id__in=stations_by_outlet))
+    stations = list(
+        Station.objects.filter(outlet_id__in=stations_by_outlet).only(*CARD_STATION_FIELDS)
+    )
     for station in stations:
         stations_by_outlet[station.outlet_id].append(station)
     station_ids = [station.id for station in stations]
@@ -57,7 +72,7 @@ def board_outlets(*, user: User) -> list[BoardOutlet]:
         SessionRecord.objects.filter(
             station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
         )
-        .defer(*CLOSE_ONLY_FIELDS)
+        .only(*CARD_SHIFT_FIELDS)
         .order_by("open_time")
     )
     for record in open_records:
@@ -84,6 +99,7 @@ def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
     return list(
         sessions_visible_to(user=user)
         .filter(close_time__gte=timezone.now() - RECENT_CLOSES, deleted_at__isnull=True)
+        .defer(*NOT_IN_TABLES)
         .order_by("-close_time")[:limit]
     )
 
@@ -101,5 +117,6 @@ def largest_variances(*, user: User, since: date, limit: int = 5) -> list[Sessio
     return list(
         sessions_visible_to(user=user)
         .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
+        .defer(*NOT_IN_TABLES)
         .order_by(F("variance_abs").desc(), "-open_time")[:limit]
     )
