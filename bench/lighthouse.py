@@ -80,8 +80,18 @@ def pages() -> list[tuple[str, str, str | None]]:
     ]
 
 
-def lighthouse(name: str, path: str, cookie: str | None) -> dict:
-    """One Lighthouse run, retried once: about 1 run in 10 fails with NO_NAVSTART."""
+RETRIES = 2  # runs again after a runtime error, e.g. NO_NAVSTART ("Please run Lighthouse again")
+
+
+def lighthouse(name: str, path: str, cookie: str | None) -> tuple[dict | None, str]:
+    """Lighthouse on one page: (report, "") or, when every run failed, (None, the last error).
+
+    Now and then a run ends in a runtime error that Lighthouse itself says to retry (NO_NAVSTART:
+    "Something went wrong with recording the trace over your page load. Please run Lighthouse
+    again."), and its report has no scores. The page is then audited again, at most RETRIES
+    times, and each retry is printed. The reports of an earlier run are removed first, so a run
+    that writes none is never read as a pass.
+    """
     headers = VAR / f"{name}.headers.json"
     headers.write_text(json.dumps({"Cookie": cookie} if cookie else {}))
     command = [
@@ -97,19 +107,30 @@ def lighthouse(name: str, path: str, cookie: str | None) -> dict:
         "--output=html",
         f"--output-path={REPORTS / name}",
     ]
-    for _attempt in range(2):
-        subprocess.run(
+    report_file = REPORTS / f"{name}.report.json"
+    error = ""
+    for attempt in range(1 + RETRIES):
+        if attempt:
+            print(
+                f"  {name}: {error}; auditing it again (retry {attempt} of {RETRIES})", flush=True
+            )
+        for old in (report_file, REPORTS / f"{name}.report.html"):
+            old.unlink(missing_ok=True)
+        run = subprocess.run(
             command,
             cwd=ROOT,
             env=ENV | {"CHROME_PATH": CHROME, "npm_config_loglevel": "error"},
             check=False,
         )
-        report_file = REPORTS / f"{name}.report.json"
-        if report_file.exists():
-            report = json.loads(report_file.read_text())
-            if not report.get("runtimeError"):
-                return report
-    raise RuntimeError(f"Lighthouse could not audit {path}")
+        if not report_file.exists():
+            error = f"Lighthouse wrote no report (exit status {run.returncode})"
+            continue
+        report = json.loads(report_file.read_text())
+        runtime_error = report.get("runtimeError")
+        if not runtime_error:
+            return report, ""
+        error = f"Lighthouse runtime error {runtime_error.get('code', '?')}"
+    return None, error
 
 
 def failing_audits(report: dict, category: str) -> list[str]:
@@ -143,7 +164,12 @@ def main() -> int:
         print(f"Lighthouse {MINIMUM}+ (mobile preset) against gunicorn, production settings")
         print(f"{'page':<14} " + " ".join(f"{category:>15}" for category in CATEGORIES))
         for name, path, user in targets:
-            report = lighthouse(name, path, cookies.get(user))
+            report, error = lighthouse(name, path, cookies.get(user))
+            if report is None:
+                failures += 1
+                print(f"{name:<14} " + " ".join(f"{'-':>15}" for _ in CATEGORIES))
+                print(f"  {name}: not audited after {1 + RETRIES} runs: {error}", flush=True)
+                continue
             if report["finalDisplayedUrl"] != f"{URL}{path}":  # e.g. sent to the sign-in page
                 failures += 1
                 print(f"  {name}: audited {report['finalDisplayedUrl']} instead of {path}")

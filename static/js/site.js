@@ -2,7 +2,8 @@
 (function () {
   "use strict";
 
-  document.documentElement.classList.add("js");
+  // The "js" class and the phone menu's button are handled by the inline script in base.html's
+  // head, which runs before the first paint: set here, after it, they moved the page.
 
   // Offline: say so, and never let a form go to the browser's own error page. What was typed
   // stays on the page and in the draft below.
@@ -137,25 +138,6 @@
       if (!form.hasAttribute("data-draft-keep")) saveDraft(form);
     });
   });
-
-  // The navigation on phones folds behind a Menu button.
-  var navToggle = document.querySelector("[data-nav-toggle]");
-  var nav = document.getElementById("site-nav");
-  var phone = window.matchMedia("(max-width: 47.99rem)");
-  function foldNav() {
-    if (!navToggle || !nav) return;
-    var folded = phone.matches && navToggle.getAttribute("aria-expanded") !== "true";
-    nav.setAttribute("data-collapsed", folded ? "true" : "false");
-  }
-  if (navToggle && nav) {
-    navToggle.addEventListener("click", function () {
-      var open = navToggle.getAttribute("aria-expanded") === "true";
-      navToggle.setAttribute("aria-expanded", open ? "false" : "true");
-      foldNav();
-    });
-    phone.addEventListener("change", foldNav);
-    foldNav();
-  }
 
   // Opening a shift: the float starts at what the till's last shift left in the drawer.
   var station = document.getElementById("id_station");

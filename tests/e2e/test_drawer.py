@@ -127,3 +127,39 @@ def test_the_managers_navigation_works_on_a_phone(page: Page, live_server, sign_
         assert box is not None and box["x"] + box["width"] <= PHONE["width"], name
     page.get_by_role("link", name="Setup").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Outlets and tills")
+
+
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(total), 200);
+})"""
+
+
+def test_the_board_does_not_move_when_site_js_comes_late_on_a_phone(
+    page: Page, live_server, sign_in, demo_store
+):
+    # Under Lighthouse's throttling site.js often ran after the first paint, and folding the
+    # menu then moved the whole page up (cumulative layout shift 0.09). Hold site.js back until
+    # the page has painted: the menu must already be folded, and nothing may move.
+    page.set_viewport_size(PHONE)
+    sign_in("manager", "manager-demo")
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/js/site*.js", hold)
+    page.goto(f"{live_server.url}/", wait_until="commit")
+    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length")
+    assert held, "site.js was not requested before the first paint"
+    expect(page.get_by_role("link", name="Setup")).to_be_hidden()
+    for route in held:
+        route.continue_()
+    page.unroute("**/js/site*.js", hold)
+    page.wait_for_load_state("load")
+    assert page.evaluate(LAYOUT_SHIFT) == 0
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("link", name="Setup")).to_be_visible()
