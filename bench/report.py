@@ -211,12 +211,12 @@ def close_section(run: dict) -> str:
 with 20 to 40 sales), the cashier's POST confirm timed through gunicorn with the simulator
 answering every call after {close["latency_ms"]} ms: **p50 {_ms(close["p50_ms"])}, p95
 {_ms(close["p95_ms"])}** against a target of {close["target_ms"]} ms. Each close made
-{close["upstream_calls"]:.1f} calls to Final POS one after another (the simulator's request
-log). The dashboard's own share, the total minus those calls × {close["latency_ms"]} ms:
-p50 {_ms(close["own_p50_ms"])}, p95 {_ms(close["own_p95_ms"])}; minus the round trips as the
-dashboard's client timed them (mean {_ms(close["upstream_logged_ms"])} a close; this leaves
-out loopback HTTP and the simulator's own work): p50 {_ms(close["own_logged_p50_ms"])}, p95
-{_ms(close["own_logged_p95_ms"])}. Load {close["load_before"]:.2f} →
+{close["upstream_calls"]:.1f} calls to Final POS (the simulator's request log): the shift and
+its sales read side by side, then the write, so it waits for one round trip fewer than it
+makes calls (the till's status is a task for the worker). The dashboard's own share, the
+total minus those round trips × {close["latency_ms"]} ms: p50 {_ms(close["own_p50_ms"])},
+p95 {_ms(close["own_p95_ms"])}. The client timed {_ms(close["upstream_logged_ms"])} of calls a
+close on average, the two side-by-side reads counted apart. Load {close["load_before"]:.2f} →
 {close["load_after"]:.2f}, steal {close["steal_pct"]} %."""
 
 
