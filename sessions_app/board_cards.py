@@ -9,6 +9,7 @@ to invalidate it, whichever writer (this dashboard, a till, a refresh) changed t
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -46,6 +47,7 @@ def _shown(item: BoardOutlet) -> tuple[object, ...]:
 
 def _key(item: BoardOutlet, minute: str) -> str:
     context = (
+        settings.VERSION,  # a new release's cards never mix with the last one's
         _shown(item),
         minute,
         translation.get_language(),

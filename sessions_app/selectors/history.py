@@ -164,11 +164,13 @@ def history_totals(
         over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
         short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
     )
+    # With shifts but nothing to add (only open ones): 0, as the per-day totals say.
+    nothing = Decimal(0) if totals["shifts"] else None
     return HistoryTotals(
         shifts=totals["shifts"],
         opening=_cents(totals["opening"]),
-        cash_counted=_cents(totals["counted"]),
-        cash_variance=_cents(totals["net"]),
+        cash_counted=_cents(totals["counted"] if totals["counted"] is not None else nothing),
+        cash_variance=_cents(totals["net"] if totals["net"] is not None else nothing),
         cash_over=_cents(totals["over"]),
         cash_short=_cents(totals["short"]),
     )
@@ -176,7 +178,8 @@ def history_totals(
 
 def _by_outlet_and_day(filters: HistoryFilters) -> bool:
     narrower = (filters.station, filters.cashier, filters.closed_by, filters.state, filters.result)
-    return not any(narrower) and filters.min_variance is None
+    far = [day for day in (filters.date_from, filters.date_to) if day and day.year >= 9999]
+    return not any(narrower) and filters.min_variance is None and not far
 
 
 def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:

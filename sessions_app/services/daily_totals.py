@@ -6,7 +6,7 @@ business day, its deletion) calls `daily_totals_update` for the days it touched,
 same transaction: a day is recounted from its own shifts, a handful of rows, and its month
 from its days, so the totals are exact by construction; a second writer waits for the first
 (the rows are locked, always days before months, in order). Bulk loads (migrations, seeding,
-a time zone change) call `daily_totals_rebuild` instead.
+`manage.py rebuild_totals`) call `daily_totals_rebuild` instead.
 """
 
 from collections.abc import Iterable
@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord
@@ -103,31 +103,38 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def daily_totals_rebuild(*, outlet_id: str | None = None) -> int:
-    """Recounts every day and month (of one outlet, or all) from the index; returns how many
-    days."""
+def _hold_writers_off() -> None:
+    """A rebuild reads every shift and rewrites the totals: a writer recounting a day in the
+    meantime must wait for it, then recount from what it committed. On PostgreSQL that is a
+    table lock (a writer's SELECT FOR UPDATE waits for it); SQLite has one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (DailyTotals, MonthlyTotals):
+            cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN EXCLUSIVE MODE')
+
+
+def daily_totals_rebuild() -> int:
+    """Recounts every day and month from the index (after a bulk load, or to repair); returns
+    how many days."""
     shifts = SessionRecord.objects.filter(deleted_at__isnull=True)
-    kept_days, kept_months = DailyTotals.objects.all(), MonthlyTotals.objects.all()
-    if outlet_id is not None:
-        shifts = shifts.filter(outlet_id=outlet_id)
-        kept_days = kept_days.filter(outlet_id=outlet_id)
-        kept_months = kept_months.filter(outlet_id=outlet_id)
-    days: dict[Day, DailyTotals] = {}
-    rows = shifts.values_list("outlet_id", "business_date", *_SHIFT_FIGURES)
-    for outlet, day, *figures in rows.iterator(chunk_size=5000):
-        totals = days.get((outlet, day))
-        if totals is None:
-            totals = days[(outlet, day)] = DailyTotals(outlet_id=outlet, business_date=day)
-        _add_shift(totals, *figures)
-    months: dict[Day, MonthlyTotals] = {}
-    for (outlet, day), totals in days.items():
-        key = (outlet, month_of(day))
-        if key not in months:
-            months[key] = MonthlyTotals(outlet_id=outlet, month=key[1])
-        _add_totals(months[key], totals)
     with transaction.atomic():
-        kept_days.delete()
-        kept_months.delete()
+        _hold_writers_off()
+        days: dict[Day, DailyTotals] = {}
+        rows = shifts.values_list("outlet_id", "business_date", *_SHIFT_FIGURES)
+        for outlet, day, *figures in rows.iterator(chunk_size=5000):
+            totals = days.get((outlet, day))
+            if totals is None:
+                totals = days[(outlet, day)] = DailyTotals(outlet_id=outlet, business_date=day)
+            _add_shift(totals, *figures)
+        months: dict[Day, MonthlyTotals] = {}
+        for (outlet, day), totals in days.items():
+            key = (outlet, month_of(day))
+            if key not in months:
+                months[key] = MonthlyTotals(outlet_id=outlet, month=key[1])
+            _add_totals(months[key], totals)
+        DailyTotals.objects.all().delete()
+        MonthlyTotals.objects.all().delete()
         DailyTotals.objects.bulk_create(days.values(), batch_size=5000)
         MonthlyTotals.objects.bulk_create(months.values(), batch_size=5000)
     return len(days)

@@ -345,8 +345,11 @@ def sessions_refresh(
     every_pass = indexed.filter(
         models.Q(close_time__isnull=True) | models.Q(missing_since__isnull=False)
     )
+    # A shift that failed to read last time goes after the others, so a few that keep failing
+    # never take every place in the pass.
+    failed_last = models.Case(models.When(last_error="", then=0), default=1)
     closed_lately = indexed.filter(close_time__gte=since, missing_since__isnull=True).order_by(
-        "fetched_at"
+        failed_last, "fetched_at"
     )[:RECENT_CLOSES_PER_PASS]
     records = chain(every_pass.iterator(), closed_lately)
     refreshed = failed = 0

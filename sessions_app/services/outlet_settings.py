@@ -1,6 +1,7 @@
 """An outlet's own rules (time zone, thresholds, float, blind count, movement limit), kept in
 the dashboard: Final POS outlets carry none."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from sessions_app.models import Outlet, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
-from sessions_app.services.daily_totals import daily_totals_rebuild
+from sessions_app.services.daily_totals import daily_totals_update
 
 OUTLET_POLICY_FIELDS = (
     "time_zone",
@@ -72,23 +73,26 @@ def outlet_settings_update(
 
 def business_dates_recompute(*, outlet_id: str, chunk: int = 2000) -> int:
     """Sets each indexed shift of the outlet to the business day of its opening in the
-    outlet's time zone; returns how many moved."""
+    outlet's time zone, and recounts the days they left and joined, in one transaction (the
+    days locked in the same order as every other writer); returns how many moved."""
     policy = outlet_policy(outlet_id)
     moved = 0
+    days: set[tuple[str, date]] = set()
     records = SessionRecord.objects.filter(outlet_id=outlet_id).only(
         "id", "open_time", "business_date"
     )
-    batch: list[SessionRecord] = []
-    for record in records.iterator(chunk_size=chunk):
-        day = policy.business_date(record.open_time)
-        if day != record.business_date:
-            record.business_date = day
-            batch.append(record)
-        if len(batch) >= chunk:
+    with transaction.atomic():
+        batch: list[SessionRecord] = []
+        for record in records.iterator(chunk_size=chunk):
+            day = policy.business_date(record.open_time)
+            if day != record.business_date:
+                days |= {(outlet_id, record.business_date), (outlet_id, day)}
+                record.business_date = day
+                batch.append(record)
+            if len(batch) >= chunk:
+                moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+                batch = []
+        if batch:
             moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
-            batch = []
-    if batch:
-        moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
-    if moved:
-        daily_totals_rebuild(outlet_id=outlet_id)
+        daily_totals_update(days)
     return moved

@@ -17,8 +17,8 @@ def review_alert_enqueue(record: SessionRecord) -> None:
 def station_status_enqueue(record: SessionRecord) -> str:
     """Queues writing the till's status the shift calls for (IN_USE after an open, AVAILABLE
     after a close). Returns the error when it has already run and failed (the immediate
-    backend, demo mode and tests), else "": the worker writes it, and the refresh retries it
-    until it lands, as the record's pending status says."""
+    backend, demo mode and tests), else "": the worker writes it, and while the shift is not
+    deleted the refresh retries it until it lands, as the record's pending status says."""
     if not record.station_status_pending:
         return ""
     # Called after the write committed, so no on_commit: with the database backend the task

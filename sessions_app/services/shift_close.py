@@ -138,10 +138,13 @@ def session_close(
         outlet_id=record.outlet_id,
         summary=summary,
     ) as audit:
-        with ThreadPoolExecutor(max_workers=1) as beside:  # two reads, one round trip
-            sales_later = beside.submit(_sales_read_in_thread, record.id, client)
+        beside = ThreadPoolExecutor(max_workers=1)  # two reads, one round trip
+        sales_later = beside.submit(_sales_read_in_thread, record.id, client)
+        try:
             current = read_current(record, client)
             sales = sales_later.result()
+        finally:
+            beside.shutdown(wait=False, cancel_futures=True)  # a failed read waits for nothing
         if not current.is_open:
             result = _close_already_done(current, close_request_id)
             audit.nothing_written = True

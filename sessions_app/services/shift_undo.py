@@ -177,6 +177,7 @@ def session_delete(
                 deleted_at=timezone.now(),
                 last_error="",
                 station_status_pending=StationStatus.AVAILABLE if was_open else "",
+                station_status_error="",
             )
             daily_totals_update(days_of([record.pk]))
         record.refresh_from_db()

@@ -26,13 +26,16 @@ def station_status_push(record: SessionRecord, client: FinalPOSClient | None = N
             )
     except FinalPOSError as error:
         logger.warning("Station %s status not updated: %s", record.station_id, error.message)
-        SessionRecord.objects.filter(pk=record.pk).update(station_status_error=error.message)
+        SessionRecord.objects.filter(pk=record.pk, station_status_pending=desired).update(
+            station_status_error=error.message
+        )
         record.station_status_error = error.message
         return error.message
     Station.objects.filter(id=station.id).update(
         status=station.raw_status, status_reported_at=station.updated_at
     )
-    SessionRecord.objects.filter(pk=record.pk).update(
+    # Only the status this push wrote: a reopen meanwhile asks for another, still to write.
+    SessionRecord.objects.filter(pk=record.pk, station_status_pending=desired).update(
         station_status_pending="", station_status_error=""
     )
     record.station_status_pending = record.station_status_error = ""

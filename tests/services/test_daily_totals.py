@@ -225,3 +225,27 @@ def test_a_refresh_that_changes_nothing_counted_leaves_the_totals_alone(closed_s
         session_refresh(closed_shift)
     assert not [q for q in queries.captured_queries if "totals" in q["sql"].lower()]
     assert kept_by_day() == counted_from_shifts()
+
+
+def test_rebuild_totals_repairs_totals_written_by_other_means(tills):
+    from django.core.management import call_command
+
+    make_shifts(20, variance="-0.37")
+    DailyTotals.objects.update(shifts=0, counted_cents=0)
+    MonthlyTotals.objects.all().delete()
+    call_command("rebuild_totals")
+    assert kept_by_day() == counted_from_shifts()
+    assert sum(day[0] for day in kept_by_day().values()) == 20
+
+
+def test_both_ways_of_totalling_agree_on_a_day_of_open_shifts_only(open_shift, superuser):
+    from sessions_app.selectors import HistoryFilters, history_totals, session_history
+
+    def totals(filters):
+        records = session_history(user=superuser, filters=filters)
+        return history_totals(user=superuser, filters=filters, records=records)
+
+    by_day = totals(HistoryFilters())
+    by_rows = totals(HistoryFilters(station=open_shift.station_id))
+    assert by_day == by_rows
+    assert by_day.shifts == 1 and by_day.cash_counted == 0 and by_day.cash_over is None

@@ -161,3 +161,10 @@ def test_the_quick_dropdown_writes_what_djangos_own_would(value):
         return re.sub(r">\s+<", "><", html.strip())
 
     assert tidy(quick) == tidy(django)
+
+
+def test_dates_at_the_end_of_the_calendar_are_a_filter_not_an_error(mia):
+    make_shifts(3)
+    response = mia.get(URL, {"date_from": "9999-12-01", "date_to": "9999-12-31"})
+    assert response.status_code == 200 and response.context["totals"].shifts == 0
+    assert mia.get(URL, {"date_to": "9999-12-31"}).context["totals"].shifts == 3
