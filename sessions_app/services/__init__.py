@@ -35,13 +35,8 @@ from sessions_app.services.errors import (
     TillReportsInUse,
     VarianceReasonRequired,
 )
-from sessions_app.services.index import (
-    SessionsRefreshResult,
-    session_fetch,
-    session_index_save,
-    session_refresh,
-    sessions_refresh,
-)
+from sessions_app.services.index import session_fetch, session_index_save, session_refresh
+from sessions_app.services.index_refresh import SessionsRefreshResult, sessions_refresh
 from sessions_app.services.numbering import session_number_allocate
 from sessions_app.services.outlet_settings import (
     OUTLET_POLICY_FIELDS,

@@ -6,20 +6,17 @@ It is written only from Final POS's answers, here.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
-from itertools import chain
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report
 from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
 from sessions_app.finalpos import (
-    FinalPOSBusy,
     FinalPOSCircuitOpen,
     FinalPOSClient,
     FinalPOSError,
@@ -27,7 +24,7 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, SyncState
+from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
@@ -35,14 +32,9 @@ from sessions_app.services.daily_totals import counted_as, daily_totals_update, 
 from sessions_app.services.errors import ShiftBusy
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
-from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
 
-RECENT_CLOSES = timedelta(hours=48)
-# Recent closes re-read per pass, the longest unread first: with Final POS at 100 ms a pass
-# stays near 10 s however many shifts a chain closes in 48 hours, and each is read in turn.
-RECENT_CLOSES_PER_PASS = 100
 REFRESH_WAIT = 2.0  # seconds a refresh waits for someone writing to the shift
 
 
@@ -301,104 +293,3 @@ def session_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> S
     record = SessionRecord.objects.filter(id=session_id).first()
     expected = _expected_if_till_closed(record, session, client)
     return session_index_save(session, expected_from_sales=expected)
-
-
-@dataclass(frozen=True)
-class SessionsRefreshResult:
-    refreshed: int
-    gone: int
-    failed: int
-    station_statuses_fixed: int
-    stopped: str = ""  # why the pass was stopped early, when it was
-
-
-@dataclass
-class _PassHealth:
-    """A pass in which most reads fail or come back "no such session" says more about the
-    connection (a misrouted gateway, another company's key) than about the shifts."""
-
-    attempts: int = 0
-    bad: int = 0
-
-    def note(self, *, ok: bool) -> None:
-        self.attempts += 1
-        self.bad += 0 if ok else 1
-
-    @property
-    def failing(self) -> bool:
-        return self.bad >= PASS_SAMPLE and self.bad * 2 > self.attempts
-
-
-PASS_SAMPLE = 3  # a pass is judged once this many reads went wrong
-
-
-def sessions_refresh(
-    *, recent: timedelta = RECENT_CLOSES, client: FinalPOSClient | None = None
-) -> SessionsRefreshResult:
-    """Re-reads the open and recently closed shifts, and retries pending till statuses.
-
-    Stops early when Final POS is down (the circuit opens) or when most reads go wrong; a
-    stopped pass marks nothing missing, and says why on the board."""
-    client = client or get_client()
-    since = timezone.now() - recent
-    indexed = SessionRecord.objects.filter(deleted_at__isnull=True)
-    every_pass = indexed.filter(
-        models.Q(close_time__isnull=True) | models.Q(missing_since__isnull=False)
-    )
-    # A shift that failed to read last time goes after the others, so a few that keep failing
-    # never take every place in the pass.
-    failed_last = models.Case(models.When(last_error="", then=0), default=1)
-    closed_lately = indexed.filter(close_time__gte=since, missing_since__isnull=True).order_by(
-        failed_last, "fetched_at"
-    )[:RECENT_CLOSES_PER_PASS]
-    records = chain(every_pass.iterator(), closed_lately)
-    refreshed = failed = 0
-    missing: list[SessionRecord] = []
-    health = _PassHealth()
-    stopped = ""
-    for record in records:
-        read = False
-        try:
-            session_refresh(record, client=client, note_missing=False)
-            refreshed += 1
-            read = True
-        except FinalPOSNotFound:
-            missing.append(record)
-        except (FinalPOSCircuitOpen, FinalPOSBusy) as error:
-            failed += 1
-            stopped = error.message  # nothing else will work for now: the next pass tries
-            break
-        except FinalPOSError:
-            failed += 1
-        except Exception:  # one bad record must never stop the pass (or the worker)
-            logger.exception("Shift %s could not be refreshed", record.id)
-            failed += 1
-        health.note(ok=read)
-        if health.failing:
-            stopped = _(
-                "Stopped after %(bad)d of %(read)d shifts could not be read or were reported "
-                "missing: nothing was marked deleted."
-            ) % {"bad": health.bad, "read": health.attempts}
-            break
-    gone = 0
-    if not health.failing:
-        gone = sum(index_note_missing(record) for record in missing)
-    _note_pass(stopped)
-    fixed = 0
-    pending = SessionRecord.objects.exclude(station_status_pending="").filter(
-        deleted_at__isnull=True
-    )
-    for record in pending:
-        if not station_status_push(record, client):
-            fixed += 1
-    return SessionsRefreshResult(
-        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed, stopped=stopped
-    )
-
-
-def _note_pass(stopped: str) -> None:
-    now = timezone.now()
-    defaults: dict[str, Any] = {"last_attempt_at": now, "last_error": stopped}
-    if not stopped:
-        defaults["last_success_at"] = now
-    SyncState.objects.update_or_create(name=SyncState.SESSIONS, defaults=defaults)

@@ -14,7 +14,7 @@ from django.db import close_old_connections
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.services.catalog import CatalogRefreshResult, catalog_refresh
 from sessions_app.services.discovery import DiscoveryResult, sessions_discover
-from sessions_app.services.index import SessionsRefreshResult, sessions_refresh
+from sessions_app.services.index_refresh import SessionsRefreshResult, sessions_refresh
 from sessions_app.services.locks import job_lease_holder, job_lease_release, job_lease_take
 
 logger = logging.getLogger(__name__)

@@ -232,9 +232,9 @@ def test_a_pass_reads_a_bounded_share_of_recent_closes_the_longest_unread_first(
 ):
     """Open shifts are read on every pass; of the shifts closed lately, a pass reads the
     ones read longest ago, so a chain's thousands of closes never make a pass endless."""
-    from sessions_app.services import index
+    from sessions_app.services import index_refresh
 
-    monkeypatch.setattr(index, "RECENT_CLOSES_PER_PASS", 2)
+    monkeypatch.setattr(index_refresh, "RECENT_CLOSES_PER_PASS", 2)
     closed_at = (timezone.now() - timedelta(hours=1)).isoformat(timespec="milliseconds")
     closed = [
         session_fetch(
