@@ -40,6 +40,20 @@ class HangingMailServer:
         self.socket.close()
 
 
+def _run_worker(*, tasks: int) -> None:
+    """The production task worker (django-tasks-db), until it has run this many tasks."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
 @pytest.fixture
 def hanging_mail(settings):
     server = HangingMailServer()
@@ -72,16 +86,7 @@ def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
     assert queued.status == "READY" and queued.args_kwargs["args"] == [record.id]
     assert hanging_mail.connections == []  # the close never spoke to the mail server
 
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=2,  # the alert, and the till's status
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    _run_worker(tasks=2)  # the alert, and the till's status
 
     assert len(hanging_mail.connections) == 1  # the worker waited for it instead
     queued.refresh_from_db()
@@ -104,16 +109,7 @@ def test_a_shift_approved_before_the_worker_gets_to_it_sends_nothing(
     ).record
     SessionRecord.objects.filter(id=record.id).update(review_state="approved")
 
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=2,  # the alert, and the till's status
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    _run_worker(tasks=2)  # the alert, and the till's status
 
     assert hanging_mail.connections == []
     [alert] = DBTaskResult.objects.filter(task_path="sessions_app.tasks.review_alert")
@@ -139,16 +135,7 @@ def test_the_tills_status_after_a_close_is_written_by_the_worker(
     assert result.record.station_status_pending == "AVAILABLE"
     assert store.get("station", open_shift.station_id)["status"] == "IN_USE"
 
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    _run_worker(tasks=1)
 
     assert store.get("station", open_shift.station_id)["status"] == "AVAILABLE"
     result.record.refresh_from_db()
