@@ -20,6 +20,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+def _session_of(kind: str, document: dict[str, Any]) -> str | None:
+    """The session a transaction belongs to (the column the list filters on). Any other
+    record may carry a field of that name with anything in it: a till's own data."""
+    session_id = document.get("sessionId")
+    return session_id if kind == "transaction" and isinstance(session_id, str) else None
+
+
 class Store:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -41,7 +48,7 @@ class Store:
     def insert(self, kind: str, document: dict[str, Any]) -> None:
         self._connection().execute(
             "INSERT INTO documents (kind, id, session_id, body) VALUES (?, ?, ?, ?)",
-            (kind, document["id"], document.get("sessionId"), json.dumps(document)),
+            (kind, document["id"], _session_of(kind, document), json.dumps(document)),
         )
 
     def insert_raw(self, kind: str, document_id: str, body: str) -> None:
@@ -58,7 +65,7 @@ class Store:
         try:
             connection.executemany(
                 "INSERT INTO documents (kind, id, session_id, body) VALUES (?, ?, ?, ?)",
-                [(kind, d["id"], d.get("sessionId"), json.dumps(d)) for d in documents],
+                [(kind, d["id"], _session_of(kind, d), json.dumps(d)) for d in documents],
             )
             connection.execute("COMMIT")
         except BaseException:
@@ -85,7 +92,7 @@ class Store:
     def replace(self, kind: str, document: dict[str, Any]) -> bool:
         cursor = self._connection().execute(
             "UPDATE documents SET body = ?, session_id = ? WHERE kind = ? AND id = ?",
-            (json.dumps(document), document.get("sessionId"), kind, document["id"]),
+            (json.dumps(document), _session_of(kind, document), kind, document["id"]),
         )
         return cursor.rowcount == 1
 
