@@ -59,7 +59,6 @@ simulator: $(RUN_STAMP) ## Serve the Final POS simulator over HTTP on 127.0.0.1:
 	$(MANAGE) runsimulator
 
 test: $(DEV_STAMP) ## Set up and run the whole test suite
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) ## ruff lint and format check, and mypy on the product's types

@@ -41,6 +41,27 @@ def _clear_cache():
     caches["default"].clear()
 
 
+@pytest.fixture(scope="session")
+def collected_static(django_db_blocker) -> Path:
+    """STATIC_ROOT filled by collectstatic as a release does (hashed names, compressed
+    copies, the manifest), once per run: the processes that run production settings serve
+    from it, and so does ``manifest_static``."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(STORAGES=settings.PRODUCTION_STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return Path(settings.STATIC_ROOT)
+
+
+@pytest.fixture
+def manifest_static(settings, collected_static) -> Path:
+    """Static files as production serves them: whitenoise, hashed names, the manifest."""
+    settings.STORAGES = settings.PRODUCTION_STORAGES
+    return collected_static
+
+
 @pytest.fixture
 def make_staff(django_user_model) -> Callable:
     def make(username: str, group: str, outlet_ids=(), **fields):
@@ -170,7 +191,7 @@ def _company_document(kind: str, document: dict) -> dict:
 def tills(finalpos, simulator):
     """Outlet A with tills A1 and A2, outlet B with till B1, in Final POS and the cache."""
     from sessions_app.models import Station
-    from sessions_app.services import catalog_refresh
+    from sessions_app.services.catalog import catalog_refresh
 
     store = simulator.simulator.store
     for outlet_id, name in [(OUTLET_A, "Alpha Street"), (OUTLET_B, "Beta Mall")]:
@@ -241,7 +262,7 @@ def open_shift(tills, cashier, simulator):
     """A shift open on till A1 with a 200.00 float and 40.00 of cash sales."""
     from decimal import Decimal
 
-    from sessions_app.services import session_open
+    from sessions_app.services.shift_open import session_open
 
     record = session_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
@@ -257,7 +278,7 @@ def closed_shift(open_shift, cashier):
     """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
     from decimal import Decimal
 
-    from sessions_app.services import session_close
+    from sessions_app.services.shift_close import session_close
 
     return session_close(
         record=open_shift,
@@ -281,7 +302,7 @@ def make_shifts(
     from django.utils import timezone
 
     from sessions_app.models import SessionRecord
-    from sessions_app.services import daily_totals_rebuild
+    from sessions_app.services.daily_totals import daily_totals_rebuild
 
     outlet, station = outlet or OUTLET_A, station or STATION_A1
     now = timezone.now()

@@ -28,6 +28,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Pages link plain static URLs, so the suite needs no collectstatic (plain `pytest` works in a
+# fresh clone); the tests of the hashed, far-future-cached files ask for them with the
+# `manifest_static` fixture (tests/conftest.py), which collects them once.
+PRODUCTION_STORAGES = STORAGES  # noqa: F405
+STORAGES = {
+    **PRODUCTION_STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

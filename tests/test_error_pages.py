@@ -32,7 +32,7 @@ def _server_error_page(rf) -> str:
     return response.content.decode()
 
 
-def test_the_500_page_links_the_stylesheet_and_has_nothing_inline(rf):
+def test_the_500_page_links_the_stylesheet_and_has_nothing_inline(rf, manifest_static):
     page = _server_error_page(rf)
     # The Content-Security-Policy allows no inline style or script.
     assert "<style" not in page and "style=" not in page and "<script" not in page
@@ -41,6 +41,7 @@ def test_the_500_page_links_the_stylesheet_and_has_nothing_inline(rf):
 
 
 def test_the_500_page_renders_when_the_static_manifest_is_missing(rf, settings, tmp_path):
+    settings.STORAGES = settings.PRODUCTION_STORAGES
     settings.STATIC_ROOT = tmp_path  # collectstatic never ran here: no manifest
     page = _server_error_page(rf)
     assert '<link rel="stylesheet" href="/static/css/site.css">' in page

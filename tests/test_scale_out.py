@@ -30,7 +30,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def two_instances(simulator, tmp_path):
+def two_instances(simulator, tmp_path, collected_static):
     database = django_settings.DATABASES["default"]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},

@@ -6,7 +6,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 pytestmark = pytest.mark.django_db
 
 
-def test_whitenoise_serves_the_hashed_stylesheet(client):
+def test_whitenoise_serves_the_hashed_stylesheet(client, manifest_static):
     url = staticfiles_storage.url("css/site.css")
     assert url != "/static/css/site.css"  # hashed by the manifest storage
     response = client.get(url)

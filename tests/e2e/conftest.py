@@ -52,16 +52,6 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(autouse=True)
-def _finder_served_static(settings):
-    # The live server resolves static files with finders, which cannot map the hashed names
-    # of the manifest storage; whitenoise's real path is tested with the test client.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def screenshot(page):
     def take(name: str) -> Path:
@@ -103,7 +93,7 @@ def demo_store(finalpos, simulator, settings):
     indexes the shifts it needs."""
     from finalpos_simulator.seed import seed_demo_company
     from sessions_app.demo import demo_users_create
-    from sessions_app.services import catalog_refresh
+    from sessions_app.services.catalog import catalog_refresh
 
     store = simulator.simulator.store
     seed_demo_company(store)
@@ -116,7 +106,7 @@ def demo_store(finalpos, simulator, settings):
 @pytest.fixture
 def demo_company(demo_store, settings):
     """The demo company with its open shifts indexed, a blind count and low thresholds."""
-    from sessions_app.services import session_fetch
+    from sessions_app.services.index import session_fetch
 
     settings.BLIND_COUNT = True
     settings.VARIANCE_REASON_THRESHOLD = 5
