@@ -24,7 +24,9 @@ from finalpos_simulator.store import Store
 from sessions_app.finalpos.records import Session
 from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
-from sessions_app.services import catalog_refresh, daily_totals_rebuild, session_index_save
+from sessions_app.services.catalog import catalog_refresh
+from sessions_app.services.daily_totals import daily_totals_rebuild
+from sessions_app.services.index import session_index_save
 
 SMALL = 10 * scale.TILLS  # the first ten days: the "few shifts" query count
 BATCH = 2000

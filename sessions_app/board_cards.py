@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions_app.selectors import BoardOutlet
+from sessions_app.selectors.board import BoardOutlet
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from sessions_app.formatting import result_label, signed_money
-from sessions_app.selectors import DayVariance
+from sessions_app.selectors.insights import DayVariance
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 28

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from sessions_app import selectors
 from sessions_app.closing import payment_methods
 from sessions_app.finalpos.records import CENT
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policies, site_time_zone
 from sessions_app.roles import User
+from sessions_app.selectors.catalog import outlet_names_for, station_names_for
+from sessions_app.selectors.history import EXPORT_COLUMNS, export_rows
 
 CSV_ROWS_PER_CHUNK = 500  # one socket write per chunk, not per row
 CSV_LEADING_COLUMNS = (
@@ -38,8 +39,8 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     """The CSV of the given shifts, a few hundred rows per chunk, for a streaming response."""
     methods = payment_methods()
     configured = {method.key for method in methods}
-    outlet_names = selectors.outlet_names_for(user=user)
-    station_names = selectors.station_names_for(user=user)
+    outlet_names = outlet_names_for(user=user)
+    station_names = station_names_for(user=user)
     zones = {key: policy.time_zone for key, policy in outlet_policies(outlet_names).items()}
     site_zone = site_time_zone()
     header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
@@ -51,9 +52,9 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
     writer.writerow(header)
     pending = 0
-    leading = len(selectors.EXPORT_COLUMNS)
+    leading = len(EXPORT_COLUMNS)
     per_method_end = leading + 3 * len(methods)
-    for row in selectors.export_rows(records):
+    for row in export_rows(records):
         (
             session_id,
             number,

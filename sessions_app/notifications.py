@@ -16,10 +16,11 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sessions_app import selectors
 from sessions_app.formatting import differences_text, money, result_label, signed_money
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User
+from sessions_app.selectors.report import shift_report
+from sessions_app.selectors.staff import review_alert_recipients
 from sessions_app.site_origin import site_url
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def password_link_send(*, member: User, invitation: bool) -> None:
 
 
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
-    report = selectors.shift_report(record)
+    report = shift_report(record)
     subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {
         "number": record.session_number,
         "outlet": report.outlet_name,
@@ -130,7 +131,7 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
 def review_alert_send(record: SessionRecord) -> int:
     """Mails each manager of the shift's outlet who has not turned alerts off; returns how many
     messages were sent."""
-    recipients = selectors.review_alert_recipients(outlet_id=record.outlet_id)
+    recipients = review_alert_recipients(outlet_id=record.outlet_id)
     if not recipients:
         return 0
     subject, body = _review_alert_text(record)

@@ -10,7 +10,7 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from sessions_app.services import session_close
+from sessions_app.services.shift_close import session_close
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

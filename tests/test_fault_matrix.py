@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from sessions_app.finalpos import circuit
 from sessions_app.models import PendingOpen, SessionRecord, Station, SyncState
-from sessions_app.services import session_close, session_fetch
+from sessions_app.services.index import session_fetch
+from sessions_app.services.shift_close import session_close
 from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults
 
 pytestmark = pytest.mark.django_db

@@ -91,7 +91,7 @@ def test_a_close(lost, client, cashier, open_shift, simulator, losing):
 
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_an_approval(lost, mia, cashier, open_shift, simulator, losing):
-    from sessions_app.services import session_close
+    from sessions_app.services.shift_close import session_close
 
     shift = session_close(
         record=open_shift,

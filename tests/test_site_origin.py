@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sessions_app.services import session_close
+from sessions_app.services.shift_close import session_close
 from sessions_app.site_origin import FALLBACK_ORIGIN, site_url
 from tests.conftest import PASSWORD
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from finalpos_simulator.app import COMPANY_ID
 from sessions_app.models import SessionRecord
-from sessions_app.services import session_number_allocate, sessions_refresh
+from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.numbering import session_number_allocate
 from tests.conftest import STATION_A1
 
 pytestmark = pytest.mark.django_db

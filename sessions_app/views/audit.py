@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from sessions_app import selectors
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.audit import audit_list
 
 ACTIONS = [
     "open",
@@ -22,11 +22,11 @@ ACTIONS = [
 
 
 @manager_required
-def audit_list(request: AuthenticatedRequest) -> HttpResponse:
+def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     action = action if action in ACTIONS else ""
     actor = request.GET.get("actor", "")[:100]
-    entries = selectors.audit_list(user=request.user, action=action, actor=actor)
+    entries = audit_list(user=request.user, action=action, actor=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

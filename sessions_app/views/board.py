@@ -10,42 +10,50 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from sessions_app import selectors, services
 from sessions_app.board_cards import outlet_cards
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
+from sessions_app.selectors.board import (
+    board_outlets,
+    largest_variances,
+    recent_closed_shifts,
+    shifts_needing_review,
+)
+from sessions_app.selectors.catalog import catalog_sync_state, refresh_problems
+from sessions_app.selectors.shifts import names_for
+from sessions_app.services.refresh import finalpos_refresh
 
 LARGEST_VARIANCE_DAYS = 7
 
 
 @staff_required
-def board(request: AuthenticatedRequest) -> HttpResponse:
+def board_view(request: AuthenticatedRequest) -> HttpResponse:
     manager = is_manager(request.user)
-    recent = selectors.recent_closed_shifts(user=request.user)
+    recent = recent_closed_shifts(user=request.user)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
-    largest = selectors.largest_variances(user=request.user, since=week_start) if manager else []
-    outlet_names, station_names = selectors.names_for([*recent, *largest])
+    largest = largest_variances(user=request.user, since=week_start) if manager else []
+    outlet_names, station_names = names_for([*recent, *largest])
     return render(
         request,
         "board/board.html",
         {
-            "outlet_cards": outlet_cards(selectors.board_outlets(user=request.user)),
-            "catalog_sync": selectors.catalog_sync_state(),
-            "refresh_problems": selectors.refresh_problems(),
+            "outlet_cards": outlet_cards(board_outlets(user=request.user)),
+            "catalog_sync": catalog_sync_state(),
+            "refresh_problems": refresh_problems(),
             "recent": recent,
             "largest": largest,
             "week_start": week_start,
             "outlet_names": outlet_names,
             "station_names": station_names,
-            "review_count": selectors.shifts_needing_review(user=request.user) if manager else 0,
+            "review_count": shifts_needing_review(user=request.user) if manager else 0,
         },
     )
 
 
 @require_POST
 @staff_required
-def board_refresh(request: AuthenticatedRequest) -> HttpResponse:
+def board_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
     """Checks Final POS now: tills, shifts the tills opened, open and recent shifts."""
-    result = services.finalpos_refresh()
+    result = finalpos_refresh()
     found = result.discovery.found if result.discovery else 0
     if result.errors:
         messages.warning(

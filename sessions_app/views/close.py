@@ -1,7 +1,7 @@
 """Closing a shift at the till: count, review against expected, confirm.
 
 Nothing is written to Final POS before the confirm step. On a blind count, the first count
-checked against expected is kept (services.blind_count), whatever happens after.
+checked against expected is kept (services/blind_count.py), whatever happens after.
 """
 
 import uuid
@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app import closing, selectors, services
+from sessions_app import closing
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.formatting import differences_text
@@ -22,6 +22,21 @@ from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
+from sessions_app.selectors.catalog import station_name
+from sessions_app.services.blind_count import blind_count_reveal
+from sessions_app.services.errors import (
+    CountIsFinal,
+    ShiftAlreadyClosed,
+    ShiftChanged,
+    ShiftError,
+    VarianceReasonRequired,
+)
+from sessions_app.services.index import session_refresh
+from sessions_app.services.shift_close import (
+    session_close,
+    session_close_preview,
+    session_expected_now,
+)
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
@@ -52,7 +67,7 @@ def _close_context(
             }
             for method in form.methods
         ],
-        "station_name": selectors.station_name(record.station_id),
+        "station_name": station_name(record.station_id),
         "blind": _blind_for(request, record),
         "recount_allowed": _may_recount(request, record),
         "draft_key": f"close:{record.id}",
@@ -66,7 +81,7 @@ def _blind_for(request: AuthenticatedRequest, record: SessionRecord) -> bool:
 
 
 @staff_required
-def session_close(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_close_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         return _close_start(request, record)
@@ -91,7 +106,7 @@ def _may_recount(request: AuthenticatedRequest, record: SessionRecord) -> bool:
 def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
     stale_note = ""
     try:
-        record = services.session_refresh(record)
+        record = session_refresh(record)
     except FinalPOSNotFound:
         messages.error(request, _("Final POS no longer has this shift."))
         return redirect("sessions_app:session_detail", session_id=record.id)
@@ -106,7 +121,7 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
             "updated_at": upstream_version(record),
         }
     )
-    expected = None if _blind_for(request, record) else services.session_expected_now(record)
+    expected = None if _blind_for(request, record) else session_expected_now(record)
     return render(
         request,
         CLOSE_FORM,
@@ -120,13 +135,11 @@ def _close_review(
     """The confirmation step: the summary with expected figures, before anything is written."""
     if _blind_for(request, record):
         try:
-            services.blind_count_reveal(
-                record=record, counted=form.counted(), revealed_to=request.user
-            )
-        except services.CountIsFinal as error:
+            blind_count_reveal(record=record, counted=form.counted(), revealed_to=request.user)
+        except CountIsFinal as error:
             form.add_error(None, error.message)
             return render(request, CLOSE_FORM, _close_context(request, record, form))
-    figures = services.session_close_preview(
+    figures = session_close_preview(
         record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )
     if figures.reconciliation.reason_required:
@@ -152,7 +165,7 @@ def _close_confirm(
 ) -> HttpResponse:
     data = form.cleaned_data
     try:
-        result = services.session_close(
+        result = session_close(
             record=record,
             closed_by_user=request.user,
             counted=form.counted(),
@@ -162,17 +175,17 @@ def _close_confirm(
             seen_updated_at=data["updated_at"],
             close_request_id=data["close_request_id"],
         )
-    except services.ShiftAlreadyClosed as error:
+    except ShiftAlreadyClosed as error:
         messages.error(request, error.message)
         return redirect("sessions_app:session_detail", session_id=record.id)
-    except services.VarianceReasonRequired as error:
+    except VarianceReasonRequired as error:
         form.add_error("variance_reason", error.message)
         return _close_review(request, record, form)
-    except services.ShiftChanged as error:
+    except ShiftChanged as error:
         form = rebound_with_latest_version(form, record)
         form.add_error(None, error.message)
         return _close_review(request, record, form)
-    except (FinalPOSError, services.ShiftError) as error:
+    except (FinalPOSError, ShiftError) as error:
         form.add_error(None, write_failed_message(error))
         return _close_review(request, record, form)
     closed = result.record

@@ -6,27 +6,29 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest
+from sessions_app.selectors.shifts import session_for_user
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.shift_checks import ShiftWriteResult
 
 
 def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> SessionRecord:
     """The shift if it is in the index and at one of the user's outlets, else 404. The page
     then shows times in the outlet's time zone (sessions_app.timezones)."""
-    record = selectors.session_for_user(user=request.user, session_id=session_id)
+    record = session_for_user(user=request.user, session_id=session_id)
     if record is None:
         raise Http404(_("No shift with that id at your outlets."))
     timezone.activate(outlet_policy(record.outlet_id).time_zone)
     return record
 
 
-def write_failed_message(error: FinalPOSError | services.ShiftError) -> str:
+def write_failed_message(error: FinalPOSError | ShiftError) -> str:
     """What to tell the person when a write did not happen. A refusal of ours already says
     what was (not) done; a failure of Final POS gets "Nothing was saved" in front."""
-    if isinstance(error, services.ShiftError):
+    if isinstance(error, ShiftError):
         return error.message
     if isinstance(error, FinalPOSOutcomeUnknown):
         return _(
@@ -52,7 +54,7 @@ def rebound_with_latest_version[AnyForm: Form](form: AnyForm, record: SessionRec
     return rebound
 
 
-def warn_station_status(request: AuthenticatedRequest, result: services.ShiftWriteResult) -> None:
+def warn_station_status(request: AuthenticatedRequest, result: ShiftWriteResult) -> None:
     if result.station_status_error:
         messages.warning(
             request,

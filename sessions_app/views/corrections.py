@@ -5,12 +5,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sessions_app import selectors, services
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.report import shift_report
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.index import session_refresh
+from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_undo import session_delete, session_reopen
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
@@ -23,7 +27,7 @@ from sessions_app.views.common import (
 def _fresh_or_message(request: AuthenticatedRequest, record: SessionRecord) -> SessionRecord:
     """Re-reads the shift before a fix is typed, so it starts from Final POS's figures."""
     try:
-        return services.session_refresh(record)
+        return session_refresh(record)
     except FinalPOSNotFound:
         record.refresh_from_db()
         return record
@@ -50,7 +54,7 @@ def _refuse_fix(
 
 
 @manager_required
-def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_correct_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -64,7 +68,7 @@ def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpRespo
         form = CorrectShiftForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_correct(
+            session_correct(
                 record=record,
                 corrected_by_user=request.user,
                 counted=form.counted(),
@@ -72,7 +76,7 @@ def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpRespo
                 reason=form.cleaned_data["reason"],
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
         else:
@@ -86,12 +90,12 @@ def session_correct(request: AuthenticatedRequest, session_id: str) -> HttpRespo
     return render(
         request,
         "shifts/correct.html",
-        {"record": record, "form": form, "report": selectors.shift_report(record)},
+        {"record": record, "form": form, "report": shift_report(record)},
     )
 
 
 @manager_required
-def session_reopen(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -100,13 +104,13 @@ def session_reopen(request: AuthenticatedRequest, session_id: str) -> HttpRespon
     form = ReopenShiftForm(request.POST or None, initial={"updated_at": upstream_version(record)})
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.session_reopen(
+            result = session_reopen(
                 record=record,
                 reopened_by_user=request.user,
                 reason=form.cleaned_data["reason"],
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
         else:
@@ -121,17 +125,17 @@ def session_reopen(request: AuthenticatedRequest, session_id: str) -> HttpRespon
 
 
 @manager_required
-def session_delete(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_delete_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if refused := _refuse_fix(request, record, needs_closed=False):
         return refused
     form = DeleteShiftForm(request.POST or None, session_number=record.session_number)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.session_delete(
+            result = session_delete(
                 record=record, deleted_by_user=request.user, reason=form.cleaned_data["reason"]
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(

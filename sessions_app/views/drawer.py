@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import closing_report, selectors, services
+from sessions_app import closing_report
 from sessions_app.closing_report import CashMovement
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
@@ -18,12 +18,19 @@ from sessions_app.forms import CashMovementForm
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required, staff_required
-from sessions_app.services.cash_movements import KIND_NAMES
+from sessions_app.selectors.report import shift_report
+from sessions_app.services.cash_movements import (
+    KIND_NAMES,
+    cash_movement_approve,
+    cash_movement_record,
+)
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.x_report import x_report_build
 from sessions_app.views.common import shift_for_user_or_404, write_failed_message
 
 
 @staff_required
-def cash_movement_new(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def cash_movement_new_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if not record.is_open or record.deleted_at:
         messages.error(request, _("This shift is closed: cash can no longer be moved."))
@@ -34,7 +41,7 @@ def cash_movement_new(request: AuthenticatedRequest, session_id: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.cash_movement_record(
+            result = cash_movement_record(
                 record=record,
                 recorded_by_user=request.user,
                 movement_id=data["movement_id"],
@@ -43,7 +50,7 @@ def cash_movement_new(request: AuthenticatedRequest, session_id: str) -> HttpRes
                 reason=data["reason"],
                 note=data["note"],
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             draft_accepted(request, f"movement:{record.id}")
@@ -82,15 +89,13 @@ def _movement(record: SessionRecord, movement_id: str) -> CashMovement | None:
 
 @require_POST
 @manager_required
-def cash_movement_approve(
+def cash_movement_approve_view(
     request: AuthenticatedRequest, session_id: str, movement_id: str
 ) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     try:
-        services.cash_movement_approve(
-            record=record, movement_id=movement_id, approved_by_user=request.user
-        )
-    except (FinalPOSError, services.ShiftError) as error:
+        cash_movement_approve(record=record, movement_id=movement_id, approved_by_user=request.user)
+    except (FinalPOSError, ShiftError) as error:
         messages.error(request, write_failed_message(error))
     else:
         messages.success(request, _("Cash movement approved."))
@@ -98,15 +103,15 @@ def cash_movement_approve(
 
 
 @staff_required
-def x_report(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def x_report_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if not record.is_open or record.deleted_at:
         return redirect("sessions_app:session_detail", session_id=record.id)
-    report = services.x_report_build(record=record)
+    report = x_report_build(record=record)
     if not report.record.is_open:  # closed meanwhile: its Z report is what counts now
         messages.info(request, _("This shift has just been closed."))
         return redirect("sessions_app:session_detail", session_id=record.id)
-    shown = selectors.shift_report(report.record)
+    shown = shift_report(report.record)
     return render(
         request,
         "shifts/x_report.html",

@@ -10,10 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import exports, selectors, services
+from sessions_app import exports
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.forms import AddSessionForm, HistoryFilterForm
 from sessions_app.roles import AuthenticatedRequest, allowed_outlet_ids, manager_required
+from sessions_app.selectors.history import (
+    HistoryFilters,
+    history_choices,
+    history_totals,
+    session_history,
+)
+from sessions_app.selectors.shifts import names_for
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.shift_import import session_add_by_id
 
 PAGE_SIZE = 50
 # A page deep in a long list makes the database walk every row before it; past this many
@@ -21,26 +30,26 @@ PAGE_SIZE = 50
 MAX_PAGES = 40
 
 
-def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
-    outlets, stations = selectors.history_choices(user=request.user)
+def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, HistoryFilters]:
+    outlets, stations = history_choices(user=request.user)
     form = HistoryFilterForm(request.GET or None, outlets=outlets, stations=stations)
     cleaned: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # an invalid filter is shown with its error; the valid ones still apply
         cleaned = form.cleaned_data
-    return form, selectors.HistoryFilters.from_cleaned(cleaned)
+    return form, HistoryFilters.from_cleaned(cleaned)
 
 
 @manager_required
-def session_history(request: AuthenticatedRequest) -> HttpResponse:
+def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
     form, filters = _filters(request)
-    records = selectors.session_history(user=request.user, filters=filters)
-    totals = selectors.history_totals(user=request.user, filters=filters, records=records)
+    records = session_history(user=request.user, filters=filters)
+    totals = history_totals(user=request.user, filters=filters, records=records)
     paginator = Paginator(records, PAGE_SIZE)
     paginator.count = min(totals.shifts, PAGE_SIZE * MAX_PAGES)  # the totals counted them
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    outlet_names, station_names = selectors.names_for(rows)
+    outlet_names, station_names = names_for(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -62,9 +71,9 @@ def session_history(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_required
-def session_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
+def session_export_view(request: AuthenticatedRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
-    records = selectors.session_history(user=request.user, filters=filters)
+    records = session_history(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
         exports.shift_csv_chunks(user=request.user, records=records),
@@ -77,16 +86,16 @@ def session_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
 
 @require_POST
 @manager_required
-def session_add(request: AuthenticatedRequest) -> HttpResponse:
+def session_add_view(request: AuthenticatedRequest) -> HttpResponse:
     form = AddSessionForm(request.POST)
     if form.is_valid():
         try:
-            record = services.session_add_by_id(
+            record = session_add_by_id(
                 session_id=form.cleaned_data["session_id"],
                 added_by_user=request.user,
                 allowed_outlet_ids=allowed_outlet_ids(request.user),
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             messages.error(
                 request, _("Could not add the shift: %(error)s") % {"error": error.message}
             )

@@ -10,52 +10,73 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import selectors, services
 from sessions_app.finalpos import FinalPOSError, records
 from sessions_app.formatting import money
 from sessions_app.forms import OutletForm, OutletSettingsForm, StationForm
 from sessions_app.models import Outlet, Station
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.board import board_outlets
+from sessions_app.selectors.catalog import (
+    catalog_held_removals,
+    catalog_sync_state,
+    outlet_for_user,
+    outlet_of,
+    station_for_user,
+)
+from sessions_app.services.catalog import catalog_refresh, catalog_removals_confirm
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.outlet_settings import (
+    OUTLET_POLICY_FIELDS,
+    outlet_settings_for,
+    outlet_settings_update,
+)
+from sessions_app.services.setup import (
+    outlet_create,
+    outlet_update,
+    station_create,
+    station_delete,
+    station_rename,
+)
 from sessions_app.views.common import write_failed_message
 
 
 def _outlet_or_404(request: AuthenticatedRequest, outlet_id: str) -> Outlet:
-    outlet = selectors.outlet_for_user(user=request.user, outlet_id=outlet_id)
+    outlet = outlet_for_user(user=request.user, outlet_id=outlet_id)
     if outlet is None:
         raise Http404(_("No such outlet among yours."))
     return outlet
 
 
 def _station_or_404(request: AuthenticatedRequest, station_id: str) -> Station:
-    station = selectors.station_for_user(user=request.user, station_id=station_id)
+    station = station_for_user(user=request.user, station_id=station_id)
     if station is None:
         raise Http404(_("No such till at your outlets."))
     return station
 
 
 @manager_required
-def setup_overview(request: AuthenticatedRequest) -> HttpResponse:
+def setup_overview_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "setup/overview.html",
         {
-            "outlets": selectors.board_outlets(user=request.user),
-            "catalog_state": selectors.catalog_sync_state(),
-            "held": selectors.catalog_held_removals(user=request.user),
+            "outlets": board_outlets(user=request.user),
+            "catalog_state": catalog_sync_state(),
+            "held": catalog_held_removals(user=request.user),
         },
     )
 
 
 @require_POST
 @manager_required
-def catalog_removals_confirm(request: AuthenticatedRequest) -> HttpResponse:
+def catalog_removals_confirm_view(request: AuthenticatedRequest) -> HttpResponse:
     """A manager confirms that outlets and tills Final POS stopped listing are gone. Only
     the ones shown to them (their own, still unlisted at this refresh) are removed."""
-    held_outlets, held_stations = selectors.catalog_held_removals(user=request.user)
+    held_outlets, held_stations = catalog_held_removals(user=request.user)
     shown = {item.id for item in [*held_outlets, *held_stations]}
     confirmed = shown & set(request.POST.getlist("remove"))
     try:
-        result = services.catalog_removals_confirm(confirmed_by_user=request.user, ids=confirmed)
+        result = catalog_removals_confirm(confirmed_by_user=request.user, ids=confirmed)
     except FinalPOSError as error:
         messages.error(
             request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
@@ -71,9 +92,9 @@ def catalog_removals_confirm(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 @manager_required
-def catalog_refresh(request: AuthenticatedRequest) -> HttpResponse:
+def catalog_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
     try:
-        result = services.catalog_refresh()
+        result = catalog_refresh()
     except FinalPOSError as error:
         messages.error(
             request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
@@ -97,14 +118,14 @@ def catalog_refresh(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_required
-def outlet_create(request: AuthenticatedRequest) -> HttpResponse:
+def outlet_create_view(request: AuthenticatedRequest) -> HttpResponse:
     form = OutletForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outlet = services.outlet_create(
+            outlet = outlet_create(
                 data=records.OutletInput(**form.cleaned_data), created_by_user=request.user
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s created.") % {"name": outlet.name})
@@ -113,16 +134,16 @@ def outlet_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_required
-def outlet_edit(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
+def outlet_edit_view(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     outlet = _outlet_or_404(request, outlet_id)
     initial = {name: getattr(outlet, name) for name in OutletForm.base_fields}
     form = OutletForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            outlet = services.outlet_update(
+            outlet = outlet_update(
                 outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s saved.") % {"name": outlet.name})
@@ -131,17 +152,17 @@ def outlet_edit(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
 
 
 @manager_required
-def outlet_settings(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
+def outlet_settings_view(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     """The outlet's own rules, kept in the dashboard (Final POS outlets carry none)."""
     outlet = _outlet_or_404(request, outlet_id)
-    stored = services.outlet_settings_for(outlet.id)
-    initial = {name: getattr(stored, name) for name in services.OUTLET_POLICY_FIELDS}
+    stored = outlet_settings_for(outlet.id)
+    initial = {name: getattr(stored, name) for name in OUTLET_POLICY_FIELDS}
     initial["blind_count"] = (
         "" if stored.blind_count is None else "yes" if stored.blind_count else "no"
     )
     form = OutletSettingsForm(request.POST or None, initial=initial, defaults=_site_defaults())
     if request.method == "POST" and form.is_valid():
-        services.outlet_settings_update(
+        outlet_settings_update(
             outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
         )
         messages.success(request, _("Rules of %(name)s saved.") % {"name": outlet.name})
@@ -160,15 +181,15 @@ def _site_defaults() -> dict[str, str]:
 
 
 @manager_required
-def station_create(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
+def station_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     outlet = _outlet_or_404(request, outlet_id)
     form = StationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            station = services.station_create(
+            station = station_create(
                 outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(
@@ -181,16 +202,16 @@ def station_create(request: AuthenticatedRequest, outlet_id: str) -> HttpRespons
 
 
 @manager_required
-def station_edit(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
+def station_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
     station = _station_or_404(request, station_id)
-    outlet = selectors.outlet_of(station)
+    outlet = outlet_of(station)
     form = StationForm(request.POST or None, initial={"name": station.name})
     if request.method == "POST" and form.is_valid():
         try:
-            renamed = services.station_rename(
+            renamed = station_rename(
                 station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
             )
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})
@@ -201,13 +222,13 @@ def station_edit(request: AuthenticatedRequest, station_id: str) -> HttpResponse
 
 
 @manager_required
-def station_delete(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
+def station_delete_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
     station = _station_or_404(request, station_id)
     error_message = ""
     if request.method == "POST":
         try:
-            services.station_delete(station=station, deleted_by_user=request.user)
-        except (FinalPOSError, services.ShiftError) as error:
+            station_delete(station=station, deleted_by_user=request.user)
+        except (FinalPOSError, ShiftError) as error:
             error_message = write_failed_message(error)
         else:
             messages.success(request, _("Till %(name)s deleted.") % {"name": station.name})

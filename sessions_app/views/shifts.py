@@ -7,13 +7,27 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import selectors, services
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
+from sessions_app.selectors.audit import audit_for_session
+from sessions_app.selectors.catalog import (
+    pending_open_for,
+    station_choices_for,
+    station_for_user,
+    stations_busy_for,
+    stations_for,
+)
+from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
+from sessions_app.selectors.report import shift_report
+from sessions_app.services.errors import ShiftError, TillReportsInUse
+from sessions_app.services.index import session_refresh
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_review import session_approve
+from sessions_app.services.station_status import station_status_push
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
@@ -26,27 +40,25 @@ from sessions_app.views.common import (
 
 
 @staff_required
-def session_open(request: AuthenticatedRequest) -> HttpResponse:
-    stations = list(selectors.stations_for(user=request.user).order_by("outlet_id", "name"))
-    busy = selectors.stations_busy_for(user=request.user)
-    left = selectors.left_in_drawer([station.id for station in stations])
+def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
+    stations = list(stations_for(user=request.user).order_by("outlet_id", "name"))
+    busy = stations_busy_for(user=request.user)
+    left = left_in_drawer([station.id for station in stations])
     form = OpenShiftForm(
         request.POST or None,
-        station_choices=selectors.station_choices_for(stations, user=request.user),
+        station_choices=station_choices_for(stations, user=request.user),
         busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
         handover_floats={station_id: str(drawer.amount) for station_id, drawer in left.items()},
         initial=_open_initial(request.GET.get("station", ""), left),
     )
     in_use_warning = False
     if request.method == "POST" and form.is_valid():
-        station = selectors.station_for_user(
-            user=request.user, station_id=form.cleaned_data["station"]
-        )
+        station = station_for_user(user=request.user, station_id=form.cleaned_data["station"])
         if station is None:
             raise Http404(_("No such till at your outlets."))
-        pending = selectors.pending_open_for(station)
+        pending = pending_open_for(station)
         try:
-            result = services.session_open(
+            result = session_open(
                 station=station,
                 opened_by_user=request.user,
                 opening_amount=form.cleaned_data["opening_amount"],
@@ -56,10 +68,10 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
                 and form.cleaned_data["confirm_not_created"] == pending.session_number,
                 in_use_confirmed=form.cleaned_data["confirm_in_use"],
             )
-        except services.TillReportsInUse as error:
+        except TillReportsInUse as error:
             form.add_error(None, error.message)
             in_use_warning = True
-        except (FinalPOSError, services.ShiftError) as error:
+        except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             draft_accepted(request, "open")
@@ -84,13 +96,13 @@ def session_open(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "has_stations": len(busy) < len(stations),
             "draft_key": "open",
-            "pending": selectors.pending_open_for(station) if station else None,
+            "pending": pending_open_for(station) if station else None,
             "in_use_warning": in_use_warning,
         },
     )
 
 
-def _open_initial(station_id: str, left: dict[str, selectors.LeftInDrawer]) -> dict[str, str]:
+def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, str]:
     initial = {"station": station_id}
     if station_id in left:
         initial["opening_amount"] = str(left[station_id].amount)
@@ -98,7 +110,7 @@ def _open_initial(station_id: str, left: dict[str, selectors.LeftInDrawer]) -> d
 
 
 def _warn_handover(
-    request: AuthenticatedRequest, left: selectors.LeftInDrawer | None, record: SessionRecord
+    request: AuthenticatedRequest, left: LeftInDrawer | None, record: SessionRecord
 ) -> None:
     if left is not None and left.amount != record.opening_amount:
         messages.warning(
@@ -119,7 +131,7 @@ def _warn_handover(
 
 
 @staff_required
-def session_detail(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_detail_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     return _render_detail(request, record)
 
@@ -135,32 +147,30 @@ def _render_detail(
         request,
         "shifts/detail.html",
         {
-            "report": selectors.shift_report(record),
+            "report": shift_report(record),
             "record": record,
             "approve_form": approve_form,
             "can_approve": is_manager(request.user),
-            "audit": selectors.audit_for_session(record=record)[:50]
-            if is_manager(request.user)
-            else [],
+            "audit": audit_for_session(record=record)[:50] if is_manager(request.user) else [],
         },
     )
 
 
 @require_POST
 @manager_required
-def session_approve(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     form = ApproveShiftForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, record, form)
     try:
-        services.session_approve(
+        session_approve(
             record=record,
             approved_by_user=request.user,
             comment=form.cleaned_data["comment"],
             seen_updated_at=form.cleaned_data["updated_at"],
         )
-    except (FinalPOSError, services.ShiftError) as error:
+    except (FinalPOSError, ShiftError) as error:
         form = rebound_with_latest_version(form, record)
         form.add_error(None, write_failed_message(error))
         return _render_detail(request, record, form)
@@ -170,10 +180,10 @@ def session_approve(request: AuthenticatedRequest, session_id: str) -> HttpRespo
 
 @require_POST
 @staff_required
-def session_refresh(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def session_refresh_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     try:
-        services.session_refresh(record)
+        session_refresh(record)
     except FinalPOSError as error:
         messages.error(
             request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
@@ -185,9 +195,9 @@ def session_refresh(request: AuthenticatedRequest, session_id: str) -> HttpRespo
 
 @require_POST
 @staff_required
-def station_status_retry(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def station_status_retry_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
-    error = services.station_status_push(record)
+    error = station_status_push(record)
     if error:
         messages.error(
             request, _("The till's status is still not updated: %(error)s") % {"error": error}

@@ -11,39 +11,54 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import selectors, services
 from sessions_app.forms import NewStaffForm, PasswordForm, StaffForm
 from sessions_app.notifications import email_configured
 from sessions_app.roles import AuthenticatedRequest, User, manager_required
+from sessions_app.selectors.staff import (
+    staff_form_initial,
+    staff_list,
+    staff_member_for,
+    staff_member_reach,
+    staff_outlet_choices,
+)
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.staff_admin import (
+    StaffChanges,
+    staff_active_set,
+    staff_create,
+    staff_password_link_send,
+    staff_password_set,
+    staff_update,
+)
 
 
 def _member_or_404(request: AuthenticatedRequest, member_id: int) -> User:
-    member = selectors.staff_member_for(user=request.user, member_id=member_id)
+    member = staff_member_for(user=request.user, member_id=member_id)
     if member is None:
         raise Http404(_("No such person among your staff."))
     return member
 
 
 @manager_required
-def staff_list(request: AuthenticatedRequest) -> HttpResponse:
+def staff_list_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "staff/list.html",
-        {"members": selectors.staff_list(user=request.user)},
+        {"members": staff_list(user=request.user)},
     )
 
 
 @manager_required
-def staff_create(request: AuthenticatedRequest) -> HttpResponse:
+def staff_create_view(request: AuthenticatedRequest) -> HttpResponse:
     form = NewStaffForm(
         request.POST or None,
-        outlets=selectors.staff_outlet_choices(user=request.user),
+        outlets=staff_outlet_choices(user=request.user),
         offer_email_link=email_configured(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            member = services.staff_create(
+            member = staff_create(
                 username=data["username"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -53,7 +68,7 @@ def staff_create(request: AuthenticatedRequest) -> HttpResponse:
                 password=data["password"],
                 created_by_user=request.user,
             )
-        except services.ShiftError as error:
+        except ShiftError as error:
             form.add_error(None, error.message)
         else:
             username = member.get_username()
@@ -70,21 +85,21 @@ def staff_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_required
-def staff_edit(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+def staff_edit_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(request, member_id)
-    reach = selectors.staff_member_reach(user=request.user, member=member)
+    reach = staff_member_reach(user=request.user, member=member)
     form = StaffForm(
         request.POST or None,
-        outlets=selectors.staff_outlet_choices(user=request.user),
+        outlets=staff_outlet_choices(user=request.user),
         reach=reach,
-        initial=selectors.staff_form_initial(user=request.user, member=member),
+        initial=staff_form_initial(user=request.user, member=member),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_update(
+            staff_update(
                 member=member, changes=_changes(form.cleaned_data), updated_by_user=request.user
             )
-        except services.ShiftError as error:
+        except ShiftError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("%(username)s saved.") % {"username": member.username})
@@ -92,11 +107,11 @@ def staff_edit(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     return render(request, "staff/form.html", {"form": form, "member": member, "reach": reach})
 
 
-def _changes(cleaned: dict[str, Any]) -> services.StaffChanges:
+def _changes(cleaned: dict[str, Any]) -> StaffChanges:
     """What the form asked for; a field the form left out (not the person's to change) is
     None: unchanged."""
     outlets = cleaned.get("outlets")
-    return services.StaffChanges(
+    return StaffChanges(
         first_name=cleaned.get("first_name"),
         last_name=cleaned.get("last_name"),
         email=cleaned.get("email"),
@@ -107,12 +122,12 @@ def _changes(cleaned: dict[str, Any]) -> services.StaffChanges:
 
 @require_POST
 @manager_required
-def staff_active(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+def staff_active_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(request, member_id)
     active = request.POST.get("active") == "1"
     try:
-        services.staff_active_set(member=member, active=active, changed_by_user=request.user)
-    except services.ShiftError as error:
+        staff_active_set(member=member, active=active, changed_by_user=request.user)
+    except ShiftError as error:
         messages.error(request, error.message)
         return redirect("sessions_app:staff_edit", member_id=member.pk)
     if active:
@@ -132,7 +147,7 @@ def staff_active(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
 
 
 @manager_required
-def staff_password(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+def staff_password_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(request, member_id)
     offer_link = email_configured() and bool(member.email) and member.is_active
     form = PasswordForm(request.POST or None, member=member, offer_email_link=offer_link)
@@ -140,14 +155,10 @@ def staff_password(request: AuthenticatedRequest, member_id: int) -> HttpRespons
         password = form.cleaned_data["password"]
         try:
             if password is None:
-                services.staff_password_link_send(
-                    member=member, invitation=False, sent_by_user=request.user
-                )
+                staff_password_link_send(member=member, invitation=False, sent_by_user=request.user)
             else:
-                services.staff_password_set(
-                    member=member, password=password, changed_by_user=request.user
-                )
-        except services.ShiftError as error:
+                staff_password_set(member=member, password=password, changed_by_user=request.user)
+        except ShiftError as error:
             form.add_error(None, error.message)
         else:
             if password is None:
@@ -168,8 +179,8 @@ def _invite(request: AuthenticatedRequest, member: User) -> None:
     """E-mails a new member the link to choose their password; the account exists already,
     so a failure says how to finish instead of undoing it."""
     try:
-        services.staff_password_link_send(member=member, invitation=True, sent_by_user=request.user)
-    except services.ShiftError as error:
+        staff_password_link_send(member=member, invitation=True, sent_by_user=request.user)
+    except ShiftError as error:
         messages.warning(
             request,
             _("%(username)s was added. %(reason)s")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
 from sessions_app.models import SessionRecord, Station
-from sessions_app.services import sessions_discover
+from sessions_app.services.discovery import sessions_discover
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

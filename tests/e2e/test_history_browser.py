@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sessions_app.models import SessionRecord
-from sessions_app.services import session_fetch
+from sessions_app.services.index import session_fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

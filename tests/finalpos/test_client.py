@@ -347,7 +347,8 @@ def test_a_429_pauses_calls_for_retry_after_and_says_busy(finalpos, simulator):
 def test_a_refresh_pass_stops_when_final_pos_is_busy(finalpos, simulator, tills, cashier):
     from decimal import Decimal
 
-    from sessions_app.services import session_open, sessions_refresh
+    from sessions_app.services.index_refresh import sessions_refresh
+    from sessions_app.services.shift_open import session_open
 
     for station in (tills["a1"], tills["a2"]):
         session_open(station=station, opened_by_user=cashier, opening_amount=Decimal(1))

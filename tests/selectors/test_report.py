@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from sessions_app.selectors import shift_report
-from sessions_app.services import session_approve, session_close, session_reopen
+from sessions_app.selectors.report import shift_report
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_review import session_approve
+from sessions_app.services.shift_undo import session_reopen
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,9 @@ from decimal import Decimal
 import pytest
 
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services import (
-    MovementNotFound,
-    ShiftNotOpen,
-    cash_movement_approve,
-    cash_movement_record,
-    session_close,
-)
+from sessions_app.services.cash_movements import cash_movement_approve, cash_movement_record
+from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
+from sessions_app.services.shift_close import session_close
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +140,7 @@ def test_approving_an_unknown_movement_is_refused(open_shift, manager):
 
 
 def test_a_reopened_shift_keeps_its_movements(open_shift, cashier, manager, simulator):
-    from sessions_app.services import session_reopen
+    from sessions_app.services.shift_undo import session_reopen
 
     _record(open_shift, cashier)
     closed = _close(open_shift, cashier, "228.00")

@@ -5,7 +5,7 @@ import pytest
 from finalpos_simulator.seed import seed_demo_company
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import Outlet, Station, SyncState
-from sessions_app.services import CATALOG, catalog_refresh
+from sessions_app.services.catalog import CATALOG, catalog_refresh
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,10 @@ from decimal import Decimal
 import pytest
 
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services import (
-    CountIsFinal,
-    blind_count_reveal,
-    session_close,
-    session_open,
-)
+from sessions_app.services.blind_count import blind_count_reveal
+from sessions_app.services.errors import CountIsFinal
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
 from tests.conftest import record_sale
 
 pytestmark = pytest.mark.django_db

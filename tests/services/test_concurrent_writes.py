@@ -10,13 +10,10 @@ import pytest
 from django.db import connection
 
 from sessions_app.models import SessionRecord
-from sessions_app.services import (
-    ShiftAlreadyClosed,
-    StationBusy,
-    session_close,
-    session_open,
-    session_reopen,
-)
+from sessions_app.services.errors import ShiftAlreadyClosed, StationBusy
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_undo import session_reopen
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,7 +128,7 @@ def test_reopening_while_someone_opens_the_same_till_leaves_one_open_shift(
 
 
 def test_a_refresh_while_a_close_is_written_does_not_undo_it(open_shift, cashier, simulator):
-    from sessions_app.services import session_refresh
+    from sessions_app.services.index import session_refresh
 
     _slow_writes(simulator)
     closing, refreshed = _at_once(

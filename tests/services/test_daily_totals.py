@@ -13,13 +13,10 @@ from django.utils import timezone
 
 from sessions_app.finalpos.records import Session
 from sessions_app.models import DailyTotals, MonthlyTotals, Outlet, SessionRecord
-from sessions_app.services import (
-    outlet_settings_update,
-    session_correct,
-    session_delete,
-    session_index_save,
-)
-from sessions_app.services.index import index_note_missing
+from sessions_app.services.index import index_note_missing, session_index_save
+from sessions_app.services.outlet_settings import outlet_settings_update
+from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_undo import session_delete
 from tests.conftest import OUTLET_A, STATION_A1, STATION_A2, make_shifts
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +194,7 @@ def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
 def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days_ago, to_days_ago):
     """Whole months from the monthly rows and the cut months' days add up to what the
     shifts in the range add up to."""
-    from sessions_app.selectors import HistoryFilters, history_totals, session_history
+    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
 
     make_shifts(150, variance="-0.37")
     make_shifts(40, variance="1.05", start=500, station=STATION_A2)
@@ -219,7 +216,7 @@ def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days
 def test_a_refresh_that_changes_nothing_counted_leaves_the_totals_alone(closed_shift):
     from django.test.utils import CaptureQueriesContext
 
-    from sessions_app.services import session_refresh
+    from sessions_app.services.index import session_refresh
 
     with CaptureQueriesContext(connection) as queries:
         session_refresh(closed_shift)
@@ -239,7 +236,7 @@ def test_rebuild_totals_repairs_totals_written_by_other_means(tills):
 
 
 def test_both_ways_of_totalling_agree_on_a_day_of_open_shifts_only(open_shift, superuser):
-    from sessions_app.selectors import HistoryFilters, history_totals, session_history
+    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
 
     def totals(filters):
         records = session_history(user=superuser, filters=filters)

@@ -11,8 +11,8 @@ from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.tills import TillActivity, is_till_session
 from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.models import SessionRecord, SyncState
-from sessions_app.services import catalog_refresh, sessions_discover
-from sessions_app.services.discovery import transaction_count
+from sessions_app.services.catalog import catalog_refresh
+from sessions_app.services.discovery import sessions_discover, transaction_count
 from tests.conftest import STATION_A1, record_sale, till_session
 
 pytestmark = pytest.mark.django_db

@@ -8,14 +8,12 @@ from decimal import Decimal
 import pytest
 
 from sessions_app import closing_report
-from sessions_app.selectors import shift_report
-from sessions_app.services import (
-    cash_movement_record,
-    session_close,
-    session_correct,
-    session_fetch,
-    session_reopen,
-)
+from sessions_app.selectors.report import shift_report
+from sessions_app.services.cash_movements import cash_movement_record
+from sessions_app.services.index import session_fetch
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_undo import session_reopen
 from tests.conftest import STATION_A1, add_faults, record_sale, till_session
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,10 @@ from django.utils import timezone
 
 from sessions_app.finalpos import FinalPOSNotFound, FinalPOSUnavailable
 from sessions_app.models import AuditEntry, Outlet, SessionRecord, Station, SyncState
-from sessions_app.services import (
-    catalog_refresh,
-    session_close_preview,
-    session_fetch,
-    session_refresh,
-    sessions_refresh,
-)
+from sessions_app.services.catalog import catalog_refresh
+from sessions_app.services.index import session_fetch, session_refresh
+from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.shift_close import session_close_preview
 from tests.conftest import (
     STATION_A1,
     STATION_A2,

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from finalpos_dashboard.settings import _session_number_prefix
-from sessions_app.services import session_fetch, session_number_allocate
+from sessions_app.services.index import session_fetch
+from sessions_app.services.numbering import session_number_allocate
 from tests.conftest import STATION_A1, till_session
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +47,11 @@ def test_numbers_never_collide_with_the_tills_while_both_open_shifts(tills, cash
 
     from finalpos_simulator.tills import TillActivity, is_till_session
     from sessions_app.models import Station
-    from sessions_app.services import (
-        StationBusy,
-        TillReportsInUse,
-        catalog_refresh,
-        session_close,
-        session_open,
-        sessions_discover,
-    )
+    from sessions_app.services.catalog import catalog_refresh
+    from sessions_app.services.discovery import sessions_discover
+    from sessions_app.services.errors import StationBusy, TillReportsInUse
+    from sessions_app.services.shift_close import session_close
+    from sessions_app.services.shift_open import session_open
 
     store = simulator.simulator.store
     activity = TillActivity(store, rng=random.Random(3), open_chance=0.4, close_chance=0.3)

@@ -8,13 +8,11 @@ import pytest
 
 from sessions_app.models import AuditEntry, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
-from sessions_app.services import (
-    VarianceReasonRequired,
-    cash_movement_record,
-    outlet_settings_update,
-    session_close,
-    session_fetch,
-)
+from sessions_app.services.cash_movements import cash_movement_record
+from sessions_app.services.errors import VarianceReasonRequired
+from sessions_app.services.index import session_fetch
+from sessions_app.services.outlet_settings import outlet_settings_update
+from sessions_app.services.shift_close import session_close
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_B1, till_session
 
 pytestmark = pytest.mark.django_db

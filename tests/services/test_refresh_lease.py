@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from sessions_app.models import JobLease
-from sessions_app.services import refresh_loop
 from sessions_app.services.locks import job_lease_release, job_lease_take
+from sessions_app.services.refresh import refresh_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 STALE = timedelta(minutes=5)

@@ -8,7 +8,8 @@ from django.core import mail
 
 from sessions_app.models import SessionRecord, StaffProfile
 from sessions_app.roles import MANAGER_GROUP
-from sessions_app.services import session_close, session_correct
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_review import session_correct
 from tests.conftest import OUTLET_A
 
 # Alerts are queued once the close commits (and run at once in tests): real commits here.

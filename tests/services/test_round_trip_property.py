@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sessions_app import closing_report
 from sessions_app.finalpos.records.fields import SERVER_FIELDS
 from sessions_app.finalpos.records.sessions import SESSION_FIELDS
-from sessions_app.services import session_correct, session_fetch
+from sessions_app.services.index import session_fetch
+from sessions_app.services.shift_review import session_correct
 from tests.conftest import STATION_A1
 
 pytestmark = pytest.mark.django_db

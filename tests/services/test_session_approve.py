@@ -7,13 +7,10 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import SessionRecord
-from sessions_app.services import (
-    ShiftChanged,
-    ShiftNotReviewable,
-    session_approve,
-    session_close,
-    session_open,
-)
+from sessions_app.services.errors import ShiftChanged, ShiftNotReviewable
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_review import session_approve
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db

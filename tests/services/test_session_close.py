@@ -7,13 +7,9 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSAuthError, FinalPOSRejected, FinalPOSUnavailable
 from sessions_app.models import SessionRecord
-from sessions_app.services import (
-    ShiftAlreadyClosed,
-    ShiftChanged,
-    VarianceReasonRequired,
-    session_close,
-    session_open,
-)
+from sessions_app.services.errors import ShiftAlreadyClosed, ShiftChanged, VarianceReasonRequired
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
 from tests.conftest import add_faults, record_sale
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services import ShiftChanged, ShiftNotCorrectable, session_correct
+from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable
+from sessions_app.services.shift_review import session_correct
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services import session_delete
+from sessions_app.services.shift_undo import session_delete
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db

@@ -16,14 +16,11 @@ from sessions_app.finalpos import (
     circuit,
 )
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, StationClaim
-from sessions_app.services import (
-    OpenOutcomeUnknown,
-    StationBusy,
-    session_close,
-    session_fetch,
-    session_open,
-    sessions_refresh,
-)
+from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
+from sessions_app.services.index import session_fetch
+from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +116,7 @@ def test_an_abandoned_claim_expires(tills, cashier):
 def test_the_index_holds_two_open_shifts_of_one_till_as_final_pos_can(tills, cashier):
     """A till can open a session of its own beside one the dashboard opened: the index shows
     both (the board names them) rather than failing."""
-    from sessions_app.selectors import board_outlets
+    from sessions_app.selectors.board import board_outlets
 
     record = _open(tills, cashier).record
     SessionRecord.objects.create(

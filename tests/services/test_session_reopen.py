@@ -7,13 +7,10 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services import (
-    ShiftNotCorrectable,
-    StationBusy,
-    session_close,
-    session_open,
-    session_reopen,
-)
+from sessions_app.services.errors import ShiftNotCorrectable, StationBusy
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_undo import session_reopen
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,15 @@ import pytest
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.finalpos.records import OutletInput
 from sessions_app.models import AuditEntry, Outlet, OutletAssignment, Station
-from sessions_app.services import (
-    StationInUse,
+from sessions_app.services.errors import StationInUse
+from sessions_app.services.setup import (
     outlet_create,
     outlet_update,
-    session_open,
     station_create,
     station_delete,
     station_rename,
 )
+from sessions_app.services.shift_open import session_open
 from tests.conftest import OUTLET_A, add_faults
 
 pytestmark = pytest.mark.django_db

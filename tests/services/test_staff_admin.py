@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from sessions_app.models import AuditEntry, Outlet, OutletAssignment
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, is_manager
-from sessions_app.services import (
-    StaffChangeRefused,
+from sessions_app.services.errors import StaffChangeRefused, StaffNotAllowed
+from sessions_app.services.staff_admin import (
     StaffChanges,
-    StaffNotAllowed,
     staff_active_set,
     staff_create,
     staff_password_link_send,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from sessions_app.services import session_close
+from sessions_app.services.shift_close import session_close
 from tests.conftest import PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db

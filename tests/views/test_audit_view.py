@@ -7,12 +7,10 @@ from django.urls import reverse
 
 from sessions_app.finalpos import FinalPOSRejected
 from sessions_app.models import AuditEntry
-from sessions_app.services import (
-    OpenOutcomeUnknown,
-    session_approve,
-    session_close,
-    session_open,
-)
+from sessions_app.services.errors import OpenOutcomeUnknown
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_review import session_approve
 from tests.conftest import PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db

@@ -63,7 +63,7 @@ def test_a_card_is_never_stale_whoever_changed_the_till(client, cashier, open_sh
     """Within the same minute: a float changed on the till and read by a refresh, then a
     till renamed, both show at once, with nothing told to forget the cached card."""
     from sessions_app.models import Station
-    from sessions_app.services import session_refresh
+    from sessions_app.services.index import session_refresh
 
     client.login(username="cal", password=PASSWORD)
     assert "Float $200.00" in client.get("/").content.decode()

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from sessions_app.services import session_close
+from sessions_app.services.shift_close import session_close
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -118,7 +118,7 @@ def test_a_range_that_ends_before_it_starts_filters_by_neither_date(mia):
 
 def test_deleted_shifts_can_be_found_with_their_own_filter(mia):
     from sessions_app.models import SessionRecord
-    from sessions_app.services import daily_totals_rebuild
+    from sessions_app.services.daily_totals import daily_totals_rebuild
 
     make_shifts(3)
     SessionRecord.objects.filter(session_number="S-2026-0002").update(deleted_at=timezone.now())

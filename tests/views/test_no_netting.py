@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from sessions_app.services import session_close
+from sessions_app.services.shift_close import session_close
 from tests.conftest import PASSWORD, make_shifts
 
 pytestmark = pytest.mark.django_db

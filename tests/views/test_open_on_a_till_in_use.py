@@ -16,7 +16,7 @@ def till_in_use(tills, simulator):
     """Till 1 reports IN_USE (its own shift has no sale yet, so nothing names it)."""
     store = simulator.simulator.store
     store.replace("station", {**store.get("station", STATION_A1), "status": "IN_USE"})
-    from sessions_app.services import catalog_refresh
+    from sessions_app.services.catalog import catalog_refresh
 
     catalog_refresh()
     return tills["a1"]
@@ -66,7 +66,7 @@ def test_a_status_that_is_stale_in_the_cache_is_read_fresh(cal, till_in_use, sim
 
 
 def test_once_the_tills_shift_has_a_sale_it_is_found_and_blocks(cal, till_in_use, simulator):
-    from sessions_app.services import sessions_discover
+    from sessions_app.services.discovery import sessions_discover
 
     shift = till_session(simulator, STATION_A1, "S-2026-0401", closed=False)
     record_sale(simulator, shift["id"], "9.50")

@@ -106,7 +106,7 @@ def test_when_the_answer_is_lost_the_till_is_held_and_the_page_says_so(signed_in
 def test_a_till_someone_just_opened_says_who_not_a_raw_id(signed_in, tills, manager):
     from decimal import Decimal
 
-    from sessions_app.services import session_open
+    from sessions_app.services.shift_open import session_open
 
     page = signed_in.get(URL).content.decode()  # the till is free when the form loads
     assert f'value="{tills["a1"].id}"' in page

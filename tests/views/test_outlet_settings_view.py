@@ -83,7 +83,7 @@ def test_the_outlets_blind_count_rule_decides_what_a_cashier_sees(client, cashie
 
 
 def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
-    from sessions_app.services import session_fetch
+    from sessions_app.services.index import session_fetch
 
     OutletSettings.objects.create(outlet_id=OUTLET_A, time_zone="Asia/Tokyo")
     shift = till_session(simulator, STATION_A1, "S-2026-0001", openTime="2026-11-23T06:00:00Z")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import Outlet, Station
-from sessions_app.services import session_open
+from sessions_app.services.shift_open import session_open
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db

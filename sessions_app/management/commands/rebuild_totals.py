@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sessions_app.services import daily_totals_rebuild
+from sessions_app.services.daily_totals import daily_totals_rebuild
 
 
 class Command(BaseCommand):

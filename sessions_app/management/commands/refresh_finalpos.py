@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.services import RefreshPass, finalpos_refresh, refresh_loop
+from sessions_app.services.refresh import RefreshPass, finalpos_refresh, refresh_loop
 
 
 class Command(BaseCommand):

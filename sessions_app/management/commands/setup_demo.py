@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from sessions_app.demo import demo_users_create
 from sessions_app.models import SessionNumberSequence, SessionRecord, SyncState
-from sessions_app.services import catalog_refresh, daily_totals_rebuild, sessions_discover
+from sessions_app.services.catalog import catalog_refresh
+from sessions_app.services.daily_totals import daily_totals_rebuild
+from sessions_app.services.discovery import sessions_discover
 
 
 class Command(BaseCommand):

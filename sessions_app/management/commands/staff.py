@@ -12,9 +12,19 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app import selectors, services
 from sessions_app.notifications import email_configured
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, User
+from sessions_app.selectors.staff import outlets_matching, staff_list, staff_member_named
+from sessions_app.services.errors import ShiftError
+from sessions_app.services.staff_admin import (
+    StaffChanges,
+    staff_active_set,
+    staff_create,
+    staff_password_link_send,
+    staff_password_set,
+    staff_update,
+    superuser_make,
+)
 
 ROLES = {"cashier": CASHIER_GROUP, "manager": MANAGER_GROUP}
 OUTLET_HELP = "an outlet's name or Final POS id; repeat for more outlets"
@@ -93,12 +103,12 @@ class Command(BaseCommand):
         }
         try:
             handlers[options["subcommand"]](options)
-        except services.ShiftError as error:
+        except ShiftError as error:
             raise CommandError(error.message) from error
 
     def _list(self, options: dict[str, Any]) -> None:
         rows = [("USERNAME", "NAME", "E-MAIL", "ROLE", "OUTLETS", "SIGN-IN")]
-        for member in selectors.staff_list(user=None):
+        for member in staff_list(user=None):
             outlets = "every outlet" if member.is_superuser else ", ".join(member.outlet_names)
             active = "active" if member.is_active else "deactivated"
             rows.append((member.username, member.name, member.email, member.role, outlets, active))
@@ -119,7 +129,7 @@ class Command(BaseCommand):
             password = self._read_password(
                 options["password_stdin"], "--password-stdin or --invite"
             )
-        member = services.staff_create(
+        member = staff_create(
             username=username,
             first_name=options["first_name"] or "",
             last_name=options["last_name"] or "",
@@ -132,23 +142,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {options['role']} {member.get_username()}.")
         if options["invite"]:
             try:
-                services.staff_password_link_send(member=member, invitation=True, sent_by_user=None)
-            except services.ShiftError as error:
+                staff_password_link_send(member=member, invitation=True, sent_by_user=None)
+            except ShiftError as error:
                 raise CommandError(f"{member.get_username()} was added. {error.message}") from error
             self.stdout.write(f"Invitation e-mailed to {member.email}.")
 
     def _set(self, options: dict[str, Any]) -> None:
         member = self._member(options["username"])
-        changes = services.StaffChanges(
+        changes = StaffChanges(
             first_name=options["first_name"],
             last_name=options["last_name"],
             email=options["email"],
             role=ROLES[options["role"]] if options["role"] else None,
             outlet_ids=self._outlet_ids(options["outlet"]) if options["outlet"] else None,
         )
-        services.staff_update(member=member, changes=changes, updated_by_user=None)
+        staff_update(member=member, changes=changes, updated_by_user=None)
         if options["active"] is not None:
-            services.staff_active_set(member=member, active=options["active"], changed_by_user=None)
+            staff_active_set(member=member, active=options["active"], changed_by_user=None)
         self.stdout.write(f"Saved {member.get_username()}.")
 
     def _read_password(self, from_stdin: bool, stdin_option: str) -> str:
@@ -167,22 +177,20 @@ class Command(BaseCommand):
     def _set_password(self, options: dict[str, Any]) -> None:
         member = self._member(options["username"])
         password = self._read_password(options["password_stdin"], "--stdin")
-        services.staff_password_set(member=member, password=password, changed_by_user=None)
+        staff_password_set(member=member, password=password, changed_by_user=None)
         self.stdout.write(f"New password set for {member.get_username()}.")
 
     def _superuser(self, options: dict[str, Any]) -> None:
         username = options["username"]
-        exists = selectors.staff_member_named(username=username) is not None
+        exists = staff_member_named(username=username) is not None
         password = None
         if options["password_stdin"] or not exists:
             password = self._read_password(options["password_stdin"], "--password-stdin")
-        member = services.superuser_make(
-            username=username, email=options["email"], password=password
-        )
+        member = superuser_make(username=username, email=options["email"], password=password)
         self.stdout.write(f"{member.get_username()} is a superuser.")
 
     def _member(self, username: str) -> User:
-        member = selectors.staff_member_named(username=username)
+        member = staff_member_named(username=username)
         if member is None:
             raise CommandError(f"No account named {username!r}.")
         return member
@@ -190,7 +198,7 @@ class Command(BaseCommand):
     def _outlet_ids(self, names_or_ids: Sequence[str]) -> frozenset[str]:
         outlet_ids = set()
         for value in names_or_ids:
-            matches = selectors.outlets_matching(name_or_id=value)
+            matches = outlets_matching(name_or_id=value)
             if not matches:
                 raise CommandError(
                     f"No outlet is named {value!r} or has that Final POS id. A new outlet is "

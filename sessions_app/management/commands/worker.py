@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from sessions_app.services import refresh_loop
+from sessions_app.services.refresh import refresh_loop
 
 
 class Command(BaseCommand):
