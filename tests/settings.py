@@ -31,7 +31,8 @@ if not REDIS_URL:  # noqa: F405
 # Pages link plain static URLs, so the suite needs no collectstatic (plain `pytest` works in a
 # fresh clone); the tests of the hashed, far-future-cached files ask for them with the
 # `manifest_static` fixture (tests/conftest.py), which collects them once.
-PRODUCTION_STORAGES = STORAGES  # noqa: F405
+from finalpos_dashboard.settings import STORAGES as PRODUCTION_STORAGES
+
 STORAGES = {
     **PRODUCTION_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

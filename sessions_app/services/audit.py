@@ -11,7 +11,7 @@ from django.utils import timezone
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.roles import User, display_name
-from sessions_app.services.errors import ShiftError
+from sessions_app.services.errors import ApplicationError
 from sessions_app.services.locks import shift_write_lock
 
 
@@ -113,7 +113,7 @@ def audited(
             outcome=write.outcome,
         )
         raise
-    except ShiftError as refusal:
+    except ApplicationError as refusal:
         if write.outcome == AuditEntry.UNKNOWN:  # e.g. an open held as "may have reached"
             audit_write(
                 actor=actor,

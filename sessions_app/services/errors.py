@@ -1,16 +1,29 @@
 """Every refusal a service can answer with: ``message`` says why, in words the person can act on.
 
+One neutral base, ``ApplicationError``, with a family per area (shifts, setup, staff).
 Failures of Final POS itself are FinalPOSError (sessions_app.finalpos.errors); views catch
 both families and show the message with the form still filled in.
 """
 
 
-class ShiftError(Exception):
-    """A shift or setup operation refused for a reason the person can act on."""
+class ApplicationError(Exception):
+    """An operation refused for a reason the person can act on."""
 
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class ShiftError(ApplicationError):
+    """A write to a shift refused."""
+
+
+class SetupError(ApplicationError):
+    """A change to outlets or tills refused."""
+
+
+class StaffError(ApplicationError):
+    """A change to a staff account refused."""
 
 
 class StationBusy(ShiftError):
@@ -22,7 +35,7 @@ class TillReportsInUse(ShiftError):
     shift with no sales yet, which nothing can find. Opening needs the person to confirm."""
 
 
-class StationInUse(ShiftError):
+class StationInUse(SetupError):
     """A till with an open shift cannot be deleted."""
 
 
@@ -71,15 +84,15 @@ class OpenOutcomeUnknown(ShiftError):
     that is settled (services.pending_open)."""
 
 
-class NameTaken(ShiftError):
+class NameTaken(SetupError):
     """An outlet, or a till in the same outlet, already has that name."""
 
 
-class StaffNotAllowed(ShiftError):
+class StaffNotAllowed(StaffError):
     """A change to a staff account beyond the person's reach: someone at outlets they do not
     manage, a superuser, their own role or outlets, or deactivating themselves."""
 
 
-class StaffChangeRefused(ShiftError):
+class StaffChangeRefused(StaffError):
     """A change to a staff account that cannot be made as asked: a username in use, no outlet,
     a password the validators refuse, or no way to e-mail a link."""

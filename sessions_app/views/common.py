@@ -11,7 +11,7 @@ from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import AuthenticatedRequest
 from sessions_app.selectors.shifts import session_for_user
-from sessions_app.services.errors import ShiftError
+from sessions_app.services.errors import ApplicationError
 from sessions_app.services.shift_checks import ShiftWriteResult
 
 
@@ -25,10 +25,10 @@ def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> Ses
     return record
 
 
-def write_failed_message(error: FinalPOSError | ShiftError) -> str:
+def write_failed_message(error: FinalPOSError | ApplicationError) -> str:
     """What to tell the person when a write did not happen. A refusal of ours already says
     what was (not) done; a failure of Final POS gets "Nothing was saved" in front."""
-    if isinstance(error, ShiftError):
+    if isinstance(error, ApplicationError):
         return error.message
     if isinstance(error, FinalPOSOutcomeUnknown):
         return _(

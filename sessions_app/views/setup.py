@@ -24,7 +24,7 @@ from sessions_app.selectors.catalog import (
     station_for_user,
 )
 from sessions_app.services.catalog import catalog_refresh, catalog_removals_confirm
-from sessions_app.services.errors import ShiftError
+from sessions_app.services.errors import ApplicationError
 from sessions_app.services.outlet_settings import (
     OUTLET_POLICY_FIELDS,
     outlet_settings_for,
@@ -125,7 +125,7 @@ def outlet_create_view(request: AuthenticatedRequest) -> HttpResponse:
             outlet = outlet_create(
                 data=records.OutletInput(**form.cleaned_data), created_by_user=request.user
             )
-        except (FinalPOSError, ShiftError) as error:
+        except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s created.") % {"name": outlet.name})
@@ -143,7 +143,7 @@ def outlet_edit_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRespo
             outlet = outlet_update(
                 outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
             )
-        except (FinalPOSError, ShiftError) as error:
+        except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Outlet %(name)s saved.") % {"name": outlet.name})
@@ -189,7 +189,7 @@ def station_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRe
             station = station_create(
                 outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
             )
-        except (FinalPOSError, ShiftError) as error:
+        except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(
@@ -211,7 +211,7 @@ def station_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpRes
             renamed = station_rename(
                 station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
             )
-        except (FinalPOSError, ShiftError) as error:
+        except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})
@@ -228,7 +228,7 @@ def station_delete_view(request: AuthenticatedRequest, station_id: str) -> HttpR
     if request.method == "POST":
         try:
             station_delete(station=station, deleted_by_user=request.user)
-        except (FinalPOSError, ShiftError) as error:
+        except (FinalPOSError, ApplicationError) as error:
             error_message = write_failed_message(error)
         else:
             messages.success(request, _("Till %(name)s deleted.") % {"name": station.name})

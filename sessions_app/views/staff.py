@@ -21,7 +21,7 @@ from sessions_app.selectors.staff import (
     staff_member_reach,
     staff_outlet_choices,
 )
-from sessions_app.services.errors import ShiftError
+from sessions_app.services.errors import StaffError
 from sessions_app.services.staff_admin import (
     StaffChanges,
     staff_active_set,
@@ -68,7 +68,7 @@ def staff_create_view(request: AuthenticatedRequest) -> HttpResponse:
                 password=data["password"],
                 created_by_user=request.user,
             )
-        except ShiftError as error:
+        except StaffError as error:
             form.add_error(None, error.message)
         else:
             username = member.get_username()
@@ -99,7 +99,7 @@ def staff_edit_view(request: AuthenticatedRequest, member_id: int) -> HttpRespon
             staff_update(
                 member=member, changes=_changes(form.cleaned_data), updated_by_user=request.user
             )
-        except ShiftError as error:
+        except StaffError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("%(username)s saved.") % {"username": member.username})
@@ -127,7 +127,7 @@ def staff_active_view(request: AuthenticatedRequest, member_id: int) -> HttpResp
     active = request.POST.get("active") == "1"
     try:
         staff_active_set(member=member, active=active, changed_by_user=request.user)
-    except ShiftError as error:
+    except StaffError as error:
         messages.error(request, error.message)
         return redirect("sessions_app:staff_edit", member_id=member.pk)
     if active:
@@ -158,7 +158,7 @@ def staff_password_view(request: AuthenticatedRequest, member_id: int) -> HttpRe
                 staff_password_link_send(member=member, invitation=False, sent_by_user=request.user)
             else:
                 staff_password_set(member=member, password=password, changed_by_user=request.user)
-        except ShiftError as error:
+        except StaffError as error:
             form.add_error(None, error.message)
         else:
             if password is None:
@@ -180,7 +180,7 @@ def _invite(request: AuthenticatedRequest, member: User) -> None:
     so a failure says how to finish instead of undoing it."""
     try:
         staff_password_link_send(member=member, invitation=True, sent_by_user=request.user)
-    except ShiftError as error:
+    except StaffError as error:
         messages.warning(
             request,
             _("%(username)s was added. %(reason)s")

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sessions_app.notifications import email_configured
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, User
 from sessions_app.selectors.staff import outlets_matching, staff_list, staff_member_named
-from sessions_app.services.errors import ShiftError
+from sessions_app.services.errors import StaffError
 from sessions_app.services.staff_admin import (
     StaffChanges,
     staff_active_set,
@@ -103,7 +103,7 @@ class Command(BaseCommand):
         }
         try:
             handlers[options["subcommand"]](options)
-        except ShiftError as error:
+        except StaffError as error:
             raise CommandError(error.message) from error
 
     def _list(self, options: dict[str, Any]) -> None:
@@ -143,7 +143,7 @@ class Command(BaseCommand):
         if options["invite"]:
             try:
                 staff_password_link_send(member=member, invitation=True, sent_by_user=None)
-            except ShiftError as error:
+            except StaffError as error:
                 raise CommandError(f"{member.get_username()} was added. {error.message}") from error
             self.stdout.write(f"Invitation e-mailed to {member.email}.")
 
