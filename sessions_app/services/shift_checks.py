@@ -13,8 +13,14 @@ from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import time_of_day
 from sessions_app.models import SessionRecord, Station
-from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable, StationBusy
+from sessions_app.services.errors import (
+    HeldByTill,
+    ShiftChanged,
+    ShiftNotCorrectable,
+    StationBusy,
+)
 from sessions_app.services.index import index_note_missing, session_index_save
+from sessions_app.services.ledger import opened_here
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,21 @@ def refuse_if_changed(current: Session, seen: datetime | None) -> None:
             _(
                 "This shift was changed in Final POS while you were working on it. "
                 "The page now shows the latest version; check it and submit again."
+            )
+        )
+
+
+def refuse_if_held_by_till(current: Session) -> None:
+    """Never a whole-record write to a shift a till holds open: the till rewrites its record
+    whole, so one of the two writes would erase the other."""
+    if current.is_open and not opened_here(
+        session_id=current.id, session_number=current.session_number
+    ):
+        raise HeldByTill(
+            _(
+                "This shift was opened on the till, and the till still has it open: close it "
+                "on the till. Cash moved here is kept and added to it once the till has "
+                "closed it. If the till is out of use, a manager can take the shift over."
             )
         )
 

@@ -17,7 +17,7 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import money, time_of_day
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
+from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
@@ -25,6 +25,7 @@ from sessions_app.services.catalog import station_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillReportsInUse
 from sessions_app.services.index import session_index_save
+from sessions_app.services.ledger import ledger_record
 from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import station_status_enqueue
@@ -97,6 +98,12 @@ def session_open(
                 held = _hold(station, data, opened_by_user, lost)
                 raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
             PendingOpen.objects.filter(station_id=station.id).delete()
+            ledger_record(
+                session_id=created.id,
+                kind=LedgerEntry.OPEN,
+                key=created.session_number,
+                by_user=opened_by_user,
+            )
             record = session_index_save(
                 created,
                 opened_by_user=opened_by_user,

@@ -21,16 +21,17 @@ from sessions_app.closing_report import (
     ClosingReport,
     Correction,
     CorrectionSide,
-    Review,
 )
+from sessions_app.closing_report.values import time_text
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord
+from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
-from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.index import session_index_save
+from sessions_app.services.ledger import close_fields, ledger_record
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
@@ -41,37 +42,9 @@ from sessions_app.services.shift_checks import (
     to_the_millisecond,
     with_report,
 )
+from sessions_app.services.till_closes import report_of_closed_shift
 
 logger = logging.getLogger(__name__)
-
-
-def _report_of_closed_shift(
-    current: Session, record: SessionRecord, client: FinalPOSClient
-) -> ClosingReport | None:
-    """The dashboard's report of a closed shift; for a shift a till closed, one worked out from
-    its sales (the till's own report kept inside it)."""
-    report = closing_report.parse(current.closing_report_data)
-    if report is not None and report.is_ours:
-        return report
-    expected = sales_expected(
-        session_id=current.id, opening_amount=current.opening_amount, client=client
-    )
-    if expected is None:
-        return None
-    reconciliation = closing.reconcile(
-        counted=current.closing_amounts,
-        expected=expected,
-        policy=outlet_policy(record.outlet_id).variance,
-    )
-    return ClosingReport().set(
-        currency=settings.CURRENCY,
-        expected_available=True,
-        methods=reconciliation.method_figures(),
-        variance_reason="",
-        review=Review(required=reconciliation.review_required),
-        corrections=[],
-        foreign=report.foreign if report is not None else None,
-    )
 
 
 def _report_without_sales(current: Session) -> ClosingReport:
@@ -106,7 +79,11 @@ def session_approve(
         summary=summary,
     ) as audit:
         current = read_current(record, client)
-        report = _report_of_closed_shift(current, record, client) if not current.is_open else None
+        report = (
+            report_of_closed_shift(current, outlet_id=record.outlet_id, client=client)
+            if not current.is_open
+            else None
+        )
         if report is None or report.review_state != REVIEW_REQUIRED:
             session_index_save(current)
             if report is not None and report.review_state == REVIEW_APPROVED:
@@ -123,20 +100,28 @@ def session_approve(
         )
         report.set(review=review)
         data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: with_report(
-                    client,
-                    record,
-                    lambda found: (
-                        found.review.approved_at == review.approved_at
-                        and found.review.approved_by == review.approved_by
-                    ),
+        updated = settled(
+            audit,
+            write=lambda: client.session_update(record.id, data),
+            landed=lambda: with_report(
+                client,
+                record,
+                lambda found: (
+                    found.review.approved_at == review.approved_at
+                    and found.review.approved_by == review.approved_by
                 ),
-            )
+            ),
         )
+        ledger_record(
+            session_id=record.id,
+            kind=LedgerEntry.APPROVAL,
+            key=time_text(review.approved_at) or "",
+            by_user=approved_by_user,
+            fields=close_fields(updated),
+            part=review.to_document(),
+            report=report,
+        )
+        saved = session_index_save(updated)
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
@@ -186,7 +171,9 @@ def session_correct(
             raise ShiftNotCorrectable(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
-        report = _report_of_closed_shift(current, record, client) or _report_without_sales(current)
+        report = report_of_closed_shift(
+            current, outlet_id=record.outlet_id, client=client
+        ) or _report_without_sales(current)
         reconciliation = closing.reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),
@@ -223,22 +210,29 @@ def session_correct(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: with_report(
-                    client,
-                    record,
-                    lambda found: any(
-                        isinstance(entry, Correction)
-                        and entry.at == correction.at
-                        and entry.by == correction.by
-                        for entry in found.corrections
-                    ),
+        updated = settled(
+            audit,
+            write=lambda: client.session_update(record.id, data),
+            landed=lambda: with_report(
+                client,
+                record,
+                lambda found: any(
+                    isinstance(entry, Correction)
+                    and entry.at == correction.at
+                    and entry.by == correction.by
+                    for entry in found.corrections
                 ),
-            )
+            ),
         )
+        ledger_record(
+            session_id=record.id,
+            kind=LedgerEntry.CORRECTION,
+            key=time_text(correction.at) or "",
+            by_user=corrected_by_user,
+            fields=close_fields(updated),
+            report=report,
+        )
+        saved = session_index_save(updated)
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:

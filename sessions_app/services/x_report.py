@@ -11,6 +11,7 @@ from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.models import SessionRecord
 from sessions_app.services.index import sales_read, session_refresh
+from sessions_app.services.ledger import movements_with_ours
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         record = session_refresh(record, client=client)
     except FinalPOSError as error:
         stale_note = error.message
-    report = closing_report.from_index(record.report)
-    movements = [
-        movement
-        for movement in (report.cash_movements if report and report.is_ours else [])
-        if isinstance(movement, CashMovement)
-    ]
+    movements = movements_with_ours(closing_report.from_index(record.report), record.id)
     try:
         sales = sales_read(record.id, client=client)
     except FinalPOSError:
