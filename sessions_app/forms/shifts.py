@@ -199,6 +199,14 @@ class CloseShiftForm(CashCountForm):
 
 
 class ApproveShiftForm(forms.Form):
+    reason = NoteField(
+        label=_("Reason for the difference"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Needed when the shift has none yet (a till's close, for one); kept with the shift."
+        ),
+    )
     comment = NoteField(
         label=_("Approval comment"),
         required=True,
@@ -206,6 +214,25 @@ class ApproveShiftForm(forms.Form):
         help_text=_("What you found and what was done; it is stored with the shift."),
     )
     updated_at = UpstreamVersionField()
+
+
+class TakeOverForm(forms.Form):
+    """A manager takes over a shift a till holds open, after looking at the till."""
+
+    reason = reason_field(
+        _("Why the till no longer holds this shift"),
+        _("For example: the iPad on Till 2 is broken; the cashier left without closing."),
+    )
+
+
+class ConflictChoiceForm(forms.Form):
+    KEEP_THEIRS, APPLY_OURS = "keep_theirs", "apply_ours"
+    choice = forms.ChoiceField(
+        choices=[
+            (KEEP_THEIRS, _("Keep what Final POS has now")),
+            (APPLY_OURS, _("Apply the dashboard's version again")),
+        ]
+    )
 
 
 class CorrectShiftForm(forms.Form):

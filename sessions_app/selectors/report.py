@@ -20,9 +20,16 @@ from sessions_app.closing_report import (
     Review,
     SalesSummary,
 )
+from sessions_app.closing_report.till_report import TillFigures, read_till_report
 from sessions_app.formatting import MOVEMENT_NAMES, money
 from sessions_app.models import Outlet, SessionRecord, Station
 from sessions_app.policy import outlet_policy
+from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
+from sessions_app.selectors.till_closes import (
+    TillDisagreement,
+    review_of_a_till_close,
+    till_disagrees,
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,10 @@ class ShiftReport:
     earlier_closes: list[EarlierClose] = field(default_factory=list)
     other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
     time_zone: str = ""  # the outlet's, when it is not the site's: the page's times are in it
+    not_in_final_pos: frozenset[str] = frozenset()  # ids of movements kept here only, so far
+    till_figures: TillFigures | None = None  # the till's own report, read as figures
+    till_disagrees: list[TillDisagreement] = field(default_factory=list)
+    closed_on_till: bool = False  # the till closed it and its report is the till's
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -327,20 +338,23 @@ def _unreadable(report: ClosingReport) -> list[str]:
 
 
 def shift_report(record: SessionRecord) -> ShiftReport:
-    """Everything the report page shows, from the index row alone."""
+    """Everything the report page shows, from the index row and the dashboard's ledger."""
     report = closing_report.from_index(record.report) or ClosingReport()
     outlet = Outlet.objects.filter(id=record.outlet_id).first()
     station_name = (
         Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
     )
     ours = report.is_ours
+    movements = movements_with_ours(report, record.id)
+    lines = _method_lines(record, report)
+    till_figures = read_till_report(report.foreign)
     return ShiftReport(
         record=record,
         outlet_name=outlet.name if outlet else record.outlet_id or _("Unknown outlet"),
         station_name=station_name or record.station_id,
         outlet=outlet,
         company_name=settings.COMPANY_NAME,
-        lines=_method_lines(record, report),
+        lines=lines,
         expected_available=(
             report.expected_available
             if report.is_ours and "expectedAvailable" in report.present
@@ -350,12 +364,12 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         variance_reason=report.variance_reason,
         cash_count=count_lines(report.cash_count),
         cash_drop=report.cash_drop,
-        review=report.review,
+        review=report.review if ours else review_of_a_till_close(record),
         corrections=[_correction_shown(c) for c in report.corrections if isinstance(c, Correction)],
         timeline=_timeline(record, report),
         unreadable=_unreadable(report),
         till_report=report.foreign,
-        movements=[m for m in report.cash_movements if isinstance(m, CashMovement)] if ours else [],
+        movements=movements,
         cash_drawer=report.cash_drawer if ours else None,
         sales_lines=_sales_lines(report.sales if ours else None),
         sale_count=report.sales.sale_count if ours and report.sales else None,
@@ -364,6 +378,10 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         earlier_closes=_earlier_closes(report) if ours else [],
         other_tenders=_other_tenders(record),
         time_zone=_outlet_zone_name(record.outlet_id),
+        not_in_final_pos=kept_here_only(report, movements),
+        till_figures=till_figures,
+        till_disagrees=till_disagrees(till_figures, lines),
+        closed_on_till=not ours and not record.is_open,
     )
 
 

@@ -24,15 +24,11 @@ from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
+from sessions_app.selectors.ledger import ledger_movements, movements_with_ours
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
 from sessions_app.services.index import session_index_save
-from sessions_app.services.ledger import (
-    ledger_movement_update,
-    ledger_movements,
-    movements_with_ours,
-    opened_here,
-)
+from sessions_app.services.ledger import ledger_movement_update, opened_here
 from sessions_app.services.ledger_write_back import write_back_now
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
 

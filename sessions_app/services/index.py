@@ -27,10 +27,11 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.daily_totals import counted_as, daily_totals_update, days_of
 from sessions_app.services.errors import ShiftBusy
-from sessions_app.services.ledger import ledger_check, movements_with_ours, opened_here
+from sessions_app.services.ledger import ledger_check, opened_here
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
 

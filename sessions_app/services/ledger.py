@@ -138,33 +138,6 @@ def opened_here(*, session_id: str, session_number: str) -> bool:
     )
 
 
-def ledger_movements(session_id: str) -> list[CashMovement]:
-    """Every cash movement the dashboard recorded on the shift, written or not (a manager
-    never kept a version without it: movements are never overruled)."""
-    movements = []
-    for part in LedgerEntry.objects.filter(
-        session_id=session_id, kind=LedgerEntry.MOVEMENT
-    ).values_list("part", flat=True):
-        try:
-            movements.append(CashMovement.from_document(part))
-        except (closing_report.UnreadablePart, TypeError, ValueError):
-            continue
-    return sorted(movements, key=lambda movement: movement.at or timezone.now())
-
-
-def movements_with_ours(report: ClosingReport | None, session_id: str) -> list[CashMovement]:
-    """The shift's movements as Final POS has them, with ours that it does not carry (yet):
-    the figures always count what was recorded here. Our version wins for one of ours."""
-    found: dict[str, CashMovement] = {}
-    if report is not None and report.is_ours:
-        for movement in report.cash_movements:
-            if isinstance(movement, CashMovement):
-                found[movement.id] = movement
-    for movement in ledger_movements(session_id):
-        found[movement.id] = movement
-    return list(found.values())
-
-
 # --- Every read checked against the ledger ----------------------------------------------------
 
 

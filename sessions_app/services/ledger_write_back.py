@@ -19,9 +19,10 @@ from sessions_app.closing_report import CashMovement, ClosingReport, Review
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
+from sessions_app.selectors.ledger import ledger_movements
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.index import session_index_save
-from sessions_app.services.ledger import ledger_movements, opened_here
+from sessions_app.services.ledger import opened_here
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import read_current
 from sessions_app.services.till_closes import till_close_report

@@ -32,6 +32,7 @@ from sessions_app.formatting import money, short_datetime
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.blind_count import (
     blind_count_forget,
@@ -40,7 +41,7 @@ from sessions_app.services.blind_count import (
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
 from sessions_app.services.index import sales_read, session_index_save
-from sessions_app.services.ledger import close_fields, ledger_record, movements_with_ours
+from sessions_app.services.ledger import close_fields, ledger_record
 from sessions_app.services.queued import review_alert_enqueue, station_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (

@@ -29,7 +29,11 @@ from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
+from sessions_app.services.errors import (
+    ShiftNotCorrectable,
+    ShiftNotReviewable,
+    VarianceReasonRequired,
+)
 from sessions_app.services.index import session_index_save
 from sessions_app.services.ledger import close_fields, ledger_record
 from sessions_app.services.queued import review_alert_enqueue
@@ -63,9 +67,11 @@ def session_approve(
     approved_by_user: User,
     comment: str,
     seen_updated_at: datetime | None,
+    reason: str = "",
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
-    """A manager signs off a shift that needed review; written into the closing report."""
+    """A manager signs off a shift that needed review; written into the closing report. A
+    shift with no reason for its difference yet (a till's close) gets the manager's."""
     client = client or get_client()
     summary = _("Approved %(number)s: %(comment)s") % {
         "number": record.session_number,
@@ -92,6 +98,7 @@ def session_approve(
                 )
             raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
         refuse_if_changed(current, seen_updated_at)
+        _with_a_reason(report, reason.strip(), outlet_id=record.outlet_id)
         review = replace(
             report.review,
             approved_by=display_name(approved_by_user),
@@ -125,6 +132,28 @@ def session_approve(
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
+
+
+def _with_a_reason(report: ClosingReport, reason: str, *, outlet_id: str) -> None:
+    """The reason for the difference: the cashier's, or the approving manager's when the
+    shift has none (the till took none) and the difference calls for one."""
+    if report.variance_reason:
+        return
+    if reason:
+        report.set(variance_reason=reason)
+        return
+    largest = max(
+        (abs(line.variance) for line in report.methods.values() if line.variance is not None),
+        default=Decimal(0),
+    )
+    threshold = outlet_policy(outlet_id).variance.reason_threshold
+    if largest > threshold:
+        raise VarianceReasonRequired(
+            _(
+                "This shift has no reason for its difference yet: give one (what you found) "
+                "to approve it."
+            )
+        )
 
 
 def session_correct(

@@ -11,8 +11,8 @@ from sessions_app.closing_report import ClosingReport, Review
 from sessions_app.finalpos import FinalPOSClient
 from sessions_app.finalpos.records import Session
 from sessions_app.policy import outlet_policy
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.index import sales_read
-from sessions_app.services.ledger import movements_with_ours
 
 
 def report_of_closed_shift(

@@ -115,6 +115,15 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
     if not record.is_open or record.deleted_at:
         messages.info(request, _("This shift is already closed."))
         return redirect("sessions_app:session_detail", session_id=record.id)
+    if record.held_by_till:
+        messages.info(
+            request,
+            _(
+                "This shift was opened on the till, which holds it open: close it on the till. "
+                "Cash moved here is kept and added to it once the till has closed it."
+            ),
+        )
+        return redirect("sessions_app:session_detail", session_id=record.id)
     form = CloseShiftForm(
         initial={
             "close_request_id": uuid.uuid4().hex,

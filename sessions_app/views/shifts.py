@@ -22,6 +22,7 @@ from sessions_app.selectors.catalog import (
     stations_for,
 )
 from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
+from sessions_app.selectors.ledger import shift_conflicts, shift_not_yet_written
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.errors import ShiftError, TillReportsInUse
 from sessions_app.services.index import session_refresh
@@ -151,6 +152,8 @@ def _render_detail(
             "record": record,
             "approve_form": approve_form,
             "can_approve": is_manager(request.user),
+            "conflicts": shift_conflicts(record=record),
+            "not_yet_written": shift_not_yet_written(record=record),
             "audit": audit_for_session(record=record)[:50] if is_manager(request.user) else [],
         },
     )
@@ -168,6 +171,7 @@ def session_approve_view(request: AuthenticatedRequest, session_id: str) -> Http
             record=record,
             approved_by_user=request.user,
             comment=form.cleaned_data["comment"],
+            reason=form.cleaned_data["reason"],
             seen_updated_at=form.cleaned_data["updated_at"],
         )
     except (FinalPOSError, ShiftError) as error:
