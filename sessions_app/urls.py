@@ -50,6 +50,11 @@ urlpatterns = [
         name="shift_take_over",
     ),
     path(
+        "sessions/<str:session_id>/duplicate/delete/",
+        till_shifts.duplicate_remove_view,
+        name="duplicate_remove",
+    ),
+    path(
         "sessions/<str:session_id>/conflicts/<int:conflict_id>/",
         till_shifts.conflict_resolve_view,
         name="conflict_resolve",

@@ -125,6 +125,10 @@ class OpenShiftForm(CashCountForm):
     # The number of an open whose answer was lost, when the person has checked the till and
     # confirms it was not created: it is opened again with that number.
     confirm_not_created = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    not_created_checked = forms.BooleanField(
+        required=False,
+        label=_("I looked at the till: it shows no open shift. It was not created."),
+    )
     # Shown when the till reports itself in use and no shift of it is known.
     confirm_in_use = forms.BooleanField(
         required=False,

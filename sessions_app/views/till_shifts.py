@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.forms import ConflictChoiceForm, TakeOverForm
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.conflicts import conflict_apply_ours, conflict_keep_theirs
+from sessions_app.services.duplicates import duplicate_remove
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.shift_takeover import shift_take_over
 from sessions_app.views.common import shift_for_user_or_404, write_failed_message
@@ -64,3 +66,22 @@ def conflict_resolve_view(
     else:
         messages.success(request, done % {"number": record.session_number})
     return redirect("sessions_app:session_detail", session_id=record.id)
+
+
+@require_POST
+@manager_required
+def duplicate_remove_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+    """Of two open shifts with one number on one till, deletes the one with no sales."""
+    record = shift_for_user_or_404(request, session_id)
+    try:
+        result = duplicate_remove(record=record, removed_by_user=request.user)
+    except (FinalPOSError, ShiftError) as error:
+        messages.error(request, write_failed_message(error))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    messages.success(
+        request,
+        _("The duplicate %(number)s with no sales was deleted; the audit trail keeps it.")
+        % {"number": result.record.session_number},
+    )
+    kept = shift_twins(record=result.record)
+    return redirect("sessions_app:session_detail", session_id=kept[0].id if kept else record.id)

@@ -314,6 +314,7 @@ def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simul
         record=record,
         approved_by_user=manager,
         comment="Spoke to Sam",
+        reason="Change given twice",
         seen_updated_at=record.upstream_updated_at,
     ).record
     after_approval = _stored(simulator, record.id)
@@ -351,6 +352,7 @@ def test_a_tills_report_of_any_shape_never_breaks_the_review(till, simulator, ma
             record=record,
             approved_by_user=manager,
             comment="ok",
+            reason="Miscounted",
             seen_updated_at=record.upstream_updated_at,
         ).record
         assert record.review_state == "approved"
