@@ -25,7 +25,7 @@ from sessions_app.services.index import session_index_save, session_refresh
 from sessions_app.services.ledger import fields_stand
 from sessions_app.services.ledger_write_back import merged_report
 from sessions_app.services.settle import settled
-from sessions_app.services.shift_checks import ShiftWriteResult, read_current
+from sessions_app.services.shift_checks import ShiftWriteResult, guarded_update, read_current
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def conflict_apply_ours(
             data = replace(data, closing_report_data=report.to_json())
         settled(
             audit,
-            write=lambda: client.session_update(record.id, data),
+            write=lambda: guarded_update(client, current, data),
             landed=lambda: _standing(client, record.id, entry),
         )
         with transaction.atomic():  # checked as written from here on

@@ -24,7 +24,7 @@ from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.index import session_index_save
 from sessions_app.services.ledger import opened_here
 from sessions_app.services.settle import settled
-from sessions_app.services.shift_checks import read_current
+from sessions_app.services.shift_checks import guarded_update, read_current
 from sessions_app.services.till_closes import till_close_report
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def write_back_now(
     data = replace(current.to_input(), closing_report_data=merged.to_json())
     settled(
         audit,
-        write=lambda: client.session_update(record.id, data),
+        write=lambda: guarded_update(client, current, data),
         landed=lambda: _carrying(client, record.id, pending),
     )
     LedgerEntry.objects.filter(pk__in=[entry.pk for entry in pending]).exclude(lost_at=None).update(

@@ -46,6 +46,7 @@ from sessions_app.services.queued import review_alert_enqueue, station_status_en
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
+    guarded_update,
     read_current,
     refuse_if_changed,
     refuse_if_held_by_till,
@@ -194,7 +195,7 @@ def session_close(
         )
         updated = settled(
             audit,
-            write=lambda: client.session_update(record.id, data),
+            write=lambda: guarded_update(client, current, data),
             landed=lambda: _landed_close(record, close_request_id, client),
         )
         ledger_record(

@@ -41,6 +41,7 @@ from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     closed_shift_to_fix,
+    guarded_update,
     read_current,
     refuse_if_changed,
     to_the_millisecond,
@@ -109,7 +110,7 @@ def session_approve(
         data = replace(current.to_input(), closing_report_data=report.to_json())
         updated = settled(
             audit,
-            write=lambda: client.session_update(record.id, data),
+            write=lambda: guarded_update(client, current, data),
             landed=lambda: with_report(
                 client,
                 record,
@@ -241,7 +242,7 @@ def session_correct(
         )
         updated = settled(
             audit,
-            write=lambda: client.session_update(record.id, data),
+            write=lambda: guarded_update(client, current, data),
             landed=lambda: with_report(
                 client,
                 record,

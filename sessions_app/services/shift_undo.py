@@ -32,6 +32,7 @@ from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     closed_shift_to_fix,
     ensure_no_open_shift,
+    guarded_update,
     to_the_millisecond,
     with_report,
 )
@@ -140,7 +141,7 @@ def _reopen(
     )
     updated = settled(
         audit,
-        write=lambda: client.session_update(record.id, data),
+        write=lambda: guarded_update(client, current, data),
         landed=lambda: with_report(
             client,
             record,

@@ -4,6 +4,7 @@ again, and send queued edits late. Nothing the dashboard wrote is lost without a
 
 import json
 import random
+import threading
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve, session_correct
 from sessions_app.services.shift_takeover import shift_take_over
 from sessions_app.services.x_report import x_report_build
-from tests.conftest import STATION_A1
+from tests.conftest import STATION_A1, add_faults
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +361,30 @@ def test_a_tills_report_of_any_shape_never_breaks_the_review(till, simulator, ma
     assert report is not None
     if report.is_ours:
         assert report.foreign == till_report.replace("\x00", "") or report.foreign == till_report
+
+
+def test_a_till_writing_while_a_correction_reads_the_sales_makes_it_refuse(
+    till, simulator, manager
+):
+    """The window between the read and the PUT (here a slow read of the sales) is closed by
+    reading the shift again right before the PUT."""
+    closed, record = _tills_closed_shift(till, simulator)
+    add_faults(simulator, {"action": "delay", "delay_ms": 800, "path_contains": "/transactions"})
+    recount = threading.Timer(0.3, lambda: till.reclose(closed))  # the till, meanwhile
+    recount.start()
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    try:
+        with pytest.raises(ShiftChanged, match="while your change was being saved"):
+            session_correct(
+                record=record,
+                corrected_by_user=manager,
+                counted=counted | {"cash": counted["cash"] + 1},
+                closing_note="",
+                reason="Recounted",
+                seen_updated_at=record.upstream_updated_at,
+            )
+    finally:
+        recount.join()
+    stored = _stored(simulator, record.id)
+    assert stored["closingNote"] == "Recounted"  # the till's recount stands
+    assert not closing_report.parse(stored["closingReportData"]).is_ours
