@@ -8,12 +8,22 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashMovement, ClosingReport
 from sessions_app.formatting import money, short_datetime
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
 
+CONFLICT_WORDS = {
+    ShiftConflict.CLOSE_ERASED: gettext_lazy(
+        "the close written here is gone: Final POS has the shift open"
+    ),
+    ShiftConflict.RECLOSED: gettext_lazy("the shift was closed again over the close written here"),
+    ShiftConflict.REVERTED: gettext_lazy("the correction written here was written over"),
+    ShiftConflict.REOPEN_UNDONE: gettext_lazy("the reopening written here was undone"),
+    ShiftConflict.DROPPED: gettext_lazy("what was written here keeps being dropped"),
+}
 KIND_WORDS = {
     LedgerEntry.MOVEMENT: "cash movement",
     LedgerEntry.CLOSE: "close",
@@ -118,7 +128,7 @@ def shift_conflicts(*, record: SessionRecord) -> list[ConflictShown]:
         shown.append(
             ConflictShown(
                 id=conflict.pk,
-                what=conflict.get_what_display(),
+                what=str(CONFLICT_WORDS.get(conflict.what, conflict.what)),
                 detected_at=conflict.detected_at,
                 ours_by=conflict.entry.recorded_by,
                 ours_at=conflict.entry.recorded_at,

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sessions_app import closing, closing_report
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
@@ -19,6 +18,7 @@ from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.finalpos.wire import time_from_wire
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.ledger import CONFLICT_WORDS
 from sessions_app.services.audit import audit_write, audited_shift_write
 from sessions_app.services.errors import ShiftChanged, ShiftNotReviewable
 from sessions_app.services.index import session_index_save, session_refresh
@@ -28,16 +28,6 @@ from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import ShiftWriteResult, guarded_update, read_current
 
 logger = logging.getLogger(__name__)
-
-WHAT_WORDS = {
-    ShiftConflict.CLOSE_ERASED: gettext_lazy(
-        "the close written here is gone: Final POS has the shift open"
-    ),
-    ShiftConflict.RECLOSED: gettext_lazy("the shift was closed again over the close written here"),
-    ShiftConflict.REVERTED: gettext_lazy("the correction written here was written over"),
-    ShiftConflict.REOPEN_UNDONE: gettext_lazy("the reopening written here was undone"),
-    ShiftConflict.DROPPED: gettext_lazy("what was written here keeps being dropped"),
-}
 
 
 def _open_conflict(conflict_id: int, record: SessionRecord) -> ShiftConflict:
@@ -72,7 +62,10 @@ def conflict_keep_theirs(
         object_id=record.id,
         outlet_id=record.outlet_id,
         summary=_("Kept what Final POS has for %(number)s: %(what)s")
-        % {"number": record.session_number, "what": WHAT_WORDS.get(conflict.what, conflict.what)},
+        % {
+            "number": record.session_number,
+            "what": CONFLICT_WORDS.get(conflict.what, conflict.what),
+        },
         before=conflict.ours,
         after=conflict.theirs,
     )
@@ -98,7 +91,10 @@ def conflict_apply_ours(
         record=record,
         outlet_id=record.outlet_id,
         summary=_("Applied the dashboard's version of %(number)s again: %(what)s")
-        % {"number": record.session_number, "what": WHAT_WORDS.get(conflict.what, conflict.what)},
+        % {
+            "number": record.session_number,
+            "what": CONFLICT_WORDS.get(conflict.what, conflict.what),
+        },
     ) as audit:
         current = read_current(record, client)
         if current.updated_at != conflict.theirs_updated_at:
@@ -165,6 +161,10 @@ def _ours_over(current: Session, entry: LedgerEntry) -> SessionInput:
         closing_amount=amounts.get("cash", current.closing_amount),
         closing_note=fields.get("closingNote", ""),
     )
+
+
+def _conflict_words(conflict: ShiftConflict) -> str:
+    return str(CONFLICT_WORDS.get(conflict.what, conflict.what))
 
 
 def _stood_on(record: SessionRecord, entry: LedgerEntry) -> list[int]:
