@@ -217,6 +217,10 @@ class ApproveShiftForm(forms.Form):
         max_length=500,
         help_text=_("What you found and what was done; it is stored with the shift."),
     )
+    with_movements = forms.BooleanField(
+        required=False,
+        label=_("Approve the cash moved that waits for approval too (listed above)"),
+    )
     updated_at = UpstreamVersionField()
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app import closing_report
-from sessions_app.closing_report import CashMovement
+from sessions_app.closing_report import DROP, CashMovement
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
@@ -64,7 +64,6 @@ def cash_movement_record(
         "reason": reason,
     }
     manager = is_manager(recorded_by_user)
-    above_limit = amount > outlet_policy(record.outlet_id).movement_approval_limit
     now = timezone.now()
     movement = CashMovement(
         id=movement_id,
@@ -74,9 +73,6 @@ def cash_movement_record(
         note=note.strip(),
         by=display_name(recorded_by_user),
         at=now,
-        approval_required=above_limit,
-        approved_by=display_name(recorded_by_user) if manager and above_limit else None,
-        approved_at=now if manager and above_limit else None,
     )
     with audited_shift_write(
         actor=recorded_by_user,
@@ -94,6 +90,15 @@ def cash_movement_record(
         if any(existing.id == movement_id for existing in ledger_movements(record.id)):
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
+        above_limit = needs_approval(
+            kind=kind,
+            amount=amount,
+            earlier=_movements_of(current, record),
+            limit=outlet_policy(record.outlet_id).movement_approval_limit,
+        )
+        movement.approval_required = above_limit
+        if manager and above_limit:
+            movement.approved_by, movement.approved_at = movement.by, now
         ledger_movement_update(
             session_id=record.id,
             movement=movement,
@@ -103,6 +108,18 @@ def cash_movement_record(
         saved = _write_now_if_ours(record, current, audit, client)
         logger.info("Cash %s of %s recorded on %s", kind, amount, record.id)
     return ShiftWriteResult(record=saved)
+
+
+def needs_approval(
+    *, kind: str, amount: Decimal, earlier: list[CashMovement], limit: Decimal
+) -> bool:
+    """A pay-in or pay-out needs a manager once the shift's running total of that kind goes
+    above the outlet's limit, so splitting one into several does not get round it. A safe
+    drop never does: cash goes from the drawer to the safe, nothing leaves the store."""
+    if kind == DROP:
+        return False
+    so_far = sum((m.amount for m in earlier if m.kind == kind), Decimal(0))
+    return so_far + amount > limit
 
 
 def cash_movement_approve(

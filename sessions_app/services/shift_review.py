@@ -12,12 +12,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions_app import closing, closing_report
 from sessions_app.cash import cash_drop_plan
 from sessions_app.closing_report import (
     REVIEW_APPROVED,
     REVIEW_REQUIRED,
+    CashMovement,
     ClosingReport,
     Correction,
     CorrectionSide,
@@ -28,6 +30,7 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import (
     ShiftNotCorrectable,
@@ -35,7 +38,7 @@ from sessions_app.services.errors import (
     VarianceReasonRequired,
 )
 from sessions_app.services.index import session_index_save
-from sessions_app.services.ledger import close_fields, ledger_record
+from sessions_app.services.ledger import close_fields, ledger_movement_update, ledger_record
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
@@ -69,10 +72,13 @@ def session_approve(
     comment: str,
     seen_updated_at: datetime | None,
     reason: str = "",
+    with_movements: bool = False,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
     """A manager signs off a shift that needed review; written into the closing report. A
-    shift with no reason for its difference yet (a till's close) gets the manager's."""
+    shift with no reason for its difference yet (a till's close) gets the manager's. The
+    approval covers the whole shift: refused while a cash movement waits for approval, unless
+    ``with_movements`` approves those too, in the same write."""
     client = client or get_client()
     summary = _("Approved %(number)s: %(comment)s") % {
         "number": record.session_number,
@@ -100,6 +106,9 @@ def session_approve(
             raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
         refuse_if_changed(current, seen_updated_at)
         _with_a_reason(report, reason.strip(), outlet_id=record.outlet_id)
+        approved_movements = _movements_approved(
+            report, record, approved_by_user, with_movements=with_movements
+        )
         review = replace(
             report.review,
             approved_by=display_name(approved_by_user),
@@ -129,10 +138,45 @@ def session_approve(
             part=review.to_document(),
             report=report,
         )
+        for movement in approved_movements:
+            ledger_movement_update(
+                session_id=record.id,
+                movement=movement,
+                state=LedgerEntry.WRITTEN,
+                by_user=approved_by_user,
+            )
         saved = session_index_save(updated)
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
+
+
+def _movements_approved(
+    report: ClosingReport, record: SessionRecord, by_user: User, *, with_movements: bool
+) -> list[CashMovement]:
+    """The cash movements still waiting, approved by the same manager when the approval is to
+    cover them (the report then carries them approved); refused otherwise."""
+    movements = movements_with_ours(report, record.id)
+    waiting = [movement for movement in movements if movement.awaiting_approval]
+    if not waiting:
+        return []
+    if not with_movements:
+        raise ShiftNotReviewable(
+            ngettext(
+                "A cash movement on this shift still waits for a manager's approval. Approve "
+                "it first, or approve the shift with the cash moved.",
+                "%(count)d cash movements on this shift still wait for a manager's approval. "
+                "Approve them first, or approve the shift with the cash moved.",
+                len(waiting),
+            )
+            % {"count": len(waiting)}
+        )
+    now = to_the_millisecond(timezone.now())
+    for movement in waiting:
+        movement.approved_by, movement.approved_at = display_name(by_user), now
+    unreadable = [m for m in report.cash_movements if not isinstance(m, CashMovement)]
+    report.set(cash_movements=[*movements, *unreadable])
+    return waiting
 
 
 def _with_a_reason(report: ClosingReport, reason: str, *, outlet_id: str) -> None:

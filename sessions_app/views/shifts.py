@@ -233,6 +233,7 @@ def session_approve_view(request: AuthenticatedRequest, session_id: str) -> Http
             approved_by_user=request.user,
             comment=form.cleaned_data["comment"],
             reason=form.cleaned_data["reason"],
+            with_movements=form.cleaned_data["with_movements"],
             seen_updated_at=form.cleaned_data["updated_at"],
         )
     except (FinalPOSError, ShiftError) as error:
