@@ -16,8 +16,13 @@ from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import CashMovementForm
 from sessions_app.models import SessionRecord
-from sessions_app.policy import outlet_policy
-from sessions_app.roles import AuthenticatedRequest, manager_required, staff_required
+from sessions_app.policy import counts_blind, outlet_policy
+from sessions_app.roles import (
+    AuthenticatedRequest,
+    is_manager,
+    manager_required,
+    staff_required,
+)
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.cash_movements import (
@@ -138,5 +143,6 @@ def x_report_view(request: AuthenticatedRequest, session_id: str) -> HttpRespons
             "outlet": shown.outlet,
             "company_name": shown.company_name,
             "can_approve": False,
+            "blind": counts_blind(outlet_id=record.outlet_id, is_manager=is_manager(request.user)),
         },
     )
