@@ -522,7 +522,9 @@ class LedgerEntry(models.Model):
                 fields=["session_id"],
                 condition=models.Q(state="pending"),
                 name="ledger_pending",
-            )
+            ),
+            # The refresh reads again every shift written to in the last hour.
+            models.Index(fields=["written_at"], name="ledger_written_at"),
         ]
 
     def __str__(self) -> str:

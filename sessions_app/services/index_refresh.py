@@ -19,7 +19,7 @@ from sessions_app.finalpos import (
     FinalPOSNotFound,
     get_client,
 )
-from sessions_app.models import SessionRecord, SyncState
+from sessions_app.models import LedgerEntry, SessionRecord, SyncState
 from sessions_app.services.index import index_note_missing, session_refresh
 from sessions_app.services.ledger_write_back import ledger_write_back
 from sessions_app.services.station_status import station_status_push
@@ -30,6 +30,9 @@ RECENT_CLOSES = timedelta(hours=48)
 # Recent closes re-read per pass, the longest unread first: with Final POS at 100 ms a call a pass
 # stays near 10 s however many shifts a chain closes in 48 hours, and each is read in turn.
 RECENT_CLOSES_PER_PASS = 100
+# Every pass reads again the shifts the dashboard wrote to this recently, to see at once a
+# till's write that lands over ours; older ones are read in turn with the recent closes.
+VERIFY_WRITES_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,17 @@ def sessions_refresh(
     client = client or get_client()
     since = timezone.now() - recent
     indexed = SessionRecord.objects.filter(deleted_at__isnull=True)
-    # Open shifts, shifts Final POS could not find, and shifts with something of ours to
-    # write back (a till dropped it, or held the shift open when it was recorded).
+    # Open shifts, shifts Final POS could not find, shifts with something of ours to write
+    # back (a till dropped it, or held the shift open when it was recorded), and shifts the
+    # dashboard wrote to lately: a till's queued copy may land over ours after our write.
+    written_lately = LedgerEntry.objects.filter(
+        written_at__gte=timezone.now() - VERIFY_WRITES_FOR
+    ).values("session_id")
     every_pass = indexed.filter(
         models.Q(close_time__isnull=True)
         | models.Q(missing_since__isnull=False)
         | models.Q(unsynced__gt=0)
+        | models.Q(id__in=written_lately)
     )
     # A shift that failed to read last time goes after the others, so a few that keep failing
     # never take every place in the pass.

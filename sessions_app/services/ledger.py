@@ -118,6 +118,7 @@ def ledger_movement_update(
             "recorded_by": display_name(by_user),
             "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
             "lost_at": None,
+            **({"written_at": timezone.now()} if state == LedgerEntry.WRITTEN else {}),
         },
     )[0]
 
@@ -167,7 +168,7 @@ def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
     for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.PENDING):
         if fields_stand(entry, session) and _part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
-            entry.written_at = entry.written_at or now
+            entry.written_at = now
             entry.save(update_fields=["state", "written_at"])
     states = list(
         LedgerEntry.objects.filter(session_id=session.id, state__in=LIVE).values_list(

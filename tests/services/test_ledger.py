@@ -388,3 +388,29 @@ def test_a_till_writing_while_a_correction_reads_the_sales_makes_it_refuse(
     stored = _stored(simulator, record.id)
     assert stored["closingNote"] == "Recounted"  # the till's recount stands
     assert not closing_report.parse(stored["closingReportData"]).is_ours
+
+
+def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_lately(
+    till, simulator, manager, monkeypatch
+):
+    from sessions_app.services import index_refresh
+
+    monkeypatch.setattr(index_refresh, "RECENT_CLOSES_PER_PASS", 2)
+    for _other in range(4):  # recent closes that would fill a pass's quota first
+        _tills_closed_shift(till, simulator)
+    closed, record = _tills_closed_shift(till, simulator)
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    session_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted | {"cash": counted["cash"] + 3},
+        closing_note="",
+        reason="Recounted",
+        seen_updated_at=record.upstream_updated_at,
+    )
+    till.queue(STATION_A1, "stale", closed, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+
+    sessions_refresh()
+
+    assert ShiftConflict.objects.filter(session_id=record.id, resolved_at=None).exists()
