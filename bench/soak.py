@@ -4,8 +4,9 @@ the refresh worker (`refresh_finalpos --loop --interval 5`) runs beside them. At
 POS is compared with what the dashboard shows.
 
 The simulated cashiers behave as the open page asks: after an open whose answer was lost, they
-look at the till (the simulator's store). If it holds no session they confirm it was not
-created and open again with the same number; if it does, a manager adds it by its id.
+press *Check again*, and look at the till (the simulator's store). If it holds no session, a
+manager confirms it was not created and opens it again with the same number (a cashier cannot);
+if it does, a manager adds it by its id.
 """
 
 import html
@@ -163,29 +164,45 @@ class Soak:
             "opening_amount": "200.00",
             "opening_note": "",
             "confirm_not_created": confirm,
+            "not_created_checked": "on" if confirm else "",
         }
         response = self._send(browser, "POST", "/sessions/open/", data=data)
         what = "open again as the same number" if confirm else "open"
         if response.status_code == 302:
             self.count(f"{what}: opened")
             return
-        if 'name="confirm_not_created"' in response.text:
+        if "may have reached Final POS" in response.text:
             self.count(f"{what}: answer lost, till held")
             self.settle_lost_open(browser, till)
             return
         self.count(f"{what}: refused", _error_text(response.text))
 
     def settle_lost_open(self, browser: requests.Session, till: str) -> None:
-        """The cashier looks at the till: a shift there is added by a manager; none, and the
-        open is confirmed not created and sent again with the same number."""
+        """The cashier presses *Check again*, then looks at the till: a shift there is added by
+        a manager; none, and a manager confirms it was not created and opens it again with the
+        same number."""
+        page = self._send(browser, "GET", f"/sessions/open/?station={till}").text
+        token = TOKEN.search(page)
+        self._send(
+            browser,
+            "POST",
+            "/sessions/open/",
+            data={
+                "csrfmiddlewaretoken": token[1] if token else "",
+                "action": "check",
+                "station": till,
+            },
+        )
         pending = PendingOpen.objects.filter(station_id=till).first()
         if pending is None:
+            self.count("lost open found by checking again")
             return
         on_till = [
             s for s in self.upstream.open_on(till) if s["sessionNumber"] == pending.session_number
         ]
         if not on_till:
-            self.open(browser, till, confirm=pending.session_number)
+            with self.manager_lock:
+                self.open(self.manager, till, confirm=pending.session_number)
             return
         session_id = on_till[0]["id"]
         with self.manager_lock:

@@ -1,7 +1,9 @@
 """The demo company: 3 outlets, 8 stations, six weeks of shifts with sales and refunds.
 
-Every shift is opened and closed the way the Final POS app on a till does it: its own session
-numbers, closing amounts per tender, and the till's own closing report. Repeatable: a fixed
+The closed shifts were opened and closed the way the Final POS app on a till does it: its own
+session numbers, closing amounts per tender, and the till's own closing report. The two open
+now were opened by cashiers in the dashboard (its own D- numbers), so they can be counted and
+closed there; the tills hold the shifts they open themselves. Repeatable: a fixed
 random seed gives the same company, shifts and amounts every time, laid out over the six weeks
 before today (in TIME_ZONE).
 """
@@ -128,7 +130,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
     store.insert_many("outlet", outlets)
 
     sessions, transactions = [], []
-    sequence = 0
+    sequence = dashboard_sequence = 0
     open_now = {
         "6560a1f0c0ffee0000000102": ("Priya Shah", 3),
         "6560a1f0c0ffee0000000201": ("Tom Becker", 5),
@@ -161,11 +163,16 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             rng, new_id, session_id, open_time, day is None
         )
         transactions.extend(session_transactions)
+        if day is None:  # opened by a cashier in the dashboard, in its own number space
+            dashboard_sequence += 1
+            number = f"D-{open_time.year}-{dashboard_sequence:04d}"
+        else:
+            number = f"S-{open_time.year}-{sequence:04d}"
         document = {
             "id": session_id,
             "companyId": COMPANY_ID,
             "stationId": station_id,
-            "sessionNumber": f"S-{open_time.year}-{sequence:04d}",
+            "sessionNumber": number,
             "openedBy": cashier,
             "openTime": _iso(open_time),
             "openingAmount": _money(opening),
@@ -174,10 +181,14 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             "openingNote": rng.choice(["", "", "", "Float counted with the previous shift."]),
             "createdAt": _iso(open_time, offset_style=True),
             "updatedAt": _iso(open_time, offset_style=True),
-            # The till app's own fields, which the dashboard must carry through its writes.
-            "tipTotal": _money(Decimal(extras.randint(0, 40))),
-            "meta": {"source": TILL_APP, "appVersion": APP_VERSION, "device": devices[station_id]},
         }
+        if day is not None:  # the till app's own fields, which the dashboard carries through
+            document["tipTotal"] = _money(Decimal(extras.randint(0, 40)))
+            document["meta"] = {
+                "source": TILL_APP,
+                "appVersion": APP_VERSION,
+                "device": devices[station_id],
+            }
         if close_hour is not None:
             close_time = datetime.combine(day, time(close_hour % 24), zone) + timedelta(
                 minutes=rng.randint(0, 25)

@@ -1,13 +1,23 @@
 """The company's tills acting on their own, as the Final POS app on each one does.
 
-A till opens a session with its own number (S-<year>-<sequence>, the company's counter),
-records sales on whatever session is open on it (whoever opened it), and closes the sessions
-it opened with its own closing report, declaring every tender it took (gift cards included)
-and keeping its own fields on the record (``tipTotal``, ``meta``). It never touches what the
-dashboard wrote. Station status follows: IN_USE while it has a session open, AVAILABLE after.
+A till opens a session with its own number (S-<year>-<sequence>, the company's counter) and
+holds it open for hours, records sales on whatever session is open on it (whoever opened
+it), and closes the sessions it opened with its own report. Like a real offline-first till
+it writes from the copy of the session it keeps, never from a fresh read:
+
+- tips and notes mid-shift are whole-record PUTs of its copy;
+- its close is a whole-record PUT of its copy with the close fields and its own
+  ``closingReportData``, which replaces whatever report the session had;
+- now and then it closes again a little later (a recount), from its copy;
+- now and then an edit it queued while offline arrives minutes later: a PUT of its copy as
+  it was then (a tip added after the close), over whatever was written since.
+
+It keeps its own fields on the record (``tipTotal``, ``meta``) and declares every tender it
+took (gift cards included). Station status follows: IN_USE while it has a session open.
 
 ``TillActivity.tick`` takes one step for every till; the demo runs steps as time passes
-(``catch_up``), tests run them one by one with a seeded random generator.
+(``catch_up``), tests run them one by one with a seeded random generator. What each till
+keeps (its copy, its queue) lives in the store, so any process may run the next step.
 """
 
 import json
@@ -33,6 +43,7 @@ TENDERS = [
 ]
 STEP = timedelta(minutes=1)  # one tick of the demo's tills per minute of real time
 LONGEST_CATCH_UP = 30  # ticks run at once after a quiet spell
+SERVER_FIELDS = ("id", "companyId", "createdAt", "updatedAt")
 
 
 def iso(moment: datetime) -> str:
@@ -58,7 +69,11 @@ class TillActivity:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         open_chance: float = 0.15,
         sale_chance: float = 0.6,
-        close_chance: float = 0.08,
+        close_chance: float = 1 / 240,  # a shift lasts about four hours
+        tip_chance: float = 0.1,
+        reclose_chance: float = 0.05,
+        stale_chance: float = 0.05,
+        queue_delay: tuple[int, int] = (2, 15),  # ticks before a queued edit arrives
     ) -> None:
         self.store = store
         self.rng = rng or random.Random()
@@ -66,15 +81,21 @@ class TillActivity:
         self.open_chance = open_chance
         self.sale_chance = sale_chance
         self.close_chance = close_chance
+        self.tip_chance = tip_chance
+        self.reclose_chance = reclose_chance
+        self.stale_chance = stale_chance
+        self.queue_delay = queue_delay
         self._lock = threading.Lock()
 
     # --- Steps ----------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """One step for every till: open, sell, or close, by chance."""
+        """One step for every till: what it queued arrives when due; then it opens, sells,
+        edits or closes, by chance."""
         with self._lock:
             open_sessions = self._open_sessions()
             for station in self.store.find("station"):
+                self.send_queued(station["id"])
                 session = open_sessions.get(station["id"])
                 if session is None:
                     if self.rng.random() < self.open_chance:
@@ -82,7 +103,11 @@ class TillActivity:
                     continue
                 if self.rng.random() < self.sale_chance:
                     self.sell(session)
-                if is_till_session(session) and self.rng.random() < self.close_chance:
+                if not is_till_session(session):
+                    continue  # the dashboard's shift: the till sells on it, nothing more
+                if self.rng.random() < self.tip_chance:
+                    self.add_tip(session)
+                if self.rng.random() < self.close_chance:
                     self.close_session(session)
 
     def catch_up(self) -> int:
@@ -124,6 +149,7 @@ class TillActivity:
             "updatedAt": iso(now),
         }
         self.store.insert("session", session)
+        self._keep(station["id"], copy=session)
         self._set_status(station, "IN_USE")
         return session
 
@@ -148,25 +174,77 @@ class TillActivity:
             }
             self.store.insert("transaction", sale)
             sales.append(sale)
-        if self.rng.random() < 0.3:  # a tip on a card sale, kept on the session by the till
-            current = self.store.get("session", session["id"]) or session
-            tips = Decimal(str(current.get("tipTotal") or "0")) + Decimal(self.rng.randint(1, 5))
-            self.store.replace("session", {**current, "tipTotal": money(tips)})
         return sales
+
+    def add_tip(self, session: dict[str, Any], *, amount: Decimal | None = None) -> dict:
+        """A tip on a card sale, written back with a whole-record PUT of the till's copy."""
+        copy = self._copy_of(session)
+        tips = Decimal(str(copy.get("tipTotal") or "0")) + (
+            amount if amount is not None else Decimal(self.rng.randint(1, 5))
+        )
+        return self._put(session["stationId"], {**copy, "tipTotal": money(tips)})
 
     def close_session(self, session: dict[str, Any]) -> dict:
         """Closes a session the till opened: counts the drawer (now and then a little off),
-        declares each tender, and writes its own end-of-session report."""
-        current = self.store.get("session", session["id"]) or session
-        totals = self._tender_totals(current)
-        totals["cash"] += Decimal(current.get("openingAmount") or "0")
-        counted = dict(totals)
-        if self.rng.random() < 0.3:
-            counted["cash"] += Decimal(self.rng.randint(-500, 300)) / 100
+        declares each tender, and writes its copy back with its own end-of-session report.
+        Now and then it closes again a little later, or an edit it queued arrives late."""
+        copy = self._copy_of(session)
+        closed = self._closed(copy, recount=False)
+        written = self._put(copy["stationId"], closed)
+        station = self.store.get("station", copy["stationId"])
+        if station is not None:
+            self._set_status(station, "AVAILABLE")
+        if self.rng.random() < self.reclose_chance:
+            self.queue(copy["stationId"], "reclose", written)
+        if self.rng.random() < self.stale_chance:
+            tipped = {**written, "tipTotal": money(Decimal(written.get("tipTotal") or 0) + 2)}
+            self.queue(copy["stationId"], "stale", tipped)
+        return written
+
+    def reclose(self, closed: dict[str, Any]) -> dict:
+        """The till counts again and closes again, from its copy of its close."""
+        return self._put(closed["stationId"], self._closed(closed, recount=True))
+
+    # --- The till's queue of late writes -----------------------------------------------------
+
+    def queue(self, station_id: str, kind: str, record: dict[str, Any], *, ticks: int = 0) -> None:
+        """A write the till will send later (``ticks`` from now, or by chance)."""
+        due = self.clock() + STEP * (ticks or self.rng.randint(*self.queue_delay))
+        state = self._state(station_id)
+        state["queued"].append({"due": due.isoformat(), "kind": kind, "record": record})
+        self._save_state(station_id, state)
+
+    def send_queued(self, station_id: str, *, all_now: bool = False) -> list[dict]:
+        """Sends the queued writes that are due: each a whole-record PUT of the copy queued."""
+        state = self._state(station_id)
         now = self.clock()
+        due = [w for w in state["queued"] if all_now or datetime.fromisoformat(w["due"]) <= now]
+        if not due:
+            return []
+        state["queued"] = [w for w in state["queued"] if w not in due]
+        self._save_state(station_id, state)
+        sent = []
+        for write in due:
+            record = write["record"]
+            if self.store.get("session", record["id"]) is None:
+                continue  # deleted meanwhile: the till's write is refused (404)
+            if write["kind"] == "reclose":
+                sent.append(self.reclose(record))
+            else:
+                sent.append(self._put(station_id, record))
+        return sent
+
+    # --- Writing and keeping copies ---------------------------------------------------------
+
+    def _closed(self, copy: dict[str, Any], *, recount: bool) -> dict[str, Any]:
+        totals = self._tender_totals(copy)
+        totals["cash"] += Decimal(copy.get("openingAmount") or "0")
+        counted = dict(totals)
+        if recount or self.rng.random() < 0.3:
+            counted["cash"] += Decimal(self.rng.randint(-500, 300)) / 100
         declared = {key: money(amount) for key, amount in counted.items()}
         if self.rng.random() < 0.2:
-            report = f"END OF SESSION {current.get('sessionNumber', '')}\n" + "".join(
+            report = f"END OF SESSION {copy.get('sessionNumber', '')}\n" + "".join(
                 f"{key}: {value}\n" for key, value in declared.items()
             )
         else:
@@ -179,24 +257,58 @@ class TillActivity:
                         "closingCash": declared["cash"],
                         "overUnder": money(counted["cash"] - totals["cash"]),
                     },
+                    "recount": recount,
                 },
                 separators=(",", ":"),
             )
-        closed = {
-            **current,
-            "closedBy": current.get("openedBy", ""),
-            "closeTime": iso(now),
+        return {
+            **copy,
+            "closedBy": copy.get("openedBy", ""),
+            "closeTime": iso(self.clock()),
             "closingAmount": declared["cash"],
             "closingAmounts": declared,
-            "closingNote": "",
+            "closingNote": "Recounted" if recount else "",
             "closingReportData": report,
-            "updatedAt": iso(now),
         }
-        self.store.replace("session", closed)
-        station = self.store.get("station", current["stationId"])
-        if station is not None:
-            self._set_status(station, "AVAILABLE")
-        return closed
+
+    def _put(self, station_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        """A whole-record PUT, as the API takes it: the record replaced by what was sent,
+        the server's own fields kept, ``updatedAt`` moved on."""
+        existing = self.store.get("session", record["id"])
+        if existing is None:
+            return record
+        written = {
+            **{key: value for key, value in record.items() if key not in SERVER_FIELDS},
+            **{key: existing[key] for key in SERVER_FIELDS if key in existing},
+            "updatedAt": _later_than(existing.get("updatedAt"), self.clock()),
+        }
+        self.store.replace("session", written)
+        self._keep(station_id, copy=written)
+        return written
+
+    def _copy_of(self, session: dict[str, Any]) -> dict[str, Any]:
+        """The till's own copy of its session: what it last wrote, or read when it first met
+        the session."""
+        copy = self._state(session["stationId"]).get("copy")
+        if isinstance(copy, dict) and copy.get("id") == session["id"]:
+            return copy
+        current = self.store.get("session", session["id"]) or session
+        self._keep(session["stationId"], copy=current)
+        return current
+
+    def _state(self, station_id: str) -> dict[str, Any]:
+        raw = self.store.get_meta(f"till:{station_id}")
+        state = json.loads(raw) if raw else {}
+        state.setdefault("queued", [])
+        return state
+
+    def _save_state(self, station_id: str, state: dict[str, Any]) -> None:
+        self.store.set_meta(f"till:{station_id}", json.dumps(state))
+
+    def _keep(self, station_id: str, *, copy: dict[str, Any]) -> None:
+        state = self._state(station_id)
+        state["copy"] = copy
+        self._save_state(station_id, state)
 
     # --- Reading the store ----------------------------------------------------------------
 
@@ -227,3 +339,12 @@ class TillActivity:
 
 def _new_id(rng: random.Random, moment: datetime) -> str:
     return f"{int(moment.timestamp()):08x}{rng.getrandbits(64):016x}"
+
+
+def _later_than(previous: str | None, now: datetime) -> str:
+    """updatedAt moves on with every write, even two within one millisecond."""
+    try:
+        before = datetime.fromisoformat(str(previous).replace("Z", "+00:00"))
+    except ValueError:
+        return iso(now)
+    return iso(max(now, before + timedelta(milliseconds=1)))

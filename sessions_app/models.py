@@ -202,6 +202,13 @@ class SessionRecord(models.Model):
     # When Final POS first answered "no such session"; marked deleted only if still missing
     # at a later check (a single answer can come from a misrouted request).
     missing_since = models.DateTimeField(null=True, blank=True)
+    # The ledger's view of the shift (LedgerEntry): what of ours Final POS does not carry yet,
+    # and whether a manager must choose between our version and what Final POS has now.
+    unsynced = models.PositiveSmallIntegerField(default=0)
+    in_conflict = models.BooleanField(default=False)
+    held_by_till = models.BooleanField(
+        default=False, help_text="Open, and opened on a till: the dashboard does not write to it"
+    )
 
     class Meta:
         # Final POS can hold two open sessions on one till (a till opens its own), so the index
@@ -224,6 +231,15 @@ class SessionRecord(models.Model):
                 fields=["outlet_id"],
                 condition=models.Q(review_state="needs_review", deleted_at__isnull=True),
                 name="session_review_due",
+            ),
+            models.Index(
+                fields=["outlet_id"],
+                condition=models.Q(in_conflict=True, deleted_at__isnull=True),
+                name="session_conflict",
+            ),
+            # The refresh writes back what a till dropped: only the shifts with something to write.
+            models.Index(
+                fields=["id"], condition=models.Q(unsynced__gt=0), name="session_unsynced"
             ),
             # History by difference. SQLite puts NULLs (open shifts) last in a descending
             # index; on PostgreSQL migration 0014 makes it DESC NULLS LAST to match the query.
@@ -350,12 +366,14 @@ class AuditEntry(models.Model):
     summary = models.CharField(max_length=300)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    ACCEPTED, REFUSED, UNKNOWN, LANDED, NOT_LANDED = (
+    ACCEPTED, REFUSED, UNKNOWN, LANDED, NOT_LANDED, KEPT, LOCAL = (
         "accepted",
         "refused",
         "unknown",
         "landed",
         "not_landed",
+        "kept",
+        "local",
     )
     OUTCOME_CHOICES = [
         (ACCEPTED, "Accepted by Final POS"),
@@ -363,6 +381,8 @@ class AuditEntry(models.Model):
         (UNKNOWN, "Answer lost: may or may not be saved"),
         (LANDED, "Answer lost, then found saved"),
         (NOT_LANDED, "Answer lost, then found not saved"),
+        (KEPT, "Kept here, to be written to Final POS later"),
+        (LOCAL, "Recorded in the dashboard only"),
     ]
 
     accepted = models.BooleanField(help_text="Final POS has the write (said so, or was found so)")
@@ -424,3 +444,136 @@ class PendingOpen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_number} on {self.station_id} (outcome unknown)"
+
+
+class LedgerEntry(models.Model):
+    """Something the dashboard wrote to a shift in Final POS, or is waiting to write: its own
+    record, so the shift's figures never depend on a till leaving our part of the record alone.
+
+    A till holds the shifts it opened and rewrites them whole (its close replaces the report,
+    a queued edit may carry a copy from before ours). Every read of a shift is checked against
+    these rows: a part of ours gone from the report is written back at the next safe moment;
+    a field of ours written over is a conflict for a manager (ShiftConflict)."""
+
+    OPEN, TAKEOVER, MOVEMENT, CLOSE, APPROVAL, CORRECTION, REOPEN = (
+        "open",
+        "takeover",
+        "movement",
+        "close",
+        "approval",
+        "correction",
+        "reopen",
+    )
+    KIND_CHOICES = [
+        (OPEN, "Opened here"),
+        (TAKEOVER, "Taken over from the till"),
+        (MOVEMENT, "Cash movement"),
+        (CLOSE, "Close"),
+        (APPROVAL, "Approval"),
+        (CORRECTION, "Correction"),
+        (REOPEN, "Reopening"),
+    ]
+    PENDING, WRITTEN, SUPERSEDED, OVERRULED, CONFLICT = (
+        "pending",
+        "written",
+        "superseded",
+        "overruled",
+        "conflict",
+    )
+    STATE_CHOICES = [
+        (PENDING, "Recorded here, not in Final POS yet"),
+        (WRITTEN, "In Final POS"),
+        (SUPERSEDED, "Replaced by a later write of ours"),
+        (OVERRULED, "A manager kept what Final POS has"),
+        (CONFLICT, "Written over in Final POS: waiting for a manager"),
+    ]
+
+    session_id = models.CharField(max_length=24, db_index=True)
+    kind = models.CharField(max_length=12, choices=KIND_CHOICES)
+    key = models.CharField(max_length=64, help_text="The movement id, the close request id ...")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=200)
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fields = models.JSONField(
+        default=dict, blank=True, help_text="The record's fields it set, as written (wire names)"
+    )
+    part = models.JSONField(
+        null=True, blank=True, help_text="What it added to the report (a movement, a review ...)"
+    )
+    report = models.JSONField(
+        null=True, blank=True, help_text="The whole report of ours this write sent"
+    )
+    state = models.CharField(max_length=12, choices=STATE_CHOICES)
+    written_at = models.DateTimeField(null=True, blank=True)
+    lost_at = models.DateTimeField(null=True, blank=True, help_text="Last seen gone in a read")
+    restores = models.PositiveSmallIntegerField(
+        default=0, help_text="Times written back after a till dropped it"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session_id", "kind", "key"], name="ledger_one_entry")
+        ]
+        indexes = [
+            models.Index(
+                fields=["session_id"],
+                condition=models.Q(state="pending"),
+                name="ledger_pending",
+            ),
+            # The refresh reads again every shift written to in the last hour.
+            models.Index(fields=["written_at"], name="ledger_written_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} on {self.session_id} ({self.state})"
+
+
+class ShiftConflict(models.Model):
+    """A read showed something the dashboard wrote written over in Final POS (a close erased, a
+    correction reverted, a re-close over ours). Both versions are kept until a manager keeps
+    what Final POS has now or applies ours again; either choice is audited."""
+
+    CLOSE_ERASED, RECLOSED, REVERTED, REOPEN_UNDONE, DROPPED = (
+        "close_erased",
+        "reclosed",
+        "reverted",
+        "reopen_undone",
+        "dropped",
+    )
+    WHAT_CHOICES = [
+        (CLOSE_ERASED, "Our close is gone: the shift is open again"),
+        (RECLOSED, "Closed again over our close"),
+        (REVERTED, "Our correction was written over"),
+        (REOPEN_UNDONE, "Our reopening was undone"),
+        (DROPPED, "Our change keeps being dropped"),
+    ]
+    KEPT_THEIRS, APPLIED_OURS = "kept_theirs", "applied_ours"
+
+    session_id = models.CharField(max_length=24, db_index=True)
+    outlet_id = models.CharField(max_length=24, blank=True)
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="conflicts")
+    what = models.CharField(max_length=16, choices=WHAT_CHOICES)
+    detected_at = models.DateTimeField()
+    ours = models.JSONField(help_text="The fields as the dashboard wrote them")
+    theirs = models.JSONField(help_text="The same fields as Final POS has them now")
+    theirs_record = models.JSONField(help_text="The whole record as read, kept whole")
+    theirs_updated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=200, blank=True)
+    resolution = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        indexes = [
+            models.Index(
+                fields=["outlet_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="conflict_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} on {self.session_id}"

@@ -75,3 +75,9 @@ def outlet_policies(outlet_ids: Iterable[str]) -> dict[str, OutletPolicy]:
     wanted = set(outlet_ids)
     rows = {row.outlet_id: row for row in OutletSettings.objects.filter(outlet_id__in=wanted)}
     return {outlet_id: _policy(outlet_id, rows.get(outlet_id)) for outlet_id in wanted}
+
+
+def counts_blind(*, outlet_id: str | None, is_manager: bool) -> bool:
+    """Whether the person counts before seeing what is expected: cashiers at an outlet that
+    counts blind, wherever expected would show (the close, the X report); managers never."""
+    return outlet_policy(outlet_id).blind_count and not is_manager

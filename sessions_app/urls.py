@@ -12,6 +12,7 @@ from sessions_app.views import (
     setup,
     shifts,
     staff,
+    till_shifts,
 )
 
 app_name = "sessions_app"
@@ -43,6 +44,21 @@ urlpatterns = [
         name="station_status_retry",
     ),
     path("sessions/<str:session_id>/x/", drawer.x_report_view, name="x_report"),
+    path(
+        "sessions/<str:session_id>/take-over/",
+        till_shifts.shift_take_over_view,
+        name="shift_take_over",
+    ),
+    path(
+        "sessions/<str:session_id>/duplicate/delete/",
+        till_shifts.duplicate_remove_view,
+        name="duplicate_remove",
+    ),
+    path(
+        "sessions/<str:session_id>/conflicts/<int:conflict_id>/",
+        till_shifts.conflict_resolve_view,
+        name="conflict_resolve",
+    ),
     path(
         "sessions/<str:session_id>/movements/new/",
         drawer.cash_movement_new_view,

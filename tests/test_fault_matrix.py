@@ -101,7 +101,7 @@ MAY_HAVE_LANDED = {"read timeout", "500", "502", "503", "malformed JSON", "dropp
 
 
 @pytest.mark.parametrize("failure", FAILURES)
-def test_opening_a_shift(failure, client, cashier, tills, failing, simulator):
+def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simulator):
     turn_on, turn_off = failing
     client.login(username="cal", password=PASSWORD)
     data = {"station": STATION_A2, "opening_amount": "123.45", "opening_note": "From the safe"}
@@ -124,8 +124,10 @@ def test_opening_a_shift(failure, client, cashier, tills, failing, simulator):
             assert not PendingOpen.objects.exists()
             assert SessionRecord.objects.get(station_id=STATION_A2).session_number == number
             return
-        # Nothing on the till: the cashier confirms it was not created and opens it again.
-        data["confirm_not_created"] = number
+        # Nothing on the till: a manager who looked at it confirms it was not created.
+        client.logout()
+        client.login(username="mia", password=PASSWORD)
+        data |= {"confirm_not_created": number, "not_created_checked": "on"}
     else:
         assert "Nothing was saved" in page and SAID[failure] in page
         assert not PendingOpen.objects.exists()

@@ -21,6 +21,7 @@ def _dashboard_paths(shift_id: str) -> list[str]:
         "station_id": STATION_B1,
         "movement_id": "0" * 32,
         "member_id": 1,
+        "conflict_id": 1,
         "uidb64": "MQ",
         "token": "set-password",
     }

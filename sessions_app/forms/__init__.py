@@ -13,10 +13,12 @@ from sessions_app.forms.shifts import (
     CashCountForm,
     CashMovementForm,
     CloseShiftForm,
+    ConflictChoiceForm,
     CorrectShiftForm,
     DeleteShiftForm,
     OpenShiftForm,
     ReopenShiftForm,
+    TakeOverForm,
 )
 from sessions_app.forms.staff import (
     EMAIL_LINK,
@@ -34,6 +36,7 @@ __all__ = [
     "CashCountForm",
     "CashMovementForm",
     "CloseShiftForm",
+    "ConflictChoiceForm",
     "CorrectShiftForm",
     "DeleteShiftForm",
     "HistoryFilterForm",
@@ -48,5 +51,6 @@ __all__ = [
     "ReopenShiftForm",
     "StaffForm",
     "StationForm",
+    "TakeOverForm",
     "UpstreamVersionField",
 ]

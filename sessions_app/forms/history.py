@@ -16,6 +16,7 @@ class HistoryFilterForm(forms.Form):
         ("open", _("Open")),
         ("closed", _("Closed")),
         ("needs_review", _("Needs review")),
+        ("conflict", _("Two versions to choose between")),
         ("deleted", _("Deleted")),
     ]
     RESULT_CHOICES = [

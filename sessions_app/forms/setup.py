@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sessions_app.formatting import money
 from sessions_app.forms.fields import MoneyField
 
 
@@ -116,6 +117,26 @@ class OutletSettingsForm(forms.Form):
                 self.fields[name].help_text = _("Blank: the site's default, %(default)s.") % {
                     "default": default
                 }
+
+    def clean(self) -> dict[str, Any]:
+        """Rules that contradict each other are refused: a difference that needs a manager's
+        approval but no reason, say."""
+        cleaned = super().clean() or {}
+        reason = cleaned.get("variance_reason_threshold")
+        approval = cleaned.get("variance_approval_threshold")
+        reason = settings.VARIANCE_REASON_THRESHOLD if reason is None else reason
+        approval = settings.VARIANCE_APPROVAL_THRESHOLD if approval is None else approval
+        if "variance_approval_threshold" not in self.errors and approval < reason:
+            self.add_error(
+                "variance_approval_threshold",
+                _(
+                    "This is below the difference that needs a reason (%(reason)s): a shift "
+                    "would need a manager's approval without a reason to approve. Make it at "
+                    "least %(reason)s."
+                )
+                % {"reason": money(reason)},
+            )
+        return cleaned
 
     def clean_blind_count(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("blind_count") or "")

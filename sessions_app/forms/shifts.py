@@ -125,6 +125,10 @@ class OpenShiftForm(CashCountForm):
     # The number of an open whose answer was lost, when the person has checked the till and
     # confirms it was not created: it is opened again with that number.
     confirm_not_created = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    not_created_checked = forms.BooleanField(
+        required=False,
+        label=_("I looked at the till: it shows no open shift. It was not created."),
+    )
     # Shown when the till reports itself in use and no shift of it is known.
     confirm_in_use = forms.BooleanField(
         required=False,
@@ -199,13 +203,44 @@ class CloseShiftForm(CashCountForm):
 
 
 class ApproveShiftForm(forms.Form):
+    reason = NoteField(
+        label=_("Reason for the difference"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Needed when the shift has none yet (a till's close, for one); kept with the shift."
+        ),
+    )
     comment = NoteField(
         label=_("Approval comment"),
         required=True,
         max_length=500,
         help_text=_("What you found and what was done; it is stored with the shift."),
     )
+    with_movements = forms.BooleanField(
+        required=False,
+        label=_("Approve the cash moved that waits for approval too (listed above)"),
+    )
     updated_at = UpstreamVersionField()
+
+
+class TakeOverForm(forms.Form):
+    """A manager takes over a shift a till holds open, after looking at the till."""
+
+    reason = reason_field(
+        _("Why the till no longer holds this shift"),
+        _("For example: the iPad on Till 2 is broken; the cashier left without closing."),
+    )
+
+
+class ConflictChoiceForm(forms.Form):
+    KEEP_THEIRS, APPLY_OURS = "keep_theirs", "apply_ours"
+    choice = forms.ChoiceField(
+        choices=[
+            (KEEP_THEIRS, _("Keep what Final POS has now")),
+            (APPLY_OURS, _("Apply the dashboard's version again")),
+        ]
+    )
 
 
 class CorrectShiftForm(forms.Form):

@@ -25,6 +25,8 @@ CARD_SHIFT_FIELDS = (
     "opening_amount",
     "missing_since",
     "close_time",
+    "held_by_till",
+    "unsynced",
 )
 # The closed-shift tables show per-tender results, never the report or the counts.
 NOT_IN_TABLES = ("report", "counted", "expected")
@@ -110,6 +112,11 @@ def shifts_needing_review(*, user: User) -> int:
         .filter(review_state="needs_review", deleted_at__isnull=True)
         .count()
     )
+
+
+def shifts_in_conflict(*, user: User) -> int:
+    """Shifts where what was written here was written over in Final POS: a manager chooses."""
+    return sessions_visible_to(user=user).filter(in_conflict=True, deleted_at__isnull=True).count()
 
 
 def largest_variances(*, user: User, since: date, limit: int = 5) -> list[SessionRecord]:

@@ -51,9 +51,9 @@ def station_name(station_id: str) -> str:
 
 def stations_free_for(*, user: User) -> list[Station]:
     """The user's tills with no open shift, in outlet then name order."""
-    busy = SessionRecord.objects.filter(close_time__isnull=True, deleted_at__isnull=True).values(
-        "station_id"
-    )
+    busy = SessionRecord.objects.filter(
+        close_time__isnull=True, deleted_at__isnull=True, missing_since__isnull=True
+    ).values("station_id")
     return list(stations_for(user=user).exclude(id__in=busy).order_by("outlet_id", "name"))
 
 
@@ -106,6 +106,8 @@ def stations_busy_for(*, user: User) -> dict[str, str]:
             station_id__in=stations_for(user=user).values("id"),
             close_time__isnull=True,
             deleted_at__isnull=True,
+            # One Final POS said it no longer has is not in the way (it is checked again).
+            missing_since__isnull=True,
         ).values_list("station_id", "opened_by")
     )
 

@@ -77,6 +77,8 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(close_time__isnull=False)
     elif filters.state == "needs_review":
         records = records.filter(review_state="needs_review")
+    elif filters.state == "conflict":
+        records = records.filter(in_conflict=True)
     if filters.result:
         records = records.filter(result=filters.result)
     if filters.min_variance is not None:

@@ -1,7 +1,7 @@
 """The shift report page (the Z report), from the index row alone."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,9 +20,23 @@ from sessions_app.closing_report import (
     Review,
     SalesSummary,
 )
-from sessions_app.formatting import MOVEMENT_NAMES, money
+from sessions_app.closing_report.till_report import TillFigures, read_till_report
 from sessions_app.models import Outlet, SessionRecord, Station
 from sessions_app.policy import outlet_policy
+from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
+from sessions_app.selectors.till_closes import (
+    TillDisagreement,
+    review_of_a_till_close,
+    till_disagrees,
+)
+from sessions_app.selectors.timeline import (
+    CorrectionShown,
+    EarlierClose,
+    TimelineEvent,
+    correction_shown,
+    earlier_closes,
+    timeline,
+)
 
 
 @dataclass(frozen=True)
@@ -44,67 +58,6 @@ def count_lines(counts: dict[Decimal, int] | None) -> list[CountLine]:
 
 
 @dataclass(frozen=True)
-class TimelineEvent:
-    at: datetime | None
-    text: str
-
-
-@dataclass(frozen=True)
-class CorrectionLine:
-    name: str
-    before: Decimal | None
-    after: Decimal | None
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-
-@dataclass(frozen=True)
-class CorrectionShown:
-    """One manager's correction as the report page shows it: what was there, what is now."""
-
-    at: datetime | None
-    by: str
-    reason: str
-    lines: list[CorrectionLine]
-    note_before: str
-    note_after: str
-
-    @property
-    def note_changed(self) -> bool:
-        return self.note_before != self.note_after
-
-
-def _tender_names(*amounts: dict) -> list[tuple[str, str]]:
-    """The configured tenders in their order, then any other that appears, by its key."""
-    names = [(method.key, method.name) for method in closing.payment_methods()]
-    configured = {key for key, _name in names}
-    others = sorted({key for side in amounts for key in side if key not in configured})
-    return names + [(key, key) for key in others]
-
-
-def _correction_shown(correction: Correction) -> CorrectionShown:
-    return CorrectionShown(
-        at=correction.at,
-        by=correction.by or _("a manager"),
-        reason=correction.reason,
-        lines=[
-            CorrectionLine(
-                name=name,
-                before=correction.before.closing_amounts.get(key),
-                after=correction.after.closing_amounts.get(key),
-            )
-            for key, name in _tender_names(
-                correction.before.closing_amounts, correction.after.closing_amounts
-            )
-        ],
-        note_before=correction.before.closing_note,
-        note_after=correction.after.closing_note,
-    )
-
-
-@dataclass(frozen=True)
 class SalesLine:
     name: str
     sales: Decimal
@@ -115,19 +68,6 @@ class SalesLine:
     @property
     def net(self) -> Decimal:
         return self.sales - self.refunds
-
-
-@dataclass(frozen=True)
-class EarlierClose:
-    """A close that a manager undid by reopening the shift, with its figures."""
-
-    closed_by: str
-    close_time: datetime | None
-    reopened_by: str
-    reopened_at: datetime | None
-    reason: str
-    lines: list[closing.MethodLine]
-    result: str
 
 
 @dataclass(frozen=True)
@@ -157,6 +97,10 @@ class ShiftReport:
     earlier_closes: list[EarlierClose] = field(default_factory=list)
     other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
     time_zone: str = ""  # the outlet's, when it is not the site's: the page's times are in it
+    not_in_final_pos: frozenset[str] = frozenset()  # ids of movements kept here only, so far
+    till_figures: TillFigures | None = None  # the till's own report, read as figures
+    till_disagrees: list[TillDisagreement] = field(default_factory=list)
+    closed_on_till: bool = False  # the till closed it and its report is the till's
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -192,41 +136,6 @@ def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
     return lines
 
 
-def _earlier_closes(report: ClosingReport) -> list[EarlierClose]:
-    found = []
-    for reopening in report.reopenings:
-        if isinstance(reopening, RawEntry) or reopening.previous_close is None:
-            continue
-        previous = reopening.previous_close
-        old = previous.report or ClosingReport()
-        lines = []
-        for method in closing.payment_methods():
-            figures = old.methods.get(method.key)
-            counted = previous.closing_amounts.get(method.key)
-            lines.append(
-                closing.MethodLine(
-                    key=method.key,
-                    name=method.name,
-                    expected=figures.expected if figures else None,
-                    counted=counted if counted is not None else Decimal(0),
-                    variance=figures.variance if figures else None,
-                )
-            )
-        variances = {line.key: line.variance for line in lines if line.variance is not None}
-        found.append(
-            EarlierClose(
-                closed_by=previous.closed_by,
-                close_time=previous.close_time,
-                reopened_by=reopening.by,
-                reopened_at=reopening.at,
-                reason=reopening.reason,
-                lines=lines,
-                result=closing.shift_result(variances) if variances else "",
-            )
-        )
-    return found
-
-
 def _method_lines(record: SessionRecord, report: ClosingReport) -> list[closing.MethodLine]:
     lines = []
     for method in closing.payment_methods():
@@ -254,70 +163,6 @@ def _method_lines(record: SessionRecord, report: ClosingReport) -> list[closing.
     return lines
 
 
-def _timeline(record: SessionRecord, report: ClosingReport) -> list[TimelineEvent]:
-    events = [TimelineEvent(record.open_time, _("Opened by %(who)s") % {"who": record.opened_by})]
-    if record.close_time:
-        events.append(
-            TimelineEvent(record.close_time, _("Closed by %(who)s") % {"who": record.closed_by})
-        )
-    for movement in report.cash_movements:
-        if isinstance(movement, CashMovement):
-            events.append(
-                TimelineEvent(
-                    movement.at,
-                    _("%(kind)s of %(amount)s by %(who)s: %(reason)s")
-                    % {
-                        "kind": MOVEMENT_NAMES.get(movement.kind, movement.kind),
-                        "amount": money(movement.amount),
-                        "who": movement.by,
-                        "reason": movement.reason,
-                    },
-                )
-            )
-    if report.blind_count is not None and report.blind_count.recounted:
-        events.append(
-            TimelineEvent(report.blind_count.recounted_at, _("Recounted after seeing expected"))
-        )
-    for correction in report.corrections:
-        if isinstance(correction, Correction):
-            events.append(
-                TimelineEvent(
-                    correction.at,
-                    _("Corrected by %(who)s: %(reason)s")
-                    % {"who": correction.by or _("a manager"), "reason": correction.reason},
-                )
-            )
-    for reopening in report.reopenings:
-        if isinstance(reopening, RawEntry):
-            continue
-        earlier = reopening.previous_close
-        if earlier is not None and earlier.close_time:
-            events.append(
-                TimelineEvent(
-                    earlier.close_time,
-                    _("Closed by %(who)s") % {"who": earlier.closed_by or _("someone")},
-                )
-            )
-        events.append(
-            TimelineEvent(
-                reopening.at,
-                _("Reopened by %(who)s: %(reason)s")
-                % {"who": reopening.by or _("a manager"), "reason": reopening.reason},
-            )
-        )
-    if report.review.approved_by:
-        events.append(
-            TimelineEvent(
-                report.review.approved_at,
-                _("Approved by %(who)s") % {"who": report.review.approved_by},
-            )
-        )
-    if record.deleted_at:
-        events.append(TimelineEvent(record.deleted_at, _("Deleted")))
-    events.sort(key=lambda event: event.at or record.open_time)
-    return events
-
-
 def _unreadable(report: ClosingReport) -> list[str]:
     parts = sorted(report.unreadable)
     for name, entries in (("corrections", report.corrections), ("reopenings", report.reopenings)):
@@ -327,20 +172,23 @@ def _unreadable(report: ClosingReport) -> list[str]:
 
 
 def shift_report(record: SessionRecord) -> ShiftReport:
-    """Everything the report page shows, from the index row alone."""
+    """Everything the report page shows, from the index row and the dashboard's ledger."""
     report = closing_report.from_index(record.report) or ClosingReport()
     outlet = Outlet.objects.filter(id=record.outlet_id).first()
     station_name = (
         Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
     )
     ours = report.is_ours
+    movements = movements_with_ours(report, record.id)
+    lines = _method_lines(record, report)
+    till_figures = read_till_report(report.foreign)
     return ShiftReport(
         record=record,
         outlet_name=outlet.name if outlet else record.outlet_id or _("Unknown outlet"),
         station_name=station_name or record.station_id,
         outlet=outlet,
         company_name=settings.COMPANY_NAME,
-        lines=_method_lines(record, report),
+        lines=lines,
         expected_available=(
             report.expected_available
             if report.is_ours and "expectedAvailable" in report.present
@@ -350,20 +198,24 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         variance_reason=report.variance_reason,
         cash_count=count_lines(report.cash_count),
         cash_drop=report.cash_drop,
-        review=report.review,
-        corrections=[_correction_shown(c) for c in report.corrections if isinstance(c, Correction)],
-        timeline=_timeline(record, report),
+        review=report.review if ours else review_of_a_till_close(record),
+        corrections=[correction_shown(c) for c in report.corrections if isinstance(c, Correction)],
+        timeline=timeline(record, report, movements),
         unreadable=_unreadable(report),
         till_report=report.foreign,
-        movements=[m for m in report.cash_movements if isinstance(m, CashMovement)] if ours else [],
+        movements=movements,
         cash_drawer=report.cash_drawer if ours else None,
         sales_lines=_sales_lines(report.sales if ours else None),
         sale_count=report.sales.sale_count if ours and report.sales else None,
         handover=report.handover if ours else None,
         blind_count=report.blind_count if ours else None,
-        earlier_closes=_earlier_closes(report) if ours else [],
+        earlier_closes=earlier_closes(report) if ours else [],
         other_tenders=_other_tenders(record),
         time_zone=_outlet_zone_name(record.outlet_id),
+        not_in_final_pos=kept_here_only(report, movements),
+        till_figures=till_figures,
+        till_disagrees=till_disagrees(till_figures, lines),
+        closed_on_till=not ours and not record.is_open,
     )
 
 

@@ -28,3 +28,18 @@ def session_for_user(*, user: User, session_id: str) -> SessionRecord | None:
     if not is_valid_id(session_id):
         return None
     return sessions_visible_to(user=user).filter(id=session_id).first()
+
+
+def shift_twins(*, record: SessionRecord) -> list[SessionRecord]:
+    """Other open shifts with the same number on the same till: an open whose answer was lost,
+    then opened again, when the first had landed after all."""
+    if not record.is_open:
+        return []
+    return list(
+        SessionRecord.objects.filter(
+            station_id=record.station_id,
+            session_number=record.session_number,
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+        ).exclude(id=record.id)
+    )

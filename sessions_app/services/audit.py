@@ -142,10 +142,17 @@ def audited(
 
 @contextmanager
 def audited_shift_write(
-    *, actor: User, action: str, record: SessionRecord | None, outlet_id: str, summary: str
+    *,
+    actor: User | None,
+    action: str,
+    record: SessionRecord | None,
+    outlet_id: str,
+    summary: str,
+    holder: str = "",
 ) -> Iterator[AuditedWrite]:
     """A write to one shift, audited, with the shift's write lock held throughout: a second
-    writer waits for this one, then reads what it wrote."""
+    writer waits for this one, then reads what it wrote. ``actor`` None is the dashboard
+    itself (the refresh writing back what a till dropped), named by ``holder``."""
     with audited(
         actor=actor,
         action=action,
@@ -158,5 +165,6 @@ def audited_shift_write(
         if record is None:
             yield write
         else:
-            with shift_write_lock(record.id, holder=display_name(actor)):
+            name = holder or (display_name(actor) if actor is not None else "system")
+            with shift_write_lock(record.id, holder=name):
                 yield write

@@ -1,33 +1,35 @@
 """Cash put into or taken out of a drawer during a shift: pay-ins, pay-outs and safe drops.
 
-Each is written to the open session in Final POS (inside the dashboard's report, one
-whole-record PUT after a fresh read), so it is kept with the shift and changes what the drawer
-should hold at close. A movement above the outlet's approval limit recorded by a cashier waits for
-a manager's approval.
+Each is kept in the dashboard's ledger first, so it counts in what the drawer should hold
+whatever happens upstream. On a shift the dashboard holds (opened, reopened or taken over
+here) it is then written to Final POS at once, inside the dashboard's report (one whole-record
+PUT after a fresh read). On a shift a till holds open it is not: the till rewrites its record
+whole, so the movement waits here and is written once the till has closed the shift
+(services/ledger_write_back.py). A cashier's movement above the outlet's approval limit waits
+for a manager's approval.
 """
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app import closing_report
-from sessions_app.closing_report import CashMovement, ClosingReport
+from sessions_app.closing_report import DROP, CashMovement
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
-from sessions_app.models import SessionRecord
+from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
-from sessions_app.services.audit import audited_shift_write
+from sessions_app.selectors.ledger import ledger_movements, movements_with_ours
+from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
 from sessions_app.services.index import session_index_save
-from sessions_app.services.settle import settled
+from sessions_app.services.ledger import ledger_movement_update, opened_here
+from sessions_app.services.ledger_write_back import write_back_now
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
 
 logger = logging.getLogger(__name__)
@@ -37,22 +39,7 @@ KIND_NAMES = {
     "pay_out": gettext_lazy("pay-out"),
     "drop": gettext_lazy("safe drop"),
 }
-
-
-def open_shift_report(current: Session) -> ClosingReport:
-    """The dashboard's report on an open shift, started when there is none (a till's own
-    report is kept inside it)."""
-    report = closing_report.parse(current.closing_report_data)
-    if report is not None and report.is_ours:
-        return report
-    started = ClosingReport().set(currency=settings.CURRENCY, methods={}, cash_movements=[])
-    if report is not None:
-        started.set(foreign=report.foreign)
-    return started
-
-
-def _movements(report: ClosingReport) -> list[CashMovement]:
-    return [m for m in report.cash_movements if isinstance(m, CashMovement)]
+KEPT_HERE = gettext_lazy("kept here until the till closes the shift, then written to Final POS")
 
 
 def cash_movement_record(
@@ -67,7 +54,7 @@ def cash_movement_record(
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
     """Records cash moved in or out of an open shift. Safe to repeat: a movement whose id is
-    already on the shift (a second press, or a write whose answer was lost) is not written
+    already recorded (a second press, or a write whose answer was lost) is not recorded
     twice."""
     client = client or get_client()
     summary = _("Recorded a %(kind)s of %(amount)s on %(number)s: %(reason)s") % {
@@ -77,7 +64,6 @@ def cash_movement_record(
         "reason": reason,
     }
     manager = is_manager(recorded_by_user)
-    above_limit = amount > outlet_policy(record.outlet_id).movement_approval_limit
     now = timezone.now()
     movement = CashMovement(
         id=movement_id,
@@ -87,9 +73,6 @@ def cash_movement_record(
         note=note.strip(),
         by=display_name(recorded_by_user),
         at=now,
-        approval_required=above_limit,
-        approved_by=display_name(recorded_by_user) if manager and above_limit else None,
-        approved_at=now if manager and above_limit else None,
     )
     with audited_shift_write(
         actor=recorded_by_user,
@@ -104,24 +87,39 @@ def cash_movement_record(
             raise ShiftNotOpen(
                 _("This shift is closed: cash can no longer be moved in or out of it.")
             )
-        report = open_shift_report(current)
-        if any(existing.id == movement_id for existing in _movements(report)):
+        if any(existing.id == movement_id for existing in ledger_movements(record.id)):
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
-        report.set(cash_movements=[*report.cash_movements, movement])
-        data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: _with_movement(
-                    client, record, lambda found: found.id == movement_id
-                ),
-            )
+        above_limit = needs_approval(
+            kind=kind,
+            amount=amount,
+            earlier=_movements_of(current, record),
+            limit=outlet_policy(record.outlet_id).movement_approval_limit,
         )
+        movement.approval_required = above_limit
+        if manager and above_limit:
+            movement.approved_by, movement.approved_at = movement.by, now
+        ledger_movement_update(
+            session_id=record.id,
+            movement=movement,
+            state=LedgerEntry.PENDING,
+            by_user=recorded_by_user,
+        )
+        saved = _write_now_if_ours(record, current, audit, client)
         logger.info("Cash %s of %s recorded on %s", kind, amount, record.id)
-        audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
+
+
+def needs_approval(
+    *, kind: str, amount: Decimal, earlier: list[CashMovement], limit: Decimal
+) -> bool:
+    """A pay-in or pay-out needs a manager once the shift's running total of that kind goes
+    above the outlet's limit, so splitting one into several does not get round it. A safe
+    drop never does: cash goes from the drawer to the safe, nothing leaves the store."""
+    if kind == DROP:
+        return False
+    so_far = sum((m.amount for m in earlier if m.kind == kind), Decimal(0))
+    return so_far + amount > limit
 
 
 def cash_movement_approve(
@@ -131,7 +129,8 @@ def cash_movement_approve(
     approved_by_user: User,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
-    """A manager approves a movement that was above the limit."""
+    """A manager approves a movement that was above the limit (on an open shift, or on one a
+    till has closed since, so its review can be finished)."""
     client = client or get_client()
     with audited_shift_write(
         actor=approved_by_user,
@@ -141,53 +140,39 @@ def cash_movement_approve(
         summary=_("Approved a cash movement on %(number)s") % {"number": record.session_number},
     ) as audit:
         current = read_current(record, client)
-        report = open_shift_report(current)
-        movements = report.cash_movements
-        index = next(
-            (
-                position
-                for position, movement in enumerate(movements)
-                if isinstance(movement, CashMovement) and movement.id == movement_id
-            ),
-            None,
-        )
-        if index is None:
+        movement = next((m for m in _movements_of(current, record) if m.id == movement_id), None)
+        if movement is None:
             raise MovementNotFound(_("That cash movement is not on this shift."))
-        movement = movements[index]
-        assert isinstance(movement, CashMovement)
         if not movement.awaiting_approval:
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
-        approved = replace(
-            movement,
-            approved_by=display_name(approved_by_user),
-            approved_at=timezone.now().replace(microsecond=0),
+        movement.approved_by = display_name(approved_by_user)
+        movement.approved_at = timezone.now().replace(microsecond=0)
+        ledger_movement_update(
+            session_id=record.id,
+            movement=movement,
+            state=LedgerEntry.PENDING,
+            by_user=approved_by_user,
         )
-        report.set(cash_movements=[*movements[:index], approved, *movements[index + 1 :]])
-        data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: _with_movement(
-                    client,
-                    record,
-                    lambda found: (
-                        found.id == movement_id and found.approved_at == approved.approved_at
-                    ),
-                ),
-            )
-        )
-        audit.shift_written(saved)
+        saved = _write_now_if_ours(record, current, audit, client)
     return ShiftWriteResult(record=saved)
 
 
-def _with_movement(
-    client: FinalPOSClient, record: SessionRecord, holds: Callable[[CashMovement], bool]
-) -> Session | None:
-    """The shift as Final POS has it now, if one of its movements shows what a write did."""
-    current = client.session_get(record.id)
-    report = closing_report.parse(current.closing_report_data)
-    if report is not None and report.is_ours and any(holds(m) for m in _movements(report)):
-        return current
-    return None
+def _movements_of(current: Session, record: SessionRecord) -> list[CashMovement]:
+    return movements_with_ours(closing_report.parse(current.closing_report_data), record.id)
+
+
+def _write_now_if_ours(
+    record: SessionRecord, current: Session, audit: AuditedWrite, client: FinalPOSClient
+) -> SessionRecord:
+    """Writes what the ledger now holds when no till holds the shift; otherwise it waits."""
+    held_by_till = current.is_open and not opened_here(
+        session_id=record.id, session_number=current.session_number
+    )
+    saved = None if held_by_till else write_back_now(record, current, audit=audit, client=client)
+    if saved is None:
+        audit.outcome = AuditEntry.KEPT
+        audit.summary_suffix = str(KEPT_HERE)
+        saved = session_index_save(current)
+    audit.shift_written(saved)
+    return saved

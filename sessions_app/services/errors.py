@@ -39,6 +39,11 @@ class StationInUse(SetupError):
     """A till with an open shift cannot be deleted."""
 
 
+class HeldByTill(ShiftError):
+    """A till holds the shift open: the dashboard does not write over it (a manager can take
+    it over when the till is out of use)."""
+
+
 class ShiftChanged(ShiftError):
     """Final POS has a newer version of the shift than the one the person was looking at."""
 

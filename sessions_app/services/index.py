@@ -27,9 +27,11 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import OutletPolicy, outlet_policy
 from sessions_app.roles import User
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.daily_totals import counted_as, daily_totals_update, days_of
 from sessions_app.services.errors import ShiftBusy
+from sessions_app.services.ledger import ledger_check, opened_here
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
 
@@ -71,10 +73,11 @@ def _figures(
     reconciliation = closing.reconcile(
         counted=session.closing_amounts, expected=expected, policy=policy.variance
     )
+    waiting = any(m.awaiting_approval for m in movements_with_ours(None, session.id))
     return IndexFigures(
         expected={key: str(amount) for key, amount in expected.items()},
         variances=reconciliation.variances,
-        review_state=REVIEW_REQUIRED if reconciliation.review_required else REVIEW_NONE,
+        review_state=REVIEW_REQUIRED if reconciliation.review_required or waiting else REVIEW_NONE,
     )
 
 
@@ -157,7 +160,12 @@ def session_index_save(
     if station_status_pending is not None:
         defaults["station_status_pending"] = station_status_pending
         defaults["station_status_error"] = ""
+    defaults["held_by_till"] = session.is_open and not opened_here(
+        session_id=session.id, session_number=session.session_number
+    )
     with transaction.atomic():
+        ledger = ledger_check(session, outlet_id=outlet_id or "")
+        defaults["unsynced"], defaults["in_conflict"] = ledger.unsynced, ledger.in_conflict
         before = counted_as(session.id)
         record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
         after = counted_as(session.id)
@@ -236,11 +244,14 @@ def sales_read(session_id: str, *, client: FinalPOSClient) -> SalesSummary | Non
 def sales_expected(
     *, session_id: str, opening_amount: Decimal, client: FinalPOSClient
 ) -> dict[str, Decimal] | None:
-    """Expected amounts from the shift's sales (a shift a till closed: no movements known)."""
+    """Expected amounts from the shift's sales, for a shift a till closed: its report is the
+    till's, so the cash moved is what the dashboard recorded on it."""
     sales = sales_read(session_id, client=client)
     if sales is None:
         return None
-    return closing.expected_from(sales, opening_amount=opening_amount)
+    return closing.expected_from(
+        sales, opening_amount=opening_amount, movements=movements_with_ours(None, session_id)
+    )
 
 
 def _expected_if_till_closed(

@@ -19,8 +19,9 @@ from sessions_app.finalpos import (
     FinalPOSNotFound,
     get_client,
 )
-from sessions_app.models import SessionRecord, SyncState
+from sessions_app.models import LedgerEntry, SessionRecord, SyncState
 from sessions_app.services.index import index_note_missing, session_refresh
+from sessions_app.services.ledger_write_back import ledger_write_back
 from sessions_app.services.station_status import station_status_push
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ RECENT_CLOSES = timedelta(hours=48)
 # Recent closes re-read per pass, the longest unread first: with Final POS at 100 ms a call a pass
 # stays near 10 s however many shifts a chain closes in 48 hours, and each is read in turn.
 RECENT_CLOSES_PER_PASS = 100
+# Every pass reads again the shifts the dashboard wrote to this recently, to see at once a
+# till's write that lands over ours; older ones are read in turn with the recent closes.
+VERIFY_WRITES_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class SessionsRefreshResult:
     failed: int
     station_statuses_fixed: int
     stopped: str = ""  # why the pass was stopped early, when it was
+    written_back: int = 0  # shifts given back what of ours Final POS did not carry
 
 
 @dataclass
@@ -70,8 +75,17 @@ def sessions_refresh(
     client = client or get_client()
     since = timezone.now() - recent
     indexed = SessionRecord.objects.filter(deleted_at__isnull=True)
+    # Open shifts, shifts Final POS could not find, shifts with something of ours to write
+    # back (a till dropped it, or held the shift open when it was recorded), and shifts the
+    # dashboard wrote to lately: a till's queued copy may land over ours after our write.
+    written_lately = LedgerEntry.objects.filter(
+        written_at__gte=timezone.now() - VERIFY_WRITES_FOR
+    ).values("session_id")
     every_pass = indexed.filter(
-        models.Q(close_time__isnull=True) | models.Q(missing_since__isnull=False)
+        models.Q(close_time__isnull=True)
+        | models.Q(missing_since__isnull=False)
+        | models.Q(unsynced__gt=0)
+        | models.Q(id__in=written_lately)
     )
     # A shift that failed to read last time goes after the others, so a few that keep failing
     # never take every place in the pass.
@@ -80,16 +94,19 @@ def sessions_refresh(
         failed_last, "fetched_at"
     )[:RECENT_CLOSES_PER_PASS]
     records = chain(every_pass.iterator(), closed_lately)
-    refreshed = failed = 0
+    refreshed = failed = written_back = 0
     missing: list[SessionRecord] = []
     health = _PassHealth()
     stopped = ""
     for record in records:
         read = False
         try:
-            session_refresh(record, client=client, note_missing=False)
+            fresh = session_refresh(record, client=client, note_missing=False)
             refreshed += 1
             read = True
+            if fresh.unsynced:
+                ledger_write_back(record=fresh, client=client)
+                written_back += 1
         except FinalPOSNotFound:
             missing.append(record)
         except (FinalPOSCircuitOpen, FinalPOSBusy) as error:
@@ -120,7 +137,12 @@ def sessions_refresh(
         if not station_status_push(record, client):
             fixed += 1
     return SessionsRefreshResult(
-        refreshed=refreshed, gone=gone, failed=failed, station_statuses_fixed=fixed, stopped=stopped
+        refreshed=refreshed,
+        gone=gone,
+        failed=failed,
+        station_statuses_fixed=fixed,
+        stopped=stopped,
+        written_back=written_back,
     )
 
 

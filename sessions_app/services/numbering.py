@@ -23,6 +23,11 @@ def _own_number(session_number: str) -> re.Match[str] | None:
     return re.fullmatch(rf"{prefix}-(\d{{4}})-(\d+)", session_number)
 
 
+def is_own_number(session_number: str) -> bool:
+    """A number in the dashboard's own space: a shift the dashboard opened."""
+    return _own_number(session_number) is not None
+
+
 def session_number_allocate(*, year: int) -> str:
     """The next number in the dashboard's own space; atomic across processes, never reused."""
     with transaction.atomic():

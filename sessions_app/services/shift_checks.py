@@ -1,6 +1,7 @@
 """What every write to a shift checks first, against Final POS as it is now: the shift still
 exists, nobody changed it since it was shown, and no other shift is open on its till."""
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,11 +11,19 @@ from django.utils.translation import gettext as _
 from sessions_app import closing_report
 from sessions_app.closing_report import ClosingReport
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
-from sessions_app.finalpos.records import Session
+from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.formatting import time_of_day
 from sessions_app.models import SessionRecord, Station
-from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable, StationBusy
+from sessions_app.services.errors import (
+    HeldByTill,
+    ShiftChanged,
+    ShiftNotCorrectable,
+    StationBusy,
+)
 from sessions_app.services.index import index_note_missing, session_index_save
+from sessions_app.services.ledger import opened_here
+
+REREAD_AFTER = 0.2  # seconds after a read past which a write reads the shift again first
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,40 @@ def refuse_if_changed(current: Session, seen: datetime | None) -> None:
             _(
                 "This shift was changed in Final POS while you were working on it. "
                 "The page now shows the latest version; check it and submit again."
+            )
+        )
+
+
+def guarded_update(client: FinalPOSClient, current: Session, data: SessionInput) -> Session:
+    """The whole-record PUT of ``data``, built from ``current``. Final POS has no conditional
+    write, so when more than a moment has passed since ``current`` was read (a slow read of
+    the sales, say), the shift is read again right before the PUT: a till that wrote in between
+    makes the write refuse rather than erase it."""
+    if time.monotonic() - current.read_at > REREAD_AFTER:
+        again = client.session_get(current.id)
+        if again.updated_at != current.updated_at:
+            session_index_save(again)
+            raise ShiftChanged(
+                _(
+                    "This shift was changed in Final POS while your change was being saved, "
+                    "so nothing was written. The page now shows the latest version; check it "
+                    "and submit again."
+                )
+            )
+    return client.session_update(current.id, data)
+
+
+def refuse_if_held_by_till(current: Session) -> None:
+    """Never a whole-record write to a shift a till holds open: the till rewrites its record
+    whole, so one of the two writes would erase the other."""
+    if current.is_open and not opened_here(
+        session_id=current.id, session_number=current.session_number
+    ):
+        raise HeldByTill(
+            _(
+                "This shift was opened on the till, and the till still has it open: close it "
+                "on the till. Cash moved here is kept and added to it once the till has "
+                "closed it. If the till is out of use, a manager can take the shift over."
             )
         )
 

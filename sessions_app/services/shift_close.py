@@ -29,9 +29,10 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.formatting import money, short_datetime
-from sessions_app.models import SessionRecord
+from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.blind_count import (
     blind_count_forget,
@@ -40,17 +41,18 @@ from sessions_app.services.blind_count import (
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
 from sessions_app.services.index import sales_read, session_index_save
+from sessions_app.services.ledger import close_fields, ledger_record
 from sessions_app.services.queued import review_alert_enqueue, station_status_enqueue
 from sessions_app.services.settle import settled
-from sessions_app.services.shift_checks import ShiftWriteResult, read_current, refuse_if_changed
+from sessions_app.services.shift_checks import (
+    ShiftWriteResult,
+    guarded_update,
+    read_current,
+    refuse_if_changed,
+    refuse_if_held_by_till,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _movements(report: ClosingReport | None) -> list[CashMovement]:
-    if report is None or not report.is_ours:
-        return []
-    return [m for m in report.cash_movements if isinstance(m, CashMovement)]
 
 
 def session_close_preview(
@@ -71,7 +73,7 @@ def session_close_preview(
         record,
         counted=counted,
         sales=sales,
-        movements=_movements(closing_report.from_index(record.report)),
+        movements=movements_with_ours(closing_report.from_index(record.report), record.id),
         cash_count=cash_count,
     )
 
@@ -89,7 +91,7 @@ def session_expected_now(
     return closing.expected_from(
         sales,
         opening_amount=record.opening_amount,
-        movements=_movements(closing_report.from_index(record.report)),
+        movements=movements_with_ours(closing_report.from_index(record.report), record.id),
     )
 
 
@@ -149,14 +151,16 @@ def session_close(
             result = _close_already_done(current, close_request_id)
             audit.nothing_written = True
             return result
+        refuse_if_held_by_till(current)
         refuse_if_changed(current, seen_updated_at)
 
         earlier = closing_report.parse(current.closing_report_data)
+        movements = movements_with_ours(earlier, record.id)
         figures = _figures(
             record,
             counted=counted,
             sales=sales,
-            movements=_movements(earlier),
+            movements=movements,
             cash_count=cash_count,
         )
         if figures.reconciliation.missing_reason(variance_reason):
@@ -170,6 +174,7 @@ def session_close(
         report = _report(
             earlier,
             figures,
+            movements=movements,
             variance_reason=variance_reason.strip(),
             cash_count=cash_count,
             close_request_id=close_request_id,
@@ -190,8 +195,16 @@ def session_close(
         )
         updated = settled(
             audit,
-            write=lambda: client.session_update(record.id, data),
+            write=lambda: guarded_update(client, current, data),
             landed=lambda: _landed_close(record, close_request_id, client),
+        )
+        ledger_record(
+            session_id=record.id,
+            kind=LedgerEntry.CLOSE,
+            key=close_request_id,
+            by_user=closed_by_user,
+            fields=close_fields(updated),
+            report=report,
         )
         saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
         blind_count_forget(record)
@@ -213,6 +226,7 @@ def _report(
     earlier: ClosingReport | None,
     figures: CloseFigures,
     *,
+    movements: list[CashMovement],
     variance_reason: str,
     cash_count: dict[Decimal, int] | None,
     close_request_id: str,
@@ -227,7 +241,7 @@ def _report(
         methods=reconciliation.method_figures(),
         variance_reason=variance_reason,
         cash_count=cash_count or None,
-        cash_movements=[],
+        cash_movements=list(movements),
         sales=figures.sales,
         cash_drawer=figures.cash_drawer,
         cash_drop=figures.cash_drop,
@@ -238,7 +252,8 @@ def _report(
     if blind_count is not None:
         report.set(blind_count=blind_count)
     if earlier is not None and earlier.is_ours:
-        report.set(cash_movements=earlier.cash_movements)
+        unreadable = [m for m in earlier.cash_movements if not isinstance(m, CashMovement)]
+        report.set(cash_movements=[*movements, *unreadable])
         for part in ("handover", "reopenings"):
             if getattr(earlier, part):
                 report.set(**{part: getattr(earlier, part)})

@@ -17,14 +17,15 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import money, time_of_day
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
-from sessions_app.roles import User, display_name
+from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
+from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import station_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillReportsInUse
 from sessions_app.services.index import session_index_save
+from sessions_app.services.ledger import ledger_record
 from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import station_status_enqueue
@@ -49,8 +50,9 @@ def session_open(
 
     A create whose answer was lost cannot be looked up (Final POS has no session list), so the
     till is held as "opening may have reached Final POS" (PendingOpen) rather than opened
-    again blindly. ``confirmed_not_created`` opens it again with the same session number, once
-    someone has checked the till, so a duplicate would be recognisable. A till that reports
+    again blindly; it is settled on evidence (services/settle.py). ``confirmed_not_created``,
+    a manager's word after looking at the till, opens it again with the same session number,
+    so a duplicate would be recognisable (and repairable). A till that reports
     itself in use with no shift known is opened only with ``in_use_confirmed``."""
     client = client or get_client()
     summary = _("Opened a shift on %(till)s with a float of %(float)s") % {
@@ -67,8 +69,13 @@ def session_open(
         opener = display_name(opened_by_user)
         with station_claim(station, claimed_by=opener):
             pending = PendingOpen.objects.filter(station_id=station.id).first()
-            if pending is not None and not confirmed_not_created:
+            if pending is not None and not (confirmed_not_created and is_manager(opened_by_user)):
                 raise OpenOutcomeUnknown(pending_open_message(pending, station))
+            if pending is not None:
+                audit.summary_suffix = _(
+                    "%(manager)s checked the till: %(number)s, whose answer was lost, was not "
+                    "created"
+                ) % {"manager": opener, "number": pending.session_number}
             ensure_no_open_shift(station, client=client)
             if not in_use_confirmed:
                 _refuse_if_the_till_reports_in_use(station, client)
@@ -97,6 +104,12 @@ def session_open(
                 held = _hold(station, data, opened_by_user, lost)
                 raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
             PendingOpen.objects.filter(station_id=station.id).delete()
+            ledger_record(
+                session_id=created.id,
+                kind=LedgerEntry.OPEN,
+                key=created.session_number,
+                by_user=opened_by_user,
+            )
             record = session_index_save(
                 created,
                 opened_by_user=opened_by_user,
@@ -137,14 +150,20 @@ def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient)
 
 
 def _left_in_use_by_us(station: Station) -> bool:
-    """The till's last shift was closed here and setting it back to available failed."""
+    """The in-use status is the dashboard's own, left behind: the till's last shift was closed
+    here and setting it back to available failed, or it was opened here and Final POS no
+    longer has it (deleted on the till or in the back office)."""
     last = (
-        SessionRecord.objects.filter(station_id=station.id, deleted_at__isnull=True)
+        SessionRecord.objects.filter(station_id=station.id)
         .order_by("-open_time")
-        .values_list("close_time", "station_status_pending")
+        .only("close_time", "station_status_pending", "deleted_at", "missing_since", "held_by_till")
         .first()
     )
-    return last is not None and last[0] is not None and last[1] == StationStatus.AVAILABLE
+    if last is None:
+        return False
+    if last.deleted_at is not None or last.missing_since is not None:
+        return not last.held_by_till
+    return last.close_time is not None and last.station_status_pending == StationStatus.AVAILABLE
 
 
 def _hold(
@@ -172,8 +191,10 @@ def _hold(
 def pending_open_message(pending: PendingOpen, station: Station) -> str:
     return _(
         "Opening %(number)s on %(till)s may have reached Final POS: its answer was lost "
-        "(%(when)s, %(who)s). The till is held until that is settled: check the till, and add "
-        "the shift by its id if it is there, or confirm it was not created and open again."
+        "(%(when)s, %(who)s). The till is held until that is settled, so it is never opened "
+        "twice: the dashboard finds the shift as soon as the till records a sale on it, or a "
+        "manager adds it by its id, or a manager who has looked at the till confirms it was "
+        "not created."
     ) % {
         "number": pending.session_number,
         "till": station.name,
@@ -189,7 +210,10 @@ def _undo_if_the_till_opened_one_meanwhile(
     one the till opened itself): ours is deleted again rather than leave two open shifts."""
     other = (
         SessionRecord.objects.filter(
-            station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
+            station_id=station.id,
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+            missing_since__isnull=True,  # gone from Final POS: never in the way
         )
         .exclude(id=record.id)
         .first()

@@ -12,66 +12,47 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions_app import closing, closing_report
 from sessions_app.cash import cash_drop_plan
 from sessions_app.closing_report import (
     REVIEW_APPROVED,
     REVIEW_REQUIRED,
+    CashMovement,
     ClosingReport,
     Correction,
     CorrectionSide,
-    Review,
 )
+from sessions_app.closing_report.values import time_text
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord
+from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
-from sessions_app.services.index import sales_expected, session_index_save
+from sessions_app.services.errors import (
+    ShiftNotCorrectable,
+    ShiftNotReviewable,
+    VarianceReasonRequired,
+)
+from sessions_app.services.index import session_index_save
+from sessions_app.services.ledger import close_fields, ledger_movement_update, ledger_record
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     closed_shift_to_fix,
+    guarded_update,
     read_current,
     refuse_if_changed,
     to_the_millisecond,
     with_report,
 )
+from sessions_app.services.till_closes import report_of_closed_shift
 
 logger = logging.getLogger(__name__)
-
-
-def _report_of_closed_shift(
-    current: Session, record: SessionRecord, client: FinalPOSClient
-) -> ClosingReport | None:
-    """The dashboard's report of a closed shift; for a shift a till closed, one worked out from
-    its sales (the till's own report kept inside it)."""
-    report = closing_report.parse(current.closing_report_data)
-    if report is not None and report.is_ours:
-        return report
-    expected = sales_expected(
-        session_id=current.id, opening_amount=current.opening_amount, client=client
-    )
-    if expected is None:
-        return None
-    reconciliation = closing.reconcile(
-        counted=current.closing_amounts,
-        expected=expected,
-        policy=outlet_policy(record.outlet_id).variance,
-    )
-    return ClosingReport().set(
-        currency=settings.CURRENCY,
-        expected_available=True,
-        methods=reconciliation.method_figures(),
-        variance_reason="",
-        review=Review(required=reconciliation.review_required),
-        corrections=[],
-        foreign=report.foreign if report is not None else None,
-    )
 
 
 def _report_without_sales(current: Session) -> ClosingReport:
@@ -90,9 +71,14 @@ def session_approve(
     approved_by_user: User,
     comment: str,
     seen_updated_at: datetime | None,
+    reason: str = "",
+    with_movements: bool = False,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
-    """A manager signs off a shift that needed review; written into the closing report."""
+    """A manager signs off a shift that needed review; written into the closing report. A
+    shift with no reason for its difference yet (a till's close) gets the manager's. The
+    approval covers the whole shift: refused while a cash movement waits for approval, unless
+    ``with_movements`` approves those too, in the same write."""
     client = client or get_client()
     summary = _("Approved %(number)s: %(comment)s") % {
         "number": record.session_number,
@@ -106,7 +92,11 @@ def session_approve(
         summary=summary,
     ) as audit:
         current = read_current(record, client)
-        report = _report_of_closed_shift(current, record, client) if not current.is_open else None
+        report = (
+            report_of_closed_shift(current, outlet_id=record.outlet_id, client=client)
+            if not current.is_open
+            else None
+        )
         if report is None or report.review_state != REVIEW_REQUIRED:
             session_index_save(current)
             if report is not None and report.review_state == REVIEW_APPROVED:
@@ -115,6 +105,10 @@ def session_approve(
                 )
             raise ShiftNotReviewable(_("This shift does not need a manager's approval."))
         refuse_if_changed(current, seen_updated_at)
+        _with_a_reason(report, reason.strip(), outlet_id=record.outlet_id)
+        approved_movements = _movements_approved(
+            report, record, approved_by_user, with_movements=with_movements
+        )
         review = replace(
             report.review,
             approved_by=display_name(approved_by_user),
@@ -123,23 +117,88 @@ def session_approve(
         )
         report.set(review=review)
         data = replace(current.to_input(), closing_report_data=report.to_json())
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: with_report(
-                    client,
-                    record,
-                    lambda found: (
-                        found.review.approved_at == review.approved_at
-                        and found.review.approved_by == review.approved_by
-                    ),
+        updated = settled(
+            audit,
+            write=lambda: guarded_update(client, current, data),
+            landed=lambda: with_report(
+                client,
+                record,
+                lambda found: (
+                    found.review.approved_at == review.approved_at
+                    and found.review.approved_by == review.approved_by
                 ),
-            )
+            ),
         )
+        ledger_record(
+            session_id=record.id,
+            kind=LedgerEntry.APPROVAL,
+            key=time_text(review.approved_at) or "",
+            by_user=approved_by_user,
+            fields=close_fields(updated),
+            part=review.to_document(),
+            report=report,
+        )
+        for movement in approved_movements:
+            ledger_movement_update(
+                session_id=record.id,
+                movement=movement,
+                state=LedgerEntry.WRITTEN,
+                by_user=approved_by_user,
+            )
+        saved = session_index_save(updated)
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
+
+
+def _movements_approved(
+    report: ClosingReport, record: SessionRecord, by_user: User, *, with_movements: bool
+) -> list[CashMovement]:
+    """The cash movements still waiting, approved by the same manager when the approval is to
+    cover them (the report then carries them approved); refused otherwise."""
+    movements = movements_with_ours(report, record.id)
+    waiting = [movement for movement in movements if movement.awaiting_approval]
+    if not waiting:
+        return []
+    if not with_movements:
+        raise ShiftNotReviewable(
+            ngettext(
+                "A cash movement on this shift still waits for a manager's approval. Approve "
+                "it first, or approve the shift with the cash moved.",
+                "%(count)d cash movements on this shift still wait for a manager's approval. "
+                "Approve them first, or approve the shift with the cash moved.",
+                len(waiting),
+            )
+            % {"count": len(waiting)}
+        )
+    now = to_the_millisecond(timezone.now())
+    for movement in waiting:
+        movement.approved_by, movement.approved_at = display_name(by_user), now
+    unreadable = [m for m in report.cash_movements if not isinstance(m, CashMovement)]
+    report.set(cash_movements=[*movements, *unreadable])
+    return waiting
+
+
+def _with_a_reason(report: ClosingReport, reason: str, *, outlet_id: str) -> None:
+    """The reason for the difference: the cashier's, or the approving manager's when the
+    shift has none (the till took none) and the difference calls for one."""
+    if report.variance_reason:
+        return
+    if reason:
+        report.set(variance_reason=reason)
+        return
+    largest = max(
+        (abs(line.variance) for line in report.methods.values() if line.variance is not None),
+        default=Decimal(0),
+    )
+    threshold = outlet_policy(outlet_id).variance.reason_threshold
+    if largest > threshold:
+        raise VarianceReasonRequired(
+            _(
+                "This shift has no reason for its difference yet: give one (what you found) "
+                "to approve it."
+            )
+        )
 
 
 def session_correct(
@@ -186,7 +245,9 @@ def session_correct(
             raise ShiftNotCorrectable(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
-        report = _report_of_closed_shift(current, record, client) or _report_without_sales(current)
+        report = report_of_closed_shift(
+            current, outlet_id=record.outlet_id, client=client
+        ) or _report_without_sales(current)
         reconciliation = closing.reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),
@@ -223,22 +284,29 @@ def session_correct(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
-        saved = session_index_save(
-            settled(
-                audit,
-                write=lambda: client.session_update(record.id, data),
-                landed=lambda: with_report(
-                    client,
-                    record,
-                    lambda found: any(
-                        isinstance(entry, Correction)
-                        and entry.at == correction.at
-                        and entry.by == correction.by
-                        for entry in found.corrections
-                    ),
+        updated = settled(
+            audit,
+            write=lambda: guarded_update(client, current, data),
+            landed=lambda: with_report(
+                client,
+                record,
+                lambda found: any(
+                    isinstance(entry, Correction)
+                    and entry.at == correction.at
+                    and entry.by == correction.by
+                    for entry in found.corrections
                 ),
-            )
+            ),
         )
+        ledger_record(
+            session_id=record.id,
+            kind=LedgerEntry.CORRECTION,
+            key=time_text(correction.at) or "",
+            by_user=corrected_by_user,
+            fields=close_fields(updated),
+            report=report,
+        )
+        saved = session_index_save(updated)
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:

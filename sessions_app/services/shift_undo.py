@@ -15,14 +15,16 @@ from django.utils.translation import gettext as _
 
 from sessions_app import closing_report
 from sessions_app.closing_report import ClosingReport, PreviousClose, Reopening
+from sessions_app.closing_report.values import time_text
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
 from sessions_app.finalpos.records import Session, StationStatus
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict, Station
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.index import session_index_save
+from sessions_app.services.ledger import ledger_record
 from sessions_app.services.locks import station_claim
 from sessions_app.services.queued import station_status_enqueue
 from sessions_app.services.settle import settled
@@ -30,6 +32,7 @@ from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     closed_shift_to_fix,
     ensure_no_open_shift,
+    guarded_update,
     to_the_millisecond,
     with_report,
 )
@@ -78,7 +81,14 @@ def session_reopen(
         with claim:
             if station is not None:
                 ensure_no_open_shift(station, client=client)
-            updated = _reopen(record, current, reopened_by_user, reason, audit, client)
+            updated, reopened = _reopen(record, current, reopened_by_user, reason, audit, client)
+            ledger_record(
+                session_id=record.id,
+                kind=LedgerEntry.REOPEN,
+                key=time_text(reopened.reopenings[-1].at) or "",  # type: ignore[union-attr]
+                by_user=reopened_by_user,
+                report=reopened,
+            )
             saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
         blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
@@ -93,7 +103,7 @@ def _reopen(
     reason: str,
     audit: AuditedWrite,
     client: FinalPOSClient,
-) -> Session:
+) -> tuple[Session, ClosingReport]:
     """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
     earlier = closing_report.parse(current.closing_report_data)
     ours = earlier if earlier is not None and earlier.is_ours else None
@@ -129,9 +139,9 @@ def _reopen(
         closing_note=None,
         closing_report_data=reopened.to_json(),
     )
-    return settled(
+    updated = settled(
         audit,
-        write=lambda: client.session_update(record.id, data),
+        write=lambda: guarded_update(client, current, data),
         landed=lambda: with_report(
             client,
             record,
@@ -142,6 +152,7 @@ def _reopen(
             must_be_open=True,
         ),
     )
+    return updated, reopened
 
 
 def session_delete(
@@ -180,6 +191,12 @@ def session_delete(
                 station_status_error="",
             )
             daily_totals_update(days_of([record.pk]))
+            LedgerEntry.objects.filter(
+                session_id=record.id, state__in=(LedgerEntry.PENDING, LedgerEntry.CONFLICT)
+            ).update(state=LedgerEntry.SUPERSEDED)
+            ShiftConflict.objects.filter(session_id=record.id, resolved_at__isnull=True).update(
+                resolved_at=timezone.now(), resolution="deleted"
+            )
         record.refresh_from_db()
         logger.info("Shift %s deleted", record.id)
         audit.shift_written(record)

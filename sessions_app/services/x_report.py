@@ -10,6 +10,7 @@ from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.models import SessionRecord
+from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
 from sessions_app.services.index import sales_read, session_refresh
 
 
@@ -31,6 +32,7 @@ class XReport:
     lines: list[XLine]
     movements: list[CashMovement]
     stale_note: str = ""  # why the shift itself could not be re-read
+    not_in_final_pos: frozenset[str] = frozenset()  # movements kept here until the till closes
 
 
 def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = None) -> XReport:
@@ -42,17 +44,14 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
     except FinalPOSError as error:
         stale_note = error.message
     report = closing_report.from_index(record.report)
-    movements = [
-        movement
-        for movement in (report.cash_movements if report and report.is_ours else [])
-        if isinstance(movement, CashMovement)
-    ]
+    movements = movements_with_ours(report, record.id)
+    pending = kept_here_only(report, movements)
     try:
         sales = sales_read(record.id, client=client)
     except FinalPOSError:
         sales = None
     if sales is None:
-        return XReport(record, timezone.now(), None, None, [], movements, stale_note)
+        return XReport(record, timezone.now(), None, None, [], movements, stale_note, pending)
     drawer = closing.cash_drawer(
         opening_amount=record.opening_amount, sales=sales, movements=movements
     )
@@ -69,4 +68,4 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         )
         for method in closing.payment_methods()
     ]
-    return XReport(record, timezone.now(), sales, drawer, lines, movements, stale_note)
+    return XReport(record, timezone.now(), sales, drawer, lines, movements, stale_note, pending)

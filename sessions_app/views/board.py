@@ -16,6 +16,7 @@ from sessions_app.selectors.board import (
     board_outlets,
     largest_variances,
     recent_closed_shifts,
+    shifts_in_conflict,
     shifts_needing_review,
 )
 from sessions_app.selectors.catalog import catalog_sync_state, refresh_problems
@@ -45,6 +46,7 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
             "outlet_names": outlet_names,
             "station_names": station_names,
             "review_count": shifts_needing_review(user=request.user) if manager else 0,
+            "conflict_count": shifts_in_conflict(user=request.user) if manager else 0,
         },
     )
 

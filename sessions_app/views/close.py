@@ -20,7 +20,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
 from sessions_app.formatting import differences_text
 from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import counts_blind
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.catalog import station_name
 from sessions_app.services.blind_count import blind_count_reveal
@@ -76,8 +76,7 @@ def _close_context(
 
 
 def _blind_for(request: AuthenticatedRequest, record: SessionRecord) -> bool:
-    """Cashiers count before seeing expected where the outlet counts blind; managers never."""
-    return outlet_policy(record.outlet_id).blind_count and not is_manager(request.user)
+    return counts_blind(outlet_id=record.outlet_id, is_manager=is_manager(request.user))
 
 
 @staff_required
@@ -114,6 +113,15 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
         stale_note = error.message
     if not record.is_open or record.deleted_at:
         messages.info(request, _("This shift is already closed."))
+        return redirect("sessions_app:session_detail", session_id=record.id)
+    if record.held_by_till:
+        messages.info(
+            request,
+            _(
+                "This shift was opened on the till, which holds it open: close it on the till. "
+                "Cash moved here is kept and added to it once the till has closed it."
+            ),
+        )
         return redirect("sessions_app:session_detail", session_id=record.id)
     form = CloseShiftForm(
         initial={

@@ -2,6 +2,7 @@
 hold now."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -10,14 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sessions_app import closing_report
-from sessions_app.closing_report import CashMovement
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import CashMovementForm
 from sessions_app.models import SessionRecord
-from sessions_app.policy import outlet_policy
-from sessions_app.roles import AuthenticatedRequest, manager_required, staff_required
+from sessions_app.policy import counts_blind, outlet_policy
+from sessions_app.roles import (
+    AuthenticatedRequest,
+    is_manager,
+    manager_required,
+    staff_required,
+)
+from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.cash_movements import (
     KIND_NAMES,
@@ -54,18 +60,7 @@ def cash_movement_new_view(request: AuthenticatedRequest, session_id: str) -> Ht
             form.add_error(None, write_failed_message(error))
         else:
             draft_accepted(request, f"movement:{record.id}")
-            movement = _movement(result.record, data["movement_id"])
-            messages.success(
-                request,
-                _("%(kind)s of %(amount)s recorded on %(number)s.")
-                % {
-                    "kind": str(KIND_NAMES[data["kind"]]).capitalize(),
-                    "amount": money(data["amount"]),
-                    "number": record.session_number,
-                },
-            )
-            if movement is not None and movement.awaiting_approval:
-                messages.warning(request, _("It is above the limit, so a manager must approve it."))
+            _say_recorded(request, result.record, data)
             return redirect("sessions_app:x_report", session_id=record.id)
     return render(
         request,
@@ -79,12 +74,37 @@ def cash_movement_new_view(request: AuthenticatedRequest, session_id: str) -> Ht
     )
 
 
-def _movement(record: SessionRecord, movement_id: str) -> CashMovement | None:
-    report = closing_report.from_index(record.report)
-    for movement in report.cash_movements if report else []:
-        if isinstance(movement, CashMovement) and movement.id == movement_id:
-            return movement
-    return None
+def _say_recorded(request: AuthenticatedRequest, record: SessionRecord, data: dict) -> None:
+    """One message: recorded, and what happens to it now (a manager to approve it, the till
+    to close the shift before it is written)."""
+    movements = movements_with_ours(closing_report.from_index(record.report), record.id)
+    movement = next((m for m in movements if m.id == data["movement_id"]), None)
+    said = _("%(kind)s of %(amount)s recorded on %(number)s.") % {
+        "kind": str(KIND_NAMES[data["kind"]]).capitalize(),
+        "amount": money(data["amount"]),
+        "number": record.session_number,
+    }
+    if movement is not None and movement.awaiting_approval:
+        total = sum((m.amount for m in movements if m.kind == movement.kind), Decimal(0))
+        running = (
+            _(
+                "The pay-ins on this shift now come to %(total)s, above the limit of %(limit)s: "
+                "a manager must approve it."
+            )
+            if movement.kind == "pay_in"
+            else _(
+                "The pay-outs on this shift now come to %(total)s, above the limit of "
+                "%(limit)s: a manager must approve it."
+            )
+        )
+        limit = outlet_policy(record.outlet_id).movement_approval_limit
+        said += " " + running % {"total": money(total), "limit": money(limit)}
+    if record.held_by_till:
+        said += " " + _(
+            "It counts in what the drawer should hold now, and is written to Final POS once "
+            "the till has closed the shift."
+        )
+    messages.success(request, said)
 
 
 @require_POST
@@ -123,5 +143,6 @@ def x_report_view(request: AuthenticatedRequest, session_id: str) -> HttpRespons
             "outlet": shown.outlet,
             "company_name": shown.company_name,
             "can_approve": False,
+            "blind": counts_blind(outlet_id=record.outlet_id, is_manager=is_manager(request.user)),
         },
     )

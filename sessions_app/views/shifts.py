@@ -4,6 +4,7 @@ services. Closing is in close.py, cash movements and the X report in drawer.py."
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import ApproveShiftForm, OpenShiftForm
-from sessions_app.models import SessionRecord
+from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
 from sessions_app.selectors.audit import audit_for_session
 from sessions_app.selectors.catalog import (
@@ -22,10 +23,13 @@ from sessions_app.selectors.catalog import (
     stations_for,
 )
 from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
+from sessions_app.selectors.ledger import shift_conflicts, shift_not_yet_written
 from sessions_app.selectors.report import shift_report
+from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
 from sessions_app.services.index import session_refresh
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.settle import pending_open_check
+from sessions_app.services.shift_open import pending_open_message, session_open
 from sessions_app.services.shift_review import session_approve
 from sessions_app.services.station_status import station_status_push
 from sessions_app.views.common import (
@@ -41,6 +45,8 @@ from sessions_app.views.common import (
 
 @staff_required
 def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") == "check":
+        return _check_the_lost_open(request)
     stations = list(stations_for(user=request.user).order_by("outlet_id", "name"))
     busy = stations_busy_for(user=request.user)
     left = left_in_drawer([station.id for station in stations])
@@ -57,6 +63,9 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
         if station is None:
             raise Http404(_("No such till at your outlets."))
         pending = pending_open_for(station)
+        if pending is not None and not form.cleaned_data["not_created_checked"]:
+            form.add_error(None, pending_open_message(pending, station))
+            return _open_page(request, form, stations, busy, in_use_warning=False)
         try:
             result = session_open(
                 station=station,
@@ -65,6 +74,8 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
                 opening_note=form.cleaned_data["opening_note"],
                 cash_count=form.cleaned_data["cash_count"],
                 confirmed_not_created=pending is not None
+                and is_manager(request.user)
+                and form.cleaned_data["not_created_checked"]
                 and form.cleaned_data["confirm_not_created"] == pending.session_number,
                 in_use_confirmed=form.cleaned_data["confirm_in_use"],
             )
@@ -87,6 +98,17 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
             _warn_handover(request, left.get(station.id), result.record)
             warn_station_status(request, result)
             return redirect("sessions_app:board")
+    return _open_page(request, form, stations, busy, in_use_warning=in_use_warning)
+
+
+def _open_page(
+    request: AuthenticatedRequest,
+    form: OpenShiftForm,
+    stations: list[Station],
+    busy: dict[str, str],
+    *,
+    in_use_warning: bool,
+) -> HttpResponse:
     chosen = form["station"].value()
     station = next((s for s in stations if s.id == chosen), None)
     return render(
@@ -97,9 +119,48 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
             "has_stations": len(busy) < len(stations),
             "draft_key": "open",
             "pending": pending_open_for(station) if station else None,
+            "can_confirm_not_created": is_manager(request.user),
             "in_use_warning": in_use_warning,
         },
     )
+
+
+def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
+    """*Check again*: looks for the shift of an open whose answer was lost (reads only), then
+    shows the open page again (post/redirect/get)."""
+    station = station_for_user(user=request.user, station_id=request.POST.get("station", ""))
+    if station is None:
+        raise Http404(_("No such till at your outlets."))
+    check = pending_open_check(station=station)
+    if check.found is not None:
+        messages.success(
+            request,
+            _("Found it: %(number)s is open on %(till)s in Final POS. Nothing was opened twice.")
+            % {"number": check.found.session_number, "till": station.name},
+        )
+        return redirect("sessions_app:session_detail", session_id=check.found.id)
+    if pending_open_for(station) is None:
+        messages.info(request, _("%(till)s is free to open.") % {"till": station.name})
+    elif check.till_in_use:
+        messages.warning(
+            request,
+            _(
+                "Not found yet, and %(till)s tells Final POS it is in use: the shift most "
+                "likely exists. It shows up here once the till records a sale on it."
+            )
+            % {"till": station.name},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Not found yet. A shift with no sales cannot be seen from here: look at "
+                "%(till)s. A manager who finds no open shift there can confirm it was not "
+                "created."
+            )
+            % {"till": station.name},
+        )
+    return redirect(f"{reverse('sessions_app:session_open')}?station={station.id}")
 
 
 def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, str]:
@@ -151,6 +212,9 @@ def _render_detail(
             "record": record,
             "approve_form": approve_form,
             "can_approve": is_manager(request.user),
+            "conflicts": shift_conflicts(record=record),
+            "twins": shift_twins(record=record),
+            "not_yet_written": shift_not_yet_written(record=record),
             "audit": audit_for_session(record=record)[:50] if is_manager(request.user) else [],
         },
     )
@@ -168,6 +232,8 @@ def session_approve_view(request: AuthenticatedRequest, session_id: str) -> Http
             record=record,
             approved_by_user=request.user,
             comment=form.cleaned_data["comment"],
+            reason=form.cleaned_data["reason"],
+            with_movements=form.cleaned_data["with_movements"],
             seen_updated_at=form.cleaned_data["updated_at"],
         )
     except (FinalPOSError, ShiftError) as error:

@@ -32,8 +32,9 @@ def _shoot(page: Page, screenshot, name: str) -> None:
 
 
 def test_cash_moved_the_x_report_and_a_mixed_close_that_leads_with_cash(
-    page: Page, live_server, sign_in, demo_company, screenshot, axe_check
+    page: Page, live_server, sign_in, demo_company, screenshot, axe_check, settings
 ):
+    settings.BLIND_COUNT = False  # an outlet whose cashiers see expected on the X report
     sign_in("cashier", "cashier-demo")
     page.get_by_role("link", name="X report of the shift on Till 2").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("X report")
@@ -74,6 +75,19 @@ def test_cash_moved_the_x_report_and_a_mixed_close_that_leads_with_cash(
     _shoot(page, screenshot, "z-report-mixed")
     closed = SessionRecord.objects.get(id=page.url.rstrip("/").split("/")[-1])
     assert closed.result == "mixed" and closed.cash_variance == Decimal("-10.00")
+
+
+def test_a_blind_outlets_x_report_shows_the_cashier_sales_not_expected(
+    page: Page, live_server, sign_in, demo_company, screenshot, axe_check
+):
+    sign_in("cashier", "cashier-demo")
+    page.get_by_role("link", name="X report of the shift on Till 2").click()
+    main = page.locator("main")
+    expect(main).to_contain_text("Sales so far, per tender")
+    expect(main).to_contain_text("counts blind")
+    expect(main).not_to_contain_text("Expected")
+    axe_check("a blind outlet's X report")
+    _shoot(page, screenshot, "x-report-blind")
 
 
 def test_a_count_typed_offline_survives_the_connection_and_a_reload(

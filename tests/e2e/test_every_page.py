@@ -5,15 +5,22 @@ targets of at least 44 px on the till pages, and a screenshot of each (artifacts
 The pages that only follow a POST (the close review step, forms with errors) are checked by
 the flow tests in test_close_shift.py and test_keyboard.py."""
 
+import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
+from finalpos_simulator.tills import TillActivity
 from sessions_app.models import SessionRecord, Station
 from sessions_app.services.discovery import sessions_discover
+from sessions_app.services.index import session_fetch
+from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +33,9 @@ MUST_SHOW = {
     "shift-report": "End-of-shift report",
     "x-report": "What the drawer should hold",
     "movement-form": "Cash in or out of the drawer",
+    "till-shift-report": "Opened on the till",
+    "take-over": "Take over shift",
+    "conflict": "Two versions of this shift",
 }
 # The README's tour (docs/screenshots/), also saved as JPEG: `make screenshots` copies them.
 TOUR = {
@@ -70,6 +80,8 @@ def demo_everything(demo_store):
     open_shift = shifts.filter(close_time__isnull=True).first()
     station = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first()
     demo_cashier = User.objects.get(username="cashier")
+    held = _a_shift_a_till_holds_open(demo_store)
+    in_conflict = _a_close_a_till_wrote_over(demo_store, demo_cashier)
     manager_pages = {
         "board": "/",
         "open-form": "/sessions/open/",
@@ -77,6 +89,9 @@ def demo_everything(demo_store):
         "x-report": f"/sessions/{open_shift.id}/x/",
         "movement-form": f"/sessions/{open_shift.id}/movements/new/",
         "open-shift-report": f"/sessions/{open_shift.id}/",
+        "till-shift-report": f"/sessions/{held.id}/",
+        "take-over": f"/sessions/{held.id}/take-over/",
+        "conflict": f"/sessions/{in_conflict.id}/",
         "shift-report": f"/sessions/{closed.id}/",
         "correct": f"/sessions/{closed.id}/correct/",
         "reopen": f"/sessions/{closed.id}/reopen/",
@@ -108,6 +123,40 @@ def demo_everything(demo_store):
         "shift-report-cashier": f"/sessions/{closed.id}/",
     }
     return manager_pages, cashier_pages
+
+
+def _a_shift_a_till_holds_open(store) -> SessionRecord:
+    busy = set(
+        SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
+    )
+    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    till = TillActivity(store, rng=random.Random(4))
+    session = till.open_session(store.get("station", free.id), cashier="Rosa Lind")
+    till.sell(session, count=3)
+    return session_fetch(session_id=session["id"])
+
+
+def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
+    """A shift opened and closed here, then written over by a till's queued copy."""
+    busy = set(
+        SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
+    )
+    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    record = session_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
+    copy = store.get("session", record.id)
+    session_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("212.00")},
+        variance_reason="Counted twice",
+        seen_updated_at=None,
+        close_request_id="e" * 32,
+    )
+    till = TillActivity(store, rng=random.Random(5))
+    till.queue(free.id, "stale", copy, ticks=1)
+    till.send_queued(free.id, all_now=True)
+    sessions_refresh()
+    return SessionRecord.objects.get(id=record.id)
 
 
 def _page_problems(page: Page, name: str, viewport: Viewport, axe) -> list[str]:

@@ -84,3 +84,52 @@ def test_the_earlier_close_is_on_the_page(client, closed_shift, manager, cashier
     page = client.get(reverse("sessions_app:session_detail", args=[closed_shift.id])).content
     page = page.decode()
     assert "Earlier closes of this shift" in page and "$230.00" in page and "Bag found" in page
+
+
+def test_reopening_keeps_the_approval_correction_and_recount_of_the_close_it_undoes(
+    open_shift, cashier, manager
+):
+    """Approve, correct the card to 72.20, reopen: nothing of the first close is dropped, and
+    the corrected card is not passed off as the cashier's own count."""
+    from sessions_app.services.shift_review import session_correct
+
+    closed = session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        variance_reason="Float short",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
+    approved = session_approve(
+        record=closed, approved_by_user=manager, comment="Checked", seen_updated_at=None
+    ).record
+    corrected = session_correct(
+        record=approved,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("200.00"), "card": Decimal("72.20"), "oliverPay": Decimal(0)},
+        closing_note="",
+        reason="Missed a slip",
+        seen_updated_at=None,
+    ).record
+    reopened = session_reopen(
+        record=corrected, reopened_by_user=manager, reason="Count again", seen_updated_at=None
+    ).record
+
+    report = shift_report(reopened)
+
+    assert [event.text for event in report.timeline] == [
+        "Opened by Cal Cashier",
+        "Closed by Cal Cashier",
+        "Approved by Mia Manager",
+        "Corrected by Mia Manager: Missed a slip",
+        "Reopened by Mia Manager: Count again",
+    ]
+    [earlier] = report.earlier_closes
+    card = next(line for line in earlier.lines if line.key == "card")
+    assert card.counted == Decimal("60.00")  # the cashier's own count
+    [correction] = earlier.corrections
+    assert [(line.name, line.after) for line in correction.lines if line.changed] == [
+        ("Card", Decimal("72.20"))
+    ]
+    assert earlier.approved_by == "Mia Manager"

@@ -124,9 +124,32 @@ def test_a_managers_own_large_movement_is_approved_at_once(
     open_shift, manager, simulator, settings
 ):
     settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
-    _record(open_shift, manager, "drop", "150.00")
+    _record(open_shift, manager, "pay_out", "150.00")
     [movement] = _stored_report(simulator, open_shift)["cashMovements"]
     assert movement["approval"]["approvedBy"] == "Mia Manager"
+
+
+def test_a_safe_drop_never_waits_for_a_manager(open_shift, cashier, simulator, settings):
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
+    _record(open_shift, cashier, "drop", "150.00")
+    [movement] = _stored_report(simulator, open_shift)["cashMovements"]
+    assert movement["approval"]["required"] is False
+
+
+def test_splitting_pay_outs_does_not_get_round_the_limit(open_shift, cashier, simulator, settings):
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
+    for index in range(3):
+        cash_movement_record(
+            record=open_shift,
+            recorded_by_user=cashier,
+            movement_id=f"{index:032x}",
+            kind="pay_out",
+            amount=Decimal("49.99"),
+            reason="Supplies",
+        )
+    _record(open_shift, cashier, "pay_in", "20.00")  # pay-ins keep their own total
+    movements = _stored_report(simulator, open_shift)["cashMovements"]
+    assert [m["approval"]["required"] for m in movements] == [False, True, True, False]
 
 
 def test_cash_cannot_be_moved_on_a_closed_shift(closed_shift, cashier):
@@ -148,3 +171,29 @@ def test_a_reopened_shift_keeps_its_movements(open_shift, cashier, manager, simu
     assert len(_stored_report(simulator, open_shift)["cashMovements"]) == 1
     closed_again = _close(open_shift, cashier, "228.00", request_id="e" * 32)
     assert closed_again.result == "balanced"
+
+
+def test_a_shift_is_not_approved_while_a_movement_waits_unless_the_approval_covers_it(
+    open_shift, cashier, manager, simulator, settings
+):
+    from sessions_app.services.errors import ShiftNotReviewable
+    from sessions_app.services.shift_review import session_approve
+
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
+    _record(open_shift, cashier, "pay_out", "80.00")
+    closed = _close(open_shift, cashier, "160.00")
+    with pytest.raises(ShiftNotReviewable, match="still waits for a manager's approval"):
+        session_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
+
+    approved = session_approve(
+        record=closed,
+        approved_by_user=manager,
+        comment="Receipt for the supplies seen",
+        seen_updated_at=None,
+        with_movements=True,
+    ).record
+
+    report = _stored_report(simulator, open_shift)
+    assert report["review"]["approvedBy"] == "Mia Manager"
+    assert report["cashMovements"][0]["approval"]["approvedBy"] == "Mia Manager"
+    assert approved.review_state == "approved"

@@ -13,6 +13,7 @@ from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.index import session_fetch
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_takeover import shift_take_over
 from sessions_app.services.shift_undo import session_reopen
 from tests.conftest import STATION_A1, add_faults, record_sale, till_session
 
@@ -85,7 +86,7 @@ def test_a_plain_text_till_report_survives_a_correction_without_sales(tills, man
     assert report.foreign == text
 
 
-def test_closing_a_shift_a_till_opened_keeps_its_fields(tills, cashier, simulator):
+def test_closing_a_shift_a_till_opened_keeps_its_fields(tills, cashier, manager, simulator):
     original = till_session(
         simulator,
         STATION_A1,
@@ -96,6 +97,10 @@ def test_closing_a_shift_a_till_opened_keeps_its_fields(tills, cashier, simulato
     )
     record = session_fetch(session_id=original["id"])
     record_sale(simulator, original["id"], "35.00")
+    # A till holds the shifts it opens: it is closed here once a manager has taken it over.
+    record = shift_take_over(
+        record=record, taken_over_by_user=manager, reason="The iPad on Till 1 is broken"
+    ).record
 
     session_close(
         record=record,

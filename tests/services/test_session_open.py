@@ -200,8 +200,8 @@ def test_a_held_open_that_did_land_is_settled_when_the_shift_is_found(tills, cas
     assert landed["sessionNumber"] in entry.summary
 
 
-def test_a_held_open_confirmed_not_created_opens_again_with_the_same_number(
-    tills, cashier, simulator
+def test_a_held_open_a_manager_confirms_not_created_opens_again_with_the_same_number(
+    tills, cashier, manager, simulator
 ):
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
     with pytest.raises(OpenOutcomeUnknown):
@@ -210,11 +210,28 @@ def test_a_held_open_confirmed_not_created_opens_again_with_the_same_number(
     simulator.simulator.faults.rules.clear()
     record = session_open(
         station=tills["a1"],
-        opened_by_user=cashier,
+        opened_by_user=manager,
         opening_amount=Decimal("200.00"),
         confirmed_not_created=True,
     ).record
     assert record.session_number == number and not PendingOpen.objects.exists()
+    assert "checked the till" in AuditEntry.objects.filter(action="open").first().summary
+
+
+def test_a_cashiers_word_never_opens_a_held_till_again(tills, cashier, simulator):
+    """One press by a cashier must not be able to put two open shifts on the till."""
+    add_faults(simulator, {"action": "status", "status": 503, "method": "POST", "when": "after"})
+    with pytest.raises(OpenOutcomeUnknown):
+        _open(tills, cashier)
+    simulator.simulator.faults.rules.clear()
+    with pytest.raises(OpenOutcomeUnknown):
+        session_open(
+            station=tills["a1"],
+            opened_by_user=cashier,
+            opening_amount=Decimal("200.00"),
+            confirmed_not_created=True,
+        )
+    assert len(simulator.simulator.store.find("session")) == 1
 
 
 def test_with_the_circuit_open_nothing_is_sent(tills, cashier, simulator, settings):

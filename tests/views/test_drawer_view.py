@@ -24,7 +24,8 @@ def _movement_form(client, shift) -> dict:
     return {"movement_id": movement_id}
 
 
-def test_a_cashier_records_a_pay_out_and_sees_the_x_report(cal, open_shift):
+def test_a_cashier_records_a_pay_out_and_sees_the_x_report(cal, open_shift, settings):
+    settings.BLIND_COUNT = False  # an outlet whose cashiers see expected
     data = _movement_form(cal, open_shift) | {
         "kind": "pay_out",
         "amount": "12.50",
@@ -41,11 +42,27 @@ def test_a_cashier_records_a_pay_out_and_sees_the_x_report(cal, open_shift):
     assert "Milk" in page
 
 
-def test_the_x_report_shows_what_each_tender_should_come_to_now(cal, open_shift):
+def test_the_x_report_shows_what_each_tender_should_come_to_now(cal, open_shift, settings):
+    settings.BLIND_COUNT = False
     page = cal.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
     assert "X report" in page and "nothing is closed or counted" in page
     assert "$240.00" in page and "$60.00" in page  # cash and card expected now
     assert "2 sales so far" in page
+
+
+def test_at_a_blind_outlet_a_cashiers_x_report_shows_sales_not_expected(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    page = cal.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
+    assert "Sales so far, per tender" in page and "$40.00" in page  # the cash sales
+    assert "Expected" not in page and "$240.00" not in page
+    assert "counts blind" in page
+
+
+def test_at_a_blind_outlet_a_manager_sees_expected(client, manager, open_shift, settings):
+    settings.BLIND_COUNT = True
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
+    assert "Expected now, per tender" in page and "$240.00" in page
 
 
 def test_an_x_report_without_the_sales_says_so(cal, open_shift, simulator):

@@ -94,3 +94,25 @@ def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
     assert 'datetime="2026-11-23T15:00:00+09:00"' in page  # 06:00 UTC on a Tokyo clock
     board = mia.get(reverse("sessions_app:board")).content.decode()
     assert "+09:00" not in board  # the rest of the site stays in the site's time
+
+
+@pytest.mark.parametrize(
+    ("reason", "approval"),
+    [("10.00", "8.00"), ("", "4.00"), ("30.00", "")],  # blank: the site's 5.00 and 20.00
+    ids=["both-set", "approval-below-the-sites-reason", "reason-above-the-sites-approval"],
+)
+def test_rules_that_contradict_each_other_are_refused(mia, reason, approval):
+    response = mia.post(
+        _url(OUTLET_A),
+        {
+            "time_zone": "",
+            "variance_reason_threshold": reason,
+            "variance_approval_threshold": approval,
+            "target_float": "",
+            "blind_count": "",
+            "movement_approval_limit": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "below the difference that needs a reason" in response.content.decode()
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A).exists()

@@ -1,6 +1,7 @@
 """Sessions (a till's shift): what is read, and the whole-record body a create or PUT sends."""
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -147,6 +148,8 @@ class Session:
     updated_at: datetime | None
     # The record as it came (less the server's own fields), for a PUT that keeps it whole.
     wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # When it was read (time.monotonic()): a write that took a while since re-reads first.
+    read_at: float = field(default_factory=time.monotonic, compare=False, repr=False)
 
     @property
     def is_open(self) -> bool:

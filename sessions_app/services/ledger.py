@@ -1,0 +1,305 @@
+"""The dashboard's ledger: what it wrote to each shift in Final POS, and every read checked
+against it.
+
+Final POS has no conditional write, and the tills rewrite whole records: a till's close
+replaces the report, an edit it queued offline may carry a copy from before ours. So every
+read of a shift (the index saves each one) is compared with what we wrote:
+
+- a part of our report that is gone while the fields we wrote still stand (a till replaced
+  the report) goes back to *pending*: the figures keep counting it, the pages say "recorded
+  here, not in Final POS yet", and the refresh writes it back merged with what the till wrote
+  (``services/ledger_write_back.py``);
+- a field we wrote that now holds something else (our close erased, a re-close over ours, a
+  correction reverted) makes the shift a *conflict*: both versions kept for a manager
+  (``services/conflicts.py``). Nothing is adopted without a word.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from sessions_app import closing, closing_report
+from sessions_app.closing_report import CashMovement, ClosingReport, Correction, Reopening
+from sessions_app.finalpos.records import Session
+from sessions_app.finalpos.wire import time_to_wire
+from sessions_app.models import LedgerEntry, ShiftConflict
+from sessions_app.roles import User, display_name
+from sessions_app.services.numbering import is_own_number
+
+# A part a till keeps dropping is written back this many times, then left to a manager.
+MOST_RESTORES = 3
+
+# What each kind of write leaves expected of the record: a later write of ours of one of the
+# kinds listed replaces it.
+_SUPERSEDED_BY = {
+    LedgerEntry.CLOSE: {LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE},
+    LedgerEntry.CORRECTION: {LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE},
+    LedgerEntry.APPROVAL: {LedgerEntry.APPROVAL, LedgerEntry.REOPEN},
+    LedgerEntry.REOPEN: {LedgerEntry.REOPEN},
+}
+LIVE = (LedgerEntry.PENDING, LedgerEntry.WRITTEN, LedgerEntry.CONFLICT)
+
+
+# --- What a write records ---------------------------------------------------------------------
+
+
+def close_fields(session: Session) -> dict[str, Any]:
+    """The fields a close or a correction sets, as the ledger keeps them."""
+    configured = {method.key for method in closing.payment_methods()}
+    return {
+        "closeTime": time_to_wire(session.close_time) if session.close_time else None,
+        "closedBy": session.closed_by or "",
+        "closingAmounts": {
+            key: str(amount) for key, amount in session.closing_amounts.items() if key in configured
+        },
+        "closingNote": session.closing_note or "",
+    }
+
+
+def ledger_record(
+    *,
+    session_id: str,
+    kind: str,
+    key: str,
+    by_user: User | None,
+    fields: dict[str, Any] | None = None,
+    part: dict[str, Any] | None = None,
+    report: ClosingReport | None = None,
+    state: str = LedgerEntry.WRITTEN,
+) -> LedgerEntry:
+    """Records a write of ours (``WRITTEN``: Final POS answered with it) or one kept here until
+    it can be written (``PENDING``). The earlier entries it replaces stop being checked."""
+    now = timezone.now()
+    entry, _created = LedgerEntry.objects.update_or_create(
+        session_id=session_id,
+        kind=kind,
+        key=key[:64],
+        defaults={
+            "recorded_at": now,
+            "recorded_by": display_name(by_user) if by_user is not None else "system",
+            "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
+            "fields": fields or {},
+            "part": part,
+            "report": report.to_document() if report is not None and report.is_ours else None,
+            "state": state,
+            "written_at": now if state == LedgerEntry.WRITTEN else None,
+            "lost_at": None,
+        },
+    )
+    replaced = [older for older, newer in _SUPERSEDED_BY.items() if kind in newer]
+    LedgerEntry.objects.filter(
+        session_id=session_id, kind__in=replaced, state__in=LIVE, recorded_at__lt=now
+    ).exclude(pk=entry.pk).update(state=LedgerEntry.SUPERSEDED)
+    if kind in (LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE):
+        ShiftConflict.objects.filter(session_id=session_id, resolved_at__isnull=True).exclude(
+            entry=entry
+        ).update(resolved_at=now, resolved_by=entry.recorded_by, resolution="replaced")
+    return entry
+
+
+def ledger_movement_update(
+    *, session_id: str, movement: CashMovement, state: str, by_user: User
+) -> LedgerEntry:
+    """A cash movement recorded here, or its new version after a change of ours (its
+    approval), in the state the write leaves it."""
+    return LedgerEntry.objects.update_or_create(
+        session_id=session_id,
+        kind=LedgerEntry.MOVEMENT,
+        key=movement.id,
+        defaults={
+            "part": movement.to_document(),
+            "state": state,
+            "recorded_at": timezone.now(),
+            "recorded_by": display_name(by_user),
+            "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
+            "lost_at": None,
+            **({"written_at": timezone.now()} if state == LedgerEntry.WRITTEN else {}),
+        },
+    )[0]
+
+
+# --- What the ledger says about a shift -----------------------------------------------------
+
+
+def opened_here(*, session_id: str, session_number: str) -> bool:
+    """The dashboard opened (or reopened, or took over) this shift: no till holds it, so the
+    dashboard may write to it while it is open."""
+    return is_own_number(session_number) or (
+        LedgerEntry.objects.filter(
+            session_id=session_id,
+            kind__in=(LedgerEntry.OPEN, LedgerEntry.TAKEOVER, LedgerEntry.REOPEN),
+        )
+        .exclude(state=LedgerEntry.SUPERSEDED)
+        .exists()
+    )
+
+
+# --- Every read checked against the ledger ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    unsynced: int
+    in_conflict: bool
+
+
+def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
+    """Compares a read of the shift with what the dashboard wrote to it. Runs inside the
+    index's transaction (session_index_save), for every read."""
+    report = closing_report.parse(session.closing_report_data)
+    ours = report if report is not None and report.is_ours else None
+    now = timezone.now()
+    for entry in LedgerEntry.objects.filter(
+        session_id=session.id, state=LedgerEntry.WRITTEN
+    ).select_for_update():
+        if not fields_stand(entry, session):
+            _conflict(entry, session, outlet_id=outlet_id, now=now)
+        elif not _part_carried(entry, ours):
+            if entry.restores >= MOST_RESTORES:
+                _conflict(entry, session, outlet_id=outlet_id, now=now, dropped=True)
+            else:
+                entry.state, entry.lost_at = LedgerEntry.PENDING, now
+                entry.save(update_fields=["state", "lost_at"])
+    for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.PENDING):
+        if fields_stand(entry, session) and _part_carried(entry, ours):
+            entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
+            entry.written_at = now
+            entry.save(update_fields=["state", "written_at"])
+    states = list(
+        LedgerEntry.objects.filter(session_id=session.id, state__in=LIVE).values_list(
+            "state", flat=True
+        )
+    )
+    open_conflict = ShiftConflict.objects.filter(
+        session_id=session.id, resolved_at__isnull=True
+    ).exists()
+    return LedgerState(
+        unsynced=min(states.count(LedgerEntry.PENDING), 32767), in_conflict=open_conflict
+    )
+
+
+def fields_stand(entry: LedgerEntry, session: Session) -> bool:
+    """The record's fields this write set hold what it wrote (a later close of a reopened
+    shift is a new close, not an undo of the reopening)."""
+    if entry.kind == LedgerEntry.REOPEN:
+        return session.close_time is None or session.close_time > entry.recorded_at
+    if not entry.fields:
+        return True
+    now = close_fields(session)
+    return (
+        _same_time(entry.fields.get("closeTime"), now["closeTime"])
+        and (entry.kind != LedgerEntry.CLOSE or entry.fields.get("closedBy") == now["closedBy"])
+        and _same_amounts(entry.fields.get("closingAmounts") or {}, now["closingAmounts"])
+        and (entry.fields.get("closingNote") or "") == now["closingNote"]
+    )
+
+
+def _same_time(ours: str | None, theirs: str | None) -> bool:
+    if ours is None or theirs is None:
+        return ours == theirs
+    return _instant(ours) == _instant(theirs)
+
+
+def _instant(text: str) -> datetime | str:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _same_amounts(ours: dict[str, str], theirs: dict[str, str]) -> bool:
+    keys = set(ours) | set(theirs)
+    return all(_amount(ours.get(key)) == _amount(theirs.get(key)) for key in keys)
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(-1)
+
+
+def _part_carried(entry: LedgerEntry, ours: ClosingReport | None) -> bool:
+    """Final POS's report still holds what this write added to it."""
+    part = entry.part or {}
+    if entry.kind in (LedgerEntry.OPEN, LedgerEntry.TAKEOVER):
+        return True
+    if ours is None:
+        return False
+    if entry.kind == LedgerEntry.MOVEMENT:
+        return any(
+            isinstance(movement, CashMovement)
+            and movement.id == entry.key
+            and movement.approved_by == (part.get("approval") or {}).get("approvedBy")
+            for movement in ours.cash_movements
+        )
+    if entry.kind == LedgerEntry.CLOSE:
+        return ours.close_request_id == entry.key
+    if entry.kind == LedgerEntry.APPROVAL:
+        return _same_time(time_to_wire_or_none(ours.review.approved_at), part.get("approvedAt"))
+    if entry.kind == LedgerEntry.CORRECTION:
+        return any(
+            isinstance(correction, Correction)
+            and _same_time(time_to_wire_or_none(correction.at), entry.key)
+            for correction in ours.corrections
+        )
+    if entry.kind == LedgerEntry.REOPEN:
+        return any(
+            isinstance(reopening, Reopening)
+            and _same_time(time_to_wire_or_none(reopening.at), entry.key)
+            for reopening in ours.reopenings
+        )
+    return True
+
+
+def time_to_wire_or_none(moment: datetime | None) -> str | None:
+    return time_to_wire(moment) if moment is not None else None
+
+
+def _conflict(
+    entry: LedgerEntry, session: Session, *, outlet_id: str, now: datetime, dropped: bool = False
+) -> None:
+    entry.state, entry.lost_at = LedgerEntry.CONFLICT, now
+    entry.save(update_fields=["state", "lost_at"])
+    theirs = close_fields(session)
+    ShiftConflict.objects.create(
+        session_id=session.id,
+        outlet_id=outlet_id or "",
+        entry=entry,
+        what=_what(entry, session, dropped=dropped),
+        detected_at=now,
+        ours=entry.fields or {"part": entry.part},
+        theirs={key: theirs[key] for key in (entry.fields or theirs)},
+        theirs_record={**session.wire, "updatedAt": time_to_wire_or_none(session.updated_at)},
+        theirs_updated_at=session.updated_at,
+    )
+    # What this write stood on goes with it: an approval of figures now in dispute waits too.
+    if entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION):
+        LedgerEntry.objects.filter(
+            session_id=session.id, kind=LedgerEntry.APPROVAL, state__in=LIVE
+        ).update(state=LedgerEntry.CONFLICT)
+
+
+def _what(entry: LedgerEntry, session: Session, *, dropped: bool) -> str:
+    if dropped:
+        return ShiftConflict.DROPPED
+    if entry.kind == LedgerEntry.REOPEN:
+        return ShiftConflict.REOPEN_UNDONE
+    if entry.kind == LedgerEntry.CORRECTION:
+        return ShiftConflict.REVERTED
+    return ShiftConflict.CLOSE_ERASED if session.is_open else ShiftConflict.RECLOSED
+
+
+def pending_entries(session_id: str) -> Iterable[LedgerEntry]:
+    return LedgerEntry.objects.filter(session_id=session_id, state=LedgerEntry.PENDING)
+
+
+def entries_to_write_back() -> Q:
+    """The index rows whose shift has something of ours to write back."""
+    return Q(unsynced__gt=0, deleted_at__isnull=True)

@@ -1,0 +1,66 @@
+"""A shift a till closed, taken into the dashboard's report: the same figures and review as a
+shift closed here, worked out from its sales and the cash moved here, with the till's own
+report kept whole inside ours."""
+
+from dataclasses import replace
+
+from django.conf import settings
+
+from sessions_app import closing, closing_report
+from sessions_app.closing_report import ClosingReport, Review
+from sessions_app.finalpos import FinalPOSClient
+from sessions_app.finalpos.records import Session
+from sessions_app.policy import outlet_policy
+from sessions_app.selectors.ledger import movements_with_ours
+from sessions_app.services.index import sales_read
+
+
+def report_of_closed_shift(
+    current: Session, *, outlet_id: str, client: FinalPOSClient
+) -> ClosingReport | None:
+    """The dashboard's report of a closed shift: its own, or for a shift a till closed one
+    worked out from its sales (None when they cannot be read)."""
+    report = closing_report.parse(current.closing_report_data)
+    if report is not None and report.is_ours:
+        return report
+    return till_close_report(current, outlet_id=outlet_id, client=client)
+
+
+def till_close_report(
+    current: Session, *, outlet_id: str, client: FinalPOSClient
+) -> ClosingReport | None:
+    """Our report of a close a till made: expected per tender from the sales and the cash moved
+    here, what the till declared, the review the outlet's rules ask for. None when the sales
+    cannot be read."""
+    report = closing_report.parse(current.closing_report_data)
+    sales = sales_read(current.id, client=client)
+    if sales is None:
+        return None
+    movements = movements_with_ours(report, current.id)
+    policy = outlet_policy(outlet_id)
+    expected = closing.expected_from(
+        sales, opening_amount=current.opening_amount, movements=movements
+    )
+    reconciliation = closing.reconcile(
+        counted=current.closing_amounts, expected=expected, policy=policy.variance
+    )
+    waiting = any(movement.awaiting_approval for movement in movements)
+    ours = ClosingReport().set(
+        currency=settings.CURRENCY,
+        expected_available=True,
+        methods=reconciliation.method_figures(),
+        variance_reason="",
+        cash_movements=list(movements),
+        sales=sales,
+        cash_drawer=replace(
+            closing.cash_drawer(
+                opening_amount=current.opening_amount, sales=sales, movements=movements
+            ),
+            counted=current.closing_amounts.get("cash"),
+        ),
+        review=Review(required=reconciliation.review_required or waiting),
+        corrections=[],
+    )
+    if report is not None and report.foreign is not None:
+        ours.set(foreign=report.foreign)
+    return ours

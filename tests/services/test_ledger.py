@@ -1,0 +1,416 @@
+"""The ledger against tills that behave like real ones (finalpos_simulator/tills.py): they hold
+their shifts open, write from their own copy, replace the report when they close, close
+again, and send queued edits late. Nothing the dashboard wrote is lost without a word."""
+
+import json
+import random
+import threading
+from decimal import Decimal
+
+import pytest
+
+from finalpos_simulator.tills import TillActivity
+from sessions_app import closing_report
+from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
+from sessions_app.services.cash_movements import cash_movement_record
+from sessions_app.services.conflicts import conflict_apply_ours, conflict_keep_theirs
+from sessions_app.services.errors import HeldByTill, ShiftChanged
+from sessions_app.services.index import session_fetch
+from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.ledger import MOST_RESTORES
+from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_review import session_approve, session_correct
+from sessions_app.services.shift_takeover import shift_take_over
+from sessions_app.services.x_report import x_report_build
+from tests.conftest import STATION_A1, add_faults
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def till(tills, simulator) -> TillActivity:
+    """The tills of the company, acting only when told to (every chance at zero)."""
+    return TillActivity(
+        simulator.simulator.store,
+        rng=random.Random(21),
+        open_chance=0,
+        sale_chance=0,
+        close_chance=0,
+        tip_chance=0,
+        reclose_chance=0,
+        stale_chance=0,
+    )
+
+
+def _stored(simulator, session_id: str) -> dict:
+    return simulator.simulator.store.get("session", session_id)
+
+
+def _tills_open_shift(till: TillActivity, simulator) -> tuple[dict, SessionRecord]:
+    station = simulator.simulator.store.get("station", STATION_A1)
+    session = till.open_session(station, cashier="Sam Rivera")
+    till.sell(session, count=4)
+    return session, session_fetch(session_id=session["id"])
+
+
+def _pay_out(record: SessionRecord, cashier, movement_id: str = "m" * 32) -> SessionRecord:
+    return cash_movement_record(
+        record=record,
+        recorded_by_user=cashier,
+        movement_id=movement_id,
+        kind="pay_out",
+        amount=Decimal("12.50"),
+        reason="Supplies",
+    ).record
+
+
+def _our_report(simulator, session_id: str) -> closing_report.ClosingReport:
+    report = closing_report.parse(_stored(simulator, session_id)["closingReportData"])
+    assert report is not None and report.is_ours
+    return report
+
+
+# --- Never race a till on an open shift ---------------------------------------------------------
+
+
+def test_a_movement_on_a_shift_the_till_holds_open_is_kept_here_and_counted(
+    till, simulator, cashier
+):
+    session, record = _tills_open_shift(till, simulator)
+    assert record.held_by_till
+
+    record = _pay_out(record, cashier)
+
+    assert _stored(simulator, session["id"])["updatedAt"] == session["updatedAt"]  # no PUT
+    assert record.unsynced == 1
+    entry = LedgerEntry.objects.get(session_id=session["id"], kind=LedgerEntry.MOVEMENT)
+    assert entry.state == LedgerEntry.PENDING
+    x_report = x_report_build(record=record)
+    assert x_report.drawer is not None and x_report.drawer.pay_outs == Decimal("12.50")
+
+
+def test_the_dashboard_never_closes_a_shift_a_till_holds_open(till, simulator, cashier):
+    session, record = _tills_open_shift(till, simulator)
+    with pytest.raises(HeldByTill):
+        session_close(
+            record=record,
+            closed_by_user=cashier,
+            counted={"cash": Decimal("100.00")},
+            seen_updated_at=None,
+            close_request_id="e" * 32,
+        )
+    assert "closeTime" not in _stored(simulator, session["id"])
+
+
+def test_the_till_closes_and_the_next_pass_writes_the_movement_back_keeping_the_tills_close(
+    till, simulator, cashier
+):
+    session, record = _tills_open_shift(till, simulator)
+    _pay_out(record, cashier)
+    closed = till.close_session(session)
+
+    sessions_refresh()
+
+    stored = _stored(simulator, session["id"])
+    for key in ("closeTime", "closedBy", "closingAmounts", "tipTotal", "meta"):
+        assert stored[key] == closed[key], key
+    report = _our_report(simulator, session["id"])
+    assert [m.id for m in report.cash_movements] == ["m" * 32]
+    assert report.foreign == closed["closingReportData"]  # the till's report, whole, inside
+    record.refresh_from_db()
+    assert record.unsynced == 0 and not record.in_conflict
+    sales_cash = report.sales.of("cash").net
+    opening = Decimal(closed["openingAmount"])
+    assert Decimal(record.expected["cash"]) == opening + sales_cash - Decimal("12.50")
+
+
+def test_a_movement_recorded_while_the_till_closes_never_erases_the_close(till, simulator, cashier):
+    session, record = _tills_open_shift(till, simulator)
+    closed = till.close_session(session)  # the till closes; the index has not seen it yet
+
+    with pytest.raises(Exception, match="closed"):
+        _pay_out(record, cashier)
+
+    assert _stored(simulator, session["id"])["closeTime"] == closed["closeTime"]
+
+
+# --- What a till drops is written back; what it writes over is a conflict ----------------------
+
+
+def test_a_movement_a_tills_late_write_drops_comes_back_at_the_next_pass(till, simulator, cashier):
+    session, record = _tills_open_shift(till, simulator)
+    _pay_out(record, cashier)
+    closed = till.close_session(session)
+    sessions_refresh()  # written back
+    till.queue(STATION_A1, "stale", {**closed, "tipTotal": "9.00"}, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)  # the till's copy, from before our write
+
+    sessions_refresh()
+
+    stored = _stored(simulator, session["id"])
+    assert stored["tipTotal"] == "9.00"  # the till's edit stands
+    assert [m.id for m in _our_report(simulator, session["id"]).cash_movements] == ["m" * 32]
+    entry = LedgerEntry.objects.get(session_id=session["id"], kind=LedgerEntry.MOVEMENT)
+    assert entry.state == LedgerEntry.WRITTEN and entry.restores == 1
+
+
+def test_a_part_a_till_keeps_dropping_becomes_a_conflict(till, simulator, cashier):
+    session, record = _tills_open_shift(till, simulator)
+    _pay_out(record, cashier)
+    closed = till.close_session(session)
+    sessions_refresh()
+    for _attempt in range(MOST_RESTORES + 1):
+        till.queue(STATION_A1, "stale", closed, ticks=1)
+        till.send_queued(STATION_A1, all_now=True)
+        sessions_refresh()
+
+    record.refresh_from_db()
+    assert record.in_conflict
+    conflict = ShiftConflict.objects.get(session_id=session["id"])
+    assert conflict.what == ShiftConflict.DROPPED
+
+
+def _dashboard_shift_closed(tills, cashier, simulator, till) -> tuple[SessionRecord, dict]:
+    record = session_open(
+        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+    ).record
+    open_copy = _stored(simulator, record.id)
+    till.sell(open_copy, count=2)  # the till sells on the dashboard's shift
+    record = session_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("250.00"), "card": Decimal("10.00")},
+        variance_reason="Counted twice",
+        seen_updated_at=None,
+        close_request_id="c" * 32,
+    ).record
+    return record, open_copy
+
+
+def test_a_close_erased_by_a_tills_queued_write_is_a_conflict_with_both_versions(
+    tills, cashier, manager, simulator, till
+):
+    record, open_copy = _dashboard_shift_closed(tills, cashier, simulator, till)
+    till.queue(STATION_A1, "stale", {**open_copy, "tipTotal": "4.00"}, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)  # the shift is open again upstream
+
+    sessions_refresh()
+
+    record.refresh_from_db()
+    assert record.in_conflict
+    conflict = ShiftConflict.objects.get(session_id=record.id, resolved_at=None)
+    assert conflict.what == ShiftConflict.CLOSE_ERASED
+    assert conflict.ours["closingAmounts"]["cash"] == "250.00"
+    assert conflict.theirs["closeTime"] is None
+    assert conflict.theirs_record["tipTotal"] == "4.00"  # their version, kept whole
+
+    conflict_apply_ours(record=record, conflict_id=conflict.pk, by_user=manager)
+
+    stored = _stored(simulator, record.id)
+    assert stored["closingAmounts"]["cash"] == "250.00" and stored["closeTime"]
+    assert stored["tipTotal"] == "4.00"  # what the till wrote besides is kept
+    record.refresh_from_db()
+    assert not record.in_conflict and record.closing_amount == Decimal("250.00")
+
+
+def test_keeping_what_final_pos_has_settles_the_conflict_and_keeps_ours_on_record(
+    tills, cashier, manager, simulator, till
+):
+    record, open_copy = _dashboard_shift_closed(tills, cashier, simulator, till)
+    till.queue(STATION_A1, "stale", open_copy, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+    sessions_refresh()
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+
+    record = conflict_keep_theirs(record=record, conflict_id=conflict.pk, by_user=manager)
+
+    assert not record.in_conflict and record.is_open
+    close = LedgerEntry.objects.get(session_id=record.id, kind=LedgerEntry.CLOSE)
+    assert close.state == LedgerEntry.OVERRULED  # ours stays on record
+    conflict.refresh_from_db()
+    assert conflict.resolution == ShiftConflict.KEPT_THEIRS and conflict.ours
+
+
+def test_applying_ours_is_refused_when_final_pos_changed_again(
+    tills, cashier, manager, simulator, till
+):
+    record, open_copy = _dashboard_shift_closed(tills, cashier, simulator, till)
+    till.queue(STATION_A1, "stale", open_copy, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+    sessions_refresh()
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+    till.add_tip(_stored(simulator, record.id), amount=Decimal(1))  # the till again
+
+    with pytest.raises(ShiftChanged):
+        conflict_apply_ours(record=record, conflict_id=conflict.pk, by_user=manager)
+    assert "closeTime" not in _stored(simulator, record.id)
+
+
+def _tills_closed_shift(till, simulator) -> tuple[dict, SessionRecord]:
+    session, _record = _tills_open_shift(till, simulator)
+    closed = till.close_session(session)
+    return closed, session_fetch(session_id=session["id"])
+
+
+def test_a_correction_reverted_by_a_tills_queued_write_is_a_conflict(till, simulator, manager):
+    closed, record = _tills_closed_shift(till, simulator)
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    counted["cash"] += 5
+    session_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted,
+        closing_note="Found a note under the tray",
+        reason="Recounted",
+        seen_updated_at=record.upstream_updated_at,
+    )
+    till.queue(STATION_A1, "stale", closed, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)  # queued before the correction
+
+    sessions_refresh()
+
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+    assert conflict.what == ShiftConflict.REVERTED
+    assert Decimal(conflict.ours["closingAmounts"]["cash"]) == counted["cash"]
+    assert conflict.theirs["closingAmounts"]["cash"] == closed["closingAmounts"]["cash"]
+
+
+def test_a_reclose_over_a_close_made_here_is_a_conflict(till, simulator, cashier, manager):
+    session, record = _tills_open_shift(till, simulator)
+    record = shift_take_over(
+        record=record, taken_over_by_user=manager, reason="Till 1 froze"
+    ).record
+    record = session_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("300.00")},
+        variance_reason="Counted on the back office",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
+    till.queue(STATION_A1, "reclose", _stored(simulator, session["id"]) | session, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)  # the till comes back and closes its copy
+
+    sessions_refresh()
+
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+    assert conflict.what == ShiftConflict.RECLOSED
+
+
+def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simulator, manager):
+    closed, record = _tills_closed_shift(till, simulator)
+    if not record.needs_review:  # make it need review: a large difference
+        counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+        counted["cash"] -= 40
+        record = session_correct(
+            record=record,
+            corrected_by_user=manager,
+            counted=counted,
+            closing_note="",
+            reason="Short",
+            seen_updated_at=record.upstream_updated_at,
+        ).record
+    approved = session_approve(
+        record=record,
+        approved_by_user=manager,
+        comment="Spoke to Sam",
+        reason="Change given twice",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+    after_approval = _stored(simulator, record.id)
+    # The till's tip edit, from its copy of the report before the approval.
+    stale = {**after_approval, "tipTotal": "7.00", "closingReportData": closed["closingReportData"]}
+    till.queue(STATION_A1, "stale", stale, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+
+    sessions_refresh()
+
+    stored = _stored(simulator, record.id)
+    assert stored["tipTotal"] == "7.00"
+    assert _our_report(simulator, record.id).review.approved_by == "Mia Manager"
+    approved.refresh_from_db()
+    assert approved.review_state == "approved" and not approved.in_conflict
+
+
+@pytest.mark.parametrize(
+    "till_report",
+    [
+        "END OF SESSION S-1\ncash: 12.00\n",
+        json.dumps({"something": ["else", {"deep": [1, 2, 3]}]}),
+        "x" * 300_000,
+        "nul\x00inside",
+        json.dumps({"source": "final-pos-ipad", "totals": {"cash": "nope"}}),
+    ],
+    ids=["text", "unknown-json", "huge", "nul", "bad-figures"],
+)
+def test_a_tills_report_of_any_shape_never_breaks_the_review(till, simulator, manager, till_report):
+    closed, record = _tills_closed_shift(till, simulator)
+    till._put(STATION_A1, {**closed, "closingReportData": till_report})
+    record = session_fetch(session_id=record.id)
+    if record.needs_review:
+        record = session_approve(
+            record=record,
+            approved_by_user=manager,
+            comment="ok",
+            reason="Miscounted",
+            seen_updated_at=record.upstream_updated_at,
+        ).record
+        assert record.review_state == "approved"
+    report = closing_report.parse(_stored(simulator, record.id)["closingReportData"])
+    assert report is not None
+    if report.is_ours:
+        assert report.foreign == till_report.replace("\x00", "") or report.foreign == till_report
+
+
+def test_a_till_writing_while_a_correction_reads_the_sales_makes_it_refuse(
+    till, simulator, manager
+):
+    """The window between the read and the PUT (here a slow read of the sales) is closed by
+    reading the shift again right before the PUT."""
+    closed, record = _tills_closed_shift(till, simulator)
+    add_faults(simulator, {"action": "delay", "delay_ms": 800, "path_contains": "/transactions"})
+    recount = threading.Timer(0.3, lambda: till.reclose(closed))  # the till, meanwhile
+    recount.start()
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    try:
+        with pytest.raises(ShiftChanged, match="while your change was being saved"):
+            session_correct(
+                record=record,
+                corrected_by_user=manager,
+                counted=counted | {"cash": counted["cash"] + 1},
+                closing_note="",
+                reason="Recounted",
+                seen_updated_at=record.upstream_updated_at,
+            )
+    finally:
+        recount.join()
+    stored = _stored(simulator, record.id)
+    assert stored["closingNote"] == "Recounted"  # the till's recount stands
+    assert not closing_report.parse(stored["closingReportData"]).is_ours
+
+
+def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_lately(
+    till, simulator, manager, monkeypatch
+):
+    from sessions_app.services import index_refresh
+
+    monkeypatch.setattr(index_refresh, "RECENT_CLOSES_PER_PASS", 2)
+    for _other in range(4):  # recent closes that would fill a pass's quota first
+        _tills_closed_shift(till, simulator)
+    closed, record = _tills_closed_shift(till, simulator)
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    session_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted | {"cash": counted["cash"] + 3},
+        closing_note="",
+        reason="Recounted",
+        seen_updated_at=record.upstream_updated_at,
+    )
+    till.queue(STATION_A1, "stale", closed, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+
+    sessions_refresh()
+
+    assert ShiftConflict.objects.filter(session_id=record.id, resolved_at=None).exists()
