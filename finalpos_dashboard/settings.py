@@ -462,6 +462,13 @@ CATALOG_REMOVAL_SHARE = env.float("CATALOG_REMOVAL_SHARE", default=0.2)
 # missing at a check this long after the first.
 SHIFT_GONE_AFTER = timedelta(minutes=env.int("SHIFT_GONE_AFTER_MINUTES", default=5))
 
+# --- Processes ----------------------------------------------------------------------------
+
+# A process holding a shift's write lock, a till's claim, the refresh lease or a task writes a
+# heartbeat this often; on another machine, three missed beats mean it died and what it held
+# is taken over (on the same machine its pid tells at once). 0: no heartbeat thread.
+PROCESS_HEARTBEAT_SECONDS = env.int("PROCESS_HEARTBEAT_SECONDS", default=5)
+
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -302,6 +302,9 @@ class StationClaim(models.Model):
     station_id = models.CharField(max_length=24, primary_key=True)
     claimed_at = models.DateTimeField()
     claimed_by = models.CharField(max_length=200)
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the claiming process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.station_id} claimed by {self.claimed_by}"
@@ -315,6 +318,9 @@ class JobLease(models.Model):
     holder = models.CharField(max_length=200)
     token = models.CharField(max_length=32)
     renewed_at = models.DateTimeField()
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the holding process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder}"
@@ -401,8 +407,14 @@ class ShiftWriteLock(models.Model):
 
     session_id = models.CharField(max_length=24, primary_key=True)
     holder = models.CharField(max_length=200)
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     token = models.CharField(max_length=32)
     acquired_at = models.DateTimeField()
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the holding process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.session_id} held by {self.holder}"
@@ -424,3 +436,16 @@ class PendingOpen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_number} on {self.station_id} (outcome unknown)"
+
+
+class ProcessBeat(models.Model):
+    """A process of the dashboard (a web worker, the task worker) that holds a lock, a lease or
+    a task, and its last heartbeat: a holder on another machine whose beat has stopped has died,
+    and what it held is taken over (on the same machine its pid says so at once)."""
+
+    process = models.CharField(max_length=100, primary_key=True, help_text="host:pid:start")
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.process} (last beat {self.beat_at:%H:%M:%S})"

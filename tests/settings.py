@@ -47,3 +47,7 @@ MIDDLEWARE = ["tests.leak_guard.ApiKeyLeakGuard", *MIDDLEWARE]  # noqa: F405
 
 # The demo company's tills act on their own only in tests that drive them step by step.
 FINALPOS_SIMULATOR_TILLS = False
+
+# One machine: a holder's pid tells whether it is alive. No heartbeat thread writing into the
+# test database behind the tests' backs (tests/services/test_liveness.py starts beats itself).
+PROCESS_HEARTBEAT_SECONDS = 0

@@ -158,5 +158,5 @@ def audited_shift_write(
         if record is None:
             yield write
         else:
-            with shift_write_lock(record.id, holder=display_name(actor)):
+            with shift_write_lock(record.id, holder=display_name(actor), holder_user=actor):
                 yield write
