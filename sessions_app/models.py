@@ -449,3 +449,20 @@ class ProcessBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process} (last beat {self.beat_at:%H:%M:%S})"
+
+
+class AlertDelivery(models.Model):
+    """One review alert e-mailed to one manager by one task: a task re-run after its worker
+    died mails only the managers it had not reached."""
+
+    task_id = models.CharField(max_length=64)
+    recipient = models.CharField(max_length=254)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task_id", "recipient"], name="one_delivery_per_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} to {self.recipient}"

@@ -6,6 +6,7 @@ close. A password link that could not be sent is reported to the person who aske
 """
 
 import logging
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -128,18 +129,31 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def review_alert_send(record: SessionRecord) -> int:
-    """Mails each manager of the shift's outlet who has not turned alerts off; returns how many
-    messages were sent."""
-    recipients = review_alert_recipients(outlet_id=record.outlet_id)
+def review_alert_send(
+    record: SessionRecord,
+    *,
+    skip: Collection[str] = (),
+    on_sent: Callable[[str], None] = lambda address: None,
+) -> int:
+    """Mails each manager of the shift's outlet who has not turned alerts off, but those in
+    ``skip``, one message each, calling ``on_sent`` with each address once its message has
+    gone; returns how many messages were sent."""
+    recipients = [
+        address
+        for address in review_alert_recipients(outlet_id=record.outlet_id)
+        if address not in skip
+    ]
     if not recipients:
         return 0
     subject, body = _review_alert_text(record)
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    sent = 0
     try:
-        sent = mailers.default.send_messages(messages)
+        with mailers.default as connection:
+            for address in recipients:
+                sent += connection.send_messages([EmailMessage(subject, body, to=[address])]) or 0
+                on_sent(address)
     except Exception:  # any mail backend failure; the shift is closed regardless
         logger.exception("Review alert for %s not sent", record.id)
-        return 0
+        return sent
     logger.info("Review alert for %s sent to %d manager(s)", record.id, sent)
     return sent

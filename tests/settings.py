@@ -39,7 +39,9 @@ STORAGES = {
 }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Mail stays in memory; a worker process a test starts is given a loopback EMAIL_URL instead.
+if not os.environ.get("EMAIL_URL"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # Every response is checked for the Final POS API key (tests/leak_guard.py).

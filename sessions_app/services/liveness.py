@@ -43,7 +43,7 @@ def _start_ticks(pid: int) -> str:
 
 
 def _host() -> str:
-    return socket.gethostname()[:60]
+    return socket.gethostname()[:40]  # the id fits a task worker id (64)
 
 
 def process_id() -> str:
