@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        site.PasswordResetConfirmAndUnlock.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -466,3 +466,23 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} to {self.recipient}"
+
+
+class SignInFailure(models.Model):
+    """Failed sign-ins for one username from one address, within a lockout window: the sign-in
+    throttle's count (sessions_app/signin.py). In the database, so a lockout holds whatever
+    happens to the cache, and a manager's unlock or a new password can lift it."""
+
+    username = models.CharField(max_length=150, help_text="as typed, NFKC and case-folded")
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="one_count_per_address")
+        ]
+        indexes = [models.Index(fields=["address", "window_ends_at"], name="sign_in_address")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address}: {self.failures}"

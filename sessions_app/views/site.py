@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,6 +16,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from finalpos_dashboard.log_format import request_id
 from sessions_app.notifications import email_configured
+from sessions_app.services.staff_admin import staff_password_chosen
 
 
 @login_not_required
@@ -31,6 +33,16 @@ class PasswordResetByEmail(auth_views.PasswordResetView):
         if not email_configured():
             return render(request, "registration/password_reset_form.html", {"form": None})
         return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetConfirmAndUnlock(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page behind an e-mailed link; the new password also
+    lifts a sign-in lockout, as the locked-out message promises."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        staff_password_chosen(member=form.user)
+        return response
 
 
 @requires_csrf_token

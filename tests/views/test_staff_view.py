@@ -200,6 +200,7 @@ def test_an_invitation_lets_the_new_member_choose_a_password(client, manager):
     assert summaries == [
         "Added cashier nia at Alpha Street",
         "E-mailed nia an invitation to nia@example.com",
+        "nia chose a new password from an e-mailed link",
     ]
 
 
