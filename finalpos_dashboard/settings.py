@@ -118,8 +118,18 @@ TEMPLATES = [
 
 # --- Database and cache -------------------------------------------------------------------
 
+# Only while developing does the database default to a file in the project folder: on a
+# platform that folder is an ephemeral disk, and every deploy would start from nothing.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DEBUG and not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is required when DEBUG is off: without it the dashboard would keep its "
+        "data in db.sqlite3 in the project folder, which a platform loses at the next deploy. "
+        "Set DATABASE_URL (e.g. postgres://user:password@host:5432/tills; a platform's "
+        "database add-on sets it), or DEBUG=true for local development."
+    )
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # never hold a transaction across an API call
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

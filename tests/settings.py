@@ -10,6 +10,11 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-01
 # the local-memory cache, which only this module can do (no variable gives it to production).
 os.environ.setdefault("ALLOW_DEMO_WITHOUT_DEBUG", "true")
 os.environ.setdefault("DATABASE_CACHE", "true")
+# Production settings require DATABASE_URL with DEBUG off; the suite's own database is
+# pytest-django's test database (below), whatever this names.
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{os.path.join(tempfile.gettempdir(), 'dashboard-tests.sqlite3')}"
+)
 os.environ.setdefault(
     "FINALPOS_SIMULATOR_DB",
     os.path.join(tempfile.gettempdir(), f"finalpos-simulator-tests-{os.getpid()}.sqlite3"),

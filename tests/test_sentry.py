@@ -28,6 +28,7 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
             "DEBUG": "false",
             "SECRET_KEY": "x" * 60,
             "DATABASE_CACHE": "true",
+            "DATABASE_URL": "sqlite:///:memory:",
             "ALLOWED_HOSTS": "testserver",
             "FINALPOS_API_KEY": API_KEY,
             **env,
