@@ -86,6 +86,18 @@ def password_link_send(*, member: User, invitation: bool) -> None:
     )
 
 
+def password_reset_send(*, email: str, origin: str) -> int:
+    """Django's "forgot your password" e-mail to each active account with this address, with
+    a link on ``origin`` (SITE_URL). Returns how many were mailed (0 for an unknown address)."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(email))
+    site = urlsplit(origin)
+    form.save(domain_override=site.netloc, use_https=site.scheme == "https")
+    return len(users)
+
+
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     report = shift_report(record)
     subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {

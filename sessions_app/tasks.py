@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sessions_app import notifications
 from sessions_app.models import AlertDelivery, SessionRecord
+from sessions_app.password_reset import reset_link_allowed
 from sessions_app.services.station_status import station_status_push
 
 
@@ -44,3 +45,13 @@ def station_status_update(session_id: str) -> str:
     if record is None:
         return ""
     return station_status_push(record)
+
+
+@task
+def password_reset_mail(email: str, origin: str) -> int:
+    """The "forgot your password" e-mail, sent here rather than in the request: the page
+    answers a known and an unknown address alike, in the same time. A second run may mail the
+    link twice (harmless: either link works once)."""
+    if not reset_link_allowed(email):  # a stranger cannot fill someone's inbox
+        return 0
+    return notifications.password_reset_send(email=email, origin=origin)

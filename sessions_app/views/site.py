@@ -3,20 +3,24 @@ they cannot fail)."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from finalpos_dashboard.log_format import request_id
-from sessions_app.notifications import email_configured
+from sessions_app.password_reset import password_reset_offered, reset_request_allowed
 from sessions_app.services.staff_admin import staff_password_chosen
+from sessions_app.signin import client_address
+from sessions_app.tasks import password_reset_mail
 
 
 @login_not_required
@@ -26,13 +30,29 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetByEmail(auth_views.PasswordResetView):
-    """Django's "forgot your password" form, only where e-mail reaches people: otherwise the
-    link would only be printed in the server's log."""
+    """Django's "forgot your password" form, only where e-mail reaches people and the site
+    knows its address (sessions_app/password_reset.py). The e-mail is queued for the worker,
+    whatever the address: the answer is the same, in the same time, for an account and for
+    no account."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not email_configured():
+        if not password_reset_offered():
             return render(request, "registration/password_reset_form.html", {"form": None})
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not reset_request_allowed(client_address(self.request)):
+            form.add_error(
+                None,
+                _(
+                    "Too many password links were asked for from this network. Wait an hour "
+                    "and try again, or ask your manager to set a new password for you."
+                ),
+            )
+            return self.form_invalid(form)
+        origin = settings.SITE_URL or f"{self.request.scheme}://{self.request.get_host()}"
+        password_reset_mail.enqueue(form.cleaned_data["email"], origin)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmAndUnlock(auth_views.PasswordResetConfirmView):

@@ -401,6 +401,7 @@ def test_staff_changes_are_on_the_audit_page(client, manager, cashier):
 
 
 def test_forgot_password_is_offered_only_when_e_mail_is_set_up(client, cashier, settings):
+    settings.SITE_URL = "https://tills.example.com"  # and the site knows its address
     assert b"Forgot your password?" in client.get(reverse("login")).content
     response = client.post(reverse("password_reset"), {"email": "cal@example.com"}, follow=True)
     assert "Check your e-mail" in response.content.decode()
