@@ -4,6 +4,7 @@ Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY is req
 Every variable is listed, with its default, in the README's "Configuration" table.
 """
 
+import logging
 import os
 import re
 from datetime import timedelta
@@ -513,3 +514,5 @@ LOGGING = {
         "sessions_app": {"level": LOG_LEVEL},
     },
 }
+# Python's warnings go through the same handler (a JSON line, not a bare line on stderr).
+logging.captureWarnings(LOG_FORMAT == "json")

@@ -4,6 +4,7 @@ killed with kill -9 as a platform does. It lets go of the refresh at once on SIG
 replacement takes over within seconds, and a task it was running when it was killed is run
 once more, mailing no manager twice."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -71,7 +72,10 @@ def test_sigterm_lets_go_of_the_refresh_and_the_replacement_takes_over_within_se
         stopped_at = time.monotonic()
         old.send_signal(signal.SIGTERM)
         assert old.wait(timeout=30) == 0
-        assert "Worker" in old.stdout.read()  # it said it stopped
+        said = [json.loads(line) for line in old.stdout.read().splitlines() if line.strip()]
+        assert said[-1]["message"].startswith("Worker ") and said[-1]["message"].endswith(
+            " stopped"
+        )  # every line JSON, to the last
         took = wait_until(lambda: f":{new.pid}:" in _lease_process(), timeout=30)
         print(f"replacement refreshing {time.monotonic() - stopped_at:.1f} s after SIGTERM")
         assert took < 30  # not the lease's 300 s of age
