@@ -67,6 +67,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "sessions_app.operator_app.OperatorAdminConfig",  # the operator's view: /ops/
     "django.contrib.sessions",
     "django.contrib.messages",
     # Before staticfiles: its runserver (which ends by saying where to sign in) wins.

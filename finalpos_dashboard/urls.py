@@ -1,6 +1,7 @@
 """Top-level URLs: authentication (sign-in, password links), the health probe, and the dashboard
 app."""
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -9,6 +10,7 @@ from sessions_app.views import health, site
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("ops/", admin.site.urls),  # the operator's view: superusers only
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
