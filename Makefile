@@ -74,6 +74,7 @@ check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like
 	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=tills.example.com \
 	  EMAIL_URL=smtp+tls://alerts:password@smtp.example.com:587 \
+	  DEFAULT_FROM_EMAIL="Till close <tills@example.com>" SITE_URL=https://tills.example.com \
 	  DATABASE_URL=postgres://tills:password@db.example.com:5432/tills \
 	  DATABASE_CACHE=true FINALPOS_API_KEY=check-deploy-placeholder-key \
 	  $(PY) manage.py check --deploy --fail-level WARNING

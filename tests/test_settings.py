@@ -190,6 +190,8 @@ def test_check_deploy_is_clean_with_production_like_settings():
             "SECURE_HSTS_SECONDS": "31536000",
             "ALLOWED_HOSTS": "tills.example.com",
             "EMAIL_URL": "smtp+tls://alerts:password@smtp.example.com:587",
+            "DEFAULT_FROM_EMAIL": "Till close <tills@example.com>",
+            "SITE_URL": "https://tills.example.com",
         },
         capture_output=True,
         text=True,
@@ -212,3 +214,15 @@ def test_it_boots_without_database_url_in_debug_on_a_file_in_the_project():
         DATABASE_URL="",
     )
     assert result.stdout.strip() == str(PROJECT / "db.sqlite3"), result.stderr
+
+
+def test_check_deploy_warns_of_a_localhost_sender_and_no_site_url():
+    result = run_django(
+        "from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        **PRODUCTION,
+        EMAIL_URL="smtp+tls://alerts:password@smtp.example.com:587",
+    )
+    assert result.returncode != 0
+    assert "sessions_app.W001" in result.stderr and "tills@localhost" in result.stderr
+    assert "sessions_app.W002" in result.stderr and "SITE_URL is not set" in result.stderr

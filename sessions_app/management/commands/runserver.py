@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions_app.demo import DEMO_ACCOUNTS
 
 CREATE_AN_ACCOUNT = "DEBUG=true .venv/bin/python manage.py createsuperuser"
-EVERY_INTERFACE = {"0.0.0.0", "::", "0"}
+EVERY_INTERFACE = {"0.0.0.0", "::", "0"}  # noqa: S104 - compared with, never bound
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 
 
