@@ -17,6 +17,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from bench.tcp_proxy import TcpProxy
 from sessions_app.models import JobLease
 from sessions_app.roles import MANAGER_GROUP
 from sessions_app.services.liveness import process_dead
@@ -26,7 +27,6 @@ from sessions_app.tasks import review_alert
 from tests.conftest import OUTLET_A, SIMULATOR_KEY
 from tests.processes import ROOT, child_env, django_process, kill_hard, wait_until
 from tests.smtp_sink import SmtpSink
-from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

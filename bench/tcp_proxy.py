@@ -1,5 +1,5 @@
-"""A TCP proxy on loopback that a test can cut and restore: the processes it starts reach
-their database (or Redis) through it, so an outage is a real one for them (connections
+"""A TCP proxy on loopback that a test or bench/faults.py can cut and restore: the processes
+they start reach their database through it, so an outage is a real one for them (connections
 dropped, new ones refused) while the shared server itself is never touched."""
 
 import contextlib
