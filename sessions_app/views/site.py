@@ -1,6 +1,7 @@
 """Site-wide pages: the favicon, "forgot your password", and the error pages (kept simple so
 they cannot fail)."""
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.staticfiles.storage import StaticFilesStorage
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
@@ -80,12 +82,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors here: the database or the cache may be what failed. The page links
     # the site's stylesheet (the Content-Security-Policy refuses inline styles).
+    database_down = isinstance(sys.exc_info()[1], DatabaseError | InterfaceError)
     context = {
         "stylesheet_url": _static_url("css/site.css"),
         "favicon_url": _static_url("img/favicon.svg"),
         "request_id": request_id.get(),
+        "database_down": database_down,
     }
-    return HttpResponse(loader.get_template("500.html").render(context), status=500)
+    page = loader.get_template("500.html").render(context)
+    if database_down:  # not a fault of the page: the database is away for a moment
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(page, status=500)
 
 
 def _static_url(path: str) -> str:
