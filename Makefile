@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse screenshots clean
+.PHONY: help run test lint format check-deploy migrate demo simulator bench faults lighthouse screenshots clean
 .PHONY: lock check-lock
 
 help: ## List the targets
@@ -82,6 +82,9 @@ check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like
 bench: $(DEV_STAMP) ## Seed 200,000 shifts, measure under gunicorn on SQLite (and PostgreSQL if one answers), write bench/RESULTS.md
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the slower Python load generator"
 	$(PY) bench/run.py
+
+faults: $(DEV_STAMP) ## Cut Redis, the database and the processes under load (PostgreSQL, redis-server); write bench/FAULTS.md
+	$(PY) bench/faults.py
 
 node_modules/.bin/lighthouse: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
