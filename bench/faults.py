@@ -20,7 +20,6 @@ recovered. Writes bench/FAULTS.md and prints the same.
 
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -41,7 +40,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import free_port, sign_in, start_simulator, start_web  # noqa: E402
+from bench.fault_load import PASSWORD, Run  # noqa: E402
+from bench.serving import free_port, start_simulator, start_web  # noqa: E402
 from bench.tcp_proxy import TcpProxy  # noqa: E402
 
 VAR = ROOT / "bench" / "var" / "faults"
@@ -50,113 +50,8 @@ POSTGRES_URL = os.environ.get(
     "FAULTS_POSTGRES_URL", "postgres://postgres:postgres@127.0.0.1:5432/faults_bench"
 )
 KEY = "faults-run-key-0123"
-PASSWORD = "faults-run-password-42"  # noqa: S105 - the run's own accounts
 TILLS = 8
 CASHIERS = 4
-THINK = 0.2
-HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|close_request_id)"[^>]*value="([^"]*)"')
-
-
-class Run:
-    """The load, its answers, and a timeline of what happened when."""
-
-    def __init__(self, web_url: str) -> None:
-        self.web_url = web_url
-        self.started = time.monotonic()
-        self.lock = threading.Lock()
-        self.answers: list[tuple[float, str, int]] = []  # (second, what, status; 0: no answer)
-        self.told_saved: list[tuple[str, str]] = []  # (what, shift id) a cashier was told saved
-        self.health: list[tuple[float, int]] = []
-        self.stop = threading.Event()
-
-    def now(self) -> float:
-        return round(time.monotonic() - self.started, 2)
-
-    def note(self, what: str, status: int) -> None:
-        with self.lock:
-            self.answers.append((self.now(), what, status))
-
-    def send(self, browser: requests.Session, method: str, path: str, what: str, **kwargs: Any):
-        url = self.web_url + path
-        if method == "POST":
-            kwargs.setdefault("headers", {})["Referer"] = url
-        try:
-            response = browser.request(method, url, allow_redirects=False, timeout=40, **kwargs)
-        except requests.RequestException:
-            self.note(what, 0)
-            return None
-        self.note(what, response.status_code)
-        return response
-
-    def watch_health(self) -> None:
-        while not self.stop.wait(0.5):
-            try:
-                status = requests.get(f"{self.web_url}/healthz", timeout=5).status_code
-            except requests.RequestException:
-                status = 0
-            with self.lock:
-                self.health.append((self.now(), status))
-
-    def cashier(self, number: int, tills: list[str]) -> None:
-        from django.db import connection
-
-        from sessions_app.models import SessionRecord
-
-        browser = None
-        while browser is None and not self.stop.is_set():
-            try:
-                browser = sign_in(self.web_url, f"cashier{number}", PASSWORD)
-            except Exception:
-                self.note("sign in", 0)
-                time.sleep(1)
-        try:
-            while not self.stop.is_set():
-                for till in tills:
-                    if self.stop.is_set():
-                        break
-                    self.send(browser, "GET", "/", "board")
-                    open_here = SessionRecord.objects.filter(
-                        station_id=till, close_time__isnull=True, deleted_at__isnull=True
-                    ).first()
-                    if open_here is None:
-                        self.open(browser, till)
-                    else:
-                        self.close(browser, open_here.id)
-                    time.sleep(THINK)
-        finally:
-            connection.close()
-
-    def open(self, browser: requests.Session, till: str) -> None:
-        from sessions_app.models import SessionRecord
-
-        page = self.send(browser, "GET", f"/sessions/open/?station={till}", "open form")
-        fields = dict(HIDDEN.findall(page.text)) if page is not None else {}
-        if "csrfmiddlewaretoken" not in fields:
-            return
-        data = {**fields, "station": till, "opening_amount": "200.00", "opening_note": ""}
-        response = self.send(browser, "POST", "/sessions/open/", "open", data=data)
-        if response is not None and response.status_code == 302:
-            record = SessionRecord.objects.filter(station_id=till, close_time__isnull=True).first()
-            with self.lock:
-                self.told_saved.append(("opened", record.id if record else f"till {till}"))
-
-    def close(self, browser: requests.Session, session_id: str) -> None:
-        path = f"/sessions/{session_id}/close/"
-        page = self.send(browser, "GET", path, "close form")
-        if page is None or page.status_code != 200:
-            return
-        fields = dict(HIDDEN.findall(page.text))
-        data = fields | {
-            "counted_cash": "200.00",
-            "counted_card": "0.00",
-            "counted_oliverPay": "0.00",
-            "closing_note": "",
-            "action": "confirm",
-        }
-        response = self.send(browser, "POST", path, "close", data=data)
-        if response is not None and response.status_code == 302:
-            with self.lock:
-                self.told_saved.append(("closed", session_id))
 
 
 class Redis:
