@@ -147,3 +147,21 @@ def test_the_tills_status_after_a_close_is_written_by_the_worker(
     assert store.get("station", open_shift.station_id)["status"] == "AVAILABLE"
     result.record.refresh_from_db()
     assert result.record.station_status_pending == ""
+
+
+def test_a_tills_status_task_run_twice_writes_the_till_once(open_shift, cashier, simulator):
+    """A task whose worker died is run once more (services/task_recovery.py): the till's
+    status task reads the till first, so its second run writes nothing."""
+    from sessions_app.models import SessionRecord
+    from sessions_app.tasks import station_status_update
+
+    SessionRecord.objects.filter(id=open_shift.id).update(station_status_pending="AVAILABLE")
+    simulator.simulator.reset_log()
+
+    assert station_status_update.call(open_shift.id) == ""
+    SessionRecord.objects.filter(id=open_shift.id).update(station_status_pending="AVAILABLE")
+    assert station_status_update.call(open_shift.id) == ""  # as a re-run finds it
+
+    puts = [r for r in simulator.simulator.requests if r.method == "PUT"]
+    assert len(puts) == 1
+    assert simulator.simulator.store.get("station", open_shift.station_id)["status"] == "AVAILABLE"
