@@ -92,6 +92,8 @@ def shift_write_lock(
         except IntegrityError:
             if time.monotonic() >= deadline:
                 current = ShiftWriteLock.objects.filter(session_id=session_id).first()
+                if current is None:  # let go just now: one more try
+                    continue
                 raise ShiftBusy(_busy_message(current, holder_user)) from None
             time.sleep(POLL)
     try:
@@ -107,11 +109,9 @@ def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> None:
         ShiftWriteLock.objects.filter(session_id=session_id, token=current.token).delete()
 
 
-def _busy_message(current: ShiftWriteLock | None, waiting_user: User | None) -> str:
+def _busy_message(current: ShiftWriteLock, waiting_user: User | None) -> str:
     """What a writer who waited in vain is told: never their own name as if someone else were
     saving, and what to do."""
-    if current is None:  # released just now
-        return _("This shift was saved a moment ago; reload the page to see it.")
     if waiting_user is not None and current.holder_user_id == waiting_user.pk:
         return _(
             "Your earlier save of this shift is still being written to Final POS. Wait a "
