@@ -53,7 +53,14 @@ class HolderAliveMixin:
     def holder_alive(self, obj: Any) -> bool | None:
         if not obj.process:
             return None  # from before holders were named: only its age tells
-        return not process_dead(obj.process)
+        return not process_dead(obj.process, held_since=_held_since(obj))
+
+
+def _held_since(obj: Any) -> Any:
+    for field in ("acquired_at", "claimed_at", "renewed_at"):
+        if hasattr(obj, field):
+            return getattr(obj, field)
+    return None
 
 
 @admin.register(JobLease)

@@ -13,7 +13,7 @@ import os
 import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
@@ -105,9 +105,12 @@ def dead_after() -> timedelta:
     return timedelta(seconds=3 * max(settings.PROCESS_HEARTBEAT_SECONDS, 1))
 
 
-def process_dead(process: str) -> bool:
+def process_dead(process: str, *, held_since: datetime | None = None) -> bool:
     """True when the named process has certainly or most likely died; False while it is alive
-    or cannot be told (an empty name, from before holders were named: age decides those)."""
+    or cannot be told (an empty name, from before holders were named: age decides those).
+    ``held_since``: when it took what it holds. A process on another machine with no heartbeat
+    row is dead only once that is older than three beats (its first row may have been written
+    in a transaction that was rolled back; its next beat writes it again)."""
     host, _, rest = process.partition(":")
     pid_text, _, started = rest.partition(":")
     if not host or not pid_text.isdigit():
@@ -124,4 +127,7 @@ def process_dead(process: str) -> bool:
             pass
         return bool(started) and _start_ticks(pid) != started
     beat = ProcessBeat.objects.filter(process=process).values_list("beat_at", flat=True).first()
-    return beat is None or beat < timezone.now() - dead_after()
+    silent_since = timezone.now() - dead_after()
+    if beat is None:
+        return held_since is None or held_since < silent_since
+    return beat < silent_since

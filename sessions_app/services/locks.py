@@ -43,7 +43,10 @@ def station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
     now = timezone.now()
     claims = StationClaim.objects.filter(station_id=station.id)
     current = claims.first()
-    if current and (current.claimed_at < now - STALE_AFTER or process_dead(current.process)):
+    if current and (
+        current.claimed_at < now - STALE_AFTER
+        or process_dead(current.process, held_since=current.claimed_at)
+    ):
         claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
     try:
         with transaction.atomic():
@@ -104,7 +107,10 @@ def shift_write_lock(
 
 def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> None:
     current = ShiftWriteLock.objects.filter(session_id=session_id).first()
-    if current and (current.acquired_at < now - STALE_AFTER or process_dead(current.process)):
+    if current and (
+        current.acquired_at < now - STALE_AFTER
+        or process_dead(current.process, held_since=current.acquired_at)
+    ):
         # Only that lock: a writer that took it meanwhile keeps its own.
         ShiftWriteLock.objects.filter(session_id=session_id, token=current.token).delete()
 
@@ -142,7 +148,9 @@ def job_lease_take(name: str, *, holder: str, token: str, stale_after: timedelta
         except IntegrityError:
             return False
         return True
-    if current.renewed_at >= now - stale_after and not process_dead(current.process):
+    if current.renewed_at >= now - stale_after and not process_dead(
+        current.process, held_since=current.renewed_at
+    ):
         return False
     # Taken over from that holder only: of two waiting processes, one gets it.
     return bool(

@@ -35,7 +35,7 @@ def tasks_recover(*, idle_worker_id: str = "") -> TaskRecovery:
     requeued = failed = 0
     for task in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
         worker = task.worker_ids[-1] if task.worker_ids else ""
-        if worker != idle_worker_id and not process_dead(worker):
+        if worker != idle_worker_id and not process_dead(worker, held_since=task.started_at):
             continue
         # Only as it was seen: a worker that claimed it meanwhile keeps it.
         still = DBTaskResult.objects.filter(

@@ -149,5 +149,13 @@ def test_a_holder_on_another_machine_is_alive_while_it_beats_and_dead_once_it_st
     assert process_dead("till-close-web-0000:42:1")  # never beat at all
 
 
+def test_a_holder_on_another_machine_whose_first_beat_is_missing_gets_three_beats(settings):
+    """Its first row may have been rolled back with the transaction it was written in."""
+    settings.PROCESS_HEARTBEAT_SECONDS = 5
+    other = "till-close-web-7f3a:43:123456"
+    assert not process_dead(other, held_since=timezone.now() - timedelta(seconds=10))
+    assert process_dead(other, held_since=timezone.now() - timedelta(seconds=20))
+
+
 def test_a_holder_from_before_processes_were_named_is_left_to_age():
     assert not process_dead("")

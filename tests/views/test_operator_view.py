@@ -3,6 +3,8 @@ sign-in; queued and failed tasks with "Run again", the refresh lease and write l
 whether their holder is alive, lockouts and the audit trail, all read-only; staff accounts and
 Final POS's records are not changed here."""
 
+from datetime import timedelta
+
 import pytest
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -54,8 +56,8 @@ def test_a_lock_shows_whether_its_holder_is_alive(client, superuser):
         name="refresh",
         holder="w",
         token="b" * 32,
-        renewed_at=timezone.now(),
-        process="till-close-worker-1:4242:1",  # another machine, never beat: dead
+        renewed_at=timezone.now() - timedelta(minutes=1),
+        process="till-close-worker-1:4242:1",  # another machine, silent for a minute: dead
     )
     client.force_login(superuser)
     locks = client.get("/ops/sessions_app/shiftwritelock/").content.decode()
