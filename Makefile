@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy migrate demo simulator bench lighthouse screenshots clean
+.PHONY: help run test lint format check-deploy migrate demo simulator bench faults lighthouse screenshots clean
 .PHONY: lock check-lock
 
 help: ## List the targets
@@ -74,12 +74,17 @@ check-deploy: $(RUN_STAMP) ## Django's deployment checklist with production-like
 	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=tills.example.com \
 	  EMAIL_URL=smtp+tls://alerts:password@smtp.example.com:587 \
+	  DEFAULT_FROM_EMAIL="Till close <tills@example.com>" SITE_URL=https://tills.example.com \
+	  DATABASE_URL=postgres://tills:password@db.example.com:5432/tills \
 	  DATABASE_CACHE=true FINALPOS_API_KEY=check-deploy-placeholder-key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(DEV_STAMP) ## Seed 200,000 shifts, measure under gunicorn on SQLite (and PostgreSQL if one answers), write bench/RESULTS.md
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the slower Python load generator"
 	$(PY) bench/run.py
+
+faults: $(DEV_STAMP) ## Cut Redis, the database and the processes under load (PostgreSQL, redis-server); write bench/FAULTS.md
+	$(PY) bench/faults.py
 
 node_modules/.bin/lighthouse: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

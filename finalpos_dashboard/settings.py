@@ -4,6 +4,7 @@ Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY is req
 Every variable is listed, with its default, in the README's "Configuration" table.
 """
 
+import logging
 import os
 import re
 from datetime import timedelta
@@ -58,14 +59,16 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if DEBUG:  # this machine's own names always, also beside a phone's way in (the README's tip)
+    ALLOWED_HOSTS += [host for host in LOCAL_HOSTS if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "sessions_app.operator_app.OperatorAdminConfig",  # the operator's view: /ops/
     "django.contrib.sessions",
     "django.contrib.messages",
     # Before staticfiles: its runserver (which ends by saying where to sign in) wins.
@@ -118,8 +121,18 @@ TEMPLATES = [
 
 # --- Database and cache -------------------------------------------------------------------
 
+# Only while developing does the database default to a file in the project folder: on a
+# platform that folder is an ephemeral disk, and every deploy would start from nothing.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DEBUG and not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is required when DEBUG is off: without it the dashboard would keep its "
+        "data in db.sqlite3 in the project folder, which a platform loses at the next deploy. "
+        "Set DATABASE_URL (e.g. postgres://user:password@host:5432/tills; a platform's "
+        "database add-on sets it), or DEBUG=true for local development."
+    )
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # never hold a transaction across an API call
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -462,6 +475,13 @@ CATALOG_REMOVAL_SHARE = env.float("CATALOG_REMOVAL_SHARE", default=0.2)
 # missing at a check this long after the first.
 SHIFT_GONE_AFTER = timedelta(minutes=env.int("SHIFT_GONE_AFTER_MINUTES", default=5))
 
+# --- Processes ----------------------------------------------------------------------------
+
+# A process holding a shift's write lock, a till's claim, the refresh lease or a task writes a
+# heartbeat this often; on another machine, three missed beats mean it died and what it held
+# is taken over (on the same machine its pid tells at once). 0: no heartbeat thread.
+PROCESS_HEARTBEAT_SECONDS = env.int("PROCESS_HEARTBEAT_SECONDS", default=5)
+
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -496,3 +516,5 @@ LOGGING = {
         "sessions_app": {"level": LOG_LEVEL},
     },
 }
+# Python's warnings go through the same handler (a JSON line, not a bare line on stderr).
+logging.captureWarnings(LOG_FORMAT == "json")

@@ -1,6 +1,7 @@
 """Top-level URLs: authentication (sign-in, password links), the health probe, and the dashboard
 app."""
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -9,6 +10,7 @@ from sessions_app.views import health, site
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("ops/", admin.site.urls),  # the operator's view: superusers only
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -26,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        site.PasswordResetConfirmAndUnlock.as_view(),
         name="password_reset_confirm",
     ),
     path(

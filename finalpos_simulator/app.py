@@ -90,10 +90,12 @@ class Simulator:
                 payload = body.decode("utf-8", "replace")
         rule = self._take_fault(method, path)
         if rule is None or rule.when == "after" or rule.action == "delay":
-            if rule is not None and rule.action == "delay":
-                time.sleep(rule.delay_ms / 1000)
+            delay = rule.delay_ms / 1000 if rule is not None and rule.action == "delay" else 0
+            if rule is None or rule.when != "after":
+                time.sleep(delay)
             response = self._route(method, path, params, payload)
             if rule is not None and rule.when == "after":
+                time.sleep(delay)  # a delay after: the write has landed, its answer is late
                 response = self._faulty_response(rule) or response
         else:
             response = self._faulty_response(rule) or SimulatedResponse(500)

@@ -10,6 +10,7 @@ from sessions_app.drafts import drafts_accepted_pop
 from sessions_app.finalpos import circuit
 from sessions_app.formatting import currency_symbol
 from sessions_app.notifications import email_configured
+from sessions_app.password_reset import password_reset_offered
 from sessions_app.roles import is_manager, is_staff_member
 
 
@@ -29,4 +30,5 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
         "user_is_manager": bool(user and is_manager(user)),
         "user_is_staff_member": bool(user and is_staff_member(user)),
         "email_configured": email_configured(),
+        "password_reset_offered": password_reset_offered(),
     }

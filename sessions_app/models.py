@@ -318,6 +318,9 @@ class StationClaim(models.Model):
     station_id = models.CharField(max_length=24, primary_key=True)
     claimed_at = models.DateTimeField()
     claimed_by = models.CharField(max_length=200)
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the claiming process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.station_id} claimed by {self.claimed_by}"
@@ -331,6 +334,9 @@ class JobLease(models.Model):
     holder = models.CharField(max_length=200)
     token = models.CharField(max_length=32)
     renewed_at = models.DateTimeField()
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the holding process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder}"
@@ -421,8 +427,14 @@ class ShiftWriteLock(models.Model):
 
     session_id = models.CharField(max_length=24, primary_key=True)
     holder = models.CharField(max_length=200)
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     token = models.CharField(max_length=32)
     acquired_at = models.DateTimeField()
+    process = models.CharField(
+        max_length=100, blank=True, help_text="the holding process (ProcessBeat), to tell it died"
+    )
 
     def __str__(self) -> str:
         return f"{self.session_id} held by {self.holder}"
@@ -577,3 +589,53 @@ class ShiftConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} on {self.session_id}"
+
+
+class ProcessBeat(models.Model):
+    """A process of the dashboard (a web worker, the task worker) that holds a lock, a lease or
+    a task, and its last heartbeat: a holder on another machine whose beat has stopped has died,
+    and what it held is taken over (on the same machine its pid says so at once)."""
+
+    process = models.CharField(max_length=100, primary_key=True, help_text="host:pid:start")
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.process} (last beat {self.beat_at:%H:%M:%S})"
+
+
+class AlertDelivery(models.Model):
+    """One review alert e-mailed to one manager by one task: a task re-run after its worker
+    died mails only the managers it had not reached."""
+
+    task_id = models.CharField(max_length=64)
+    recipient = models.CharField(max_length=254)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task_id", "recipient"], name="one_delivery_per_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} to {self.recipient}"
+
+
+class SignInFailure(models.Model):
+    """Failed sign-ins for one username from one address, within a lockout window: the sign-in
+    throttle's count (sessions_app/signin.py). In the database, so a lockout holds whatever
+    happens to the cache, and a manager's unlock or a new password can lift it."""
+
+    username = models.CharField(max_length=150, help_text="as typed, NFKC and case-folded")
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="one_count_per_address")
+        ]
+        indexes = [models.Index(fields=["address", "window_ends_at"], name="sign_in_address")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address}: {self.failures}"

@@ -6,6 +6,7 @@ close. A password link that could not be sent is reported to the person who aske
 """
 
 import logging
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,6 +86,18 @@ def password_link_send(*, member: User, invitation: bool) -> None:
     )
 
 
+def password_reset_send(*, email: str, origin: str) -> int:
+    """Django's "forgot your password" e-mail to each active account with this address, with
+    a link on ``origin`` (SITE_URL). Returns how many were mailed (0 for an unknown address)."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(email))
+    site = urlsplit(origin)
+    form.save(domain_override=site.netloc, use_https=site.scheme == "https")
+    return len(users)
+
+
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     report = shift_report(record)
     subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {
@@ -128,18 +141,31 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def review_alert_send(record: SessionRecord) -> int:
-    """Mails each manager of the shift's outlet who has not turned alerts off; returns how many
-    messages were sent."""
-    recipients = review_alert_recipients(outlet_id=record.outlet_id)
+def review_alert_send(
+    record: SessionRecord,
+    *,
+    skip: Collection[str] = (),
+    on_sent: Callable[[str], None] = lambda address: None,
+) -> int:
+    """Mails each manager of the shift's outlet who has not turned alerts off, but those in
+    ``skip``, one message each, calling ``on_sent`` with each address once its message has
+    gone; returns how many messages were sent."""
+    recipients = [
+        address
+        for address in review_alert_recipients(outlet_id=record.outlet_id)
+        if address not in skip
+    ]
     if not recipients:
         return 0
     subject, body = _review_alert_text(record)
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    sent = 0
     try:
-        sent = mailers.default.send_messages(messages)
+        with mailers.default as connection:
+            for address in recipients:
+                sent += connection.send_messages([EmailMessage(subject, body, to=[address])]) or 0
+                on_sent(address)
     except Exception:  # any mail backend failure; the shift is closed regardless
         logger.exception("Review alert for %s not sent", record.id)
-        return 0
+        return sent
     logger.info("Review alert for %s sent to %d manager(s)", record.id, sent)
     return sent

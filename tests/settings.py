@@ -10,6 +10,11 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-01
 # the local-memory cache, which only this module can do (no variable gives it to production).
 os.environ.setdefault("ALLOW_DEMO_WITHOUT_DEBUG", "true")
 os.environ.setdefault("DATABASE_CACHE", "true")
+# Production settings require DATABASE_URL with DEBUG off; the suite's own database is
+# pytest-django's test database (below), whatever this names.
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{os.path.join(tempfile.gettempdir(), 'dashboard-tests.sqlite3')}"
+)
 os.environ.setdefault(
     "FINALPOS_SIMULATOR_DB",
     os.path.join(tempfile.gettempdir(), f"finalpos-simulator-tests-{os.getpid()}.sqlite3"),
@@ -39,7 +44,9 @@ STORAGES = {
 }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Mail stays in memory; a worker process a test starts is given a loopback EMAIL_URL instead.
+if not os.environ.get("EMAIL_URL"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # Every response is checked for the Final POS API key (tests/leak_guard.py).
@@ -47,3 +54,7 @@ MIDDLEWARE = ["tests.leak_guard.ApiKeyLeakGuard", *MIDDLEWARE]  # noqa: F405
 
 # The demo company's tills act on their own only in tests that drive them step by step.
 FINALPOS_SIMULATOR_TILLS = False
+
+# One machine: a holder's pid tells whether it is alive. No heartbeat thread writing into the
+# test database behind the tests' backs (tests/services/test_liveness.py starts beats itself).
+PROCESS_HEARTBEAT_SECONDS = 0

@@ -2,12 +2,13 @@
 hangs; only the worker waits for it. With the production backend (tasks queued in the
 database) and a real SMTP socket on loopback that accepts and never answers."""
 
+import signal
 import socket
 import threading
 from decimal import Decimal
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from sessions_app.services.shift_close import session_close
@@ -41,17 +42,23 @@ class HangingMailServer:
 
 
 def _run_worker(*, tasks: int) -> None:
-    """The production task worker (django-tasks-db), until it has run this many tasks."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=tasks,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    """django-tasks-db's own worker command (what `manage.py worker` runs), until it has run
+    this many tasks; it sets signal handlers for its process, put back afterwards."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker",
+            batch=True,
+            max_tasks=tasks,
+            interval=0,
+            startup_delay=False,
+            reload=False,
+            worker_id="test-worker",
+            verbosity=0,
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 @pytest.fixture
@@ -140,3 +147,21 @@ def test_the_tills_status_after_a_close_is_written_by_the_worker(
     assert store.get("station", open_shift.station_id)["status"] == "AVAILABLE"
     result.record.refresh_from_db()
     assert result.record.station_status_pending == ""
+
+
+def test_a_tills_status_task_run_twice_writes_the_till_once(open_shift, cashier, simulator):
+    """A task whose worker died is run once more (services/task_recovery.py): the till's
+    status task reads the till first, so its second run writes nothing."""
+    from sessions_app.models import SessionRecord
+    from sessions_app.tasks import station_status_update
+
+    SessionRecord.objects.filter(id=open_shift.id).update(station_status_pending="AVAILABLE")
+    simulator.simulator.reset_log()
+
+    assert station_status_update.call(open_shift.id) == ""
+    SessionRecord.objects.filter(id=open_shift.id).update(station_status_pending="AVAILABLE")
+    assert station_status_update.call(open_shift.id) == ""  # as a re-run finds it
+
+    puts = [r for r in simulator.simulator.requests if r.method == "PUT"]
+    assert len(puts) == 1
+    assert simulator.simulator.store.get("station", open_shift.station_id)["status"] == "AVAILABLE"

@@ -57,3 +57,16 @@ def test_the_500_page_gives_the_request_id_as_a_reference():
     finally:
         request_id.reset(token)
     assert "Reference for support: 3f2a9c1e77b04c1d" in page
+
+
+def test_with_the_database_away_the_page_says_so_and_answers_503(rf):
+    from django.db import OperationalError
+
+    from sessions_app.views.site import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(rf.get("/"))  # as Django calls it, inside the except
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "cannot reach its database right now" in response.content.decode()

@@ -5,12 +5,16 @@ import io
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
+from bench.serving import free_port, start_web
 from finalpos_dashboard.log_format import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +151,45 @@ def test_development_logs_are_text():
     assert " INFO sessions_app.example first" in output
     assert "Traceback (most recent call last)" in output
     assert not output.startswith("{")
+
+
+def test_gunicorn_and_its_workers_write_only_json_lines_in_utc(tmp_path, collected_static):
+    """The Procfile's web command with production settings in New York time: gunicorn's own
+    lines (a worker booting, one killed) are JSON like the requests', all stamped in UTC (the
+    workers used to stamp -0500: Django sets TZ from TIME_ZONE)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "web.log"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("FINALPOS_", "LOG_"))},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_CACHE": "true",
+        "FINALPOS_API_KEY": "live-key",
+        "TIME_ZONE": "America/New_York",
+        "WEB_CONCURRENCY": "1",
+        "PORT": str(port),
+    }
+    env.pop("REDIS_URL", None)
+    web = start_web(env, url, log)
+    try:
+        requests.get(f"{url}/accounts/login/", timeout=30)
+        children = Path(f"/proc/{web.pid}/task/{web.pid}/children").read_text()
+        [worker] = [int(pid) for pid in children.split()]
+        os.kill(worker, signal.SIGKILL)
+        for _ in range(100):
+            if log.read_text().count("Booting worker") >= 2:
+                break
+            time.sleep(0.1)
+    finally:
+        os.killpg(web.pid, signal.SIGTERM)
+        web.wait(timeout=30)
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert all(entry["time"].endswith("Z") for entry in entries)
+    loggers = {entry["logger"] for entry in entries}
+    assert {"gunicorn.error", "finalpos_dashboard.requests"} <= loggers
+    assert any("was sent SIGKILL" in entry["message"] for entry in entries)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def _dashboard_paths(shift_id: str) -> list[str]:
     """Every dashboard URL, with ids filled in (a shift, outlet A, till B1, the first user, a
-    password link's parts)."""
+    password link's parts), and the operator's view's own pages (its index, sign-in and app
+    pages; the model pages are below those)."""
     ids = {
         "session_id": shift_id,
         "outlet_id": OUTLET_A,
@@ -24,13 +25,16 @@ def _dashboard_paths(shift_id: str) -> list[str]:
         "conflict_id": 1,
         "uidb64": "MQ",
         "token": "set-password",
+        "app_label": "sessions_app",
+        "content_type_id": 1,
+        "object_id": "1",
     }
     paths = []
     for pattern in get_resolver().url_patterns:
         for inner in getattr(pattern, "url_patterns", [pattern]):
             if isinstance(inner, URLPattern) and inner.name:
-                namespace = "sessions_app:" if hasattr(pattern, "url_patterns") else ""
-                wanted = {k: v for k, v in ids.items() if k in inner.pattern.converters}
+                namespace = f"{pattern.namespace}:" if hasattr(pattern, "url_patterns") else ""
+                wanted = {k: v for k, v in ids.items() if k in inner.pattern.regex.groupindex}
                 paths.append(reverse(namespace + inner.name, kwargs=wanted))
     return paths
 

@@ -14,6 +14,7 @@ CHOSEN_BY_EACH_TEST = {
     "REDIS_URL",
     "DATABASE_CACHE",
     "ALLOW_DEMO_WITHOUT_DEBUG",
+    "DATABASE_URL",
 }
 PRODUCTION = {"SECRET_KEY": "x" * 60, "DATABASE_CACHE": "true", "FINALPOS_API_KEY": "live-key"}
 
@@ -24,6 +25,7 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
         for key, value in os.environ.items()
         if key not in CHOSEN_BY_EACH_TEST and not key.startswith("FINALPOS_")
     }
+    clean_env["DATABASE_URL"] = "sqlite:///:memory:"  # a test that wants none says so
     clean_env.update(env)
     clean_env.setdefault("DJANGO_SETTINGS_MODULE", "finalpos_dashboard.settings")
     return subprocess.run(
@@ -182,11 +184,14 @@ def test_check_deploy_is_clean_with_production_like_settings():
             "DEBUG": "false",
             "SECRET_KEY": "k9!vQ2@xL7#pR4$wZ1%nT8^bY5&cM3*hJ6(dF0)gS-uE+aK=iO~qW|zX" * 2,
             "DATABASE_CACHE": "true",
+            "DATABASE_URL": "postgres://tills:password@db.example.com:5432/tills",
             "FINALPOS_API_KEY": "live-key",
             "SECURE_SSL_REDIRECT": "true",
             "SECURE_HSTS_SECONDS": "31536000",
             "ALLOWED_HOSTS": "tills.example.com",
             "EMAIL_URL": "smtp+tls://alerts:password@smtp.example.com:587",
+            "DEFAULT_FROM_EMAIL": "Till close <tills@example.com>",
+            "SITE_URL": "https://tills.example.com",
         },
         capture_output=True,
         text=True,
@@ -194,3 +199,30 @@ def test_check_deploy_is_clean_with_production_like_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_boot_without_database_url_when_debug_is_off():
+    result = run_django("print('booted')", **PRODUCTION, DATABASE_URL="")
+    assert result.returncode != 0 and "booted" not in result.stdout
+    assert "DATABASE_URL is required when DEBUG is off" in result.stderr
+
+
+def test_it_boots_without_database_url_in_debug_on_a_file_in_the_project():
+    result = run_django(
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        DEBUG="true",
+        DATABASE_URL="",
+    )
+    assert result.stdout.strip() == str(PROJECT / "db.sqlite3"), result.stderr
+
+
+def test_check_deploy_warns_of_a_localhost_sender_and_no_site_url():
+    result = run_django(
+        "from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        **PRODUCTION,
+        EMAIL_URL="smtp+tls://alerts:password@smtp.example.com:587",
+    )
+    assert result.returncode != 0
+    assert "sessions_app.W001" in result.stderr and "tills@localhost" in result.stderr
+    assert "sessions_app.W002" in result.stderr and "SITE_URL is not set" in result.stderr

@@ -2,13 +2,15 @@
 
 After FINALPOS_CIRCUIT_FAILURES failures within FINALPOS_CIRCUIT_WINDOW seconds, calls fail
 fast for FINALPOS_CIRCUIT_COOLDOWN seconds. After the cool-down one failure reopens it at
-once (half-open); one success closes it.
+once (half-open); one success closes it. While the shared cache is down, each process keeps
+its own breaker (sessions_app/shared_cache.py): pages never fail for it.
 """
 
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from sessions_app import shared_cache as cache
 
 FAILURES_KEY = "finalpos:circuit:failures"
 OPEN_UNTIL_KEY = "finalpos:circuit:open-until"

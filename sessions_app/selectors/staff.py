@@ -17,6 +17,7 @@ from sessions_app.roles import (
     staff_reach,
 )
 from sessions_app.selectors.catalog import outlets_for
+from sessions_app.signin import locked_out_usernames
 
 
 def review_alert_recipients(*, outlet_id: str) -> list[str]:
@@ -48,6 +49,7 @@ class StaffMember:
     is_active: bool
     is_superuser: bool
     reach: StaffReach  # what the viewer may change
+    locked_out: bool = False  # too many failed sign-ins: a manager may unlock them
 
 
 def staff_list(*, user: User | None) -> list[StaffMember]:
@@ -64,8 +66,10 @@ def staff_list(*, user: User | None) -> list[StaffMember]:
     if allowed is not None:
         members = members.filter(outlet_assignments__outlet_id__in=allowed)
     names = dict(Outlet.objects.values_list("id", "name"))
+    listed = list(members)
+    locked = locked_out_usernames([member.get_username() for member in listed])
     rows = []
-    for member in members:
+    for member in listed:
         outlet_ids = frozenset(a.outlet_id for a in member.outlet_assignments.all())
         # Only the outlets the viewer shares: another store's staffing is not theirs.
         shared = outlet_ids if allowed is None else outlet_ids & allowed
@@ -83,6 +87,7 @@ def staff_list(*, user: User | None) -> list[StaffMember]:
                 is_active=member.is_active,
                 is_superuser=member.is_superuser,
                 reach=staff_reach(user, member, outlet_ids),
+                locked_out=member.get_username() in locked,
             )
         )
     return rows

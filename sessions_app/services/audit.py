@@ -166,5 +166,5 @@ def audited_shift_write(
             yield write
         else:
             name = holder or (display_name(actor) if actor is not None else "system")
-            with shift_write_lock(record.id, holder=name):
+            with shift_write_lock(record.id, holder=name, holder_user=actor):
                 yield write

@@ -7,38 +7,51 @@ machines), committed at once, never a transaction held open across a call to Fin
   re-reads and sees the first one's result ("already closed by ...").
 - A job's lease is held by the one process running a background job (the refresh); another
   waits, and takes over once the holder stops renewing it.
+
+Each names the process holding it: one that died (killed, crashed, its machine gone) is taken
+over as soon as that is known (services/liveness.py), not only once it is old.
 """
 
 import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.models import JobLease, ShiftWriteLock, Station, StationClaim
+from sessions_app.roles import User
 from sessions_app.services.errors import ShiftBusy, StationBusy
+from sessions_app.services.liveness import process_announce, process_dead
 
 # Longer than any write can take with the client's timeouts (a few calls of 3 + 10 s): a lock
-# older than this was left by a process that died, and is taken over.
+# older than this is taken over even when its holder cannot be told dead.
 STALE_AFTER = timedelta(minutes=2)
 WAIT_FOR_WRITER = 30.0  # seconds a second writer waits for the first
 POLL = 0.05
+LIVENESS_EVERY = 0.5  # seconds between looks at whether a holder has died
+REFRESH_HOLDER = "refresh"  # the holder name of the refresh's own reads
 
 
 @contextmanager
 def station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
     """Held while a shift is opened on a till; a second person is refused at once, by name."""
+    process = process_announce()
     now = timezone.now()
     claims = StationClaim.objects.filter(station_id=station.id)
-    claims.filter(claimed_at__lt=now - STALE_AFTER).delete()
+    current = claims.first()
+    if current and (
+        current.claimed_at < now - STALE_AFTER
+        or process_dead(current.process, held_since=current.claimed_at)
+    ):
+        claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
     try:
         with transaction.atomic():
             StationClaim.objects.create(
-                station_id=station.id, claimed_at=now, claimed_by=claimed_by
+                station_id=station.id, claimed_at=now, claimed_by=claimed_by, process=process
             )
     except IntegrityError:
         claim = claims.first()
@@ -54,30 +67,37 @@ def station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
 
 @contextmanager
 def shift_write_lock(
-    session_id: str, *, holder: str, wait: float = WAIT_FOR_WRITER
+    session_id: str, *, holder: str, holder_user: User | None = None, wait: float = WAIT_FOR_WRITER
 ) -> Iterator[None]:
     """Held across read, check, write and index of one shift. A second writer waits for the
-    first (up to ``wait`` seconds), so it re-reads after the first one's write."""
+    first (up to ``wait`` seconds), so it re-reads after the first one's write; a lock whose
+    holder died is taken over at once."""
+    process = process_announce()
     token = secrets.token_hex(16)
     deadline = time.monotonic() + wait
+    next_look = 0.0
     while True:
         now = timezone.now()
-        ShiftWriteLock.objects.filter(
-            session_id=session_id, acquired_at__lt=now - STALE_AFTER
-        ).delete()
+        if time.monotonic() >= next_look:
+            _write_lock_take_over_dead(session_id, now=now)
+            next_look = time.monotonic() + LIVENESS_EVERY
         try:
             with transaction.atomic():
                 ShiftWriteLock.objects.create(
-                    session_id=session_id, holder=holder, token=token, acquired_at=now
+                    session_id=session_id,
+                    holder=holder,
+                    holder_user=holder_user,
+                    token=token,
+                    acquired_at=now,
+                    process=process,
                 )
             break
         except IntegrityError:
             if time.monotonic() >= deadline:
                 current = ShiftWriteLock.objects.filter(session_id=session_id).first()
-                raise ShiftBusy(
-                    _("%(who)s is saving a change to this shift; try again in a moment.")
-                    % {"who": current.holder if current else _("Someone")}
-                ) from None
+                if current is None:  # let go just now: one more try
+                    continue
+                raise ShiftBusy(_busy_message(current, holder_user)) from None
             time.sleep(POLL)
     try:
         yield
@@ -85,21 +105,59 @@ def shift_write_lock(
         ShiftWriteLock.objects.filter(session_id=session_id, token=token).delete()
 
 
+def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> None:
+    current = ShiftWriteLock.objects.filter(session_id=session_id).first()
+    if current and (
+        current.acquired_at < now - STALE_AFTER
+        or process_dead(current.process, held_since=current.acquired_at)
+    ):
+        # Only that lock: a writer that took it meanwhile keeps its own.
+        ShiftWriteLock.objects.filter(session_id=session_id, token=current.token).delete()
+
+
+def _busy_message(current: ShiftWriteLock, waiting_user: User | None) -> str:
+    """What a writer who waited in vain is told: never their own name as if someone else were
+    saving, and what to do."""
+    if waiting_user is not None and current.holder_user_id == waiting_user.pk:
+        return _(
+            "Your earlier save of this shift is still being written to Final POS. Wait a "
+            "moment, then reload the page to see whether it went through."
+        )
+    if current.holder == REFRESH_HOLDER:
+        return _("This shift is being read from Final POS right now; try again in a moment.")
+    return _("%(who)s is saving a change to this shift right now; try again in a moment.") % {
+        "who": current.holder
+    }
+
+
 def job_lease_take(name: str, *, holder: str, token: str, stale_after: timedelta) -> bool:
-    """Takes or renews the lease on a job; False while another process holds it (and has
-    renewed it within ``stale_after``)."""
+    """Takes or renews the lease on a job; False while another process holds it (alive, and
+    renewed within ``stale_after``)."""
+    process = process_announce()
     now = timezone.now()
-    renewed = JobLease.objects.filter(name=name).filter(
-        models.Q(token=token) | models.Q(renewed_at__lt=now - stale_after)
-    )
-    if renewed.update(holder=holder, token=token, renewed_at=now):
+    leases = JobLease.objects.filter(name=name)
+    if leases.filter(token=token).update(holder=holder, renewed_at=now, process=process):
         return True
-    try:
-        with transaction.atomic():
-            JobLease.objects.create(name=name, holder=holder, token=token, renewed_at=now)
-    except IntegrityError:
+    current = leases.first()
+    if current is None:
+        try:
+            with transaction.atomic():
+                JobLease.objects.create(
+                    name=name, holder=holder, token=token, renewed_at=now, process=process
+                )
+        except IntegrityError:
+            return False
+        return True
+    if current.renewed_at >= now - stale_after and not process_dead(
+        current.process, held_since=current.renewed_at
+    ):
         return False
-    return True
+    # Taken over from that holder only: of two waiting processes, one gets it.
+    return bool(
+        leases.filter(token=current.token).update(
+            holder=holder, token=token, renewed_at=now, process=process
+        )
+    )
 
 
 def job_lease_release(name: str, *, token: str) -> None:

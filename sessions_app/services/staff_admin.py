@@ -34,6 +34,7 @@ from sessions_app.services.staff_checks import (
     staff_audit,
     staff_snapshot,
 )
+from sessions_app.signin import lockout_lift
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,41 @@ def staff_password_set(*, member: User, password: str, changed_by_user: User | N
     with transaction.atomic():
         member.set_password(password)
         member.save(update_fields=["password"])
-        summary = _("Set a new password for %(username)s")
+        summary = (
+            _("Set a new password for %(username)s, which lifted their sign-in lockout")
+            if lockout_lift(member.get_username())
+            else _("Set a new password for %(username)s")
+        )
         staff_audit(changed_by_user, member, summary % {"username": member.get_username()}, None)
+
+
+def staff_password_chosen(*, member: User) -> None:
+    """A member chose a new password from an e-mailed link (Django's reset form has saved it):
+    that lifts their sign-in lockout, and is on the audit trail."""
+    lifted = lockout_lift(member.get_username())
+    summary = (
+        _(
+            "%(username)s chose a new password from an e-mailed link, which lifted their sign-in "
+            "lockout"
+        )
+        if lifted
+        else _("%(username)s chose a new password from an e-mailed link")
+    )
+    staff_audit(member, member, summary % {"username": member.get_username()}, None)
+
+
+def staff_unlock(*, member: User, unlocked_by_user: User | None) -> bool:
+    """Lets a member locked out by failed sign-ins try again now (their password unchanged).
+    Returns False when they were not locked out: nothing to do, nothing audited."""
+    outlets = member_outlet_ids(member)
+    reach = reach_or_refuse(unlocked_by_user, member, outlets)
+    check_reach(reach.details, unlocked_by_user, member)
+    with transaction.atomic():
+        if not lockout_lift(member.get_username()):
+            return False
+        summary = _("Unlocked sign-in for %(username)s after failed attempts")
+        staff_audit(unlocked_by_user, member, summary % {"username": member.get_username()}, None)
+    return True
 
 
 def staff_password_link_send(*, member: User, invitation: bool, sent_by_user: User | None) -> None:
@@ -247,6 +281,7 @@ def superuser_make(*, username: str, email: str, password: str | None) -> User:
         if password is not None:
             check_password(password, member)
             member.set_password(password)
+            lockout_lift(member.get_username())
         member.is_superuser = member.is_staff = member.is_active = True
         member.save()
         StaffProfile.objects.get_or_create(user=member)

@@ -4,28 +4,17 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from sessions_app.forms.audit import AUDIT_ACTIONS, AuditFilterForm
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.audit import audit_list
-
-ACTIONS = [
-    "open",
-    "close",
-    "movement",
-    "approve",
-    "correct",
-    "reopen",
-    "delete",
-    "import",
-    "setup",
-    "staff",
-]
 
 
 @manager_required
 def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    action = request.GET.get("action", "")
-    action = action if action in ACTIONS else ""
-    actor = request.GET.get("actor", "")[:100]
+    form = AuditFilterForm(request.GET)
+    form.is_valid()  # an invalid filter shows its error; the valid ones still apply
+    action = form.cleaned_data.get("action", "")
+    actor = form.cleaned_data.get("actor", "")
     entries = audit_list(user=request.user, action=action, actor=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -35,9 +24,10 @@ def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "audit/list.html",
         {
             "page": page,
-            "actions": ACTIONS,
+            "form": form,
+            "actions": AUDIT_ACTIONS,
             "action": action,
-            "actor": actor,
+            "actor": actor if "actor" not in form.errors else "",
             "query": query.urlencode(),
         },
     )

@@ -28,6 +28,7 @@ from sessions_app.services.staff_admin import (
     staff_create,
     staff_password_link_send,
     staff_password_set,
+    staff_unlock,
     staff_update,
 )
 
@@ -173,6 +174,30 @@ def staff_password_view(request: AuthenticatedRequest, member_id: int) -> HttpRe
                 )
             return redirect("sessions_app:staff_list")
     return render(request, "staff/password.html", {"form": form, "member": member})
+
+
+@require_POST
+@manager_required
+def staff_unlock_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = _member_or_404(request, member_id)
+    try:
+        unlocked = staff_unlock(member=member, unlocked_by_user=request.user)
+    except StaffError as error:
+        messages.error(request, error.message)
+    else:
+        if unlocked:
+            messages.success(
+                request,
+                _("%(username)s can sign in again now, with their current password.")
+                % {"username": member.username},
+            )
+        else:
+            messages.info(
+                request,
+                _("%(username)s was not locked out: nothing to unlock.")
+                % {"username": member.username},
+            )
+    return redirect("sessions_app:staff_list")
 
 
 def _invite(request: AuthenticatedRequest, member: User) -> None:

@@ -124,3 +124,52 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
         server.wait(10)
     assert not [line for line in lines if "Exception" in line or "Error" in line], lines
     assert lines and lines[-1].startswith(f"Open http://127.0.0.1:{port}/"), lines
+
+
+def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path):
+    """The README's tip, `ALLOWED_HOSTS=<this machine's address> make run HOST=0.0.0.0`: the
+    banner used to print http://0.0.0.0:8000/, and this machine's own 127.0.0.1 answered 400."""
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "true",
+        "ALLOWED_HOSTS": "192.0.2.20",  # the phone reaches this machine at 192.0.2.20
+        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FINALPOS_API_KEY": "live-key",
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"0.0.0.0:{port}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        banner = ""
+        while time.monotonic() < deadline and not banner:
+            line = server.stdout.readline()
+            if not line:
+                break
+            banner = line.strip() if line.startswith("Open ") else ""
+        assert banner.startswith(f"Open http://127.0.0.1:{port}/ "), banner
+        assert banner.endswith(f"On another device: http://192.0.2.20:{port}/"), banner
+        here = requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
+        assert here.status_code == 200
+        phone = requests.get(
+            f"http://127.0.0.1:{port}/accounts/login/",
+            headers={"Host": f"192.0.2.20:{port}"},
+            timeout=10,
+        )
+        assert phone.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(10)

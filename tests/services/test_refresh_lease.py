@@ -37,7 +37,7 @@ def test_a_second_worker_waits_and_takes_over_when_the_first_stops(tills, simula
             refresh_loop(
                 interval=0.05,
                 holder=name,
-                keep_going=lambda: not stop[name].is_set(),
+                stopping=stop[name],
                 on_pass=lambda result: passes.__setitem__(name, passes[name] + 1),
             )
         finally:

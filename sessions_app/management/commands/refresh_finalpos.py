@@ -1,12 +1,14 @@
 """Re-reads outlets, stations and recent shifts from Final POS into the local index, and looks
 for shifts the tills opened (once, or in a loop for the worker process)."""
 
-import os
-import socket
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sessions_app.services.liveness import process_announce
 from sessions_app.services.refresh import RefreshPass, finalpos_refresh, refresh_loop
 
 
@@ -24,8 +26,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["loop"]:  # one refreshing process at a time; others wait
-            holder = f"{socket.gethostname()}:{os.getpid()}"
-            refresh_loop(interval=options["interval"], holder=holder, on_pass=self._report)
+            stopping = threading.Event()
+
+            def stop(signum: int, frame: FrameType | None) -> None:
+                stopping.set()  # the loop ends at a safe point and lets go of its lease
+
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+            refresh_loop(
+                interval=options["interval"],
+                holder=process_announce(),
+                stopping=stopping,
+                on_pass=self._report,
+            )
             return
         result = finalpos_refresh()
         self._report(result)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from sessions_app.demo import DEMO_ACCOUNTS
 
 CREATE_AN_ACCOUNT = "DEBUG=true .venv/bin/python manage.py createsuperuser"
+EVERY_INTERFACE = {"0.0.0.0", "::", "0"}  # noqa: S104 - compared with, never bound
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 
 
 class Command(runserver.Command):
@@ -18,10 +20,22 @@ class Command(runserver.Command):
 
     def on_bind(self, server_port: int) -> None:
         super().on_bind(server_port)
-        address = f"[{self.addr}]" if self._raw_ipv6 else self.addr
-        self.stdout.write(
-            self.style.SUCCESS(sign_in_hint(f"{self.protocol}://{address}:{server_port}/"))
-        )
+        if self.addr in EVERY_INTERFACE:
+            # 0.0.0.0 is no address to open: this machine's own, then the ones other devices
+            # reach it at (ALLOWED_HOSTS), each a link that answers.
+            address = "127.0.0.1"
+            others = [host for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+        else:
+            address = f"[{self.addr}]" if self._raw_ipv6 else self.addr
+            others = []
+        hint = sign_in_hint(f"{self.protocol}://{address}:{server_port}/")
+        for host in others:
+            if "*" in host or host.startswith("."):
+                continue
+            hint += " " + _("On another device: %(url)s") % {
+                "url": f"{self.protocol}://{host}:{server_port}/"
+            }
+        self.stdout.write(self.style.SUCCESS(hint))
 
 
 def sign_in_hint(url: str) -> str:
