@@ -32,7 +32,10 @@ def default_simulator() -> Simulator:
     with _default_lock:
         if _default is None or _default.store.path != settings.FINALPOS_SIMULATOR_DB:
             store = Store(settings.FINALPOS_SIMULATOR_DB)
-            if store.get_meta("seeded_at") is None:
+            # A demo company seeded in another currency (CURRENCY changed) is seeded again in
+            # this one: its amounts would mean something else now.
+            seeded_in = store.get_meta("currency") or "USD"
+            if store.get_meta("seeded_at") is None or seeded_in != settings.CURRENCY:
                 seed_demo_company(store)
             _default = Simulator(
                 store=store,

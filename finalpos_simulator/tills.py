@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from finalpos_simulator import currency
 from finalpos_simulator.store import Store
 
 TILL_APP = "final-pos-ipad"
 APP_VERSION = "5.12.1"
-CENT = Decimal("0.01")
 CASHIERS = ["Sam Rivera", "Priya Shah", "Tom Becker", "Aisha Bello", "Kenji Mori", "Rosa Lind"]
 # paymentMethod as the till writes it on a sale, and the closingAmounts key it declares.
 TENDERS = [
@@ -41,7 +41,7 @@ def iso(moment: datetime) -> str:
 
 
 def money(amount: Decimal) -> str:
-    return str(amount.quantize(CENT))
+    return currency.wire(amount)
 
 
 def is_till_session(session: dict[str, Any]) -> bool:
@@ -110,7 +110,7 @@ class TillActivity:
             "sessionNumber": number,
             "openedBy": cashier or self.rng.choice(CASHIERS),
             "openTime": iso(now),
-            "openingAmount": self.rng.choice(["150.00", "200.00", "250.00"]),
+            "openingAmount": money(currency.scaled(Decimal(self.rng.choice([150, 200, 250])))),
             "notes": [],
             "closingAmounts": {},
             "openingNote": "",
@@ -131,7 +131,9 @@ class TillActivity:
         sales = []
         for _sale in range(count or self.rng.randint(1, 3)):
             method = self.rng.choices([t[0] for t in TENDERS], [t[2] for t in TENDERS])[0]
-            amount = Decimal(self.rng.randint(350, 6500)) / 100
+            amount = currency.scaled(
+                Decimal(self.rng.randint(350, 6500)) / 100, cash=method == "cash"
+            )
             kind = "refund" if self.rng.random() < 0.03 else "sale"
             now = self.clock()
             sale = {
@@ -140,7 +142,7 @@ class TillActivity:
                 "sessionId": session["id"],
                 "paymentMethod": method,
                 "amount": money(amount),
-                "currency": "USD",
+                "currency": currency.code(),
                 "type": kind,
                 "balance": money(amount),
                 "createdAt": iso(now),
@@ -150,7 +152,8 @@ class TillActivity:
             sales.append(sale)
         if self.rng.random() < 0.3:  # a tip on a card sale, kept on the session by the till
             current = self.store.get("session", session["id"]) or session
-            tips = Decimal(str(current.get("tipTotal") or "0")) + Decimal(self.rng.randint(1, 5))
+            tip = currency.scaled(Decimal(self.rng.randint(1, 5)))
+            tips = Decimal(str(current.get("tipTotal") or "0")) + tip
             self.store.replace("session", {**current, "tipTotal": money(tips)})
         return sales
 
@@ -162,7 +165,9 @@ class TillActivity:
         totals["cash"] += Decimal(current.get("openingAmount") or "0")
         counted = dict(totals)
         if self.rng.random() < 0.3:
-            counted["cash"] += Decimal(self.rng.randint(-500, 300)) / 100
+            counted["cash"] += currency.scaled(
+                Decimal(self.rng.randint(-500, 300)) / 100, cash=True
+            )
         now = self.clock()
         declared = {key: money(amount) for key, amount in counted.items()}
         if self.rng.random() < 0.2:

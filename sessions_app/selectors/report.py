@@ -111,10 +111,11 @@ class SalesLine:
     refunds: Decimal
     sale_count: int
     refund_count: int
+    rounding: Decimal = Decimal(0)  # the cash rounding of these sales, in expected
 
     @property
     def net(self) -> Decimal:
-        return self.sales - self.refunds
+        return self.sales - self.refunds + self.rounding
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ class ShiftReport:
     earlier_closes: list[EarlierClose] = field(default_factory=list)
     other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
     time_zone: str = ""  # the outlet's, when it is not the site's: the page's times are in it
+    # Sales in another currency than the drawer's: shown apart, never in expected.
+    foreign_sales: list[SalesLine] = field(default_factory=list)
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -185,11 +188,28 @@ def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
     for method in closing.payment_methods():
         line = sales.of(method.key)
         lines.append(
-            SalesLine(method.name, line.sales, line.refunds, line.sale_count, line.refund_count)
+            SalesLine(
+                method.name,
+                line.sales,
+                line.refunds,
+                line.sale_count,
+                line.refund_count,
+                line.rounding,
+            )
         )
     for key, line in sorted(sales.other.items()):
         lines.append(SalesLine(key, line.sales, line.refunds, line.sale_count, line.refund_count))
     return lines
+
+
+def foreign_sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
+    """Sales in another currency than the drawer's, by currency (the name is its code)."""
+    if sales is None:
+        return []
+    return [
+        SalesLine(code, line.sales, line.refunds, line.sale_count, line.refund_count)
+        for code, line in sorted(sales.foreign.items())
+    ]
 
 
 def _earlier_closes(report: ClosingReport) -> list[EarlierClose]:
@@ -364,6 +384,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         earlier_closes=_earlier_closes(report) if ours else [],
         other_tenders=_other_tenders(record),
         time_zone=_outlet_zone_name(record.outlet_id),
+        foreign_sales=foreign_sales_lines(report.sales if ours else None),
     )
 
 

@@ -39,13 +39,13 @@ KIND_NAMES = {
 }
 
 
-def open_shift_report(current: Session) -> ClosingReport:
+def open_shift_report(current: Session, *, currency: str) -> ClosingReport:
     """The dashboard's report on an open shift, started when there is none (a till's own
     report is kept inside it)."""
     report = closing_report.parse(current.closing_report_data)
     if report is not None and report.is_ours:
         return report
-    started = ClosingReport().set(currency=settings.CURRENCY, methods={}, cash_movements=[])
+    started = ClosingReport().set(currency=currency, methods={}, cash_movements=[])
     if report is not None:
         started.set(foreign=report.foreign)
     return started
@@ -104,7 +104,7 @@ def cash_movement_record(
             raise ShiftNotOpen(
                 _("This shift is closed: cash can no longer be moved in or out of it.")
             )
-        report = open_shift_report(current)
+        report = open_shift_report(current, currency=record.currency or settings.CURRENCY)
         if any(existing.id == movement_id for existing in _movements(report)):
             audit.nothing_written = True
             return ShiftWriteResult(record=session_index_save(current), already_done=True)
@@ -141,7 +141,7 @@ def cash_movement_approve(
         summary=_("Approved a cash movement on %(number)s") % {"number": record.session_number},
     ) as audit:
         current = read_current(record, client)
-        report = open_shift_report(current)
+        report = open_shift_report(current, currency=record.currency or settings.CURRENCY)
         movements = report.cash_movements
         index = next(
             (

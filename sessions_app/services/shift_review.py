@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from sessions_app.closing_report import (
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.roles import User, display_name
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotReviewable
@@ -53,18 +52,23 @@ def _report_of_closed_shift(
     report = closing_report.parse(current.closing_report_data)
     if report is not None and report.is_ours:
         return report
-    expected = sales_expected(
-        session_id=current.id, opening_amount=current.opening_amount, client=client
+    money = shift_money(record)
+    from_sales = sales_expected(
+        session_id=current.id,
+        opening_amount=current.opening_amount,
+        client=client,
+        money=money,
     )
-    if expected is None:
+    if from_sales is None:
         return None
     reconciliation = closing.reconcile(
         counted=current.closing_amounts,
-        expected=expected,
+        expected=from_sales.expected,
         policy=outlet_policy(record.outlet_id).variance,
+        currency=money.currency,
     )
     return ClosingReport().set(
-        currency=settings.CURRENCY,
+        currency=money.currency.code,
         expected_available=True,
         methods=reconciliation.method_figures(),
         variance_reason="",
@@ -74,10 +78,10 @@ def _report_of_closed_shift(
     )
 
 
-def _report_without_sales(current: Session) -> ClosingReport:
+def _report_without_sales(current: Session, record: SessionRecord) -> ClosingReport:
     """A report to hold a correction when the shift's sales cannot be read; a till's own
     report is kept inside it."""
-    report = ClosingReport().set(currency=settings.CURRENCY)
+    report = ClosingReport().set(currency=shift_money(record).currency.code)
     earlier = closing_report.parse(current.closing_report_data)
     if earlier is not None and earlier.foreign is not None:
         report.set(foreign=earlier.foreign)
@@ -186,11 +190,14 @@ def session_correct(
             raise ShiftNotCorrectable(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
-        report = _report_of_closed_shift(current, record, client) or _report_without_sales(current)
+        report = _report_of_closed_shift(current, record, client) or _report_without_sales(
+            current, record
+        )
         reconciliation = closing.reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),
             policy=outlet_policy(record.outlet_id).variance,
+            currency=shift_money(record).currency,
         )
         cash_changed = after_amounts["cash"] != before_amounts["cash"]
         correction = Correction(

@@ -10,6 +10,8 @@ from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.models import SessionRecord
+from sessions_app.policy import shift_money
+from sessions_app.selectors.report import SalesLine, foreign_sales_lines
 from sessions_app.services.index import sales_read, session_refresh
 
 
@@ -19,6 +21,7 @@ class XLine:
     name: str
     sales: Decimal
     refunds: Decimal
+    rounding: Decimal
     expected: Decimal
 
 
@@ -31,6 +34,11 @@ class XReport:
     lines: list[XLine]
     movements: list[CashMovement]
     stale_note: str = ""  # why the shift itself could not be re-read
+
+    @property
+    def foreign(self) -> list[SalesLine]:
+        """Sales in another currency than the drawer's: shown apart, never in expected."""
+        return foreign_sales_lines(self.sales)
 
 
 def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = None) -> XReport:
@@ -47,8 +55,9 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         for movement in (report.cash_movements if report and report.is_ours else [])
         if isinstance(movement, CashMovement)
     ]
+    money = shift_money(record)
     try:
-        sales = sales_read(record.id, client=client)
+        sales = sales_read(record.id, client=client, money=money)
     except FinalPOSError:
         sales = None
     if sales is None:
@@ -57,7 +66,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         opening_amount=record.opening_amount, sales=sales, movements=movements
     )
     expected = closing.expected_from(
-        sales, opening_amount=record.opening_amount, movements=movements
+        sales, opening_amount=record.opening_amount, movements=movements, currency=money.currency
     )
     lines = [
         XLine(
@@ -65,6 +74,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
             name=method.name,
             sales=sales.of(method.key).sales,
             refunds=sales.of(method.key).refunds,
+            rounding=sales.of(method.key).rounding,
             expected=expected[method.key],
         )
         for method in closing.payment_methods()
