@@ -11,4 +11,5 @@ class SessionsAppConfig(AppConfig):
         # load the template tags in another; both reach the Final POS client, and two threads
         # importing one chain of modules can meet a half-imported module. Importing the chain
         # here, before any thread starts, leaves nothing to import twice.
+        import sessions_app.languages
         import sessions_app.templatetags.tills  # noqa: F401
