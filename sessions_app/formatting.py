@@ -3,6 +3,7 @@
 Plain functions (no business logic); templatetags/tills.py registers them as filters.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,7 @@ from sessions_app.closing import BALANCED, differences
 from sessions_app.money import Currency, active_currency, currency
 
 MINUS = "\u2212"  # the typographic minus sign: as wide as a plus in tabular figures
+_LETTERS_THEN_DIGIT = re.compile(r"^([^\W\d_]+)(\d)")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -55,7 +57,7 @@ def _format(amount: Decimal, code: str | None) -> str:
     """The amount's size in the active language's way, with the currency's decimals and
     symbol where that language puts it: $1,234.50, 1.234,50 €, ¥2,480, KWD6.000."""
     locale, pattern = _pattern(current_locale())
-    return str(
+    text = str(
         pattern.apply(
             abs(amount),
             locale,
@@ -64,6 +66,9 @@ def _format(amount: Decimal, code: str | None) -> str:
             group_separator=True,
         )
     )
+    # CLDR's currency spacing, which Babel leaves out: a symbol of letters keeps a no-break
+    # space from the digits ("CHF 15.70", "KWD 6.000"); "$15.70" stays as it is.
+    return _LETTERS_THEN_DIGIT.sub("\\1\u00a0\\2", text, count=1)
 
 
 def money(value: Any, code: str | None = None) -> str:
