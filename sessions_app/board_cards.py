@@ -29,7 +29,15 @@ def _shown(item: BoardOutlet) -> tuple[object, ...]:
     stations = []
     for entry in item.stations:
         shifts = [
-            (s.id, s.session_number, s.opened_by, s.open_time, s.opening_amount, s.missing_since)
+            (
+                s.id,
+                s.session_number,
+                s.opened_by,
+                s.open_time,
+                s.opening_amount,
+                s.currency,
+                s.missing_since,
+            )
             for s in entry.open_shifts
         ]
         pending = entry.pending_open

@@ -97,3 +97,50 @@ def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
     assert 'datetime="2026-11-23T15:00:00+09:00"' in page  # 06:00 UTC on a Tokyo clock
     board = mia.get(reverse("sessions_app:board")).content.decode()
     assert "+09:00" not in board  # the rest of the site stays in the site's time
+
+
+def _rules_form(**changes):
+    return {
+        "time_zone": "",
+        "currency": "",
+        "cash_rounding": "",
+        "cash_rounding_mode": "",
+        "cash_rounding_applies_to": "",
+        "denominations": "",
+        "variance_reason_threshold": "",
+        "variance_approval_threshold": "",
+        "target_float": "",
+        "blind_count": "",
+        "movement_approval_limit": "",
+    } | changes
+
+
+def test_a_swiss_outlet_rounds_cash_and_counts_its_own_coins(mia):
+    response = mia.post(
+        _url(OUTLET_A),
+        _rules_form(
+            currency="CHF",
+            cash_rounding="0.05",
+            cash_rounding_mode="half_up",
+            denominations="200, 100, 50, 20, 10, 5, 2, 1, 0.50, 0.20, 0.10, 0.05",
+        ),
+    )
+    assert response.status_code == 302
+    row = OutletSettings.objects.get(outlet_id=OUTLET_A)
+    assert (row.currency, row.cash_rounding, row.cash_rounding_mode) == (
+        "CHF",
+        Decimal("0.05"),
+        "half_up",
+    )
+    assert row.denominations.startswith("200,100,50") and row.denominations.endswith("0.05")
+
+
+def test_the_currency_of_an_outlet_with_shifts_is_refused_on_the_page(mia, closed_shift):
+    page = mia.post(_url(OUTLET_A), _rules_form(currency="EUR")).content.decode()
+    assert "1 shift in USD: its currency cannot change" in page
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A, currency="EUR").exists()
+
+
+def test_notes_and_coins_that_are_not_amounts_are_refused(mia):
+    page = mia.post(_url(OUTLET_A), _rules_form(denominations="20, ten, 5")).content.decode()
+    assert "Type the notes and coins as amounts" in page
