@@ -77,24 +77,29 @@ def daily_totals_update(days: Iterable[Day]) -> None:
     touched: set[tuple[str, date, str]] = set()
     with transaction.atomic():
         for outlet_id, day in days:
-            kept = DailyTotals.objects.select_for_update().filter(
-                outlet_id=outlet_id, business_date=day
-            )
-            currencies = set(kept.values_list("currency", flat=True))
-            fresh: dict[str, DailyTotals] = {}
             shifts = SessionRecord.objects.filter(
                 outlet_id=outlet_id, business_date=day, deleted_at__isnull=True
             )
-            for currency, *figures in shifts.values_list("currency", *_SHIFT_FIGURES):
-                totals = fresh.get(currency)
-                if totals is None:
-                    totals = fresh[currency] = DailyTotals()
-                _add_shift(totals, *figures)
-            for currency in sorted(currencies | set(fresh)):
-                row, _created = DailyTotals.objects.select_for_update().get_or_create(
+            kept = DailyTotals.objects.filter(outlet_id=outlet_id, business_date=day)
+            currencies = set(kept.values_list("currency", flat=True))
+            currencies |= set(shifts.values_list("currency", flat=True).distinct())
+            # Lock (or create) the day's rows first and count after: a second writer of the
+            # day waits here, then counts what the first one committed.
+            rows = {
+                currency: DailyTotals.objects.select_for_update().get_or_create(
                     outlet_id=outlet_id, business_date=day, currency=currency
-                )
-                counted = fresh.get(currency) or DailyTotals()
+                )[0]
+                for currency in sorted(currencies)
+            }
+            fresh: dict[str, DailyTotals] = {currency: DailyTotals() for currency in rows}
+            for currency, *figures in shifts.values_list("currency", *_SHIFT_FIGURES):
+                _add_shift(fresh.setdefault(currency, DailyTotals()), *figures)
+            for currency, counted in sorted(fresh.items()):
+                row = rows.get(currency)
+                if row is None:  # a shift in a currency committed since the rows were locked
+                    row, _created = DailyTotals.objects.select_for_update().get_or_create(
+                        outlet_id=outlet_id, business_date=day, currency=currency
+                    )
                 for name in FIGURES:
                     setattr(row, name, getattr(counted, name))
                 row.save()
