@@ -33,6 +33,7 @@ class HistoryFilters:
     result: str = ""
     min_variance: Decimal | None = None
     sort: str = "-date"
+    currency: str = ""  # insights count one currency at a time
 
     @classmethod
     def from_cleaned(cls, cleaned: dict[str, Any]) -> "HistoryFilters":
@@ -60,6 +61,8 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(deleted_at__isnull=True)
     if filters.outlet:
         records = records.filter(outlet_id=filters.outlet)
+    if filters.currency:
+        records = records.filter(currency=filters.currency)
     if filters.station:
         records = records.filter(station_id=filters.station)
     if filters.cashier:
@@ -220,6 +223,11 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTot
         months, days = (
             months.filter(outlet_id=filters.outlet),
             days.filter(outlet_id=filters.outlet),
+        )
+    if filters.currency:
+        months, days = (
+            months.filter(currency=filters.currency),
+            days.filter(currency=filters.currency),
         )
     if first_whole is not None and after_whole is not None and first_whole >= after_whole:
         months = months.none()  # no whole month: the days alone
