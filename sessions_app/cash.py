@@ -81,10 +81,10 @@ def parse_amount(
         amount = Decimal(number.replace(decimal, "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise AmountError(gettext("Enter an amount like %(example)s.") % example) from None
+    if amount > MAX_AMOUNT:  # first: a number this long cannot even be rounded
+        raise AmountError(gettext("That amount is too large; check the number of digits."))
     if currency.has_more_decimals(amount):
         raise AmountError(too_many_decimals(currency))
-    if amount > MAX_AMOUNT:
-        raise AmountError(gettext("That amount is too large; check the number of digits."))
     return currency.exact(amount)
 
 

@@ -89,6 +89,14 @@ def signed_money(value: Any, code: str | None = None) -> str:
     return sign + _format(amount, code)
 
 
+def coin_label(value: Decimal) -> str:
+    """A note or coin as the page's currency and language write it: 20, 0.25, 0,10 (German),
+    0.100 (Kuwaiti fils)."""
+    if value >= 1:
+        return format(value.normalize(), "f")
+    return plain_amount(value)
+
+
 def plain_amount(value: Any, code: str | None = None) -> str:
     """An amount as a form field shows it for editing: the language's decimal sign, the
     currency's decimals, no symbol and no grouping ("1234,50" in German)."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import Denomination, count_total, denominations
 from sessions_app.closing import PaymentMethod, payment_methods
-from sessions_app.formatting import plain_amount
+from sessions_app.formatting import coin_label, plain_amount
 from sessions_app.forms.fields import (
     MoneyField,
     NoteField,
@@ -38,7 +38,7 @@ class CashCountForm(forms.Form):
         self.denominations: list[Denomination] = denominations()
         for denomination in self.denominations:
             self.fields[denomination.field_name] = forms.IntegerField(
-                label=denomination.label,
+                label=coin_label(denomination.value),
                 required=False,
                 min_value=0,
                 max_value=MAX_PIECES,
