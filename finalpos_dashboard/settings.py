@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from babel.numbers import is_currency
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "sessions_app.languages.UserLanguageMiddleware",
     "sessions_app.site_origin.SiteOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,14 +235,22 @@ SECURE_CSP = {
 # --- Internationalisation -----------------------------------------------------------------
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
-# Only the configured language: a browser asking for another one would otherwise get English
-# text with that locale's date and number formats.
-LANGUAGES = [(LANGUAGE_CODE, LANGUAGE_CODE)]
+# The languages people can choose (Staff -> My preferences); with no choice, the browser's
+# (Django's LocaleMiddleware), else LANGUAGE_CODE. Dates and numbers follow the language.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")  # display and business day
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The company's currency (ISO 4217); an outlet can have its own (Setup -> Rules).
 CURRENCY = env.str("CURRENCY", default="USD").upper()
+if not is_currency(CURRENCY):
+    raise ImproperlyConfigured(f"CURRENCY must be an ISO 4217 code like EUR, not {CURRENCY!r}")
 
 # --- Static files -------------------------------------------------------------------------
 
@@ -419,7 +429,10 @@ VARIANCE_REASON_THRESHOLD = _amount_setting("VARIANCE_REASON_THRESHOLD", "5.00")
 VARIANCE_APPROVAL_THRESHOLD = _amount_setting("VARIANCE_APPROVAL_THRESHOLD", "20.00")
 # A cash movement above this, recorded by a cashier, waits for a manager's approval.
 MOVEMENT_APPROVAL_LIMIT = _amount_setting("MOVEMENT_APPROVAL_LIMIT", "50.00")
-TARGET_FLOAT = _amount_setting("TARGET_FLOAT", "200.00")
+# Blank: the currency's own default (sessions_app/cash.py: 200 USD, 30000 JPY, 50.000 KWD).
+TARGET_FLOAT: Decimal | None = (
+    _amount_setting("TARGET_FLOAT", "0") if env.str("TARGET_FLOAT", default="") else None
+)
 
 
 def _target_floats(raw: dict[str, str]) -> dict[str, Decimal]:
@@ -436,9 +449,24 @@ def _target_floats(raw: dict[str, str]) -> dict[str, Decimal]:
 
 # Per-outlet exceptions to TARGET_FLOAT: "<outlet id>=150.00,<outlet id>=300.00".
 TARGET_FLOAT_BY_OUTLET = _target_floats(env.dict("TARGET_FLOAT_BY_OUTLET", default={}))
-# Notes and coins counted at open and close, largest first; empty means the defaults for
-# CURRENCY (sessions_app/cash.py). Example: "100,50,20,10,5,1,0.25,0.10,0.05,0.01".
+# Notes and coins counted at open and close, largest first; empty means the defaults for the
+# outlet's currency (sessions_app/cash.py). Example: "100,50,20,10,5,1,0.25,0.10,0.05,0.01".
+# An outlet can have its own (Setup -> Rules).
 CASH_DENOMINATIONS = env.list("CASH_DENOMINATIONS", default=[])
+# Cash rounding where small coins are gone, the company's default (an outlet can have its
+# own): the increment ("0.05"; blank or 0: none), the mode (half_up, up, down) and whether it
+# applies to cash only or to every tender (cash, all).
+CASH_ROUNDING = _amount_setting("CASH_ROUNDING", "0")
+CASH_ROUNDING_MODE = env.str("CASH_ROUNDING_MODE", default="half_up")
+if CASH_ROUNDING_MODE not in {"half_up", "up", "down"}:
+    raise ImproperlyConfigured(
+        f"CASH_ROUNDING_MODE must be half_up, up or down, not {CASH_ROUNDING_MODE!r}"
+    )
+CASH_ROUNDING_APPLIES_TO = env.str("CASH_ROUNDING_APPLIES_TO", default="cash")
+if CASH_ROUNDING_APPLIES_TO not in {"cash", "all"}:
+    raise ImproperlyConfigured(
+        f"CASH_ROUNDING_APPLIES_TO must be cash or all, not {CASH_ROUNDING_APPLIES_TO!r}"
+    )
 
 
 def _session_number_prefix(raw: str) -> str:

@@ -21,6 +21,7 @@ from finalpos_simulator.store import Store
 from finalpos_simulator.tills import TillActivity
 
 _default: Simulator | None = None
+_default_currency = ""  # what the default simulator's company was seeded in
 _default_lock = threading.Lock()
 
 
@@ -28,12 +29,20 @@ def default_simulator() -> Simulator:
     """The process-wide simulator of demo mode, on the FINALPOS_SIMULATOR_DB file, seeded
     with the demo company the first time it is used. Its tills open, sell and close on their
     own as time passes (FINALPOS_SIMULATOR_TILLS)."""
-    global _default
+    global _default, _default_currency
     with _default_lock:
-        if _default is None or _default.store.path != settings.FINALPOS_SIMULATOR_DB:
+        if (
+            _default is None
+            or _default.store.path != settings.FINALPOS_SIMULATOR_DB
+            or _default_currency != settings.CURRENCY
+        ):
             store = Store(settings.FINALPOS_SIMULATOR_DB)
-            if store.get_meta("seeded_at") is None:
+            # A demo company seeded in another currency (CURRENCY changed) is seeded again in
+            # this one: its amounts would mean something else now.
+            seeded_in = store.get_meta("currency") or "USD"
+            if store.get_meta("seeded_at") is None or seeded_in != settings.CURRENCY:
                 seed_demo_company(store)
+            _default_currency = settings.CURRENCY
             _default = Simulator(
                 store=store,
                 api_key=settings.FINALPOS_SIMULATOR_API_KEY,

@@ -6,6 +6,7 @@ returns a ``SimulatedResponse``; the in-process adapter and the HTTP server both
 
 import json
 import random
+import re
 import secrets
 import threading
 import time
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
+from finalpos_simulator import currency as demo_currency
 from finalpos_simulator.faults import FaultRule, Faults
 from finalpos_simulator.responses import (
     SimulatedResponse,
@@ -25,7 +27,10 @@ from finalpos_simulator.responses import (
 )
 from finalpos_simulator.store import Store
 from finalpos_simulator.tills import TillActivity
-from finalpos_simulator.validation import MONEY_PATTERN, VALIDATORS
+from finalpos_simulator.validation import VALIDATORS
+
+# A till records what it took: "2480" yen, "6.125" dinars, "15.70" francs.
+TRANSACTION_AMOUNT = re.compile(r"-?\d{1,12}(\.\d{1,3})?")
 
 COMPANY_ID = "6560a1f0c0ffee00000000c0"
 CONTROL_PREFIX = "/_simulator/"
@@ -321,10 +326,12 @@ class Simulator:
         paymentMethod: str,
         amount: str,
         type: str = "sale",
-        currency: str = "USD",
+        currency: str | None = None,
+        paymentData: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Records a sale or refund on a session, as a till would (tests, demo)."""
-        if not MONEY_PATTERN.fullmatch(str(amount)):
+        """Records a sale or refund on a session, as a till would (tests, demo); in the demo's
+        currency unless another is named. ``paymentData`` is kept as sent."""
+        if not TRANSACTION_AMOUNT.fullmatch(str(amount)):
             raise ValueError("amount must be a money amount like 12.50")
         if self.store.get("session", sessionId) is None:
             raise ValueError(f"no session {sessionId}")
@@ -337,10 +344,12 @@ class Simulator:
             "sessionId": sessionId,
             "paymentMethod": paymentMethod,
             "amount": str(amount),
-            "currency": currency,
+            "currency": currency or demo_currency.code(),
             "type": type,
             "balance": str(amount),
         }
+        if paymentData is not None:
+            document["paymentData"] = paymentData
         self.store.insert("transaction", document)
         return document
 

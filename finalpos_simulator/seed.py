@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from finalpos_simulator import currency
 from finalpos_simulator.app import COMPANY_ID
 from finalpos_simulator.store import Store
 from finalpos_simulator.tills import APP_VERSION, TILL_APP
 
 SEED = 20261122
 DAYS = 42
-CENT = Decimal("0.01")
 OUTLET_IDS = (
     "6560a1f0c0ffee0000000001",  # Harbour Street
     "6560a1f0c0ffee0000000002",  # Market Square
@@ -91,7 +91,7 @@ def _iso(moment: datetime, *, offset_style: bool = False) -> str:
 
 
 def _money(amount: Decimal) -> str:
-    return str(amount.quantize(CENT))
+    return currency.wire(amount)
 
 
 class _Ids:
@@ -158,7 +158,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             )
             cashier = rng.choice(CASHIERS[outlet_index])
         session_id = new_id(open_time)
-        opening = Decimal(rng.choice(["150.00", "200.00", "200.00", "250.00"]))
+        opening = currency.scaled(Decimal(rng.choice(["150.00", "200.00", "200.00", "250.00"])))
         session_transactions, expected = _shift_transactions(
             rng, new_id, session_id, open_time, day is None
         )
@@ -183,7 +183,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             "updatedAt": _iso(open_time, offset_style=True),
         }
         if day is not None:  # the till app's own fields, which the dashboard carries through
-            document["tipTotal"] = _money(Decimal(extras.randint(0, 40)))
+            document["tipTotal"] = _money(currency.scaled(Decimal(extras.randint(0, 40))))
             document["meta"] = {
                 "source": TILL_APP,
                 "appVersion": APP_VERSION,
@@ -225,6 +225,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
         )
     store.insert_many("station", stations)
     store.set_meta("seeded_at", _iso(now))
+    store.set_meta("currency", currency.code())
     store.set_meta("session_sequence", str(sequence))
     return {
         "outlets": len(outlets),
@@ -236,14 +237,14 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
 
 def _gift_card_sale(rng: random.Random, session_id: str, open_time: datetime) -> dict:
     moment = open_time + timedelta(minutes=rng.randint(20, 300))
-    amount = _money(Decimal(rng.choice([10, 20, 25, 50])))
+    amount = _money(currency.scaled(Decimal(rng.choice([10, 20, 25, 50]))))
     return {
         "id": f"{int(moment.timestamp()):08x}{rng.getrandbits(64):016x}",
         "companyId": COMPANY_ID,
         "sessionId": session_id,
         "paymentMethod": "gift_card",
         "amount": amount,
-        "currency": "USD",
+        "currency": currency.code(),
         "type": "sale",
         "balance": amount,
         "createdAt": _iso(moment, offset_style=True),
@@ -257,7 +258,7 @@ def _shift_transactions(rng, new_id, session_id, open_time, is_open):
     count = rng.randint(6, 12) if is_open else rng.randint(15, 40)
     for index in range(count):
         method = rng.choices([m for m, _ in PAYMENT_MIX], [w for _, w in PAYMENT_MIX])[0]
-        amount = Decimal(rng.randint(350, 8500)) / 100
+        amount = currency.scaled(Decimal(rng.randint(350, 8500)) / 100, cash=method == "cash")
         kind = "refund" if rng.random() < 0.04 else "sale"
         moment = open_time + timedelta(minutes=5 + index * 11)
         sign = -1 if kind == "refund" else 1
@@ -269,7 +270,7 @@ def _shift_transactions(rng, new_id, session_id, open_time, is_open):
                 "sessionId": session_id,
                 "paymentMethod": method,
                 "amount": _money(amount),
-                "currency": "USD",
+                "currency": currency.code(),
                 "type": kind,
                 "balance": _money(amount),
                 "createdAt": _iso(moment, offset_style=True),
@@ -296,7 +297,8 @@ def _closed_fields(rng, opening, sales, cashier, close_time):
         cash_over_under = Decimal(rng.choice([-1, 1]) * rng.randint(500, 1900)) / 100
     else:
         cash_over_under = -Decimal(rng.randint(2500, 8000)) / 100
-    card_over_under = Decimal(rng.choice([0] * 18 + [-500, 250])) / 100
+    cash_over_under = currency.scaled(cash_over_under, cash=True)
+    card_over_under = currency.scaled(Decimal(rng.choice([0] * 18 + [-500, 250])) / 100)
     counted = {
         "cash": expected["cash"] + cash_over_under,
         "card": expected["card"] + card_over_under,

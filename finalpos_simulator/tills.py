@@ -28,11 +28,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from finalpos_simulator import currency
 from finalpos_simulator.store import Store
 
 TILL_APP = "final-pos-ipad"
 APP_VERSION = "5.12.1"
-CENT = Decimal("0.01")
 CASHIERS = ["Sam Rivera", "Priya Shah", "Tom Becker", "Aisha Bello", "Kenji Mori", "Rosa Lind"]
 # paymentMethod as the till writes it on a sale, and the closingAmounts key it declares.
 TENDERS = [
@@ -52,7 +52,7 @@ def iso(moment: datetime) -> str:
 
 
 def money(amount: Decimal) -> str:
-    return str(amount.quantize(CENT))
+    return currency.wire(amount)
 
 
 def is_till_session(session: dict[str, Any]) -> bool:
@@ -135,7 +135,7 @@ class TillActivity:
             "sessionNumber": number,
             "openedBy": cashier or self.rng.choice(CASHIERS),
             "openTime": iso(now),
-            "openingAmount": self.rng.choice(["150.00", "200.00", "250.00"]),
+            "openingAmount": money(currency.scaled(Decimal(self.rng.choice([150, 200, 250])))),
             "notes": [],
             "closingAmounts": {},
             "openingNote": "",
@@ -157,7 +157,9 @@ class TillActivity:
         sales = []
         for _sale in range(count or self.rng.randint(1, 3)):
             method = self.rng.choices([t[0] for t in TENDERS], [t[2] for t in TENDERS])[0]
-            amount = Decimal(self.rng.randint(350, 6500)) / 100
+            amount = currency.scaled(
+                Decimal(self.rng.randint(350, 6500)) / 100, cash=method == "cash"
+            )
             kind = "refund" if self.rng.random() < 0.03 else "sale"
             now = self.clock()
             sale = {
@@ -166,7 +168,7 @@ class TillActivity:
                 "sessionId": session["id"],
                 "paymentMethod": method,
                 "amount": money(amount),
-                "currency": "USD",
+                "currency": currency.code(),
                 "type": kind,
                 "balance": money(amount),
                 "createdAt": iso(now),
@@ -180,7 +182,7 @@ class TillActivity:
         """A tip on a card sale, written back with a whole-record PUT of the till's copy."""
         copy = self._copy_of(session)
         tips = Decimal(str(copy.get("tipTotal") or "0")) + (
-            amount if amount is not None else Decimal(self.rng.randint(1, 5))
+            amount if amount is not None else currency.scaled(Decimal(self.rng.randint(1, 5)))
         )
         return self._put(session["stationId"], {**copy, "tipTotal": money(tips)})
 
@@ -197,7 +199,8 @@ class TillActivity:
         if self.rng.random() < self.reclose_chance:
             self.queue(copy["stationId"], "reclose", written)
         if self.rng.random() < self.stale_chance:
-            tipped = {**written, "tipTotal": money(Decimal(written.get("tipTotal") or 0) + 2)}
+            tip = currency.scaled(Decimal(2))
+            tipped = {**written, "tipTotal": money(Decimal(written.get("tipTotal") or 0) + tip)}
             self.queue(copy["stationId"], "stale", tipped)
         return written
 
@@ -241,7 +244,9 @@ class TillActivity:
         totals["cash"] += Decimal(copy.get("openingAmount") or "0")
         counted = dict(totals)
         if recount or self.rng.random() < 0.3:
-            counted["cash"] += Decimal(self.rng.randint(-500, 300)) / 100
+            counted["cash"] += currency.scaled(
+                Decimal(self.rng.randint(-500, 300)) / 100, cash=True
+            )
         declared = {key: money(amount) for key, amount in counted.items()}
         if self.rng.random() < 0.2:
             report = f"END OF SESSION {copy.get('sessionNumber', '')}\n" + "".join(

@@ -3,8 +3,9 @@
 import re
 from typing import Any
 
-MONEY_PROBLEM = 'must be a money amount with two decimals, like "200.00"'
-MONEY_PATTERN = re.compile(r"-?\d{1,12}\.\d{2}")
+MONEY_PROBLEM = 'must be a money amount with two decimals (three in KWD), like "200.00"'
+# Two decimals as the contract shows; three for a three-decimal currency (KWD, BHD, OMR).
+MONEY_PATTERN = re.compile(r"-?\d{1,12}\.\d{2,3}")
 ISO_TIME_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"
 )

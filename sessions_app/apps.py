@@ -12,4 +12,5 @@ class SessionsAppConfig(AppConfig):
         # importing one chain of modules can meet a half-imported module. Importing the chain
         # here, before any thread starts, leaves nothing to import twice.
         import sessions_app.checks
+        import sessions_app.languages
         import sessions_app.templatetags.tills  # noqa: F401

@@ -35,6 +35,7 @@ def _shown(item: BoardOutlet) -> tuple[object, ...]:
                 s.opened_by,
                 s.open_time,
                 s.opening_amount,
+                s.currency,
                 s.missing_since,
                 s.held_by_till,
                 s.unsynced,

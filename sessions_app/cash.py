@@ -6,46 +6,96 @@ Pure functions on Decimal: no database, no HTTP. Forms and the closing report bu
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
+from babel.numbers import (
+    format_decimal,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language, gettext, to_locale
 
 from sessions_app.closing_report import CashDrop
-from sessions_app.finalpos.records import CENT
+from sessions_app.money import Currency, active_currency, active_notes
 
 MAX_AMOUNT = Decimal("1000000000")  # no till holds a billion; anything above is a typo
 
-# Digits with an optional decimal point and at most two decimals; thousands separated by
-# commas are accepted only in their proper places ("1,250.00", not "12,50").
-_AMOUNT_PATTERN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{0,2})?|\.\d{1,2}")
-_CURRENCY_SYMBOLS = "$€£¥"
+_SPACES = " \u00a0\u202f"  # a space, and the no-break spaces some locales group with
 
 
 class AmountError(ValueError):
     """Why a typed amount was refused, in words for the person who typed it."""
 
 
-def parse_amount(text: str) -> Decimal:
-    """Parses a non-negative amount with at most two decimals, as typed at a till."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    for symbol in _CURRENCY_SYMBOLS:
-        cleaned = cleaned.removeprefix(symbol)
+def current_locale() -> str:
+    """The Babel locale of the active language: en-us -> en_US, de -> de."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+@cache
+def _pattern(locale: str) -> tuple[re.Pattern[str], str, str]:
+    """Digits with the locale's decimal sign, and its group sign only in its proper places
+    ("1,250.00" in English, "1.250,00" in German; never "12,50" in English)."""
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    if group in _SPACES:
+        group = ""  # spaces are taken out before matching
+    grouped = rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+|" if group else ""
+    point = re.escape(decimal)
+    return re.compile(rf"(?:{grouped}\d+)(?:{point}\d*)?|{point}\d+"), decimal, group
+
+
+def _example(currency: Currency, locale: str) -> str:
+    example = Decimal("1250") if currency.decimals == 0 else Decimal("125.5")
+    return format_decimal(
+        currency.exact(example), format="0." + "0" * currency.decimals, locale=locale
+    ).rstrip(".")
+
+
+def parse_amount(
+    text: str, *, currency: Currency | None = None, locale: str | None = None
+) -> Decimal:
+    """Parses a non-negative amount as typed at a till, in the person's locale ("15,00" in
+    German), with at most the currency's decimals (none for JPY, three for KWD)."""
+    currency = currency or active_currency()
+    locale = locale or current_locale()
+    pattern, decimal, group = _pattern(locale)
+    cleaned = "".join(ch for ch in text.strip() if ch not in _SPACES)
+    for symbol in (get_currency_symbol(currency.code, locale), currency.code, *"$€£¥"):
+        cleaned = cleaned.removeprefix(symbol).removesuffix(symbol)
+    example = {"example": _example(currency, locale)}
     if cleaned.startswith("-"):
-        raise AmountError("Amounts cannot be negative.")
+        raise AmountError(gettext("Amounts cannot be negative."))
     cleaned = cleaned.removeprefix("+")
     if not cleaned:
-        raise AmountError("Enter an amount.")
-    if not _AMOUNT_PATTERN.fullmatch(cleaned):
-        if re.fullmatch(r"\d*\.\d{3,}", cleaned):
-            raise AmountError("Use at most two decimals (cents).")
-        raise AmountError("Enter an amount like 125.50.")
+        raise AmountError(gettext("Enter an amount."))
+    if decimal != "." and re.fullmatch(r"\d+\.\d{1,2}", cleaned):
+        # A keypad's point where a comma is usual: "15.00" cannot be thousands in German.
+        cleaned = cleaned.replace(".", decimal)
+    if not pattern.fullmatch(cleaned):
+        raise AmountError(gettext("Enter an amount like %(example)s.") % example)
+    number = cleaned.replace(group, "") if group else cleaned
     try:
-        amount = Decimal(cleaned.replace(",", ""))
+        amount = Decimal(number.replace(decimal, "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise AmountError("Enter an amount like 125.50.") from None
-    if amount > MAX_AMOUNT:
-        raise AmountError("That amount is too large; check the number of digits.")
-    return amount.quantize(CENT)
+        raise AmountError(gettext("Enter an amount like %(example)s.") % example) from None
+    if amount > MAX_AMOUNT:  # first: a number this long cannot even be rounded
+        raise AmountError(gettext("That amount is too large; check the number of digits."))
+    if currency.has_more_decimals(amount):
+        raise AmountError(too_many_decimals(currency))
+    return currency.exact(amount)
+
+
+def too_many_decimals(currency: Currency) -> str:
+    if currency.decimals == 0:
+        return gettext("%(currency)s amounts have no decimals: type whole amounts.") % {
+            "currency": currency.code
+        }
+    if currency.decimals == 2:
+        return gettext("Use at most two decimals (cents).")
+    return gettext("Use at most %(decimals)d decimals.") % {"decimals": currency.decimals}
 
 
 # --- Notes and coins ------------------------------------------------------------------------
@@ -62,55 +112,89 @@ class Denomination:
 
     @property
     def label(self) -> str:
+        """20 -> "20", 0.1 -> "0.10", 0.005 -> "0.005"."""
         if self.value >= 1:
             return format(self.value.normalize(), "f")
-        return format(self.value.quantize(CENT), "f")
+        exponent = self.value.normalize().as_tuple().exponent
+        places = max(2, -exponent if isinstance(exponent, int) else 2)
+        return format(self.value.quantize(Decimal(1).scaleb(-places)), "f")
 
     @property
     def is_coin(self) -> bool:
         return self.value < 1
 
 
+# The notes and coins in circulation, largest first (a till rarely holds the largest notes,
+# but a count must be able to say so).
 DEFAULT_DENOMINATIONS: dict[str, list[str]] = {
-    "USD": ["100", "50", "20", "10", "5", "1", "0.25", "0.10", "0.05", "0.01"],
-    "EUR": [
-        "200",
-        "100",
-        "50",
-        "20",
-        "10",
-        "5",
-        "2",
-        "1",
-        "0.50",
-        "0.20",
-        "0.10",
-        "0.05",
-        "0.02",
-        "0.01",
-    ],
-    "GBP": ["50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05", "0.02", "0.01"],
-    "CAD": ["100", "50", "20", "10", "5", "2", "1", "0.25", "0.10", "0.05"],
-    "AUD": ["100", "50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05"],
+    code: values.split()
+    for code, values in {
+        "USD": "100 50 20 10 5 1 0.25 0.10 0.05 0.01",
+        "EUR": "200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "GBP": "50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "CAD": "100 50 20 10 5 2 1 0.25 0.10 0.05",
+        "AUD": "100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "NZD": "100 50 20 10 5 2 1 0.50 0.20 0.10",
+        "CHF": "1000 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "SEK": "1000 500 200 100 50 20 10 5 2 1",
+        "JPY": "10000 5000 2000 1000 500 100 50 10 5 1",
+        "KWD": "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010 0.005",
+        "INR": "500 200 100 50 20 10 5 2 1",
+    }.items()
+}
+
+# What to leave in the drawer for the next shift when neither the outlet nor TARGET_FLOAT
+# says: a usual float in each currency (200 US dollars would be two coins in yen).
+DEFAULT_TARGET_FLOATS: dict[str, str] = {
+    "USD": "200",
+    "EUR": "150",
+    "GBP": "150",
+    "CAD": "200",
+    "AUD": "200",
+    "NZD": "200",
+    "CHF": "200",
+    "SEK": "2000",
+    "JPY": "30000",
+    "KWD": "50",
+    "INR": "5000",
 }
 
 
-def denominations() -> list[Denomination]:
-    """The notes and coins to count, largest first (CASH_DENOMINATIONS or the currency's)."""
-    raw = settings.CASH_DENOMINATIONS or DEFAULT_DENOMINATIONS.get(settings.CURRENCY, [])
+def parse_denominations(raw: list[str] | str) -> list[Decimal]:
+    """Notes and coins as configured ("100,50,0.25"), largest first; ValueError when not."""
+    items = [item.strip() for item in raw.split(",")] if isinstance(raw, str) else list(raw)
     try:
-        values = sorted({Decimal(value) for value in raw}, reverse=True)
-    except InvalidOperation as error:
-        raise ImproperlyConfigured(
-            f"CASH_DENOMINATIONS must be amounts like 20,10,5,0.25, not {raw!r}"
-        ) from error
+        values = sorted({Decimal(item) for item in items if item}, reverse=True)
+    except InvalidOperation:
+        raise ValueError(f"not amounts like 20,10,5,0.25: {raw!r}") from None
     if any(not value.is_finite() or value <= 0 for value in values):
-        raise ImproperlyConfigured("CASH_DENOMINATIONS must be positive amounts.")
+        raise ValueError("notes and coins must be positive amounts")
+    return values
+
+
+def denominations(
+    currency: Currency | None = None, configured: list[str] | str | None = None
+) -> list[Denomination]:
+    """The notes and coins to count, largest first: the outlet's own, else
+    CASH_DENOMINATIONS, else the currency's (with no arguments: those of the page's outlet)."""
+    if currency is None and configured is None and (notes := active_notes()) is not None:
+        return [Denomination(value) for value in notes]
+    currency = currency or active_currency()
+    raw = configured or settings.CASH_DENOMINATIONS or DEFAULT_DENOMINATIONS.get(currency.code, [])
+    try:
+        values = parse_denominations(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"CASH_DENOMINATIONS: {error}") from error
     return [Denomination(value) for value in values]
 
 
+def default_target_float(currency: Currency) -> Decimal:
+    return currency.exact(Decimal(DEFAULT_TARGET_FLOATS.get(currency.code, "200")))
+
+
 def count_total(counts: dict[Decimal, int]) -> Decimal:
-    return sum((value * quantity for value, quantity in counts.items()), Decimal(0)).quantize(CENT)
+    """Exact: the notes and coins of any currency add up to its own decimals."""
+    return sum((value * quantity for value, quantity in counts.items()), Decimal(0))
 
 
 # --- What to leave in the drawer and what to bank --------------------------------------------
@@ -150,7 +234,3 @@ def cash_drop_plan(
         leave_counts=leave_counts,
         bank_counts=bank_counts,
     )
-
-
-def target_float_for(outlet_id: str) -> Decimal:
-    return settings.TARGET_FLOAT_BY_OUTLET.get(outlet_id, settings.TARGET_FLOAT)

@@ -1,8 +1,10 @@
 """The end-of-shift arithmetic: expected per payment method, counted against it, and what the
 variance policy asks for.
 
-Expected per method = the shift's sales minus refunds by payment method; for cash, plus the
-float, plus pay-ins, minus pay-outs and drops. Difference = counted - expected, per method: a
+Expected per method = the shift's sales minus refunds by payment method, in the drawer's
+currency, with the cash rounding of each sale (its own "rounding" line, never a difference);
+for cash, plus the float, plus pay-ins, minus pay-outs and drops. Sales in another currency are
+kept apart and never summed into the drawer. Difference = counted - expected, per method: a
 cash short is never netted against a card over. Pure functions on Decimal: no database, no HTTP.
 """
 
@@ -24,7 +26,8 @@ from sessions_app.closing_report import (
     MethodSales,
     SalesSummary,
 )
-from sessions_app.finalpos.records import CENT, Transaction
+from sessions_app.finalpos.records import Transaction
+from sessions_app.money import NO_ROUNDING, CashRounding, Currency, active_currency
 
 OVER, SHORT, BALANCED, MIXED = "over", "short", "balanced", "mixed"
 SALE_TYPES = {"sale", "payment"}
@@ -54,27 +57,69 @@ def method_key_for(transaction_method: str) -> str:
     return aliases.get(transaction_method.strip().lower(), transaction_method.strip())
 
 
-def sales_summary(transactions: Iterable[Transaction]) -> SalesSummary:
-    """Sales and refunds per tender; tenders nobody declares at close are kept apart."""
+@dataclass(frozen=True)
+class DrawerMoney:
+    """The drawer's currency and the outlet's cash rounding: what its sales are counted in."""
+
+    currency: Currency
+    rounding: CashRounding = NO_ROUNDING
+
+
+def sales_summary(
+    transactions: Iterable[Transaction], *, money: DrawerMoney | None = None
+) -> SalesSummary:
+    """Sales and refunds per tender, each with its cash rounding; tenders nobody declares at
+    close, and sales in another currency than the drawer's, are kept apart.
+
+    A sale's rounding is what rounding its amount to the increment adds (15.72 -> -0.02 at
+    0.05); an amount already on the increment (Final POS reporting what was paid) adds
+    nothing, so nothing is rounded twice. A transaction that states its own rounding
+    (paymentData.rounding) was rounded by the till: its amount is what was paid, and its
+    stated rounding is used as it is."""
+    money = money or DrawerMoney(active_currency())
     configured = {method.key for method in payment_methods()}
     summary = SalesSummary(by_method={key: MethodSales() for key in configured})
     for transaction in transactions:
         key = method_key_for(transaction.payment_method)
+        currency = transaction.currency.strip().upper()
+        if currency and currency != money.currency.code:
+            _add(summary.foreign.setdefault(currency, MethodSales()), transaction, NO_ROUNDING, key)
+            continue
         lines = summary.by_method if key in configured else summary.other
-        line = lines.setdefault(key, MethodSales())
-        if transaction.type in SALE_TYPES:
-            line.sales += transaction.amount
-            line.sale_count += 1
-        elif transaction.type in REFUND_TYPES:
-            line.refunds += abs(transaction.amount)
-            line.refund_count += 1
+        _add(lines.setdefault(key, MethodSales()), transaction, money.rounding, key)
     return summary
+
+
+def _add(line: MethodSales, transaction: Transaction, rounding: CashRounding, key: str) -> None:
+    """A sale adds its amount and its rounding; a refund takes away its amount and its
+    rounding (a 15.72 refund paid out as 15.70 leaves 0.02 more in the drawer, as it was
+    0.02 short on the sale). Refunds are rounded on their size, like the sale they undo."""
+    is_sale = transaction.type in SALE_TYPES
+    if not is_sale and transaction.type not in REFUND_TYPES:
+        return
+    amount = transaction.amount if is_sale else abs(transaction.amount)
+    if transaction.stated_rounding is not None:
+        adjustment = transaction.stated_rounding
+        amount -= adjustment  # the amount was what was paid: the sale came to this
+    elif rounding.applies(key):
+        adjustment = rounding.adjustment(amount)
+    else:
+        adjustment = Decimal(0)
+    if is_sale:
+        line.sales += amount
+        line.rounding += adjustment
+        line.sale_count += 1
+    else:
+        line.refunds += amount
+        line.rounding -= adjustment
+        line.refund_count += 1
 
 
 def cash_drawer(
     *, opening_amount: Decimal, sales: SalesSummary, movements: Iterable[CashMovement]
 ) -> CashDrawer:
-    """What the drawer should hold: the float, cash sales and refunds, and cash moved."""
+    """What the drawer should hold: the float, cash sales, refunds and rounding, and cash
+    moved."""
     moved = {PAY_IN: Decimal(0), PAY_OUT: Decimal(0), DROP: Decimal(0)}
     for movement in movements:
         moved[movement.kind] += movement.amount
@@ -83,6 +128,7 @@ def cash_drawer(
         opening_float=opening_amount,
         cash_sales=cash.sales,
         cash_refunds=cash.refunds,
+        rounding=cash.rounding,
         pay_ins=moved[PAY_IN],
         pay_outs=moved[PAY_OUT],
         drops=moved[DROP],
@@ -94,20 +140,29 @@ def expected_amounts(
     *,
     opening_amount: Decimal,
     movements: Iterable[CashMovement] = (),
+    money: DrawerMoney | None = None,
 ) -> dict[str, Decimal]:
     """Expected takings per configured method; cash is what the drawer should hold."""
-    sales = sales_summary(transactions)
-    return expected_from(sales, opening_amount=opening_amount, movements=movements)
+    sales = sales_summary(transactions, money=money)
+    currency = money.currency if money else None
+    return expected_from(
+        sales, opening_amount=opening_amount, movements=movements, currency=currency
+    )
 
 
 def expected_from(
-    sales: SalesSummary, *, opening_amount: Decimal, movements: Iterable[CashMovement] = ()
+    sales: SalesSummary,
+    *,
+    opening_amount: Decimal,
+    movements: Iterable[CashMovement] = (),
+    currency: Currency | None = None,
 ) -> dict[str, Decimal]:
+    currency = currency or active_currency()
     expected = {key: line.net for key, line in sales.by_method.items()}
     expected["cash"] = cash_drawer(
         opening_amount=opening_amount, sales=sales, movements=movements
     ).expected
-    return {key: amount.quantize(CENT) for key, amount in expected.items()}
+    return {key: currency.exact(amount) for key, amount in expected.items()}
 
 
 def variance_label(variance: Decimal | None) -> str:
@@ -244,10 +299,12 @@ def reconcile(
     counted: dict[str, Decimal],
     expected: dict[str, Decimal] | None,
     policy: VariancePolicy | None = None,
+    currency: Currency | None = None,
 ) -> Reconciliation:
+    currency = currency or active_currency()
     lines = []
     for method in payment_methods():
-        amount = counted.get(method.key, Decimal(0)).quantize(CENT)
+        amount = currency.exact(counted.get(method.key, Decimal(0)))
         expected_amount = None if expected is None else expected.get(method.key, Decimal(0))
         lines.append(
             MethodLine(
@@ -275,6 +332,7 @@ class CloseFigures:
     sales: SalesSummary | None  # None: Final POS did not give the shift's sales
     cash_drawer: CashDrawer | None
     movements_awaiting_approval: int = 0
+    currency: str = ""
 
     @property
     def review_required(self) -> bool:
@@ -290,17 +348,23 @@ def close_figures(
     cash_count: dict[Decimal, int] | None,
     target_float: Decimal,
     policy: VariancePolicy | None = None,
+    currency: Currency | None = None,
 ) -> CloseFigures:
+    currency = currency or active_currency()
     drawer = None
     expected = None
     if sales is not None:
         drawer = replace(
             cash_drawer(opening_amount=opening_amount, sales=sales, movements=movements),
-            counted=counted.get("cash", Decimal(0)).quantize(CENT),
+            counted=currency.exact(counted.get("cash", Decimal(0))),
         )
-        expected = expected_from(sales, opening_amount=opening_amount, movements=movements)
+        expected = expected_from(
+            sales, opening_amount=opening_amount, movements=movements, currency=currency
+        )
     return CloseFigures(
-        reconciliation=reconcile(counted=counted, expected=expected, policy=policy),
+        reconciliation=reconcile(
+            counted=counted, expected=expected, policy=policy, currency=currency
+        ),
         cash_drop=cash_drop_plan(
             counted_cash=counted.get("cash", Decimal(0)),
             target_float=target_float,
@@ -309,4 +373,5 @@ def close_figures(
         sales=sales,
         cash_drawer=drawer,
         movements_awaiting_approval=sum(1 for m in movements if m.awaiting_approval),
+        currency=currency.code,
     )

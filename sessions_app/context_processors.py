@@ -3,12 +3,15 @@
 import math
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from django.conf import settings
 from django.http import HttpRequest
 
+from sessions_app.cash import current_locale
 from sessions_app.drafts import drafts_accepted_pop
 from sessions_app.finalpos import circuit
 from sessions_app.formatting import currency_symbol
+from sessions_app.money import active_currency
 from sessions_app.notifications import email_configured
 from sessions_app.password_reset import password_reset_offered
 from sessions_app.roles import is_manager, is_staff_member
@@ -24,8 +27,11 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
         # Drafts the browser may forget: Final POS accepted what they held (static/js/site.js).
         "drafts_accepted": drafts_accepted_pop(request),
         "demo_mode": settings.FINALPOS_DEMO_MODE,
-        "currency": settings.CURRENCY,
+        # The page's currency: the shift's or the outlet's (sessions_app.money.active_currency).
+        "currency": active_currency().code,
         "currency_symbol": currency_symbol(),
+        "currency_decimals": active_currency().decimals,
+        "decimal_sign": get_decimal_symbol(current_locale()),
         "app_version": settings.VERSION,
         "user_is_manager": bool(user and is_manager(user)),
         "user_is_staff_member": bool(user and is_staff_member(user)),

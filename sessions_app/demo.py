@@ -36,9 +36,9 @@ def _outlet_ids_for(account: DemoAccount) -> list[str]:
     return list(outlets.values_list("id", flat=True))
 
 
-def demo_users_create() -> list[str]:
-    """Creates (or resets) the demo accounts for the outlets in the catalog; only allowed in
-    demo mode."""
+def demo_users_create(*, language: str = "") -> list[str]:
+    """Creates (or resets) the demo accounts for the outlets in the catalog, speaking
+    ``language`` ("" for their browser's); only allowed in demo mode."""
     if not settings.FINALPOS_DEMO_MODE:
         raise ImproperlyConfigured(
             "Demo accounts are only created in demo mode (no FINALPOS_API_KEY set)."
@@ -53,7 +53,7 @@ def demo_users_create() -> list[str]:
             user.is_active = True
             user.save()
             user.groups.set([Group.objects.get_or_create(name=account.group)[0]])
-            StaffProfile.objects.get_or_create(user=user)
+            StaffProfile.objects.update_or_create(user=user, defaults={"language": language})
             outlet_ids = _outlet_ids_for(account)
             OutletAssignment.objects.filter(user=user).exclude(outlet_id__in=outlet_ids).delete()
             for outlet_id in outlet_ids:

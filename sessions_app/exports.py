@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from sessions_app.closing import payment_methods
-from sessions_app.finalpos.records import CENT
 from sessions_app.models import SessionRecord
+from sessions_app.money import currency
 from sessions_app.policy import outlet_policies, site_time_zone
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlet_names_for, station_names_for
@@ -30,8 +30,10 @@ CSV_LEADING_COLUMNS = (
     "open_time",
     "closed_by",
     "close_time",
+    "currency",
     "opening_amount",
     "closing_amount",
+    "cash_rounding",
 )
 
 
@@ -65,12 +67,15 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             open_time,
             closed_by,
             close_time,
+            code,
             opening,
             closing_amount,
+            rounding,
             result,
             review,
         ) = row[:leading]
         zone = zones.get(outlet_id, site_zone)  # times as the outlet's clock showed them
+        decimals = currency(code).decimals  # each shift's amounts in its own currency's
         line = [
             _safe(number),
             session_id,
@@ -81,12 +86,14 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
             _local_time(open_time, zone),
             _safe(closed_by),
             _local_time(close_time, zone),
-            _cents(opening),
-            _cents(closing_amount),
+            code,
+            _amount(opening, decimals),
+            _amount(closing_amount, decimals),
+            _amount(rounding, decimals),
             result,
             review,
         ]
-        line += [_cents(value) for value in row[leading:per_method_end]]
+        line += [_amount(value, decimals) for value in row[leading:per_method_end]]
         line += [_safe(value or "") for value in row[per_method_end:-1]]
         line.append(_other_tenders(row[-1], configured))
         writer.writerow(line)
@@ -99,18 +106,18 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     yield buffer.getvalue()
 
 
-def _cents(value: Any) -> str:
-    """An amount as two-decimal text. Per-method amounts are already text (as stored in the
-    JSON). SQLite hands back decimal columns as floats: below 10^13 the nearest float to a
-    cent amount always formats back to exactly those cents, and formatting is five times
-    quicker than going through Decimal."""
+def _amount(value: Any, decimals: int) -> str:
+    """An amount as text with the currency's decimals (none for JPY, three for KWD). Per-method
+    amounts are already text (as stored in the JSON). SQLite hands back decimal columns as
+    floats: below 10^12 the nearest float to an amount in thousandths always formats back to
+    exactly those digits, and formatting is five times quicker than going through Decimal."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(Decimal(value).quantize(CENT))
+        return f"{value:.{decimals}f}"
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-decimals)))
 
 
 def _other_tenders(counted: Any, configured: set[str]) -> str:

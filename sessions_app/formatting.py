@@ -3,23 +3,28 @@
 Plain functions (no business logic); templatetags/tills.py registers them as filters.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
-from django.conf import settings
+from babel.core import Locale
+from babel.numbers import NumberPattern, get_currency_symbol, get_decimal_symbol
 from django.utils import timezone
-from django.utils.formats import date_format, number_format, time_format
+from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sessions_app.cash import current_locale
 from sessions_app.closing import BALANCED, differences
+from sessions_app.money import Currency, active_currency, currency
 
 MINUS = "\u2212"  # the typographic minus sign: as wide as a plus in tabular figures
-CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "€", "GBP": "£"}
+_LETTERS_THEN_DIGIT = re.compile(r"^([^\W\d_]+)(\d)")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -32,31 +37,75 @@ def _decimal(value: Any) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def currency_symbol() -> str:
-    return CURRENCY_SYMBOLS.get(settings.CURRENCY, "")
+def _currency(code: str | None) -> Currency:
+    return currency(code) if code else active_currency()
 
 
-def _format(amount: Decimal) -> str:
-    number = number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
-    symbol = currency_symbol()
-    return f"{symbol}{number}" if symbol else f"{number} {settings.CURRENCY}"
+def currency_symbol(code: str | None = None) -> str:
+    """The currency's symbol in the active language: $, €, CHF, ¥."""
+    return get_currency_symbol(_currency(code).code, current_locale())
 
 
-def money(value: Any) -> str:
-    """12.5 -> $12.50; negative amounts get a minus sign; None -> an em dash."""
+@cache
+def _pattern(locale: str) -> tuple[Locale, NumberPattern]:
+    # Loading the locale's data is most of what formatting one amount costs: once per locale.
+    parsed = Locale.parse(locale)
+    return parsed, parsed.currency_formats["standard"]
+
+
+def _format(amount: Decimal, code: str | None) -> str:
+    """The amount's size in the active language's way, with the currency's decimals and
+    symbol where that language puts it: $1,234.50, 1.234,50 €, ¥2,480, KWD6.000."""
+    locale, pattern = _pattern(current_locale())
+    text = str(
+        pattern.apply(
+            abs(amount),
+            locale,
+            currency=_currency(code).code,
+            currency_digits=True,
+            group_separator=True,
+        )
+    )
+    # CLDR's currency spacing, which Babel leaves out: a symbol of letters keeps a no-break
+    # space from the digits ("CHF 15.70", "KWD 6.000"); "$15.70" stays as it is.
+    return _LETTERS_THEN_DIGIT.sub("\\1\u00a0\\2", text, count=1)
+
+
+def money(value: Any, code: str | None = None) -> str:
+    """12.5 -> $12.50 (in the shift's currency, or the page's); negative amounts get a minus
+    sign; None -> an em dash."""
     amount = _decimal(value)
     if amount is None:
         return "—"
-    return (MINUS if amount < 0 else "") + _format(amount)
+    return (MINUS if amount < 0 else "") + _format(amount, code)
 
 
-def signed_money(value: Any) -> str:
+def signed_money(value: Any, code: str | None = None) -> str:
     """A variance: +$3.00, -$4.50 (with a true minus sign), $0.00."""
     amount = _decimal(value)
     if amount is None:
         return "—"
     sign = "+" if amount > 0 else MINUS if amount < 0 else ""
-    return sign + _format(amount)
+    return sign + _format(amount, code)
+
+
+def coin_label(value: Decimal) -> str:
+    """A note or coin as the page's currency and language write it: 20, 0.25, 0,10 (German),
+    0.100 (Kuwaiti fils)."""
+    if value >= 1:
+        return format(value.normalize(), "f")
+    return plain_amount(value)
+
+
+def plain_amount(value: Any, code: str | None = None) -> str:
+    """An amount as a form field shows it for editing: the language's decimal sign, the
+    currency's decimals, no symbol and no grouping ("1234,50" in German)."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    chosen = _currency(code)
+    text = format(chosen.exact(amount), "f")
+    return text.replace(".", get_decimal_symbol(current_locale()))
 
 
 def result_label(result: str | None) -> str:

@@ -5,8 +5,23 @@ Final POS is the source of truth for outlets, stations and sessions; these table
 what the pages need to render without calling it.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+
+def money_field(**options: Any) -> models.DecimalField:
+    """An amount in any currency, exactly: three decimals hold KWD, two USD, none JPY."""
+    return models.DecimalField(max_digits=15, decimal_places=3, **options)
+
+
+OPTIONAL = {"null": True, "blank": True}
+
+
+def company_currency_code() -> str:
+    """A shift indexed without a currency is in the company's (settings.CURRENCY)."""
+    return str(settings.CURRENCY)
 
 
 class StaffProfile(models.Model):
@@ -18,6 +33,8 @@ class StaffProfile(models.Model):
     variance_alerts = models.BooleanField(
         default=True, help_text="E-mail me when a shift in my outlets closes needing review."
     )
+    # One of settings.LANGUAGES; blank: the browser's language (sessions_app/languages.py).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -86,17 +103,19 @@ class OutletSettings(models.Model):
 
     outlet_id = models.CharField(max_length=24, primary_key=True)
     time_zone = models.CharField(max_length=64, blank=True)
-    variance_reason_threshold = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    variance_approval_threshold = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    target_float = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # ISO 4217; blank: the company's CURRENCY. Refused once the outlet has shifts in another.
+    currency = models.CharField(max_length=3, blank=True, default="")
+    variance_reason_threshold = money_field(**OPTIONAL)
+    variance_approval_threshold = money_field(**OPTIONAL)
+    target_float = money_field(**OPTIONAL)
     blind_count = models.BooleanField(null=True, blank=True)
-    movement_approval_limit = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    movement_approval_limit = money_field(**OPTIONAL)
+    # Cash rounding: the increment (0 for none), half_up/up/down, and cash or all tenders.
+    cash_rounding = money_field(**OPTIONAL)
+    cash_rounding_mode = models.CharField(max_length=10, blank=True, default="")
+    cash_rounding_applies_to = models.CharField(max_length=10, blank=True, default="")
+    # Notes and coins counted, largest first ("100,50,20"); blank: the currency's.
+    denominations = models.CharField(max_length=300, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -158,11 +177,16 @@ class SessionRecord(models.Model):
     )
     open_time = models.DateTimeField()
     business_date = models.DateField(help_text="Day the shift opened, in TIME_ZONE")
-    opening_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        max_length=3,
+        default=company_currency_code,
+        help_text="ISO 4217, fixed when the shift is first indexed",
+    )
+    opening_amount = money_field()
     opening_note = models.TextField(blank=True)
     closed_by = models.CharField(max_length=200, blank=True)
     close_time = models.DateTimeField(null=True, blank=True)
-    closing_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    closing_amount = money_field(**OPTIONAL)
     closing_note = models.TextField(blank=True)
     counted = models.JSONField(default=dict, blank=True, help_text="method -> amount")
     expected = models.JSONField(default=dict, blank=True, help_text="method -> amount")
@@ -170,14 +194,21 @@ class SessionRecord(models.Model):
         default=dict, blank=True, help_text="method -> counted minus expected"
     )
     cash_variance = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Cash counted - expected"
+        max_digits=15, decimal_places=3, null=True, blank=True, help_text="Cash counted - expected"
     )
     variance_abs = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        max_digits=15,
+        decimal_places=3,
         null=True,
         blank=True,
         help_text="The largest difference on any one method (never a sum across methods)",
+    )
+    rounding = models.DecimalField(
+        max_digits=15,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Cash rounding of the shift's sales, in expected (never a difference)",
     )
     result = models.CharField(
         max_length=10,
@@ -263,18 +294,28 @@ class SessionRecord(models.Model):
 
 
 class OutletTotals(models.Model):
-    """An outlet's shifts over a period for the history's totals, in integer cents. Kept by
-    services/daily_totals.py in the same transaction as every index write, so the history's
-    totals read a row per outlet and period instead of every shift. Deleted shifts are out."""
+    """An outlet's shifts in one currency over a period for the history's totals, in integer
+    thousandths of a unit (exact for 0, 2 and 3 decimals). Kept by services/daily_totals.py in
+    the same transaction as every index write, so the history's totals read a row per outlet
+    and period instead of every shift. Deleted shifts are out."""
 
     outlet_id = models.CharField(max_length=24, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
     shifts = models.PositiveIntegerField(default=0)
-    opening_cents = models.BigIntegerField(default=0)
-    counted_cents = models.BigIntegerField(default=0)
-    cash_over_cents = models.BigIntegerField(default=0)
-    cash_short_cents = models.BigIntegerField(default=0)  # zero or below
+    opening_thousandths = models.BigIntegerField(default=0)
+    counted_thousandths = models.BigIntegerField(default=0)
+    cash_over_thousandths = models.BigIntegerField(default=0)
+    cash_short_thousandths = models.BigIntegerField(default=0)  # zero or below
+    rounding_thousandths = models.BigIntegerField(default=0)
 
-    FIGURES = ("shifts", "opening_cents", "counted_cents", "cash_over_cents", "cash_short_cents")
+    FIGURES = (
+        "shifts",
+        "opening_thousandths",
+        "counted_thousandths",
+        "cash_over_thousandths",
+        "cash_short_thousandths",
+        "rounding_thousandths",
+    )
 
     class Meta:
         abstract = True
@@ -287,7 +328,9 @@ class DailyTotals(OutletTotals):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["outlet_id", "business_date"], name="daily_totals_day")
+            models.UniqueConstraint(
+                fields=["outlet_id", "business_date", "currency"], name="daily_totals_day"
+            )
         ]
         indexes = [models.Index(fields=["business_date"], name="daily_totals_date")]
 
@@ -303,7 +346,9 @@ class MonthlyTotals(OutletTotals):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["outlet_id", "month"], name="monthly_totals_month")
+            models.UniqueConstraint(
+                fields=["outlet_id", "month", "currency"], name="monthly_totals_month"
+            )
         ]
         indexes = [models.Index(fields=["month"], name="monthly_totals_month_idx")]
 
@@ -450,7 +495,7 @@ class PendingOpen(models.Model):
     opened_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    opening_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    opening_amount = money_field()
     attempted_at = models.DateTimeField()
     error = models.TextField(blank=True)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.formatting import differences_text, money, result_label, signed_money
 from sessions_app.models import SessionRecord
+from sessions_app.money import currency, using
 from sessions_app.roles import User
 from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.staff import review_alert_recipients
@@ -99,6 +100,11 @@ def password_reset_send(*, email: str, origin: str) -> int:
 
 
 def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
+    with using(currency(record.currency)):  # the e-mail reads in the shift's currency
+        return _review_alert_in_currency(record)
+
+
+def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     report = shift_report(record)
     subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {
         "number": record.session_number,

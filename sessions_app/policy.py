@@ -1,7 +1,8 @@
-"""An outlet's rules: its time zone for the business day, the difference that needs a reason
-or a manager's approval, the float to leave in the drawer, whether cashiers count blind, and
-the cash movement a manager must approve. Each is the outlet's own setting
-(models.OutletSettings) where one is set, else the site-wide default from the environment."""
+"""An outlet's rules: its time zone for the business day, its currency and cash rounding, the
+notes and coins counted, the difference that needs a reason or a manager's approval, the float
+to leave in the drawer, whether cashiers count blind, and the cash movement a manager must
+approve. Each is the outlet's own setting (models.OutletSettings) where one is set, else the
+site-wide default from the environment (the float and the notes and coins: the currency's)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,8 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
-from sessions_app.closing import VariancePolicy
-from sessions_app.models import OutletSettings
+from sessions_app import money
+from sessions_app.cash import Denomination, default_target_float, denominations
+from sessions_app.closing import DrawerMoney, VariancePolicy
+from sessions_app.models import OutletSettings, SessionRecord
+from sessions_app.money import CashRounding, Currency, currency
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class OutletPolicy:
     target_float: Decimal
     blind_count: bool
     movement_approval_limit: Decimal
+    currency: Currency
+    cash_rounding: CashRounding
+    denominations: list[Denomination]
 
     def business_date(self, moment: datetime) -> date:
         """The day a shift that opened at this moment belongs to, in the outlet's time."""
@@ -43,9 +50,12 @@ def _policy(outlet_id: str, row: OutletSettings | None) -> OutletPolicy:
     def chosen[T](value: T | None, default: T) -> T:
         return default if value is None else value
 
-    default_float = settings.TARGET_FLOAT_BY_OUTLET.get(outlet_id, settings.TARGET_FLOAT)
     if row is None:
         row = OutletSettings(outlet_id=outlet_id)
+    money = currency(row.currency or settings.CURRENCY)
+    default_float = settings.TARGET_FLOAT_BY_OUTLET.get(outlet_id, settings.TARGET_FLOAT)
+    if default_float is None:
+        default_float = default_target_float(money)
     return OutletPolicy(
         time_zone=_zone(row.time_zone),
         variance=VariancePolicy(
@@ -61,6 +71,13 @@ def _policy(outlet_id: str, row: OutletSettings | None) -> OutletPolicy:
         movement_approval_limit=chosen(
             row.movement_approval_limit, settings.MOVEMENT_APPROVAL_LIMIT
         ),
+        currency=money,
+        cash_rounding=CashRounding(
+            increment=chosen(row.cash_rounding, settings.CASH_ROUNDING),
+            mode=row.cash_rounding_mode or settings.CASH_ROUNDING_MODE,
+            applies_to=row.cash_rounding_applies_to or settings.CASH_ROUNDING_APPLIES_TO,
+        ),
+        denominations=denominations(money, row.denominations or None),
     )
 
 
@@ -81,3 +98,25 @@ def counts_blind(*, outlet_id: str | None, is_manager: bool) -> bool:
     """Whether the person counts before seeing what is expected: cashiers at an outlet that
     counts blind, wherever expected would show (the close, the X report); managers never."""
     return outlet_policy(outlet_id).blind_count and not is_manager
+
+
+def drawer_money(outlet_id: str | None, currency_code: str = "") -> DrawerMoney:
+    """What a shift's sales are counted in: its own currency (fixed when it was first indexed;
+    the outlet's for a new one) and the outlet's cash rounding."""
+    policy = outlet_policy(outlet_id)
+    chosen = currency(currency_code) if currency_code else policy.currency
+    return DrawerMoney(currency=chosen, rounding=policy.cash_rounding)
+
+
+def shift_money(record: SessionRecord) -> DrawerMoney:
+    return drawer_money(record.outlet_id, record.currency)
+
+
+def outlet_money_activate(outlet_id: str | None, currency_code: str = "") -> OutletPolicy:
+    """The page reads and takes amounts in this outlet's currency (a shift's own, when given)
+    and counts its notes and coins, until OutletTimeZoneMiddleware resets it."""
+    policy = outlet_policy(outlet_id)
+    chosen = currency(currency_code) if currency_code else policy.currency
+    notes = tuple(d.value for d in policy.denominations) if chosen == policy.currency else None
+    money.activate(chosen, notes)
+    return policy

@@ -1,4 +1,5 @@
-"""Times on a shift's pages read as the outlet's clock showed them.
+"""Times on a shift's pages read as the outlet's clock showed them, and amounts in its
+currency.
 
 The shift pages switch to the outlet's time zone (views.common.shift_for_user_or_404); this
 middleware puts the site's zone back after every response, since the switch is per thread
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sessions_app import money
+
 
 class OutletTimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -16,7 +19,9 @@ class OutletTimeZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timezone.deactivate()
+        money.deactivate()
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+            money.deactivate()

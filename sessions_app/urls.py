@@ -78,6 +78,7 @@ urlpatterns = [
     path("staff/<int:member_id>/password/", staff.staff_password_view, name="staff_password"),
     path("staff/<int:member_id>/unlock/", staff.staff_unlock_view, name="staff_unlock"),
     path("account/alerts/", preferences.preferences_view, name="preferences"),
+    path("account/language/", preferences.language_view, name="language"),
     path("setup/", setup.setup_overview_view, name="setup_overview"),
     path("setup/refresh/", setup.catalog_refresh_view, name="catalog_refresh"),
     path(

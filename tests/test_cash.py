@@ -116,3 +116,94 @@ def test_the_drop_never_invents_or_loses_cash(counts, target):
     for value, quantity in counts.items():
         assert drop.bank_counts[value] + drop.leave_counts[value] == quantity
         assert drop.bank_counts[value] >= 0
+
+
+# --- Every currency and language (issue 24) -------------------------------------------------
+
+from django.utils import translation  # noqa: E402
+
+from sessions_app.cash import DEFAULT_DENOMINATIONS, default_target_float  # noqa: E402
+from sessions_app.money import currency  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "amount"),
+    [
+        ("de", "15,00", "15.00"),
+        ("de", "1.234,50", "1234.50"),
+        ("de", "15.00", "15.00"),  # a keypad's point where German writes a comma
+        ("de", "15,5 €", "15.50"),
+        ("fr", "1\u202f234,50", "1234.50"),
+        ("es", "1.234,50", "1234.50"),
+        ("de_CH", "1'234.50", "1234.50"),
+        ("en_US", "1,234.50", "1234.50"),
+    ],
+)
+def test_amounts_are_read_in_the_persons_language(locale, typed, amount):
+    assert parse_amount(typed, currency=currency("EUR"), locale=locale) == Decimal(amount)
+
+
+def test_a_comma_is_not_a_decimal_sign_in_english():
+    with pytest.raises(AmountError, match=r"like 125\.50"):
+        parse_amount("15,00", currency=currency("USD"), locale="en_US")
+
+
+def test_the_example_speaks_the_language():
+    with pytest.raises(AmountError, match="like 125,50"):
+        parse_amount("zehn", currency=currency("EUR"), locale="de")
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "amount"),
+    [
+        ("JPY", "2480", "2480"),
+        ("JPY", "2,480", "2480"),
+        ("KWD", "6.000", "6.000"),
+        ("KWD", "0.125", "0.125"),
+        ("USD", "12.5", "12.50"),
+    ],
+)
+def test_each_currency_takes_its_own_decimals(code, typed, amount):
+    parsed = parse_amount(typed, currency=currency(code), locale="en_US")
+    assert parsed == Decimal(amount) and str(parsed) == amount
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "message"),
+    [
+        ("JPY", "2480.50", "no decimals"),
+        ("KWD", "6.0001", "at most 3 decimals"),
+        ("USD", "6.125", "two decimals"),
+    ],
+)
+def test_more_decimals_than_the_currency_has_are_refused(code, typed, message):
+    with pytest.raises(AmountError, match=message):
+        parse_amount(typed, currency=currency(code), locale="en_US")
+
+
+@pytest.mark.parametrize(
+    "code", ["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "JPY", "KWD"]
+)
+def test_every_issue_currency_has_notes_coins_and_a_float_of_its_own(settings, code):
+    settings.CASH_DENOMINATIONS = []
+    values = [d.value for d in denominations(currency(code))]
+    assert values == sorted(values, reverse=True) and len(values) >= 9
+    assert code in DEFAULT_DENOMINATIONS
+    smallest = values[-1]
+    assert smallest == currency(code).exact(smallest)  # no coin finer than the currency
+    assert default_target_float(currency(code)) > 0
+
+
+def test_a_yen_float_is_not_two_hundred():
+    assert default_target_float(currency("JPY")) == Decimal(30000)
+    assert default_target_float(currency("KWD")) == Decimal("50.000")
+
+
+def test_the_fils_coins_are_labelled_with_three_decimals():
+    labels = [d.label for d in denominations(currency("KWD"))]
+    assert "0.005" in labels and "0.100" not in labels and "0.10" in labels
+
+
+def test_the_active_language_decides_when_none_is_given():
+    with translation.override("de"):
+        assert parse_amount("15,00", currency=currency("EUR")) == Decimal("15.00")

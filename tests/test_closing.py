@@ -103,3 +103,74 @@ def test_variance_is_counted_minus_expected_line_by_line(counted, expected):
     assert result.result == (
         "balanced" if not signs else signs.pop() if len(signs) == 1 else "mixed"
     )
+
+
+# --- Currencies and cash rounding (issue 24) ------------------------------------------------
+
+from sessions_app.money import CashRounding, currency  # noqa: E402
+
+CHF_NICKEL = closing.DrawerMoney(currency("CHF"), CashRounding(increment=Decimal("0.05")))
+
+
+def _in(currency_code: str, amount: str, method: str = "cash", kind: str = "sale", **fields):
+    return Transaction(
+        id="t",
+        session_id="s",
+        payment_method=method,
+        amount=Decimal(amount),
+        type=kind,
+        currency=currency_code,
+        created_at=None,
+        **fields,
+    )
+
+
+def test_sales_in_another_currency_are_kept_apart_and_out_of_expected():
+    sales = closing.sales_summary(
+        [_in("CHF", "20.00"), _in("EUR", "50.00"), _in("EUR", "5.00", kind="refund")],
+        money=CHF_NICKEL,
+    )
+    expected = closing.expected_from(
+        sales, opening_amount=Decimal("100.00"), currency=currency("CHF")
+    )
+    assert expected["cash"] == Decimal("120.00")
+    assert sales.foreign["EUR"].sales == Decimal("50.00")
+    assert sales.foreign["EUR"].refunds == Decimal("5.00")
+
+
+def test_a_sale_that_names_no_currency_is_the_drawers():
+    sales = closing.sales_summary([_in("", "20.00")], money=CHF_NICKEL)
+    assert sales.of("cash").sales == Decimal("20.00") and not sales.foreign
+
+
+def test_each_cash_sale_is_rounded_into_its_own_line_never_a_difference():
+    sales = closing.sales_summary([_in("CHF", "15.72")] * 3, money=CHF_NICKEL)
+    drawer = closing.cash_drawer(opening_amount=Decimal("79.30"), sales=sales, movements=[])
+    assert (drawer.cash_sales, drawer.rounding, drawer.expected) == (
+        Decimal("47.16"),
+        Decimal("-0.06"),
+        Decimal("126.40"),
+    )
+
+
+def test_a_stated_rounding_is_taken_and_nothing_is_rounded_twice():
+    """The till paid 15.70 and said so: its rounding line is its own -0.02, the sale 15.72."""
+    sales = closing.sales_summary(
+        [_in("CHF", "15.70", stated_rounding=Decimal("-0.02"))], money=CHF_NICKEL
+    )
+    line = sales.of("cash")
+    assert (line.sales, line.rounding, line.net) == (
+        Decimal("15.72"),
+        Decimal("-0.02"),
+        Decimal("15.70"),
+    )
+
+
+def test_an_amount_paid_already_on_the_increment_adds_no_rounding():
+    sales = closing.sales_summary([_in("CHF", "15.70")], money=CHF_NICKEL)
+    assert sales.of("cash").rounding == 0 and sales.of("cash").net == Decimal("15.70")
+
+
+def test_card_sales_are_not_rounded_unless_every_tender_is():
+    sales = closing.sales_summary([_in("CHF", "15.72", "credit_card")], money=CHF_NICKEL)
+    assert sales.of("card").rounding == 0

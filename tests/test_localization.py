@@ -26,11 +26,20 @@ def test_the_report_follows_the_configured_locale(client, settings, manager, clo
     assert 'lang="de"' in page
 
 
-def test_the_default_locale_is_american_english(client, manager, closed_shift):
+def test_without_a_browser_language_the_site_speaks_american_english(client, manager, closed_shift):
+    client.login(username="mia", password=PASSWORD)
+    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    page = client.get(url).content.decode()
+    assert "$230.00" in page and 'lang="en"' in page
+
+
+def test_the_browsers_language_is_the_default(client, manager, closed_shift):
+    """Changed on purpose (issue 24): a browser asking for German gets German formats (the
+    dashboard offers English, Spanish, French and German), no longer LANGUAGE_CODE's."""
     client.login(username="mia", password=PASSWORD)
     url = reverse("sessions_app:session_detail", args=[closed_shift.id])
     page = client.get(url, headers={"accept-language": "de-DE"}).content.decode()
-    assert "$230.00" in page and 'lang="en-us"' in page
+    assert "230,00\xa0$" in page and 'lang="de"' in page
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (apt gettext)")

@@ -99,14 +99,18 @@ class CashMovement:
 
 @dataclass
 class MethodSales:
+    """One tender's sales and refunds, and the cash rounding of each of them (what rounding
+    added to what the drawer should hold: negative when it took away)."""
+
     sales: Decimal = Decimal(0)
     refunds: Decimal = Decimal(0)
     sale_count: int = 0
     refund_count: int = 0
+    rounding: Decimal = Decimal(0)
 
     @property
     def net(self) -> Decimal:
-        return self.sales - self.refunds
+        return self.sales - self.refunds + self.rounding
 
     @classmethod
     def from_document(cls, value: Any) -> "MethodSales":
@@ -116,24 +120,35 @@ class MethodSales:
             refunds=_amount(data.get("refunds")),
             sale_count=_int(data.get("saleCount", 0)),
             refund_count=_int(data.get("refundCount", 0)),
+            rounding=_amount(data.get("rounding", "0")),
         )
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document = {
             "sales": amount_to_report(self.sales),
             "refunds": amount_to_report(self.refunds),
             "saleCount": self.sale_count,
             "refundCount": self.refund_count,
         }
+        if self.rounding:
+            document["rounding"] = amount_to_report(self.rounding)
+        return document
 
 
 @dataclass
 class SalesSummary:
     """The shift's sales and refunds per tender, as Final POS recorded them. Tenders nobody
-    declares at close (gift cards, vouchers) are kept apart in ``other``."""
+    declares at close (gift cards, vouchers) are kept apart in ``other``; sales in another
+    currency than the drawer's in ``foreign``, by currency, never in expected."""
 
     by_method: dict[str, MethodSales] = field(default_factory=dict)
     other: dict[str, MethodSales] = field(default_factory=dict)
+    foreign: dict[str, MethodSales] = field(default_factory=dict)
+
+    @property
+    def rounding(self) -> Decimal:
+        """The cash rounding of every sale, on every tender that rounds."""
+        return sum((line.rounding for line in self.by_method.values()), Decimal(0))
 
     @property
     def sale_count(self) -> int:
@@ -158,19 +173,26 @@ class SalesSummary:
                 str(key): MethodSales.from_document(line)
                 for key, line in read_object(data.get("other") or {}).items()
             },
+            foreign={
+                str(key): MethodSales.from_document(line)
+                for key, line in read_object(data.get("foreign") or {}).items()
+            },
         )
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document = {
             "byMethod": {key: line.to_document() for key, line in self.by_method.items()},
             "other": {key: line.to_document() for key, line in self.other.items()},
         }
+        if self.foreign:
+            document["foreign"] = {key: line.to_document() for key, line in self.foreign.items()}
+        return document
 
 
 @dataclass
 class CashDrawer:
-    """Why the drawer should hold what it should: the float, cash sales and refunds, and the
-    cash moved in and out, against what was counted."""
+    """Why the drawer should hold what it should: the float, cash sales and refunds, their
+    cash rounding, and the cash moved in and out, against what was counted."""
 
     opening_float: Decimal
     cash_sales: Decimal
@@ -179,6 +201,7 @@ class CashDrawer:
     pay_outs: Decimal
     drops: Decimal
     counted: Decimal | None = None
+    rounding: Decimal = Decimal(0)
 
     @property
     def expected(self) -> Decimal:
@@ -186,6 +209,7 @@ class CashDrawer:
             self.opening_float
             + self.cash_sales
             - self.cash_refunds
+            + self.rounding
             + self.pay_ins
             - self.pay_outs
             - self.drops
@@ -206,6 +230,7 @@ class CashDrawer:
             pay_outs=_amount(data.get("payOuts")),
             drops=_amount(data.get("drops")),
             counted=amount_from_report(data.get("counted")),
+            rounding=_amount(data.get("rounding", "0")),
         )
 
     def to_document(self) -> dict[str, Any]:
@@ -213,6 +238,7 @@ class CashDrawer:
             "openingFloat": amount_to_report(self.opening_float),
             "cashSales": amount_to_report(self.cash_sales),
             "cashRefunds": amount_to_report(self.cash_refunds),
+            **({"rounding": amount_to_report(self.rounding)} if self.rounding else {}),
             "payIns": amount_to_report(self.pay_ins),
             "payOuts": amount_to_report(self.pay_outs),
             "drops": amount_to_report(self.drops),

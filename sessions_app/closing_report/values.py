@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sessions_app.finalpos.errors import FinalPOSBadResponse
-from sessions_app.finalpos.records import CENT, time_from_wire, time_to_wire
-from sessions_app.finalpos.wire import LARGEST_AMOUNT
+from sessions_app.finalpos.records import time_from_wire, time_to_wire
+from sessions_app.finalpos.wire import LARGEST_AMOUNT, THOUSANDTH, money_to_wire
 
 LARGEST_NOTE = Decimal(1_000_000)
 MOST_PIECES = 10_000_000
@@ -33,7 +33,8 @@ def amount_from_report(value: Any) -> Decimal | None:
         raise UnreadablePart(f"not an amount: {value!r}") from None
     if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
         raise UnreadablePart(f"not an amount this dashboard holds: {value!r:.60}")
-    return amount.quantize(CENT)
+    exponent = amount.as_tuple().exponent  # exact: 0.125 KWD stays 0.125
+    return amount.quantize(THOUSANDTH) if isinstance(exponent, int) and exponent < -3 else amount
 
 
 def amount_or_none(value: Any) -> Decimal | None:
@@ -45,7 +46,8 @@ def amount_or_none(value: Any) -> Decimal | None:
 
 
 def amount_to_report(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount.quantize(CENT))
+    """Written as the wire writes money: two decimals, three when the amount has them."""
+    return None if amount is None else money_to_wire(amount)
 
 
 def read_time(value: Any) -> datetime | None:

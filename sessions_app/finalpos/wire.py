@@ -1,5 +1,6 @@
 """The wire format of the Final POS API: ids, money and times, read tolerantly and written
-strictly (money as two-decimal strings, times as UTC ISO 8601 with milliseconds and ``Z``)."""
+strictly (money as decimal strings with two decimals, three for a three-decimal currency;
+times as UTC ISO 8601 with milliseconds and ``Z``)."""
 
 import re
 from datetime import UTC, datetime
@@ -9,7 +10,8 @@ from typing import Any
 from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
 
 CENT = Decimal("0.01")
-# What the dashboard's tables hold (14 digits with 2 decimals), and years whose dates convert
+THOUSANDTH = Decimal("0.001")
+# What the dashboard's tables hold (15 digits with 3 decimals), and years whose dates convert
 # to any time zone: a record outside these is shown as unreadable, never a crash.
 LARGEST_AMOUNT = Decimal("1000000000000")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
@@ -28,7 +30,12 @@ def is_valid_id(value: object) -> bool:
 
 
 def money_to_wire(amount: Decimal) -> str:
-    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+    """Two decimals as the contract shows them ("200.00", and "2480.00" for yen), three when
+    the amount needs them (6.125 KWD): never rounded to cents."""
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents == amount:
+        return str(cents)
+    return str(amount.quantize(THOUSANDTH, rounding=ROUND_HALF_UP))
 
 
 def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
@@ -44,7 +51,12 @@ def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
         raise FinalPOSBadResponse(
             f"Final POS holds a {name} the dashboard cannot hold ({value!s:.40})."
         )
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    # Exactly as sent: 0.125 stays 0.125 (a three-decimal currency). No currency has more
+    # than three decimals; a fourth is beyond what the index holds and is rounded away.
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -3:
+        return amount.quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
+    return amount
 
 
 def optional_money(value: Any, *, name: str) -> Decimal | None:

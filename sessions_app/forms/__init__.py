@@ -4,6 +4,7 @@ from sessions_app.forms.fields import NOTE_MAX_LENGTH, MoneyField, NoteField, Up
 from sessions_app.forms.history import AddSessionForm, HistoryFilterForm, InsightsFilterForm
 from sessions_app.forms.setup import (
     AlertPreferencesForm,
+    LanguagePreferenceForm,
     OutletForm,
     OutletSettingsForm,
     StationForm,
@@ -41,6 +42,7 @@ __all__ = [
     "DeleteShiftForm",
     "HistoryFilterForm",
     "InsightsFilterForm",
+    "LanguagePreferenceForm",
     "MoneyField",
     "NewStaffForm",
     "NoteField",

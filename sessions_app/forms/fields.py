@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.cash import AmountError, parse_amount
 from sessions_app.finalpos.errors import FinalPOSError
 from sessions_app.finalpos.records import time_from_wire
+from sessions_app.formatting import plain_amount
 
 NOTE_MAX_LENGTH = 1000
 Label = str | Promise
 
 
 class MoneyField(forms.CharField):
-    """An amount as typed at a till (non-negative, two decimals, at most a billion)."""
+    """An amount as typed at a till, in the person's language ("15,00" in German) and the
+    page's currency (its decimals: none for JPY, three for KWD); non-negative, at most a
+    billion. Shown back for editing the same way."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -37,11 +40,14 @@ class MoneyField(forms.CharField):
         if text is None or text in self.empty_values:
             return None
         if len(text) > 40:
-            raise ValidationError(_("Enter an amount like 125.50."), code="invalid_amount")
+            raise ValidationError(_("That amount is too long."), code="invalid_amount")
         try:
             return parse_amount(text)
         except AmountError as error:
             raise ValidationError(str(error), code="invalid_amount") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        return plain_amount(value) if isinstance(value, Decimal | int) else value
 
 
 class NoteField(forms.CharField):

@@ -3,13 +3,18 @@
 from typing import Any
 from zoneinfo import available_timezones
 
+from babel.core import Locale
+from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
+from sessions_app.cash import parse_denominations
 from sessions_app.formatting import money
-from sessions_app.forms.fields import MoneyField
+from sessions_app.forms.fields import MoneyField, set_choices
+from sessions_app.money import CASH_ONLY, DOWN, EVERY_TENDER, HALF_UP, UP
 
 
 def one_line(value: str) -> None:
@@ -72,10 +77,32 @@ class AlertPreferencesForm(forms.Form):
     )
 
 
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Dates, times and amounts follow it too."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(
+            self.fields["language"],
+            [("", _("My browser's language")), *settings.LANGUAGES],
+        )
+
+
 def _time_zone_choices() -> list[tuple[str, str]]:
     default = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
     zones = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
     return [("", default), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+def _currency_choices() -> list[tuple[str, str]]:
+    default = _("The company's currency (%(code)s)") % {"code": settings.CURRENCY}
+    names = Locale.parse(to_locale(get_language() or settings.LANGUAGE_CODE)).currencies
+    codes = sorted(code for code in list_currencies() if code in names)
+    return [("", default), *((code, f"{code} · {names[code]}") for code in codes)]
 
 
 class OutletSettingsForm(forms.Form):
@@ -85,6 +112,27 @@ class OutletSettingsForm(forms.Form):
         label=_("Time zone"),
         required=False,
         help_text=_("The outlet's business day runs midnight to midnight in this time zone."),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        help_text=_(
+            "What the outlet's drawers hold. It cannot change once the outlet has shifts in "
+            "another currency."
+        ),
+    )
+    cash_rounding = MoneyField(
+        label=_("Round cash sales to"),
+        required=False,
+        help_text=_("Where the smallest coins are gone: 0.05 in Switzerland. 0: no rounding."),
+    )
+    cash_rounding_mode = forms.ChoiceField(label=_("Rounding"), required=False)
+    cash_rounding_applies_to = forms.ChoiceField(label=_("Rounded tenders"), required=False)
+    denominations = forms.CharField(
+        label=_("Notes and coins counted"),
+        required=False,
+        max_length=300,
+        help_text=_("Largest first, separated by commas, like 100, 50, 20, 0.50."),
     )
     variance_reason_threshold = MoneyField(
         label=_("Difference that needs a reason"), required=False
@@ -105,6 +153,28 @@ class OutletSettingsForm(forms.Form):
         time_zone = self.fields["time_zone"]
         assert isinstance(time_zone, forms.ChoiceField)
         time_zone.choices = _time_zone_choices()
+        set_choices(self.fields["currency"], _currency_choices())
+        set_choices(
+            self.fields["cash_rounding_mode"],
+            [
+                ("", _("The site's default (%(mode)s)") % {"mode": defaults["cash_rounding_mode"]}),
+                (HALF_UP, _("To the nearest (half up)")),
+                (UP, _("Up")),
+                (DOWN, _("Down")),
+            ],
+        )
+        set_choices(
+            self.fields["cash_rounding_applies_to"],
+            [
+                (
+                    "",
+                    _("The site's default (%(tenders)s)")
+                    % {"tenders": defaults["cash_rounding_applies_to"]},
+                ),
+                (CASH_ONLY, _("Cash only")),
+                (EVERY_TENDER, _("Every tender")),
+            ],
+        )
         blind = self.fields["blind_count"]
         assert isinstance(blind, forms.ChoiceField)
         blind.choices = [
@@ -113,7 +183,12 @@ class OutletSettingsForm(forms.Form):
             ("no", _("No")),
         ]
         for name, default in defaults.items():
-            if name not in ("time_zone", "blind_count"):
+            if name in self.fields and name not in (
+                "time_zone",
+                "blind_count",
+                "cash_rounding_mode",
+                "cash_rounding_applies_to",
+            ):
                 self.fields[name].help_text = _("Blank: the site's default, %(default)s.") % {
                     "default": default
                 }
@@ -140,3 +215,15 @@ class OutletSettingsForm(forms.Form):
 
     def clean_blind_count(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("blind_count") or "")
+
+    def clean_denominations(self) -> str:
+        text: str = self.cleaned_data.get("denominations") or ""
+        if not text.strip():
+            return ""
+        try:
+            values = parse_denominations(text)
+        except ValueError:
+            raise ValidationError(
+                _("Type the notes and coins as amounts, like 100, 50, 20, 0.50."), code="invalid"
+            ) from None
+        return ",".join(format(value, "f") for value in values)

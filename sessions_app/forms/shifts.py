@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import Denomination, count_total, denominations
 from sessions_app.closing import PaymentMethod, payment_methods
+from sessions_app.formatting import coin_label, plain_amount
 from sessions_app.forms.fields import (
     MoneyField,
     NoteField,
@@ -17,6 +18,7 @@ from sessions_app.forms.fields import (
     reason_field,
     set_choices,
 )
+from sessions_app.money import active_currency
 
 MAX_PIECES = 100_000  # of one note or coin in one drawer
 OTHER_REASON = "Other"
@@ -36,7 +38,7 @@ class CashCountForm(forms.Form):
         self.denominations: list[Denomination] = denominations()
         for denomination in self.denominations:
             self.fields[denomination.field_name] = forms.IntegerField(
-                label=denomination.label,
+                label=coin_label(denomination.value),
                 required=False,
                 min_value=0,
                 max_value=MAX_PIECES,
@@ -79,13 +81,13 @@ class CashCountForm(forms.Form):
                     _("Enter the cash total, or count the notes and coins."),
                 )
             return None
-        total = count_total(counts)
+        total = active_currency().exact(count_total(counts))
         typed = cleaned.get(self.cash_total_field)
         if typed is not None and typed != total:
             self.add_error(
                 self.cash_total_field,
                 _("The total does not match the notes and coins counted (%(total)s).")
-                % {"total": total},
+                % {"total": plain_amount(total)},
             )
             return counts
         cleaned[self.cash_total_field] = total

@@ -23,6 +23,7 @@ CARD_SHIFT_FIELDS = (
     "opened_by",
     "open_time",
     "opening_amount",
+    "currency",
     "missing_since",
     "close_time",
     "held_by_till",

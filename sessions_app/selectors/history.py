@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections
@@ -12,8 +12,9 @@ from django.db.models.expressions import OrderBy
 from django.db.models.fields.json import KT
 
 from sessions_app import closing
-from sessions_app.finalpos.records import CENT
 from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord, Station
+from sessions_app.money import currency as currency_of
+from sessions_app.money import from_thousandths
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.scope import in_scope
@@ -32,6 +33,7 @@ class HistoryFilters:
     result: str = ""
     min_variance: Decimal | None = None
     sort: str = "-date"
+    currency: str = ""  # insights count one currency at a time
 
     @classmethod
     def from_cleaned(cls, cleaned: dict[str, Any]) -> "HistoryFilters":
@@ -59,6 +61,8 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(deleted_at__isnull=True)
     if filters.outlet:
         records = records.filter(outlet_id=filters.outlet)
+    if filters.currency:
+        records = records.filter(currency=filters.currency)
     if filters.station:
         records = records.filter(station_id=filters.station)
     if filters.cashier:
@@ -97,8 +101,10 @@ EXPORT_COLUMNS = (
     "open_time",
     "closed_by",
     "close_time",
+    "currency",
     "opening_amount",
     "closing_amount",
+    "rounding",
     "result",
     "review_state",
 )
@@ -134,48 +140,67 @@ def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple[Any, ...]]:
 
 @dataclass(frozen=True)
 class HistoryTotals:
-    """Totals of the filtered shifts: the float, the cash counted, and the cash difference
-    (over and short apart). Card and wallet differences are never added to cash."""
+    """Totals of the filtered shifts in one currency: the float, the cash counted, the cash
+    rounding and the cash difference (over and short apart). Card and wallet differences are
+    never added to cash, nor one currency to another."""
 
+    currency: str
     shifts: int
     opening: Decimal | None
     cash_counted: Decimal | None
     cash_variance: Decimal | None
     cash_over: Decimal | None
     cash_short: Decimal | None
+    rounding: Decimal | None = None
 
 
-def _cents(amount: Decimal | float | None) -> Decimal | None:
-    # SQLite sums decimals as floats (-36794.309999...): round, never cut, to the cent.
-    return None if amount is None else Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+def _exact(amount: Decimal | float | None, code: str) -> Decimal | None:
+    # SQLite sums decimals as floats (-36794.309999...): round, never cut, to the currency.
+    return None if amount is None else currency_of(code).exact(Decimal(str(amount)))
 
 
 def history_totals(
     *, user: User, filters: HistoryFilters, records: QuerySet[SessionRecord]
-) -> HistoryTotals:
-    """The totals of the filtered shifts: from the per-day summary when the filters are ones
-    it keeps (outlet and dates), which reads a row per outlet and day whatever the number of
-    shifts; otherwise summed from the filtered shifts themselves."""
+) -> list[HistoryTotals]:
+    """The totals of the filtered shifts, one per currency (usually one): from the per-day
+    summary when the filters are ones it keeps (outlet and dates), which reads a row per
+    outlet and day whatever the number of shifts; otherwise summed from the shifts."""
     if _by_outlet_and_day(filters):
         return _totals_from_days(user=user, filters=filters)
-    totals = records.order_by().aggregate(
-        shifts=Count("id"),
-        opening=Sum("opening_amount"),
-        counted=Sum("closing_amount"),
-        net=Sum("cash_variance"),
-        over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
-        short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
+    rows = (
+        records.order_by()
+        .values("currency")
+        .annotate(
+            shifts=Count("id"),
+            opening=Sum("opening_amount"),
+            counted=Sum("closing_amount"),
+            net=Sum("cash_variance"),
+            over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
+            short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
+            rounding=Sum("rounding"),
+        )
+        .order_by("currency")
     )
-    # With shifts but nothing to add (only open ones): 0, as the per-day totals say.
-    nothing = Decimal(0) if totals["shifts"] else None
-    return HistoryTotals(
-        shifts=totals["shifts"],
-        opening=_cents(totals["opening"]),
-        cash_counted=_cents(totals["counted"] if totals["counted"] is not None else nothing),
-        cash_variance=_cents(totals["net"] if totals["net"] is not None else nothing),
-        cash_over=_cents(totals["over"]),
-        cash_short=_cents(totals["short"]),
-    )
+    found = []
+    for totals in rows:
+        code = totals["currency"]
+        # With shifts but nothing to add (only open ones): 0, as the per-day totals say.
+        nothing = Decimal(0) if totals["shifts"] else None
+        found.append(
+            HistoryTotals(
+                currency=code,
+                shifts=totals["shifts"],
+                opening=_exact(totals["opening"], code),
+                cash_counted=_exact(
+                    totals["counted"] if totals["counted"] is not None else nothing, code
+                ),
+                cash_variance=_exact(totals["net"] if totals["net"] is not None else nothing, code),
+                cash_over=_exact(totals["over"], code),
+                cash_short=_exact(totals["short"], code),
+                rounding=_exact(totals["rounding"], code) if totals["rounding"] else None,
+            )
+        )
+    return found
 
 
 def _by_outlet_and_day(filters: HistoryFilters) -> bool:
@@ -184,9 +209,9 @@ def _by_outlet_and_day(filters: HistoryFilters) -> bool:
     return not any(narrower) and filters.min_variance is None and not far
 
 
-def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:
+def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTotals]:
     """Whole months in the range from MonthlyTotals, the days of a month it cuts from
-    DailyTotals: a row per outlet and month, plus at most two months of days."""
+    DailyTotals: a row per outlet, currency and month, plus at most two months of days."""
     start, end = filters.date_from, filters.date_to
     first_whole = start if start is None or start.day == 1 else _next_month(start)
     after_whole = None
@@ -200,6 +225,11 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:
         months, days = (
             months.filter(outlet_id=filters.outlet),
             days.filter(outlet_id=filters.outlet),
+        )
+    if filters.currency:
+        months, days = (
+            months.filter(currency=filters.currency),
+            days.filter(currency=filters.currency),
         )
     if first_whole is not None and after_whole is not None and first_whole >= after_whole:
         months = months.none()  # no whole month: the days alone
@@ -216,26 +246,40 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> HistoryTotals:
             cut |= Q(business_date__gte=after_whole, business_date__lte=end)
         days = days.filter(cut)
     figures = {name: Sum(name) for name in OutletTotals.FIGURES}
-    sums = dict.fromkeys(OutletTotals.FIGURES, 0)
-    for part in (months.aggregate(**figures), days.aggregate(**figures)):
-        for name in OutletTotals.FIGURES:
-            sums[name] += part[name] or 0
-    shifts = sums["shifts"]
+    by_currency: dict[str, dict[str, int]] = {}
+    for part in (months, days):
+        for row in part.order_by().values("currency").annotate(**figures):
+            found_row: dict[str, Any] = dict(row)
+            sums = by_currency.setdefault(row["currency"], dict.fromkeys(OutletTotals.FIGURES, 0))
+            for name in OutletTotals.FIGURES:
+                sums[name] += found_row[name] or 0
+    found = []
+    for code, sums in sorted(by_currency.items()):
+        shifts = sums["shifts"]
+        if not shifts:
+            continue
 
-    def amount(cents: int, *, blank_when_zero: bool = False) -> Decimal | None:
-        if not shifts or (blank_when_zero and not cents):
-            return None
-        return Decimal(cents) / 100
+        def amount(
+            thousandths: int, *, blank_when_zero: bool = False, code: str = code
+        ) -> Decimal | None:
+            if blank_when_zero and not thousandths:
+                return None
+            return currency_of(code).exact(from_thousandths(thousandths))
 
-    over, short = sums["cash_over_cents"], sums["cash_short_cents"]
-    return HistoryTotals(
-        shifts=shifts,
-        opening=amount(sums["opening_cents"]),
-        cash_counted=amount(sums["counted_cents"]),
-        cash_variance=amount(over + short),
-        cash_over=amount(over, blank_when_zero=True),
-        cash_short=amount(short, blank_when_zero=True),
-    )
+        over, short = sums["cash_over_thousandths"], sums["cash_short_thousandths"]
+        found.append(
+            HistoryTotals(
+                currency=code,
+                shifts=shifts,
+                opening=amount(sums["opening_thousandths"]),
+                cash_counted=amount(sums["counted_thousandths"]),
+                cash_variance=amount(over + short),
+                cash_over=amount(over, blank_when_zero=True),
+                cash_short=amount(short, blank_when_zero=True),
+                rounding=amount(sums["rounding_thousandths"], blank_when_zero=True),
+            )
+        )
+    return found
 
 
 def _next_month(day: date) -> date:

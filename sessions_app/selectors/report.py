@@ -64,10 +64,11 @@ class SalesLine:
     refunds: Decimal
     sale_count: int
     refund_count: int
+    rounding: Decimal = Decimal(0)  # the cash rounding of these sales, in expected
 
     @property
     def net(self) -> Decimal:
-        return self.sales - self.refunds
+        return self.sales - self.refunds + self.rounding
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class ShiftReport:
     till_figures: TillFigures | None = None  # the till's own report, read as figures
     till_disagrees: list[TillDisagreement] = field(default_factory=list)
     closed_on_till: bool = False  # the till closed it and its report is the till's
+    # Sales in another currency than the drawer's: shown apart, never in expected.
+    foreign_sales: list[SalesLine] = field(default_factory=list)
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -129,11 +132,28 @@ def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
     for method in closing.payment_methods():
         line = sales.of(method.key)
         lines.append(
-            SalesLine(method.name, line.sales, line.refunds, line.sale_count, line.refund_count)
+            SalesLine(
+                method.name,
+                line.sales,
+                line.refunds,
+                line.sale_count,
+                line.refund_count,
+                line.rounding,
+            )
         )
     for key, line in sorted(sales.other.items()):
         lines.append(SalesLine(key, line.sales, line.refunds, line.sale_count, line.refund_count))
     return lines
+
+
+def foreign_sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
+    """Sales in another currency than the drawer's, by currency (the name is its code)."""
+    if sales is None:
+        return []
+    return [
+        SalesLine(code, line.sales, line.refunds, line.sale_count, line.refund_count)
+        for code, line in sorted(sales.foreign.items())
+    ]
 
 
 def _method_lines(record: SessionRecord, report: ClosingReport) -> list[closing.MethodLine]:
@@ -216,6 +236,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         till_figures=till_figures,
         till_disagrees=till_disagrees(till_figures, lines),
         closed_on_till=not ours and not record.is_open,
+        foreign_sales=foreign_sales_lines(report.sales if ours else None),
     )
 
 

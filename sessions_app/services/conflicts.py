@@ -109,7 +109,7 @@ def conflict_apply_ours(
         standing = [entry.pk, *_stood_on(record, entry)]
         report = merged_report(
             replace(current, closing_report_data=data.closing_report_data),
-            outlet_id=record.outlet_id,
+            record=record,
             client=client,
             approvals_in_conflict=True,
         )

@@ -1,5 +1,6 @@
-"""The history's totals per outlet and business day (DailyTotals) and month (MonthlyTotals), in
-integer cents.
+"""The history's totals per outlet, business day (DailyTotals) or month (MonthlyTotals) and
+currency, in integer thousandths of a unit (exact for 0, 2 and 3 decimals): shifts in two
+currencies are never added together.
 
 Every write to the session index that can move a shift's totals (its amounts, its outlet, its
 business day, its deletion) calls `daily_totals_update` for the days it touched, inside the
@@ -18,26 +19,26 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord
+from sessions_app.money import to_thousandths
 
 Day = tuple[str, date]
 Amount = Decimal | float | None
 FIGURES = OutletTotals.FIGURES
-_SHIFT_FIGURES = ("opening_amount", "closing_amount", "cash_variance")
+_SHIFT_FIGURES = ("opening_amount", "closing_amount", "cash_variance", "rounding")
 
 
-def _cents(amount: Amount) -> int:
-    return 0 if amount is None else int((Decimal(str(amount)) * 100).to_integral_value())
-
-
-def _add_shift(totals: OutletTotals, opening: Amount, counted: Amount, variance: Amount) -> None:
+def _add_shift(
+    totals: OutletTotals, opening: Amount, counted: Amount, variance: Amount, rounding: Amount
+) -> None:
     totals.shifts += 1
-    totals.opening_cents += _cents(opening)
-    totals.counted_cents += _cents(counted)
-    difference = _cents(variance)
+    totals.opening_thousandths += to_thousandths(opening)
+    totals.counted_thousandths += to_thousandths(counted)
+    totals.rounding_thousandths += to_thousandths(rounding)
+    difference = to_thousandths(variance)
     if difference > 0:
-        totals.cash_over_cents += difference
+        totals.cash_over_thousandths += difference
     else:
-        totals.cash_short_cents += difference
+        totals.cash_short_thousandths += difference
 
 
 def _add_totals(totals: OutletTotals, more: OutletTotals) -> None:
@@ -64,33 +65,52 @@ def counted_as(session_id: str) -> tuple[Any, ...] | None:
     return (
         SessionRecord.objects.select_for_update()
         .filter(id=session_id)
-        .values_list("outlet_id", "business_date", "deleted_at", *_SHIFT_FIGURES)
+        .values_list("outlet_id", "business_date", "deleted_at", "currency", *_SHIFT_FIGURES)
         .first()
     )
 
 
 def daily_totals_update(days: Iterable[Day]) -> None:
-    """Recounts the given outlet-days from their shifts, then their months from their days."""
+    """Recounts the given outlet-days from their shifts, a row per currency, then their
+    months from their days."""
     days = sorted(set(days))  # one lock order: two writers never deadlock
+    touched: set[tuple[str, date, str]] = set()
     with transaction.atomic():
         for outlet_id, day in days:
-            totals, _created = DailyTotals.objects.select_for_update().get_or_create(
-                outlet_id=outlet_id, business_date=day
-            )
-            for name in FIGURES:
-                setattr(totals, name, 0)
             shifts = SessionRecord.objects.filter(
                 outlet_id=outlet_id, business_date=day, deleted_at__isnull=True
             )
-            for figures in shifts.values_list(*_SHIFT_FIGURES):
-                _add_shift(totals, *figures)
-            totals.save()
-        for outlet_id, month in sorted({(outlet, month_of(day)) for outlet, day in days}):
+            kept = DailyTotals.objects.filter(outlet_id=outlet_id, business_date=day)
+            currencies = set(kept.values_list("currency", flat=True))
+            currencies |= set(shifts.values_list("currency", flat=True).distinct())
+            # Lock (or create) the day's rows first and count after: a second writer of the
+            # day waits here, then counts what the first one committed.
+            rows = {
+                currency: DailyTotals.objects.select_for_update().get_or_create(
+                    outlet_id=outlet_id, business_date=day, currency=currency
+                )[0]
+                for currency in sorted(currencies)
+            }
+            fresh: dict[str, DailyTotals] = {currency: DailyTotals() for currency in rows}
+            for currency, *figures in shifts.values_list("currency", *_SHIFT_FIGURES):
+                _add_shift(fresh.setdefault(currency, DailyTotals()), *figures)
+            for currency, counted in sorted(fresh.items()):
+                row = rows.get(currency)
+                if row is None:  # a shift in a currency committed since the rows were locked
+                    row, _created = DailyTotals.objects.select_for_update().get_or_create(
+                        outlet_id=outlet_id, business_date=day, currency=currency
+                    )
+                for name in FIGURES:
+                    setattr(row, name, getattr(counted, name))
+                row.save()
+                touched.add((outlet_id, month_of(day), currency))
+        for outlet_id, month, currency in sorted(touched):
             monthly, _created = MonthlyTotals.objects.select_for_update().get_or_create(
-                outlet_id=outlet_id, month=month
+                outlet_id=outlet_id, month=month, currency=currency
             )
             sums = DailyTotals.objects.filter(
                 outlet_id=outlet_id,
+                currency=currency,
                 business_date__gte=month,
                 business_date__lt=_next_month(month),
             ).aggregate(**{name: Sum(name) for name in FIGURES})
@@ -120,18 +140,20 @@ def daily_totals_rebuild() -> int:
     shifts = SessionRecord.objects.filter(deleted_at__isnull=True)
     with transaction.atomic():
         _hold_writers_off()
-        days: dict[Day, DailyTotals] = {}
-        rows = shifts.values_list("outlet_id", "business_date", *_SHIFT_FIGURES)
-        for outlet, day, *figures in rows.iterator(chunk_size=5000):
-            totals = days.get((outlet, day))
+        days: dict[tuple[str, date, str], DailyTotals] = {}
+        rows = shifts.values_list("outlet_id", "business_date", "currency", *_SHIFT_FIGURES)
+        for outlet, day, currency, *figures in rows.iterator(chunk_size=5000):
+            totals = days.get((outlet, day, currency))
             if totals is None:
-                totals = days[(outlet, day)] = DailyTotals(outlet_id=outlet, business_date=day)
+                totals = days[(outlet, day, currency)] = DailyTotals(
+                    outlet_id=outlet, business_date=day, currency=currency
+                )
             _add_shift(totals, *figures)
-        months: dict[Day, MonthlyTotals] = {}
-        for (outlet, day), totals in days.items():
-            key = (outlet, month_of(day))
+        months: dict[tuple[str, date, str], MonthlyTotals] = {}
+        for (outlet, day, currency), totals in days.items():
+            key = (outlet, month_of(day), currency)
             if key not in months:
-                months[key] = MonthlyTotals(outlet_id=outlet, month=key[1])
+                months[key] = MonthlyTotals(outlet_id=outlet, month=key[1], currency=currency)
             _add_totals(months[key], totals)
         DailyTotals.objects.all().delete()
         MonthlyTotals.objects.all().delete()

@@ -101,3 +101,8 @@ class StaffNotAllowed(StaffError):
 class StaffChangeRefused(StaffError):
     """A change to a staff account that cannot be made as asked: a username in use, no outlet,
     a password the validators refuse, or no way to e-mail a link."""
+
+
+class CurrencyHasHistory(SetupError):
+    """An outlet's currency cannot change once it has shifts in another: their amounts would
+    be read in the new currency."""

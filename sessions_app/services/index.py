@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report
+from sessions_app.closing import DrawerMoney
 from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
@@ -25,7 +26,7 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
-from sessions_app.policy import OutletPolicy, outlet_policy
+from sessions_app.policy import OutletPolicy, drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audit_write, record_snapshot
@@ -45,13 +46,30 @@ class IndexFigures:
     expected: dict[str, str]
     variances: dict[str, Decimal] | None  # None: expected was not known
     review_state: str
+    rounding: Decimal | None = None  # the cash rounding in expected
+
+
+@dataclass(frozen=True)
+class SalesFigures:
+    """What a shift's sales make expected, and the rounding inside it (a shift a till
+    closed, worked out once from its sales)."""
+
+    expected: dict[str, Decimal]
+    rounding: Decimal
+
+
+def _report_rounding(report: ClosingReport) -> Decimal | None:
+    if report.sales is None:
+        return None
+    return report.sales.rounding
 
 
 def _figures(
     session: Session,
     report: ClosingReport | None,
-    expected: dict[str, Decimal] | None,
+    from_sales: SalesFigures | None,
     policy: OutletPolicy,
+    money: DrawerMoney,
 ) -> IndexFigures:
     """The figures of our own report; for a shift a till closed, the difference between what
     it declared and what its sales make expected (when they are known)."""
@@ -67,17 +85,22 @@ def _figures(
             },
             variances=variances if report.expected_available and variances else None,
             review_state=report.review_state,
+            rounding=_report_rounding(report),
         )
-    if session.is_open or expected is None:
+    if session.is_open or from_sales is None:
         return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
     reconciliation = closing.reconcile(
-        counted=session.closing_amounts, expected=expected, policy=policy.variance
+        counted=session.closing_amounts,
+        expected=from_sales.expected,
+        policy=policy.variance,
+        currency=money.currency,
     )
     waiting = any(m.awaiting_approval for m in movements_with_ours(None, session.id))
     return IndexFigures(
-        expected={key: str(amount) for key, amount in expected.items()},
+        expected={key: str(amount) for key, amount in from_sales.expected.items()},
         variances=reconciliation.variances,
         review_state=REVIEW_REQUIRED if reconciliation.review_required or waiting else REVIEW_NONE,
+        rounding=from_sales.rounding,
     )
 
 
@@ -93,11 +116,26 @@ def storable(value: Any) -> Any:
     return value
 
 
-def _known_expected(session_id: str) -> dict[str, Decimal] | None:
-    stored = SessionRecord.objects.filter(id=session_id).values_list("expected", flat=True).first()
-    if not stored:
+def _known_expected(session_id: str) -> SalesFigures | None:
+    stored = SessionRecord.objects.filter(id=session_id).values_list("expected", "rounding").first()
+    if not stored or not stored[0]:
         return None
-    return {key: Decimal(amount) for key, amount in stored.items()}
+    expected, rounding = stored
+    return SalesFigures(
+        expected={key: Decimal(amount) for key, amount in expected.items()},
+        rounding=rounding or Decimal(0),
+    )
+
+
+def _shift_currency(session_id: str, report: ClosingReport | None, outlet_id: str | None) -> str:
+    """A shift's currency, fixed when it is first indexed and never reinterpreted: the one the
+    index holds, else the one our report names, else the outlet's now."""
+    known = SessionRecord.objects.filter(id=session_id).values_list("currency", flat=True).first()
+    if known:
+        return known
+    if report is not None and report.is_ours and report.currency:
+        return report.currency.upper()
+    return outlet_policy(outlet_id).currency.code
 
 
 def session_index_save(
@@ -105,7 +143,7 @@ def session_index_save(
     *,
     opened_by_user: User | None = None,
     station_status_pending: str | None = None,
-    expected_from_sales: dict[str, Decimal] | None = None,
+    expected_from_sales: SalesFigures | None = None,
 ) -> SessionRecord:
     """Writes the display copy of a session from Final POS's answer (the only writer).
 
@@ -122,9 +160,11 @@ def session_index_save(
             SessionRecord.objects.filter(id=session.id).values_list("outlet_id", flat=True).first()
         )
     policy = outlet_policy(outlet_id)
-    figures = _figures(session, report, expected_from_sales, policy)
+    money = drawer_money(outlet_id, _shift_currency(session.id, report, outlet_id))
+    figures = _figures(session, report, expected_from_sales, policy, money)
     variances = figures.variances
     defaults: dict[str, Any] = {
+        "currency": money.currency.code,
         "session_number": session.session_number,
         "station_id": session.station_id,
         "opened_by": session.opened_by[:200],
@@ -144,6 +184,7 @@ def session_index_save(
         if variances
         else None,
         "result": closing.shift_result(variances),
+        "rounding": figures.rounding,
         "review_state": figures.review_state,
         **_review_columns(report),
         "report": storable(report.to_document()) if report is not None else None,
@@ -228,9 +269,12 @@ def index_note_missing(record: SessionRecord) -> bool:
     return True
 
 
-def sales_read(session_id: str, *, client: FinalPOSClient) -> SalesSummary | None:
-    """The shift's sales and refunds so far, or None when they cannot be read. An open circuit
-    raises: nothing was called, and nothing else will work either."""
+def sales_read(
+    session_id: str, *, client: FinalPOSClient, money: DrawerMoney
+) -> SalesSummary | None:
+    """The shift's sales and refunds so far in the drawer's currency, with their cash rounding,
+    or None when they cannot be read. An open circuit raises: nothing was called, and nothing
+    else will work either."""
     try:
         transactions = client.transaction_list(session_id)
     except FinalPOSCircuitOpen:
@@ -238,25 +282,29 @@ def sales_read(session_id: str, *, client: FinalPOSClient) -> SalesSummary | Non
     except FinalPOSError as error:
         logger.warning("Transactions of %s unreadable: %s", session_id, error.message)
         return None
-    return closing.sales_summary(transactions)
+    return closing.sales_summary(transactions, money=money)
 
 
 def sales_expected(
-    *, session_id: str, opening_amount: Decimal, client: FinalPOSClient
-) -> dict[str, Decimal] | None:
+    *, session_id: str, opening_amount: Decimal, client: FinalPOSClient, money: DrawerMoney
+) -> SalesFigures | None:
     """Expected amounts from the shift's sales, for a shift a till closed: its report is the
     till's, so the cash moved is what the dashboard recorded on it."""
-    sales = sales_read(session_id, client=client)
+    sales = sales_read(session_id, client=client, money=money)
     if sales is None:
         return None
-    return closing.expected_from(
-        sales, opening_amount=opening_amount, movements=movements_with_ours(None, session_id)
+    expected = closing.expected_from(
+        sales,
+        opening_amount=opening_amount,
+        movements=movements_with_ours(None, session_id),
+        currency=money.currency,
     )
+    return SalesFigures(expected=expected, rounding=sales.rounding)
 
 
 def _expected_if_till_closed(
     record: SessionRecord | None, session: Session, client: FinalPOSClient
-) -> dict[str, Decimal] | None:
+) -> SalesFigures | None:
     """A shift a till closed gets its figures from its sales once, when it is first seen
     closed (or changed since)."""
     report = closing_report.parse(session.closing_report_data)
@@ -267,8 +315,16 @@ def _expected_if_till_closed(
     )
     if unchanged:
         return None
+    outlet_id = (
+        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+    )
     return sales_expected(
-        session_id=session.id, opening_amount=session.opening_amount, client=client
+        session_id=session.id,
+        opening_amount=session.opening_amount,
+        client=client,
+        money=drawer_money(
+            outlet_id or (record.outlet_id if record else None), record.currency if record else ""
+        ),
     )
 
 

@@ -10,7 +10,6 @@ checks that read against the ledger like every other.
 import logging
 from dataclasses import replace
 
-from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from sessions_app.closing_report import CashMovement, ClosingReport, Review
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
+from sessions_app.policy import shift_money
 from sessions_app.selectors.ledger import ledger_movements
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.index import session_index_save
@@ -70,7 +70,7 @@ def write_back_now(
     pending = list(LedgerEntry.objects.filter(session_id=record.id, state=LedgerEntry.PENDING))
     if not pending or (current.is_open and not _ours_to_write(current)):
         return None
-    merged = merged_report(current, outlet_id=record.outlet_id, client=client)
+    merged = merged_report(current, record=record, client=client)
     if merged is None:
         return None
     data = replace(current.to_input(), closing_report_data=merged.to_json())
@@ -95,7 +95,7 @@ def _ours_to_write(current: Session) -> bool:
 def merged_report(
     current: Session,
     *,
-    outlet_id: str,
+    record: SessionRecord,
     client: FinalPOSClient,
     approvals_in_conflict: bool = False,
 ) -> ClosingReport | None:
@@ -106,7 +106,7 @@ def merged_report(
     if found is not None and found.is_ours:
         report = found
     else:
-        started = _last_written(current.id) or _started(current, outlet_id, client)
+        started = _last_written(current.id) or _started(current, record, client)
         if started is None:
             return None
         report = started.set(foreign=found.foreign if found is not None else started.foreign)
@@ -141,10 +141,13 @@ def _last_written(session_id: str) -> ClosingReport | None:
     return closing_report.ClosingReport.from_document(entry.report)
 
 
-def _started(current: Session, outlet_id: str, client: FinalPOSClient) -> ClosingReport | None:
+def _started(
+    current: Session, record: SessionRecord, client: FinalPOSClient
+) -> ClosingReport | None:
     if current.is_open:  # an open shift of ours: its report starts with what was moved
-        return ClosingReport().set(currency=settings.CURRENCY, methods={}, cash_movements=[])
-    return till_close_report(current, outlet_id=outlet_id, client=client)
+        currency = shift_money(record).currency.code
+        return ClosingReport().set(currency=currency, methods={}, cash_movements=[])
+    return till_close_report(current, record=record, client=client)
 
 
 def _live_approval(session_id: str, *, in_conflict_too: bool) -> Review | None:

@@ -5,23 +5,63 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions_app.models import Outlet, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
 from sessions_app.services.daily_totals import daily_totals_update
+from sessions_app.services.errors import CurrencyHasHistory
 
 OUTLET_POLICY_FIELDS = (
     "time_zone",
+    "currency",
+    "cash_rounding",
+    "cash_rounding_mode",
+    "cash_rounding_applies_to",
+    "denominations",
     "variance_reason_threshold",
     "variance_approval_threshold",
     "target_float",
     "blind_count",
     "movement_approval_limit",
 )
+
+
+# Kept as "" (not NULL) when blank.
+TEXT_FIELDS = (
+    "time_zone",
+    "currency",
+    "cash_rounding_mode",
+    "cash_rounding_applies_to",
+    "denominations",
+)
+
+
+def _refuse_currency_change(outlet: Outlet, *, before: str, after: str) -> None:
+    """A new currency for an outlet whose shifts are in another is refused: their amounts
+    would be read as the new currency's. (Each shift keeps its own currency in the index, so
+    a change of the company's CURRENCY never reinterprets them either.)"""
+    old = before or settings.CURRENCY
+    new = after or settings.CURRENCY
+    if old == new:
+        return
+    shifts = SessionRecord.objects.filter(outlet_id=outlet.id).exclude(currency=new).count()
+    if shifts:
+        raise CurrencyHasHistory(
+            ngettext(
+                "%(outlet)s has %(count)d shift in %(currency)s: its currency cannot change. "
+                "Open a new outlet in Final POS for another currency.",
+                "%(outlet)s has %(count)d shifts in %(currency)s: its currency cannot change. "
+                "Open a new outlet in Final POS for another currency.",
+                shifts,
+            )
+            % {"outlet": outlet.name, "count": shifts, "currency": old}
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -47,9 +87,10 @@ def outlet_settings_update(
         before = {name: _plain(getattr(row, name)) for name in OUTLET_POLICY_FIELDS}
         for name in OUTLET_POLICY_FIELDS:
             value = changes.get(name)
-            if name == "time_zone":
-                value = value or ""  # blank: the site's time zone
+            if name in TEXT_FIELDS:
+                value = value or ""  # blank: the site's default
             setattr(row, name, value)
+        _refuse_currency_change(outlet, before=before["currency"], after=row.currency)
         row.save()
         after = {name: _plain(getattr(row, name)) for name in OUTLET_POLICY_FIELDS}
     if before == after:

@@ -7,13 +7,12 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app import closing, closing_report
-from sessions_app.closing import CloseFigures
+from sessions_app.closing import CloseFigures, DrawerMoney
 from sessions_app.closing_report import (
     BlindCount,
     CashMovement,
@@ -30,7 +29,7 @@ from sessions_app.finalpos import (
 from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.formatting import money, short_datetime
 from sessions_app.models import LedgerEntry, SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
@@ -66,7 +65,7 @@ def session_close_preview(
     during the shift as the index last saw it)."""
     client = client or get_client()
     try:
-        sales = sales_read(record.id, client=client)
+        sales = sales_read(record.id, client=client, money=shift_money(record))
     except FinalPOSCircuitOpen:
         sales = None
     return _figures(
@@ -82,8 +81,9 @@ def session_expected_now(
     record: SessionRecord, *, client: FinalPOSClient | None = None
 ) -> dict[str, Decimal] | None:
     """Expected amounts for a shift now (shown to managers while counting), or None."""
+    money = shift_money(record)
     try:
-        sales = sales_read(record.id, client=client or get_client())
+        sales = sales_read(record.id, client=client or get_client(), money=money)
     except FinalPOSError:
         return None
     if sales is None:
@@ -92,6 +92,7 @@ def session_expected_now(
         sales,
         opening_amount=record.opening_amount,
         movements=movements_with_ours(closing_report.from_index(record.report), record.id),
+        currency=money.currency,
     )
 
 
@@ -112,6 +113,7 @@ def _figures(
         cash_count=cash_count,
         target_float=policy.target_float,
         policy=policy.variance,
+        currency=shift_money(record).currency,
     )
 
 
@@ -141,7 +143,8 @@ def session_close(
         summary=summary,
     ) as audit:
         beside = ThreadPoolExecutor(max_workers=1)  # two reads, one round trip
-        sales_later = beside.submit(_sales_read_in_thread, record.id, client)
+        drawer = shift_money(record)  # read here: the thread reads Final POS only
+        sales_later = beside.submit(_sales_read_in_thread, record.id, drawer, client)
         try:
             current = read_current(record, client)
             sales = sales_later.result()
@@ -215,9 +218,11 @@ def session_close(
     return ShiftWriteResult(record=saved, station_status_error=station_status_enqueue(saved))
 
 
-def _sales_read_in_thread(session_id: str, client: FinalPOSClient) -> SalesSummary | None:
+def _sales_read_in_thread(
+    session_id: str, money: DrawerMoney, client: FinalPOSClient
+) -> SalesSummary | None:
     try:
-        return sales_read(session_id, client=client)
+        return sales_read(session_id, client=client, money=money)
     finally:
         connections.close_all()  # the shared cache may have opened one in this thread
 
@@ -236,7 +241,7 @@ def _report(
     handover, a reopened shift's earlier closes, a till's own report) carries over."""
     reconciliation = figures.reconciliation
     report = ClosingReport().set(
-        currency=settings.CURRENCY,
+        currency=figures.currency,
         expected_available=reconciliation.expected_available,
         methods=reconciliation.method_figures(),
         variance_reason=variance_reason,

@@ -3,7 +3,6 @@
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from sessions_app.finalpos import (
 from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import money, time_of_day
 from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
@@ -243,7 +243,10 @@ def _handover_report(station: Station, opening_amount: Decimal) -> str | None:
         from_session_number=left.session_number,
     )
     report = ClosingReport().set(
-        currency=settings.CURRENCY, methods={}, cash_movements=[], handover=handover
+        currency=outlet_policy(station.outlet_id).currency.code,
+        methods={},
+        cash_movements=[],
+        handover=handover,
     )
     return report.to_json()
 

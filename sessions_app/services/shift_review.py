@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +27,7 @@ from sessions_app.closing_report.values import time_text
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audited_shift_write
@@ -55,10 +54,10 @@ from sessions_app.services.till_closes import report_of_closed_shift
 logger = logging.getLogger(__name__)
 
 
-def _report_without_sales(current: Session) -> ClosingReport:
+def _report_without_sales(current: Session, record: SessionRecord) -> ClosingReport:
     """A report to hold a correction when the shift's sales cannot be read; a till's own
     report is kept inside it."""
-    report = ClosingReport().set(currency=settings.CURRENCY)
+    report = ClosingReport().set(currency=shift_money(record).currency.code)
     earlier = closing_report.parse(current.closing_report_data)
     if earlier is not None and earlier.foreign is not None:
         report.set(foreign=earlier.foreign)
@@ -93,7 +92,7 @@ def session_approve(
     ) as audit:
         current = read_current(record, client)
         report = (
-            report_of_closed_shift(current, outlet_id=record.outlet_id, client=client)
+            report_of_closed_shift(current, record=record, client=client)
             if not current.is_open
             else None
         )
@@ -246,12 +245,13 @@ def session_correct(
                 _("Nothing was changed: the amounts and the note are as they were.")
             )
         report = report_of_closed_shift(
-            current, outlet_id=record.outlet_id, client=client
-        ) or _report_without_sales(current)
+            current, record=record, client=client
+        ) or _report_without_sales(current, record)
         reconciliation = closing.reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),
             policy=outlet_policy(record.outlet_id).variance,
+            currency=shift_money(record).currency,
         )
         cash_changed = after_amounts["cash"] != before_amounts["cash"]
         correction = Correction(

@@ -120,7 +120,7 @@ def _reopen(
         ),
     )
     reopened = ClosingReport().set(
-        currency=settings.CURRENCY,
+        currency=record.currency or settings.CURRENCY,
         methods={},
         reopenings=[*(ours.reopenings if ours is not None else []), reopening],
     )

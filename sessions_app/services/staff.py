@@ -13,3 +13,8 @@ def staff_profile_for(*, user: User) -> StaffProfile:
 def alert_preference_set(*, user: User, enabled: bool) -> None:
     """Turns the user's review alerts by e-mail on or off."""
     StaffProfile.objects.update_or_create(user=user, defaults={"variance_alerts": enabled})
+
+
+def language_preference_set(*, user: User, language: str) -> None:
+    """The user's own language ("" for their browser's)."""
+    StaffProfile.objects.update_or_create(user=user, defaults={"language": language})

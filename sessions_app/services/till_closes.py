@@ -4,49 +4,52 @@ report kept whole inside ours."""
 
 from dataclasses import replace
 
-from django.conf import settings
-
 from sessions_app import closing, closing_report
 from sessions_app.closing_report import ClosingReport, Review
 from sessions_app.finalpos import FinalPOSClient
 from sessions_app.finalpos.records import Session
-from sessions_app.policy import outlet_policy
+from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.index import sales_read
 
 
 def report_of_closed_shift(
-    current: Session, *, outlet_id: str, client: FinalPOSClient
+    current: Session, *, record: SessionRecord, client: FinalPOSClient
 ) -> ClosingReport | None:
     """The dashboard's report of a closed shift: its own, or for a shift a till closed one
     worked out from its sales (None when they cannot be read)."""
     report = closing_report.parse(current.closing_report_data)
     if report is not None and report.is_ours:
         return report
-    return till_close_report(current, outlet_id=outlet_id, client=client)
+    return till_close_report(current, record=record, client=client)
 
 
 def till_close_report(
-    current: Session, *, outlet_id: str, client: FinalPOSClient
+    current: Session, *, record: SessionRecord, client: FinalPOSClient
 ) -> ClosingReport | None:
     """Our report of a close a till made: expected per tender from the sales and the cash moved
     here, what the till declared, the review the outlet's rules ask for. None when the sales
     cannot be read."""
     report = closing_report.parse(current.closing_report_data)
-    sales = sales_read(current.id, client=client)
+    money = shift_money(record)
+    sales = sales_read(current.id, client=client, money=money)
     if sales is None:
         return None
     movements = movements_with_ours(report, current.id)
-    policy = outlet_policy(outlet_id)
+    policy = outlet_policy(record.outlet_id)
     expected = closing.expected_from(
-        sales, opening_amount=current.opening_amount, movements=movements
+        sales, opening_amount=current.opening_amount, movements=movements, currency=money.currency
     )
     reconciliation = closing.reconcile(
-        counted=current.closing_amounts, expected=expected, policy=policy.variance
+        counted=current.closing_amounts,
+        expected=expected,
+        policy=policy.variance,
+        currency=money.currency,
     )
     waiting = any(movement.awaiting_approval for movement in movements)
     ours = ClosingReport().set(
-        currency=settings.CURRENCY,
+        currency=money.currency.code,
         expected_available=True,
         methods=reconciliation.method_figures(),
         variance_reason="",

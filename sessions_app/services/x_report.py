@@ -10,7 +10,9 @@ from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.models import SessionRecord
+from sessions_app.policy import shift_money
 from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
+from sessions_app.selectors.report import SalesLine, foreign_sales_lines
 from sessions_app.services.index import sales_read, session_refresh
 
 
@@ -20,6 +22,7 @@ class XLine:
     name: str
     sales: Decimal
     refunds: Decimal
+    rounding: Decimal
     expected: Decimal
 
 
@@ -34,6 +37,11 @@ class XReport:
     stale_note: str = ""  # why the shift itself could not be re-read
     not_in_final_pos: frozenset[str] = frozenset()  # movements kept here until the till closes
 
+    @property
+    def foreign(self) -> list[SalesLine]:
+        """Sales in another currency than the drawer's: shown apart, never in expected."""
+        return foreign_sales_lines(self.sales)
+
 
 def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = None) -> XReport:
     """Re-reads the shift and its sales from Final POS and works out the drawer now."""
@@ -46,8 +54,9 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
     report = closing_report.from_index(record.report)
     movements = movements_with_ours(report, record.id)
     pending = kept_here_only(report, movements)
+    money = shift_money(record)
     try:
-        sales = sales_read(record.id, client=client)
+        sales = sales_read(record.id, client=client, money=money)
     except FinalPOSError:
         sales = None
     if sales is None:
@@ -56,7 +65,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         opening_amount=record.opening_amount, sales=sales, movements=movements
     )
     expected = closing.expected_from(
-        sales, opening_amount=record.opening_amount, movements=movements
+        sales, opening_amount=record.opening_amount, movements=movements, currency=money.currency
     )
     lines = [
         XLine(
@@ -64,6 +73,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
             name=method.name,
             sales=sales.of(method.key).sales,
             refunds=sales.of(method.key).refunds,
+            rounding=sales.of(method.key).rounding,
             expected=expected[method.key],
         )
         for method in closing.payment_methods()

@@ -23,6 +23,7 @@ from sessions_app.models import SessionRecord
 from sessions_app.policy import counts_blind
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.catalog import station_name
+from sessions_app.selectors.report import foreign_sales_lines
 from sessions_app.services.blind_count import blind_count_reveal
 from sessions_app.services.errors import (
     CountIsFinal,
@@ -160,6 +161,7 @@ def _close_review(
             record,
             form,
             figures=figures,
+            foreign_sales=foreign_sales_lines(figures.sales),
             reconciliation=figures.reconciliation,
             drop=figures.cash_drop,
             reason_threshold=figures.reconciliation.policy.reason_threshold,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest
 from sessions_app.selectors.shifts import session_for_user
 from sessions_app.services.errors import ApplicationError
@@ -17,11 +17,13 @@ from sessions_app.services.shift_checks import ShiftWriteResult
 
 def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> SessionRecord:
     """The shift if it is in the index and at one of the user's outlets, else 404. The page
-    then shows times in the outlet's time zone (sessions_app.timezones)."""
+    then shows times in the outlet's time zone and amounts in the shift's currency, and counts
+    the outlet's notes and coins (sessions_app.timezones)."""
     record = session_for_user(user=request.user, session_id=session_id)
     if record is None:
         raise Http404(_("No shift with that id at your outlets."))
-    timezone.activate(outlet_policy(record.outlet_id).time_zone)
+    policy = outlet_money_activate(record.outlet_id, record.currency)
+    timezone.activate(policy.time_zone)
     return record
 
 

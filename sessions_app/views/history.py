@@ -45,8 +45,9 @@ def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
     form, filters = _filters(request)
     records = session_history(user=request.user, filters=filters)
     totals = history_totals(user=request.user, filters=filters, records=records)
+    shifts = sum(per_currency.shifts for per_currency in totals)
     paginator = Paginator(records, PAGE_SIZE)
-    paginator.count = min(totals.shifts, PAGE_SIZE * MAX_PAGES)  # the totals counted them
+    paginator.count = min(shifts, PAGE_SIZE * MAX_PAGES)  # the totals counted them
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     outlet_names, station_names = names_for(rows)
@@ -61,7 +62,8 @@ def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "totals": totals,
-            "pages_capped": totals.shifts > paginator.count,
+            "shifts": shifts,
+            "pages_capped": shifts > paginator.count,
             "outlet_names": outlet_names,
             "station_names": station_names,
             "query": query.urlencode(),

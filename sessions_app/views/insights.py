@@ -1,5 +1,6 @@
 """Insights for managers: differences per cashier and per till over a period, with a chart."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,9 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from sessions_app import charts
+from sessions_app import charts, money
 from sessions_app.forms import InsightsFilterForm
-from sessions_app.policy import outlet_policy
+from sessions_app.money import currency
+from sessions_app.policy import outlet_policies, outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.history import HistoryFilters, history_choices
 from sessions_app.selectors.insights import variance_insights
@@ -28,6 +30,20 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     form = InsightsFilterForm(data, outlets=outlets, stations=stations)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = HistoryFilters.from_cleaned(form.cleaned_data)
+    # Differences in two currencies are never added: one currency at a time, the outlet's,
+    # else the only one the manager's outlets have, else the one asked for or the company's.
+    currencies = sorted(
+        {policy.currency.code for policy in outlet_policies(dict(outlets)).values()}
+    )
+    asked = request.GET.get("currency", "")
+    if filters.outlet:
+        chosen = outlet_policy(filters.outlet).currency.code
+    elif asked in currencies:
+        chosen = asked
+    else:
+        chosen = currencies[0] if len(currencies) == 1 else settings.CURRENCY
+    filters = replace(filters, currency=chosen)
+    money.activate(currency(chosen))
     # One outlet's page judges by that outlet's threshold; across outlets, the site's.
     threshold = (
         outlet_policy(filters.outlet).variance.reason_threshold
@@ -45,5 +61,13 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
             "chart": charts.variance_by_day(result.by_day),
             "filters": filters,
             "period": period,
+            "other_currencies": [code for code in currencies if code != chosen],
+            "query_without_currency": _without(request, "currency"),
         },
     )
+
+
+def _without(request: AuthenticatedRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()

@@ -14,6 +14,7 @@ from sessions_app.finalpos import FinalPOSError, records
 from sessions_app.formatting import money
 from sessions_app.forms import OutletForm, OutletSettingsForm, StationForm
 from sessions_app.models import Outlet, Station
+from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.board import board_outlets
 from sessions_app.selectors.catalog import (
@@ -24,7 +25,7 @@ from sessions_app.selectors.catalog import (
     station_for_user,
 )
 from sessions_app.services.catalog import catalog_refresh, catalog_removals_confirm
-from sessions_app.services.errors import ApplicationError
+from sessions_app.services.errors import ApplicationError, SetupError
 from sessions_app.services.outlet_settings import (
     OUTLET_POLICY_FIELDS,
     outlet_settings_for,
@@ -160,13 +161,19 @@ def outlet_settings_view(request: AuthenticatedRequest, outlet_id: str) -> HttpR
     initial["blind_count"] = (
         "" if stored.blind_count is None else "yes" if stored.blind_count else "no"
     )
+    # Amounts are typed in the outlet's currency (a new currency applies once saved).
+    outlet_money_activate(outlet.id)
     form = OutletSettingsForm(request.POST or None, initial=initial, defaults=_site_defaults())
     if request.method == "POST" and form.is_valid():
-        outlet_settings_update(
-            outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
-        )
-        messages.success(request, _("Rules of %(name)s saved.") % {"name": outlet.name})
-        return redirect("sessions_app:setup_overview")
+        try:
+            outlet_settings_update(
+                outlet=outlet, changes=form.cleaned_data, updated_by_user=request.user
+            )
+        except SetupError as error:
+            form.add_error("currency", error.message)
+        else:
+            messages.success(request, _("Rules of %(name)s saved.") % {"name": outlet.name})
+            return redirect("sessions_app:setup_overview")
     return render(request, "setup/outlet_settings.html", {"form": form, "outlet": outlet})
 
 
@@ -174,7 +181,15 @@ def _site_defaults() -> dict[str, str]:
     return {
         "variance_reason_threshold": money(settings.VARIANCE_REASON_THRESHOLD),
         "variance_approval_threshold": money(settings.VARIANCE_APPROVAL_THRESHOLD),
-        "target_float": money(settings.TARGET_FLOAT),
+        "target_float": money(settings.TARGET_FLOAT)
+        if settings.TARGET_FLOAT is not None
+        else _("the currency's usual float"),
+        "cash_rounding": money(settings.CASH_ROUNDING) if settings.CASH_ROUNDING else _("none"),
+        "cash_rounding_mode": settings.CASH_ROUNDING_MODE.replace("_", " "),
+        "cash_rounding_applies_to": _("cash only")
+        if settings.CASH_ROUNDING_APPLIES_TO == "cash"
+        else _("every tender"),
+        "denominations": _("the currency's"),
         "blind_count": _("yes") if settings.BLIND_COUNT else _("no"),
         "movement_approval_limit": money(settings.MOVEMENT_APPROVAL_LIMIT),
     }

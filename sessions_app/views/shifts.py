@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
-from sessions_app.formatting import money
+from sessions_app.formatting import money, plain_amount
 from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
+from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
 from sessions_app.selectors.audit import audit_for_session
 from sessions_app.selectors.catalog import (
@@ -50,11 +51,19 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
     stations = list(stations_for(user=request.user).order_by("outlet_id", "name"))
     busy = stations_busy_for(user=request.user)
     left = left_in_drawer([station.id for station in stations])
+    # The float is typed and counted in the chosen till's outlet's currency and notes.
+    chosen_id = request.POST.get("station") or request.GET.get("station", "")
+    chosen_till = next(
+        (s for s in stations if s.id == chosen_id), stations[0] if stations else None
+    )
+    outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
     form = OpenShiftForm(
         request.POST or None,
         station_choices=station_choices_for(stations, user=request.user),
         busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
-        handover_floats={station_id: str(drawer.amount) for station_id, drawer in left.items()},
+        handover_floats={
+            station_id: plain_amount(drawer.amount) for station_id, drawer in left.items()
+        },
         initial=_open_initial(request.GET.get("station", ""), left),
     )
     in_use_warning = False
@@ -92,7 +101,7 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
                 % {
                     "number": result.record.session_number,
                     "station": station.name,
-                    "float": money(result.record.opening_amount),
+                    "float": money(result.record.opening_amount, result.record.currency),
                 },
             )
             _warn_handover(request, left.get(station.id), result.record)
@@ -166,7 +175,7 @@ def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
 def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, str]:
     initial = {"station": station_id}
     if station_id in left:
-        initial["opening_amount"] = str(left[station_id].amount)
+        initial["opening_amount"] = plain_amount(left[station_id].amount)
     return initial
 
 

@@ -194,33 +194,39 @@
 
   // Counting by notes and coins: the total is worked out as the cashier types and written
   // into the cash total field. The server checks the same sum; this is only a convenience.
-  function cents(text) {
-    var match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  // In thousandths of a unit: exact for currencies with 0, 2 or 3 decimals (JPY, USD, KWD).
+  function thousandths(text) {
+    var match = /^(\d+)(?:\.(\d{1,3}))?$/.exec(text);
     if (!match) return null;
-    return parseInt(match[1], 10) * 100 + parseInt(((match[2] || "") + "00").slice(0, 2), 10);
+    return parseInt(match[1], 10) * 1000 + parseInt(((match[2] || "") + "000").slice(0, 3), 10);
   }
 
-  function formatCents(total) {
-    var whole = Math.floor(total / 100);
-    var rest = String(total % 100).padStart(2, "0");
-    return whole.toLocaleString("en-US") + "." + rest;
+  // The total as the page's language writes it, with the currency's decimals ("1.234,50").
+  function formatAmount(total, decimals, sign, grouped) {
+    var whole = Math.floor(total / 1000);
+    var rest = String(total % 1000).padStart(3, "0").slice(0, decimals);
+    var lang = document.documentElement.lang || "en";
+    var text = grouped ? whole.toLocaleString(lang) : String(whole);
+    return decimals > 0 ? text + sign + rest : text;
   }
 
   function updateCount(container) {
     var total = 0;
     var any = false;
+    var decimals = parseInt(container.getAttribute("data-decimals") || "2", 10);
+    var sign = container.getAttribute("data-decimal-sign") || ".";
     container.querySelectorAll("input[data-denomination]").forEach(function (input) {
       var quantity = parseInt(input.value, 10);
-      var value = cents(input.getAttribute("data-denomination"));
+      var value = thousandths(input.getAttribute("data-denomination"));
       if (!isNaN(quantity) && quantity > 0 && value !== null) {
         total += quantity * value;
         any = true;
       }
     });
     var output = container.querySelector("[data-count-total]");
-    if (output) output.textContent = any ? formatCents(total) : "—";
+    if (output) output.textContent = any ? formatAmount(total, decimals, sign, true) : "—";
     var field = document.getElementById(container.getAttribute("data-total-field"));
-    if (field && any) field.value = formatCents(total).replace(/,/g, "");
+    if (field && any) field.value = formatAmount(total, decimals, sign, false);
   }
 
   document.addEventListener("input", function (event) {

@@ -46,3 +46,32 @@ def test_it_seeds_the_embedded_simulator_and_loads_the_catalog(settings, tmp_pat
     page = client.get("/").content.decode()
     assert "Harbour Street" in page and "Till 1" in page
     assert "Market Square" not in page  # the demo cashier works at Harbour Street only
+
+
+def test_one_setting_shows_the_demo_in_another_currency_and_language(settings, tmp_path, client):
+    """CURRENCY=CHF LANGUAGE_CODE=de make run: the demo company is seeded again in francs, its
+    shifts indexed afresh, and the demo accounts speak German."""
+    from decimal import Decimal
+
+    from sessions_app.models import SessionRecord, StaffProfile
+
+    settings.FINALPOS_DEMO_MODE = True
+    settings.FINALPOS_SIMULATOR_TILLS = False
+    settings.FINALPOS_SIMULATOR_DB = str(tmp_path / "embedded.sqlite3")
+    call_command("setup_demo", verbosity=0)
+    assert set(SessionRecord.objects.values_list("currency", flat=True)) == {"USD"}
+
+    settings.CURRENCY, settings.LANGUAGE_CODE = "CHF", "de"
+    call_command("setup_demo", verbosity=0)
+    shifts = SessionRecord.objects.all()
+    assert shifts.count() > 100 and set(shifts.values_list("currency", flat=True)) == {"CHF"}
+    from finalpos_simulator.adapter import default_simulator
+
+    sales = default_simulator().store.find("transaction")
+    cash = [Decimal(sale["amount"]) for sale in sales if sale["paymentMethod"] == "cash"]
+    assert len(cash) > 100 and {sale["currency"] for sale in sales} == {"CHF"}
+    assert all(amount % Decimal("0.05") == 0 for amount in cash)  # paid in 5 Rappen
+    assert set(StaffProfile.objects.values_list("language", flat=True)) == {"de"}
+    client.login(username="manager", password="manager-demo")
+    page = client.get("/sessions/", headers={"accept-language": "en"}).content.decode()
+    assert 'lang="de"' in page and "CHF" in page

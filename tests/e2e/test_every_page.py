@@ -112,6 +112,8 @@ def demo_everything(demo_store):
         "till-edit": f"/setup/tills/{station.id}/",
         "till-delete": f"/setup/tills/{station.id}/delete/",
         "alerts": "/account/alerts/",
+        "language": "/account/language/",
+        "outlet-rules": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/rules/",
         "not-found": "/sessions/000000000000000000000000/",
     }
     cashier_pages = {
@@ -121,6 +123,7 @@ def demo_everything(demo_store):
         "x-report-cashier": f"/sessions/{open_shift.id}/x/",
         "movement-form-cashier": f"/sessions/{open_shift.id}/movements/new/",
         "shift-report-cashier": f"/sessions/{closed.id}/",
+        "language-cashier": "/account/language/",
     }
     return manager_pages, cashier_pages
 

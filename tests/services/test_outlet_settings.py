@@ -64,7 +64,9 @@ def test_blank_rules_follow_the_sites_defaults(tills, manager, settings):
     assert policy.target_float == Decimal("150.00")
     assert policy.variance.reason_threshold == settings.VARIANCE_REASON_THRESHOLD
     assert policy.blind_count is settings.BLIND_COUNT
-    assert outlet_policy(OUTLET_B).target_float == settings.TARGET_FLOAT
+    # TARGET_FLOAT unset: the usual float of the outlet's currency (200 US dollars).
+    assert settings.TARGET_FLOAT is None
+    assert outlet_policy(OUTLET_B).target_float == Decimal("200")
     assert OutletSettings.objects.count() == 1
 
 
@@ -134,3 +136,32 @@ def test_the_outlets_movement_limit_decides_approval(open_shift, manager, cashie
     open_shift.refresh_from_db()
     [movement] = open_shift.report["cashMovements"]
     assert movement["approval"]["required"] is True
+
+
+def test_an_outlet_without_shifts_can_take_another_currency(tills, manager):
+    from sessions_app.models import Outlet
+
+    _rules(Outlet.objects.get(id=OUTLET_B), manager, currency="JPY")
+    policy = outlet_policy(OUTLET_B)
+    assert policy.currency.code == "JPY" and policy.currency.decimals == 0
+    assert policy.target_float == Decimal(30000)
+    assert [d.value for d in policy.denominations][:2] == [Decimal(10000), Decimal(5000)]
+
+
+def test_the_currency_of_an_outlet_with_shifts_cannot_change(closed_shift, manager):
+    from sessions_app.models import Outlet
+    from sessions_app.services.errors import CurrencyHasHistory
+
+    with pytest.raises(CurrencyHasHistory, match="1 shift in USD"):
+        _rules(Outlet.objects.get(id=OUTLET_A), manager, currency="EUR")
+    assert outlet_policy(OUTLET_A).currency.code == "USD"
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A, currency="EUR").exists()
+
+
+def test_a_new_company_currency_never_reinterprets_the_shifts_indexed(closed_shift, settings):
+    from sessions_app.services.index import session_refresh
+
+    settings.CURRENCY = "EUR"
+    refreshed = session_refresh(closed_shift)
+    assert refreshed.currency == "USD"  # fixed when first indexed
+    assert outlet_policy(OUTLET_A).currency.code == "EUR"  # new shifts: the company's now

@@ -44,9 +44,10 @@ def test_missing_fields_wrong_types_and_bad_money_get_400_with_messages(simulato
         [
             "stationId must be a string",
             "openedBy must be a string",
-            'openingAmount must be a money amount with two decimals, like "200.00"',
+            'openingAmount must be a money amount with two decimals (three in KWD), like "200.00"',
             "notes must be an array of strings",
-            'closingAmounts.cash must be a money amount with two decimals, like "200.00"',
+            "closingAmounts.cash must be a money amount with two decimals (three in KWD), "
+            'like "200.00"',
         ]
     )
 

@@ -90,7 +90,7 @@ def test_a_narrower_filter_counts_its_shifts_once(mia):
     make_shifts(200, start=100, station=STATION_A2)
     with CaptureQueriesContext(connection) as queries:
         response = mia.get(URL, {"station": STATION_A2})
-    assert response.context["totals"].shifts == 200
+    assert response.context["shifts"] == 200
     counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counting) == 1, "the totals' count doubles as the paginator's"
 
@@ -137,7 +137,7 @@ def test_deep_pages_stop_at_a_cap_that_the_page_explains(mia, monkeypatch):
     response = mia.get(URL, {"page": 3})
     page = response.context["page"]
     assert page.number == 2 and page.paginator.num_pages == 2
-    assert response.context["totals"].shifts == 130
+    assert response.context["shifts"] == 130
     text = " ".join(response.content.decode().split())
     assert "130 shifts" in text
     assert "The pages show the first 100 shifts of this list." in text
@@ -166,5 +166,28 @@ def test_the_quick_dropdown_writes_what_djangos_own_would(value):
 def test_dates_at_the_end_of_the_calendar_are_a_filter_not_an_error(mia):
     make_shifts(3)
     response = mia.get(URL, {"date_from": "9999-12-01", "date_to": "9999-12-31"})
-    assert response.status_code == 200 and response.context["totals"].shifts == 0
-    assert mia.get(URL, {"date_to": "9999-12-31"}).context["totals"].shifts == 3
+    assert response.status_code == 200 and response.context["shifts"] == 0
+    assert mia.get(URL, {"date_to": "9999-12-31"}).context["shifts"] == 3
+
+
+@pytest.mark.parametrize("by_day", [True, False], ids=["per-day totals", "shift rows"])
+def test_each_currency_has_its_own_totals_row(client, superuser, tills, by_day):
+    from decimal import Decimal
+
+    from sessions_app.models import SessionRecord
+    from sessions_app.services.daily_totals import daily_totals_rebuild
+    from tests.conftest import OUTLET_B, STATION_B1, make_shifts
+
+    make_shifts(2, variance="-1.00")
+    make_shifts(3, outlet=OUTLET_B, station=STATION_B1, variance="0.125", start=20)
+    SessionRecord.objects.filter(outlet_id=OUTLET_B).update(currency="KWD")
+    daily_totals_rebuild()
+    client.force_login(superuser)
+    query = {} if by_day else {"state": "closed"}
+    response = client.get(URL, query)
+    totals = {row.currency: row for row in response.context["totals"]}
+    assert set(totals) == {"USD", "KWD"} and response.context["shifts"] == 5
+    assert totals["USD"].cash_variance == Decimal("-2.00")
+    assert totals["KWD"].cash_variance == Decimal("0.375")  # three decimals, exactly
+    page = response.content.decode()
+    assert "Totals for 3 shifts in KWD" in page and "KWD\u00a00.375" in page

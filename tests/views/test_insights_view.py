@@ -100,3 +100,24 @@ def test_the_manager_home_shows_the_weeks_largest_differences(mia):
     assert "Largest differences this week" in page
     section = page.split("Largest differences this week")[1].split("</section>")[0]
     assert section.count("<tr>") == 6  # header + 5 rows
+
+
+def test_differences_in_two_currencies_are_never_added(client, superuser, tills):
+    """Outlet B counts in francs: the insights count the company's dollars, say so, and link
+    to the francs, which are counted alone."""
+    from sessions_app.models import OutletSettings
+
+    OutletSettings.objects.create(outlet_id=OUTLET_B, currency="CHF")
+    make_shifts(2, variance="-8.00")
+    make_shifts(3, outlet=OUTLET_B, station=STATION_B1, variance="-1.00", start=20)
+    SessionRecord.objects.filter(outlet_id=OUTLET_B).update(currency="CHF")
+    client.force_login(superuser)
+    url = reverse("sessions_app:insights")
+    page = client.get(url)
+    [row] = page.context["insights"].by_cashier
+    assert row.shifts == 2 and row.total == -16
+    assert "differences in another currency are never added" in page.content.decode()
+    francs = client.get(url, {"currency": "CHF"})
+    [row] = francs.context["insights"].by_cashier
+    assert row.shifts == 3 and row.total == -3
+    assert "CHF\u00a0" in francs.content.decode()

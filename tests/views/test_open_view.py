@@ -1,6 +1,7 @@
 """Opening a shift from the dashboard."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -35,7 +36,8 @@ def test_it_opens_a_shift_and_returns_to_the_board(signed_in, tills, simulator):
 
 def test_it_takes_the_float_from_the_denomination_count(signed_in, tills):
     signed_in.post(URL, {"station": tills["a1"].id, "count_50": "2", "count_0_25": "4"})
-    assert str(SessionRecord.objects.get().opening_amount) == "101.00"
+    record = SessionRecord.objects.get()  # the index keeps three decimals (any currency)
+    assert record.opening_amount == Decimal("101.00") and record.currency == "USD"
 
 
 def test_a_total_that_disagrees_with_the_count_is_refused(signed_in, tills):

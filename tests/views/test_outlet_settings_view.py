@@ -1,5 +1,7 @@
 """The outlet's rules page: a manager sets the outlet's own rules, and every page follows."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -34,12 +36,13 @@ def test_a_manager_saves_the_outlets_rules(mia):
     )
     assert response.status_code == 302
     row = OutletSettings.objects.get(outlet_id=OUTLET_A)
-    assert (row.time_zone, str(row.variance_reason_threshold), row.blind_count) == (
+    # Amounts are kept with three decimals since the money migration (any currency, exactly).
+    assert (row.time_zone, row.variance_reason_threshold, row.blind_count) == (
         "America/Chicago",
-        "2.50",
+        Decimal("2.50"),
         False,
     )
-    assert row.variance_approval_threshold is None and str(row.target_float) == "150.00"
+    assert row.variance_approval_threshold is None and row.target_float == Decimal("150.00")
 
 
 @pytest.mark.parametrize(
@@ -104,15 +107,55 @@ def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
 def test_rules_that_contradict_each_other_are_refused(mia, reason, approval):
     response = mia.post(
         _url(OUTLET_A),
-        {
-            "time_zone": "",
-            "variance_reason_threshold": reason,
-            "variance_approval_threshold": approval,
-            "target_float": "",
-            "blind_count": "",
-            "movement_approval_limit": "",
-        },
+        _rules_form(variance_reason_threshold=reason, variance_approval_threshold=approval),
     )
     assert response.status_code == 200
     assert "below the difference that needs a reason" in response.content.decode()
     assert not OutletSettings.objects.filter(outlet_id=OUTLET_A).exists()
+
+
+def _rules_form(**changes):
+    return {
+        "time_zone": "",
+        "currency": "",
+        "cash_rounding": "",
+        "cash_rounding_mode": "",
+        "cash_rounding_applies_to": "",
+        "denominations": "",
+        "variance_reason_threshold": "",
+        "variance_approval_threshold": "",
+        "target_float": "",
+        "blind_count": "",
+        "movement_approval_limit": "",
+    } | changes
+
+
+def test_a_swiss_outlet_rounds_cash_and_counts_its_own_coins(mia):
+    response = mia.post(
+        _url(OUTLET_A),
+        _rules_form(
+            currency="CHF",
+            cash_rounding="0.05",
+            cash_rounding_mode="half_up",
+            denominations="200, 100, 50, 20, 10, 5, 2, 1, 0.50, 0.20, 0.10, 0.05",
+        ),
+    )
+    assert response.status_code == 302
+    row = OutletSettings.objects.get(outlet_id=OUTLET_A)
+    assert (row.currency, row.cash_rounding, row.cash_rounding_mode) == (
+        "CHF",
+        Decimal("0.05"),
+        "half_up",
+    )
+    assert row.denominations.startswith("200,100,50") and row.denominations.endswith("0.05")
+
+
+def test_the_currency_of_an_outlet_with_shifts_is_refused_on_the_page(mia, closed_shift):
+    page = mia.post(_url(OUTLET_A), _rules_form(currency="EUR")).content.decode()
+    assert "1 shift in USD: its currency cannot change" in page
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A, currency="EUR").exists()
+
+
+def test_notes_and_coins_that_are_not_amounts_are_refused(mia):
+    page = mia.post(_url(OUTLET_A), _rules_form(denominations="20, ten, 5")).content.decode()
+    assert "Type the notes and coins as amounts" in page

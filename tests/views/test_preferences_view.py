@@ -31,3 +31,38 @@ def test_a_manager_without_a_profile_gets_one(client, manager):
 def test_cashiers_have_no_alert_settings(client, cashier):
     client.login(username="cal", password=PASSWORD)
     assert client.get(URL).status_code == 403
+
+
+# --- Language (issue 24) -------------------------------------------------------------------
+
+
+def test_everyone_chooses_a_language_kept_for_their_next_sign_in(client, cashier):
+    from sessions_app.models import StaffProfile
+
+    client.login(username=cashier.username, password=PASSWORD)
+    url = reverse("sessions_app:language")
+    page = client.get(url, headers={"accept-language": "fr-FR"})
+    assert page.status_code == 200 and 'lang="fr"' in page.content.decode()
+    client.post(url, {"language": "de"})
+    assert StaffProfile.objects.get(user=cashier).language == "de"
+    board = client.get(reverse("sessions_app:board"), headers={"accept-language": "fr-FR"})
+    assert 'lang="de"' in board.content.decode()  # their choice over the browser's
+    client.logout()
+    client.login(username=cashier.username, password=PASSWORD)
+    again = client.get(reverse("sessions_app:board"), headers={"accept-language": "es"})
+    assert 'lang="de"' in again.content.decode()
+
+
+def test_the_browsers_language_until_one_is_chosen(client, cashier):
+    client.login(username=cashier.username, password=PASSWORD)
+    page = client.get(reverse("sessions_app:board"), headers={"accept-language": "es-ES,es"})
+    assert 'lang="es"' in page.content.decode()
+    client.post(reverse("sessions_app:language"), {"language": ""})
+    page = client.get(reverse("sessions_app:board"), headers={"accept-language": "fr"})
+    assert 'lang="fr"' in page.content.decode()
+
+
+def test_a_language_not_offered_is_refused(client, cashier):
+    client.login(username=cashier.username, password=PASSWORD)
+    page = client.post(reverse("sessions_app:language"), {"language": "xx"})
+    assert page.status_code == 200 and "Select a valid choice" in page.content.decode()

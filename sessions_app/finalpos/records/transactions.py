@@ -19,6 +19,9 @@ class Transaction:
     type: str
     currency: str
     created_at: datetime | None
+    # The cash rounding the till applied and reported (paymentData.rounding): then `amount`
+    # is what was paid, and the dashboard rounds nothing itself (docs/finalpos.md).
+    stated_rounding: Decimal | None = None
 
     @classmethod
     def from_wire(cls, data: Any) -> "Transaction":
@@ -32,7 +35,14 @@ class Transaction:
             type=text(data, "type").lower(),
             currency=text(data, "currency"),
             created_at=optional_time(data.get("createdAt"), name="createdAt"),
+            stated_rounding=_stated_rounding(data.get("paymentData")),
         )
+
+
+def _stated_rounding(payment_data: Any) -> Decimal | None:
+    if not isinstance(payment_data, dict) or payment_data.get("rounding") in (None, ""):
+        return None
+    return money_from_wire(payment_data["rounding"], name="transaction rounding")
 
 
 @dataclass(frozen=True)
