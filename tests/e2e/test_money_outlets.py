@@ -101,7 +101,8 @@ def test_a_japanese_outlet_takes_whole_yen_only(
 def test_a_swiss_outlet_rounds_cash_to_5_rappen_on_its_own_line(
     page: Page, live_server, sign_in, tills, manager, cashier, simulator, screenshot, axe_check
 ):
-    _outlet_rules(manager, currency="CHF", cash_rounding=Decimal("0.05"))
+    # Its cashiers see what the drawer should hold on the X report (no blind count here).
+    _outlet_rules(manager, currency="CHF", cash_rounding=Decimal("0.05"), blind_count=False)
     sign_in(cashier.username, PASSWORD)
     shift = _open_shift(page, live_server, "79.30")
     for _sale in range(3):
