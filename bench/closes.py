@@ -17,6 +17,18 @@ UPSTREAM_LINE = re.compile(r"finalpos \w+ \S+ -> \d+ in ([\d.]+) ms")
 HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|close_request_id|updated_at)"[^>]*value="([^"]*)"')
 
 
+def still_open(shifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The seeded open shifts still open (a reused seed's earlier run closed some)."""
+    from sessions_app.models import SessionRecord
+
+    open_ids = set(
+        SessionRecord.objects.filter(
+            id__in=[shift["id"] for shift in shifts], close_time__isnull=True
+        ).values_list("id", flat=True)
+    )
+    return [shift for shift in shifts if shift["id"] in open_ids]
+
+
 def close_form(cashier: requests.Session, url: str) -> dict[str, str]:
     return dict(HIDDEN.findall(cashier.get(url).text))
 

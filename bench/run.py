@@ -2,6 +2,16 @@
 and writes bench/RESULTS.md with both side by side. Nothing is asserted: figures are reported
 against the targets.
 
+One part alone, for a quick look while working on it (written to bench/var/RESULTS.md, as is
+any run with fewer shifts; only a whole run writes bench/RESULTS.md):
+
+    .venv/bin/python bench/run.py --only history --shifts 20000
+    .venv/bin/python bench/run.py --only board,open --databases sqlite --reuse
+
+--only takes parts from bench/config.py's PARTS (board, history, insights, report, throughput,
+open, close, csv, soak); --reuse keeps the database an earlier run seeded (same --shifts), so
+no seeding, but no growth figures either.
+
 Knobs (environment variables), with their defaults:
 
 - BENCH_DATABASES=sqlite,postgres (postgres only when BENCH_POSTGRES_URL answers)
@@ -10,14 +20,13 @@ Knobs (environment variables), with their defaults:
 - BENCH_DATABASE_URL: one database to run on instead (sqlite:///path or postgres://...)
 - BENCH_REDIS_URL or REDIS_URL: Redis as the cache of the PostgreSQL run (give it a database
   of its own, e.g. redis://127.0.0.1:6379/9)
-- BENCH_SHIFTS=200000, BENCH_LATENCY_MS=100, BENCH_CONNECTIONS=8, BENCH_DURATION=10,
-  BENCH_WARMUP=2, BENCH_ONE_REQUESTS=200, BENCH_ONE_SECONDS=10, BENCH_CLOSES=100,
-  BENCH_SOAK=60, BENCH_SOAK_CASHIERS=4, BENCH_LOST_EVERY=5, BENCH_QUERIES=1
-
-A quick look while developing: BENCH_SHIFTS=20000 BENCH_DURATION=3 BENCH_ONE_SECONDS=3
-BENCH_CLOSES=10 BENCH_SOAK=15 make bench
+- BENCH_SHIFTS=200000, BENCH_LATENCY_MS=100, BENCH_DURATION=8 (each wrk run, at 1 and at 4
+  connections), BENCH_WARMUP=2, BENCH_INPROCESS_REQUESTS=30, BENCH_OPENS=20, BENCH_CLOSES=100,
+  BENCH_SOAK=60, BENCH_SOAK_CASHIERS=4, BENCH_LOST_EVERY=5
+- BENCH_ONLY (as --only), BENCH_REUSE=1 (as --reuse)
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -94,10 +103,39 @@ def databases() -> list[tuple[str, str]]:
     return [(name, urls[name]) for name in wanted]
 
 
+def arguments() -> None:
+    """The command line, passed on to each database's run as BENCH_* variables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated parts: " + ", ".join(config.PARTS))
+    parser.add_argument("--shifts", type=int, help="closed shifts to seed (200000)")
+    parser.add_argument("--databases", help="sqlite, postgres or both (comma-separated)")
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's seed")
+    given = parser.parse_args()
+    if given.only:
+        unknown = set(given.only.split(",")) - set(config.PARTS)
+        if unknown:
+            parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+        os.environ["BENCH_ONLY"] = given.only
+    if given.shifts:
+        os.environ["BENCH_SHIFTS"] = str(given.shifts)
+    if given.databases:
+        os.environ["BENCH_DATABASES"] = given.databases
+    if given.reuse:
+        os.environ["BENCH_REUSE"] = "1"
+
+
 def main() -> None:
+    arguments()
+    # Only a whole run at full size writes bench/RESULTS.md; any other goes to bench/var/.
+    partial = bool(
+        os.environ.get("BENCH_ONLY")
+        or os.environ.get("BENCH_REUSE")
+        or int(os.environ.get("BENCH_SHIFTS") or 200_000) != 200_000
+    )
     runs, elapsed, failed = [], {}, []
     for name, url in databases():
-        if name == "postgres":
+        reuse = os.environ.get("BENCH_REUSE") and (config.VAR / name / "seed.json").exists()
+        if name == "postgres" and not reuse:
             recreate_postgres(url)
         redis = config.REDIS_URL if name == "postgres" else ""
         started = time.monotonic()
@@ -117,10 +155,13 @@ def main() -> None:
             for k, v in sorted(os.environ.items())
             if k.startswith("BENCH_")
         )
-        commands = [f"{knobs} make bench".strip()]
-        report.remember(commands, elapsed)
-        report.write(runs, commands=commands, elapsed=elapsed)
-        say(f"wrote {config.RESULTS.relative_to(ROOT)}")
+        how = f"bench/run.py {' '.join(sys.argv[1:])}" if sys.argv[1:] else "make bench"
+        commands = [f"{knobs} {how}".strip()]
+        target = config.VAR / "RESULTS.md" if partial else config.RESULTS
+        if not partial:
+            report.remember(commands, elapsed)
+        report.write(runs, commands=commands, elapsed=elapsed, path=target)
+        say(f"wrote {target.relative_to(ROOT)}")
     if failed:
         raise SystemExit(f"failed: {', '.join(failed)}")
 

@@ -1,8 +1,9 @@
 """Seeding one database for a run (Django is set up by bench/suite.py): the simulator's store,
 the catalog, the open shifts through the dashboard's own indexing, the benchmark's accounts,
-and the closed shifts in bulk. After the first SMALL shifts and again at the end, a callback
-can count each page's queries (constant in the number of shifts, or not)."""
+and the closed shifts in bulk, in stages (2,500, 20,000, then all of them): after each, a
+callback measures the pages, whose growth with the number of shifts is a target."""
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from bench import scale
 from finalpos_simulator.store import Store
+from sessions_app.exports import export_cells
 from sessions_app.finalpos.records import Session
 from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
@@ -28,7 +30,7 @@ from sessions_app.services.catalog import catalog_refresh
 from sessions_app.services.daily_totals import daily_totals_rebuild
 from sessions_app.services.index import session_index_save
 
-SMALL = 10 * scale.TILLS  # the first ten days: the "few shifts" query count
+STAGES = (10 * scale.TILLS, 20_000)  # the first ten days, then 80 days: the history's growth
 BATCH = 2000
 CHECKED = 300  # shifts checked against what the dashboard indexes from Final POS's record
 
@@ -79,7 +81,9 @@ def insert_closed(now: datetime, zone: ZoneInfo, start: int, stop: int) -> dict[
     richest = {"id": "", "bytes": 0}
     batch = []
     for shift in scale.closed_shifts(now, zone, start, stop):
-        batch.append(SessionRecord(**shift.row))
+        row = shift.row
+        cells = export_cells(row["counted"], row["expected"], row["variances"], row["currency"])
+        batch.append(SessionRecord(**row, **cells))
         report = shift.row["report"]
         size = len(str(report))
         if report["corrections"] and report["cashMovements"] and size > richest["bytes"]:
@@ -121,14 +125,21 @@ def check_against_dashboard(now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     return {"checked": checked, "differences": len(differences), "examples": differences[:5]}
 
 
+def stages() -> list[int]:
+    """The numbers of shifts the history is measured at (its growth is a target)."""
+    return sorted({min(count, scale.CLOSED_SHIFTS) for count in (*STAGES, scale.CLOSED_SHIFTS)})
+
+
 def seed(
     *,
     store_path: Path,
     start_simulator: Callable[[], Any],
     password: str,
     cashiers: int,
-    count_queries: Callable[[dict], dict] | None,
+    at_stage: Callable[[int, dict], None] | None = None,
 ) -> dict[str, Any]:
+    """Seeds the simulator and the database; after each stage's closed shifts are in (2,500,
+    20,000, then all of them), at_stage(shifts, info) measures what it wants."""
     now = timezone.now()
     zone = ZoneInfo(settings.TIME_ZONE)
     started = time.perf_counter()
@@ -141,11 +152,7 @@ def seed(
         session_index_save(Session.from_wire(shift.session))
     accounts(password, cashiers)
     call_command("collectstatic", interactive=False, verbosity=0)
-    small = min(SMALL, scale.CLOSED_SHIFTS)
-    richest = insert_closed(now, zone, 0, small)
     info: dict[str, Any] = {
-        "simulator": simulator,
-        "report_id": richest["id"] or scale.closed_id(0),
         "outlet": scale.outlet_id(0),
         "today": timezone.localdate().isoformat(),
         "open_shifts": [
@@ -154,15 +161,41 @@ def seed(
         "closed_shifts": scale.CLOSED_SHIFTS,
         "upstream_closed": scale.upstream_shift_count(),
     }
-    queries_small = count_queries(info) if count_queries else None
-    insert_closed(now, zone, small, scale.CLOSED_SHIFTS)
-    info["seed_seconds"] = round(time.perf_counter() - started, 1)
+    seeding = 0.0
+    done = 0
+    richest = {"id": "", "bytes": 0}
+    for stage in stages():
+        found = insert_closed(now, zone, done, stage)
+        if found["bytes"] > richest["bytes"]:
+            richest = found
+        done = stage
+        seeding += time.perf_counter() - started
+        info["report_id"] = richest["id"] or scale.closed_id(0)
+        info["report_number"] = SessionRecord.objects.get(id=info["report_id"]).session_number
+        if at_stage is not None:
+            at_stage(stage, info)
+        started = time.perf_counter()
+    info["seed_seconds"] = round(seeding + time.perf_counter() - started, 1)
     info["indexed"] = SessionRecord.objects.count()
-    if count_queries:
-        info["queries"] = {
-            "small": small,
-            "at_small": queries_small,
-            "at_full": count_queries(info),
-        }
     info["check"] = check_against_dashboard(now, zone)
+    return info | {"simulator": simulator}
+
+
+def remember(path: Path, info: dict[str, Any]) -> None:
+    """What a later run with BENCH_REUSE needs to measure this seed again."""
+    path.write_text(json.dumps({k: v for k, v in info.items() if k != "simulator"}, default=str))
+
+
+def reuse(path: Path, *, password: str, start_simulator: Callable[[], Any]) -> dict[str, Any]:
+    """An earlier run's seed, its simulator started again and the accounts' password set to
+    this run's."""
+    info = json.loads(path.read_text())
+    if SessionRecord.objects.count() != info["indexed"]:
+        raise SystemExit(f"the database no longer holds the seed of {path}: run without reuse")
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    for user in get_user_model().objects.all():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    info["simulator"] = start_simulator()
     return info

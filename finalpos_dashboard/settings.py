@@ -330,6 +330,12 @@ FINALPOS_BASE_URL = env.str(
 ).rstrip("/")
 FINALPOS_CONNECT_TIMEOUT = env.float("FINALPOS_CONNECT_TIMEOUT", default=3.05)
 FINALPOS_TIMEOUT = env.float("FINALPOS_TIMEOUT", default=10.0)  # read timeout, seconds
+# A write whose answer was lost and that a read still does not show this long after it was sent
+# did not land: no request of ours lives longer.
+FINALPOS_SETTLED_AFTER = timedelta(seconds=FINALPOS_CONNECT_TIMEOUT + FINALPOS_TIMEOUT + 5)
+# In demo mode, `make run`'s server refreshes from the simulator this often (seconds; 0: never),
+# as the worker does in production: shifts the demo's tills open show up by themselves.
+DEMO_REFRESH_SECONDS = env.float("DEMO_REFRESH_SECONDS", default=20.0)
 FINALPOS_CIRCUIT_FAILURES = env.int("FINALPOS_CIRCUIT_FAILURES", default=5)
 FINALPOS_CIRCUIT_WINDOW = env.int("FINALPOS_CIRCUIT_WINDOW", default=60)
 FINALPOS_CIRCUIT_COOLDOWN = env.int("FINALPOS_CIRCUIT_COOLDOWN", default=30)

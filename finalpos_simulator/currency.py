@@ -60,3 +60,19 @@ def wire(amount: Decimal) -> str:
     """As the API writes money: "200.00", "2480.00", "6.125"."""
     places = Decimal("0.001") if decimals() == 3 else Decimal("0.01")
     return str(amount.quantize(places, rounding=ROUND_HALF_UP))
+
+
+TAX_RATE = Decimal("0.08")  # the demo company's sales tax, included in its prices
+
+
+def sale_details(amount: Decimal, *, method: str, chance: float) -> dict[str, str]:
+    """What the Final POS app writes in a sale's paymentData beside its amount: the tax
+    included in it, and now and then (``chance`` is a number in [0, 1) drawn for the sale) a
+    tip on a card sale or a discount given."""
+    step = Decimal(1).scaleb(-decimals())
+    details = {"tax": wire((amount * TAX_RATE / (1 + TAX_RATE)).quantize(step))}
+    if method != "cash" and chance < 0.25:
+        details["tip"] = wire((amount * Decimal("0.15")).quantize(step))
+    elif chance > 0.9:
+        details["discount"] = wire((amount * Decimal("0.10")).quantize(step))
+    return details

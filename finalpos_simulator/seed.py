@@ -273,6 +273,10 @@ def _shift_transactions(rng, new_id, session_id, open_time, is_open):
                 "currency": currency.code(),
                 "type": kind,
                 "balance": _money(amount),
+                # A generator of its own: the amounts above stay what they always were.
+                "paymentData": currency.sale_details(
+                    amount, method=method, chance=random.Random(f"{session_id}{index}").random()
+                ),
                 "createdAt": _iso(moment, offset_style=True),
                 "updatedAt": _iso(moment, offset_style=True),
             }

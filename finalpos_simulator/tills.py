@@ -171,6 +171,9 @@ class TillActivity:
                 "currency": currency.code(),
                 "type": kind,
                 "balance": money(amount),
+                "paymentData": currency.sale_details(
+                    amount, method=method, chance=self.rng.random()
+                ),
                 "createdAt": iso(now),
                 "updatedAt": iso(now),
             }

@@ -87,7 +87,20 @@ def sales_summary(
             continue
         lines = summary.by_method if key in configured else summary.other
         _add(lines.setdefault(key, MethodSales()), transaction, money.rounding, key)
+        _add_extras(summary, transaction)
     return summary
+
+
+EXTRAS = (("discounts", "discount"), ("tax", "tax"), ("tips", "tip"))
+
+
+def _add_extras(summary: SalesSummary, transaction: Transaction) -> None:
+    """The discounts, tax and tips the sales carry, net of the refunds that carry them."""
+    sign = 1 if transaction.type in SALE_TYPES else -1 if transaction.type in REFUND_TYPES else 0
+    for name, attribute in EXTRAS:
+        value = getattr(transaction, attribute)
+        if value is not None and sign:
+            summary.extras[name] = summary.extras.get(name, Decimal(0)) + sign * abs(value)
 
 
 def _add(line: MethodSales, transaction: Transaction, rounding: CashRounding, key: str) -> None:

@@ -5,10 +5,10 @@ Plain functions (no business logic); templatetags/tills.py registers them as fil
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale
 from babel.numbers import NumberPattern, get_currency_symbol, get_decimal_symbol
@@ -16,12 +16,16 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app.cash import current_locale
 from sessions_app.closing import BALANCED, differences
 from sessions_app.money import Currency, active_currency, currency
+
+if TYPE_CHECKING:
+    from sessions_app.models import AuditEntry
 
 MINUS = "\u2212"  # the typographic minus sign: as wide as a plus in tabular figures
 _LETTERS_THEN_DIGIT = re.compile(r"^([^\W\d_]+)(\d)")
@@ -146,14 +150,67 @@ def result_badge(result: str | None) -> SafeString:
     )
 
 
-def time_of_day(moment: datetime) -> str:
-    """A time in TIME_ZONE, in the locale's TIME_FORMAT: 7:14 a.m."""
-    return time_format(timezone.localtime(moment))
+_OUTCOME_BADGES = {
+    "accepted": ("badge--balanced", "✓"),
+    "landed": ("badge--balanced", "✓"),
+    "refused": ("badge--short", "✗"),
+    "not_landed": ("badge--short", "✗"),
+    "unknown": ("badge--review", "?"),
+}
 
 
-def short_datetime(moment: datetime) -> str:
-    """A date and time in TIME_ZONE, in the locale's SHORT_DATETIME_FORMAT."""
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def outcome_badge(entry: "AuditEntry") -> SafeString:
+    """What became of an audited write, in words that claim nothing that did not happen."""
+    modifier, icon = _OUTCOME_BADGES.get(entry.outcome, ("", "·"))
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true">{}</span> {}</span>',
+        modifier,
+        icon,
+        entry.get_outcome_display(),
+    )
+
+
+def ago(moment: datetime | None) -> str:
+    """How long ago, in words: "just now" under a minute (never "0 minutes ago")."""
+    if moment is None:
+        return ""
+    now = timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return _("just now")
+    return _("%(age)s ago") % {"age": timesince(moment, now, depth=1)}
+
+
+# The one time rule: a time reads as the outlet's clock showed it (the page's zone, which a
+# shift's pages set to its outlet's, or the outlet given), with the zone's abbreviation, so a
+# time never reads as another place's; the CSV gives the same instants with their offsets.
+
+
+def when(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    """A date and time in the locale's SHORT_DATETIME_FORMAT with the zone: 12/5/2026 9:47
+    p.m. EST."""
+    return _zoned(moment, zone, "SHORT_DATETIME_FORMAT")
+
+
+def when_long(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    """As `when`, in the locale's DATETIME_FORMAT (a title's fuller time)."""
+    return _zoned(moment, zone, "DATETIME_FORMAT")
+
+
+def _zoned(moment: datetime | None, zone: tzinfo | None, format_name: str) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, zone)
+    return f"{date_format(local, format_name)} {local.tzname()}"
+
+
+def time_of_day(moment: datetime, zone: tzinfo | None = None) -> str:
+    """A time in the page's zone (or the one given) with the zone: 7:14 a.m. EST."""
+    local = timezone.localtime(moment, zone)
+    return f"{time_format(local)} {local.tzname()}"
+
+
+def short_datetime(moment: datetime, zone: tzinfo | None = None) -> str:
+    return when(moment, zone)
 
 
 def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:

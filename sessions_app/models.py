@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def money_field(**options: Any) -> models.DecimalField:
@@ -32,6 +33,12 @@ class StaffProfile(models.Model):
     )
     variance_alerts = models.BooleanField(
         default=True, help_text="E-mail me when a shift in my outlets closes needing review."
+    )
+    weekly_digest = models.BooleanField(
+        default=True, help_text="E-mail me a summary of my outlets' week every Monday."
+    )
+    digest_sent_for = models.DateField(
+        null=True, blank=True, help_text="The first day of the last week a digest was sent for"
     )
     # One of settings.LANGUAGES; blank: the browser's language (sessions_app/languages.py).
     language = models.CharField(max_length=10, blank=True, default="")
@@ -143,6 +150,35 @@ class SyncState(models.Model):
         return self.name
 
 
+_TIME_ORDER = ["-open_time", "-id"]
+_CASHIER_COLUMNS = [
+    "open_time",
+    "variance_abs",
+    "id",
+    "outlet_id",
+    "result",
+    "business_date",
+    "opening_amount",
+    "closing_amount",
+    "cash_variance",
+    "deleted_at",
+]
+_DIFFERENCE_ORDER = ["-variance_abs", *_TIME_ORDER]
+HISTORY_INDEXES = {
+    "history_time": [*_TIME_ORDER, "business_date", "outlet_id", "result"],
+    "history_difference": [*_DIFFERENCE_ORDER, "business_date", "outlet_id", "result"],
+    "history_result_time": ["result", *_TIME_ORDER, "business_date", "outlet_id"],
+    "history_result_difference": ["result", *_DIFFERENCE_ORDER, "business_date", "outlet_id"],
+    "history_outlet_time": ["outlet_id", *_TIME_ORDER, "business_date", "result"],
+    "history_outlet_difference": ["outlet_id", *_DIFFERENCE_ORDER, "business_date", "result"],
+    "history_day_difference": ["business_date", *_DIFFERENCE_ORDER, "outlet_id", "result"],
+    # A cashier's shifts (opened by, closed by): sorted in memory, a few hundred at most, and
+    # totalled from the index alone (SQLite needs the condition's column in it for that).
+    "history_opened_by": ["opened_by", *_CASHIER_COLUMNS],
+    "history_closed_by": ["closed_by", *_CASHIER_COLUMNS],
+}
+
+
 class SessionRecord(models.Model):
     """The dashboard's index of Final POS sessions (shifts): display fields only.
 
@@ -221,6 +257,13 @@ class SessionRecord(models.Model):
     variance_reason = models.TextField(blank=True, default="")
     approved_by = models.CharField(max_length=200, blank=True, default="")
     review_comment = models.TextField(blank=True, default="")
+    # What the close said to leave in the drawer for the next shift (the report's bank
+    # deposit): the open form offers it as each till's float without parsing a report.
+    left_in_drawer = money_field(**OPTIONAL)
+    # The CSV's counted, expected and difference per method, as written for the methods in
+    # export_methods (exports.export_cells): nine JSON lookups a line were most of an export.
+    export_figures = models.TextField(blank=True, default="")
+    export_methods = models.CharField(max_length=200, blank=True, default="")
     report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
     upstream_updated_at = models.DateTimeField(null=True, blank=True)
     station_status_pending = models.CharField(
@@ -257,6 +300,36 @@ class SessionRecord(models.Model):
             models.Index(fields=["outlet_id", "business_date"], name="session_outlet_day"),
             models.Index(fields=["outlet_id", "review_state"], name="session_outlet_review"),
             models.Index(fields=["review_state"], name="session_review"),
+            # Insights: the closed shifts of a period summed per cashier and till, read from
+            # the index alone (SQLite counts an index as covering only when it also holds the
+            # columns of its own condition).
+            models.Index(
+                fields=[
+                    "business_date",
+                    "open_time",
+                    "closed_by",
+                    "station_id",
+                    "outlet_id",
+                    "cash_variance",
+                    "result",
+                    "close_time",
+                    "deleted_at",
+                ],
+                condition=models.Q(close_time__isnull=False, deleted_at__isnull=True),
+                name="insights_closed",
+            ),
+            # The open form: each till's last closed shift (what it left in the drawer).
+            models.Index(
+                fields=["station_id", "-close_time"],
+                condition=models.Q(close_time__isnull=False, deleted_at__isnull=True),
+                name="session_till_last_close",
+            ),
+            # The board: the shift open on each till of a page of outlets.
+            models.Index(
+                fields=["station_id", "open_time"],
+                condition=models.Q(close_time__isnull=True, deleted_at__isnull=True),
+                name="session_open_on_till",
+            ),
             # The review count on the board reads only the shifts that need review.
             models.Index(
                 fields=["outlet_id"],
@@ -272,12 +345,19 @@ class SessionRecord(models.Model):
             models.Index(
                 fields=["id"], condition=models.Q(unsynced__gt=0), name="session_unsynced"
             ),
-            # History by difference. SQLite puts NULLs (open shifts) last in a descending
-            # index; on PostgreSQL migration 0014 makes it DESC NULLS LAST to match the query.
-            models.Index(
-                fields=["-variance_abs", "-open_time"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="session_variance_sort",
+            # The history: an index per filter it serves (none, result, outlet, business
+            # days) and per order (open time, or the largest difference then open time), each
+            # holding every column the other filters read, so a page's ids come from the
+            # index alone however deep the page (selectors/history.py). SQLite puts NULLs
+            # (open shifts) last in a descending index; on PostgreSQL migration
+            # 0018_history_indexes makes the difference orders DESC NULLS LAST to match.
+            *(
+                models.Index(
+                    fields=fields,
+                    condition=models.Q(deleted_at__isnull=True),
+                    name=name,
+                )
+                for name, fields in HISTORY_INDEXES.items()
             ),
         ]
 
@@ -295,12 +375,17 @@ class SessionRecord(models.Model):
 
 class OutletTotals(models.Model):
     """An outlet's shifts in one currency over a period for the history's totals, in integer
-    thousandths of a unit (exact for 0, 2 and 3 decimals). Kept by services/daily_totals.py in
-    the same transaction as every index write, so the history's totals read a row per outlet
-    and period instead of every shift. Deleted shifts are out."""
+    thousandths of a unit (exact for 0, 2 and 3 decimals), one row per result and
+    open-or-closed, so a filter by result or state reads totals too. Kept by
+    services/daily_totals.py in the same transaction as every index write, so the history's
+    totals read a few rows per outlet and period instead of every shift. Deleted shifts are
+    out."""
 
     outlet_id = models.CharField(max_length=24, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")
+    # SessionRecord.result ("" for an open shift, or a close with no expected figures).
+    result = models.CharField(max_length=10, blank=True, default="")
+    closed = models.BooleanField(default=False)
     shifts = models.PositiveIntegerField(default=0)
     opening_thousandths = models.BigIntegerField(default=0)
     counted_thousandths = models.BigIntegerField(default=0)
@@ -322,20 +407,25 @@ class OutletTotals(models.Model):
 
 
 class DailyTotals(OutletTotals):
-    """One outlet's business day."""
+    """One outlet's business day (its row with no result and not closed is always there: the
+    day's lock)."""
 
     business_date = models.DateField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["outlet_id", "business_date", "currency"], name="daily_totals_day"
+                fields=["outlet_id", "business_date", "currency", "result", "closed"],
+                name="daily_totals_day",
             )
         ]
-        indexes = [models.Index(fields=["business_date"], name="daily_totals_date")]
+        indexes = [
+            models.Index(fields=["business_date"], name="daily_totals_date"),
+            models.Index(fields=["result", "business_date"], name="daily_totals_result"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.outlet_id} {self.business_date}: {self.shifts} shifts"
+        return f"{self.outlet_id} {self.business_date} {self.result}: {self.shifts} shifts"
 
 
 class MonthlyTotals(OutletTotals):
@@ -347,13 +437,17 @@ class MonthlyTotals(OutletTotals):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["outlet_id", "month", "currency"], name="monthly_totals_month"
+                fields=["outlet_id", "month", "currency", "result", "closed"],
+                name="monthly_totals_month",
             )
         ]
-        indexes = [models.Index(fields=["month"], name="monthly_totals_month_idx")]
+        indexes = [
+            models.Index(fields=["month"], name="monthly_totals_month_idx"),
+            models.Index(fields=["result", "month"], name="monthly_totals_result"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.outlet_id} {self.month:%Y-%m}: {self.shifts} shifts"
+        return f"{self.outlet_id} {self.month:%Y-%m} {self.result}: {self.shifts} shifts"
 
 
 class StationClaim(models.Model):
@@ -427,18 +521,21 @@ class AuditEntry(models.Model):
         "local",
     )
     OUTCOME_CHOICES = [
-        (ACCEPTED, "Accepted by Final POS"),
-        (REFUSED, "Refused or failed: not saved"),
-        (UNKNOWN, "Answer lost: may or may not be saved"),
-        (LANDED, "Answer lost, then found saved"),
-        (NOT_LANDED, "Answer lost, then found not saved"),
-        (KEPT, "Kept here, to be written to Final POS later"),
-        (LOCAL, "Recorded in the dashboard only"),
+        (ACCEPTED, _("Saved in Final POS")),
+        (REFUSED, _("Not saved")),
+        (UNKNOWN, _("Not confirmed yet: the answer was lost")),
+        (LANDED, _("Saved: the answer was lost, then found saved")),
+        (NOT_LANDED, _("Not saved: the answer was lost, then found not saved")),
+        (KEPT, _("Kept here, to be written to Final POS later")),
+        (LOCAL, _("Saved in the dashboard")),
     ]
 
     accepted = models.BooleanField(help_text="Final POS has the write (said so, or was found so)")
     outcome = models.CharField(max_length=12, choices=OUTCOME_CHOICES, default=ACCEPTED)
     error = models.TextField(blank=True)
+    # An outcome not known at once (the answer was lost) becomes known later, once: when the
+    # shift was read again (a check, the refresh) and the write found, or found missing.
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -530,12 +627,14 @@ class LedgerEntry(models.Model):
         (CORRECTION, "Correction"),
         (REOPEN, "Reopening"),
     ]
-    PENDING, WRITTEN, SUPERSEDED, OVERRULED, CONFLICT = (
+    PENDING, WRITTEN, SUPERSEDED, OVERRULED, CONFLICT, UNKNOWN, NOT_LANDED = (
         "pending",
         "written",
         "superseded",
         "overruled",
         "conflict",
+        "unknown",
+        "not_landed",
     )
     STATE_CHOICES = [
         (PENDING, "Recorded here, not in Final POS yet"),
@@ -543,6 +642,8 @@ class LedgerEntry(models.Model):
         (SUPERSEDED, "Replaced by a later write of ours"),
         (OVERRULED, "A manager kept what Final POS has"),
         (CONFLICT, "Written over in Final POS: waiting for a manager"),
+        (UNKNOWN, "Sent, the answer lost: not confirmed yet"),
+        (NOT_LANDED, "Sent, the answer lost, then found not saved"),
     ]
 
     session_id = models.CharField(max_length=24, db_index=True)
@@ -567,6 +668,14 @@ class LedgerEntry(models.Model):
     lost_at = models.DateTimeField(null=True, blank=True, help_text="Last seen gone in a read")
     restores = models.PositiveSmallIntegerField(
         default=0, help_text="Times written back after a till dropped it"
+    )
+    audit = models.ForeignKey(
+        "AuditEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The audit row of a write whose answer was lost, settled with it",
     )
 
     class Meta:

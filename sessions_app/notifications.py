@@ -15,12 +15,15 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.template import loader
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sessions_app.formatting import differences_text, money, result_label, signed_money
+from sessions_app.formatting import differences_text, money, result_label, signed_money, when
 from sessions_app.models import SessionRecord
 from sessions_app.money import currency, using
+from sessions_app.policy import outlet_zone
 from sessions_app.roles import User
+from sessions_app.selectors.digest import WeekDigest
 from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.staff import review_alert_recipients
 from sessions_app.site_origin import site_url
@@ -106,6 +109,7 @@ def _review_alert_text(record: SessionRecord) -> tuple[str, str]:
 
 def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     report = shift_report(record)
+    zone = outlet_zone(record.outlet_id)  # times as the outlet's clock showed them
     subject = _("Shift %(number)s at %(outlet)s needs review: %(differences)s") % {
         "number": record.session_number,
         "outlet": report.outlet_name,
@@ -114,8 +118,13 @@ def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     subject = " ".join(subject.split())  # names come from Final POS: never a header break
     lines = [
         f"{report.station_name}, {report.outlet_name}",
-        _("Opened by %(opener)s, closed by %(closer)s.")
-        % {"opener": record.opened_by, "closer": record.closed_by},
+        _("Opened by %(opener)s at %(opened)s, closed by %(closer)s at %(closed)s.")
+        % {
+            "opener": record.opened_by,
+            "opened": when(record.open_time, zone),
+            "closer": record.closed_by,
+            "closed": when(record.close_time, zone),
+        },
         "",
         *(
             _("%(method)s: counted %(counted)s, expected %(expected)s, %(difference)s (%(result)s)")
@@ -132,11 +141,13 @@ def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     ]
     if report.variance_reason:
         lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})
-    link = site_url() + reverse("sessions_app:session_detail", args=[record.id])
+    link = site_url() + reverse("sessions_app:session_detail", args=[record.id]) + "#review"
+    queue = site_url() + reverse("sessions_app:review_queue")
     preferences = site_url() + reverse("sessions_app:preferences")
     lines += [
         "",
-        _("Review and approve it: %(link)s") % {"link": link},
+        _("Review and approve it (you are asked to sign in first): %(link)s") % {"link": link},
+        _("Everything waiting for your review: %(link)s") % {"link": queue},
         "",
         _(
             "You get this because you manage this outlet. Turn these e-mails off under "
@@ -175,3 +186,25 @@ def review_alert_send(
         return sent
     logger.info("Review alert for %s sent to %d manager(s)", record.id, sent)
     return sent
+
+
+def weekly_digest_send(*, manager: User, digest: WeekDigest) -> int:
+    """One manager's week in one message; 1 when sent, 0 when the mail server refused it."""
+    subject = _("Your week at the tills: %(start)s to %(end)s") % {
+        "start": date_format(digest.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(digest.end, "SHORT_DATE_FORMAT"),
+    }
+    body = loader.render_to_string(
+        "emails/weekly_digest.txt",
+        {
+            "digest": digest,
+            "queue": site_url() + reverse("sessions_app:review_queue"),
+            "history": site_url() + reverse("sessions_app:session_history"),
+            "preferences": site_url() + reverse("sessions_app:preferences"),
+        },
+    )
+    try:
+        return EmailMessage(subject, body, to=[manager.email]).send() or 0
+    except Exception:  # any mail backend failure: the next week's digest still comes
+        logger.exception("Weekly digest for %s not sent", manager.pk)
+        return 0

@@ -4,6 +4,7 @@ to leave in the drawer, whether cashiers count blind, and the cash movement a ma
 approve. Each is the outlet's own setting (models.OutletSettings) where one is set, else the
 site-wide default from the environment (the float and the notes and coins: the currency's)."""
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -92,6 +93,35 @@ def outlet_policies(outlet_ids: Iterable[str]) -> dict[str, OutletPolicy]:
     wanted = set(outlet_ids)
     rows = {row.outlet_id: row for row in OutletSettings.objects.filter(outlet_id__in=wanted)}
     return {outlet_id: _policy(outlet_id, rows.get(outlet_id)) for outlet_id in wanted}
+
+
+# Each outlet's time zone, read once for a page of many outlets' times (the rows of the audit,
+# the review queue, an e-mail): cleared after every request by OutletTimeZoneMiddleware, and
+# read again when older than a few seconds outside a request (the worker's e-mails).
+_ZONES: dict[str, ZoneInfo] = {}
+_ZONES_READ_AT = [0.0]
+_ZONES_KEPT_SECONDS = 5.0
+
+
+def outlet_zone(outlet_id: str | None) -> ZoneInfo:
+    """The outlet's time zone (the site's for an unknown outlet)."""
+    if not outlet_id:
+        return site_time_zone()
+    if not _ZONES or time.monotonic() - _ZONES_READ_AT[0] > _ZONES_KEPT_SECONDS:
+        forget_outlet_zones()
+        _ZONES.update(
+            (key, _zone(name))
+            for key, name in OutletSettings.objects.exclude(time_zone="").values_list(
+                "outlet_id", "time_zone"
+            )
+        )
+        _ZONES[""] = site_time_zone()  # read, even when no outlet has its own zone
+        _ZONES_READ_AT[0] = time.monotonic()
+    return _ZONES.get(outlet_id) or site_time_zone()
+
+
+def forget_outlet_zones() -> None:
+    _ZONES.clear()
 
 
 def counts_blind(*, outlet_id: str | None, is_manager: bool) -> bool:

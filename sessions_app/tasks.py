@@ -7,7 +7,9 @@ Each task is safe to run twice: a task whose worker died is run once more
 """
 
 import contextlib
+from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.tasks import TaskContext, task
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils import timezone
 from sessions_app import notifications
 from sessions_app.models import AlertDelivery, SessionRecord
 from sessions_app.password_reset import reset_link_allowed
+from sessions_app.selectors.digest import week_digest
 from sessions_app.services.station_status import station_status_push
 
 
@@ -55,3 +58,16 @@ def password_reset_mail(email: str, origin: str) -> int:
     if not reset_link_allowed(email):  # a stranger cannot fill someone's inbox
         return 0
     return notifications.password_reset_send(email=email, origin=origin)
+
+
+@task
+def weekly_digest(user_id: int, start: str, end: str) -> int:
+    """Mails one manager their outlets' week (``start`` and ``end`` as ISO dates); returns 1
+    when it was sent, 0 when there was nothing to say or no one to say it to."""
+    manager = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if manager is None or not manager.email:
+        return 0
+    digest = week_digest(user=manager, start=date.fromisoformat(start), end=date.fromisoformat(end))
+    if not digest.has_news:
+        return 0
+    return notifications.weekly_digest_send(manager=manager, digest=digest)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from sessions_app import money
+from sessions_app import money, policy
 
 
 class OutletTimeZoneMiddleware:
@@ -20,6 +20,7 @@ class OutletTimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timezone.deactivate()
         money.deactivate()
+        policy.forget_outlet_zones()
         try:
             return self.get_response(request)
         finally:

@@ -254,6 +254,44 @@ def test_when_final_pos_cannot_be_asked_again_the_outcome_stays_unknown(
         {"action": "status", "status": 500, "method": "GET", "skip": 1},  # after the first read
     )
     url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
-    page = mia.post(url, {"reason": "Bag found"}).content.decode()
-    assert "Not confirmed" in page and "Nothing was saved" not in page
-    assert "Bag found" in page  # what was typed is kept
+    outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
+    response = mia.post(url, {"reason": "Bag found"})
+    # Post/redirect/get: one page for the one outcome, whose only action reads Final POS.
+    assert response.status_code == 302 and response["Location"] == outcome
+    page = mia.get(outcome).content.decode()
+    assert "Not confirmed yet" in page and "Check again" in page
+    assert "Nothing was saved" not in page and "Reopen shift" not in page
+    entry = AuditEntry.objects.get(action="reopen")
+    assert entry.outcome == "unknown"
+
+    simulator.simulator.faults.rules.clear()  # Final POS answers again
+    page = mia.post(outcome, follow=True).content.decode()
+
+    assert "Saved: Final POS has the reopening" in page  # it had landed
+    entry.refresh_from_db()
+    assert entry.outcome == "landed" and entry.accepted and entry.settled_at is not None
+
+
+def test_a_lost_write_found_not_saved_brings_back_what_was_typed(
+    mia, closed_shift, simulator, losing, settings
+):
+    from datetime import timedelta
+
+    settings.FINALPOS_SETTLED_AFTER = timedelta(0)  # any write would have landed by now
+    add_faults(
+        simulator,
+        {"action": "drop", "method": "PUT", "times": 1},  # dropped before it reached
+        {"action": "status", "status": 500, "method": "GET", "skip": 1, "times": 1},
+    )
+    url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
+    outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
+    assert mia.post(url, {"reason": "Bag found"})["Location"] == outcome
+
+    response = mia.post(outcome, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == url  # the form that sends it again
+    assert "Not saved: Final POS does not have the reopening" in page
+    assert "Bag found</textarea>" in page  # what was typed is back
+    entry = AuditEntry.objects.get(action="reopen")
+    assert entry.outcome == "not_landed" and not entry.accepted

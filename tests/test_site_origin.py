@@ -36,7 +36,9 @@ def _close_needing_review(client, shift, **request) -> str:
     form |= {**hidden, "variance_reason": "Short after the rush", "action": "confirm"}
     client.post(url, form, **request)
     [message] = mail.outbox
-    return re.search(r"Review and approve it: (\S+)", message.body)[1]
+    return re.search(
+        r"Review and approve it \(you are asked to sign in first\): (\S+)", message.body
+    )[1]
 
 
 def test_the_alert_links_to_the_origin_of_the_close_request(
@@ -44,14 +46,14 @@ def test_the_alert_links_to_the_origin_of_the_close_request(
 ):
     client.login(username="cal", password=PASSWORD)
     link = _close_needing_review(client, open_shift, HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
-    assert link == f"https://{HOST}/sessions/{open_shift.id}/"
+    assert link == f"https://{HOST}/sessions/{open_shift.id}/#review"
 
 
 def test_site_url_wins_over_the_request(site, client, cashier, manager, open_shift):
     site.SITE_URL = "https://tills.example.org"
     client.login(username="cal", password=PASSWORD)
     link = _close_needing_review(client, open_shift, HTTP_HOST=HOST)
-    assert link == f"https://tills.example.org/sessions/{open_shift.id}/"
+    assert link == f"https://tills.example.org/sessions/{open_shift.id}/#review"
 
 
 def test_outside_a_request_the_last_origin_a_signed_in_person_used_is_kept(

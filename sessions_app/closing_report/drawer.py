@@ -144,6 +144,24 @@ class SalesSummary:
     by_method: dict[str, MethodSales] = field(default_factory=dict)
     other: dict[str, MethodSales] = field(default_factory=dict)
     foreign: dict[str, MethodSales] = field(default_factory=dict)
+    # Discounts, tax and tips the sales carried ("discounts", "tax", "tips"), net of refunds;
+    # a figure no sale carried is absent, not zero.
+    extras: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def gross_sales(self) -> Decimal:
+        """Every sale in the drawer's currency, on every tender, before refunds."""
+        lines = [*self.by_method.values(), *self.other.values()]
+        return sum((line.sales for line in lines), Decimal(0))
+
+    @property
+    def refunds(self) -> Decimal:
+        lines = [*self.by_method.values(), *self.other.values()]
+        return sum((line.refunds for line in lines), Decimal(0))
+
+    @property
+    def net_sales(self) -> Decimal:
+        return self.gross_sales - self.refunds
 
     @property
     def rounding(self) -> Decimal:
@@ -177,15 +195,21 @@ class SalesSummary:
                 str(key): MethodSales.from_document(line)
                 for key, line in read_object(data.get("foreign") or {}).items()
             },
+            extras={
+                str(key): _amount(amount)
+                for key, amount in read_object(data.get("extras") or {}).items()
+            },
         )
 
     def to_document(self) -> dict[str, Any]:
-        document = {
+        document: dict[str, Any] = {
             "byMethod": {key: line.to_document() for key, line in self.by_method.items()},
             "other": {key: line.to_document() for key, line in self.other.items()},
         }
         if self.foreign:
             document["foreign"] = {key: line.to_document() for key, line in self.foreign.items()}
+        if self.extras:
+            document["extras"] = {key: amount_to_report(v) for key, v in self.extras.items()}
         return document
 
 

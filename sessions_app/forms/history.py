@@ -42,14 +42,20 @@ class HistoryFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
-    result = forms.ChoiceField(label=_("Result"), required=False, choices=RESULT_CHOICES)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=STATE_CHOICES, widget=QuickSelect
+    )
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=RESULT_CHOICES, widget=QuickSelect
+    )
     min_variance = MoneyField(
         label=_("Difference at least"),
         required=False,
         help_text=_("On any one tender."),
     )
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=SORT_CHOICES, widget=QuickSelect
+    )
 
     def __init__(
         self,

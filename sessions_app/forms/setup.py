@@ -1,9 +1,11 @@
 """Outlet and till setup, and a manager's own alert preference."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
-from babel.core import Locale
+from babel.core import Locale, get_global
 from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
@@ -75,6 +77,14 @@ class AlertPreferencesForm(forms.Form):
         required=False,
         help_text=_("Sent when a shift closes with a difference above the approval limit."),
     )
+    weekly_digest = forms.BooleanField(
+        label=_("E-mail me a summary of my outlets' week every Monday"),
+        required=False,
+        help_text=_(
+            "Shifts short, cashiers short more than once, counts changed after seeing "
+            "expected, and the reviews still waiting."
+        ),
+    )
 
 
 class LanguagePreferenceForm(forms.Form):
@@ -92,10 +102,68 @@ class LanguagePreferenceForm(forms.Form):
         )
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
+# Offered first: the zones most stores are in, by the cities people know.
+COMMON_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Amsterdam",
+    "Europe/Zurich",
+    "Europe/Stockholm",
+    "Asia/Dubai",
+    "Asia/Kuwait",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
+_NOT_PLACES = ("Etc/", "SystemV/", "US/", "posix", "right/")
+
+
+def canonical_zones() -> list[str]:
+    """Time zones by their current names: none of the old aliases tz keeps for compatibility
+    (Africa/Asmera, America/Atka), no Etc/GMT+5 or US/Pacific."""
+    aliases = get_global("zone_aliases")
+    return sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and zone not in aliases and not zone.startswith(_NOT_PLACES)
+    )
+
+
+def _zone_label(zone: str) -> str:
+    region, _slash, place = zone.partition("/")
+    offset = datetime.now(ZoneInfo(zone)).strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}".replace("-", "\u2212")
+    if not place:
+        return f"{zone} ({utc})"
+    return f"{place.replace('_', ' ').replace('/', ', ')} · {region} ({utc})"
+
+
+def _time_zone_choices(in_use: Iterable[str] = ()) -> list[Any]:
+    """The common zones (and any an outlet already uses) first, then every place by region."""
     default = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
-    zones = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
-    return [("", default), *((zone, zone.replace("_", " ")) for zone in zones)]
+    common = list(dict.fromkeys([settings.TIME_ZONE, *in_use, *COMMON_ZONES]))
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for zone in canonical_zones():
+        regions.setdefault(zone.partition("/")[0], []).append((zone, _zone_label(zone)))
+    return [
+        ("", default),
+        (_("Common"), [(zone, _zone_label(zone)) for zone in common if zone]),
+        *((region, zones) for region, zones in sorted(regions.items())),
+    ]
 
 
 def _currency_choices() -> list[tuple[str, str]]:
@@ -152,7 +220,9 @@ class OutletSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         time_zone = self.fields["time_zone"]
         assert isinstance(time_zone, forms.ChoiceField)
-        time_zone.choices = _time_zone_choices()
+        # A zone saved under an old name stays choosable (it is still a valid zone).
+        saved = {self.initial.get("time_zone") or "", self.data.get("time_zone") or ""}
+        time_zone.choices = _time_zone_choices(in_use=sorted(saved & available_timezones()))
         set_choices(self.fields["currency"], _currency_choices())
         set_choices(
             self.fields["cash_rounding_mode"],

@@ -146,12 +146,15 @@ class OpenShiftForm(CashCountForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["station"]
-        set_choices(field, [("", _("Choose a till")), *station_choices])
-        widget = field.widget
+        set_choices(self.fields["station"], [("", _("Choose a till")), *station_choices])
+        self.show_tills(busy=busy or {}, handover_floats=handover_floats or {})
+
+    def show_tills(self, *, busy: dict[str, str], handover_floats: dict[str, str]) -> None:
+        """What the till picker shows beside each till (only needed to show the form)."""
+        widget = self.fields["station"].widget
         assert isinstance(widget, StationSelect)
-        widget.busy = busy or {}
-        widget.handover_floats = handover_floats or {}
+        widget.busy = busy
+        widget.handover_floats = handover_floats
 
 
 class CloseShiftForm(CashCountForm):

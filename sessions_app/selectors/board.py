@@ -2,8 +2,10 @@
 review, and the week's largest differences."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,7 +15,9 @@ from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.shifts import sessions_visible_to
 
 RECENT_CLOSES = timedelta(days=7)
-# What a card shows of a till and of its open shift (board_cards.py keys the card on them).
+# What a card shows of an outlet, a till and its open shift (board_cards.py keys the card on
+# them).
+CARD_OUTLET_FIELDS = ("id", "name", "city")
 CARD_STATION_FIELDS = ("id", "outlet_id", "name", "status")
 CARD_SHIFT_FIELDS = (
     "id",
@@ -25,22 +29,60 @@ CARD_SHIFT_FIELDS = (
     "opening_amount",
     "currency",
     "missing_since",
-    "close_time",
     "held_by_till",
     "unsynced",
 )
-# The closed-shift tables show per-tender results, never the report or the counts.
-NOT_IN_TABLES = ("report", "counted", "expected")
+# What the closed-shift tables show (sessions_app/tables.py: shift_rows).
+IN_TABLES = (
+    "id",
+    "session_number",
+    "outlet_id",
+    "station_id",
+    "business_date",
+    "close_time",
+    "closed_by",
+    "currency",
+    "variances",
+    "cash_variance",
+    "result",
+    "review_state",
+)
+
+
+@dataclass(slots=True)
+class Till:
+    """What the board shows of a till (read as plain values: a model instance per till and
+    per open shift was most of the board's time)."""
+
+    id: str
+    outlet_id: str
+    name: str
+    status: str
+
+
+@dataclass(slots=True)
+class OpenShift:
+    id: str
+    station_id: str
+    outlet_id: str
+    session_number: str
+    opened_by: str
+    open_time: datetime
+    opening_amount: Decimal
+    currency: str
+    missing_since: datetime | None
+    held_by_till: bool  # opened on a till: it is closed there
+    unsynced: int  # cash moved here, kept until the till's close
 
 
 @dataclass(frozen=True)
 class BoardStation:
-    station: Station
-    open_shifts: list[SessionRecord]
+    station: Till
+    open_shifts: list[OpenShift]
     pending_open: PendingOpen | None = None  # an open whose answer was lost
 
     @property
-    def open_shift(self) -> SessionRecord | None:
+    def open_shift(self) -> OpenShift | None:
         """The shift open on the till (the oldest, when Final POS holds more than one)."""
         return self.open_shifts[0] if self.open_shifts else None
 
@@ -59,27 +101,55 @@ class BoardOutlet:
         return sum(1 for item in self.stations if item.open_shift)
 
 
+OUTLETS_PER_PAGE = 10  # a card per outlet: an owner of 200 outlets pages through them
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    outlets: list[BoardOutlet]
+    page: Page  # over every outlet the user sees (the one chosen alone: a page of one)
+    choices: list[tuple[str, str]]  # (id, name) of every outlet the user sees
+    chosen: str  # the outlet asked for alone, or ""
+
+
+def board_page(*, user: User, page_number: str | None = None, outlet_id: str = "") -> BoardPage:
+    """One page of the user's outlets (or the one chosen), each till with its open shifts and
+    any open whose answer was lost: five queries whatever the number of outlets and tills."""
+    choices = list(outlets_for(user=user).values_list("id", "name"))
+    chosen = outlet_id if outlet_id in dict(choices) else ""
+    ids = [chosen] if chosen else [id_ for id_, _name in choices]
+    page = Paginator(ids, OUTLETS_PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)
+    by_id = {outlet.id: outlet for outlet in Outlet.objects.filter(id__in=shown)}
+    outlets = [by_id[id_] for id_ in shown if id_ in by_id]
+    return BoardPage(outlets=_with_tills(outlets), page=page, choices=choices, chosen=chosen)
+
+
 def board_outlets(*, user: User) -> list[BoardOutlet]:
-    """The user's outlets, each station with its open shifts and any open whose answer was
-    lost (four queries whatever the counts)."""
-    outlets = list(outlets_for(user=user))
-    stations_by_outlet: dict[str, list[Station]] = {outlet.id: [] for outlet in outlets}
-    stations = list(
-        Station.objects.filter(outlet_id__in=stations_by_outlet).only(*CARD_STATION_FIELDS)
+    """Every outlet of the user with its tills (the board shows a page of them)."""
+    return _with_tills(list(outlets_for(user=user)))
+
+
+def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
+    stations_by_outlet: dict[str, list[Till]] = {outlet.id: [] for outlet in outlets}
+    rows = Station.objects.filter(outlet_id__in=stations_by_outlet).values_list(
+        *CARD_STATION_FIELDS
     )
+    stations = [Till(*row) for row in rows.order_by("name")]
     for station in stations:
         stations_by_outlet[station.outlet_id].append(station)
     station_ids = [station.id for station in stations]
-    open_shifts: dict[str, list[SessionRecord]] = {}
+    open_shifts: dict[str, list[OpenShift]] = {}
     open_records = (
         SessionRecord.objects.filter(
             station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
         )
-        .only(*CARD_SHIFT_FIELDS)
         .order_by("open_time")
+        .values_list(*CARD_SHIFT_FIELDS)
     )
-    for record in open_records:
-        open_shifts.setdefault(record.station_id, []).append(record)
+    for row in open_records:
+        shift = OpenShift(*row)
+        open_shifts.setdefault(shift.station_id, []).append(shift)
     pending = {p.station_id: p for p in PendingOpen.objects.filter(station_id__in=station_ids)}
     return [
         BoardOutlet(
@@ -102,7 +172,7 @@ def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
     return list(
         sessions_visible_to(user=user)
         .filter(close_time__gte=timezone.now() - RECENT_CLOSES, deleted_at__isnull=True)
-        .defer(*NOT_IN_TABLES)
+        .only(*IN_TABLES)
         .order_by("-close_time")[:limit]
     )
 
@@ -125,6 +195,6 @@ def largest_variances(*, user: User, since: date, limit: int = 5) -> list[Sessio
     return list(
         sessions_visible_to(user=user)
         .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
-        .defer(*NOT_IN_TABLES)
+        .only(*IN_TABLES)
         .order_by(F("variance_abs").desc(), "-open_time")[:limit]
     )

@@ -1,6 +1,7 @@
 """Outlets and tills as the pages need them, from the local cache."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -73,10 +74,41 @@ def catalog_sync_state() -> SyncState | None:
     return SyncState.objects.filter(name=SyncState.CATALOG).first()
 
 
-def refresh_problems() -> list[str]:
-    """What went wrong at the last refresh of shifts and the last look for till shifts."""
-    states = SyncState.objects.filter(name__in=[SyncState.SESSIONS, SyncState.DISCOVERY])
-    return [state.last_error for state in states.order_by("name") if state.last_error]
+def station_names_of(records: list[SessionRecord]) -> dict[str, str]:
+    """The names of the tills of these shifts (one query)."""
+    wanted = {record.station_id for record in records}
+    if not wanted:
+        return {}
+    return dict(Station.objects.filter(id__in=wanted).values_list("id", "name"))
+
+
+@dataclass(frozen=True)
+class RefreshStatus:
+    """How current the board is, in one sentence: when Final POS was last read in full, and
+    whether the last check stopped part-way (with what went wrong, for a manager)."""
+
+    as_of: datetime | None
+    problems: list[str]
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.problems)
+
+
+def refresh_status() -> RefreshStatus:
+    """One read of the refresh states (outlets and tills, shifts, the tills' shifts)."""
+    states = list(
+        SyncState.objects.filter(
+            name__in=[SyncState.CATALOG, SyncState.SESSIONS, SyncState.DISCOVERY]
+        )
+    )
+    successes = [state.last_success_at for state in states if state.last_success_at]
+    return RefreshStatus(
+        as_of=min(successes) if successes else None,
+        problems=[
+            state.last_error for state in sorted(states, key=lambda s: s.name) if state.last_error
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sessions_app import closing_report
-from sessions_app.models import SessionRecord
+from django.db.models import OuterRef, Subquery
+
+from sessions_app.models import SessionRecord, Station
 
 
 @dataclass(frozen=True)
@@ -15,22 +16,18 @@ class LeftInDrawer:
 
 
 def left_in_drawer(station_ids: list[str]) -> dict[str, LeftInDrawer]:
-    """Per till, what its last closed shift said to leave in the drawer (where it said so)."""
-    found: dict[str, LeftInDrawer] = {}
-    for station_id in station_ids:
-        last = (
-            SessionRecord.objects.filter(
-                station_id=station_id, close_time__isnull=False, deleted_at__isnull=True
-            )
-            .order_by("-close_time")
-            .only("id", "session_number", "report")
-            .first()
-        )
-        report = closing_report.from_index(last.report) if last else None
-        if last is not None and report is not None and report.cash_drop is not None:
-            found[station_id] = LeftInDrawer(
-                amount=report.cash_drop.leave,
-                session_id=last.id,
-                session_number=last.session_number,
-            )
-    return found
+    """Per till, what its last closed shift said to leave in the drawer (where it said so): one
+    query whatever the number of tills, each till's last close found through its index."""
+    if not station_ids:
+        return {}
+    closes = SessionRecord.objects.filter(close_time__isnull=False, deleted_at__isnull=True)
+    last_close = closes.filter(station_id=OuterRef("id")).order_by("-close_time").values("id")
+    lasts = Station.objects.filter(id__in=station_ids).values(last=Subquery(last_close[:1]))
+    found = closes.filter(id__in=lasts, left_in_drawer__isnull=False).values_list(
+        "station_id", "left_in_drawer", "id", "session_number"
+    )
+    return {
+        station_id: LeftInDrawer(amount=amount, session_id=session_id, session_number=number)
+        for station_id, amount, session_id, number in found
+        if amount is not None
+    }

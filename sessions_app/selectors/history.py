@@ -1,22 +1,20 @@
 """Shift history for managers: filters, totals, the CSV export's rows and the filter choices."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections
+from django.core.cache import cache
+from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
-from django.db.models.fields.json import KT
 
-from sessions_app import closing
-from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord, Station
+from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, SessionRecord
 from sessions_app.money import currency as currency_of
 from sessions_app.money import from_thousandths
 from sessions_app.roles import User
-from sessions_app.selectors.catalog import outlets_for
+from sessions_app.selectors.catalog import outlets_for, stations_for
 from sessions_app.selectors.scope import in_scope
 from sessions_app.selectors.shifts import sessions_visible_to
 
@@ -34,6 +32,8 @@ class HistoryFilters:
     min_variance: Decimal | None = None
     sort: str = "-date"
     currency: str = ""  # insights count one currency at a time
+    # The names the cashier filter matches, once worked out (with_cashier_names).
+    cashier_names: tuple[str, ...] | None = None
 
     @classmethod
     def from_cleaned(cls, cleaned: dict[str, Any]) -> "HistoryFilters":
@@ -44,16 +44,57 @@ class HistoryFilters:
 
 # The history list never shows these; the report alone is most of a row's size.
 NOT_ON_THE_LIST = ("report", "counted", "expected")
+# What a page of the history shows (sessions_app/tables.py): each field read costs a converter.
+ON_THE_LIST = (  # in HistoryShift's order
+    "id",
+    "session_number",
+    "outlet_id",
+    "station_id",
+    "opened_by",
+    "open_time",
+    "close_time",
+    "currency",
+    "opening_amount",
+    "closing_amount",
+    "variances",
+    "cash_variance",
+    "result",
+    "review_state",
+    "deleted_at",
+)
 
+# Every order ends with the id, so a page always holds the same shifts.
 SORTS: dict[str, list[str | OrderBy]] = {
     "-date": ["-open_time", "-id"],
     "date": ["open_time", "id"],
-    "-variance": [F("variance_abs").desc(nulls_last=True), "-open_time"],
+    "-variance": [F("variance_abs").desc(nulls_last=True), "-open_time", "-id"],
 }
+# A shift's business day is the day it opened in its outlet's time zone, never more than a
+# day from the UTC date: a range of days is also a range of open times, which lets the list
+# walk its open-time index from the first shift of the range.
+ZONE_MARGIN = timedelta(days=1)
+CASHIER_NAMES_KEY = "history:cashier-names"
+CASHIER_NAMES_SECONDS = 300
 
 
 def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
     """The user's indexed shifts matching the filters, in the chosen order (no tombstones)."""
+    records = _filtered(user=user, filters=filters)
+    if filters.cashier:
+        # "Opened or closed by" as two index ranges: with an OR, both databases scan.
+        names = _names(filters)
+        opened = records.filter(opened_by__in=names).order_by().values("id")
+        closed = records.filter(closed_by__in=names).order_by().values("id")
+        records = records.filter(id__in=opened.union(closed))
+    return records.defer(*NOT_ON_THE_LIST).order_by(*_order(filters))
+
+
+def _order(filters: HistoryFilters) -> list[str | OrderBy]:
+    return SORTS.get(filters.sort or "-date", SORTS["-date"])
+
+
+def _filtered(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
+    """Every filter but the cashier's (which needs the union in history_page_shifts)."""
     records = sessions_visible_to(user=user)
     if filters.state == "deleted":
         records = records.filter(deleted_at__isnull=False)
@@ -65,16 +106,18 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(currency=filters.currency)
     if filters.station:
         records = records.filter(station_id=filters.station)
-    if filters.cashier:
-        records = records.filter(
-            Q(opened_by__icontains=filters.cashier) | Q(closed_by__icontains=filters.cashier)
-        )
     if filters.closed_by:
         records = records.filter(closed_by=filters.closed_by)
     if filters.date_from:
         records = records.filter(business_date__gte=filters.date_from)
+        if filters.date_from > date.min + ZONE_MARGIN:
+            start = datetime.combine(filters.date_from - ZONE_MARGIN, time(), tzinfo=UTC)
+            records = records.filter(open_time__gte=start)
     if filters.date_to:
         records = records.filter(business_date__lte=filters.date_to)
+        if filters.date_to < date.max - 2 * ZONE_MARGIN:
+            end = datetime.combine(filters.date_to + 2 * ZONE_MARGIN, time(), tzinfo=UTC)
+            records = records.filter(open_time__lt=end)
     if filters.state == "open":
         records = records.filter(close_time__isnull=True)
     elif filters.state == "closed":
@@ -87,55 +130,112 @@ def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionR
         records = records.filter(result=filters.result)
     if filters.min_variance is not None:
         records = records.filter(variance_abs__gte=filters.min_variance)
-    order = SORTS.get(filters.sort or "-date", SORTS["-date"])
-    return records.defer(*NOT_ON_THE_LIST).order_by(*order)
+    return records
 
 
-EXPORT_COLUMNS = (
-    "id",
-    "session_number",
-    "outlet_id",
-    "station_id",
-    "business_date",
-    "opened_by",
-    "open_time",
-    "closed_by",
-    "close_time",
-    "currency",
-    "opening_amount",
-    "closing_amount",
-    "rounding",
-    "result",
-    "review_state",
-)
-# Copied out of the report when the shift is indexed: no report is parsed for the CSV.
-EXPORT_REVIEW_COLUMNS = ("variance_reason", "approved_by", "review_comment")
+_ORDER_COLUMNS = ("id", "open_time", "variance_abs")  # what every order reads
+_TOTALLED = ("id", "currency", "opening_amount", "closing_amount", "cash_variance", "rounding")
 
 
-def export_rows(records: QuerySet[SessionRecord]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a CSV export: EXPORT_COLUMNS, then counted, expected and difference per
-    payment method, then EXPORT_REVIEW_COLUMNS, then every declared amount (for the tenders
-    the dashboard does not reconcile); straight from a database cursor, in chunks.
+def _cashier_shifts(
+    *, user: User, filters: HistoryFilters, columns: tuple[str, ...]
+) -> QuerySet[SessionRecord, tuple[Any, ...]]:
+    """The shifts of the cashier filter as two index ranges (opened by, closed by) in one
+    union, each shift once."""
+    records = _filtered(user=user, filters=filters)
+    names = _names(filters)
+    opened = records.filter(opened_by__in=names).order_by().values_list(*columns)
+    closed = records.filter(closed_by__in=names).order_by().values_list(*columns)
+    return opened.union(closed)
 
-    Django's per-value converters cost about 60 µs a row, far too much for 200,000 rows, so
-    values come back as the driver gives them: datetimes as UTC text (SQLite) or aware
-    datetimes (PostgreSQL), amounts as numbers (SQLite) or Decimal (PostgreSQL), and the
-    per-method amounts as the text stored in the JSON."""
-    extra: dict[str, Any] = {}
-    for method in closing.payment_methods():
-        extra[f"counted_{method.key}"] = KT(f"counted__{method.key}")
-        extra[f"expected_{method.key}"] = KT(f"expected__{method.key}")
-        extra[f"variance_{method.key}"] = KT(f"variances__{method.key}")
-    query = (
-        records.annotate(**extra)
-        .values_list(*EXPORT_COLUMNS, *extra, *EXPORT_REVIEW_COLUMNS, "counted")
-        .query
-    )
-    sql, params = query.get_compiler(using=records.db).as_sql()
-    with connections[records.db].chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(2000):
-            yield from rows
+
+def with_cashier_names(filters: HistoryFilters) -> HistoryFilters:
+    """The filters with the names their cashier filter matches worked out once, for a page
+    that asks several questions of the same filters."""
+    if not filters.cashier or filters.cashier_names is not None:
+        return filters
+    return replace(filters, cashier_names=tuple(cashier_names_matching(filters.cashier)))
+
+
+def _names(filters: HistoryFilters) -> list[str]:
+    if filters.cashier_names is not None:
+        return list(filters.cashier_names)
+    return cashier_names_matching(filters.cashier)
+
+
+def cashier_names_matching(text: str) -> list[str]:
+    """The names of the people who opened or closed shifts that hold `text` (ignoring case),
+    and `text` itself: a name filter an index can serve, where "contains" could not."""
+    wanted = text.casefold()
+    return [text, *(name for name in _cashier_names() if wanted in name.casefold())]
+
+
+def _cashier_names() -> list[str]:
+    """Every name shifts were opened or closed by, read through their indexes one name at a
+    time (a few hundred steps, not every shift) and kept a few minutes; a name new since then
+    is found once typed in full."""
+    names: list[str] | None = cache.get(CASHIER_NAMES_KEY)
+    if names is None:
+        table = SessionRecord._meta.db_table
+        found: set[str] = set()
+        with connection.cursor() as cursor:
+            for column in ("opened_by", "closed_by"):
+                cursor.execute(
+                    f"""WITH RECURSIVE names(name) AS (
+                        SELECT MIN({column}) FROM {table} WHERE deleted_at IS NULL
+                        UNION ALL
+                        SELECT (SELECT MIN({column}) FROM {table}
+                                WHERE deleted_at IS NULL AND {column} > names.name)
+                        FROM names WHERE names.name IS NOT NULL
+                    ) SELECT name FROM names WHERE name IS NOT NULL"""  # noqa: S608 - no input
+                )
+                found.update(row[0] for row in cursor.fetchall())
+        names = sorted(found - {""})
+        cache.set(CASHIER_NAMES_KEY, names, CASHIER_NAMES_SECONDS)
+    return names
+
+
+@dataclass(slots=True)
+class HistoryShift:
+    """A shift as a page of the history shows it (read as plain values: a model instance per
+    row cost more than the row's query)."""
+
+    id: str
+    session_number: str
+    outlet_id: str
+    station_id: str
+    opened_by: str
+    open_time: datetime
+    close_time: datetime | None
+    currency: str
+    opening_amount: Decimal
+    closing_amount: Decimal | None
+    variances: dict[str, str]
+    cash_variance: Decimal | None
+    result: str
+    review_state: str
+    deleted_at: datetime | None
+
+
+def history_page_shifts(
+    *, user: User, filters: HistoryFilters, offset: int, limit: int
+) -> list[HistoryShift]:
+    """One page of the history: the page's ids from an index that holds every column the
+    filters and the order read (the shifts skipped to reach a deep page are never read), and
+    those shifts, in one query. A cashier's shifts are the union of two index ranges (opened
+    by, closed by), read first: "either one" in a single query makes the databases scan the
+    whole list."""
+    order = _order(filters)
+    if filters.cashier:
+        union = _cashier_shifts(user=user, filters=filters, columns=_ORDER_COLUMNS)
+        ids = [row[0] for row in union.order_by(*order)[offset : offset + limit]]
+        page = SessionRecord.objects.filter(id__in=ids)
+    else:
+        records = _filtered(user=user, filters=filters)
+        page = SessionRecord.objects.filter(
+            id__in=records.order_by(*order).values("id")[offset : offset + limit]
+        )
+    return [HistoryShift(*row) for row in page.order_by(*order).values_list(*ON_THE_LIST)]
 
 
 @dataclass(frozen=True)
@@ -159,28 +259,37 @@ def _exact(amount: Decimal | float | None, code: str) -> Decimal | None:
     return None if amount is None else currency_of(code).exact(Decimal(str(amount)))
 
 
+_SUMS = ("shifts", "opening", "counted", "net", "over", "short", "rounding")
+
+
 def history_totals(
     *, user: User, filters: HistoryFilters, records: QuerySet[SessionRecord]
 ) -> list[HistoryTotals]:
     """The totals of the filtered shifts, one per currency (usually one): from the per-day
-    summary when the filters are ones it keeps (outlet and dates), which reads a row per
-    outlet and day whatever the number of shifts; otherwise summed from the shifts."""
-    if _by_outlet_and_day(filters):
+    and per-month totals when the filters are ones they keep (outlet, currency, dates,
+    result, open or closed), which read a few rows per outlet and period whatever the number
+    of shifts; otherwise summed from the filtered shifts themselves."""
+    if _kept_in_totals(filters):
         return _totals_from_days(user=user, filters=filters)
-    rows = (
-        records.order_by()
-        .values("currency")
-        .annotate(
-            shifts=Count("id"),
-            opening=Sum("opening_amount"),
-            counted=Sum("closing_amount"),
-            net=Sum("cash_variance"),
-            over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
-            short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
-            rounding=Sum("rounding"),
-        )
-        .order_by("currency")
-    )
+    rows: list[dict[str, Any]]
+    if filters.cashier:
+        rows = _cashier_totals(user=user, filters=filters)
+    else:
+        rows = [
+            dict(row)
+            for row in records.order_by()
+            .values("currency")
+            .annotate(
+                shifts=Count("id"),
+                opening=Sum("opening_amount"),
+                counted=Sum("closing_amount"),
+                net=Sum("cash_variance"),
+                over=Sum("cash_variance", filter=Q(cash_variance__gt=0)),
+                short=Sum("cash_variance", filter=Q(cash_variance__lt=0)),
+                rounding=Sum("rounding"),
+            )
+            .order_by("currency")
+        ]
     found = []
     for totals in rows:
         code = totals["currency"]
@@ -203,15 +312,44 @@ def history_totals(
     return found
 
 
-def _by_outlet_and_day(filters: HistoryFilters) -> bool:
-    narrower = (filters.station, filters.cashier, filters.closed_by, filters.state, filters.result)
+_CASHIER_SUMS = (
+    "currency, COUNT(*), SUM(opening_amount), SUM(closing_amount), SUM(cash_variance), "
+    "SUM(CASE WHEN cash_variance > 0 THEN cash_variance END), "
+    "SUM(CASE WHEN cash_variance < 0 THEN cash_variance END), SUM(rounding)"
+)
+
+
+def _cashier_totals(*, user: User, filters: HistoryFilters) -> list[dict[str, Any]]:
+    """The totals of a cashier's shifts per currency, summed over the union the page reads
+    (the same shifts through "id in the union" made SQLite read each shift's whole row)."""
+    union = _cashier_shifts(user=user, filters=filters, columns=_TOTALLED).order_by()
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    summed = (
+        f"SELECT {_CASHIER_SUMS} FROM ({sql}) AS cashier "  # noqa: S608 - compiled SQL
+        "GROUP BY currency ORDER BY currency"
+    )
+    with connections[union.db].cursor() as cursor:
+        cursor.execute(summed, params)
+        return [dict(zip(("currency", *_SUMS), row, strict=True)) for row in cursor.fetchall()]
+
+
+TOTALS_STATES = {"": None, "open": False, "closed": True}  # the state filter -> `closed`
+
+
+def _kept_in_totals(filters: HistoryFilters) -> bool:
+    narrower = (filters.station, filters.cashier, filters.closed_by)
     far = [day for day in (filters.date_from, filters.date_to) if day and day.year >= 9999]
-    return not any(narrower) and filters.min_variance is None and not far
+    return (
+        not any(narrower)
+        and filters.state in TOTALS_STATES
+        and filters.min_variance is None
+        and not far
+    )
 
 
 def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTotals]:
     """Whole months in the range from MonthlyTotals, the days of a month it cuts from
-    DailyTotals: a row per outlet, currency and month, plus at most two months of days."""
+    DailyTotals: a few rows per outlet and month, plus at most two months of days."""
     start, end = filters.date_from, filters.date_to
     first_whole = start if start is None or start.day == 1 else _next_month(start)
     after_whole = None
@@ -221,16 +359,16 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTot
             after_whole = after_whole.replace(day=1)
     months = in_scope(MonthlyTotals.objects.all(), user=user)
     days = in_scope(DailyTotals.objects.all(), user=user)
+    kind: dict[str, Any] = {}
     if filters.outlet:
-        months, days = (
-            months.filter(outlet_id=filters.outlet),
-            days.filter(outlet_id=filters.outlet),
-        )
+        kind["outlet_id"] = filters.outlet
+    if filters.result:
+        kind["result"] = filters.result
+    if TOTALS_STATES[filters.state] is not None:
+        kind["closed"] = TOTALS_STATES[filters.state]
     if filters.currency:
-        months, days = (
-            months.filter(currency=filters.currency),
-            days.filter(currency=filters.currency),
-        )
+        kind["currency"] = filters.currency
+    months, days = months.filter(**kind), days.filter(**kind)
     if first_whole is not None and after_whole is not None and first_whole >= after_whole:
         months = months.none()  # no whole month: the days alone
         days = days.filter(business_date__gte=start, business_date__lte=end)
@@ -255,9 +393,8 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTot
                 sums[name] += found_row[name] or 0
     found = []
     for code, sums in sorted(by_currency.items()):
-        shifts = sums["shifts"]
-        if not shifts:
-            continue
+        if not sums["shifts"]:
+            continue  # a day's lock row, or a currency none of whose shifts match
 
         def amount(
             thousandths: int, *, blank_when_zero: bool = False, code: str = code
@@ -270,7 +407,7 @@ def _totals_from_days(*, user: User, filters: HistoryFilters) -> list[HistoryTot
         found.append(
             HistoryTotals(
                 currency=code,
-                shifts=shifts,
+                shifts=sums["shifts"],
                 opening=amount(sums["opening_thousandths"]),
                 cash_counted=amount(sums["counted_thousandths"]),
                 cash_variance=amount(over + short),
@@ -286,13 +423,34 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def history_choices(*, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class HistoryCatalog:
+    """The user's outlets and tills: the filters' choices, and the names shown in the rows."""
+
+    outlets: list[tuple[str, str]]
+    stations: list[tuple[str, str]]  # (id, "Till · Outlet")
+    outlet_names: dict[str, str]
+    station_names: dict[str, str]
+
+
+def history_catalog(*, user: User) -> HistoryCatalog:
     outlets = list(outlets_for(user=user).values_list("id", "name"))
     outlet_names = dict(outlets)
-    stations = [
-        (station.id, f"{station.name} · {outlet_names.get(station.outlet_id, '')}")
-        for station in Station.objects.filter(outlet_id__in=outlet_names).order_by(
-            "outlet_id", "name"
-        )
+    tills = [
+        till
+        for till in stations_for(user=user)
+        .order_by("outlet_id", "name")
+        .values_list("id", "name", "outlet_id")
+        if till[2] in outlet_names
     ]
-    return outlets, stations
+    return HistoryCatalog(
+        outlets=outlets,
+        stations=[(id_, f"{name} · {outlet_names.get(outlet, '')}") for id_, name, outlet in tills],
+        outlet_names=outlet_names,
+        station_names={id_: name for id_, name, _outlet in tills},
+    )
+
+
+def history_choices(*, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    catalog = history_catalog(user=user)
+    return catalog.outlets, catalog.stations

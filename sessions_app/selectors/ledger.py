@@ -24,6 +24,13 @@ CONFLICT_WORDS = {
     ShiftConflict.REOPEN_UNDONE: gettext_lazy("the reopening written here was undone"),
     ShiftConflict.DROPPED: gettext_lazy("what was written here keeps being dropped"),
 }
+WRITE_WORDS = {
+    LedgerEntry.CLOSE: gettext_lazy("close"),
+    LedgerEntry.APPROVAL: gettext_lazy("approval"),
+    LedgerEntry.CORRECTION: gettext_lazy("correction"),
+    LedgerEntry.REOPEN: gettext_lazy("reopening"),
+    LedgerEntry.MOVEMENT: gettext_lazy("cash movement"),
+}
 KIND_WORDS = {
     LedgerEntry.MOVEMENT: "cash movement",
     LedgerEntry.CLOSE: "close",
@@ -187,3 +194,12 @@ def _time(value: Any) -> str:
         return short_datetime(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
     except ValueError:
         return str(value)
+
+
+def latest_unsettled_write(*, record: SessionRecord) -> LedgerEntry | None:
+    """The last write to the shift whose answer was lost and that no read has settled yet."""
+    return (
+        LedgerEntry.objects.filter(session_id=record.id, state=LedgerEntry.UNKNOWN)
+        .order_by("-recorded_at")
+        .first()
+    )

@@ -104,6 +104,7 @@ class ShiftReport:
     closed_on_till: bool = False  # the till closed it and its report is the till's
     # Sales in another currency than the drawer's: shown apart, never in expected.
     foreign_sales: list[SalesLine] = field(default_factory=list)
+    sales: SalesSummary | None = None  # gross and net takings, and what the sales carried
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -237,6 +238,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         till_disagrees=till_disagrees(till_figures, lines),
         closed_on_till=not ours and not record.is_open,
         foreign_sales=foreign_sales_lines(report.sales if ours else None),
+        sales=report.sales if ours else None,
     )
 
 

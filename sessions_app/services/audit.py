@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from sessions_app.finalpos import FinalPOSError
-from sessions_app.models import AuditEntry, SessionRecord
+from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
 from sessions_app.roles import User, display_name
 from sessions_app.services.errors import ApplicationError
 from sessions_app.services.locks import shift_write_lock
@@ -101,7 +101,7 @@ def audited(
     try:
         yield write
     except FinalPOSError as error:
-        audit_write(
+        row = audit_write(
             actor=actor,
             action=action,
             object_type=object_type,
@@ -112,6 +112,10 @@ def audited(
             error=error,
             outcome=write.outcome,
         )
+        if row.outcome == AuditEntry.UNKNOWN:  # settled with what was sent, by a later read
+            LedgerEntry.objects.filter(
+                session_id=write.object_id, state=LedgerEntry.UNKNOWN, audit__isnull=True
+            ).update(audit=row)
         raise
     except ApplicationError as refusal:
         if write.outcome == AuditEntry.UNKNOWN:  # e.g. an open held as "may have reached"

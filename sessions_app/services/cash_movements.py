@@ -57,7 +57,7 @@ def cash_movement_record(
     already recorded (a second press, or a write whose answer was lost) is not recorded
     twice."""
     client = client or get_client()
-    summary = _("Recorded a %(kind)s of %(amount)s on %(number)s: %(reason)s") % {
+    summary = _("Record a %(kind)s of %(amount)s on %(number)s: %(reason)s") % {
         "kind": KIND_NAMES[kind],
         "amount": money(amount),
         "number": record.session_number,
@@ -137,7 +137,7 @@ def cash_movement_approve(
         action="movement",
         record=record,
         outlet_id=record.outlet_id,
-        summary=_("Approved a cash movement on %(number)s") % {"number": record.session_number},
+        summary=_("Approve a cash movement on %(number)s") % {"number": record.session_number},
     ) as audit:
         current = read_current(record, client)
         movement = next((m for m in _movements_of(current, record) if m.id == movement_id), None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client, records
-from sessions_app.models import Outlet, Station, SyncState
+from sessions_app.models import AuditEntry, Outlet, Station, SyncState
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
 
@@ -103,6 +103,7 @@ def catalog_removals_confirm(
         object_type="catalog",
         summary=_("Confirmed the removal of outlets and tills Final POS no longer lists"),
         after={"confirmed": sorted(ids), "removed": result.removed},
+        outcome=AuditEntry.LOCAL,  # the dashboard's own record: nothing sent
     )
     return result
 

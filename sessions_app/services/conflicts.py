@@ -16,7 +16,7 @@ from sessions_app import closing, closing_report
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.finalpos.wire import time_from_wire
-from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
+from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord, ShiftConflict
 from sessions_app.roles import User, display_name
 from sessions_app.selectors.ledger import CONFLICT_WORDS
 from sessions_app.services.audit import audit_write, audited_shift_write
@@ -68,6 +68,7 @@ def conflict_keep_theirs(
         },
         before=conflict.ours,
         after=conflict.theirs,
+        outcome=AuditEntry.LOCAL,  # the dashboard's own record: nothing sent
     )
     try:  # the figures of the version kept (a till's close is reviewed like ours)
         return session_refresh(record, client=client)
@@ -90,7 +91,7 @@ def conflict_apply_ours(
         action="conflict",
         record=record,
         outlet_id=record.outlet_id,
-        summary=_("Applied the dashboard's version of %(number)s again: %(what)s")
+        summary=_("Apply the dashboard's version of %(number)s again: %(what)s")
         % {
             "number": record.session_number,
             "what": CONFLICT_WORDS.get(conflict.what, conflict.what),

@@ -1,13 +1,15 @@
-"""The history's totals per outlet, business day (DailyTotals) or month (MonthlyTotals) and
-currency, in integer thousandths of a unit (exact for 0, 2 and 3 decimals): shifts in two
-currencies are never added together.
+"""The history's totals per outlet and business day (DailyTotals) and month (MonthlyTotals), in
+integer thousandths of a unit (exact for 0, 2 and 3 decimals), one row per currency, result and
+open-or-closed: shifts in two currencies are never added together, and a filter by result or
+state reads totals too.
 
 Every write to the session index that can move a shift's totals (its amounts, its outlet, its
-business day, its deletion) calls `daily_totals_update` for the days it touched, inside the
-same transaction: a day is recounted from its own shifts, a handful of rows, and its month
-from its days, so the totals are exact by construction; a second writer waits for the first
-(the rows are locked, always days before months, in order). Bulk loads (migrations, seeding,
-`manage.py rebuild_totals`) call `daily_totals_rebuild` instead.
+business day, its result, its close, its deletion) calls `daily_totals_update` for the days it
+touched, inside the same transaction: a day is recounted from its own shifts, a handful of
+rows, and its month from its days, so the totals are exact by construction; a second writer
+waits for the first (each day and month has a row that is always there, locked first, always
+days before months, in order). Bulk loads (migrations, seeding, `manage.py rebuild_totals`)
+call `daily_totals_rebuild` instead.
 """
 
 from collections.abc import Iterable
@@ -22,9 +24,12 @@ from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, Sessio
 from sessions_app.money import to_thousandths
 
 Day = tuple[str, date]
+Kind = tuple[str, str, bool]  # (currency, result, closed): the rows of one day or month
 Amount = Decimal | float | None
 FIGURES = OutletTotals.FIGURES
 _SHIFT_FIGURES = ("opening_amount", "closing_amount", "cash_variance", "rounding")
+_SHIFT_KIND = ("currency", "result", "close_time")
+LOCK_ROW: Kind = ("", "", False)  # the row of a day or month that is always there
 
 
 def _add_shift(
@@ -62,61 +67,117 @@ def days_of(session_ids: Iterable[str]) -> set[Day]:
 def counted_as(session_id: str) -> tuple[Any, ...] | None:
     """What a shift adds to the totals and where (None when it is not indexed), its row locked
     until the transaction ends, so a writer that compares before and after sees every change."""
-    return (
+    found = (
         SessionRecord.objects.select_for_update()
         .filter(id=session_id)
-        .values_list("outlet_id", "business_date", "deleted_at", "currency", *_SHIFT_FIGURES)
+        .values_list("outlet_id", "business_date", "deleted_at", *_SHIFT_FIGURES, *_SHIFT_KIND)
         .first()
     )
+    if found is None:
+        return None
+    *where, close_time = found
+    return (*where, close_time is not None)
+
+
+def _kind(currency: str, result: str, close_time: Any) -> Kind:
+    return (currency, result or "", close_time is not None)
+
+
+def _kind_of(row: OutletTotals) -> Kind:
+    return (row.currency, row.result, row.closed)
+
+
+def _row(model: type[OutletTotals], place: dict[str, Any], kind: Kind) -> Any:
+    currency, result, closed = kind
+    return model(**place, currency=currency, result=result, closed=closed)
+
+
+def _held(
+    model: type[DailyTotals] | type[MonthlyTotals], place: dict[str, Any]
+) -> dict[Kind, OutletTotals]:
+    """The rows of one day or month, locked until the transaction ends, before anything is
+    counted: a second writer of the same day waits here, then counts what the first wrote. A
+    day's lock row is made when missing (its first writer)."""
+    rows = model.objects.select_for_update().filter(**place)
+    kept: dict[Kind, OutletTotals] = {_kind_of(row): row for row in rows}
+    if LOCK_ROW not in kept:
+        currency, result, closed = LOCK_ROW
+        model.objects.select_for_update().get_or_create(
+            **place, currency=currency, result=result, closed=closed
+        )
+        kept = {_kind_of(row): row for row in rows.all()}
+    return kept
+
+
+def _recount(
+    model: type[DailyTotals] | type[MonthlyTotals],
+    place: dict[str, Any],
+    kept: dict[Kind, OutletTotals],
+    counted: dict[Kind, DailyTotals] | dict[Kind, MonthlyTotals],
+) -> None:
+    """Writes the kinds whose figures changed in one upsert (the lock row always kept) and
+    removes the kinds no longer there: an open or a close touches one or two kinds."""
+    wanted: dict[Kind, OutletTotals] = dict(counted)
+    wanted.setdefault(LOCK_ROW, _row(model, place, LOCK_ROW))
+    changed = [
+        row
+        for kind, row in wanted.items()
+        if kind not in kept or _figures(kept[kind]) != _figures(row)
+    ]
+    if changed:
+        model.objects.bulk_create(
+            changed,  # type: ignore[arg-type]
+            update_conflicts=True,
+            unique_fields=[*place, "currency", "result", "closed"],
+            update_fields=FIGURES,
+        )
+    gone = [row.pk for kind, row in kept.items() if kind not in wanted]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+
+
+def _figures(row: OutletTotals) -> tuple[int, ...]:
+    return tuple(getattr(row, name) for name in FIGURES)
 
 
 def daily_totals_update(days: Iterable[Day]) -> None:
-    """Recounts the given outlet-days from their shifts, a row per currency, then their
-    months from their days."""
+    """Recounts the given outlet-days from their shifts, then their months from their days."""
     days = sorted(set(days))  # one lock order: two writers never deadlock
-    touched: set[tuple[str, date, str]] = set()
     with transaction.atomic():
         for outlet_id, day in days:
+            place = {"outlet_id": outlet_id, "business_date": day}
+            kept = _held(DailyTotals, place)
+            counted: dict[Kind, DailyTotals] = {}
             shifts = SessionRecord.objects.filter(
                 outlet_id=outlet_id, business_date=day, deleted_at__isnull=True
             )
-            kept = DailyTotals.objects.filter(outlet_id=outlet_id, business_date=day)
-            currencies = set(kept.values_list("currency", flat=True))
-            currencies |= set(shifts.values_list("currency", flat=True).distinct())
-            # Lock (or create) the day's rows first and count after: a second writer of the
-            # day waits here, then counts what the first one committed.
-            rows = {
-                currency: DailyTotals.objects.select_for_update().get_or_create(
-                    outlet_id=outlet_id, business_date=day, currency=currency
-                )[0]
-                for currency in sorted(currencies)
-            }
-            fresh: dict[str, DailyTotals] = {currency: DailyTotals() for currency in rows}
-            for currency, *figures in shifts.values_list("currency", *_SHIFT_FIGURES):
-                _add_shift(fresh.setdefault(currency, DailyTotals()), *figures)
-            for currency, counted in sorted(fresh.items()):
-                row = rows.get(currency)
-                if row is None:  # a shift in a currency committed since the rows were locked
-                    row, _created = DailyTotals.objects.select_for_update().get_or_create(
-                        outlet_id=outlet_id, business_date=day, currency=currency
-                    )
-                for name in FIGURES:
-                    setattr(row, name, getattr(counted, name))
-                row.save()
-                touched.add((outlet_id, month_of(day), currency))
-        for outlet_id, month, currency in sorted(touched):
-            monthly, _created = MonthlyTotals.objects.select_for_update().get_or_create(
-                outlet_id=outlet_id, month=month, currency=currency
+            rows = shifts.values_list(*_SHIFT_KIND, *_SHIFT_FIGURES)
+            for currency, result, close_time, *figures in rows:
+                kind = _kind(currency, result, close_time)
+                if kind not in counted:
+                    counted[kind] = _row(DailyTotals, place, kind)
+                _add_shift(counted[kind], *figures)
+            _recount(DailyTotals, place, kept, counted)
+        for outlet_id, month in sorted({(outlet, month_of(day)) for outlet, day in days}):
+            place = {"outlet_id": outlet_id, "month": month}
+            kept = _held(MonthlyTotals, place)
+            sums = (
+                DailyTotals.objects.filter(
+                    outlet_id=outlet_id,
+                    business_date__gte=month,
+                    business_date__lt=_next_month(month),
+                )
+                .values_list("currency", "result", "closed")
+                .annotate(**{name: Sum(name) for name in FIGURES})
+                .order_by()
             )
-            sums = DailyTotals.objects.filter(
-                outlet_id=outlet_id,
-                currency=currency,
-                business_date__gte=month,
-                business_date__lt=_next_month(month),
-            ).aggregate(**{name: Sum(name) for name in FIGURES})
-            for name in FIGURES:
-                setattr(monthly, name, sums[name] or 0)
-            monthly.save()
+            months: dict[Kind, MonthlyTotals] = {}
+            for currency, result, closed, *figures in sums:
+                kind = (currency, result, closed)
+                months[kind] = _row(MonthlyTotals, place, kind)
+                for name, figure in zip(FIGURES, figures, strict=True):
+                    setattr(months[kind], name, figure)
+            _recount(MonthlyTotals, place, kept, months)
 
 
 def _next_month(month: date) -> date:
@@ -140,23 +201,24 @@ def daily_totals_rebuild() -> int:
     shifts = SessionRecord.objects.filter(deleted_at__isnull=True)
     with transaction.atomic():
         _hold_writers_off()
-        days: dict[tuple[str, date, str], DailyTotals] = {}
-        rows = shifts.values_list("outlet_id", "business_date", "currency", *_SHIFT_FIGURES)
-        for outlet, day, currency, *figures in rows.iterator(chunk_size=5000):
-            totals = days.get((outlet, day, currency))
+        days: dict[tuple[str, date, Kind], DailyTotals] = {}
+        rows = shifts.values_list("outlet_id", "business_date", *_SHIFT_KIND, *_SHIFT_FIGURES)
+        for outlet, day, currency, result, close_time, *figures in rows.iterator(chunk_size=5000):
+            key = (outlet, day, _kind(currency, result, close_time))
+            totals = days.get(key)
             if totals is None:
-                totals = days[(outlet, day, currency)] = DailyTotals(
-                    outlet_id=outlet, business_date=day, currency=currency
+                totals = days[key] = _row(
+                    DailyTotals, {"outlet_id": outlet, "business_date": day}, key[2]
                 )
             _add_shift(totals, *figures)
-        months: dict[tuple[str, date, str], MonthlyTotals] = {}
-        for (outlet, day, currency), totals in days.items():
-            key = (outlet, month_of(day), currency)
+        months: dict[tuple[str, date, Kind], MonthlyTotals] = {}
+        for (outlet, day, kind), totals in days.items():
+            key = (outlet, month_of(day), kind)
             if key not in months:
-                months[key] = MonthlyTotals(outlet_id=outlet, month=key[1], currency=currency)
+                months[key] = _row(MonthlyTotals, {"outlet_id": outlet, "month": key[1]}, kind)
             _add_totals(months[key], totals)
         DailyTotals.objects.all().delete()
         MonthlyTotals.objects.all().delete()
         DailyTotals.objects.bulk_create(days.values(), batch_size=5000)
         MonthlyTotals.objects.bulk_create(months.values(), batch_size=5000)
-    return len(days)
+    return len({key[:2] for key in days})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sessions_app import closing, closing_report
 from sessions_app.closing import DrawerMoney
 from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
+from sessions_app.exports import export_cells
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -187,6 +188,7 @@ def session_index_save(
         "rounding": figures.rounding,
         "review_state": figures.review_state,
         **_review_columns(report),
+        "left_in_drawer": report.cash_drop.leave if report and report.cash_drop else None,
         "report": storable(report.to_document()) if report is not None else None,
         "upstream_updated_at": session.updated_at,
         "fetched_at": timezone.now(),
@@ -194,6 +196,11 @@ def session_index_save(
         "deleted_at": None,
         "missing_since": None,
     }
+    defaults.update(
+        export_cells(
+            defaults["counted"], defaults["expected"], defaults["variances"], defaults["currency"]
+        )
+    )
     if outlet_id:
         defaults["outlet_id"] = outlet_id
     if opened_by_user is not None:

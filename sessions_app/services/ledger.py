@@ -20,14 +20,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashMovement, ClosingReport, Correction, Reopening
-from sessions_app.finalpos.records import Session
+from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.finalpos.wire import time_to_wire
-from sessions_app.models import LedgerEntry, ShiftConflict
+from sessions_app.models import AuditEntry, LedgerEntry, ShiftConflict
 from sessions_app.roles import User, display_name
 from sessions_app.services.numbering import is_own_number
 
@@ -48,8 +49,9 @@ LIVE = (LedgerEntry.PENDING, LedgerEntry.WRITTEN, LedgerEntry.CONFLICT)
 # --- What a write records ---------------------------------------------------------------------
 
 
-def close_fields(session: Session) -> dict[str, Any]:
-    """The fields a close or a correction sets, as the ledger keeps them."""
+def close_fields(session: Session | SessionInput) -> dict[str, Any]:
+    """The fields a close or a correction sets, as the ledger keeps them (from Final POS's
+    answer, or from what was sent when the answer was lost)."""
     configured = {method.key for method in closing.payment_methods()}
     return {
         "closeTime": time_to_wire(session.close_time) if session.close_time else None,
@@ -72,8 +74,9 @@ def ledger_record(
     report: ClosingReport | None = None,
     state: str = LedgerEntry.WRITTEN,
 ) -> LedgerEntry:
-    """Records a write of ours (``WRITTEN``: Final POS answered with it) or one kept here until
-    it can be written (``PENDING``). The earlier entries it replaces stop being checked."""
+    """Records a write of ours (``WRITTEN``: Final POS answered with it), one kept here until
+    it can be written (``PENDING``), or one sent whose answer was lost (``UNKNOWN``: the next
+    read settles it). The earlier entries a written one replaces stop being checked."""
     now = timezone.now()
     entry, _created = LedgerEntry.objects.update_or_create(
         session_id=session_id,
@@ -91,15 +94,56 @@ def ledger_record(
             "lost_at": None,
         },
     )
-    replaced = [older for older, newer in _SUPERSEDED_BY.items() if kind in newer]
-    LedgerEntry.objects.filter(
-        session_id=session_id, kind__in=replaced, state__in=LIVE, recorded_at__lt=now
-    ).exclude(pk=entry.pk).update(state=LedgerEntry.SUPERSEDED)
-    if kind in (LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE):
-        ShiftConflict.objects.filter(session_id=session_id, resolved_at__isnull=True).exclude(
-            entry=entry
-        ).update(resolved_at=now, resolved_by=entry.recorded_by, resolution="replaced")
+    if state == LedgerEntry.WRITTEN:
+        _supersede(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class LedgerWrite:
+    """One write of ours to a shift, as the ledger will keep it: recorded as written once Final
+    POS answered, or as unknown when its answer was lost (with the fields it sent)."""
+
+    session_id: str
+    kind: str
+    key: str
+    by_user: User | None
+    part: dict[str, Any] | None = None
+    report: ClosingReport | None = None
+
+    def written(self, fields: dict[str, Any] | None = None) -> LedgerEntry:
+        return self._record(fields, LedgerEntry.WRITTEN)
+
+    def unknown(self, fields: dict[str, Any] | None = None) -> LedgerEntry:
+        return self._record(fields, LedgerEntry.UNKNOWN)
+
+    def _record(self, fields: dict[str, Any] | None, state: str) -> LedgerEntry:
+        return ledger_record(
+            session_id=self.session_id,
+            kind=self.kind,
+            key=self.key,
+            by_user=self.by_user,
+            fields=fields,
+            part=self.part,
+            report=self.report,
+            state=state,
+        )
+
+
+def _supersede(entry: LedgerEntry) -> None:
+    """The earlier writes this one replaces stop being checked; so do the conflicts a new
+    close, correction or reopening settles."""
+    replaced = [older for older, newer in _SUPERSEDED_BY.items() if entry.kind in newer]
+    LedgerEntry.objects.filter(
+        session_id=entry.session_id,
+        kind__in=replaced,
+        state__in=LIVE,
+        recorded_at__lt=entry.recorded_at,
+    ).exclude(pk=entry.pk).update(state=LedgerEntry.SUPERSEDED)
+    if entry.kind in (LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE):
+        ShiftConflict.objects.filter(session_id=entry.session_id, resolved_at__isnull=True).exclude(
+            entry=entry
+        ).update(resolved_at=timezone.now(), resolved_by=entry.recorded_by, resolution="replaced")
 
 
 def ledger_movement_update(
@@ -165,6 +209,8 @@ def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
             else:
                 entry.state, entry.lost_at = LedgerEntry.PENDING, now
                 entry.save(update_fields=["state", "lost_at"])
+    for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.UNKNOWN):
+        _settle_unknown(entry, session, ours, now=now)
     for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.PENDING):
         if fields_stand(entry, session) and _part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
@@ -181,6 +227,28 @@ def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
     return LedgerState(
         unsynced=min(states.count(LedgerEntry.PENDING), 32767), in_conflict=open_conflict
     )
+
+
+def _settle_unknown(
+    entry: LedgerEntry, session: Session, ours: ClosingReport | None, *, now: datetime
+) -> None:
+    """A write whose answer was lost: found in this read, it was saved; still missing once
+    any write would have landed, it was not. Its audit row says so from then on."""
+    if fields_stand(entry, session) and _part_carried(entry, ours):
+        entry.state, entry.written_at = LedgerEntry.WRITTEN, now
+        entry.save(update_fields=["state", "written_at"])
+        _supersede(entry)
+        outcome = AuditEntry.LANDED
+    elif now - entry.recorded_at > settings.FINALPOS_SETTLED_AFTER:
+        entry.state = LedgerEntry.NOT_LANDED
+        entry.save(update_fields=["state"])
+        outcome = AuditEntry.NOT_LANDED
+    else:
+        return  # it may still be on its way
+    if entry.audit_id is not None:
+        AuditEntry.objects.filter(pk=entry.audit_id, outcome=AuditEntry.UNKNOWN).update(
+            outcome=outcome, accepted=outcome == AuditEntry.LANDED, settled_at=now
+        )
 
 
 def fields_stand(entry: LedgerEntry, session: Session) -> bool:

@@ -41,7 +41,7 @@ def ledger_write_back(
     client = client or get_client()
     if not LedgerEntry.objects.filter(session_id=record.id, state=LedgerEntry.PENDING).exists():
         return record
-    summary = _("Wrote back to Final POS what was recorded here on %(number)s") % {
+    summary = _("Write back to Final POS what was recorded here on %(number)s") % {
         "number": record.session_number
     }
     with audited_shift_write(

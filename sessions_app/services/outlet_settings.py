@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_app.models import Outlet, OutletSettings, SessionRecord
+from sessions_app.models import AuditEntry, Outlet, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
@@ -108,6 +108,7 @@ def outlet_settings_update(
         % {"outlet": outlet.name, "fields": ", ".join(name.replace("_", " ") for name in changed)},
         before={name: before[name] for name in changed},
         after={name: after[name] for name in changed},
+        outcome=AuditEntry.LOCAL,  # the dashboard's own record: nothing sent
     )
     return row
 

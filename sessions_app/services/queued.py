@@ -1,12 +1,13 @@
 """Work a write triggers, queued to run once the write is committed (sessions_app.tasks): the
 person who pressed the button never waits for it."""
 
+from datetime import date
 from functools import partial
 
 from django.db import transaction
 
 from sessions_app.models import SessionRecord
-from sessions_app.tasks import review_alert, station_status_update
+from sessions_app.tasks import review_alert, station_status_update, weekly_digest
 
 
 def review_alert_enqueue(record: SessionRecord) -> None:
@@ -26,3 +27,8 @@ def station_status_enqueue(record: SessionRecord) -> str:
     station_status_update.enqueue(record.id)
     record.refresh_from_db(fields=["station_status_pending", "station_status_error"])
     return record.station_status_error
+
+
+def weekly_digest_enqueue(*, user_id: int, start: date, end: date) -> None:
+    """Queues one manager's digest of the week from ``start`` to ``end``."""
+    weekly_digest.enqueue(user_id, start.isoformat(), end.isoformat())

@@ -32,10 +32,12 @@ def settled[Result](
     *,
     write: Callable[[], Result],
     landed: Callable[[], Result | None],
+    unknown: Callable[[], object] = lambda: None,
 ) -> Result:
     """Runs the write. When its answer is lost, ``landed`` reads Final POS again and returns
     what the write produced if it is there (the write happened), or None (it did not). When
-    that read fails too, the outcome stays unknown and is reported as such."""
+    that read fails too, the outcome stays unknown: ``unknown`` records what was sent (the
+    ledger's entry, which the next read of the shift settles) and it is reported as such."""
     try:
         return write()
     except FinalPOSOutcomeUnknown as lost:
@@ -48,6 +50,7 @@ def settled[Result](
                 time.sleep(pause)
                 found = landed()
         except FinalPOSError:
+            unknown()
             raise lost from None
         if found is None:
             audit.outcome = AuditEntry.NOT_LANDED

@@ -23,7 +23,7 @@ CLOCK_SLACK = timedelta(minutes=2)  # Final POS's clock and ours may differ a li
 
 def outlet_create(*, data: records.OutletInput, created_by_user: User) -> Outlet:
     """Creates an outlet in Final POS and caches it; a manager who creates one works there."""
-    summary = _("Created outlet %(name)s") % {"name": data.name}
+    summary = _("Create outlet %(name)s") % {"name": data.name}
     with audited(
         actor=created_by_user, action="setup", object_type="outlet", summary=summary
     ) as audit:
@@ -49,7 +49,7 @@ def outlet_update(*, outlet: Outlet, changes: dict[str, Any], updated_by_user: U
     back (fields the dashboard does not edit go back as read)."""
     client = get_client()
     current = client.outlet_get(outlet.id)
-    summary = _("Edited outlet %(name)s") % {"name": changes.get("name", outlet.name)}
+    summary = _("Edit outlet %(name)s") % {"name": changes.get("name", outlet.name)}
     with audited(
         actor=updated_by_user,
         action="setup",
@@ -72,7 +72,7 @@ def outlet_update(*, outlet: Outlet, changes: dict[str, Any], updated_by_user: U
 
 
 def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Station:
-    summary = _("Added till %(till)s to %(outlet)s") % {"till": name, "outlet": outlet.name}
+    summary = _("Add till %(till)s to %(outlet)s") % {"till": name, "outlet": outlet.name}
     with audited(
         actor=created_by_user,
         action="setup",
@@ -106,7 +106,7 @@ def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Stati
 
 def station_rename(*, station: Station, name: str, renamed_by_user: User) -> Station:
     client = get_client()
-    summary = _("Renamed till %(old)s to %(new)s") % {"old": station.name, "new": name}
+    summary = _("Rename till %(old)s to %(new)s") % {"old": station.name, "new": name}
     with audited(
         actor=renamed_by_user,
         action="setup",
@@ -148,7 +148,7 @@ def station_delete(*, station: Station, deleted_by_user: User) -> None:
         actor=deleted_by_user,
         action="setup",
         object_type="station",
-        summary=_("Deleted till %(till)s") % {"till": station.name},
+        summary=_("Delete till %(till)s") % {"till": station.name},
         object_id=station.id,
         outlet_id=station.outlet_id,
         before={"name": station.name},

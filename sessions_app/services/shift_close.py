@@ -40,7 +40,7 @@ from sessions_app.services.blind_count import (
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
 from sessions_app.services.index import sales_read, session_index_save
-from sessions_app.services.ledger import close_fields, ledger_record
+from sessions_app.services.ledger import LedgerWrite, close_fields
 from sessions_app.services.queued import review_alert_enqueue, station_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
@@ -134,7 +134,7 @@ def session_close(
     Safe to repeat: a close that already reached Final POS (same close_request_id) is
     recognized and indexed, not written twice."""
     client = client or get_client()
-    summary = _("Closed %(number)s") % {"number": record.session_number}
+    summary = _("Close %(number)s") % {"number": record.session_number}
     with audited_shift_write(
         actor=closed_by_user,
         action="close",
@@ -196,19 +196,20 @@ def session_close(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
-        updated = settled(
-            audit,
-            write=lambda: guarded_update(client, current, data),
-            landed=lambda: _landed_close(record, close_request_id, client),
-        )
-        ledger_record(
+        ours = LedgerWrite(
             session_id=record.id,
             kind=LedgerEntry.CLOSE,
             key=close_request_id,
             by_user=closed_by_user,
-            fields=close_fields(updated),
             report=report,
         )
+        updated = settled(
+            audit,
+            write=lambda: guarded_update(client, current, data),
+            landed=lambda: _landed_close(record, close_request_id, client),
+            unknown=lambda: ours.unknown(close_fields(data)),
+        )
+        ours.written(close_fields(updated))
         saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
         blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)

@@ -39,7 +39,7 @@ def session_add_by_id(
             action="import",
             object_type="session",
             object_id=session_id,
-            summary=_("Added a shift by id"),
+            summary=_("Add a shift by id"),
             error=error,
         )
         raise
@@ -64,7 +64,7 @@ def session_add_by_id(
         object_type="session",
         object_id=record.id,
         outlet_id=outlet_id,
-        summary=_("Added %(number)s to the history by id") % {"number": record.session_number},
+        summary=_("Add %(number)s to the history by id") % {"number": record.session_number},
         after=record_snapshot(record),
     )
     return record

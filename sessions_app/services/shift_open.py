@@ -55,7 +55,7 @@ def session_open(
     so a duplicate would be recognisable (and repairable). A till that reports
     itself in use with no shift known is opened only with ``in_use_confirmed``."""
     client = client or get_client()
-    summary = _("Opened a shift on %(till)s with a float of %(float)s") % {
+    summary = _("Open a shift on %(till)s with a float of %(float)s") % {
         "till": station.name,
         "float": money(opening_amount),
     }

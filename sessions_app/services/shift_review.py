@@ -37,7 +37,7 @@ from sessions_app.services.errors import (
     VarianceReasonRequired,
 )
 from sessions_app.services.index import session_index_save
-from sessions_app.services.ledger import close_fields, ledger_movement_update, ledger_record
+from sessions_app.services.ledger import LedgerWrite, close_fields, ledger_movement_update
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
@@ -79,7 +79,7 @@ def session_approve(
     approval covers the whole shift: refused while a cash movement waits for approval, unless
     ``with_movements`` approves those too, in the same write."""
     client = client or get_client()
-    summary = _("Approved %(number)s: %(comment)s") % {
+    summary = _("Approve %(number)s: %(comment)s") % {
         "number": record.session_number,
         "comment": comment,
     }
@@ -116,6 +116,14 @@ def session_approve(
         )
         report.set(review=review)
         data = replace(current.to_input(), closing_report_data=report.to_json())
+        ours = LedgerWrite(
+            session_id=record.id,
+            kind=LedgerEntry.APPROVAL,
+            key=time_text(review.approved_at) or "",
+            by_user=approved_by_user,
+            part=review.to_document(),
+            report=report,
+        )
         updated = settled(
             audit,
             write=lambda: guarded_update(client, current, data),
@@ -127,16 +135,9 @@ def session_approve(
                     and found.review.approved_by == review.approved_by
                 ),
             ),
+            unknown=lambda: ours.unknown(close_fields(data)),
         )
-        ledger_record(
-            session_id=record.id,
-            kind=LedgerEntry.APPROVAL,
-            key=time_text(review.approved_at) or "",
-            by_user=approved_by_user,
-            fields=close_fields(updated),
-            part=review.to_document(),
-            report=report,
-        )
+        ours.written(close_fields(updated))
         for movement in approved_movements:
             ledger_movement_update(
                 session_id=record.id,
@@ -214,7 +215,7 @@ def session_correct(
     PUT). The figures replaced are kept in the report's ``corrections`` with who, when, why."""
     client = client or get_client()
     reason = reason.strip()
-    summary = _("Corrected %(number)s: %(reason)s") % {
+    summary = _("Correct %(number)s: %(reason)s") % {
         "number": record.session_number,
         "reason": reason,
     }
@@ -284,6 +285,13 @@ def session_correct(
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
+        ours = LedgerWrite(
+            session_id=record.id,
+            kind=LedgerEntry.CORRECTION,
+            key=time_text(correction.at) or "",
+            by_user=corrected_by_user,
+            report=report,
+        )
         updated = settled(
             audit,
             write=lambda: guarded_update(client, current, data),
@@ -297,15 +305,9 @@ def session_correct(
                     for entry in found.corrections
                 ),
             ),
+            unknown=lambda: ours.unknown(close_fields(data)),
         )
-        ledger_record(
-            session_id=record.id,
-            kind=LedgerEntry.CORRECTION,
-            key=time_text(correction.at) or "",
-            by_user=corrected_by_user,
-            fields=close_fields(updated),
-            report=report,
-        )
+        ours.written(close_fields(updated))
         saved = session_index_save(updated)
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)

@@ -35,7 +35,7 @@ def shift_take_over(
         action="takeover",
         record=record,
         outlet_id=record.outlet_id,
-        summary=_("Took over %(number)s from the till: %(reason)s")
+        summary=_("Take over %(number)s from the till: %(reason)s")
         % {"number": record.session_number, "reason": reason},
     ) as audit:
         current = read_current(record, client)

@@ -24,7 +24,7 @@ from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.index import session_index_save
-from sessions_app.services.ledger import ledger_record
+from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import station_claim
 from sessions_app.services.queued import station_status_enqueue
 from sessions_app.services.settle import settled
@@ -52,7 +52,7 @@ def session_reopen(
     report's ``reopenings``. Refused while another shift is open on the same till."""
     client = client or get_client()
     reason = reason.strip()
-    summary = _("Reopened %(number)s: %(reason)s") % {
+    summary = _("Reopen %(number)s: %(reason)s") % {
         "number": record.session_number,
         "reason": reason,
     }
@@ -81,14 +81,8 @@ def session_reopen(
         with claim:
             if station is not None:
                 ensure_no_open_shift(station, client=client)
-            updated, reopened = _reopen(record, current, reopened_by_user, reason, audit, client)
-            ledger_record(
-                session_id=record.id,
-                kind=LedgerEntry.REOPEN,
-                key=time_text(reopened.reopenings[-1].at) or "",  # type: ignore[union-attr]
-                by_user=reopened_by_user,
-                report=reopened,
-            )
+            updated, ours = _reopen(record, current, reopened_by_user, reason, audit, client)
+            ours.written()
             saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
         blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
@@ -103,7 +97,7 @@ def _reopen(
     reason: str,
     audit: AuditedWrite,
     client: FinalPOSClient,
-) -> tuple[Session, ClosingReport]:
+) -> tuple[Session, LedgerWrite]:
     """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
     earlier = closing_report.parse(current.closing_report_data)
     ours = earlier if earlier is not None and earlier.is_ours else None
@@ -139,6 +133,13 @@ def _reopen(
         closing_note=None,
         closing_report_data=reopened.to_json(),
     )
+    write = LedgerWrite(
+        session_id=record.id,
+        kind=LedgerEntry.REOPEN,
+        key=time_text(reopening.at) or "",
+        by_user=reopened_by_user,
+        report=reopened,
+    )
     updated = settled(
         audit,
         write=lambda: guarded_update(client, current, data),
@@ -151,8 +152,9 @@ def _reopen(
             ),
             must_be_open=True,
         ),
+        unknown=write.unknown,
     )
-    return updated, reopened
+    return updated, write
 
 
 def session_delete(
@@ -165,7 +167,7 @@ def session_delete(
     """Deletes a shift in Final POS and leaves a tombstone in the index (the row stays, marked
     deleted, so history and the audit trail still explain it)."""
     client = client or get_client()
-    summary = _("Deleted %(number)s: %(reason)s") % {
+    summary = _("Delete %(number)s: %(reason)s") % {
         "number": record.session_number,
         "reason": reason.strip(),
     }

@@ -10,9 +10,11 @@ def staff_profile_for(*, user: User) -> StaffProfile:
     return profile
 
 
-def alert_preference_set(*, user: User, enabled: bool) -> None:
-    """Turns the user's review alerts by e-mail on or off."""
-    StaffProfile.objects.update_or_create(user=user, defaults={"variance_alerts": enabled})
+def alert_preference_set(*, user: User, enabled: bool, weekly_digest: bool = True) -> None:
+    """Turns the user's review alerts and weekly digest by e-mail on or off."""
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"variance_alerts": enabled, "weekly_digest": weekly_digest}
+    )
 
 
 def language_preference_set(*, user: User, language: str) -> None:

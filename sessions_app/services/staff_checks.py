@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from sessions_app.models import Outlet, OutletAssignment
+from sessions_app.models import AuditEntry, Outlet, OutletAssignment
 from sessions_app.roles import (
     CASHIER_GROUP,
     MANAGER_GROUP,
@@ -195,4 +195,5 @@ def staff_audit(
         summary=summary,
         before=before,
         after=after,
+        outcome=AuditEntry.LOCAL,  # the dashboard's own record: nothing sent
     )

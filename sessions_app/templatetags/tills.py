@@ -1,10 +1,12 @@
 """The template filters of this project: sessions_app.formatting, registered for templates."""
 
+from datetime import datetime
 from typing import Any
 
 from django import template
 
 from sessions_app import formatting
+from sessions_app.policy import outlet_zone
 
 register = template.Library()
 
@@ -12,6 +14,30 @@ register.filter("money", formatting.money)
 register.filter("signed_money", formatting.signed_money)
 register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)
+register.filter("outcome_badge", formatting.outcome_badge)
+register.filter("ago", formatting.ago)
+
+
+@register.filter
+def when(moment: datetime | None, outlet_id: str = "") -> str:
+    """{{ shift.close_time|when }} in the page's zone; {{ entry.at|when:entry.outlet_id }} on a
+    page of several outlets, in that outlet's."""
+    return formatting.when(moment, outlet_zone(outlet_id) if outlet_id else None)
+
+
+@register.filter
+def when_long(moment: datetime | None, outlet_id: str = "") -> str:
+    return formatting.when_long(moment, outlet_zone(outlet_id) if outlet_id else None)
+
+
+@register.filter
+def at_time(moment: datetime | None, outlet_id: str = "") -> str:
+    """The time of day alone, with the zone: 7:14 a.m. EST."""
+    if moment is None:
+        return ""
+    return formatting.time_of_day(moment, outlet_zone(outlet_id) if outlet_id else None)
+
+
 register.filter("other_tenders", formatting.other_tenders)
 register.filter("differences_text", formatting.differences_text)
 

@@ -11,17 +11,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sessions_app.board_cards import outlet_cards
+from sessions_app.forms.board import BoardOutletForm
+from sessions_app.policy import outlet_zone
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.board import (
-    board_outlets,
+    board_page,
     largest_variances,
     recent_closed_shifts,
     shifts_in_conflict,
     shifts_needing_review,
 )
-from sessions_app.selectors.catalog import catalog_sync_state, refresh_problems
-from sessions_app.selectors.shifts import names_for
+from sessions_app.selectors.catalog import refresh_status, station_names_of
 from sessions_app.services.refresh import finalpos_refresh
+from sessions_app.tables import shift_rows
 
 LARGEST_VARIANCE_DAYS = 7
 
@@ -29,22 +31,39 @@ LARGEST_VARIANCE_DAYS = 7
 @staff_required
 def board_view(request: AuthenticatedRequest) -> HttpResponse:
     manager = is_manager(request.user)
+    board = board_page(
+        user=request.user,
+        page_number=request.GET.get("page"),
+        outlet_id=request.GET.get("outlet", ""),
+    )
     recent = recent_closed_shifts(user=request.user)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
     largest = largest_variances(user=request.user, since=week_start) if manager else []
-    outlet_names, station_names = names_for([*recent, *largest])
+    outlet_names = dict(board.choices)
+    station_names = station_names_of([*recent, *largest])
+    zones = {outlet_id: outlet_zone(outlet_id) for outlet_id in outlet_names}
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "board/board.html",
         {
-            "outlet_cards": outlet_cards(board_outlets(user=request.user)),
-            "catalog_sync": catalog_sync_state(),
-            "refresh_problems": refresh_problems(),
+            "outlet_cards": outlet_cards(board.outlets),
+            "page": board.page,
+            "query": query.urlencode(),
+            "outlet_form": BoardOutletForm({"outlet": board.chosen}, outlets=board.choices)
+            if len(board.choices) > 1
+            else None,
+            "refresh_status": refresh_status(),
             "recent": recent,
             "largest": largest,
+            "recent_rows": shift_rows(
+                recent, outlet_names, station_names, when="closed", zones=zones
+            ),
+            "largest_rows": shift_rows(
+                largest, outlet_names, station_names, when="business_day", zones=zones
+            ),
             "week_start": week_start,
-            "outlet_names": outlet_names,
-            "station_names": station_names,
             "review_count": shifts_needing_review(user=request.user) if manager else 0,
             "conflict_count": shifts_in_conflict(user=request.user) if manager else 0,
         },

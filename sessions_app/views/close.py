@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app import closing
-from sessions_app.drafts import draft_accepted
-from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.drafts import draft_accepted, typed_keep, typed_take
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
 from sessions_app.formatting import differences_text
 from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.policy import counts_blind
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.catalog import station_name
+from sessions_app.selectors.ledger import latest_unsettled_write
 from sessions_app.selectors.report import foreign_sales_lines
 from sessions_app.services.blind_count import blind_count_reveal
 from sessions_app.services.errors import (
@@ -83,6 +84,8 @@ def _blind_for(request: AuthenticatedRequest, record: SessionRecord) -> bool:
 @staff_required
 def session_close_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
+    if latest_unsettled_write(record=record) is not None:  # settle that before anything else
+        return redirect("sessions_app:write_outcome", session_id=record.id)
     if request.method != "POST":
         return _close_start(request, record)
     form = CloseShiftForm(request.POST)
@@ -126,6 +129,7 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
         return redirect("sessions_app:session_detail", session_id=record.id)
     form = CloseShiftForm(
         initial={
+            **typed_take(request, f"close:{record.id}"),  # a close that was not saved
             "close_request_id": uuid.uuid4().hex,
             "updated_at": upstream_version(record),
         }
@@ -195,6 +199,9 @@ def _close_confirm(
         form = rebound_with_latest_version(form, record)
         form.add_error(None, error.message)
         return _close_review(request, record, form)
+    except FinalPOSOutcomeUnknown:  # sent, answer lost: its own page settles it
+        typed_keep(request, f"close:{record.id}", request.POST)
+        return redirect("sessions_app:write_outcome", session_id=record.id)
     except (FinalPOSError, ShiftError) as error:
         form.add_error(None, write_failed_message(error))
         return _close_review(request, record, form)

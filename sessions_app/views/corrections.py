@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sessions_app.drafts import draft_accepted
-from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound
+from sessions_app.drafts import draft_accepted, typed_keep, typed_take
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, manager_required
@@ -64,8 +64,9 @@ def session_correct_view(request: AuthenticatedRequest, session_id: str) -> Http
         form = CorrectShiftForm(request.POST)
     else:
         initial = {f"counted_{key}": amount for key, amount in record.counted.items()}
-        initial |= {"closing_note": record.closing_note, "updated_at": upstream_version(record)}
-        form = CorrectShiftForm(initial=initial)
+        initial |= {"closing_note": record.closing_note}
+        initial |= typed_take(request, f"correct:{record.id}")  # a correction not saved
+        form = CorrectShiftForm(initial=initial | {"updated_at": upstream_version(record)})
     if request.method == "POST" and form.is_valid():
         try:
             session_correct(
@@ -76,6 +77,9 @@ def session_correct_view(request: AuthenticatedRequest, session_id: str) -> Http
                 reason=form.cleaned_data["reason"],
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
+        except FinalPOSOutcomeUnknown:  # sent, answer lost: its own page settles it
+            typed_keep(request, f"correct:{record.id}", request.POST)
+            return redirect("sessions_app:write_outcome", session_id=record.id)
         except (FinalPOSError, ShiftError) as error:
             form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))
@@ -101,7 +105,10 @@ def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpR
         record = _fresh_or_message(request, record)
     if refused := _refuse_fix(request, record, needs_closed=True):
         return refused
-    form = ReopenShiftForm(request.POST or None, initial={"updated_at": upstream_version(record)})
+    initial = typed_take(request, f"reopen:{record.id}") if request.method != "POST" else {}
+    form = ReopenShiftForm(
+        request.POST or None, initial={**initial, "updated_at": upstream_version(record)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = session_reopen(
@@ -110,6 +117,9 @@ def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpR
                 reason=form.cleaned_data["reason"],
                 seen_updated_at=form.cleaned_data["updated_at"],
             )
+        except FinalPOSOutcomeUnknown:  # sent, answer lost: its own page settles it
+            typed_keep(request, f"reopen:{record.id}", request.POST)
+            return redirect("sessions_app:write_outcome", session_id=record.id)
         except (FinalPOSError, ShiftError) as error:
             form = rebound_with_latest_version(form, record)
             form.add_error(None, write_failed_message(error))

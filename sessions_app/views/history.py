@@ -13,16 +13,20 @@ from django.views.decorators.http import require_POST
 from sessions_app import exports
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.forms import AddSessionForm, HistoryFilterForm
+from sessions_app.policy import outlet_zone
 from sessions_app.roles import AuthenticatedRequest, allowed_outlet_ids, manager_required
 from sessions_app.selectors.history import (
+    HistoryCatalog,
     HistoryFilters,
-    history_choices,
+    history_catalog,
+    history_page_shifts,
     history_totals,
     session_history,
+    with_cashier_names,
 )
-from sessions_app.selectors.shifts import names_for
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.shift_import import session_add_by_id
+from sessions_app.tables import history_rows
 
 PAGE_SIZE = 50
 # A page deep in a long list makes the database walk every row before it; past this many
@@ -30,27 +34,36 @@ PAGE_SIZE = 50
 MAX_PAGES = 40
 
 
-def _filters(request: AuthenticatedRequest) -> tuple[HistoryFilterForm, HistoryFilters]:
-    outlets, stations = history_choices(user=request.user)
-    form = HistoryFilterForm(request.GET or None, outlets=outlets, stations=stations)
+def _filters(
+    request: AuthenticatedRequest, catalog: HistoryCatalog | None = None
+) -> tuple[HistoryFilterForm, HistoryFilters]:
+    catalog = catalog or history_catalog(user=request.user)
+    form = HistoryFilterForm(
+        request.GET or None, outlets=catalog.outlets, stations=catalog.stations
+    )
     cleaned: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # an invalid filter is shown with its error; the valid ones still apply
         cleaned = form.cleaned_data
-    return form, HistoryFilters.from_cleaned(cleaned)
+    return form, with_cashier_names(HistoryFilters.from_cleaned(cleaned))
 
 
 @manager_required
 def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
-    form, filters = _filters(request)
+    catalog = history_catalog(user=request.user)
+    form, filters = _filters(request, catalog)
     records = session_history(user=request.user, filters=filters)
     totals = history_totals(user=request.user, filters=filters, records=records)
     shifts = sum(per_currency.shifts for per_currency in totals)
-    paginator = Paginator(records, PAGE_SIZE)
-    paginator.count = min(shifts, PAGE_SIZE * MAX_PAGES)  # the totals counted them
+    # The totals counted the shifts: the pages are positions in that count.
+    paginator = Paginator(range(min(shifts, PAGE_SIZE * MAX_PAGES)), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    outlet_names, station_names = names_for(rows)
+    page_shifts = history_page_shifts(
+        user=request.user,
+        filters=filters,
+        offset=(page.number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,12 +73,16 @@ def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "rows": rows,
+            "rows": page_shifts,
+            "table": history_rows(
+                page_shifts,
+                catalog.outlet_names,
+                catalog.station_names,
+                {outlet_id: outlet_zone(outlet_id) for outlet_id in catalog.outlet_names},
+            ),
             "totals": totals,
             "shifts": shifts,
             "pages_capped": shifts > paginator.count,
-            "outlet_names": outlet_names,
-            "station_names": station_names,
             "query": query.urlencode(),
             "add_form": AddSessionForm(),
         },

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,10 +14,12 @@ from sessions_app.forms import InsightsFilterForm
 from sessions_app.money import currency
 from sessions_app.policy import outlet_policies, outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required
-from sessions_app.selectors.history import HistoryFilters, history_choices
+from sessions_app.selectors.history import HistoryFilters, history_catalog
 from sessions_app.selectors.insights import variance_insights
+from sessions_app.tables import day_rows, summary_rows
 
 DEFAULT_PERIOD_DAYS = 28
+ROWS_PER_PAGE = 25  # of each table, most short first: 400 cashiers are 16 pages, not one
 
 
 @manager_required
@@ -26,14 +29,14 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     # The last four weeks unless a period is chosen (a date cleared on purpose stays blank).
     data.setdefault("date_from", (today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat())
     data.setdefault("date_to", today.isoformat())
-    outlets, stations = history_choices(user=request.user)
-    form = InsightsFilterForm(data, outlets=outlets, stations=stations)
+    catalog = history_catalog(user=request.user)
+    form = InsightsFilterForm(data, outlets=catalog.outlets, stations=catalog.stations)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = HistoryFilters.from_cleaned(form.cleaned_data)
     # Differences in two currencies are never added: one currency at a time, the outlet's,
     # else the only one the manager's outlets have, else the one asked for or the company's.
     currencies = sorted(
-        {policy.currency.code for policy in outlet_policies(dict(outlets)).values()}
+        {policy.currency.code for policy in outlet_policies(dict(catalog.outlets)).values()}
     )
     asked = request.GET.get("currency", "")
     if filters.outlet:
@@ -50,8 +53,22 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
         if filters.outlet
         else settings.VARIANCE_REASON_THRESHOLD
     )
-    result = variance_insights(user=request.user, filters=filters, threshold=threshold)
-    period = {"date_from": filters.date_from, "date_to": filters.date_to}
+    result = variance_insights(
+        user=request.user,
+        filters=filters,
+        threshold=threshold,
+        station_names=catalog.station_names,
+    )
+    period = {
+        "date_from": filters.date_from.isoformat() if filters.date_from else "",
+        "date_to": filters.date_to.isoformat() if filters.date_to else "",
+    }
+    if filters.outlet:
+        period["outlet"] = filters.outlet
+    if len(currencies) > 1:
+        period["currency"] = chosen  # each row's link: the same currency's shifts
+    cashiers = Paginator(result.by_cashier, ROWS_PER_PAGE).get_page(request.GET.get("cashiers"))
+    tills = Paginator(result.by_station, ROWS_PER_PAGE).get_page(request.GET.get("tills"))
     return render(
         request,
         "insights/insights.html",
@@ -59,15 +76,21 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "insights": result,
             "chart": charts.variance_by_day(result.by_day),
+            "day_rows": day_rows(result.by_day),
             "filters": filters,
-            "period": period,
+            "cashiers": cashiers,
+            "cashier_rows": summary_rows(cashiers, param="closed_by", period=period),
+            "cashiers_query": _query_without(request, "cashiers"),
+            "tills": tills,
+            "till_rows": summary_rows(tills, param="station", period=period),
+            "tills_query": _query_without(request, "tills"),
             "other_currencies": [code for code in currencies if code != chosen],
-            "query_without_currency": _without(request, "currency"),
+            "query_without_currency": _query_without(request, "currency"),
         },
     )
 
 
-def _without(request: AuthenticatedRequest, name: str) -> str:
+def _query_without(request: AuthenticatedRequest, name: str) -> str:
     query = request.GET.copy()
     query.pop(name, None)
     return query.urlencode()

@@ -20,18 +20,33 @@ from sessions_app.services.staff import (
 def preferences_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         profile = staff_profile_for(user=request.user)
-        form = AlertPreferencesForm(initial={"variance_alerts": profile.variance_alerts})
+        form = AlertPreferencesForm(
+            initial={
+                "variance_alerts": profile.variance_alerts,
+                "weekly_digest": profile.weekly_digest,
+            }
+        )
         return render(request, "account/preferences.html", {"form": form})
     form = AlertPreferencesForm(request.POST)  # an unticked box posts nothing: off
     if not form.is_valid():
         return render(request, "account/preferences.html", {"form": form})
     enabled = form.cleaned_data["variance_alerts"]
-    alert_preference_set(user=request.user, enabled=enabled)
-    if enabled:
-        messages.success(request, _("You will get an e-mail when a shift needs review."))
-    else:
-        messages.success(request, _("Review alerts are off for you."))
+    digest = form.cleaned_data["weekly_digest"]
+    alert_preference_set(user=request.user, enabled=enabled, weekly_digest=digest)
+    messages.success(
+        request, _("Your e-mail settings are saved: %(what)s.") % {"what": _said(enabled, digest)}
+    )
     return redirect("sessions_app:preferences")
+
+
+def _said(alerts: bool, digest: bool) -> str:
+    if alerts and digest:
+        return _("review alerts and the weekly digest")
+    if alerts:
+        return _("review alerts only")
+    if digest:
+        return _("the weekly digest only")
+    return _("no e-mail")
 
 
 @staff_required

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app.drafts import draft_accepted
-from sessions_app.finalpos import FinalPOSError
+from sessions_app import closing_report
+from sessions_app.drafts import draft_accepted, typed_keep, typed_take
+from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.formatting import money, plain_amount
 from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
@@ -24,7 +25,11 @@ from sessions_app.selectors.catalog import (
     stations_for,
 )
 from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
-from sessions_app.selectors.ledger import shift_conflicts, shift_not_yet_written
+from sessions_app.selectors.ledger import (
+    latest_unsettled_write,
+    shift_conflicts,
+    shift_not_yet_written,
+)
 from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
@@ -49,8 +54,6 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "check":
         return _check_the_lost_open(request)
     stations = list(stations_for(user=request.user).order_by("outlet_id", "name"))
-    busy = stations_busy_for(user=request.user)
-    left = left_in_drawer([station.id for station in stations])
     # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_id = request.POST.get("station") or request.GET.get("station", "")
     chosen_till = next(
@@ -58,23 +61,17 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
     )
     outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
     form = OpenShiftForm(
-        request.POST or None,
-        station_choices=station_choices_for(stations, user=request.user),
-        busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
-        handover_floats={
-            station_id: plain_amount(drawer.amount) for station_id, drawer in left.items()
-        },
-        initial=_open_initial(request.GET.get("station", ""), left),
+        request.POST or None, station_choices=station_choices_for(stations, user=request.user)
     )
     in_use_warning = False
     if request.method == "POST" and form.is_valid():
-        station = station_for_user(user=request.user, station_id=form.cleaned_data["station"])
+        station = next((s for s in stations if s.id == form.cleaned_data["station"]), None)
         if station is None:
             raise Http404(_("No such till at your outlets."))
         pending = pending_open_for(station)
         if pending is not None and not form.cleaned_data["not_created_checked"]:
             form.add_error(None, pending_open_message(pending, station))
-            return _open_page(request, form, stations, busy, in_use_warning=False)
+            return _open_page(request, form, stations, in_use_warning=False)
         try:
             result = session_open(
                 station=station,
@@ -104,20 +101,31 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
                     "float": money(result.record.opening_amount, result.record.currency),
                 },
             )
-            _warn_handover(request, left.get(station.id), result.record)
+            _warn_handover(request, result.record)
             warn_station_status(request, result)
             return redirect("sessions_app:board")
-    return _open_page(request, form, stations, busy, in_use_warning=in_use_warning)
+    return _open_page(request, form, stations, in_use_warning=in_use_warning)
 
 
 def _open_page(
     request: AuthenticatedRequest,
     form: OpenShiftForm,
     stations: list[Station],
-    busy: dict[str, str],
     *,
     in_use_warning: bool,
 ) -> HttpResponse:
+    # The form is shown: which tills are busy, and the float each one's last shift left
+    # (one query each, whatever the number of tills).
+    busy = stations_busy_for(user=request.user)
+    left_by_till = left_in_drawer([station.id for station in stations])
+    form.show_tills(
+        busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
+        handover_floats={
+            station_id: plain_amount(drawer.amount) for station_id, drawer in left_by_till.items()
+        },
+    )
+    if not form.is_bound:
+        form.initial.update(_open_initial(request.GET.get("station", ""), left_by_till))
     chosen = form["station"].value()
     station = next((s for s in stations if s.id == chosen), None)
     return render(
@@ -179,10 +187,12 @@ def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, s
     return initial
 
 
-def _warn_handover(
-    request: AuthenticatedRequest, left: LeftInDrawer | None, record: SessionRecord
-) -> None:
-    if left is not None and left.amount != record.opening_amount:
+def _warn_handover(request: AuthenticatedRequest, record: SessionRecord) -> None:
+    """The float differs from what the till's last shift left (the new shift's report says
+    so: the open put the handover there)."""
+    report = closing_report.from_index(record.report)
+    handover = report.handover if report is not None else None
+    if handover is not None and handover.expected_float != record.opening_amount:
         messages.warning(
             request,
             _(
@@ -190,9 +200,9 @@ def _warn_handover(
                 "opened with %(float)s. The difference is noted on the shift's report."
             )
             % {
-                "number": left.session_number,
-                "left": money(left.amount),
-                "float": money(record.opening_amount),
+                "number": handover.from_session_number,
+                "left": money(handover.expected_float, record.currency),
+                "float": money(record.opening_amount, record.currency),
             },
         )
 
@@ -212,7 +222,8 @@ def _render_detail(
     approve_form: ApproveShiftForm | None = None,
 ) -> HttpResponse:
     if approve_form is None and record.needs_review and is_manager(request.user):
-        approve_form = ApproveShiftForm(initial={"updated_at": upstream_version(record)})
+        kept = typed_take(request, f"approve:{record.id}")  # an approval not saved
+        approve_form = ApproveShiftForm(initial={**kept, "updated_at": upstream_version(record)})
     return render(
         request,
         "shifts/detail.html",
@@ -222,6 +233,7 @@ def _render_detail(
             "approve_form": approve_form,
             "can_approve": is_manager(request.user),
             "conflicts": shift_conflicts(record=record),
+            "unsettled": latest_unsettled_write(record=record),
             "twins": shift_twins(record=record),
             "not_yet_written": shift_not_yet_written(record=record),
             "audit": audit_for_session(record=record)[:50] if is_manager(request.user) else [],
@@ -245,11 +257,16 @@ def session_approve_view(request: AuthenticatedRequest, session_id: str) -> Http
             with_movements=form.cleaned_data["with_movements"],
             seen_updated_at=form.cleaned_data["updated_at"],
         )
+    except FinalPOSOutcomeUnknown:  # sent, answer lost: its own page settles it
+        typed_keep(request, f"approve:{record.id}", request.POST)
+        return redirect("sessions_app:write_outcome", session_id=record.id)
     except (FinalPOSError, ShiftError) as error:
         form = rebound_with_latest_version(form, record)
         form.add_error(None, write_failed_message(error))
         return _render_detail(request, record, form)
     messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
+    if request.GET.get("next") == reverse("sessions_app:review_queue"):  # approved from the queue
+        return redirect("sessions_app:review_queue")
     return redirect("sessions_app:session_detail", session_id=record.id)
 
 

@@ -173,3 +173,67 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path):
+    """`make run` keeps the board fresh: its server runs the refresh loop, so a shift a till
+    opens (and sells on) reaches the dashboard's index with no one pressing anything."""
+    import random
+    import signal
+    import sqlite3
+
+    from finalpos_simulator.seed import seed_demo_company
+    from finalpos_simulator.store import Store
+    from finalpos_simulator.tills import TillActivity
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    database, simulator_db = tmp_path / "db.sqlite3", tmp_path / "simulator.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "true",
+        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "FINALPOS_SIMULATOR_DB": str(simulator_db),
+        "FINALPOS_SIMULATOR_TILLS": "false",  # the test's till acts, at its own moment
+        "DEMO_REFRESH_SECONDS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
+    store = Store(str(simulator_db))
+    seed_demo_company(store)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        busy = {s["stationId"] for s in store.find("session", open_only=True)}
+        free = next(s for s in store.find("station") if s["id"] not in busy)
+        till = TillActivity(store, rng=random.Random(3))
+        session = till.open_session(free, cashier="Rosa Lind")
+        till.sell(session, count=2)
+        found = False
+        deadline = time.monotonic() + 60
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.5)
+            try:
+                with sqlite3.connect(database) as connection:
+                    found = bool(
+                        connection.execute(
+                            "SELECT 1 FROM sessions_app_sessionrecord WHERE id = ?",
+                            (session["id"],),
+                        ).fetchone()
+                    )
+            except sqlite3.OperationalError:  # the first pass is still writing
+                continue
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    assert found, "the till's shift never reached the index"

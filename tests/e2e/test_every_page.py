@@ -35,6 +35,8 @@ MUST_SHOW = {
     "movement-form": "Cash in or out of the drawer",
     "till-shift-report": "Opened on the till",
     "take-over": "Take over shift",
+    "z-receipt": "Z report · end of shift",
+    "x-receipt": "X report · shift still open",
     "conflict": "Two versions of this shift",
 }
 # The README's tour (docs/screenshots/), also saved as JPEG: `make screenshots` copies them.
@@ -93,6 +95,8 @@ def demo_everything(demo_store):
         "take-over": f"/sessions/{held.id}/take-over/",
         "conflict": f"/sessions/{in_conflict.id}/",
         "shift-report": f"/sessions/{closed.id}/",
+        "z-receipt": f"/sessions/{closed.id}/receipt/",
+        "x-receipt": f"/sessions/{open_shift.id}/x/receipt/",
         "correct": f"/sessions/{closed.id}/correct/",
         "reopen": f"/sessions/{closed.id}/reopen/",
         "delete": f"/sessions/{closed.id}/delete/",

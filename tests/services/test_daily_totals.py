@@ -29,10 +29,12 @@ def _thousandths(amount: Decimal | None) -> int:
 
 
 def counted_from_shifts() -> dict:
-    """Each outlet-day's figures added up here, exactly, from the shifts themselves."""
+    """Each outlet-day's figures added up here, exactly, from the shifts themselves, apart by
+    currency, by result and by open or closed (the totals keep a row for each)."""
     days: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
     for record in SessionRecord.objects.filter(deleted_at__isnull=True):
-        day = days[(record.outlet_id, record.business_date)]
+        kind = (record.currency, record.result, record.close_time is not None)
+        day = days[(record.outlet_id, record.business_date, *kind)]
         day[0] += 1
         day[1] += _thousandths(record.opening_amount)
         day[2] += _thousandths(record.closing_amount)
@@ -42,21 +44,27 @@ def counted_from_shifts() -> dict:
 
 
 def kept_by_day() -> dict:
-    """The days kept, after checking that every month kept is the sum of its days."""
+    """The days kept, after checking that every month kept is the sum of its days, and that
+    each day and month has one row of each kind."""
     months: dict = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for row in DailyTotals.objects.all():
-        month = months[(row.outlet_id, row.business_date.replace(day=1))]
+        month = months[
+            (row.outlet_id, row.business_date.replace(day=1), row.currency, row.result, row.closed)
+        ]
         for index, name in enumerate(DailyTotals.FIGURES):
             month[index] += getattr(row, name)
     kept_months = {
-        (row.outlet_id, row.month): [getattr(row, name) for name in MonthlyTotals.FIGURES]
+        (row.outlet_id, row.month, row.currency, row.result, row.closed): [
+            getattr(row, name) for name in MonthlyTotals.FIGURES
+        ]
         for row in MonthlyTotals.objects.all()
     }
+    assert len(kept_months) == MonthlyTotals.objects.count()
     assert {key: month for key, month in kept_months.items() if month[0]} == {
         key: month for key, month in months.items() if month[0]
     }
-    return {
-        (row.outlet_id, row.business_date): [
+    kept = {
+        (row.outlet_id, row.business_date, row.currency, row.result, row.closed): [
             row.shifts,
             row.opening_thousandths,
             row.counted_thousandths,
@@ -65,13 +73,25 @@ def kept_by_day() -> dict:
         ]
         for row in DailyTotals.objects.filter(shifts__gt=0)
     }
+    assert len(kept) == DailyTotals.objects.filter(shifts__gt=0).count()
+    return kept
+
+
+def per_day(kept: dict) -> dict:
+    """The kinds of each outlet-day added together."""
+    days: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for (outlet, day, _currency, _result, _closed), figures in kept.items():
+        days[(outlet, day)] = [a + b for a, b in zip(days[(outlet, day)], figures, strict=True)]
+    return dict(days)
 
 
 def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
     make_shifts(5, variance="-0.10")
     assert kept_by_day() == counted_from_shifts()
-    [(outlet, day)] = [key for key in kept_by_day() if key[1] == closed_shift.business_date]
-    assert kept_by_day()[(outlet, day)][0] == 2  # the close and one bulk-loaded shift
+    [(outlet, day)] = [
+        key for key in per_day(kept_by_day()) if key[1] == closed_shift.business_date
+    ]
+    assert per_day(kept_by_day())[(outlet, day)][0] == 2  # the close and one bulk-loaded shift
 
     corrected = session_correct(
         record=closed_shift,
@@ -85,7 +105,7 @@ def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
 
     session_delete(record=corrected, deleted_by_user=manager, reason="Test shift")
     assert kept_by_day() == counted_from_shifts()
-    assert kept_by_day()[(outlet, day)][0] == 1
+    assert per_day(kept_by_day())[(outlet, day)][0] == 1
 
     gone = SessionRecord.objects.filter(deleted_at__isnull=True).first()
     settings.SHIFT_GONE_AFTER = timedelta(0)
@@ -176,9 +196,10 @@ def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert kept_by_day() == counted_from_shifts()
-    [day] = kept_by_day().values()
-    # In thousandths since the money migration (0017): exact for three-decimal currencies.
+    [(key, day)] = kept_by_day().items()
+    # In thousandths since the money migration: exact for three-decimal currencies.
     assert day == [2, 400000, 369650, 70, -30420]
+    assert key[2:] == ("USD", "", True)  # closed, with no result recorded then
 
 
 @pytest.mark.parametrize(
@@ -212,6 +233,38 @@ def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days
     assert totals.opening == sum(s.opening_amount for s in shifts)
     assert totals.cash_counted == sum(s.closing_amount for s in shifts)
     assert totals.cash_variance == sum(s.cash_variance for s in shifts)
+
+
+@pytest.mark.parametrize(
+    ("result", "state"),
+    [("short", ""), ("over", ""), ("balanced", "closed"), ("short", "open"), ("", "open")],
+)
+def test_totals_by_result_and_state_equal_the_shifts_they_count(
+    open_shift, superuser, result, state
+):
+    """The result and state filters read the totals' rows of that kind, and add up to what
+    the shifts they show add up to."""
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
+
+    make_shifts(70, variance="-0.37")
+    make_shifts(40, variance="1.05", start=500, station=STATION_A2)
+    make_shifts(20, variance="0.00", start=900)
+    filters = HistoryFilters(result=result, state=state)
+    with CaptureQueriesContext(connection) as queries:
+        records = session_history(user=superuser, filters=filters)
+        found = history_totals(user=superuser, filters=filters, records=records)
+    assert all("sessionrecord" not in q["sql"] for q in queries.captured_queries)
+    shifts = list(session_history(user=superuser, filters=filters))
+    if not shifts:
+        assert found == []  # no totals row for a currency with no shifts here
+    else:
+        [totals] = found  # one currency
+        assert totals.shifts == len(shifts)
+        assert totals.opening == sum(s.opening_amount for s in shifts)
+        assert totals.cash_counted == sum(s.closing_amount or 0 for s in shifts)
+        assert totals.cash_variance == sum(s.cash_variance or 0 for s in shifts)
 
 
 def test_a_refresh_that_changes_nothing_counted_leaves_the_totals_alone(closed_shift):

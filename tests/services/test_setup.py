@@ -91,7 +91,7 @@ def test_a_free_till_is_deleted_upstream_and_from_the_cache(tills, manager, simu
     station_delete(station=tills["a2"], deleted_by_user=manager)
     assert simulator.simulator.store.get("station", tills["a2"].id) is None
     assert not Station.objects.filter(id=tills["a2"].id).exists()
-    assert AuditEntry.objects.get(action="setup").summary == "Deleted till Till 2"
+    assert AuditEntry.objects.get(action="setup").summary == "Delete till Till 2"
 
 
 def test_a_failed_write_changes_nothing_locally_and_is_audited(tills, manager, simulator):

@@ -70,6 +70,6 @@ def test_managers_see_the_trail_on_the_shift(client, tills, cashier, manager):
     ).record
     client.login(username="mia", password=PASSWORD)
     page = client.get(reverse("sessions_app:session_detail", args=[record.id])).content.decode()
-    assert "Audit trail" in page and "Opened a shift on Till 1" in page
+    assert "Audit trail" in page and "Open a shift on Till 1" in page
     page = client.get(reverse("sessions_app:audit_list"), {"action": "open"}).content.decode()
-    assert "Opened a shift on Till 1" in page and "Accepted" in page
+    assert "Open a shift on Till 1" in page and "Saved in Final POS" in page

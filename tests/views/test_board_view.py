@@ -77,3 +77,44 @@ def test_a_card_is_never_stale_whoever_changed_the_till(client, cashier, open_sh
 
     Station.objects.filter(id=open_shift.station_id).update(name="Front till")
     assert "Front till" in client.get("/").content.decode()
+
+
+def test_a_kept_card_says_how_long_ago_as_of_each_request(client, cashier, open_shift, monkeypatch):
+    """The card is kept for as long as its data is unchanged; the ages are written in as of
+    the request that shows it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.login(username="cal", password=PASSWORD)
+    first = client.get(reverse("sessions_app:board"))
+    assert "just now" in first.content.decode()  # never "0 minutes ago"
+    later = timezone.now() + timedelta(hours=2, minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    second = client.get(reverse("sessions_app:board"))
+    assert _card_renders(second) == 0
+    assert "2\xa0hours ago" in second.content.decode()
+
+
+def test_an_owner_of_many_outlets_pages_through_them_or_picks_one(client, superuser):
+    from django.utils import timezone
+
+    from sessions_app.models import Outlet, Station
+    from sessions_app.selectors.board import OUTLETS_PER_PAGE
+
+    now = timezone.now()
+    for index in range(OUTLETS_PER_PAGE + 3):
+        Outlet.objects.create(id=f"{index:024x}", name=f"Store {index:02d}", fetched_at=now)
+        Station.objects.create(
+            id=f"{index + 100:024x}", outlet_id=f"{index:024x}", name="Till 1", fetched_at=now
+        )
+    client.login(username="root", password=PASSWORD)
+    first = client.get(reverse("sessions_app:board")).content.decode()
+    assert "Store 00 <span" in first and f"Store {OUTLETS_PER_PAGE - 1:02d} <span" in first
+    assert f"Store {OUTLETS_PER_PAGE:02d} <span" not in first and "Page 1 of 2" in first
+    assert f">Store {OUTLETS_PER_PAGE + 2:02d}</option>" in first  # every outlet to pick from
+    second = client.get(reverse("sessions_app:board"), {"page": 2}).content.decode()
+    assert f"Store {OUTLETS_PER_PAGE + 2:02d} <span" in second and "Store 00 <span" not in second
+    alone = client.get(reverse("sessions_app:board"), {"outlet": f"{12:024x}"}).content.decode()
+    assert alone.count('class="card" aria-labelledby="outlet-') == 1 and "Store 12" in alone
+    assert "Page 1 of" not in alone

@@ -47,7 +47,7 @@ def test_it_shows_the_z_report(client, cashier, closed_shift):
         "Gave change twice",
         "Needs review",
         "Timeline",
-        "As of",
+        "Read from Final POS just now",
         "data-print",
     ]:
         assert text in page, text

@@ -147,3 +147,112 @@ def test_the_migration_copies_reasons_and_reviews_out_of_past_reports(transactio
         "Counted the safe again",
     )
     assert (till.variance_reason, till.approved_by, till.review_comment) == ("", "", "")
+
+
+def _reference_row(record, outlet_names, station_names, zones, site_zone, methods) -> list[str]:
+    """The export's row as the Python writer of the last release wrote it (the SQL must read
+    the same), each amount with its currency's decimals."""
+    from datetime import UTC
+    from decimal import Decimal
+
+    from sessions_app.money import currency
+
+    def safe(text):
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    def local(moment, outlet_id):
+        if moment is None:
+            return ""
+        return moment.astimezone(zones.get(outlet_id, site_zone)).isoformat(timespec="seconds")
+
+    def exact(amount):
+        if amount in (None, ""):
+            return ""
+        return str(currency(record.currency).exact(Decimal(str(amount))))
+
+    row = [
+        safe(record.session_number),
+        record.id,
+        safe(outlet_names.get(record.outlet_id, record.outlet_id)),
+        safe(station_names.get(record.station_id, record.station_id)),
+        record.business_date.isoformat(),
+        safe(record.opened_by),
+        local(record.open_time.astimezone(UTC), record.outlet_id),
+        safe(record.closed_by),
+        local(record.close_time, record.outlet_id),
+        record.currency,
+        exact(record.opening_amount),
+        exact(record.closing_amount),
+        exact(record.rounding),
+        record.result,
+        record.review_state,
+    ]
+    for key in methods:
+        row += [exact(record.counted.get(key)), exact(record.expected.get(key))]
+        row.append(exact(record.variances.get(key)))
+    others = sorted((k, v) for k, v in record.counted.items() if k not in methods)
+    row += [safe(record.variance_reason), safe(record.approved_by), safe(record.review_comment)]
+    row.append(safe("; ".join(f"{k} {v}" for k, v in others)))
+    return row
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe"])
+def test_every_cell_reads_as_the_python_writer_wrote_it(client, superuser, tills, zone):
+    """Quotes, commas, line breaks, formulas, other tenders, open shifts, and each outlet's
+    own clock across a change of daylight saving time."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from sessions_app.models import Outlet, OutletSettings, SessionRecord, Station
+
+    make_shifts(40, variance="-0.10")
+    make_shifts(3, outlet=OUTLET_B, station=STATION_B1, start=100)
+    OutletSettings.objects.create(outlet_id=OUTLET_A, time_zone=zone)
+    Outlet.objects.filter(id=OUTLET_A).update(name='Alpha, "the" street')
+    start = datetime(2026, 3, 6, 12, tzinfo=ZoneInfo("UTC"))  # days around the change
+    for index, record in enumerate(SessionRecord.objects.filter(outlet_id=OUTLET_A)):
+        record.open_time = start + timedelta(hours=7 * index, minutes=7, seconds=index)
+        record.close_time = record.open_time + timedelta(hours=8)
+        record.save()
+    SessionRecord.objects.filter(session_number="S-2026-0001").update(
+        session_number='S-1,"2"',
+        opened_by="Ann\nBee",
+        closed_by="-Cee",
+        variance_reason='Line one\r\nline "two"',
+        approved_by="@Mia",
+        review_comment="fine, really",
+        counted={"cash": "199.90", "cartéCadeau": "25.00", "voucher": "=5", "Zed": "1.00"},
+    )
+    SessionRecord.objects.filter(session_number="S-2026-0002").update(
+        close_time=None, closing_amount=None, result="", counted={}, variances={}
+    )
+    Station.objects.filter(id=STATION_B1).delete()  # a till the catalog no longer knows
+    client.login(username="root", password=PASSWORD)
+    text = b"".join(client.get(URL).streaming_content).decode("utf-8-sig")
+    methods = [key for key, _name in settings.PAYMENT_METHODS]
+    outlet_names = dict(Outlet.objects.values_list("id", "name"))
+    station_names = dict(Station.objects.values_list("id", "name"))
+    zones = {OUTLET_A: ZoneInfo(zone)}
+    site = ZoneInfo(settings.TIME_ZONE)
+    records = SessionRecord.objects.filter(deleted_at__isnull=True).order_by("-open_time", "-id")
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    for record in records:
+        writer.writerow(_reference_row(record, outlet_names, station_names, zones, site, methods))
+    assert text.split("\r\n", 1)[1] == expected.getvalue()
+
+
+def test_the_cells_kept_at_indexing_read_as_the_shifts_figures(client, manager, closed_shift):
+    """The per-method cells written when the shift was indexed, and the same cells read from
+    its figures (as for a row written for other payment methods), are one and the same."""
+    from sessions_app.models import SessionRecord
+
+    client.login(username="mia", password=PASSWORD)
+    kept = b"".join(client.get(URL).streaming_content)
+    assert SessionRecord.objects.get(id=closed_shift.id).export_methods == "cash,card,oliverPay"
+    SessionRecord.objects.update(export_methods="cash,card", export_figures="stale,stale")
+    assert b"".join(client.get(URL).streaming_content) == kept
+    [row] = csv.DictReader(io.StringIO(kept.decode("utf-8-sig")))
+    assert (row["cash_counted"], row["card_counted"]) == ("230.00", "60.00")

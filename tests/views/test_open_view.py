@@ -148,3 +148,26 @@ def test_opening_with_a_different_float_is_flagged(signed_in, tills, closed_shif
 def test_a_count_error_opens_the_notes_and_coins_panel(signed_in, tills):
     page = signed_in.post(URL, {"station": tills["a1"].id, "count_20": "-1"}).content.decode()
     assert re.search(r"<details[^>]*data-cash-count[^>]*open", page)
+
+
+def test_the_form_costs_the_same_queries_for_three_tills_or_thirty(signed_in, tills, closed_shift):
+    """Each till's float from its last shift comes from one query, not one per till."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from sessions_app.models import Station
+    from tests.conftest import OUTLET_A
+
+    signed_in.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        page = signed_in.get(URL).content.decode()
+    assert f'data-handover-float="{closed_shift.left_in_drawer}"' in page
+    now = timezone.now()
+    Station.objects.bulk_create(
+        Station(id=f"{n:024x}", outlet_id=OUTLET_A, name=f"Till {n}", fetched_at=now)
+        for n in range(10, 37)
+    )
+    with CaptureQueriesContext(connection) as many:
+        signed_in.get(URL)
+    assert len(many) == len(few) <= 15

@@ -15,10 +15,12 @@ def test_a_manager_turns_alerts_off_and_on(client, manager):
     client.login(username="mia", password=PASSWORD)
     assert "E-mail me when a shift" in client.get(URL).content.decode()
     page = client.post(URL, {}, follow=True).content.decode()
-    assert "Review alerts are off for you" in page
-    assert not StaffProfile.objects.get(user=manager).variance_alerts
+    assert "Your e-mail settings are saved: no e-mail." in page
+    profile = StaffProfile.objects.get(user=manager)
+    assert not profile.variance_alerts and not profile.weekly_digest
     client.post(URL, {"variance_alerts": "on"})
-    assert StaffProfile.objects.get(user=manager).variance_alerts
+    profile.refresh_from_db()
+    assert profile.variance_alerts and not profile.weekly_digest
 
 
 def test_a_manager_without_a_profile_gets_one(client, manager):

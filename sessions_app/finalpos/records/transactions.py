@@ -22,6 +22,11 @@ class Transaction:
     # The cash rounding the till applied and reported (paymentData.rounding): then `amount`
     # is what was paid, and the dashboard rounds nothing itself (docs/finalpos.md).
     stated_rounding: Decimal | None = None
+    # What a till may say of a sale besides its amount (top level, or in paymentData): the
+    # discount given, the tax in it, the tip on it. None where it says nothing.
+    discount: Decimal | None = None
+    tax: Decimal | None = None
+    tip: Decimal | None = None
 
     @classmethod
     def from_wire(cls, data: Any) -> "Transaction":
@@ -36,7 +41,25 @@ class Transaction:
             currency=text(data, "currency"),
             created_at=optional_time(data.get("createdAt"), name="createdAt"),
             stated_rounding=_stated_rounding(data.get("paymentData")),
+            discount=_stated(data, "discount"),
+            tax=_stated(data, "tax"),
+            tip=_stated(data, "tip"),
         )
+
+
+def _stated(data: dict[str, Any], name: str) -> Decimal | None:
+    """An optional figure of a sale, at its top level or in its paymentData; unreadable is
+    as good as absent (it never hides the sale)."""
+    payment_data = data.get("paymentData")
+    value = data.get(name)
+    if value in (None, "") and isinstance(payment_data, dict):
+        value = payment_data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return money_from_wire(value, name=f"transaction {name}")
+    except FinalPOSBadResponse:
+        return None
 
 
 def _stated_rounding(payment_data: Any) -> Decimal | None:

@@ -1,6 +1,10 @@
 """Django's development server (with static files), ending its banner with where to sign in:
 the demo accounts when they exist, or in live mode how to create an account."""
 
+import os
+import threading
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.management.commands import runserver
@@ -8,6 +12,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from sessions_app.demo import DEMO_ACCOUNTS
+from sessions_app.services.refresh import refresh_loop
 
 CREATE_AN_ACCOUNT = "DEBUG=true .venv/bin/python manage.py createsuperuser"
 EVERY_INTERFACE = {"0.0.0.0", "::", "0"}  # noqa: S104 - compared with, never bound
@@ -17,6 +22,23 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 class Command(runserver.Command):
     addr: str  # set by Django's handle() from ADDRPORT
     _raw_ipv6: bool
+
+    def inner_run(self, *args: Any, **options: Any) -> None:
+        # In the process that serves (the autoreloader's child, or the only one), never in the
+        # reloader's parent: the demo's tills act on their own, so the board is kept fresh by
+        # the same refresh loop the worker runs in production (one process at a time: a lease).
+        if settings.FINALPOS_DEMO_MODE and settings.DEMO_REFRESH_SECONDS > 0:
+            threading.Thread(
+                target=refresh_loop,
+                kwargs={
+                    "interval": settings.DEMO_REFRESH_SECONDS,
+                    "holder": f"runserver {os.getpid()}",
+                    "stopping": threading.Event(),
+                },
+                name="demo-refresh",
+                daemon=True,
+            ).start()
+        super().inner_run(*args, **options)
 
     def on_bind(self, server_port: int) -> None:
         super().on_bind(server_port)

@@ -22,8 +22,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, InterfaceError, connection
 
+from sessions_app.services.digest import weekly_digests_due
 from sessions_app.services.liveness import process_announce
-from sessions_app.services.refresh import lease_let_go, refresh_loop
+from sessions_app.services.refresh import RefreshPass, lease_let_go, refresh_loop
 from sessions_app.services.task_recovery import tasks_recover
 
 logger = logging.getLogger("sessions_app.worker")
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 "stopping": stopping,
                 "token": token,
                 "housekeeping": _recover_tasks if with_tasks else lambda: None,
+                "on_pass": _after_a_pass,
             },
             name="finalpos-refresh",
             daemon=True,  # past STOP_GRACE, exiting ends it wherever it is
@@ -73,6 +75,15 @@ class Command(BaseCommand):
                 logger.warning("The refresh pass did not end within %.0f s; stopping", STOP_GRACE)
                 lease_let_go(token)
             logger.info("Worker %s stopped", process)
+
+
+def _after_a_pass(result: RefreshPass) -> None:
+    """What the one worker holding the refresh lease does after each pass: queue the weekly
+    digests once a week has turned (nothing when none is due)."""
+    try:
+        weekly_digests_due()
+    except DatabaseError:
+        logger.exception("Weekly digests not queued this pass")
 
 
 def _announce_when_the_database_answers() -> str:

@@ -1,0 +1,61 @@
+"""The review queue: every closed shift at the manager's outlets that needs their approval, or
+whose two versions they must choose between, newest close first, with what the approval
+will cover."""
+
+from dataclasses import dataclass
+
+from sessions_app import closing, closing_report
+from sessions_app.closing import MethodDifference
+from sessions_app.models import SessionRecord
+from sessions_app.roles import User
+from sessions_app.selectors.ledger import movements_with_ours
+from sessions_app.selectors.shifts import names_for, sessions_visible_to
+
+QUEUE_LENGTH = 50  # shown at once; the count says how many there are in all
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    record: SessionRecord
+    outlet_name: str
+    station_name: str
+    differences: list[MethodDifference]
+    reason: str
+    movements_waiting: int
+
+    @property
+    def needs_a_reason(self) -> bool:
+        return not self.reason
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    items: list[ReviewItem]
+    total: int
+
+
+def review_queue(*, user: User) -> ReviewQueue:
+    shifts = (
+        sessions_visible_to(user=user)
+        .filter(deleted_at__isnull=True, close_time__isnull=False)
+        .filter(review_state="needs_review")
+        | sessions_visible_to(user=user).filter(deleted_at__isnull=True, in_conflict=True)
+    ).order_by("-close_time")
+    total = shifts.count()
+    records = list(shifts[:QUEUE_LENGTH])
+    outlets, stations = names_for(records)
+    items = []
+    for record in records:
+        report = closing_report.from_index(record.report)
+        movements = movements_with_ours(report, record.id)
+        items.append(
+            ReviewItem(
+                record=record,
+                outlet_name=outlets.get(record.outlet_id, record.outlet_id),
+                station_name=stations.get(record.station_id, record.station_id),
+                differences=closing.differences(record.variances),
+                reason=record.variance_reason,
+                movements_waiting=sum(1 for m in movements if m.awaiting_approval),
+            )
+        )
+    return ReviewQueue(items=items, total=total)

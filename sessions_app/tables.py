@@ -1,0 +1,305 @@
+"""The rows of the long tables (the history, insights), formatted once per request in Python,
+so their templates print each cell as a plain value.
+
+A page of 50 shifts has about 400 formatted values; through template filters and tags each
+costs tens of microseconds (the locale's formats looked up, a template node per value).
+Here the formats are read once per request, the same date is formatted once, and each row is
+a handful of string operations."""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from html import escape
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, get_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sessions_app.closing import BALANCED, MIXED, OVER, SHORT
+from sessions_app.formatting import ago, money, other_tenders, result_badge, signed_money
+from sessions_app.models import SessionRecord
+from sessions_app.selectors.history import HistoryShift
+from sessions_app.selectors.insights import DayVariance, VarianceSummary
+
+# A datetime format that is a date, then spaces, then a time of day to the minute ("m/d/Y P",
+# "d.m.Y H:i"): each half is formatted once per date and once per minute of the day.
+_SPLIT = re.compile(r"^([dDjlLmMnNyYbEFSwz/.,\- ]+?)(\s+)([aAfgGhHiP:. ]+)$")
+_ID = "0" * 24  # a placeholder for a shift's id in a URL built once
+
+
+# (language, format, date or minute of the day) -> formatted: a few thousand at most.
+_FORMATTED: dict[tuple[str, str, date | tuple[int, int]], str] = {}
+_FORMATTED_KEPT = 20_000
+
+
+class DateTimes:
+    """A datetime format (SHORT_DATETIME_FORMAT unless told) in the current time zone (or each
+    row's outlet's) and language, with the zone's abbreviation (formatting.when's rule), each
+    date and each minute of the day formatted once (and kept for the next requests)."""
+
+    def __init__(self, format_name: str = "SHORT_DATETIME_FORMAT") -> None:
+        self.zone = timezone.get_current_timezone()
+        self.language = get_language() or ""
+        self._format = get_format(format_name)
+        split = _SPLIT.match(self._format)
+        self._parts = (split[1], split[2], split[3]) if split else None
+        if len(_FORMATTED) > _FORMATTED_KEPT:
+            _FORMATTED.clear()
+
+    def local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
+        return moment.astimezone(zone or self.zone)
+
+    def short(self, moment: datetime, zone: tzinfo | None = None) -> str:
+        return self.short_local(self.local(moment, zone))
+
+    def short_local(self, local: datetime) -> str:
+        """short() of a time already in its zone."""
+        return f"{self._formatted(local)} {local.tzname()}"
+
+    def _formatted(self, local: datetime) -> str:
+        if self._parts is None:
+            return date_format(local, self._format)
+        day_format, space, time_of_day = self._parts
+        day_key = (self.language, day_format, local.date())
+        day = _FORMATTED.get(day_key)
+        if day is None:
+            day = _FORMATTED[day_key] = date_format(local.date(), day_format)
+        minute_key = (self.language, time_of_day, (local.hour, local.minute))
+        minute = _FORMATTED.get(minute_key)
+        if minute is None:
+            minute = _FORMATTED[minute_key] = time_format(local, time_of_day)
+        return f"{day}{space}{minute}"
+
+
+def url_maker(name: str) -> tuple[str, str]:
+    """A URL of one shift split around its id (reversed once, not once per row)."""
+    before, after = reverse(name, args=[_ID]).split(_ID)
+    return before, after
+
+
+# One shift of the history (templates/history/list.html has the table around it). Every value
+# is escaped before it goes in, except the badges, which formatting.py builds as safe HTML.
+HISTORY_ROW = (
+    "<tr>"
+    '<td data-label="{l_shift}"><span><a href="{url}">{number}</a>{state}</span></td>'
+    '<td class="num" data-label="{l_difference}">{cash_difference}</td>'
+    '<td data-label="{l_result}"><span>{result}</span></td>'
+    '<td data-label="{l_where}">{where}</td>'
+    '<td data-label="{l_opened}"><time datetime="{opened_iso}">{opened}</time></td>'
+    '<td data-label="{l_cashier}">{opened_by}</td>'
+    '<td data-label="{l_closed}">{closed}</td>'
+    '<td class="num" data-label="{l_float}">{opening}</td>'
+    '<td class="num" data-label="{l_counted}">{counted}</td>'
+    "</tr>"
+)
+
+
+def _others_off(variances: dict[str, str]) -> bool:
+    """Whether a tender other than cash is off (most shifts: none, and no words to build)."""
+    tolerance = settings.VARIANCE_TOLERANCE
+    for key, value in variances.items():
+        if key == "cash":
+            continue
+        try:
+            if abs(Decimal(str(value))) > tolerance:
+                return True
+        except ArithmeticError:
+            return True  # let other_tenders decide what to say
+    return False
+
+
+def history_rows(
+    records: Iterable[HistoryShift],
+    outlet_names: dict[str, str],
+    station_names: dict[str, str],
+    zones: Mapping[str, tzinfo],
+) -> list[SafeString]:
+    """The rows of the history's table, as HTML; each shift's times on its outlet's clock."""
+    times = DateTimes()
+    before, after = url_maker("sessions_app:session_detail")
+    badges = {result: result_badge(result) for result in (OVER, SHORT, BALANCED, MIXED, "")}
+    open_badge = format_html('<span class="badge badge--open">{}</span>', _("Open"))
+    states = {
+        "deleted": format_html(' <span class="badge">{}</span>', _("Deleted")),
+        "needs_review": format_html(
+            ' <span class="badge badge--review">{}</span>', _("Needs review")
+        ),
+        "approved": format_html(' <span class="badge">{}</span>', _("Approved")),
+    }
+    # Each cell says what it is, for a phone, where a row is a block of labelled lines.
+    labels = {
+        f"l_{key}": escape(text)
+        for key, text in {
+            "shift": _("Shift"),
+            "difference": _("Cash difference"),
+            "result": _("Result"),
+            "where": _("Outlet · till"),
+            "opened": _("Opened"),
+            "cashier": _("Cashier"),
+            "closed": _("Closed"),
+            "float": _("Float"),
+            "counted": _("Cash counted"),
+        }.items()
+    }
+    rows = []
+    for shift in records:
+        state = "deleted" if shift.deleted_at else shift.review_state
+        if shift.close_time:
+            result = badges.get(shift.result) or result_badge(shift.result)
+            if shift.variances and _others_off(shift.variances):
+                result = format_html("{} {}", result, other_tenders(shift.variances))
+            closing = times.local(shift.close_time, zones.get(shift.outlet_id))
+            closed = (
+                f'<time datetime="{closing.isoformat()}">'
+                f"{escape(times.short_local(closing))}</time>"
+            )
+        else:
+            result, closed = open_badge, "—"
+        outlet = outlet_names.get(shift.outlet_id) or shift.outlet_id
+        station = station_names.get(shift.station_id) or shift.station_id
+        opening = times.local(shift.open_time, zones.get(shift.outlet_id))
+        row = HISTORY_ROW.format(
+            url=escape(f"{before}{shift.id}{after}"),
+            number=escape(shift.session_number),
+            state=states.get(state, ""),
+            cash_difference=escape(signed_money(shift.cash_variance, shift.currency)),
+            result=result,
+            where=escape(f"{outlet} · {station}"),
+            opened_iso=opening.isoformat(),
+            opened=escape(times.short_local(opening)),
+            opened_by=escape(shift.opened_by),
+            closed=closed,
+            opening=escape(money(shift.opening_amount, shift.currency)),
+            counted=escape(money(shift.closing_amount, shift.currency)),
+            **labels,
+        )
+        rows.append(mark_safe(row))  # noqa: S308 - every value above escaped or built safe
+    return rows
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    """A closed shift in the board's short tables (recent closes, largest differences)."""
+
+    url: str
+    number: str
+    needs_review: bool
+    cash_difference: str
+    result: SafeString
+    till: str
+    outlet: str
+    when_iso: str  # empty for a business day
+    when_title: str
+    when: str
+    closed_by: str
+
+
+def shift_rows(
+    records: Iterable[SessionRecord],
+    outlet_names: dict[str, str],
+    station_names: dict[str, str],
+    *,
+    when: str,
+    zones: Mapping[str, tzinfo],
+) -> list[ShiftRow]:
+    """The rows of the board's tables: `when` is "closed" (how long ago) or "business_day"."""
+    before, after = url_maker("sessions_app:session_detail")
+    badges = {result: result_badge(result) for result in (OVER, SHORT, BALANCED, MIXED, "")}
+    times = DateTimes("DATETIME_FORMAT")
+    rows = []
+    for shift in records:
+        result = badges.get(shift.result) or result_badge(shift.result)
+        if shift.variances and _others_off(shift.variances):
+            result = format_html("{} {}", result, other_tenders(shift.variances))
+        if when == "closed" and shift.close_time:
+            moment = times.local(shift.close_time, zones.get(shift.outlet_id))
+            when_iso, title = moment.isoformat(), times.short_local(moment)
+            text = ago(shift.close_time)
+        else:
+            when_iso, title = "", ""
+            text = date_format(shift.business_date, "SHORT_DATE_FORMAT")
+        rows.append(
+            ShiftRow(
+                url=f"{before}{shift.id}{after}",
+                number=shift.session_number,
+                needs_review=shift.needs_review,
+                cash_difference=signed_money(shift.cash_variance, shift.currency),
+                result=result,
+                till=station_names.get(shift.station_id) or shift.station_id,
+                outlet=outlet_names.get(shift.outlet_id, ""),
+                when_iso=when_iso,
+                when_title=title,
+                when=text,
+                closed_by=shift.closed_by,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A cashier or a till on the insights page, with the link to exactly its shifts."""
+
+    label: str
+    shifts: int
+    total: str
+    average: str
+    short: str
+    shorts_beyond_threshold: int
+    other_tenders_off: int
+    url: str
+    link_label: str
+
+
+def summary_rows(
+    summaries: Iterable[VarianceSummary], *, param: str, period: dict[str, str]
+) -> list[SummaryRow]:
+    """`param` is the history's filter for one row (closed_by, station); `period` the rest of
+    the link (the dates, the outlet, closed shifts by the largest difference)."""
+    history = reverse("sessions_app:session_history")
+    rest = urlencode({**period, "state": "closed", "sort": "-variance"}, quote_via=quote)
+    link_label = _("Shifts of %(name)s")
+    return [
+        SummaryRow(
+            label=row.label,
+            shifts=row.shifts,
+            total=signed_money(row.total),
+            average=signed_money(row.average),
+            short=signed_money(row.short),
+            shorts_beyond_threshold=row.shorts_beyond_threshold,
+            other_tenders_off=row.other_tenders_off,
+            url=f"{history}?{param}={quote(row.key, safe='/')}&{rest}",
+            link_label=link_label % {"name": row.label},
+        )
+        for row in summaries
+    ]
+
+
+DAY_ROW = (
+    '<tr><th scope="row">{day}</th><td class="num">{shifts}</td><td class="num">{over}</td>'
+    '<td class="num">{short}</td><td class="num">{total}</td></tr>'
+)
+
+
+def day_rows(days: Iterable[DayVariance]) -> list[SafeString]:
+    """The insights chart's figures as table rows."""
+    return [
+        mark_safe(  # noqa: S308 - every value escaped
+            DAY_ROW.format(
+                day=escape(date_format(day.day, "DATE_FORMAT")),
+                shifts=day.shifts,
+                over=escape(signed_money(day.over)),
+                short=escape(signed_money(day.short)),
+                total=escape(signed_money(day.total)),
+            )
+        )
+        for day in days
+    ]

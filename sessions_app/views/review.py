@@ -1,0 +1,25 @@
+"""The review queue: approve with a reason and a comment straight from the list."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from sessions_app.forms import ApproveShiftForm
+from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.review import review_queue
+from sessions_app.views.common import upstream_version
+
+
+@manager_required
+def review_queue_view(request: AuthenticatedRequest) -> HttpResponse:
+    queue = review_queue(user=request.user)
+    rows = [
+        (
+            item,
+            ApproveShiftForm(  # ids of its own per shift; the names the approve view reads
+                auto_id=f"id_{item.record.id}_%s",
+                initial={"updated_at": upstream_version(item.record)},
+            ),
+        )
+        for item in queue.items
+    ]
+    return render(request, "review/queue.html", {"queue": queue, "rows": rows})

@@ -1,0 +1,85 @@
+"""The review queue: every shift waiting for a manager, approved straight from the list."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import SessionRecord
+from sessions_app.services.shift_close import session_close
+from tests.conftest import PASSWORD, STATION_A2, till_session
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("sessions_app:review_queue")
+
+
+@pytest.fixture
+def short_shift(open_shift, cashier):
+    return session_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
+        variance_reason="Gave change from the wrong drawer",
+        seen_updated_at=None,
+        close_request_id="c" * 32,
+    ).record
+
+
+@pytest.fixture
+def till_close(tills, simulator):
+    """A shift a till closed 40.00 short on cash, with no reason (the till takes none)."""
+    from sessions_app.services.index import session_fetch
+
+    document = till_session(
+        simulator,
+        STATION_A2,
+        "S-2026-0777",
+        closingAmounts={"cash": "110.00", "card": "0.00", "oliverPay": "0.00"},
+        closingAmount="110.00",
+    )
+    return session_fetch(session_id=document["id"])
+
+
+def test_the_queue_lists_every_shift_waiting_with_what_approving_needs(
+    mia, short_shift, till_close
+):
+    page = mia.get(URL).content.decode()
+    assert "2 shifts wait for you" in page
+    assert short_shift.session_number in page and till_close.session_number in page
+    assert "Gave change from the wrong drawer" in page  # the cashier's reason
+    assert "No reason given yet" in page  # the till's close asks the manager for one
+    assert f"Approve {short_shift.session_number}" in page
+
+
+def test_a_manager_approves_from_the_queue_and_stays_on_it(mia, short_shift, till_close):
+    url = reverse("sessions_app:session_approve", args=[till_close.id]) + f"?next={URL}"
+    response = mia.post(
+        url,
+        {
+            "comment": "Counted again with Sam",
+            "reason": "A note stuck in the tray",
+            "updated_at": till_close.upstream_updated_at.isoformat(),
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == URL
+    page = response.content.decode()
+    assert f"Shift {till_close.session_number} approved" in page
+    assert "1 shift waits for you" in page
+    assert SessionRecord.objects.get(id=till_close.id).review_state == "approved"
+
+
+def test_an_empty_queue_says_so(mia, tills):
+    assert "Nothing waits for your review" in mia.get(URL).content.decode()
+
+
+def test_cashiers_have_no_queue(client, cashier):
+    client.login(username="cal", password=PASSWORD)
+    assert client.get(URL).status_code == 403
+
+
+def test_another_outlets_manager_sees_none_of_it(client, manager_b, short_shift):
+    client.login(username="bob", password=PASSWORD)
+    page = client.get(URL).content.decode()
+    assert short_shift.session_number not in page
