@@ -65,13 +65,13 @@ def test_the_manager_filters_history_and_downloads_the_csv(
     expect(corrections).to_contain_text("Recounted the bag: $5 more")
     expect(corrections.get_by_role("row", name=re.compile("Cash"))).to_contain_text(f"${original}")
     audit = page.get_by_role("region", name="Audit trail")
-    expect(audit).to_contain_text(f"Corrected {number}: Recounted the bag")
-    expect(audit).to_contain_text("Accepted by Final POS")
+    expect(audit).to_contain_text(f"Correct {number}: Recounted the bag")
+    expect(audit).to_contain_text("Saved in Final POS")
     axe_check("corrected shift report")
     screenshot("shift-corrected-desktop")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
-    expect(page.get_by_role("table")).to_contain_text(f"Corrected {number}")
+    expect(page.get_by_role("table")).to_contain_text(f"Correct {number}")
     axe_check("audit trail")
 
 
@@ -106,5 +106,5 @@ def test_the_manager_reads_insights_and_manages_setup(
     page.get_by_role("link", name="Alerts").click()
     page.get_by_label("E-mail me when a shift at my outlets needs review").uncheck()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Review alerts are off for you")).to_be_visible()
+    expect(page.get_by_text("Your e-mail settings are saved: the weekly digest only.")).to_be_visible()
     axe_check("alerts")
