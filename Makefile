@@ -94,8 +94,10 @@ lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on 
 	$(PY) bench/lighthouse.py
 
 screenshots: $(DEV_STAMP) ## Refresh the README's tour (docs/screenshots/) from the browser tests
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py
-	mkdir -p docs/screenshots && cp artifacts/screenshots/*.jpg docs/screenshots/
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py tests/e2e/test_manager_day.py
+	@mkdir -p docs/screenshots
+	@for shot in $$(grep -o 'docs/screenshots/[a-z0-9-]*\.jpg' README.md | sort -u); do \
+	  cp artifacts/screenshots/$$(basename $$shot) $$shot; done
 
 UV_EXPORT := $(VENV)/bin/uv export --frozen --format requirements.txt --no-emit-project --no-header -q
 EXPORT_HEADER := echo '\# Exported from uv.lock by `make lock`: do not edit.'
