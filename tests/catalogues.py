@@ -65,3 +65,18 @@ def translated(language: str, text: str, context: str | None = None) -> str:
         said = translation.pgettext(context, text) if context else translation.gettext(text)
     assert said != text, f"locale/{language} has no translation of {text!r} yet"
     return said
+
+
+def translated_plural(language: str, singular: str, plural: str, count: int) -> str:
+    """The form of a plural text the language's catalogue gives for ``count``; fails when it
+    has no translation yet."""
+    with translation.override(language):
+        said = translation.ngettext(singular, plural, count)
+    assert said not in (singular, plural), f"locale/{language} has no translation of {singular!r}"
+    return said
+
+
+def filled(template: str) -> re.Pattern[str]:
+    """A text with %(name)s placeholders, as a pattern that any filling of them matches."""
+    parts = re.split(r"%\(\w+\)[sd]", template)
+    return re.compile("(.+?)".join(re.escape(part) for part in parts))
