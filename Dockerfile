@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # The dashboard as one image for container platforms (fly.toml builds it; docs/deploy.md).
-# The build stage installs the locked dependencies, hash-checked, and collects the static
-# files; the final stage holds only the virtualenv and the code and runs as an unprivileged
-# user. Each process is a line of the Procfile, run by scripts/procfile-run: web (the
-# default), release, worker.
+# The build stage installs the locked dependencies, hash-checked, collects the static files
+# and compiles the translations; the final stage holds only the virtualenv and the code and
+# runs as an unprivileged user. Each process is a line of the Procfile, run by
+# scripts/procfile-run: web (the default), release, worker.
 
 ARG PYTHON_VERSION=3.12
 
@@ -16,6 +16,9 @@ WORKDIR /app
 COPY . .
 # Collecting static files needs the settings, not the secrets: DEBUG=true loads them without.
 RUN DEBUG=true /venv/bin/python manage.py collectstatic --noinput -v 0
+# The translations, compiled here from locale/*.po (.mo files are never committed, and
+# .dockerignore keeps a developer's out): every process of the image reads the same.
+RUN DEBUG=true /venv/bin/python manage.py compile_translations
 
 FROM python:${PYTHON_VERSION}-slim
 ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PORT=8000

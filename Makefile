@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help run test lint format check-deploy migrate demo simulator bench faults lighthouse screenshots clean
+.PHONY: translations messages
 .PHONY: lock check-lock
 
 help: ## List the targets
@@ -40,7 +41,7 @@ $(DEV_STAMP): requirements/dev.txt | venv-check
 # environment wins, e.g. DEBUG=false with production settings.
 MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
 
-run: $(RUN_STAMP) ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
+run: $(RUN_STAMP) translations ## Set up and serve the dashboard (demo mode) on http://127.0.0.1:8000
 	@$(MAKE) --no-print-directory migrate
 	@# One log line per Final POS call while indexing would bury the sign-in hint.
 	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo
@@ -55,10 +56,26 @@ demo: $(RUN_STAMP) ## Start the demo over: seed the simulator's demo company aga
 	$(MANAGE) seed_simulator --reset
 	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) setup_demo --reset
 
+# The compiled translations (.mo) are never committed (.gitignore): each is compiled again
+# whenever its catalogue (.po) is newer, in Python (compile_translations needs no GNU gettext).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+translations: $(MO_FILES)
+
+locale/%.mo: locale/%.po | $(RUN_STAMP)
+	@$(MANAGE) compile_translations -v 0 $<
+
+# What makemessages reads: the product's code and templates, as locale/ was first extracted.
+MESSAGES_IGNORE := .venv bench tests artifacts node_modules
+
+messages: $(RUN_STAMP) ## After marking strings: add them to locale/{es,fr,de} (needs GNU gettext), compile
+	$(MANAGE) makemessages -l es -l fr -l de $(addprefix --ignore=,$(MESSAGES_IGNORE))
+	$(MANAGE) compile_translations
+
 simulator: $(RUN_STAMP) ## Serve the Final POS simulator over HTTP on 127.0.0.1:8100 (key demo-key)
 	$(MANAGE) runsimulator
 
-test: $(DEV_STAMP) ## Set up and run the whole test suite
+test: $(DEV_STAMP) translations ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) ## ruff lint and format check, and mypy on the product's types
@@ -93,7 +110,7 @@ node_modules/.bin/lighthouse: package.json package-lock.json
 lighthouse: $(RUN_STAMP) node_modules/.bin/lighthouse ## Lighthouse (mobile) on five pages under gunicorn; fails below 95
 	$(PY) bench/lighthouse.py
 
-screenshots: $(DEV_STAMP) ## Refresh the README's tour (docs/screenshots/) from the browser tests
+screenshots: $(DEV_STAMP) translations ## Refresh the README's tour (docs/screenshots/) from the browser tests
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -q tests/e2e/test_every_page.py tests/e2e/test_manager_day.py
 	@mkdir -p docs/screenshots
 	@for shot in $$(grep -o 'docs/screenshots/[a-z0-9-]*\.jpg' README.md | sort -u); do \

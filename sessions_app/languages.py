@@ -1,6 +1,7 @@
 """Each person's language: their own choice (My language), else their browser's (Django's
 LocaleMiddleware reads Accept-Language), else LANGUAGE_CODE. The choice is kept in the signed-in
-session when they sign in or change it, so no request pays a query for it."""
+session when they sign in or change it, so no request pays a query for it. E-mail, which has no
+browser to ask, is written in their choice, else LANGUAGE_CODE."""
 
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,19 @@ SESSION_KEY = "language"
 
 def offered(language: str) -> bool:
     return language in dict(settings.LANGUAGES)
+
+
+def written_language(chosen: str | None) -> str:
+    """The language to write to someone in, given the one they chose ("" or None: none)."""
+    return chosen if chosen and offered(chosen) else settings.LANGUAGE_CODE
+
+
+def recipient_language(user: Any) -> str:
+    """The language of an e-mail to this person."""
+    from sessions_app.models import StaffProfile
+
+    chosen = StaffProfile.objects.filter(user=user).values_list("language", flat=True).first()
+    return written_language(chosen)
 
 
 def language_remember(request: HttpRequest, language: str) -> None:

@@ -1,5 +1,7 @@
 """E-mail the dashboard sends: review alerts to the managers of an outlet when a shift closes
-needing review, and password links (an invitation, or a reset) to one staff member.
+needing review, the weekly digest, and password links (an invitation, or a reset) to one staff
+member. Each is written in its recipient's language (sessions_app/languages.py), whoever or
+whatever sends it: a manager's page, a cashier's close, the worker.
 
 Review alerts are best effort: a mail server failure is logged and never undoes or hides the
 close. A password link that could not be sent is reported to the person who asked for it.
@@ -15,10 +17,12 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sessions_app.formatting import differences_text, money, result_label, signed_money, when
+from sessions_app.languages import recipient_language, written_language
 from sessions_app.models import SessionRecord
 from sessions_app.money import currency, using
 from sessions_app.policy import outlet_zone
@@ -47,10 +51,33 @@ def email_configured() -> bool:
     return backend not in UNDELIVERED_BACKENDS
 
 
+class _PasswordLinkInTheirLanguage(PasswordResetForm):
+    """Django's password reset e-mail, written in the language of the account it is for."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(recipient_language(context["user"])):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
 class _OneAccountPasswordLink(PasswordResetForm):
-    """Django's password reset e-mail, for one account: the stock form writes to every active
-    account with the address and skips the ones with no password yet (an invitation's), and
-    it only logs a mail server failure."""
+    """Django's password reset e-mail, for one account, in its language: the stock form writes
+    to every active account with the address and skips the ones with no password yet (an
+    invitation's), and it only logs a mail server failure."""
 
     def __init__(self, member: User) -> None:
         super().__init__({"email": member.email})
@@ -68,8 +95,10 @@ class _OneAccountPasswordLink(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        with translation.override(recipient_language(self.member)):
+            subject_lines = loader.render_to_string(subject_template_name, context).splitlines()
+            body = loader.render_to_string(email_template_name, context)
+        subject = "".join(subject_lines)
         EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
 
 
@@ -93,7 +122,7 @@ def password_link_send(*, member: User, invitation: bool) -> None:
 def password_reset_send(*, email: str, origin: str) -> int:
     """Django's "forgot your password" e-mail to each active account with this address, with
     a link on ``origin`` (SITE_URL). Returns how many were mailed (0 for an unknown address)."""
-    form = PasswordResetForm({"email": email})
+    form = _PasswordLinkInTheirLanguage({"email": email})
     if not form.is_valid():
         return 0
     users = list(form.get_users(email))
@@ -167,19 +196,24 @@ def review_alert_send(
     """Mails each manager of the shift's outlet who has not turned alerts off, but those in
     ``skip``, one message each, calling ``on_sent`` with each address once its message has
     gone; returns how many messages were sent."""
-    recipients = [
-        address
-        for address in review_alert_recipients(outlet_id=record.outlet_id)
+    recipients = {
+        address: written_language(chosen)
+        for address, chosen in review_alert_recipients(outlet_id=record.outlet_id).items()
         if address not in skip
-    ]
+    }
     if not recipients:
         return 0
-    subject, body = _review_alert_text(record)
+    texts = {}  # one text per language, however many managers read it
+    for language in set(recipients.values()):
+        with translation.override(language):
+            texts[language] = _review_alert_text(record)
     sent = 0
     try:
         with mailers.default as connection:
-            for address in recipients:
-                sent += connection.send_messages([EmailMessage(subject, body, to=[address])]) or 0
+            for address, language in recipients.items():
+                subject, body = texts[language]
+                message = EmailMessage(subject, body, to=[address])
+                sent += connection.send_messages([message]) or 0
                 on_sent(address)
     except Exception:  # any mail backend failure; the shift is closed regardless
         logger.exception("Review alert for %s not sent", record.id)
@@ -189,20 +223,22 @@ def review_alert_send(
 
 
 def weekly_digest_send(*, manager: User, digest: WeekDigest) -> int:
-    """One manager's week in one message; 1 when sent, 0 when the mail server refused it."""
-    subject = _("Your week at the tills: %(start)s to %(end)s") % {
-        "start": date_format(digest.start, "SHORT_DATE_FORMAT"),
-        "end": date_format(digest.end, "SHORT_DATE_FORMAT"),
-    }
-    body = loader.render_to_string(
-        "emails/weekly_digest.txt",
-        {
-            "digest": digest,
-            "queue": site_url() + reverse("sessions_app:review_queue"),
-            "history": site_url() + reverse("sessions_app:session_history"),
-            "preferences": site_url() + reverse("sessions_app:preferences"),
-        },
-    )
+    """One manager's week in one message, in their language; 1 when sent, 0 when the mail
+    server refused it."""
+    with translation.override(recipient_language(manager)):
+        subject = _("Your week at the tills: %(start)s to %(end)s") % {
+            "start": date_format(digest.start, "SHORT_DATE_FORMAT"),
+            "end": date_format(digest.end, "SHORT_DATE_FORMAT"),
+        }
+        body = loader.render_to_string(
+            "emails/weekly_digest.txt",
+            {
+                "digest": digest,
+                "queue": site_url() + reverse("sessions_app:review_queue"),
+                "history": site_url() + reverse("sessions_app:session_history"),
+                "preferences": site_url() + reverse("sessions_app:preferences"),
+            },
+        )
     try:
         return EmailMessage(subject, body, to=[manager.email]).send() or 0
     except Exception:  # any mail backend failure: the next week's digest still comes

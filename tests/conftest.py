@@ -1,6 +1,6 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,25 @@ def _clear_cache():
     caches["default"].clear()
     yield
     caches["default"].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations(tmp_path_factory) -> Iterator[Path]:
+    """The catalogues in locale/ compiled as every build compiles them, into this run's own
+    folder: plain `pytest` in a fresh clone speaks Spanish, French and German too, and a test
+    never reads a .mo older than its .po."""
+    from django.test import override_settings
+
+    from sessions_app.management.commands.compile_translations import mo_bytes
+
+    locale = Path(__file__).resolve().parents[1] / "locale"
+    compiled = tmp_path_factory.mktemp("locale")
+    for catalogue in locale.glob("*/LC_MESSAGES/*.po"):
+        target = compiled / catalogue.relative_to(locale).with_suffix(".mo")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(mo_bytes(catalogue))
+    with override_settings(LOCALE_PATHS=[compiled]):
+        yield compiled
 
 
 @pytest.fixture(scope="session")

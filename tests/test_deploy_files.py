@@ -1,10 +1,12 @@
 """The deploy files agree with the Procfile: Render's Blueprint, Fly's fly.toml and the
-Dockerfile run the same web, release and worker commands, probe /healthz, and use the Python
-of .python-version. Static checks (no Docker engine here), and the Docker entrypoint run for
-real: the release step, then the web process answering /healthz."""
+Dockerfile run the same web, release and worker commands, probe /healthz, use the Python of
+.python-version, and compile the translations in every build (Heroku's in bin/post_compile).
+Static checks (no Docker engine here), and the Docker entrypoint run for real: the release
+step, then the web process answering /healthz."""
 
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -121,8 +123,47 @@ def test_the_dockerfile_runs_the_procfile_as_an_unprivileged_user():
 
 def test_the_image_keeps_what_the_processes_need():
     ignored = (PROJECT / ".dockerignore").read_text().split()
-    for needed in ("Procfile", "scripts", "manage.py", "requirements", "static", "templates"):
+    for needed in (
+        "Procfile",
+        "scripts",
+        "manage.py",
+        "requirements",
+        "static",
+        "templates",
+        "locale",
+    ):
         assert needed not in ignored
+    assert "**/*.mo" in ignored  # the image compiles its own, never a developer's stale ones
+
+
+# --- Translations: compiled by every build, never committed ----------------------------------
+
+COMPILE = "python manage.py compile_translations"
+
+
+def test_every_build_compiles_the_translations(render):
+    """Not at start-up: the build's files are what every web and worker process reads."""
+    instructions = _dockerfile()
+    final_stage = max(i for i, (name, _) in enumerate(instructions) if name == "FROM")
+    build_runs = [arguments for name, arguments in instructions[:final_stage] if name == "RUN"]
+    assert any(f"/venv/bin/{COMPILE}" in run for run in build_runs), build_runs
+    for service in (render["web"], render["worker"]):
+        assert service["buildCommand"].endswith(f" && DEBUG=true {COMPILE}")
+    heroku_hook = PROJECT / "bin" / "post_compile"  # run by Heroku's Python buildpack
+    assert os.access(heroku_hook, os.X_OK)
+    assert f"\nDEBUG=true {COMPILE}\n" in heroku_hook.read_text()
+    assert "set -euo pipefail" in heroku_hook.read_text()  # a failure fails the build
+
+
+def test_compiled_translations_are_never_committed():
+    assert "*.mo" in (PROJECT / ".gitignore").read_text().split()
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("needs git")
+    tracked = subprocess.run(
+        [git, "ls-files", "*.mo"], cwd=PROJECT, capture_output=True, text=True, check=True
+    )
+    assert tracked.stdout == ""
 
 
 # --- The entrypoint, for real ---------------------------------------------------------------

@@ -20,19 +20,24 @@ from sessions_app.selectors.catalog import outlets_for
 from sessions_app.signin import locked_out_usernames
 
 
-def review_alert_recipients(*, outlet_id: str) -> list[str]:
-    """E-mail addresses of the active managers of an outlet who keep review alerts on."""
-    return list(
+def review_alert_recipients(*, outlet_id: str) -> dict[str, str]:
+    """E-mail addresses of the active managers of an outlet who keep review alerts on, in
+    order, each with the language its owner chose ("" for none)."""
+    rows = (
         get_user_model()
         .objects.filter(
             is_active=True, groups__name=MANAGER_GROUP, outlet_assignments__outlet_id=outlet_id
         )
         .exclude(email="")
         .exclude(staff_profile__variance_alerts=False)
-        .order_by("email")
-        .values_list("email", flat=True)
+        .order_by("email", "pk")
+        .values_list("email", "staff_profile__language")
         .distinct()
     )
+    recipients: dict[str, str] = {}
+    for address, language in rows:
+        recipients.setdefault(address, language or "")  # two accounts, one address: one mail
+    return recipients
 
 
 @dataclass(frozen=True)

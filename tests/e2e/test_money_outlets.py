@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from sessions_app.models import Outlet, SessionRecord
 from sessions_app.services.outlet_settings import outlet_settings_update
+from tests.catalogues import filled, translated
 from tests.conftest import OUTLET_A, PASSWORD, STATION_A1
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,11 +28,19 @@ def _sell(simulator, shift: SessionRecord, amount: str, currency: str, method="c
     )
 
 
-def _open_shift(page: Page, live_server, float_text: str) -> SessionRecord:
+def _said(language: str, text: str) -> str:
+    """A text of the page as it reads in the language (the catalogue's, for a translation)."""
+    return text if language == "en" else translated(language, text)
+
+
+def _open_shift(page: Page, live_server, float_text: str, language: str = "en") -> SessionRecord:
     page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
-    page.get_by_label("Opening float").fill(float_text)
-    page.get_by_role("button", name="Open shift").click()
-    expect(page.get_by_role("status").first).to_contain_text("is open on Till 1")
+    page.get_by_label(_said(language, "Opening float")).fill(float_text)
+    page.get_by_role("button", name=_said(language, "Open shift")).click()
+    opened = _said(language, "Shift %(number)s is open on %(station)s with a float of %(float)s.")
+    status = page.get_by_role("status").first
+    expect(status).to_contain_text(filled(opened))
+    expect(status).to_contain_text("Till 1")
     return SessionRecord.objects.get(station_id=STATION_A1, close_time=None)
 
 
@@ -139,24 +148,28 @@ def test_a_close_in_german_reads_and_takes_the_decimal_comma(
     page.locator("input[name=username]").fill(cashier.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("button[type=submit]").click()
-    shift = _open_shift(page, live_server, "1.219,50")
+    shift = _open_shift(page, live_server, "1.219,50", language="de")
     assert shift.opening_amount == Decimal("1219.50")
     _sell(simulator, shift, "15.00", "EUR")
     _sell(simulator, shift, "15.00", "EUR", method="credit_card")
 
     page.goto(f"{live_server.url}/sessions/{shift.id}/close/")
-    page.get_by_label("Cash counted in the drawer").fill("1.234,50")
-    page.get_by_label("Card", exact=True).fill("15,00")
+    page.get_by_label(translated("de", "Cash counted in the drawer")).fill("1.234,50")
+    page.get_by_label("Card", exact=True).fill("15,00")  # the company's names (PAYMENT_METHODS)
     page.get_by_label("Oliver Pay").fill("0")
     screenshot("money-de-close-form")
-    page.get_by_role("button", name="Review before closing").click()
-    methods = page.get_by_role("table", name="Counted, expected and difference per payment method")
+    page.get_by_role("button", name=translated("de", "Review before closing")).click()
+    methods = page.get_by_role(
+        "table", name=translated("de", "Counted, expected and difference per payment method")
+    )
     expect(methods.get_by_role("row", name="Cash")).to_contain_text("1.234,50\u00a0€")
     expect(methods.get_by_role("row", name="Card")).to_contain_text("15,00\u00a0€")
     axe_check("German close confirmation")
     screenshot("money-de-review")
-    page.get_by_role("button", name="Close shift").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("End-of-shift report")
+    page.get_by_role("button", name=translated("de", "Close shift")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        translated("de", "End-of-shift report")
+    )
     closed = SessionRecord.objects.get(id=shift.id)
     assert closed.result == "balanced" and closed.closing_amount == Decimal("1234.50")
     expect(page.get_by_text("1.234,50\u00a0€").first).to_be_visible()
