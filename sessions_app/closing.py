@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from sessions_app.cash import cash_drop_plan
 from sessions_app.closing_report import (
@@ -40,8 +41,16 @@ class PaymentMethod:
     name: str
 
 
+# The default methods' names, in the reader's language; a name configured otherwise (a brand,
+# "Oliver Pay") is shown as configured.
+_BUILT_IN_NAMES = {"Cash": gettext_lazy("Cash"), "Card": gettext_lazy("Card")}
+
+
 def payment_methods() -> list[PaymentMethod]:
-    return [PaymentMethod(key, name) for key, name in settings.PAYMENT_METHODS]
+    return [
+        PaymentMethod(key, str(_BUILT_IN_NAMES.get(name, name)))
+        for key, name in settings.PAYMENT_METHODS
+    ]
 
 
 def other_tenders(amounts: dict[str, Decimal]) -> dict[str, Decimal]:

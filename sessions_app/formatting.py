@@ -17,8 +17,8 @@ from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sessions_app.cash import current_locale
 from sessions_app.closing import BALANCED, differences
@@ -120,6 +120,29 @@ def result_label(result: str | None) -> str:
         "mixed": _("Mixed"),
     }
     return labels.get(result or "", _("Not available"))
+
+
+def result_word(result: str | None) -> str:
+    """The result inside a sentence ("… (short)"): its own msgid, so a language whose nouns keep
+    their capital (German "Fehlbetrag") is not lower-cased."""
+    words = {
+        "over": pgettext("result inside a sentence", "over"),
+        "short": pgettext("result inside a sentence", "short"),
+        "balanced": pgettext("result inside a sentence", "balanced"),
+        "mixed": pgettext("result inside a sentence", "mixed"),
+    }
+    return words.get(result or "", pgettext("result inside a sentence", "not available"))
+
+
+# Languages whose nouns keep their capital inside a sentence ("Bar", "Karte").
+_NOUNS_CAPITALISED = {"de"}
+
+
+def in_sentence(name: str) -> str:
+    """A payment method's or role's name inside a sentence: "cash short by …" in English, "Bar"
+    in German."""
+    language = (get_language() or "en").split("-")[0]
+    return name if language in _NOUNS_CAPITALISED else name.lower()
 
 
 MOVEMENT_NAMES = {
@@ -230,7 +253,9 @@ def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:
             if line.amount > 0
             else _("%(method)s short by %(amount)s")
         )
-        words.append(template % {"method": line.name.lower(), "amount": money(abs(line.amount))})
+        words.append(
+            template % {"method": in_sentence(line.name), "amount": money(abs(line.amount))}
+        )
     return ", ".join(words)
 
 

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sessions_app.formatting import differences_text, money, result_label, signed_money, when
+from sessions_app.formatting import differences_text, money, result_word, signed_money, when
 from sessions_app.languages import recipient_language, written_language
 from sessions_app.models import SessionRecord
 from sessions_app.money import currency, using
@@ -162,11 +162,11 @@ def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
                 "counted": money(line.counted),
                 "expected": money(line.expected),
                 "difference": signed_money(line.variance),
-                "result": result_label(line.result).lower(),
+                "result": result_word(line.result),
             }
             for line in report.lines
         ),
-        _("Result: %(result)s") % {"result": result_label(record.result).lower()},
+        _("Result: %(result)s") % {"result": result_word(record.result)},
     ]
     if report.variance_reason:
         lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sessions_app import notifications
+from sessions_app.formatting import in_sentence
 from sessions_app.models import OutletAssignment, StaffProfile
 from sessions_app.roles import User
 from sessions_app.services.errors import StaffChangeRefused
@@ -93,7 +94,7 @@ def staff_create(
             member,
             _("Added %(role)s %(username)s at %(outlets)s")
             % {
-                "role": role_label(role).lower(),
+                "role": in_sentence(role_label(role)),
                 "username": username,
                 "outlets": outlet_names(outlet_ids),
             },

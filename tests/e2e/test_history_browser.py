@@ -106,5 +106,7 @@ def test_the_manager_reads_insights_and_manages_setup(
     page.get_by_role("link", name="Alerts").click()
     page.get_by_label("E-mail me when a shift at my outlets needs review").uncheck()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Your e-mail settings are saved: the weekly digest only.")).to_be_visible()
+    expect(
+        page.get_by_text("Your e-mail settings are saved: the weekly digest only.")
+    ).to_be_visible()
     axe_check("alerts")

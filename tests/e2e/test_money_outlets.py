@@ -155,15 +155,19 @@ def test_a_close_in_german_reads_and_takes_the_decimal_comma(
 
     page.goto(f"{live_server.url}/sessions/{shift.id}/close/")
     page.get_by_label(translated("de", "Cash counted in the drawer")).fill("1.234,50")
-    page.get_by_label("Card", exact=True).fill("15,00")  # the company's names (PAYMENT_METHODS)
+    page.get_by_label(translated("de", "Card"), exact=True).fill("15,00")
     page.get_by_label("Oliver Pay").fill("0")
     screenshot("money-de-close-form")
     page.get_by_role("button", name=translated("de", "Review before closing")).click()
     methods = page.get_by_role(
         "table", name=translated("de", "Counted, expected and difference per payment method")
     )
-    expect(methods.get_by_role("row", name="Cash")).to_contain_text("1.234,50\u00a0€")
-    expect(methods.get_by_role("row", name="Card")).to_contain_text("15,00\u00a0€")
+    expect(methods.get_by_role("row", name=translated("de", "Cash"))).to_contain_text(
+        "1.234,50\u00a0€"
+    )
+    expect(methods.get_by_role("row", name=translated("de", "Card"))).to_contain_text(
+        "15,00\u00a0€"
+    )
     axe_check("German close confirmation")
     screenshot("money-de-review")
     page.get_by_role("button", name=translated("de", "Close shift")).click()
