@@ -130,6 +130,15 @@ def counts_blind(*, outlet_id: str | None, is_manager: bool) -> bool:
     return outlet_policy(outlet_id).blind_count and not is_manager
 
 
+def recount_allowed(*, outlet_id: str | None, is_manager: bool) -> bool:
+    """Whether the count may be edited after the review step: always when the count is not
+    blind; after a blind count only where the site lets a recount follow the reveal (the
+    first count checked against expected is kept either way, services/blind_count.py)."""
+    return settings.BLIND_RECOUNT_AFTER_REVEAL or not counts_blind(
+        outlet_id=outlet_id, is_manager=is_manager
+    )
+
+
 def drawer_money(outlet_id: str | None, currency_code: str = "") -> DrawerMoney:
     """What a shift's sales are counted in: its own currency (fixed when it was first indexed;
     the outlet's for a new one) and the outlet's cash rounding."""

@@ -7,7 +7,6 @@ checked against expected is kept (services/blind_count.py), whatever happens aft
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutco
 from sessions_app.formatting import differences_text
 from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
-from sessions_app.policy import counts_blind
+from sessions_app.policy import counts_blind, recount_allowed
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.catalog import station_name
 from sessions_app.selectors.ledger import latest_unsettled_write
@@ -103,7 +102,7 @@ def session_close_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
 
 
 def _may_recount(request: AuthenticatedRequest, record: SessionRecord) -> bool:
-    return settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request, record)
+    return recount_allowed(outlet_id=record.outlet_id, is_manager=is_manager(request.user))
 
 
 def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
