@@ -1,6 +1,7 @@
 """Opening a shift on a till: one session created in Final POS, indexed, the till marked in use."""
 
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -186,6 +187,31 @@ def _hold(
         station.id,
     )
     return held
+
+
+@dataclass(frozen=True)
+class LostOpenCheck:
+    """What an open on a held till may do: ``refusal`` is said and nothing is sent (the
+    cashier has not ticked "it was not created"); else ``confirmed_not_created`` is passed on
+    to session_open."""
+
+    refusal: str = ""
+    confirmed_not_created: bool = False
+
+
+def lost_open_check(
+    *, station: Station, user: User, not_created_checked: bool, typed_number: str
+) -> LostOpenCheck:
+    """A till held by an open whose answer was lost opens again only on a manager's word that
+    it was not created: the box ticked and the held shift's number typed again."""
+    pending = PendingOpen.objects.filter(station_id=station.id).first()
+    if pending is None:
+        return LostOpenCheck()
+    if not not_created_checked:
+        return LostOpenCheck(refusal=pending_open_message(pending, station))
+    return LostOpenCheck(
+        confirmed_not_created=is_manager(user) and typed_number == pending.session_number
+    )
 
 
 def pending_open_message(pending: PendingOpen, station: Station) -> str:
