@@ -14,6 +14,7 @@ from sessions_app import closing, closing_report
 from sessions_app.closing_report import CashMovement, ClosingReport
 from sessions_app.formatting import money, short_datetime
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
+from sessions_app.policy import outlet_policy
 
 CONFLICT_WORDS = {
     ShiftConflict.CLOSE_ERASED: gettext_lazy(
@@ -96,6 +97,30 @@ def movements_with_ours(report: ClosingReport | None, session_id: str) -> list[C
     for movement in ledger_movements(session_id):
         found[movement.id] = movement
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class MovementsAboveLimit:
+    """A movement waiting for a manager: what its kind now comes to on the shift, against the
+    outlet's limit."""
+
+    kind: str
+    total: Decimal
+    limit: Decimal
+
+
+def movements_above_limit(*, record: SessionRecord, movement_id: str) -> MovementsAboveLimit | None:
+    """When this movement waits for a manager's approval: the running total of its kind (pay-ins
+    or pay-outs) on the shift, which is what went above the limit; else None."""
+    movements = movements_with_ours(closing_report.from_index(record.report), record.id)
+    movement = next((m for m in movements if m.id == movement_id), None)
+    if movement is None or not movement.awaiting_approval:
+        return None
+    return MovementsAboveLimit(
+        kind=movement.kind,
+        total=sum((m.amount for m in movements if m.kind == movement.kind), Decimal(0)),
+        limit=outlet_policy(record.outlet_id).movement_approval_limit,
+    )
 
 
 def kept_here_only(report: ClosingReport | None, movements: list[CashMovement]) -> frozenset[str]:
