@@ -15,7 +15,8 @@ from django.conf import settings
 
 from sessions_app import money
 from sessions_app.cash import Denomination, default_target_float, denominations
-from sessions_app.closing import DrawerMoney, VariancePolicy
+from sessions_app.closing.sales import DrawerMoney
+from sessions_app.closing.variance import VariancePolicy
 from sessions_app.models import OutletSettings, SessionRecord
 from sessions_app.money import CashRounding, Currency, currency
 

@@ -8,8 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from sessions_app import closing_report
-from sessions_app.closing_report import ClosingReport
+from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.formatting import time_of_day
@@ -152,7 +151,7 @@ def with_report(
 ) -> Session | None:
     """The shift as Final POS has it now, if its report shows what a write put there."""
     current = client.session_get(record.id)
-    report = closing_report.parse(current.closing_report_data)
+    report = parse(current.closing_report_data)
     if report is None or not report.is_ours or not holds(report):
         return None
     if must_be_open and not current.is_open:

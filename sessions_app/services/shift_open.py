@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.closing_report import ClosingReport, Handover
+from sessions_app.closing.drawer import Handover
+from sessions_app.closing.report import ClosingReport
 from sessions_app.finalpos import (
     FinalPOSClient,
     FinalPOSError,

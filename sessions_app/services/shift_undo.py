@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing_report
-from sessions_app.closing_report import ClosingReport, PreviousClose, Reopening
-from sessions_app.closing_report.values import time_text
+from sessions_app.closing.report import ClosingReport, PreviousClose, Reopening, parse
+from sessions_app.closing.values import time_text
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
 from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict, Station
@@ -99,7 +98,7 @@ def _reopen(
     client: FinalPOSClient,
 ) -> tuple[Session, LedgerWrite]:
     """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
-    earlier = closing_report.parse(current.closing_report_data)
+    earlier = parse(current.closing_report_data)
     ours = earlier if earlier is not None and earlier.is_ours else None
     reopening = Reopening(
         at=to_the_millisecond(timezone.now()),

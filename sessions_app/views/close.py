@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app import closing
+from sessions_app.closing.variance import BALANCED
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
 from sessions_app.formatting import differences_text
@@ -208,7 +208,7 @@ def _close_confirm(
     draft_accepted(request, f"close:{record.id}")
     if not closed.result:
         summary = _("Shift %(number)s is closed. Expected amounts were not available.")
-    elif closed.result == closing.BALANCED:
+    elif closed.result == BALANCED:
         summary = _("Shift %(number)s is closed and balanced.")
     else:
         summary = _("Shift %(number)s is closed: %(differences)s.")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import closing_report
+from sessions_app.closing.report import from_index
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.formatting import money, plain_amount
@@ -192,7 +192,7 @@ def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, s
 def _warn_handover(request: AuthenticatedRequest, record: SessionRecord) -> None:
     """The float differs from what the till's last shift left (the new shift's report says
     so: the open put the handover there)."""
-    report = closing_report.from_index(record.report)
+    report = from_index(record.report)
     handover = report.handover if report is not None else None
     if handover is not None and handover.expected_float != record.opening_amount:
         messages.warning(

@@ -8,20 +8,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sessions_app.closing_report.drawer import (
+from sessions_app.closing.drawer import (
     BlindCount,
     CashDrawer,
     CashMovement,
     Handover,
     SalesSummary,
 )
-from sessions_app.closing_report.parts import (
+from sessions_app.closing.parts import (
     CashDrop,
     Correction,
     MethodFigures,
     Review,
 )
-from sessions_app.closing_report.values import (
+from sessions_app.closing.values import (
     RawEntry,
     UnreadablePart,
     amount_from_report,
