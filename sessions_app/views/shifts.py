@@ -34,8 +34,8 @@ from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
 from sessions_app.services.index import session_refresh
-from sessions_app.services.settle import pending_open_check
-from sessions_app.services.shift_open import lost_open_check, session_open
+from sessions_app.services.settle import lost_open_check, pending_open_check
+from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve
 from sessions_app.services.station_status import station_status_push
 from sessions_app.views.common import (

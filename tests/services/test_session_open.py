@@ -19,8 +19,9 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
 from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.settle import lost_open_check
 from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import lost_open_check, session_open
+from sessions_app.services.shift_open import session_open
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
