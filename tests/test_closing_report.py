@@ -1,6 +1,7 @@
 """The closing report format: one parse that never raises, one strict serialise."""
 
 import json
+from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from sessions_app.closing.parts import (
     MethodFigures,
     Review,
 )
-from sessions_app.closing.report import ClosingReport, from_index, parse
+from sessions_app.closing.report import ClosingReport, ReportParts, from_index, parse
 from sessions_app.closing.values import RawEntry
 
 # A report as version 1 writes it at close, after one correction and one approval.
@@ -189,3 +190,9 @@ def test_any_document_with_our_markers_reads_and_keeps_every_key(parts):
 def test_any_json_at_all_is_read_without_raising(value):
     report = parse(json.dumps(value))
     assert report is None or isinstance(report, ClosingReport)
+
+
+def test_every_part_of_the_report_can_be_set_by_its_typed_name():
+    kept_by_the_report_itself = {"version", "writer", "present", "extra", "unreadable", "is_ours"}
+    parts = {part.name for part in fields(ClosingReport)} - kept_by_the_report_itself
+    assert set(ReportParts.__annotations__) == parts

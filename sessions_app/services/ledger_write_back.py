@@ -114,7 +114,7 @@ def merged_report(
     movements = {m.id: m for m in report.cash_movements if isinstance(m, CashMovement)}
     for movement in ledger_movements(current.id):
         movements[movement.id] = movement
-    report.set(cash_movements=sorted(movements.values(), key=_when))
+    report.set(cash_movements=[*sorted(movements.values(), key=_when)])
     approval = _live_approval(current.id, in_conflict_too=approvals_in_conflict)
     if approval is not None and not report.review.approved_by:
         report.set(review=approval)
