@@ -38,7 +38,7 @@ from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
-    closed_shift_to_fix,
+    audited_fix,
     guarded_update,
     read_current,
     refuse_if_changed,
@@ -215,21 +215,17 @@ def session_correct(
         "number": record.session_number,
         "reason": reason,
     }
-    with audited_shift_write(
-        actor=corrected_by_user,
-        action="correct",
+    with audited_fix(
         record=record,
-        outlet_id=record.outlet_id,
+        fixed_by_user=corrected_by_user,
+        action="correct",
         summary=summary,
-    ) as audit:
-        current = closed_shift_to_fix(
-            record,
-            client,
-            reason=reason,
-            seen_updated_at=seen_updated_at,
-            if_no_reason=_("Say why the shift is being corrected."),
-            if_open=_("This shift is still open: close it instead of correcting it."),
-        )
+        reason=reason,
+        seen_updated_at=seen_updated_at,
+        client=client,
+        if_no_reason=_("Say why the shift is being corrected."),
+        if_open=_("This shift is still open: close it instead of correcting it."),
+    ) as (audit, current):
         methods = payment_methods()
         others = other_tenders(current.closing_amounts)  # kept as they are
         before_amounts = others | {
