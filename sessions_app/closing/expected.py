@@ -1,11 +1,10 @@
-"""The end-of-shift arithmetic: expected per payment method, counted against it, and what the
-variance policy asks for.
+"""What each payment method should come to at close; for cash, what the drawer should hold.
+The difference from the count is variance.py's.
 
 Expected per method = the shift's sales minus refunds by payment method, in the drawer's
 currency, with the cash rounding of each sale (its own "rounding" line, never a difference);
 for cash, plus the float, plus pay-ins, minus pay-outs and drops. Sales in another currency are
-kept apart and never summed into the drawer. Difference = counted - expected, per method: a
-cash short is never netted against a card over. Pure functions on Decimal: no database, no HTTP.
+kept apart and never summed into the drawer. Pure functions on Decimal: no database, no HTTP.
 """
 
 from collections.abc import Iterable
