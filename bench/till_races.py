@@ -152,7 +152,7 @@ def _free_station(store) -> dict:
 
 
 def races(store, people, count: int) -> dict[str, Counter]:
-    from sessions_app import closing_report
+    from sessions_app.closing.report import parse
     from sessions_app.models import SessionRecord, ShiftConflict
     from sessions_app.services.cash_movements import cash_movement_record
     from sessions_app.services.errors import ApplicationError
@@ -169,7 +169,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         return record.in_conflict or record.unsynced > 0
 
     def ours_in_final_pos(session_id: str, holds) -> bool:
-        report = closing_report.parse(store.get("session", session_id).get("closingReportData"))
+        report = parse(store.get("session", session_id).get("closingReportData"))
         return report is not None and report.is_ours and holds(report)
 
     def opened_and_sold() -> dict:
@@ -544,11 +544,11 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
 
 
 def _movements_upstream(store, session_id: str) -> set[str]:
-    from sessions_app import closing_report
-    from sessions_app.closing_report import CashMovement
+    from sessions_app.closing.drawer import CashMovement
+    from sessions_app.closing.report import parse
 
     session = store.get("session", session_id) or {}
-    report = closing_report.parse(session.get("closingReportData"))
+    report = parse(session.get("closingReportData"))
     if report is None or not report.is_ours:
         return set()
     return {m.id for m in report.cash_movements if isinstance(m, CashMovement)}

@@ -5,6 +5,7 @@ requests.Session, headers, JSON encoding, status handling and errors. Only the s
 """
 
 import threading
+from collections.abc import Mapping
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -57,7 +58,16 @@ class SimulatorAdapter(BaseAdapter):
         super().__init__()
         self._simulator = simulator
 
-    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Answers in process; the transport's options (timeouts, TLS, proxies) do not apply."""
         simulator = self._simulator or default_simulator()
         url = urlsplit(request.url or "")
         body = request.body or b""

@@ -336,7 +336,7 @@ class Simulator:
         if self.store.get("session", sessionId) is None:
             raise ValueError(f"no session {sessionId}")
         stamp = now_iso()
-        document = {
+        document: dict[str, Any] = {
             "id": new_id(),
             "companyId": COMPANY_ID,
             "createdAt": stamp,

@@ -12,6 +12,7 @@ import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -135,14 +136,14 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
         "6560a1f0c0ffee0000000102": ("Priya Shah", 3),
         "6560a1f0c0ffee0000000201": ("Tom Becker", 5),
     }
-    shifts = []
+    shifts: list[tuple[date | None, str, int, int, int | None]] = []
     devices = {station[0]: f"iPad {station[2]}" for station in STATIONS}
     for day_offset in range(DAYS, 0, -1):
-        day = today - timedelta(days=day_offset)
+        past_day = today - timedelta(days=day_offset)
         for station_id, outlet_index, _name, hours in STATIONS:
-            day_hours = hours or ([(10, 18)] if day.weekday() >= 5 else [])
-            for open_hour, close_hour in day_hours:
-                shifts.append((day, station_id, outlet_index, open_hour, close_hour))
+            day_hours = hours or ([(10, 18)] if past_day.weekday() >= 5 else [])
+            for opens_at, closes_at in day_hours:
+                shifts.append((past_day, station_id, outlet_index, opens_at, closes_at))
     for station_id, (_cashier, hours_ago) in open_now.items():
         outlet_index = next(s[1] for s in STATIONS if s[0] == station_id)
         shifts.append((None, station_id, outlet_index, hours_ago, None))
@@ -168,7 +169,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
             number = f"D-{open_time.year}-{dashboard_sequence:04d}"
         else:
             number = f"S-{open_time.year}-{sequence:04d}"
-        document = {
+        document: dict[str, Any] = {
             "id": session_id,
             "companyId": COMPANY_ID,
             "stationId": station_id,
@@ -189,7 +190,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
                 "appVersion": APP_VERSION,
                 "device": devices[station_id],
             }
-        if close_hour is not None:
+        if day is not None and close_hour is not None:  # an open shift has neither
             close_time = datetime.combine(day, time(close_hour % 24), zone) + timedelta(
                 minutes=rng.randint(0, 25)
             )
@@ -203,7 +204,7 @@ def seed_demo_company(store: Store, *, today: date | None = None) -> dict[str, i
     store.insert_many("session", sessions)
     store.insert_many("transaction", transactions)
 
-    stations = []
+    stations: list[dict[str, Any]] = []
     open_station_ids = set(open_now)
     for station_id, outlet_index, name, _ in STATIONS:
         status = "IN_USE" if station_id in open_station_ids else "AVAILABLE"
@@ -252,7 +253,9 @@ def _gift_card_sale(rng: random.Random, session_id: str, open_time: datetime) ->
     }
 
 
-def _shift_transactions(rng, new_id, session_id, open_time, is_open):
+def _shift_transactions(
+    rng: random.Random, new_id: "_Ids", session_id: str, open_time: datetime, is_open: bool
+) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
     expected = {"cash": Decimal(0), "card": Decimal(0), "oliverPay": Decimal(0)}
     documents = []
     count = rng.randint(6, 12) if is_open else rng.randint(15, 40)
@@ -284,7 +287,13 @@ def _shift_transactions(rng, new_id, session_id, open_time, is_open):
     return documents, expected
 
 
-def _closed_fields(rng, opening, sales, cashier, close_time):
+def _closed_fields(
+    rng: random.Random,
+    opening: Decimal,
+    sales: dict[str, Decimal],
+    cashier: str,
+    close_time: datetime,
+) -> dict[str, Any]:
     """What the Final POS app writes when a cashier closes a shift on the till: the counted
     cash and the card and wallet totals, and its own End of Session summary."""
     expected = {

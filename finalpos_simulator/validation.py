@@ -1,6 +1,7 @@
 """Request validation as the real API does it: NestJS-style messages, one per problem."""
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 MONEY_PROBLEM = 'must be a money amount with two decimals (three in KWD), like "200.00"'
@@ -45,7 +46,9 @@ def _others(payload: dict[str, Any], named: set[str]) -> dict[str, Any]:
     }
 
 
-def _check_strings(payload, names, problems, *, required: bool) -> dict[str, Any]:
+def _check_strings(
+    payload: dict[str, Any], names: Iterable[str], problems: list[str], *, required: bool
+) -> dict[str, Any]:
     clean = {}
     for name in names:
         if name not in payload:
@@ -60,7 +63,15 @@ def _check_strings(payload, names, problems, *, required: bool) -> dict[str, Any
     return clean
 
 
-def _check_pattern(payload, name, problems, *, required: bool, pattern, problem) -> dict[str, Any]:
+def _check_pattern(
+    payload: dict[str, Any],
+    name: str,
+    problems: list[str],
+    *,
+    required: bool,
+    pattern: re.Pattern[str],
+    problem: str,
+) -> dict[str, Any]:
     if name not in payload:
         if required:
             problems.append(f"{name} {problem}")
@@ -72,13 +83,17 @@ def _check_pattern(payload, name, problems, *, required: bool, pattern, problem)
     return {name: value}
 
 
-def _check_money(payload, name, problems, *, required: bool) -> dict[str, Any]:
+def _check_money(
+    payload: dict[str, Any], name: str, problems: list[str], *, required: bool
+) -> dict[str, Any]:
     return _check_pattern(
         payload, name, problems, required=required, pattern=MONEY_PATTERN, problem=MONEY_PROBLEM
     )
 
 
-def _check_time(payload, name, problems, *, required: bool) -> dict[str, Any]:
+def _check_time(
+    payload: dict[str, Any], name: str, problems: list[str], *, required: bool
+) -> dict[str, Any]:
     return _check_pattern(
         payload,
         name,

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language, gettext, to_locale
 
-from sessions_app.closing_report import CashDrop
+from sessions_app.closing.parts import CashDrop
 from sessions_app.money import Currency, active_currency, active_notes
 
 MAX_AMOUNT = Decimal("1000000000")  # no till holds a billion; anything above is a typo

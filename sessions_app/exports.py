@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Max, Min, QuerySet
 
 from sessions_app import export_sql
-from sessions_app.closing import payment_methods
+from sessions_app.closing.sales import payment_methods
 from sessions_app.models import SessionRecord
 from sessions_app.money import currency
 from sessions_app.policy import outlet_policies, site_time_zone

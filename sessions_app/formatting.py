@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from sessions_app.cash import current_locale
-from sessions_app.closing import BALANCED, differences
+from sessions_app.closing.variance import BALANCED, differences
 from sessions_app.money import Currency, active_currency, currency
 
 if TYPE_CHECKING:

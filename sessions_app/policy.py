@@ -15,7 +15,8 @@ from django.conf import settings
 
 from sessions_app import money
 from sessions_app.cash import Denomination, default_target_float, denominations
-from sessions_app.closing import DrawerMoney, VariancePolicy
+from sessions_app.closing.sales import DrawerMoney
+from sessions_app.closing.variance import VariancePolicy
 from sessions_app.models import OutletSettings, SessionRecord
 from sessions_app.money import CashRounding, Currency, currency
 
@@ -128,6 +129,15 @@ def counts_blind(*, outlet_id: str | None, is_manager: bool) -> bool:
     """Whether the person counts before seeing what is expected: cashiers at an outlet that
     counts blind, wherever expected would show (the close, the X report); managers never."""
     return outlet_policy(outlet_id).blind_count and not is_manager
+
+
+def recount_allowed(*, outlet_id: str | None, is_manager: bool) -> bool:
+    """Whether the count may be edited after the review step: always when the count is not
+    blind; after a blind count only where the site lets a recount follow the reveal (the
+    first count checked against expected is kept either way, services/blind_count.py)."""
+    return settings.BLIND_RECOUNT_AFTER_REVEAL or not counts_blind(
+        outlet_id=outlet_id, is_manager=is_manager
+    )
 
 
 def drawer_money(outlet_id: str | None, currency_code: str = "") -> DrawerMoney:

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sessions_app.closing import BALANCED, MIXED, OVER, SHORT
+from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT
 from sessions_app.formatting import ago, money, other_tenders, result_badge, signed_money
 from sessions_app.models import SessionRecord
 from sessions_app.selectors.history import HistoryShift

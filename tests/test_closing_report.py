@@ -1,6 +1,7 @@
 """The closing report format: one parse that never raises, one strict serialise."""
 
 import json
+from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -8,16 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions_app import closing_report
-from sessions_app.closing_report import (
+from sessions_app.closing.parts import (
     REVIEW_APPROVED,
     REVIEW_REQUIRED,
     CashDrop,
-    ClosingReport,
     MethodFigures,
-    RawEntry,
     Review,
 )
+from sessions_app.closing.report import ClosingReport, ReportParts, from_index, parse
+from sessions_app.closing.values import RawEntry
 
 # A report as version 1 writes it at close, after one correction and one approval.
 V1_REPORT = {
@@ -68,7 +68,7 @@ V1_REPORT = {
 
 
 def test_a_version_1_report_reads_as_typed_figures():
-    report = closing_report.parse(json.dumps(V1_REPORT))
+    report = parse(json.dumps(V1_REPORT))
     assert report is not None and report.is_ours
     assert report.methods["cash"] == MethodFigures(
         expected=Decimal("240.00"), counted=Decimal("230.00"), variance=Decimal("-10.00")
@@ -84,7 +84,7 @@ def test_a_version_1_report_reads_as_typed_figures():
 
 
 def test_a_version_1_report_is_written_back_exactly_as_it_was_read():
-    report = closing_report.parse(json.dumps(V1_REPORT))
+    report = parse(json.dumps(V1_REPORT))
     assert json.loads(report.to_json()) == V1_REPORT
 
 
@@ -101,7 +101,7 @@ def test_a_new_report_writes_only_the_parts_that_were_set():
 
 def test_a_part_that_cannot_be_read_is_kept_as_it_was_and_named():
     document = V1_REPORT | {"review": "approved by phone", "cashCount": {"twenty": 3}}
-    report = closing_report.parse(json.dumps(document))
+    report = parse(json.dumps(document))
     assert report.review == Review() and report.review_state == ""
     assert sorted(report.unreadable) == ["cashCount", "review"]
     written = json.loads(report.to_json())
@@ -109,7 +109,7 @@ def test_a_part_that_cannot_be_read_is_kept_as_it_was_and_named():
 
 
 def test_a_part_set_again_replaces_what_could_not_be_read():
-    report = closing_report.parse(json.dumps(V1_REPORT | {"review": 5}))
+    report = parse(json.dumps(V1_REPORT | {"review": 5}))
     report.set(review=Review(required=True))
     assert json.loads(report.to_json())["review"]["required"] is True
     assert not report.unreadable
@@ -117,14 +117,14 @@ def test_a_part_set_again_replaces_what_could_not_be_read():
 
 def test_an_unreadable_correction_stays_in_its_place():
     document = V1_REPORT | {"corrections": ["a note", *V1_REPORT["corrections"]]}
-    report = closing_report.parse(json.dumps(document))
+    report = parse(json.dumps(document))
     assert isinstance(report.corrections[0], RawEntry)
     assert json.loads(report.to_json())["corrections"] == document["corrections"]
 
 
 def test_keys_of_a_later_version_are_kept():
     document = V1_REPORT | {"version": 7, "xReports": [{"at": "later"}]}
-    report = closing_report.parse(json.dumps(document))
+    report = parse(json.dumps(document))
     assert report.extra == {"xReports": [{"at": "later"}]}
     assert json.loads(report.to_json()) == document
 
@@ -139,21 +139,21 @@ def test_keys_of_a_later_version_are_kept():
     ],
 )
 def test_a_report_a_till_wrote_is_kept_whole_and_never_written_as_ours(raw):
-    report = closing_report.parse(raw)
+    report = parse(raw)
     assert report is not None and not report.is_ours and report.foreign == raw
     assert report.review_state == "" and report.expected_amounts() is None
-    assert closing_report.from_index(report.to_document()).foreign == raw
+    assert from_index(report.to_document()).foreign == raw
     with pytest.raises(ValueError):
         report.to_json()
 
 
 def test_nothing_to_read_is_no_report():
-    assert closing_report.parse(None) is None and closing_report.parse("") is None
+    assert parse(None) is None and parse("") is None
 
 
 def test_a_deeply_nested_document_is_foreign_not_a_crash():
     raw = "[" * 50_000 + "]" * 50_000
-    assert closing_report.parse(raw).foreign == raw
+    assert parse(raw).foreign == raw
 
 
 def test_the_review_states():
@@ -176,7 +176,7 @@ report_keys = st.sampled_from([*V1_REPORT, "reopenings", "foreign", "other"])
 def test_any_document_with_our_markers_reads_and_keeps_every_key(parts):
     document = {"version": 1, "methods": {}} | parts
     raw = json.dumps(document)
-    report = closing_report.parse(raw)
+    report = parse(raw)
     assert report is not None
     written = report.to_document()
     if report.is_ours:
@@ -188,5 +188,11 @@ def test_any_document_with_our_markers_reads_and_keeps_every_key(parts):
 
 @given(json_values)
 def test_any_json_at_all_is_read_without_raising(value):
-    report = closing_report.parse(json.dumps(value))
+    report = parse(json.dumps(value))
     assert report is None or isinstance(report, ClosingReport)
+
+
+def test_every_part_of_the_report_can_be_set_by_its_typed_name():
+    kept_by_the_report_itself = {"version", "writer", "present", "extra", "unreadable", "is_ours"}
+    parts = {part.name for part in fields(ClosingReport)} - kept_by_the_report_itself
+    assert set(ReportParts.__annotations__) == parts

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from sessions_app.closing_report.till_report import LONGEST_READ, read_till_report
+from sessions_app.closing.till_report import LONGEST_READ, read_till_report
 
 
 def test_the_final_pos_apps_json_report_is_read_as_figures():

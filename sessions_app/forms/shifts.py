@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import Denomination, count_total, denominations
-from sessions_app.closing import PaymentMethod, payment_methods
+from sessions_app.closing.sales import PaymentMethod, payment_methods
 from sessions_app.formatting import coin_label, plain_amount
 from sessions_app.forms.fields import (
     MoneyField,

@@ -1,5 +1,6 @@
 """Outlets and tills as the pages need them, from the local cache."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -129,6 +130,13 @@ def catalog_held_removals(*, user: User) -> tuple[list[HeldRemoval], list[HeldRe
         [HeldRemoval(outlet.id, outlet.name) for outlet in outlets],
         [HeldRemoval(s.id, s.name, names.get(s.outlet_id, "")) for s in stations],
     )
+
+
+def catalog_held_removal_ids(*, user: User, among: Iterable[str]) -> set[str]:
+    """Which of these ids a manager may confirm as gone: held ones of their own outlets (the
+    ones their setup page shows them), never another outlet's."""
+    held_outlets, held_stations = catalog_held_removals(user=user)
+    return {item.id for item in [*held_outlets, *held_stations]} & set(among)
 
 
 def stations_busy_for(*, user: User) -> dict[str, str]:

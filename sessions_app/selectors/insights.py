@@ -1,6 +1,6 @@
 """Insights: differences per cashier, per till and per business day over a period."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.models import DailyTotals, SessionRecord, Station
 from sessions_app.money import active_currency, from_thousandths
+from sessions_app.policy import outlet_policies, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.history import HistoryFilters, session_history
 from sessions_app.selectors.scope import in_scope
@@ -117,6 +118,35 @@ def _summaries(figures: dict[str, list[int]], label: Callable[[str], str]) -> li
         for key, (shifts, with_figures, total, short, beyond, others) in figures.items()
     ]
     return sorted(summaries, key=lambda row: (row.short, row.key))
+
+
+@dataclass(frozen=True)
+class InsightsScale:
+    """What the insights are measured in: the currencies of the manager's outlets, the one
+    shown, and the difference that counts as beyond the threshold."""
+
+    currencies: list[str]
+    currency: str
+    threshold: Decimal
+
+
+def insights_scale(*, outlet_ids: Iterable[str], outlet: str, asked_currency: str) -> InsightsScale:
+    """Differences in two currencies are never added: one currency at a time, the outlet's,
+    else the only one the manager's outlets have, else the one asked for or the company's.
+    One outlet's page judges by that outlet's threshold; across outlets, the site's."""
+    currencies = sorted({policy.currency.code for policy in outlet_policies(outlet_ids).values()})
+    if outlet:
+        chosen = outlet_policy(outlet).currency.code
+    elif asked_currency in currencies:
+        chosen = asked_currency
+    else:
+        chosen = currencies[0] if len(currencies) == 1 else settings.CURRENCY
+    threshold = (
+        outlet_policy(outlet).variance.reason_threshold
+        if outlet
+        else settings.VARIANCE_REASON_THRESHOLD
+    )
+    return InsightsScale(currencies=currencies, currency=chosen, threshold=threshold)
 
 
 def variance_insights(

@@ -10,10 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app import closing, closing_report
-from sessions_app.closing_report import CashMovement, ClosingReport
+from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.report import ClosingReport, from_index
+from sessions_app.closing.sales import payment_methods
+from sessions_app.closing.values import UnreadablePart
 from sessions_app.formatting import money, short_datetime
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
+from sessions_app.policy import outlet_policy
 
 CONFLICT_WORDS = {
     ShiftConflict.CLOSE_ERASED: gettext_lazy(
@@ -80,7 +83,7 @@ def ledger_movements(session_id: str) -> list[CashMovement]:
     ).values_list("part", flat=True):
         try:
             movements.append(CashMovement.from_document(part))
-        except (closing_report.UnreadablePart, TypeError, ValueError):
+        except (UnreadablePart, TypeError, ValueError):
             continue
     return sorted(movements, key=lambda movement: movement.at or timezone.now())
 
@@ -96,6 +99,30 @@ def movements_with_ours(report: ClosingReport | None, session_id: str) -> list[C
     for movement in ledger_movements(session_id):
         found[movement.id] = movement
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class MovementsAboveLimit:
+    """A movement waiting for a manager: what its kind now comes to on the shift, against the
+    outlet's limit."""
+
+    kind: str
+    total: Decimal
+    limit: Decimal
+
+
+def movements_above_limit(*, record: SessionRecord, movement_id: str) -> MovementsAboveLimit | None:
+    """When this movement waits for a manager's approval: the running total of its kind (pay-ins
+    or pay-outs) on the shift, which is what went above the limit; else None."""
+    movements = movements_with_ours(from_index(record.report), record.id)
+    movement = next((m for m in movements if m.id == movement_id), None)
+    if movement is None or not movement.awaiting_approval:
+        return None
+    return MovementsAboveLimit(
+        kind=movement.kind,
+        total=sum((m.amount for m in movements if m.kind == movement.kind), Decimal(0)),
+        limit=outlet_policy(record.outlet_id).movement_approval_limit,
+    )
 
 
 def kept_here_only(report: ClosingReport | None, movements: list[CashMovement]) -> frozenset[str]:
@@ -156,7 +183,7 @@ def _lines(ours: dict[str, Any], theirs: dict[str, Any]) -> list[ConflictLine]:
     ]
     our_amounts = ours.get("closingAmounts") or {}
     their_amounts = theirs.get("closingAmounts") or {}
-    for method in closing.payment_methods():
+    for method in payment_methods():
         lines.append(
             ConflictLine(
                 method.name,

@@ -7,20 +7,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report
-from sessions_app.closing_report import (
-    BlindCount,
-    CashDrawer,
-    CashDrop,
-    CashMovement,
-    ClosingReport,
-    Correction,
-    Handover,
-    RawEntry,
-    Review,
-    SalesSummary,
-)
-from sessions_app.closing_report.till_report import TillFigures, read_till_report
+from sessions_app.closing.drawer import BlindCount, CashDrawer, CashMovement, Handover, SalesSummary
+from sessions_app.closing.parts import CashDrop, Correction, Review
+from sessions_app.closing.report import ClosingReport, from_index
+from sessions_app.closing.sales import other_tenders, payment_methods
+from sessions_app.closing.till_report import TillFigures, read_till_report
+from sessions_app.closing.values import RawEntry, amount_or_none
+from sessions_app.closing.variance import MethodLine
 from sessions_app.models import Outlet, SessionRecord, Station
 from sessions_app.policy import outlet_policy
 from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
@@ -78,7 +71,7 @@ class ShiftReport:
     station_name: str
     outlet: Outlet | None
     company_name: str
-    lines: list[closing.MethodLine]
+    lines: list[MethodLine]
     expected_available: bool
     result: str
     variance_reason: str
@@ -130,7 +123,7 @@ def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
     if sales is None:
         return []
     lines = []
-    for method in closing.payment_methods():
+    for method in payment_methods():
         line = sales.of(method.key)
         lines.append(
             SalesLine(
@@ -157,23 +150,23 @@ def foreign_sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
     ]
 
 
-def _method_lines(record: SessionRecord, report: ClosingReport) -> list[closing.MethodLine]:
+def _method_lines(record: SessionRecord, report: ClosingReport) -> list[MethodLine]:
     lines = []
-    for method in closing.payment_methods():
+    for method in payment_methods():
         figures = report.methods.get(method.key) if report.is_ours else None
-        counted = closing_report.amount_or_none(record.counted.get(method.key))
+        counted = amount_or_none(record.counted.get(method.key))
         if counted is None and figures is not None:
             counted = figures.counted
         expected = (
             figures.expected
             if figures is not None
-            else closing_report.amount_or_none(record.expected.get(method.key))
+            else amount_or_none(record.expected.get(method.key))
         )
         variance = figures.variance if figures is not None else None
         if variance is None and expected is not None and counted is not None:
             variance = counted - expected
         lines.append(
-            closing.MethodLine(
+            MethodLine(
                 key=method.key,
                 name=method.name,
                 expected=expected,
@@ -194,7 +187,7 @@ def _unreadable(report: ClosingReport) -> list[str]:
 
 def shift_report(record: SessionRecord) -> ShiftReport:
     """Everything the report page shows, from the index row and the dashboard's ledger."""
-    report = closing_report.from_index(record.report) or ClosingReport()
+    report = from_index(record.report) or ClosingReport()
     outlet = Outlet.objects.filter(id=record.outlet_id).first()
     station_name = (
         Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
@@ -251,6 +244,6 @@ def _other_tenders(record: SessionRecord) -> list[tuple[str, Decimal]]:
     declared = {
         key: amount
         for key, value in (record.counted or {}).items()
-        if (amount := closing_report.amount_or_none(value)) is not None
+        if (amount := amount_or_none(value)) is not None
     }
-    return sorted(closing.other_tenders(declared).items())
+    return sorted(other_tenders(declared).items())

@@ -4,8 +4,8 @@ will cover."""
 
 from dataclasses import dataclass
 
-from sessions_app import closing, closing_report
-from sessions_app.closing import MethodDifference
+from sessions_app.closing.report import from_index
+from sessions_app.closing.variance import MethodDifference, differences
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
@@ -46,14 +46,14 @@ def review_queue(*, user: User) -> ReviewQueue:
     outlets, stations = names_for(records)
     items = []
     for record in records:
-        report = closing_report.from_index(record.report)
+        report = from_index(record.report)
         movements = movements_with_ours(report, record.id)
         items.append(
             ReviewItem(
                 record=record,
                 outlet_name=outlets.get(record.outlet_id, record.outlet_id),
                 station_name=stations.get(record.station_id, record.station_id),
-                differences=closing.differences(record.variances),
+                differences=differences(record.variances),
                 reason=record.variance_reason,
                 movements_waiting=sum(1 for m in movements if m.awaiting_approval),
             )

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from sessions_app import closing
-from sessions_app.closing_report import Review
-from sessions_app.closing_report.till_report import TillFigures
+from sessions_app.closing.parts import Review
+from sessions_app.closing.till_report import TillFigures
+from sessions_app.closing.variance import MethodLine
 from sessions_app.models import SessionRecord
 
 
@@ -27,9 +27,7 @@ def review_of_a_till_close(record: SessionRecord) -> Review:
     return Review(required=record.review_state in ("needs_review", "approved"))
 
 
-def till_disagrees(
-    figures: TillFigures | None, lines: list[closing.MethodLine]
-) -> list[TillDisagreement]:
+def till_disagrees(figures: TillFigures | None, lines: list[MethodLine]) -> list[TillDisagreement]:
     """The till's expected cash and declared totals against the dashboard's: the till knows
     nothing of the cash moved here, and may have counted other sales."""
     if figures is None:

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from sessions_app import closing
-from sessions_app.closing_report import (
-    CashMovement,
-    ClosingReport,
-    Correction,
-    RawEntry,
-)
+from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.parts import Correction
+from sessions_app.closing.report import ClosingReport
+from sessions_app.closing.sales import payment_methods
+from sessions_app.closing.values import RawEntry
+from sessions_app.closing.variance import MethodLine, shift_result
 from sessions_app.formatting import MOVEMENT_NAMES, money
 from sessions_app.models import SessionRecord
 
@@ -63,7 +62,7 @@ class EarlierClose:
     reopened_by: str
     reopened_at: datetime | None
     reason: str
-    lines: list[closing.MethodLine]
+    lines: list[MethodLine]
     result: str
     corrections: list[CorrectionShown]
     approved_by: str | None
@@ -71,7 +70,7 @@ class EarlierClose:
 
 def tender_names(*amounts: dict) -> list[tuple[str, str]]:
     """The configured tenders in their order, then any other that appears, by its key."""
-    names = [(method.key, method.name) for method in closing.payment_methods()]
+    names = [(method.key, method.name) for method in payment_methods()]
     configured = {key for key, _name in names}
     others = sorted({key for side in amounts for key in side if key not in configured})
     return names + [(key, key) for key in others]
@@ -110,7 +109,7 @@ def earlier_closes(report: ClosingReport) -> list[EarlierClose]:
         counted_by_cashier = own.closing_amounts if own else previous.closing_amounts
         variances_by_cashier = (own.variances or {}) if own else {}
         lines = []
-        for method in closing.payment_methods():
+        for method in payment_methods():
             figures = old.methods.get(method.key)
             counted = counted_by_cashier.get(method.key)
             variance = (
@@ -119,7 +118,7 @@ def earlier_closes(report: ClosingReport) -> list[EarlierClose]:
                 else (figures.variance if figures else None)
             )
             lines.append(
-                closing.MethodLine(
+                MethodLine(
                     key=method.key,
                     name=method.name,
                     expected=figures.expected if figures else None,
@@ -136,7 +135,7 @@ def earlier_closes(report: ClosingReport) -> list[EarlierClose]:
                 reopened_at=reopening.at,
                 reason=reopening.reason,
                 lines=lines,
-                result=closing.shift_result(variances) if variances else "",
+                result=shift_result(variances) if variances else "",
                 corrections=[correction_shown(c) for c in corrections],
                 approved_by=old.review.approved_by,
             )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.closing_report import BlindCount
+from sessions_app.closing.drawer import BlindCount
 from sessions_app.finalpos.records import CENT
 from sessions_app.formatting import money, time_of_day
 from sessions_app.models import CountReveal, SessionRecord

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app import closing_report
-from sessions_app.closing_report import DROP, CashMovement
+from sessions_app.closing.drawer import DROP, CashMovement
+from sessions_app.closing.report import parse
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
@@ -159,7 +159,7 @@ def cash_movement_approve(
 
 
 def _movements_of(current: Session, record: SessionRecord) -> list[CashMovement]:
-    return movements_with_ours(closing_report.parse(current.closing_report_data), record.id)
+    return movements_with_ours(parse(current.closing_report_data), record.id)
 
 
 def _write_now_if_ours(

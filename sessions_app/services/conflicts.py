@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report
+from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.closing.sales import other_tenders
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.finalpos.wire import time_from_wire
@@ -135,8 +136,8 @@ def conflict_apply_ours(
 def _ours_over(current: Session, entry: LedgerEntry) -> SessionInput:
     """The record as Final POS has it, with the fields of ours in dispute put back."""
     data = current.to_input()
-    ours_report = closing_report.ClosingReport.from_document(entry.report) if entry.report else None
-    till_report = closing_report.parse(current.closing_report_data)
+    ours_report = ClosingReport.from_document(entry.report) if entry.report else None
+    till_report = parse(current.closing_report_data)
     if ours_report is not None and till_report is not None and not till_report.is_ours:
         ours_report.set(foreign=till_report.foreign)
     if ours_report is not None:
@@ -158,7 +159,7 @@ def _ours_over(current: Session, entry: LedgerEntry) -> SessionInput:
         data,
         close_time=_time(fields.get("closeTime")),
         closed_by=fields.get("closedBy") or current.closed_by,
-        closing_amounts=closing.other_tenders(current.closing_amounts) | amounts,
+        closing_amounts=other_tenders(current.closing_amounts) | amounts,
         closing_amount=amounts.get("cash", current.closing_amount),
         closing_note=fields.get("closingNote", ""),
     )

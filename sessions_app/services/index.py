@@ -14,9 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report
-from sessions_app.closing import DrawerMoney
-from sessions_app.closing_report import REVIEW_NONE, REVIEW_REQUIRED, ClosingReport, SalesSummary
+from sessions_app.closing.drawer import SalesSummary
+from sessions_app.closing.expected import expected_from
+from sessions_app.closing.parts import REVIEW_NONE, REVIEW_REQUIRED
+from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.closing.sales import DrawerMoney, sales_summary
+from sessions_app.closing.variance import reconcile, shift_result
 from sessions_app.exports import export_cells
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
@@ -90,7 +93,7 @@ def _figures(
         )
     if session.is_open or from_sales is None:
         return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
-    reconciliation = closing.reconcile(
+    reconciliation = reconcile(
         counted=session.closing_amounts,
         expected=from_sales.expected,
         policy=policy.variance,
@@ -150,7 +153,7 @@ def session_index_save(
 
     ``expected_from_sales`` gives the figures of a shift a till closed; without it, those
     worked out earlier are kept."""
-    report = closing_report.parse(session.closing_report_data)
+    report = parse(session.closing_report_data)
     if expected_from_sales is None and (report is None or not report.is_ours):
         expected_from_sales = _known_expected(session.id)
     outlet_id = (
@@ -184,7 +187,7 @@ def session_index_save(
         "variance_abs": max((abs(v) for v in variances.values()), default=None)
         if variances
         else None,
-        "result": closing.shift_result(variances),
+        "result": shift_result(variances),
         "rounding": figures.rounding,
         "review_state": figures.review_state,
         **_review_columns(report),
@@ -289,7 +292,7 @@ def sales_read(
     except FinalPOSError as error:
         logger.warning("Transactions of %s unreadable: %s", session_id, error.message)
         return None
-    return closing.sales_summary(transactions, money=money)
+    return sales_summary(transactions, money=money)
 
 
 def sales_expected(
@@ -300,7 +303,7 @@ def sales_expected(
     sales = sales_read(session_id, client=client, money=money)
     if sales is None:
         return None
-    expected = closing.expected_from(
+    expected = expected_from(
         sales,
         opening_amount=opening_amount,
         movements=movements_with_ours(None, session_id),
@@ -314,7 +317,7 @@ def _expected_if_till_closed(
 ) -> SalesFigures | None:
     """A shift a till closed gets its figures from its sales once, when it is first seen
     closed (or changed since)."""
-    report = closing_report.parse(session.closing_report_data)
+    report = parse(session.closing_report_data)
     if session.is_open or (report is not None and report.is_ours):
         return None
     unchanged = (

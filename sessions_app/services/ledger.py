@@ -24,8 +24,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from sessions_app import closing, closing_report
-from sessions_app.closing_report import CashMovement, ClosingReport, Correction, Reopening
+from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.parts import Correction
+from sessions_app.closing.report import ClosingReport, Reopening, parse
+from sessions_app.closing.sales import payment_methods
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.finalpos.wire import time_to_wire
 from sessions_app.models import AuditEntry, LedgerEntry, ShiftConflict
@@ -52,7 +54,7 @@ LIVE = (LedgerEntry.PENDING, LedgerEntry.WRITTEN, LedgerEntry.CONFLICT)
 def close_fields(session: Session | SessionInput) -> dict[str, Any]:
     """The fields a close or a correction sets, as the ledger keeps them (from Final POS's
     answer, or from what was sent when the answer was lost)."""
-    configured = {method.key for method in closing.payment_methods()}
+    configured = {method.key for method in payment_methods()}
     return {
         "closeTime": time_to_wire(session.close_time) if session.close_time else None,
         "closedBy": session.closed_by or "",
@@ -195,7 +197,7 @@ class LedgerState:
 def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
     """Compares a read of the shift with what the dashboard wrote to it. Runs inside the
     index's transaction (session_index_save), for every read."""
-    report = closing_report.parse(session.closing_report_data)
+    report = parse(session.closing_report_data)
     ours = report if report is not None and report.is_ours else None
     now = timezone.now()
     for entry in LedgerEntry.objects.filter(

@@ -13,8 +13,9 @@ from dataclasses import replace
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from sessions_app import closing_report
-from sessions_app.closing_report import CashMovement, ClosingReport, Review
+from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.parts import Review
+from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
@@ -102,7 +103,7 @@ def merged_report(
     """The report Final POS should carry: ours (Final POS's copy, or the last one we wrote, or
     one worked out for a till's close), with every part of ours the ledger holds, and the
     report a till wrote kept whole inside it."""
-    found = closing_report.parse(current.closing_report_data)
+    found = parse(current.closing_report_data)
     if found is not None and found.is_ours:
         report = found
     else:
@@ -113,7 +114,7 @@ def merged_report(
     movements = {m.id: m for m in report.cash_movements if isinstance(m, CashMovement)}
     for movement in ledger_movements(current.id):
         movements[movement.id] = movement
-    report.set(cash_movements=sorted(movements.values(), key=_when))
+    report.set(cash_movements=[*sorted(movements.values(), key=_when)])
     approval = _live_approval(current.id, in_conflict_too=approvals_in_conflict)
     if approval is not None and not report.review.approved_by:
         report.set(review=approval)
@@ -138,7 +139,7 @@ def _last_written(session_id: str) -> ClosingReport | None:
     )
     if entry is None:
         return None
-    return closing_report.ClosingReport.from_document(entry.report)
+    return ClosingReport.from_document(entry.report)
 
 
 def _started(
@@ -169,7 +170,7 @@ def _carrying(
 ) -> Session | None:
     """The shift as Final POS has it now, if it carries every movement written back."""
     current = client.session_get(session_id)
-    report = closing_report.parse(current.closing_report_data)
+    report = parse(current.closing_report_data)
     if report is None or not report.is_ours:
         return None
     ids = {m.id for m in report.cash_movements if isinstance(m, CashMovement)}

@@ -5,11 +5,13 @@ shift looked for on evidence (``pending_open_check``): its sales, the till's sta
 manager's word after looking at the till."""
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import (
     FinalPOSClient,
@@ -18,12 +20,15 @@ from sessions_app.finalpos import (
     FinalPOSOutcomeUnknown,
     get_client,
 )
-from sessions_app.finalpos.records import StationStatus
+from sessions_app.finalpos.records import SessionInput, StationStatus
+from sessions_app.formatting import time_of_day
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
+from sessions_app.roles import User, is_manager
 from sessions_app.services.audit import AuditedWrite
 from sessions_app.services.catalog import station_cache_save
 from sessions_app.services.discovery import sessions_discover
 
+logger = logging.getLogger(__name__)
 RECHECK_AFTER = (0.5, 1.0)  # seconds between the looks at Final POS after a lost answer
 
 
@@ -58,6 +63,68 @@ def settled[Result](
         audit.outcome = AuditEntry.LANDED
         audit.summary_suffix = audit.summary_suffix or "answer lost, then found saved"
         return found
+
+
+def pending_open_hold(
+    station: Station, data: SessionInput, opened_by_user: User, lost: FinalPOSOutcomeUnknown
+) -> PendingOpen:
+    held, _created = PendingOpen.objects.update_or_create(
+        station_id=station.id,
+        defaults={
+            "session_number": data.session_number,
+            "opened_by": data.opened_by,
+            "opened_by_user": opened_by_user,
+            "opening_amount": data.opening_amount,
+            "attempted_at": data.open_time,
+            "error": lost.message,
+        },
+    )
+    logger.warning(
+        "Open of %s on %s: answer lost; the till is held until it is settled",
+        data.session_number,
+        station.id,
+    )
+    return held
+
+
+@dataclass(frozen=True)
+class LostOpenCheck:
+    """What an open on a held till may do: ``refusal`` is said and nothing is sent (the
+    cashier has not ticked "it was not created"); else ``confirmed_not_created`` is passed on
+    to session_open."""
+
+    refusal: str = ""
+    confirmed_not_created: bool = False
+
+
+def lost_open_check(
+    *, station: Station, user: User, not_created_checked: bool, typed_number: str
+) -> LostOpenCheck:
+    """A till held by an open whose answer was lost opens again only on a manager's word that
+    it was not created: the box ticked and the held shift's number typed again."""
+    pending = PendingOpen.objects.filter(station_id=station.id).first()
+    if pending is None:
+        return LostOpenCheck()
+    if not not_created_checked:
+        return LostOpenCheck(refusal=pending_open_message(pending, station))
+    return LostOpenCheck(
+        confirmed_not_created=is_manager(user) and typed_number == pending.session_number
+    )
+
+
+def pending_open_message(pending: PendingOpen, station: Station) -> str:
+    return _(
+        "Opening %(number)s on %(till)s may have reached Final POS: its answer was lost "
+        "(%(when)s, %(who)s). The till is held until that is settled, so it is never opened "
+        "twice: the dashboard finds the shift as soon as the till records a sale on it, or a "
+        "manager adds it by its id, or a manager who has looked at the till confirms it was "
+        "not created."
+    ) % {
+        "number": pending.session_number,
+        "till": station.name,
+        "when": time_of_day(pending.attempted_at),
+        "who": pending.opened_by,
+    }
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,8 +21,25 @@ from sessions_app.services.shift_checks import open_shift_on
 CLOCK_SLACK = timedelta(minutes=2)  # Final POS's clock and ours may differ a little
 
 
-def outlet_create(*, data: records.OutletInput, created_by_user: User) -> Outlet:
+@dataclass(frozen=True)
+class OutletDetails:
+    """An outlet's details as a manager gives them (the fields Final POS requires, and the two
+    optional ones)."""
+
+    name: str
+    address: str
+    city: str
+    state: str
+    country: str
+    post_code: str
+    phone: str
+    address2: str = ""
+    alias: str = ""
+
+
+def outlet_create(*, details: OutletDetails, created_by_user: User) -> Outlet:
     """Creates an outlet in Final POS and caches it; a manager who creates one works there."""
+    data = records.OutletInput(**asdict(details))
     summary = _("Create outlet %(name)s") % {"name": data.name}
     with audited(
         actor=created_by_user, action="setup", object_type="outlet", summary=summary

@@ -2,18 +2,20 @@
 exists, nobody changed it since it was shown, and no other shift is open on its till."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from sessions_app import closing_report
-from sessions_app.closing_report import ClosingReport
+from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.formatting import time_of_day
 from sessions_app.models import SessionRecord, Station
+from sessions_app.roles import User
+from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.errors import (
     HeldByTill,
     ShiftChanged,
@@ -143,6 +145,40 @@ def closed_shift_to_fix(
     return current
 
 
+@contextmanager
+def audited_fix(
+    *,
+    record: SessionRecord,
+    fixed_by_user: User,
+    action: str,
+    summary: str,
+    reason: str,
+    seen_updated_at: datetime | None,
+    client: FinalPOSClient,
+    if_no_reason: str,
+    if_open: str,
+) -> Iterator[tuple[AuditedWrite, Session]]:
+    """A manager's fix of a closed shift (a correction, a reopening), audited with the shift's
+    write lock held: yields the audit row and the shift as Final POS has it now, once
+    closed_shift_to_fix has allowed the fix."""
+    with audited_shift_write(
+        actor=fixed_by_user,
+        action=action,
+        record=record,
+        outlet_id=record.outlet_id,
+        summary=summary,
+    ) as audit:
+        current = closed_shift_to_fix(
+            record,
+            client,
+            reason=reason,
+            seen_updated_at=seen_updated_at,
+            if_no_reason=if_no_reason,
+            if_open=if_open,
+        )
+        yield audit, current
+
+
 def with_report(
     client: FinalPOSClient,
     record: SessionRecord,
@@ -152,7 +188,7 @@ def with_report(
 ) -> Session | None:
     """The shift as Final POS has it now, if its report shows what a write put there."""
     current = client.session_get(record.id)
-    report = closing_report.parse(current.closing_report_data)
+    report = parse(current.closing_report_data)
     if report is None or not report.is_ours or not holds(report):
         return None
     if must_be_open and not current.is_open:

@@ -11,15 +11,12 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing, closing_report
-from sessions_app.closing import CloseFigures, DrawerMoney
-from sessions_app.closing_report import (
-    BlindCount,
-    CashMovement,
-    ClosingReport,
-    Review,
-    SalesSummary,
-)
+from sessions_app.closing.drawer import BlindCount, CashMovement, SalesSummary
+from sessions_app.closing.expected import expected_from
+from sessions_app.closing.figures import CloseFigures, close_figures
+from sessions_app.closing.parts import Review
+from sessions_app.closing.report import ClosingReport, from_index, parse
+from sessions_app.closing.sales import DrawerMoney, other_tenders, payment_methods
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -72,7 +69,7 @@ def session_close_preview(
         record,
         counted=counted,
         sales=sales,
-        movements=movements_with_ours(closing_report.from_index(record.report), record.id),
+        movements=movements_with_ours(from_index(record.report), record.id),
         cash_count=cash_count,
     )
 
@@ -88,10 +85,10 @@ def session_expected_now(
         return None
     if sales is None:
         return None
-    return closing.expected_from(
+    return expected_from(
         sales,
         opening_amount=record.opening_amount,
-        movements=movements_with_ours(closing_report.from_index(record.report), record.id),
+        movements=movements_with_ours(from_index(record.report), record.id),
         currency=money.currency,
     )
 
@@ -105,7 +102,7 @@ def _figures(
     cash_count: dict[Decimal, int] | None,
 ) -> CloseFigures:
     policy = outlet_policy(record.outlet_id)
-    return closing.close_figures(
+    return close_figures(
         counted=counted,
         sales=sales,
         opening_amount=record.opening_amount,
@@ -157,7 +154,7 @@ def session_close(
         refuse_if_held_by_till(current)
         refuse_if_changed(current, seen_updated_at)
 
-        earlier = closing_report.parse(current.closing_report_data)
+        earlier = parse(current.closing_report_data)
         movements = movements_with_ours(earlier, record.id)
         figures = _figures(
             record,
@@ -188,11 +185,8 @@ def session_close(
             closed_by=display_name(closed_by_user),
             close_time=timezone.now(),
             closing_amount=counted.get("cash", Decimal(0)),
-            closing_amounts=closing.other_tenders(current.closing_amounts)
-            | {
-                method.key: counted.get(method.key, Decimal(0))
-                for method in closing.payment_methods()
-            },
+            closing_amounts=other_tenders(current.closing_amounts)
+            | {method.key: counted.get(method.key, Decimal(0)) for method in payment_methods()},
             closing_note=closing_note,
             closing_report_data=report.to_json(),
         )
@@ -282,7 +276,7 @@ def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteRe
 
 
 def _closed_by_request(session: Session, close_request_id: str) -> bool:
-    report = closing_report.parse(session.closing_report_data)
+    report = parse(session.closing_report_data)
     return (
         not session.is_open
         and report is not None

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.closing_report import ClosingReport, Handover
+from sessions_app.closing.drawer import Handover
+from sessions_app.closing.report import ClosingReport
 from sessions_app.finalpos import (
     FinalPOSClient,
     FinalPOSError,
@@ -15,7 +16,7 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import SessionInput, StationStatus
-from sessions_app.formatting import money, time_of_day
+from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
@@ -29,6 +30,7 @@ from sessions_app.services.ledger import ledger_record
 from sessions_app.services.locks import station_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import station_status_enqueue
+from sessions_app.services.settle import pending_open_hold, pending_open_message
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ def session_open(
                 created = client.session_create(data)
             except FinalPOSOutcomeUnknown as lost:
                 audit.outcome = AuditEntry.UNKNOWN
-                held = _hold(station, data, opened_by_user, lost)
+                held = pending_open_hold(station, data, opened_by_user, lost)
                 raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
             PendingOpen.objects.filter(station_id=station.id).delete()
             ledger_record(
@@ -164,43 +166,6 @@ def _left_in_use_by_us(station: Station) -> bool:
     if last.deleted_at is not None or last.missing_since is not None:
         return not last.held_by_till
     return last.close_time is not None and last.station_status_pending == StationStatus.AVAILABLE
-
-
-def _hold(
-    station: Station, data: SessionInput, opened_by_user: User, lost: FinalPOSOutcomeUnknown
-) -> PendingOpen:
-    held, _created = PendingOpen.objects.update_or_create(
-        station_id=station.id,
-        defaults={
-            "session_number": data.session_number,
-            "opened_by": data.opened_by,
-            "opened_by_user": opened_by_user,
-            "opening_amount": data.opening_amount,
-            "attempted_at": data.open_time,
-            "error": lost.message,
-        },
-    )
-    logger.warning(
-        "Open of %s on %s: answer lost; the till is held until it is settled",
-        data.session_number,
-        station.id,
-    )
-    return held
-
-
-def pending_open_message(pending: PendingOpen, station: Station) -> str:
-    return _(
-        "Opening %(number)s on %(till)s may have reached Final POS: its answer was lost "
-        "(%(when)s, %(who)s). The till is held until that is settled, so it is never opened "
-        "twice: the dashboard finds the shift as soon as the till records a sale on it, or a "
-        "manager adds it by its id, or a manager who has looked at the till confirms it was "
-        "not created."
-    ) % {
-        "number": pending.session_number,
-        "till": station.name,
-        "when": time_of_day(pending.attempted_at),
-        "who": pending.opened_by,
-    }
 
 
 def _undo_if_the_till_opened_one_meanwhile(

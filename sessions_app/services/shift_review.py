@@ -13,17 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_app import closing, closing_report
 from sessions_app.cash import cash_drop_plan
-from sessions_app.closing_report import (
-    REVIEW_APPROVED,
-    REVIEW_REQUIRED,
-    CashMovement,
-    ClosingReport,
-    Correction,
-    CorrectionSide,
-)
-from sessions_app.closing_report.values import time_text
+from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.parts import REVIEW_APPROVED, REVIEW_REQUIRED, Correction, CorrectionSide
+from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.closing.sales import other_tenders, payment_methods
+from sessions_app.closing.values import time_text
+from sessions_app.closing.variance import Reconciliation, reconcile
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
@@ -42,7 +38,7 @@ from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
-    closed_shift_to_fix,
+    audited_fix,
     guarded_update,
     read_current,
     refuse_if_changed,
@@ -58,7 +54,7 @@ def _report_without_sales(current: Session, record: SessionRecord) -> ClosingRep
     """A report to hold a correction when the shift's sales cannot be read; a till's own
     report is kept inside it."""
     report = ClosingReport().set(currency=shift_money(record).currency.code)
-    earlier = closing_report.parse(current.closing_report_data)
+    earlier = parse(current.closing_report_data)
     if earlier is not None and earlier.foreign is not None:
         report.set(foreign=earlier.foreign)
     return report
@@ -219,23 +215,19 @@ def session_correct(
         "number": record.session_number,
         "reason": reason,
     }
-    with audited_shift_write(
-        actor=corrected_by_user,
-        action="correct",
+    with audited_fix(
         record=record,
-        outlet_id=record.outlet_id,
+        fixed_by_user=corrected_by_user,
+        action="correct",
         summary=summary,
-    ) as audit:
-        current = closed_shift_to_fix(
-            record,
-            client,
-            reason=reason,
-            seen_updated_at=seen_updated_at,
-            if_no_reason=_("Say why the shift is being corrected."),
-            if_open=_("This shift is still open: close it instead of correcting it."),
-        )
-        methods = closing.payment_methods()
-        others = closing.other_tenders(current.closing_amounts)  # kept as they are
+        reason=reason,
+        seen_updated_at=seen_updated_at,
+        client=client,
+        if_no_reason=_("Say why the shift is being corrected."),
+        if_open=_("This shift is still open: close it instead of correcting it."),
+    ) as (audit, current):
+        methods = payment_methods()
+        others = other_tenders(current.closing_amounts)  # kept as they are
         before_amounts = others | {
             m.key: current.closing_amounts.get(m.key, Decimal(0)) for m in methods
         }
@@ -248,7 +240,7 @@ def session_correct(
         report = report_of_closed_shift(
             current, record=record, client=client
         ) or _report_without_sales(current, record)
-        reconciliation = closing.reconcile(
+        reconciliation = reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),
             policy=outlet_policy(record.outlet_id).variance,
@@ -318,7 +310,7 @@ def session_correct(
 
 def _apply_correction(
     report: ClosingReport,
-    reconciliation: closing.Reconciliation,
+    reconciliation: Reconciliation,
     correction: Correction,
     *,
     cash_changed: bool,

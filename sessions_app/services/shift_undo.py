@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app import closing_report
-from sessions_app.closing_report import ClosingReport, PreviousClose, Reopening
-from sessions_app.closing_report.values import time_text
+from sessions_app.closing.report import ClosingReport, PreviousClose, Reopening, parse
+from sessions_app.closing.values import time_text
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client
 from sessions_app.finalpos.records import Session, StationStatus
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict, Station
@@ -30,7 +29,7 @@ from sessions_app.services.queued import station_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
-    closed_shift_to_fix,
+    audited_fix,
     ensure_no_open_shift,
     guarded_update,
     to_the_millisecond,
@@ -56,21 +55,17 @@ def session_reopen(
         "number": record.session_number,
         "reason": reason,
     }
-    with audited_shift_write(
-        actor=reopened_by_user,
-        action="reopen",
+    with audited_fix(
         record=record,
-        outlet_id=record.outlet_id,
+        fixed_by_user=reopened_by_user,
+        action="reopen",
         summary=summary,
-    ) as audit:
-        current = closed_shift_to_fix(
-            record,
-            client,
-            reason=reason,
-            seen_updated_at=seen_updated_at,
-            if_no_reason=_("Say why the shift is being reopened."),
-            if_open=_("This shift is already open."),
-        )
+        reason=reason,
+        seen_updated_at=seen_updated_at,
+        client=client,
+        if_no_reason=_("Say why the shift is being reopened."),
+        if_open=_("This shift is already open."),
+    ) as (audit, current):
         # The till's claim, as an open takes it: no shift can be opened on it meanwhile.
         station = Station.objects.filter(id=current.station_id).first()
         claim = (
@@ -99,7 +94,7 @@ def _reopen(
     client: FinalPOSClient,
 ) -> tuple[Session, LedgerWrite]:
     """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
-    earlier = closing_report.parse(current.closing_report_data)
+    earlier = parse(current.closing_report_data)
     ours = earlier if earlier is not None and earlier.is_ours else None
     reopening = Reopening(
         at=to_the_millisecond(timezone.now()),

@@ -4,8 +4,10 @@ report kept whole inside ours."""
 
 from dataclasses import replace
 
-from sessions_app import closing, closing_report
-from sessions_app.closing_report import ClosingReport, Review
+from sessions_app.closing.expected import cash_drawer, expected_from
+from sessions_app.closing.parts import Review
+from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.closing.variance import reconcile
 from sessions_app.finalpos import FinalPOSClient
 from sessions_app.finalpos.records import Session
 from sessions_app.models import SessionRecord
@@ -19,7 +21,7 @@ def report_of_closed_shift(
 ) -> ClosingReport | None:
     """The dashboard's report of a closed shift: its own, or for a shift a till closed one
     worked out from its sales (None when they cannot be read)."""
-    report = closing_report.parse(current.closing_report_data)
+    report = parse(current.closing_report_data)
     if report is not None and report.is_ours:
         return report
     return till_close_report(current, record=record, client=client)
@@ -31,17 +33,17 @@ def till_close_report(
     """Our report of a close a till made: expected per tender from the sales and the cash moved
     here, what the till declared, the review the outlet's rules ask for. None when the sales
     cannot be read."""
-    report = closing_report.parse(current.closing_report_data)
+    report = parse(current.closing_report_data)
     money = shift_money(record)
     sales = sales_read(current.id, client=client, money=money)
     if sales is None:
         return None
     movements = movements_with_ours(report, current.id)
     policy = outlet_policy(record.outlet_id)
-    expected = closing.expected_from(
+    expected = expected_from(
         sales, opening_amount=current.opening_amount, movements=movements, currency=money.currency
     )
-    reconciliation = closing.reconcile(
+    reconciliation = reconcile(
         counted=current.closing_amounts,
         expected=expected,
         policy=policy.variance,
@@ -56,9 +58,7 @@ def till_close_report(
         cash_movements=list(movements),
         sales=sales,
         cash_drawer=replace(
-            closing.cash_drawer(
-                opening_amount=current.opening_amount, sales=sales, movements=movements
-            ),
+            cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements),
             counted=current.closing_amounts.get("cash"),
         ),
         review=Review(required=reconciliation.review_required or waiting),

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sessions_app import closing, closing_report
-from sessions_app.closing_report import CashDrawer, CashMovement, SalesSummary
+from sessions_app.closing.drawer import CashDrawer, CashMovement, SalesSummary
+from sessions_app.closing.expected import cash_drawer, expected_from
+from sessions_app.closing.report import from_index
+from sessions_app.closing.sales import payment_methods
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.models import SessionRecord
 from sessions_app.policy import shift_money
@@ -51,7 +53,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         record = session_refresh(record, client=client)
     except FinalPOSError as error:
         stale_note = error.message
-    report = closing_report.from_index(record.report)
+    report = from_index(record.report)
     movements = movements_with_ours(report, record.id)
     pending = kept_here_only(report, movements)
     money = shift_money(record)
@@ -61,10 +63,8 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
         sales = None
     if sales is None:
         return XReport(record, timezone.now(), None, None, [], movements, stale_note, pending)
-    drawer = closing.cash_drawer(
-        opening_amount=record.opening_amount, sales=sales, movements=movements
-    )
-    expected = closing.expected_from(
+    drawer = cash_drawer(opening_amount=record.opening_amount, sales=sales, movements=movements)
+    expected = expected_from(
         sales, opening_amount=record.opening_amount, movements=movements, currency=money.currency
     )
     lines = [
@@ -76,6 +76,6 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
             rounding=sales.of(method.key).rounding,
             expected=expected[method.key],
         )
-        for method in closing.payment_methods()
+        for method in payment_methods()
     ]
     return XReport(record, timezone.now(), sales, drawer, lines, movements, stale_note, pending)

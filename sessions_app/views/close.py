@@ -7,20 +7,19 @@ checked against expected is kept (services/blind_count.py), whatever happens aft
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app import closing
+from sessions_app.closing.variance import BALANCED
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
 from sessions_app.formatting import differences_text
 from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
-from sessions_app.policy import counts_blind
+from sessions_app.policy import counts_blind, recount_allowed
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.catalog import station_name
 from sessions_app.selectors.ledger import latest_unsettled_write
@@ -103,7 +102,7 @@ def session_close_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
 
 
 def _may_recount(request: AuthenticatedRequest, record: SessionRecord) -> bool:
-    return settings.BLIND_RECOUNT_AFTER_REVEAL or not _blind_for(request, record)
+    return recount_allowed(outlet_id=record.outlet_id, is_manager=is_manager(request.user))
 
 
 def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
@@ -209,7 +208,7 @@ def _close_confirm(
     draft_accepted(request, f"close:{record.id}")
     if not closed.result:
         summary = _("Shift %(number)s is closed. Expected amounts were not available.")
-    elif closed.result == closing.BALANCED:
+    elif closed.result == BALANCED:
         summary = _("Shift %(number)s is closed and balanced.")
     else:
         summary = _("Shift %(number)s is closed: %(differences)s.")

@@ -2,7 +2,6 @@
 hold now."""
 
 import uuid
-from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -10,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import closing_report
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
@@ -23,7 +21,7 @@ from sessions_app.roles import (
     manager_required,
     staff_required,
 )
-from sessions_app.selectors.ledger import movements_with_ours
+from sessions_app.selectors.ledger import movements_above_limit
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.cash_movements import (
     KIND_NAMES,
@@ -77,28 +75,25 @@ def cash_movement_new_view(request: AuthenticatedRequest, session_id: str) -> Ht
 def _say_recorded(request: AuthenticatedRequest, record: SessionRecord, data: dict) -> None:
     """One message: recorded, and what happens to it now (a manager to approve it, the till
     to close the shift before it is written)."""
-    movements = movements_with_ours(closing_report.from_index(record.report), record.id)
-    movement = next((m for m in movements if m.id == data["movement_id"]), None)
+    above = movements_above_limit(record=record, movement_id=data["movement_id"])
     said = _("%(kind)s of %(amount)s recorded on %(number)s.") % {
         "kind": str(KIND_NAMES[data["kind"]]).capitalize(),
         "amount": money(data["amount"]),
         "number": record.session_number,
     }
-    if movement is not None and movement.awaiting_approval:
-        total = sum((m.amount for m in movements if m.kind == movement.kind), Decimal(0))
+    if above is not None:
         running = (
             _(
                 "The pay-ins on this shift now come to %(total)s, above the limit of %(limit)s: "
                 "a manager must approve it."
             )
-            if movement.kind == "pay_in"
+            if above.kind == "pay_in"
             else _(
                 "The pay-outs on this shift now come to %(total)s, above the limit of "
                 "%(limit)s: a manager must approve it."
             )
         )
-        limit = outlet_policy(record.outlet_id).movement_approval_limit
-        said += " " + running % {"total": money(total), "limit": money(limit)}
+        said += " " + running % {"total": money(above.total), "limit": money(above.limit)}
     if record.held_by_till:
         said += " " + _(
             "It counts in what the drawer should hold now, and is written to Final POS once "

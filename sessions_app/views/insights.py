@@ -3,7 +3,6 @@
 from dataclasses import replace
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -12,10 +11,9 @@ from django.utils import timezone
 from sessions_app import charts, money
 from sessions_app.forms import InsightsFilterForm
 from sessions_app.money import currency
-from sessions_app.policy import outlet_policies, outlet_policy
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.history import HistoryFilters, history_catalog
-from sessions_app.selectors.insights import variance_insights
+from sessions_app.selectors.insights import insights_scale, variance_insights
 from sessions_app.tables import day_rows, summary_rows
 
 DEFAULT_PERIOD_DAYS = 28
@@ -33,30 +31,18 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     form = InsightsFilterForm(data, outlets=catalog.outlets, stations=catalog.stations)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = HistoryFilters.from_cleaned(form.cleaned_data)
-    # Differences in two currencies are never added: one currency at a time, the outlet's,
-    # else the only one the manager's outlets have, else the one asked for or the company's.
-    currencies = sorted(
-        {policy.currency.code for policy in outlet_policies(dict(catalog.outlets)).values()}
+    scale = insights_scale(
+        outlet_ids=dict(catalog.outlets),
+        outlet=filters.outlet,
+        asked_currency=request.GET.get("currency", ""),
     )
-    asked = request.GET.get("currency", "")
-    if filters.outlet:
-        chosen = outlet_policy(filters.outlet).currency.code
-    elif asked in currencies:
-        chosen = asked
-    else:
-        chosen = currencies[0] if len(currencies) == 1 else settings.CURRENCY
+    currencies, chosen = scale.currencies, scale.currency
     filters = replace(filters, currency=chosen)
     money.activate(currency(chosen))
-    # One outlet's page judges by that outlet's threshold; across outlets, the site's.
-    threshold = (
-        outlet_policy(filters.outlet).variance.reason_threshold
-        if filters.outlet
-        else settings.VARIANCE_REASON_THRESHOLD
-    )
     result = variance_insights(
         user=request.user,
         filters=filters,
-        threshold=threshold,
+        threshold=scale.threshold,
         station_names=catalog.station_names,
     )
     period = {

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app.finalpos import FinalPOSError, records
+from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import OutletForm, OutletSettingsForm, StationForm
 from sessions_app.models import Outlet, Station
@@ -18,6 +18,7 @@ from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.board import board_outlets
 from sessions_app.selectors.catalog import (
+    catalog_held_removal_ids,
     catalog_held_removals,
     catalog_sync_state,
     outlet_for_user,
@@ -32,6 +33,7 @@ from sessions_app.services.outlet_settings import (
     outlet_settings_update,
 )
 from sessions_app.services.setup import (
+    OutletDetails,
     outlet_create,
     outlet_update,
     station_create,
@@ -73,9 +75,7 @@ def setup_overview_view(request: AuthenticatedRequest) -> HttpResponse:
 def catalog_removals_confirm_view(request: AuthenticatedRequest) -> HttpResponse:
     """A manager confirms that outlets and tills Final POS stopped listing are gone. Only
     the ones shown to them (their own, still unlisted at this refresh) are removed."""
-    held_outlets, held_stations = catalog_held_removals(user=request.user)
-    shown = {item.id for item in [*held_outlets, *held_stations]}
-    confirmed = shown & set(request.POST.getlist("remove"))
+    confirmed = catalog_held_removal_ids(user=request.user, among=request.POST.getlist("remove"))
     try:
         result = catalog_removals_confirm(confirmed_by_user=request.user, ids=confirmed)
     except FinalPOSError as error:
@@ -124,7 +124,7 @@ def outlet_create_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             outlet = outlet_create(
-                data=records.OutletInput(**form.cleaned_data), created_by_user=request.user
+                details=OutletDetails(**form.cleaned_data), created_by_user=request.user
             )
         except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions_app import closing_report
+from sessions_app.closing.report import from_index
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.formatting import money, plain_amount
@@ -34,8 +34,8 @@ from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
 from sessions_app.services.index import session_refresh
-from sessions_app.services.settle import pending_open_check
-from sessions_app.services.shift_open import pending_open_message, session_open
+from sessions_app.services.settle import lost_open_check, pending_open_check
+from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve
 from sessions_app.services.station_status import station_status_push
 from sessions_app.views.common import (
@@ -68,9 +68,14 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
         station = next((s for s in stations if s.id == form.cleaned_data["station"]), None)
         if station is None:
             raise Http404(_("No such till at your outlets."))
-        pending = pending_open_for(station)
-        if pending is not None and not form.cleaned_data["not_created_checked"]:
-            form.add_error(None, pending_open_message(pending, station))
+        lost_open = lost_open_check(
+            station=station,
+            user=request.user,
+            not_created_checked=form.cleaned_data["not_created_checked"],
+            typed_number=form.cleaned_data["confirm_not_created"],
+        )
+        if lost_open.refusal:
+            form.add_error(None, lost_open.refusal)
             return _open_page(request, form, stations, in_use_warning=False)
         try:
             result = session_open(
@@ -79,10 +84,7 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
                 opening_amount=form.cleaned_data["opening_amount"],
                 opening_note=form.cleaned_data["opening_note"],
                 cash_count=form.cleaned_data["cash_count"],
-                confirmed_not_created=pending is not None
-                and is_manager(request.user)
-                and form.cleaned_data["not_created_checked"]
-                and form.cleaned_data["confirm_not_created"] == pending.session_number,
+                confirmed_not_created=lost_open.confirmed_not_created,
                 in_use_confirmed=form.cleaned_data["confirm_in_use"],
             )
         except TillReportsInUse as error:
@@ -190,7 +192,7 @@ def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, s
 def _warn_handover(request: AuthenticatedRequest, record: SessionRecord) -> None:
     """The float differs from what the till's last shift left (the new shift's report says
     so: the open put the handover there)."""
-    report = closing_report.from_index(record.report)
+    report = from_index(record.report)
     handover = report.handover if report is not None else None
     if handover is not None and handover.expected_float != record.opening_amount:
         messages.warning(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sessions_app import closing_report
+from sessions_app.closing.report import parse
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.index import session_fetch
@@ -54,7 +54,7 @@ def test_a_correction_keeps_every_field_the_till_wrote(tills, manager, simulator
         "giftCard": "25.00",
     }
     assert stored["closeTime"] == original["closeTime"]  # its form too, not just its meaning
-    report = closing_report.parse(stored["closingReportData"])
+    report = parse(stored["closingReportData"])
     assert report.is_ours
     assert report.foreign == original["closingReportData"]
 
@@ -82,7 +82,7 @@ def test_a_plain_text_till_report_survives_a_correction_without_sales(tills, man
 
     _correct(record, manager)
 
-    report = closing_report.parse(_stored(simulator, original["id"])["closingReportData"])
+    report = parse(_stored(simulator, original["id"])["closingReportData"])
     assert report.foreign == text
 
 
@@ -157,6 +157,4 @@ def test_a_reopen_keeps_the_tills_fields_and_clears_only_the_close(tills, manage
     report = json.loads(stored["closingReportData"])
     previous = report["reopenings"][0]["previousClose"]
     assert previous["closingAmounts"]["giftCard"] == "25.00"
-    assert (
-        closing_report.parse(stored["closingReportData"]).foreign == (original["closingReportData"])
-    )
+    assert parse(stored["closingReportData"]).foreign == (original["closingReportData"])

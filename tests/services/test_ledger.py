@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from finalpos_simulator.tills import TillActivity
-from sessions_app import closing_report
+from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
 from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.conflicts import conflict_apply_ours, conflict_keep_theirs
@@ -65,8 +65,8 @@ def _pay_out(record: SessionRecord, cashier, movement_id: str = "m" * 32) -> Ses
     ).record
 
 
-def _our_report(simulator, session_id: str) -> closing_report.ClosingReport:
-    report = closing_report.parse(_stored(simulator, session_id)["closingReportData"])
+def _our_report(simulator, session_id: str) -> ClosingReport:
+    report = parse(_stored(simulator, session_id)["closingReportData"])
     assert report is not None and report.is_ours
     return report
 
@@ -357,7 +357,7 @@ def test_a_tills_report_of_any_shape_never_breaks_the_review(till, simulator, ma
             seen_updated_at=record.upstream_updated_at,
         ).record
         assert record.review_state == "approved"
-    report = closing_report.parse(_stored(simulator, record.id)["closingReportData"])
+    report = parse(_stored(simulator, record.id)["closingReportData"])
     assert report is not None
     if report.is_ours:
         assert report.foreign == till_report.replace("\x00", "") or report.foreign == till_report
@@ -387,7 +387,7 @@ def test_a_till_writing_while_a_correction_reads_the_sales_makes_it_refuse(
         recount.join()
     stored = _stored(simulator, record.id)
     assert stored["closingNote"] == "Recounted"  # the till's recount stands
-    assert not closing_report.parse(stored["closingReportData"]).is_ours
+    assert not parse(stored["closingReportData"]).is_ours
 
 
 def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_lately(

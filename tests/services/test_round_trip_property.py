@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions_app import closing_report
+from sessions_app.closing.report import parse
 from sessions_app.finalpos.records.fields import SERVER_FIELDS
 from sessions_app.finalpos.records.sessions import SESSION_FIELDS
 from sessions_app.services.index import session_fetch
@@ -105,7 +105,7 @@ def test_a_correction_keeps_everything_it_did_not_change(original, tills, manage
     assert stored["closingAmounts"] == original["closingAmounts"] | {
         "cash": f"{counted['cash']:.2f}"
     }
-    report = closing_report.parse(stored["closingReportData"])
+    report = parse(stored["closingReportData"])
     assert report is not None and report.is_ours
     if original.get("closingReportData"):
         assert report.foreign == original["closingReportData"]

@@ -19,6 +19,7 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
 from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.settle import lost_open_check
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_open import session_open
 from tests.conftest import add_faults
@@ -288,3 +289,46 @@ def test_two_people_opening_the_same_till_at_once_get_one_shift(tills, cashier, 
         thread.join()
     assert sorted(outcomes) == ["busy", "opened"]
     assert SessionRecord.objects.count() == 1
+
+
+def _held(tills, cashier):
+    return PendingOpen.objects.create(
+        station_id=tills["a1"].id,
+        session_number="D-2026-0007",
+        opened_by="Cal",
+        opened_by_user=cashier,
+        opening_amount=Decimal("150.00"),
+        attempted_at=timezone.now(),
+    )
+
+
+def test_a_free_till_needs_no_word_about_a_lost_open(tills, cashier):
+    check = lost_open_check(
+        station=tills["a1"], user=cashier, not_created_checked=False, typed_number=""
+    )
+    assert not check.refusal and not check.confirmed_not_created
+
+
+def test_a_held_till_is_refused_until_not_created_is_ticked(tills, cashier, manager):
+    _held(tills, cashier)
+    check = lost_open_check(
+        station=tills["a1"], user=manager, not_created_checked=False, typed_number="D-2026-0007"
+    )
+    assert "may have reached Final POS" in check.refusal and not check.confirmed_not_created
+
+
+def test_only_a_manager_who_types_the_held_number_confirms_it_was_not_created(
+    tills, cashier, manager
+):
+    _held(tills, cashier)
+
+    def confirmed(user, typed_number):
+        check = lost_open_check(
+            station=tills["a1"], user=user, not_created_checked=True, typed_number=typed_number
+        )
+        assert not check.refusal
+        return check.confirmed_not_created
+
+    assert confirmed(manager, "D-2026-0007")
+    assert not confirmed(manager, "D-2026-0008")
+    assert not confirmed(cashier, "D-2026-0007")

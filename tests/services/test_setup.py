@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
-from sessions_app.finalpos.records import OutletInput
 from sessions_app.models import AuditEntry, Outlet, OutletAssignment, Station
 from sessions_app.services.errors import StationInUse
 from sessions_app.services.setup import (
+    OutletDetails,
     outlet_create,
     outlet_update,
     station_create,
@@ -20,7 +20,7 @@ from tests.conftest import OUTLET_A, add_faults
 
 pytestmark = pytest.mark.django_db
 
-HARBOUR = OutletInput(
+HARBOUR = OutletDetails(
     name="Harbour Street",
     address="2 Quay Rd",
     city="Portland",
@@ -32,7 +32,7 @@ HARBOUR = OutletInput(
 
 
 def test_an_outlet_is_created_upstream_cached_and_given_to_its_creator(tills, manager, simulator):
-    outlet = outlet_create(data=HARBOUR, created_by_user=manager)
+    outlet = outlet_create(details=HARBOUR, created_by_user=manager)
     stored = simulator.simulator.store.get("outlet", outlet.id)
     assert stored["name"] == "Harbour Street" and stored["postCode"] == "04101"
     assert Outlet.objects.get(id=outlet.id).city == "Portland"
@@ -97,7 +97,7 @@ def test_a_free_till_is_deleted_upstream_and_from_the_cache(tills, manager, simu
 def test_a_failed_write_changes_nothing_locally_and_is_audited(tills, manager, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
     with pytest.raises(FinalPOSUnavailable):
-        outlet_create(data=HARBOUR, created_by_user=manager)
+        outlet_create(details=HARBOUR, created_by_user=manager)
     assert not Outlet.objects.filter(name="Harbour Street").exists()
     entry = AuditEntry.objects.get(action="setup")
     assert not entry.accepted and entry.error

@@ -1,7 +1,9 @@
 """Serves the Final POS simulator over HTTP: `manage.py runsimulator [addr:port]`."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from finalpos_simulator.app import Simulator
 from finalpos_simulator.seed import seed_demo_company
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         "FINALPOS_BASE_URL=http://ADDR:PORT and FINALPOS_API_KEY=<that key>."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8100")
         parser.add_argument("--db", default=settings.FINALPOS_SIMULATOR_DB, help="SQLite file")
         parser.add_argument("--seed", action="store_true", help="(re)seed the demo company first")
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             help="the company's tills open, sell and close on their own as time passes",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         host, _, port = options["addrport"].rpartition(":")
         if not port.isdigit():
             raise CommandError("Give the address as ADDR:PORT, e.g. 127.0.0.1:8100")

@@ -1,7 +1,9 @@
 """Seeds the embedded simulator with the demo company: `manage.py seed_simulator [--reset]`."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.store import Store
@@ -13,11 +15,11 @@ class Command(BaseCommand):
         "unless it is seeded already; --reset seeds it again from scratch."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="seed the demo company again")
         parser.add_argument("--db", default=settings.FINALPOS_SIMULATOR_DB, help="SQLite file")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         store = Store(options["db"])
         if options["reset"] or store.get_meta("seeded_at") is None:
             counts = seed_demo_company(store)

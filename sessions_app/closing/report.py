@@ -6,22 +6,22 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sessions_app.closing_report.drawer import (
+from sessions_app.closing.drawer import (
     BlindCount,
     CashDrawer,
     CashMovement,
     Handover,
     SalesSummary,
 )
-from sessions_app.closing_report.parts import (
+from sessions_app.closing.parts import (
     CashDrop,
     Correction,
     MethodFigures,
     Review,
 )
-from sessions_app.closing_report.values import (
+from sessions_app.closing.values import (
     RawEntry,
     UnreadablePart,
     amount_from_report,
@@ -152,6 +152,29 @@ _PARTS: dict[str, tuple[str, Any]] = {
 _WIRE_NAMES = {attribute: key for key, (attribute, _read) in _PARTS.items()}
 
 
+class ReportParts(TypedDict, total=False):
+    """The parts ClosingReport.set changes, by attribute name and type: a misspelt part, or a
+    value of the wrong type, fails mypy instead of adding an attribute nobody writes."""
+
+    currency: str
+    expected_available: bool
+    methods: dict[str, MethodFigures]
+    variance_total: Decimal | None
+    variance_reason: str
+    cash_count: dict[Decimal, int] | None
+    cash_movements: list[CashMovement | RawEntry]
+    sales: SalesSummary | None
+    cash_drawer: CashDrawer | None
+    handover: Handover | None
+    blind_count: BlindCount | None
+    cash_drop: CashDrop | None
+    review: Review
+    corrections: list[Correction | RawEntry]
+    reopenings: list[Reopening | RawEntry]
+    close_request_id: str
+    foreign: str | None
+
+
 @dataclass
 class ClosingReport:
     """This project's closing report, or a till's report kept whole in ``foreign``."""
@@ -205,7 +228,7 @@ class ClosingReport:
         copy.unreadable.pop("reopenings", None)
         return copy
 
-    def set(self, **changes: Any) -> "ClosingReport":
+    def set(self, **changes: Unpack[ReportParts]) -> "ClosingReport":
         """Sets parts by their attribute names and marks them present (so they are written).
         A report the dashboard writes to is written as this version."""
         self.version, self.writer = VERSION, WRITER

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sessions_app.closing_report.values import amount_or_none
+from sessions_app.closing.values import amount_or_none
 
 LONGEST_READ = 64 * 1024  # a report longer than this is shown raw, never parsed
 _TEXT_HEADER = re.compile(r"^END OF SESSION\s*(?P<number>\S*)\s*$")

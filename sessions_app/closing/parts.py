@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sessions_app.closing_report.values import (
+from sessions_app.closing.values import (
     UnreadablePart,
     amount_from_report,
     amount_to_report,
