@@ -65,7 +65,11 @@ def measure(
             )
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 302 or "/close/" in response.headers.get("Location", ""):
-                raise RuntimeError(f"close of {shift['id']} answered {response.status_code}")
+                (log.parent / "close-refused.html").write_text(response.text)
+                raise RuntimeError(
+                    f"close of {shift['id']} answered {response.status_code}"
+                    f" (page in {log.parent / 'close-refused.html'})"
+                )
             time.sleep(0.05)
             answered = requests.get(
                 f"{simulator_url}/_simulator/requests", headers=control, timeout=10

@@ -550,7 +550,9 @@ def open_shifts(now: datetime, zone: ZoneInfo) -> list[OpenShift]:
             "id": session_id,
             "companyId": COMPANY,
             "stationId": station_id(index),
-            "sessionNumber": session_number(opened, zone, CLOSED_SHIFTS + 1 + index),
+            # Opened in the dashboard (its own number space): a shift a till opened is closed
+            # on the till, never here, and the bench measures the dashboard's close.
+            "sessionNumber": f"D-{opened.astimezone(zone).year}-{900_000 + index:06d}",
             "openedBy": "Bench Cashier",
             "openTime": stamp(opened),
             "openingAmount": money(TARGET_FLOAT),
