@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from sessions_app.closing.drawer import MethodSales, SalesSummary
 from sessions_app.finalpos.records import Transaction
@@ -21,8 +22,16 @@ class PaymentMethod:
     name: str
 
 
+# The default methods' names, in the reader's language; a name configured otherwise (a brand,
+# "Oliver Pay") is shown as configured.
+_BUILT_IN_NAMES = {"Cash": gettext_lazy("Cash"), "Card": gettext_lazy("Card")}
+
+
 def payment_methods() -> list[PaymentMethod]:
-    return [PaymentMethod(key, name) for key, name in settings.PAYMENT_METHODS]
+    return [
+        PaymentMethod(key, str(_BUILT_IN_NAMES.get(name, name)))
+        for key, name in settings.PAYMENT_METHODS
+    ]
 
 
 def other_tenders(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
