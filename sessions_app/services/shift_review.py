@@ -333,6 +333,9 @@ def _apply_correction(
             target_float=outlet_policy(outlet_id).target_float,
         )
         report.set(cash_count=None, cash_drop=drop)
+        if report.cash_drawer is not None:  # the drawer's count and difference follow it
+            counted_cash = correction.after.closing_amounts["cash"]
+            report.set(cash_drawer=replace(report.cash_drawer, counted=counted_cash))
     review = replace(
         report.review, required=report.review.required or reconciliation.review_required
     )

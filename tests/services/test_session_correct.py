@@ -50,6 +50,25 @@ def test_a_correction_updates_final_pos_and_keeps_the_original(closed_shift, man
     assert record.cash_variance == Decimal("0.00") and record.result == "balanced"
 
 
+def test_the_cash_drawer_counts_the_corrected_cash(closed_shift, manager, simulator):
+    before = _stored_report(simulator, closed_shift.id)["cashDrawer"]
+    assert (before["counted"], before["difference"]) == ("230.00", "-10.00")
+
+    session_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted=RECOUNTED,
+        closing_note="",
+        reason="Found $10 under the tray",
+        seen_updated_at=closed_shift.upstream_updated_at,
+    )
+
+    drawer = _stored_report(simulator, closed_shift.id)["cashDrawer"]
+    assert drawer["counted"] == "240.00"
+    assert drawer["difference"] == "0.00"  # the same as the cash line of the methods
+    assert drawer["expected"] == before["expected"]
+
+
 def test_a_second_correction_appends_and_the_first_figures_survive(
     closed_shift, manager, simulator
 ):
