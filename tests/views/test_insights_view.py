@@ -1,5 +1,6 @@
 """Insights: differences per cashier and per till over a period, a chart, links into history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -44,6 +45,16 @@ def test_the_chart_marks_over_and_short_without_colour(mia):
     assert page.count('fill="url(#hatch-short)"') == 1  # today's bar, below the line
     assert "−$1.00 (short)" in page and "+$4.00 (over)" in page  # each bar's title
     assert "Show the figures as a table" in page
+
+
+def test_the_chart_draws_in_every_language(mia):
+    make_shifts(1, variance="-8.00")
+    make_shifts(1, variance="3.50", start=5, station=STATION_A2)
+    page = mia.get(URL, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', chart)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)
+    assert "4,50\u00a0$" in chart  # the labels do follow the language
 
 
 def test_the_period_limits_what_is_counted(mia):
