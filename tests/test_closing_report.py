@@ -67,6 +67,11 @@ V1_REPORT = {
 }
 
 
+def test_a_report_of_json_null_is_no_report_and_no_till_report():
+    assert parse("null") is None
+    assert ClosingReport.from_document(None).foreign is None
+
+
 def test_a_version_1_report_reads_as_typed_figures():
     report = parse(json.dumps(V1_REPORT))
     assert report is not None and report.is_ours

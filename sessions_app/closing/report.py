@@ -245,6 +245,8 @@ class ClosingReport:
     @classmethod
     def from_document(cls, document: Any) -> "ClosingReport":
         """A decoded report; never raises."""
+        if document is None:  # JSON null: no report at all, not a till's report reading "null"
+            return cls(is_ours=False)
         if isinstance(document, dict) and set(document) == {"foreign"}:
             return cls(foreign=str(document["foreign"]), is_ours=False)
         if not _looks_like_ours(document):
@@ -318,6 +320,8 @@ def parse(raw: str | None) -> ClosingReport | None:
         document = json.loads(raw)
     except (TypeError, ValueError, RecursionError):
         return ClosingReport(foreign=raw, is_ours=False)
+    if document is None:  # "null": a writer cleared the report (a reopen does)
+        return None
     if not _looks_like_ours(document):
         return ClosingReport(foreign=raw, is_ours=False)
     return ClosingReport.from_document(document)
