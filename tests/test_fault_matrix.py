@@ -309,3 +309,29 @@ def test_with_the_circuit_open_reads_work_and_writes_are_refused_up_front(
     circuit.reset()
     time.sleep(0.01)
     assert client.post(url, data).status_code == 302
+
+
+def test_checking_a_failing_final_pos_says_each_problem_once(
+    client, manager, open_shift, simulator, settings
+):
+    settings.FINALPOS_CIRCUIT_FAILURES = 1000
+    client.login(username="mia", password=PASSWORD)
+    add_faults(simulator, FAILURES["503"])
+    board = _page(client.post(reverse("sessions_app:board_refresh"), follow=True))
+    said = "Final POS had a problem (HTTP 503). Try again shortly."
+    assert board.count(said) == 1
+
+
+def test_with_the_circuit_open_opening_is_not_the_boards_main_action(
+    client, cashier, simulator, settings
+):
+    client.login(username="cal", password=PASSWORD)
+    open_button = 'href="{}"'.format(reverse("sessions_app:session_open"))
+    board = _page(client.get(reverse("sessions_app:board")))
+    assert f'class="button button--primary" {open_button}' in board
+    settings.FINALPOS_CIRCUIT_COOLDOWN = 30
+    circuit._open(30)
+    board = _page(client.get(reverse("sessions_app:board")))
+    assert "Final POS is not answering." in board
+    assert f'class="button" {open_button}' in board
+    circuit.reset()

@@ -106,9 +106,13 @@ def refresh_status() -> RefreshStatus:
     successes = [state.last_success_at for state in states if state.last_success_at]
     return RefreshStatus(
         as_of=min(successes) if successes else None,
-        problems=[
-            state.last_error for state in sorted(states, key=lambda s: s.name) if state.last_error
-        ],
+        problems=list(  # one failure often stops every part: each problem is said once
+            dict.fromkeys(
+                state.last_error
+                for state in sorted(states, key=lambda s: s.name)
+                if state.last_error
+            )
+        ),
     )
 
 
