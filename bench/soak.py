@@ -402,7 +402,12 @@ def run(
             thread.join()
         # SIGTERM, not SIGINT: a background job started by a non-interactive shell ignores it.
         refresher.terminate()
-        refresher.wait(30)
+        try:  # it ends its pass at a safe point; on a busy machine a pass can take a while
+            refresher.wait(120)
+        except subprocess.TimeoutExpired:
+            refresher.kill()
+            refresher.wait(10)
+            figures["refresher killed after 120 s"] = True
     with gunicorn_log.open() as handle:
         handle.seek(offset)
         served = Counter(int(code) for code in STATUS.findall(handle.read()))
