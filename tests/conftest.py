@@ -35,10 +35,15 @@ def _api_key_never_leaks(caplog):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # The circuit breaker and the page caches live in the cache; Redis outlives a test.
+    # The circuit breaker and the page caches live in the cache; Redis outlives a test, and
+    # this process's own copy (kept while the cache is down) would outlive it too.
+    from sessions_app import shared_cache
+
     caches["default"].clear()
+    shared_cache.forget_local()
     yield
     caches["default"].clear()
+    shared_cache.forget_local()
 
 
 @pytest.fixture(scope="session", autouse=True)
