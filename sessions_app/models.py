@@ -300,13 +300,15 @@ class SessionRecord(models.Model):
             models.Index(fields=["outlet_id", "business_date"], name="session_outlet_day"),
             models.Index(fields=["outlet_id", "review_state"], name="session_outlet_review"),
             models.Index(fields=["review_state"], name="session_review"),
-            # Insights: the closed shifts of a period summed per cashier and till, read from
-            # the index alone (SQLite counts an index as covering only when it also holds the
-            # columns of its own condition).
+            # Insights: the closed shifts of a period, in one currency, summed per cashier and
+            # till, read from the index alone (SQLite counts an index as covering only when it
+            # also holds the columns of its own condition and of every filter: without the
+            # currency it read each row of the table too, and its planner chose another index).
             models.Index(
                 fields=[
                     "business_date",
                     "open_time",
+                    "currency",
                     "closed_by",
                     "station_id",
                     "outlet_id",
