@@ -244,43 +244,44 @@ def shift_rows(
     return rows
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    """A cashier or a till on the insights page, with the link to exactly its shifts."""
-
-    label: str
-    shifts: int
-    total: str
-    average: str
-    short: str
-    shorts_beyond_threshold: int
-    other_tenders_off: int
-    url: str
-    link_label: str
+# A cashier or a till on the insights page, with the link to exactly its shifts
+# (templates/insights/partials/summary_table.html has the table around it). Every value is
+# escaped before it goes in.
+SUMMARY_ROW = (
+    '<tr><th scope="row">{label}</th><td class="num">{shifts}</td>'
+    '<td class="num">{total}</td><td class="num">{average}</td><td class="num">{short}</td>'
+    '<td class="num">{beyond}</td><td class="num">{others}</td>'
+    '<td><a href="{url}" aria-label="{link_label}">{w_shifts}</a></td></tr>'
+)
+BEYOND_BADGE = '<span class="badge badge--short"><span aria-hidden="true">▼</span> {count}</span>'
 
 
 def summary_rows(
     summaries: Iterable[VarianceSummary], *, param: str, period: dict[str, str]
-) -> list[SummaryRow]:
+) -> list[SafeString]:
     """`param` is the history's filter for one row (closed_by, station); `period` the rest of
     the link (the dates, the outlet, closed shifts by the largest difference)."""
     history = reverse("sessions_app:session_history")
     rest = urlencode({**period, "state": "closed", "sort": "-variance"}, quote_via=quote)
     link_label = _("Shifts of %(name)s")
-    return [
-        SummaryRow(
-            label=row.label,
+    w_shifts = escape(_("Shifts"))
+    rows = []
+    for row in summaries:
+        beyond = row.shorts_beyond_threshold
+        text = SUMMARY_ROW.format(
+            label=escape(row.label),
             shifts=row.shifts,
-            total=signed_money(row.total),
-            average=signed_money(row.average),
-            short=signed_money(row.short),
-            shorts_beyond_threshold=row.shorts_beyond_threshold,
-            other_tenders_off=row.other_tenders_off,
-            url=f"{history}?{param}={quote(row.key, safe='/')}&{rest}",
-            link_label=link_label % {"name": row.label},
+            total=escape(signed_money(row.total)),
+            average=escape(signed_money(row.average)),
+            short=escape(signed_money(row.short)),
+            beyond=BEYOND_BADGE.format(count=beyond) if beyond else "0",
+            others=row.other_tenders_off,
+            url=escape(f"{history}?{param}={quote(row.key, safe='/')}&{rest}"),
+            link_label=escape(link_label % {"name": row.label}),
+            w_shifts=w_shifts,
         )
-        for row in summaries
-    ]
+        rows.append(mark_safe(text))  # noqa: S308 - every value above escaped or a number
+    return rows
 
 
 DAY_ROW = (
