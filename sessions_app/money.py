@@ -41,6 +41,14 @@ class Currency:
         what people type is refused before it gets here)."""
         return amount.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
+    def from_thousandths(self, value: int) -> Decimal:
+        """exact(from_thousandths(value)), without rounding when there is nothing to round
+        (a sum of this currency's amounts): one Decimal, not three (insights make thousands)."""
+        step = 10 ** (MOST_DECIMALS - self.decimals)
+        if value % step:
+            return self.exact(from_thousandths(value))
+        return Decimal(value // step).scaleb(-self.decimals)
+
     def has_more_decimals(self, amount: Decimal) -> bool:
         return amount != amount.quantize(self.quantum, rounding=ROUND_DOWN)
 

@@ -96,6 +96,16 @@ def outlet_policies(outlet_ids: Iterable[str]) -> dict[str, OutletPolicy]:
     return {outlet_id: _policy(outlet_id, rows.get(outlet_id)) for outlet_id in wanted}
 
 
+def outlet_currencies(outlet_ids: Iterable[str]) -> set[str]:
+    """The currencies of several outlets (the site's where an outlet has none of its own), as
+    outlet_policies would give them, from one small query and no rules built."""
+    wanted = set(outlet_ids)
+    own = dict(
+        OutletSettings.objects.filter(outlet_id__in=wanted).values_list("outlet_id", "currency")
+    )
+    return {currency(own.get(outlet_id) or settings.CURRENCY).code for outlet_id in wanted}
+
+
 # Each outlet's time zone, read once for a page of many outlets' times (the rows of the audit,
 # the review queue, an e-mail): cleared after every request by OutletTimeZoneMiddleware, and
 # read again when older than a few seconds outside a request (the worker's e-mails).

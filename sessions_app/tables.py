@@ -8,7 +8,6 @@ a handful of string operations."""
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
@@ -185,21 +184,19 @@ def history_rows(
     return rows
 
 
-@dataclass(frozen=True)
-class ShiftRow:
-    """A closed shift in the board's short tables (recent closes, largest differences)."""
-
-    url: str
-    number: str
-    needs_review: bool
-    cash_difference: str
-    result: SafeString
-    till: str
-    outlet: str
-    when_iso: str  # empty for a business day
-    when_title: str
-    when: str
-    closed_by: str
+# A closed shift in the board's short tables (recent closes, largest differences);
+# templates/board/partials/shift_table.html has the table around it. Every value is escaped
+# before it goes in, except the badges, which formatting.py builds as safe HTML.
+SHIFT_ROW = (
+    "<tr>"
+    '<td data-label="{l_shift}"><span><a href="{url}">{number}</a>{review}</span></td>'
+    '<td class="num" data-label="{l_difference}">{cash_difference}</td>'
+    '<td data-label="{l_result}"><span>{result}</span></td>'
+    '<td data-label="{l_till}"><span>{till} <span class="muted">{outlet}</span></span></td>'
+    '<td data-label="{l_when}">{when}</td>'
+    '<td data-label="{l_closed_by}">{closed_by}</td>'
+    "</tr>"
+)
 
 
 def shift_rows(
@@ -209,11 +206,25 @@ def shift_rows(
     *,
     when: str,
     zones: Mapping[str, tzinfo],
-) -> list[ShiftRow]:
-    """The rows of the board's tables: `when` is "closed" (how long ago) or "business_day"."""
+) -> list[SafeString]:
+    """The rows of the board's tables, as HTML: `when` is "closed" (how long ago) or
+    "business_day"."""
     before, after = url_maker("sessions_app:session_detail")
     badges = {result: result_badge(result) for result in (OVER, SHORT, BALANCED, MIXED, "")}
     times = DateTimes("DATETIME_FORMAT")
+    review = format_html(' <span class="badge badge--review">{}</span>', _("Needs review"))
+    # Each cell says what it is, for a phone, where a row is a block of labelled lines.
+    labels = {
+        f"l_{key}": escape(text)
+        for key, text in {
+            "shift": _("Shift"),
+            "difference": _("Cash difference"),
+            "result": _("Result"),
+            "till": _("Till"),
+            "when": _("Closed") if when == "closed" else _("Business day"),
+            "closed_by": _("Closed by"),
+        }.items()
+    }
     rows = []
     for shift in records:
         result = badges.get(shift.result) or result_badge(shift.result)
@@ -221,66 +232,66 @@ def shift_rows(
             result = format_html("{} {}", result, other_tenders(shift.variances))
         if when == "closed" and shift.close_time:
             moment = times.local(shift.close_time, zones.get(shift.outlet_id))
-            when_iso, title = moment.isoformat(), times.short_local(moment)
-            text = ago(shift.close_time)
-        else:
-            when_iso, title = "", ""
-            text = date_format(shift.business_date, "SHORT_DATE_FORMAT")
-        rows.append(
-            ShiftRow(
-                url=f"{before}{shift.id}{after}",
-                number=shift.session_number,
-                needs_review=shift.needs_review,
-                cash_difference=signed_money(shift.cash_variance, shift.currency),
-                result=result,
-                till=station_names.get(shift.station_id) or shift.station_id,
-                outlet=outlet_names.get(shift.outlet_id, ""),
-                when_iso=when_iso,
-                when_title=title,
-                when=text,
-                closed_by=shift.closed_by,
+            moment_text = (
+                f'<time datetime="{escape(moment.isoformat())}" '
+                f'title="{escape(times.short_local(moment))}">{escape(ago(shift.close_time))}</time>'
             )
+        else:
+            moment_text = escape(date_format(shift.business_date, "SHORT_DATE_FORMAT"))
+        row = SHIFT_ROW.format(
+            url=escape(f"{before}{shift.id}{after}"),
+            number=escape(shift.session_number),
+            review=review if shift.needs_review else "",
+            cash_difference=escape(signed_money(shift.cash_variance, shift.currency)),
+            result=result,
+            till=escape(station_names.get(shift.station_id) or shift.station_id),
+            outlet=escape(outlet_names.get(shift.outlet_id, "")),
+            when=moment_text,
+            closed_by=escape(shift.closed_by),
+            **labels,
         )
+        rows.append(mark_safe(row))  # noqa: S308 - every value above escaped or built safe
     return rows
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    """A cashier or a till on the insights page, with the link to exactly its shifts."""
-
-    label: str
-    shifts: int
-    total: str
-    average: str
-    short: str
-    shorts_beyond_threshold: int
-    other_tenders_off: int
-    url: str
-    link_label: str
+# A cashier or a till on the insights page, with the link to exactly its shifts
+# (templates/insights/partials/summary_table.html has the table around it). Every value is
+# escaped before it goes in.
+SUMMARY_ROW = (
+    '<tr><th scope="row">{label}</th><td class="num">{shifts}</td>'
+    '<td class="num">{total}</td><td class="num">{average}</td><td class="num">{short}</td>'
+    '<td class="num">{beyond}</td><td class="num">{others}</td>'
+    '<td><a href="{url}" aria-label="{link_label}">{w_shifts}</a></td></tr>'
+)
+BEYOND_BADGE = '<span class="badge badge--short"><span aria-hidden="true">▼</span> {count}</span>'
 
 
 def summary_rows(
     summaries: Iterable[VarianceSummary], *, param: str, period: dict[str, str]
-) -> list[SummaryRow]:
+) -> list[SafeString]:
     """`param` is the history's filter for one row (closed_by, station); `period` the rest of
     the link (the dates, the outlet, closed shifts by the largest difference)."""
     history = reverse("sessions_app:session_history")
     rest = urlencode({**period, "state": "closed", "sort": "-variance"}, quote_via=quote)
     link_label = _("Shifts of %(name)s")
-    return [
-        SummaryRow(
-            label=row.label,
+    w_shifts = escape(_("Shifts"))
+    rows = []
+    for row in summaries:
+        beyond = row.shorts_beyond_threshold
+        text = SUMMARY_ROW.format(
+            label=escape(row.label),
             shifts=row.shifts,
-            total=signed_money(row.total),
-            average=signed_money(row.average),
-            short=signed_money(row.short),
-            shorts_beyond_threshold=row.shorts_beyond_threshold,
-            other_tenders_off=row.other_tenders_off,
-            url=f"{history}?{param}={quote(row.key, safe='/')}&{rest}",
-            link_label=link_label % {"name": row.label},
+            total=escape(signed_money(row.total)),
+            average=escape(signed_money(row.average)),
+            short=escape(signed_money(row.short)),
+            beyond=BEYOND_BADGE.format(count=beyond) if beyond else "0",
+            others=row.other_tenders_off,
+            url=escape(f"{history}?{param}={quote(row.key, safe='/')}&{rest}"),
+            link_label=escape(link_label % {"name": row.label}),
+            w_shifts=w_shifts,
         )
-        for row in summaries
-    ]
+        rows.append(mark_safe(text))  # noqa: S308 - every value above escaped or a number
+    return rows
 
 
 DAY_ROW = (

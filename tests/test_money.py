@@ -53,6 +53,15 @@ def test_thousandths_hold_every_amount_exactly(amount):
     assert from_thousandths(to_thousandths(amount)) == amount
 
 
+@pytest.mark.parametrize("code", ["USD", "JPY", "KWD"])
+@given(st.integers(min_value=-(10**14), max_value=10**14))
+def test_a_currency_reads_thousandths_as_its_exact_amount(code, thousandths):
+    chosen = currency(code)
+    read = chosen.from_thousandths(thousandths)
+    expected = chosen.exact(from_thousandths(thousandths))
+    assert (read, str(read)) == (expected, str(expected))
+
+
 def test_a_float_sum_from_sqlite_is_read_to_the_thousandth():
     assert to_thousandths(-36794.309999999) == -36794310
 

@@ -3,7 +3,7 @@
 import pytest
 
 from sessions_app.models import OutletSettings
-from sessions_app.policy import counts_blind, recount_allowed
+from sessions_app.policy import counts_blind, outlet_currencies, outlet_policies, recount_allowed
 from tests.conftest import OUTLET_A, OUTLET_B
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,11 @@ def test_a_count_that_is_not_blind_may_always_be_edited(settings):
     assert recount_allowed(outlet_id=OUTLET_A, is_manager=True)
     settings.BLIND_COUNT = False
     assert recount_allowed(outlet_id=OUTLET_A, is_manager=False)
+
+
+def test_outlet_currencies_are_those_of_the_outlets_rules(settings):
+    settings.CURRENCY = "USD"
+    OutletSettings.objects.create(outlet_id=OUTLET_B, currency="chf")
+    both = [OUTLET_A, OUTLET_B, "an outlet with no settings"]
+    assert outlet_currencies(both) == {"USD", "CHF"}
+    assert outlet_currencies(both) == {p.currency.code for p in outlet_policies(both).values()}

@@ -12,8 +12,8 @@ from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from sessions_app.models import DailyTotals, SessionRecord, Station
-from sessions_app.money import active_currency, from_thousandths
-from sessions_app.policy import outlet_policies, outlet_policy
+from sessions_app.money import active_currency
+from sessions_app.policy import outlet_currencies, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.history import HistoryFilters, session_history
 from sessions_app.selectors.scope import in_scope
@@ -98,20 +98,21 @@ def _thousandths(amount: float | Decimal | None) -> int:
 
 def _amount(thousandths: int) -> Decimal:
     """In the insights' currency (one at a time: views/insights.py activates it)."""
-    return active_currency().exact(from_thousandths(thousandths))
+    return active_currency().from_thousandths(thousandths)
 
 
 def _summaries(figures: dict[str, list[int]], label: Callable[[str], str]) -> list[VarianceSummary]:
     """Most short first."""
+    amount = active_currency().from_thousandths  # the module's _amount, read once
     summaries = [
         VarianceSummary(
             key=key,
             label=label(key),
             shifts=shifts,
             with_figures=with_figures,
-            total=_amount(total),
-            short=_amount(short),
-            over=_amount(total - short),
+            total=amount(total),
+            short=amount(short),
+            over=amount(total - short),
             shorts_beyond_threshold=beyond,
             other_tenders_off=others,
         )
@@ -134,7 +135,7 @@ def insights_scale(*, outlet_ids: Iterable[str], outlet: str, asked_currency: st
     """Differences in two currencies are never added: one currency at a time, the outlet's,
     else the only one the manager's outlets have, else the one asked for or the company's.
     One outlet's page judges by that outlet's threshold; across outlets, the site's."""
-    currencies = sorted({policy.currency.code for policy in outlet_policies(outlet_ids).values()})
+    currencies = sorted(outlet_currencies(outlet_ids))
     if outlet:
         chosen = outlet_policy(outlet).currency.code
     elif asked_currency in currencies:
