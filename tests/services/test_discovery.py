@@ -13,7 +13,7 @@ from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.models import SessionRecord, SyncState
 from sessions_app.services.catalog import catalog_refresh
 from sessions_app.services.discovery import sessions_discover, transaction_count
-from tests.conftest import STATION_A1, record_sale, till_session
+from tests.conftest import STATION_A1, STATION_A2, record_sale, till_session
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,24 @@ def test_later_passes_carry_on_back_through_history_then_only_read_new_sales(com
     assert _transaction_reads(simulator) <= 2  # the page before the watermark, then new sales
     new = {s["id"] for s in company.find("session")} - every_session
     assert new and result.found == len(new)
+
+
+def test_a_sale_that_lands_below_the_watermark_still_brings_its_shift_in(tills, simulator):
+    """A sale deleted in Final POS between two passes moves every later sale one place back:
+    the first sale of a shift opened meanwhile lands just below where the last pass stopped.
+    The next pass reads the page before its watermark again and finds that shift."""
+    store = simulator.simulator.store
+    earlier = till_session(simulator, STATION_A1, "S-2026-0101", closed=False)
+    for _sale in range(3):
+        record_sale(simulator, earlier["id"], "1.00")
+    assert sessions_discover().found == 1
+
+    store.delete("transaction", store.find("transaction", limit=1)[0]["id"])
+    later = till_session(simulator, STATION_A2, "S-2026-0102", closed=False)
+    record_sale(simulator, later["id"], "2.00")
+    result = sessions_discover()
+
+    assert result.found == 1 and SessionRecord.objects.filter(id=later["id"]).exists()
 
 
 def test_history_older_than_the_window_is_not_looked_for(company, settings):
