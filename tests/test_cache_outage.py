@@ -17,6 +17,7 @@ import requests
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, SIMULATOR_KEY
+from tests.helpers import present
 from tests.processes import child_env, wait_until
 
 REDIS_SERVER = shutil.which("redis-server") or "redis-server"
@@ -94,8 +95,12 @@ def redis_and_web(simulator, tmp_path):
 def _close(browser: requests.Session, url: str) -> str:
     page = browser.get(url).text
     form = {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
-        "close_request_id": re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1],
+        "csrfmiddlewaretoken": present(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        )[1],
+        "close_request_id": present(
+            re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)
+        )[1],
         "counted_cash": "240.00",
         "counted_card": "60.00",
         "counted_oliverPay": "0",

@@ -9,6 +9,7 @@ they render from the local copy and say how old it is.
 import socket
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +23,7 @@ from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults
 
 pytestmark = pytest.mark.django_db
 
-FAILURES = {
+FAILURES: dict[str, dict[str, Any] | None] = {
     "read timeout": {"action": "delay", "delay_ms": 900},
     "connection refused": None,
     "500": {"action": "status", "status": 500},
@@ -63,13 +64,14 @@ def failing(simulator, settings):
 
     def turn_on(name: str) -> None:
         settings.FINALPOS_TIMEOUT = 0.5
-        if FAILURES[name] is None:
+        failure = FAILURES[name]
+        if failure is None:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 port = probe.getsockname()[1]
             settings.FINALPOS_BASE_URL = f"http://127.0.0.1:{port}"
         else:
-            add_faults(simulator, FAILURES[name])
+            add_faults(simulator, failure)
 
     def turn_off() -> None:
         simulator.simulator.faults.rules.clear()

@@ -17,6 +17,7 @@ import requests
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord, ShiftWriteLock
 from tests.conftest import PASSWORD, SIMULATOR_KEY, add_faults
+from tests.helpers import present
 from tests.processes import child_env, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +50,12 @@ def _workers(master_pid: int) -> list[int]:
 def _close_form(browser: requests.Session, url: str) -> dict[str, str]:
     page = browser.get(url).text
     return {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
-        "close_request_id": re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1],
+        "csrfmiddlewaretoken": present(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        )[1],
+        "close_request_id": present(
+            re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)
+        )[1],
         "counted_cash": "240.00",
         "counted_card": "60.00",
         "counted_oliverPay": "0",

@@ -18,6 +18,7 @@ from django.conf import settings as django_settings
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, SIMULATOR_KEY, add_faults
+from tests.helpers import present
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -63,8 +64,8 @@ def two_instances(simulator, tmp_path, collected_static):
 
 def _close_form(browser: requests.Session, url: str) -> dict[str, str]:
     page = browser.get(url).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    request_id = re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1]
+    token = present(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))[1]
+    request_id = present(re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page))[1]
     return {
         "csrfmiddlewaretoken": token,
         "close_request_id": request_id,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sessions_app.management.commands.runserver import sign_in_hint
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_the_server_ends_its_banner_with_the_hint(tmp_path):
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             lines.append(line.strip())
@@ -110,10 +111,10 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # a thread that died leaves the process silent
-            ready, _, _ = select.select([server.stdout], [], [], 1)
+            ready, _, _ = select.select([present(server.stdout)], [], [], 1)
             if not ready:
                 continue
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             lines.append(line.rstrip())
@@ -156,7 +157,7 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
         deadline = time.monotonic() + 30
         banner = ""
         while time.monotonic() < deadline and not banner:
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             banner = line.strip() if line.startswith("Open ") else ""

@@ -12,6 +12,7 @@ from sessions_app.models import AuditEntry, Outlet
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, is_manager
 from sessions_app.services.staff_checks import member_outlet_ids, member_role
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_add_a_manager_of_two_outlets_by_name_and_by_id():
         "--password-stdin",
         stdin=NEW_PASSWORD,
     )
-    member = authenticate(username="max", password=NEW_PASSWORD)
+    member = present(authenticate(username="max", password=NEW_PASSWORD))
     assert is_manager(member) and member_outlet_ids(member) == {OUTLET_A, OUTLET_B}
 
 

@@ -21,6 +21,7 @@ from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_open import session_open
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,9 +79,9 @@ VIEWPORTS = [
 def demo_everything(demo_store):
     sessions_discover()
     shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
-    closed = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
-    open_shift = shifts.filter(close_time__isnull=True).first()
-    station = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first()
+    closed = present(shifts.filter(close_time__isnull=False).order_by("-close_time").first())
+    open_shift = present(shifts.filter(close_time__isnull=True).first())
+    station = present(Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first())
     demo_cashier = User.objects.get(username="cashier")
     held = _a_shift_a_till_holds_open(demo_store)
     in_conflict = _a_close_a_till_wrote_over(demo_store, demo_cashier)
@@ -136,7 +137,9 @@ def _a_shift_a_till_holds_open(store) -> SessionRecord:
     busy = set(
         SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
     )
-    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    free = present(
+        Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    )
     till = TillActivity(store, rng=random.Random(4))
     session = till.open_session(store.get("station", free.id), cashier="Rosa Lind")
     till.sell(session, count=3)
@@ -148,7 +151,9 @@ def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
     busy = set(
         SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
     )
-    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    free = present(
+        Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    )
     record = session_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
     copy = store.get("session", record.id)
     session_close(
@@ -219,7 +224,7 @@ def test_every_page_is_accessible_and_fits(
 
     def visit(name: str, path: str) -> None:
         response = page.goto(f"{live_server.url}{path}")
-        check(name, response.status, 404 if name == "not-found" else 200)
+        check(name, present(response).status, 404 if name == "not-found" else 200)
 
     visit("login", "/accounts/login/")
     sign_in("manager", "manager-demo")

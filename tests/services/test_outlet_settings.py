@@ -14,6 +14,7 @@ from sessions_app.services.index import session_fetch
 from sessions_app.services.outlet_settings import outlet_settings_update
 from sessions_app.services.shift_close import session_close
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_B1, till_session
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_the_outlets_float_decides_what_to_bank(open_shift, manager, cashier):
         seen_updated_at=None,
         close_request_id="a" * 32,
     ).record
-    drop = record.report["bankDeposit"]
+    drop = present(record.report)["bankDeposit"]
     assert (drop["targetFloat"], drop["leave"], drop["bank"]) == ("100.00", "100.00", "140.00")
 
 

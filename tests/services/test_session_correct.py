@@ -10,6 +10,7 @@ from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable
 from sessions_app.services.shift_review import session_correct
 from tests.conftest import add_faults
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,6 @@ def test_an_accepted_correction_is_audited_with_before_and_after(closed_shift, m
     )
     entry = AuditEntry.objects.get(action="correct")
     assert entry.accepted and entry.actor == manager
-    assert entry.before["closing_amount"] == "230.00"
-    assert entry.after["closing_amount"] == "240.00"
+    assert present(entry.before)["closing_amount"] == "230.00"
+    assert present(entry.after)["closing_amount"] == "240.00"
     assert "Recount" in entry.summary
