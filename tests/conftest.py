@@ -1,5 +1,6 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,6 +109,32 @@ SIMULATOR_KEY = "loopback-test-key-0123"
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "docs" / "finalpos-openapi.yaml"
 
 
+class AnsweringSimulator(Simulator):
+    """The simulator, counting the requests it is still answering: a test (or the settling of
+    a lost answer) waits until a write still on its way has landed, or not, instead of
+    sleeping for as long as that might take."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._answered = threading.Condition()
+        self._answering = 0
+
+    def handle(self, *args, **kwargs):
+        with self._answered:
+            self._answering += 1
+        try:
+            return super().handle(*args, **kwargs)
+        finally:
+            with self._answered:
+                self._answering -= 1
+                self._answered.notify_all()
+
+    def wait_until_answered(self, timeout: float) -> None:
+        """Returns once no request is being answered, or after ``timeout`` seconds."""
+        with self._answered:
+            self._answered.wait_for(lambda: self._answering == 0, timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def _simulator_server(tmp_path_factory):
     """One simulator server per test module; each test gets it with a store of its own."""
@@ -123,7 +150,7 @@ def simulator(_simulator_server, tmp_path):
     an empty request log."""
     # A new simulator object, not a reset one: a request still running from the test before
     # (a delayed write, say) finishes against the old store, never this test's.
-    _simulator_server.simulator = Simulator(
+    _simulator_server.simulator = AnsweringSimulator(
         store=Store(str(tmp_path / "simulator.sqlite3")), api_key=SIMULATOR_KEY
     )
     return _simulator_server
@@ -137,11 +164,18 @@ def openapi_spec():
 
 
 @pytest.fixture
-def finalpos(simulator, settings, openapi_spec):
+def finalpos(simulator, settings, openapi_spec, monkeypatch):
     """Points the dashboard at the loopback simulator (live mode) and checks every request
-    the client sends against docs/finalpos-openapi.yaml."""
+    the client sends against docs/finalpos-openapi.yaml. After a lost answer, the looks
+    again at Final POS wait until the simulator has answered everything it was asked (a
+    write on its way has landed) rather than for a fixed pause."""
     from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
+    from sessions_app.services import settle
+
+    monkeypatch.setattr(
+        settle, "sleep", lambda pause: simulator.simulator.wait_until_answered(pause)
+    )
     settings.FINALPOS_API_KEY = SIMULATOR_KEY
     settings.FINALPOS_DEMO_MODE = False
     settings.FINALPOS_BASE_URL = simulator.url

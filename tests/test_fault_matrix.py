@@ -57,13 +57,14 @@ SAID = {
 @pytest.fixture
 def failing(simulator, settings):
     """Turns a named failure on for every call, and off again (the API is back). The read
-    timeout is short only while failing, so a slow CI machine cannot time out the recovery."""
+    timeout is short only while failing, so a slow CI machine cannot time out the recovery;
+    shortest for the read timeout itself, where every call is meant to time out."""
     settings.FINALPOS_CIRCUIT_FAILURES = 1000  # the breaker has its own test below
     working_url = settings.FINALPOS_BASE_URL
     working_timeout = settings.FINALPOS_TIMEOUT
 
     def turn_on(name: str) -> None:
-        settings.FINALPOS_TIMEOUT = 0.5
+        settings.FINALPOS_TIMEOUT = 0.1 if name == "read timeout" else 0.5
         failure = FAILURES[name]
         if failure is None:
             with socket.socket() as probe:
@@ -115,7 +116,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
         assert "may have reached Final POS" in page and "Nothing was saved" not in page
         number = PendingOpen.objects.get(station_id=STATION_A2).session_number
         turn_off()
-        time.sleep(1.0)  # a create still on its way lands
+        simulator.simulator.wait_until_answered(timeout=10)  # a create still on its way lands
         landed = [
             session
             for session in simulator.simulator.store.find("session")

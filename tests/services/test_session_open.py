@@ -1,7 +1,6 @@
 """session_open: one shift per till, written to Final POS first, then indexed."""
 
 import threading
-import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -181,7 +180,7 @@ def test_an_open_whose_answer_is_lost_holds_the_till_instead_of_opening_again(
     simulator.simulator.faults.rules.clear()
     with pytest.raises(OpenOutcomeUnknown):  # no blind second create
         _open(tills, cashier)
-    time.sleep(0.6)  # let a write that was still on its way land
+    simulator.simulator.wait_until_answered(timeout=10)  # a write still on its way lands
     created = [
         s for s in simulator.simulator.store.find("session") if s["stationId"] == tills["a1"].id
     ]
