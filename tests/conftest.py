@@ -1,6 +1,8 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -198,6 +200,36 @@ def finalpos(simulator, settings, openapi_spec, monkeypatch):
     yield client
     client.http.hooks["response"].remove(validate)
     assert not violations, "Requests outside the OpenAPI contract:\n" + "\n".join(violations)
+
+
+DEMO_COPY_FOR = 300  # seconds a seeded demo company is copied from before it is seeded again
+
+
+@pytest.fixture(scope="session")
+def seed_demo(tmp_path_factory) -> Callable[[Store], None]:
+    """Fills a store with the demo company as ``seed_demo_company`` does, by copying one seeded
+    a little earlier in the run (about a second to seed, milliseconds to copy). A copy is at
+    most DEMO_COPY_FOR seconds old (the open shifts opened "hours ago" by then), and made in
+    the time zone and currency the test runs with."""
+    from datetime import date
+
+    from django.conf import settings
+
+    from finalpos_simulator.seed import seed_demo_company
+
+    seeded: dict[tuple[str, str, date], tuple[float, Path]] = {}
+
+    def seed(store: Store) -> None:
+        key = (settings.TIME_ZONE, settings.CURRENCY, date.today())
+        made = seeded.get(key)
+        if made is None or time.monotonic() - made[0] > DEMO_COPY_FOR:
+            path = tmp_path_factory.mktemp("demo-company") / "seeded.sqlite3"
+            seed_demo_company(Store(str(path)))
+            made = seeded[key] = (time.monotonic(), path)
+        with sqlite3.connect(made[1]) as source, sqlite3.connect(store.path) as target:
+            source.backup(target)
+
+    return seed
 
 
 def add_faults(simulator, *rules: dict) -> None:

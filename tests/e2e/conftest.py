@@ -88,15 +88,14 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
-def demo_store(finalpos, simulator, settings):
+def demo_store(finalpos, simulator, settings, seed_demo):
     """The demo company in the loopback simulator, its accounts, outlets and tills; each test
     indexes the shifts it needs."""
-    from finalpos_simulator.seed import seed_demo_company
     from sessions_app.demo import demo_users_create
     from sessions_app.services.catalog import catalog_refresh
 
     store = simulator.simulator.store
-    seed_demo_company(store)
+    seed_demo(store)
     settings.FINALPOS_DEMO_MODE = True
     catalog_refresh()
     demo_users_create()

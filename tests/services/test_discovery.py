@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.tills import TillActivity, is_till_session
 from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.models import SessionRecord, SyncState
@@ -29,9 +28,9 @@ def _transaction_reads(simulator) -> int:
 
 
 @pytest.fixture
-def company(finalpos, simulator):
+def company(finalpos, simulator, seed_demo):
     """The demo company (six weeks of till shifts, two open now) in a fresh install."""
-    seed_demo_company(simulator.simulator.store)
+    seed_demo(simulator.simulator.store)
     catalog_refresh()
     simulator.simulator.reset_log()
     return simulator.simulator.store
