@@ -5,12 +5,15 @@ targets of at least 44 px on the till pages, and a screenshot of each (artifacts
 The pages that only follow a POST (the close review step, forms with errors) are checked by
 the flow tests in test_close_shift.py and test_keyboard.py."""
 
+import functools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
@@ -21,6 +24,7 @@ from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_open import session_open
+from tests.e2e.conftest import sign_in_on, take_screenshot
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +69,7 @@ class Viewport:
     name: str
     width: int
     height: int
-    scheme: str
+    scheme: Literal["light", "dark"]
 
 
 VIEWPORTS = [
@@ -199,14 +203,35 @@ def _page_problems(page: Page, name: str, viewport: Viewport, axe) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
-def test_every_page_is_accessible_and_fits(
-    page: Page, live_server, sign_in, demo_everything, screenshot, viewport
-):
+def test_every_page_is_accessible_and_fits(new_context, live_server, demo_everything):
+    """Each viewport in a browser context of its own, as a test of its own would have it,
+    over one demo company (setting it up is the costly part); every problem at every
+    viewport is reported together."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for viewport in VIEWPORTS:
+        caches["default"].clear()  # as between two tests
+        page = new_context().new_page()
+        problems |= {
+            f"{name} at {viewport.name}": found
+            for name, found in _problems_at(
+                page, live_server, demo_everything, viewport, axe
+            ).items()
+        }
+        page.context.close()
+
+    assert not problems, "\n".join(
+        f"{name}: " + "; ".join(found) for name, found in problems.items()
+    )
+
+
+def _problems_at(page: Page, live_server, demo_everything, viewport: Viewport, axe) -> dict:
+    """Every page at one viewport: what is wrong with each (nothing, on a good day)."""
     manager_pages, cashier_pages = demo_everything
+    screenshot = functools.partial(take_screenshot, page)
+    sign_in = functools.partial(sign_in_on, page, live_server.url)
     page.set_viewport_size({"width": viewport.width, "height": viewport.height})
     page.emulate_media(color_scheme=viewport.scheme)
     problems: dict[str, list[str]] = {}
@@ -244,7 +269,4 @@ def test_every_page_is_accessible_and_fits(
     sign_in("cashier", "cashier-demo")
     for name, path in cashier_pages.items():
         visit(name, path)
-
-    assert not problems, "\n".join(
-        f"{name} at {viewport.name}: " + "; ".join(found) for name, found in problems.items()
-    )
+    return problems
