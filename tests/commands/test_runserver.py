@@ -176,14 +176,13 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
         server.wait(10)
 
 
-def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path):
+def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path, seed_demo):
     """`make run` keeps the board fresh: its server runs the refresh loop, so a shift a till
     opens (and sells on) reaches the dashboard's index with no one pressing anything."""
     import random
     import signal
     import sqlite3
 
-    from finalpos_simulator.seed import seed_demo_company
     from finalpos_simulator.store import Store
     from finalpos_simulator.tills import TillActivity
 
@@ -205,7 +204,7 @@ def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path):
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
     store = Store(str(simulator_db))
-    seed_demo_company(store)
+    seed_demo(store)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=root,
