@@ -1,5 +1,6 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
+import random
 import sqlite3
 import threading
 import time
@@ -14,6 +15,7 @@ from finalpos_simulator.app import Simulator
 from finalpos_simulator.faults import FaultRule
 from finalpos_simulator.server import SimulatorServer
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import TillActivity
 from sessions_app.finalpos import get_client
 from sessions_app.models import OutletAssignment, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
@@ -308,6 +310,21 @@ def tills(finalpos, simulator):
     }
 
 
+def quiet_till(simulator, *, seed: int) -> TillActivity:
+    """The company's tills in the simulator, acting only when a test tells them to (every
+    chance at zero); ``seed`` makes their ids and amounts repeatable."""
+    return TillActivity(
+        simulator.simulator.store,
+        rng=random.Random(seed),
+        open_chance=0,
+        sale_chance=0,
+        close_chance=0,
+        tip_chance=0,
+        reclose_chance=0,
+        stale_chance=0,
+    )
+
+
 def record_sale(
     simulator, session_id: str, amount: str, method: str = "cash", kind: str = "sale"
 ) -> None:
@@ -340,21 +357,35 @@ def open_shift(tills, cashier, simulator):
 
 
 @pytest.fixture
-def closed_shift(open_shift, cashier):
-    """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
+def close_open_shift(open_shift, cashier):
+    """Cal closes the open_shift: the cash counted as given, 60.00 on card, nothing by Oliver
+    Pay; no note and no reason unless the test gives them."""
     from decimal import Decimal
 
     from sessions_app.services.shift_close import session_close
 
-    return session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="Busy night",
-        variance_reason="Wrong change",
-        seen_updated_at=None,
-        close_request_id="c" * 32,
-    ).record
+    def close(
+        *, cash: str, closing_note: str = "", variance_reason: str = "", request_id: str = "c" * 32
+    ):
+        return session_close(
+            record=open_shift,
+            closed_by_user=cashier,
+            counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+            closing_note=closing_note,
+            variance_reason=variance_reason,
+            seen_updated_at=None,
+            close_request_id=request_id,
+        ).record
+
+    return close
+
+
+@pytest.fixture
+def closed_shift(close_open_shift):
+    """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
+    return close_open_shift(
+        cash="230.00", closing_note="Busy night", variance_reason="Wrong change"
+    )
 
 
 def make_shifts(

@@ -18,6 +18,20 @@ pytestmark = pytest.mark.django_db
 URL = "http://127.0.0.1:8000/"
 
 
+def _make_run_env(database: Path, **extra: str) -> dict[str, str]:
+    """The environment `make run` gives runserver (development settings, DEBUG on), on a
+    database file of the test's own, with no Final POS variable of this process's."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "true",
+        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
 def test_demo_mode_names_the_demo_sign_ins(settings, django_user_model):
     settings.FINALPOS_DEMO_MODE = True
     for username in ("manager", "cashier"):
@@ -46,15 +60,7 @@ def test_the_server_ends_its_banner_with_the_hint(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_API_KEY": "live-key",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(tmp_path / "db.sqlite3", FINALPOS_API_KEY="live-key")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -89,15 +95,10 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_SIMULATOR_DB": str(tmp_path / "simulator.sqlite3"),  # demo mode, as make run
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        tmp_path / "db.sqlite3",
+        FINALPOS_SIMULATOR_DB=str(tmp_path / "simulator.sqlite3"),  # demo mode, as make run
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -135,16 +136,11 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "ALLOWED_HOSTS": "192.0.2.20",  # the phone reaches this machine at 192.0.2.20
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_API_KEY": "live-key",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        tmp_path / "db.sqlite3",
+        ALLOWED_HOSTS="192.0.2.20",  # the phone reaches this machine at 192.0.2.20
+        FINALPOS_API_KEY="live-key",
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"0.0.0.0:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -190,17 +186,12 @@ def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path, see
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     database, simulator_db = tmp_path / "db.sqlite3", tmp_path / "simulator.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "FINALPOS_SIMULATOR_DB": str(simulator_db),
-        "FINALPOS_SIMULATOR_TILLS": "false",  # the test's till acts, at its own moment
-        "DEMO_REFRESH_SECONDS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        database,
+        FINALPOS_SIMULATOR_DB=str(simulator_db),
+        FINALPOS_SIMULATOR_TILLS="false",  # the test's till acts, at its own moment
+        DEMO_REFRESH_SECONDS="1",
+    )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
     store = Store(str(simulator_db))

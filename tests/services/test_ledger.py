@@ -3,7 +3,6 @@ their shifts open, write from their own copy, replace the report when they close
 again, and send queued edits late. Nothing the dashboard wrote is lost without a word."""
 
 import json
-import random
 import threading
 from decimal import Decimal
 
@@ -24,7 +23,7 @@ from sessions_app.services.shift_open import session_open
 from sessions_app.services.shift_review import session_approve, session_correct
 from sessions_app.services.shift_takeover import shift_take_over
 from sessions_app.services.x_report import x_report_build
-from tests.conftest import STATION_A1, add_faults
+from tests.conftest import STATION_A1, add_faults, quiet_till
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def till(tills, simulator) -> TillActivity:
     """The tills of the company, acting only when told to (every chance at zero)."""
-    return TillActivity(
-        simulator.simulator.store,
-        rng=random.Random(21),
-        open_chance=0,
-        sale_chance=0,
-        close_chance=0,
-        tip_chance=0,
-        reclose_chance=0,
-        stale_chance=0,
-    )
+    return quiet_till(simulator, seed=21)
 
 
 def _stored(simulator, session_id: str) -> dict:
