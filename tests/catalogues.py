@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
+from tests.helpers import present
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locale"
 SOURCE_SUFFIXES = {".py", ".html", ".txt"}  # what makemessages reads for the django domain
@@ -22,7 +24,7 @@ SOURCE_SUFFIXES = {".py", ".html", ".txt"}  # what makemessages reads for the dj
 def messages_ignored() -> set[str]:
     """The folders `make messages` leaves out: the Makefile's MESSAGES_IGNORE."""
     makefile = (ROOT / "Makefile").read_text()
-    return set(re.search(r"^MESSAGES_IGNORE := (.+)$", makefile, re.M)[1].split())
+    return set(present(re.search(r"^MESSAGES_IGNORE := (.+)$", makefile, re.M))[1].split())
 
 
 def _collected(path: Path) -> bool:

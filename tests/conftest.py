@@ -1,5 +1,9 @@
 """Shared fixtures: a small cast of users and a clean cache for every test."""
 
+import random
+import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +15,7 @@ from finalpos_simulator.app import Simulator
 from finalpos_simulator.faults import FaultRule
 from finalpos_simulator.server import SimulatorServer
 from finalpos_simulator.store import Store
+from finalpos_simulator.tills import TillActivity
 from sessions_app.finalpos import get_client
 from sessions_app.models import OutletAssignment, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
@@ -132,6 +137,32 @@ SIMULATOR_KEY = "loopback-test-key-0123"
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "docs" / "finalpos-openapi.yaml"
 
 
+class AnsweringSimulator(Simulator):
+    """The simulator, counting the requests it is still answering: a test (or the settling of
+    a lost answer) waits until a write still on its way has landed, or not, instead of
+    sleeping for as long as that might take."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._answered = threading.Condition()
+        self._answering = 0
+
+    def handle(self, *args, **kwargs):
+        with self._answered:
+            self._answering += 1
+        try:
+            return super().handle(*args, **kwargs)
+        finally:
+            with self._answered:
+                self._answering -= 1
+                self._answered.notify_all()
+
+    def wait_until_answered(self, timeout: float) -> None:
+        """Returns once no request is being answered, or after ``timeout`` seconds."""
+        with self._answered:
+            self._answered.wait_for(lambda: self._answering == 0, timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def _simulator_server(tmp_path_factory):
     """One simulator server per test module; each test gets it with a store of its own."""
@@ -147,7 +178,7 @@ def simulator(_simulator_server, tmp_path):
     an empty request log."""
     # A new simulator object, not a reset one: a request still running from the test before
     # (a delayed write, say) finishes against the old store, never this test's.
-    _simulator_server.simulator = Simulator(
+    _simulator_server.simulator = AnsweringSimulator(
         store=Store(str(tmp_path / "simulator.sqlite3")), api_key=SIMULATOR_KEY
     )
     return _simulator_server
@@ -161,11 +192,18 @@ def openapi_spec():
 
 
 @pytest.fixture
-def finalpos(simulator, settings, openapi_spec):
+def finalpos(simulator, settings, openapi_spec, monkeypatch):
     """Points the dashboard at the loopback simulator (live mode) and checks every request
-    the client sends against docs/finalpos-openapi.yaml."""
+    the client sends against docs/finalpos-openapi.yaml. After a lost answer, the looks
+    again at Final POS wait until the simulator has answered everything it was asked (a
+    write on its way has landed) rather than for a fixed pause."""
     from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
+    from sessions_app.services import settle
+
+    monkeypatch.setattr(
+        settle, "sleep", lambda pause: simulator.simulator.wait_until_answered(pause)
+    )
     settings.FINALPOS_API_KEY = SIMULATOR_KEY
     settings.FINALPOS_DEMO_MODE = False
     settings.FINALPOS_BASE_URL = simulator.url
@@ -188,6 +226,36 @@ def finalpos(simulator, settings, openapi_spec):
     yield client
     client.http.hooks["response"].remove(validate)
     assert not violations, "Requests outside the OpenAPI contract:\n" + "\n".join(violations)
+
+
+DEMO_COPY_FOR = 300  # seconds a seeded demo company is copied from before it is seeded again
+
+
+@pytest.fixture(scope="session")
+def seed_demo(tmp_path_factory) -> Callable[[Store], None]:
+    """Fills a store with the demo company as ``seed_demo_company`` does, by copying one seeded
+    a little earlier in the run (about a second to seed, milliseconds to copy). A copy is at
+    most DEMO_COPY_FOR seconds old (the open shifts opened "hours ago" by then), and made in
+    the time zone and currency the test runs with."""
+    from datetime import date
+
+    from django.conf import settings
+
+    from finalpos_simulator.seed import seed_demo_company
+
+    seeded: dict[tuple[str, str, date], tuple[float, Path]] = {}
+
+    def seed(store: Store) -> None:
+        key = (settings.TIME_ZONE, settings.CURRENCY, date.today())
+        made = seeded.get(key)
+        if made is None or time.monotonic() - made[0] > DEMO_COPY_FOR:
+            path = tmp_path_factory.mktemp("demo-company") / "seeded.sqlite3"
+            seed_demo_company(Store(str(path)))
+            made = seeded[key] = (time.monotonic(), path)
+        with sqlite3.connect(made[1]) as source, sqlite3.connect(store.path) as target:
+            source.backup(target)
+
+    return seed
 
 
 def add_faults(simulator, *rules: dict) -> None:
@@ -266,6 +334,21 @@ def tills(finalpos, simulator):
     }
 
 
+def quiet_till(simulator, *, seed: int) -> TillActivity:
+    """The company's tills in the simulator, acting only when a test tells them to (every
+    chance at zero); ``seed`` makes their ids and amounts repeatable."""
+    return TillActivity(
+        simulator.simulator.store,
+        rng=random.Random(seed),
+        open_chance=0,
+        sale_chance=0,
+        close_chance=0,
+        tip_chance=0,
+        reclose_chance=0,
+        stale_chance=0,
+    )
+
+
 def record_sale(
     simulator, session_id: str, amount: str, method: str = "cash", kind: str = "sale"
 ) -> None:
@@ -298,21 +381,35 @@ def open_shift(tills, cashier, simulator):
 
 
 @pytest.fixture
-def closed_shift(open_shift, cashier):
-    """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
+def close_open_shift(open_shift, cashier):
+    """Cal closes the open_shift: the cash counted as given, 60.00 on card, nothing by Oliver
+    Pay; no note and no reason unless the test gives them."""
     from decimal import Decimal
 
     from sessions_app.services.shift_close import session_close
 
-    return session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="Busy night",
-        variance_reason="Wrong change",
-        seen_updated_at=None,
-        close_request_id="c" * 32,
-    ).record
+    def close(
+        *, cash: str, closing_note: str = "", variance_reason: str = "", request_id: str = "c" * 32
+    ):
+        return session_close(
+            record=open_shift,
+            closed_by_user=cashier,
+            counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+            closing_note=closing_note,
+            variance_reason=variance_reason,
+            seen_updated_at=None,
+            close_request_id=request_id,
+        ).record
+
+    return close
+
+
+@pytest.fixture
+def closed_shift(close_open_shift):
+    """The open_shift closed $10.00 short on cash (230.00 cash, 60.00 card counted)."""
+    return close_open_shift(
+        cash="230.00", closing_note="Busy night", variance_reason="Wrong change"
+    )
 
 
 def make_shifts(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings as django_settings
 
+from tests.helpers import present
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -63,7 +65,7 @@ def wait_for_line(process: subprocess.Popen, expected: str, timeout: float = 30)
         if not line and process.poll() is not None:
             break
     process.kill()
-    raise AssertionError(f"no {expected!r} from the process: {process.stderr.read()}")
+    raise AssertionError(f"no {expected!r} from the process: {present(process.stderr).read()}")
 
 
 def kill_hard(process: subprocess.Popen) -> None:

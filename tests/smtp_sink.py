@@ -6,6 +6,8 @@ import re
 import socket
 import threading
 
+from tests.helpers import present
+
 
 class SmtpSink:
     def __init__(self, *, answer_messages: int | None = None) -> None:
@@ -56,7 +58,7 @@ class SmtpSink:
                     recipients = []
                     say("250 OK")
                 elif verb == "RCPT":
-                    recipients.append(re.search(r"<([^>]*)>", command)[1])
+                    recipients.append(present(re.search(r"<([^>]*)>", command))[1])
                     say("250 OK")
                 elif verb == "DATA":
                     say("354 go on")

@@ -76,17 +76,11 @@ def hanging_mail(settings):
 
 
 def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
-    open_shift, cashier, manager, hanging_mail
+    close_open_shift, manager, hanging_mail
 ):
-    record = session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="",
-        variance_reason="Drawer was open during the rush",
-        seen_updated_at=None,
-        close_request_id="e" * 32,
-    ).record
+    record = close_open_shift(
+        cash="200.00", variance_reason="Drawer was open during the rush", request_id="e" * 32
+    )
 
     assert record.needs_review and not record.is_open
     [queued] = DBTaskResult.objects.filter(task_path="sessions_app.tasks.review_alert")
@@ -101,19 +95,13 @@ def test_a_close_returns_while_the_mail_server_hangs_and_only_the_worker_waits(
 
 
 def test_a_shift_approved_before_the_worker_gets_to_it_sends_nothing(
-    open_shift, cashier, manager, hanging_mail
+    close_open_shift, manager, hanging_mail
 ):
     from sessions_app.models import SessionRecord
 
-    record = session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="",
-        variance_reason="Drawer was open during the rush",
-        seen_updated_at=None,
-        close_request_id="f" * 32,
-    ).record
+    record = close_open_shift(
+        cash="200.00", variance_reason="Drawer was open during the rush", request_id="f" * 32
+    )
     SessionRecord.objects.filter(id=record.id).update(review_state="approved")
 
     _run_worker(tasks=2)  # the alert, and the till's status

@@ -4,7 +4,6 @@ keep working, /healthz says 503 naming the cache, one warning is logged, and eve
 shared again once Redis is back."""
 
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -17,6 +16,7 @@ import requests
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, SIMULATOR_KEY
+from tests.helpers import close_form
 from tests.processes import child_env, wait_until
 
 REDIS_SERVER = shutil.which("redis-server") or "redis-server"
@@ -92,16 +92,7 @@ def redis_and_web(simulator, tmp_path):
 
 
 def _close(browser: requests.Session, url: str) -> str:
-    page = browser.get(url).text
-    form = {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
-        "close_request_id": re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1],
-        "counted_cash": "240.00",
-        "counted_card": "60.00",
-        "counted_oliverPay": "0",
-        "action": "confirm",
-    }
-    return browser.post(url, data=form, headers={"Referer": url}).text
+    return browser.post(url, data=close_form(browser, url), headers={"Referer": url}).text
 
 
 def test_with_redis_stopped_sign_in_the_board_and_a_close_keep_working(

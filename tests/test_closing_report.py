@@ -4,6 +4,7 @@ import json
 from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,14 +14,16 @@ from sessions_app.closing.parts import (
     REVIEW_APPROVED,
     REVIEW_REQUIRED,
     CashDrop,
+    Correction,
     MethodFigures,
     Review,
 )
 from sessions_app.closing.report import ClosingReport, ReportParts, from_index, parse
 from sessions_app.closing.values import RawEntry
+from tests.helpers import present
 
 # A report as version 1 writes it at close, after one correction and one approval.
-V1_REPORT = {
+V1_REPORT: dict[str, Any] = {
     "version": 1,
     "currency": "USD",
     "expectedAvailable": True,
@@ -84,12 +87,13 @@ def test_a_version_1_report_reads_as_typed_figures():
     )
     assert report.review.approved_at == datetime(2026, 11, 20, 18, tzinfo=UTC)
     assert report.review_state == REVIEW_APPROVED
+    assert isinstance(report.corrections[0], Correction)
     assert report.corrections[0].before.closing_amounts["cash"] == Decimal("220.00")
     assert report.expected_amounts() == {"cash": Decimal("240.00"), "card": Decimal("60.00")}
 
 
 def test_a_version_1_report_is_written_back_exactly_as_it_was_read():
-    report = parse(json.dumps(V1_REPORT))
+    report = present(parse(json.dumps(V1_REPORT)))
     assert json.loads(report.to_json()) == V1_REPORT
 
 
@@ -106,7 +110,7 @@ def test_a_new_report_writes_only_the_parts_that_were_set():
 
 def test_a_part_that_cannot_be_read_is_kept_as_it_was_and_named():
     document = V1_REPORT | {"review": "approved by phone", "cashCount": {"twenty": 3}}
-    report = parse(json.dumps(document))
+    report = present(parse(json.dumps(document)))
     assert report.review == Review() and report.review_state == ""
     assert sorted(report.unreadable) == ["cashCount", "review"]
     written = json.loads(report.to_json())
@@ -114,7 +118,7 @@ def test_a_part_that_cannot_be_read_is_kept_as_it_was_and_named():
 
 
 def test_a_part_set_again_replaces_what_could_not_be_read():
-    report = parse(json.dumps(V1_REPORT | {"review": 5}))
+    report = present(parse(json.dumps(V1_REPORT | {"review": 5})))
     report.set(review=Review(required=True))
     assert json.loads(report.to_json())["review"]["required"] is True
     assert not report.unreadable
@@ -122,14 +126,14 @@ def test_a_part_set_again_replaces_what_could_not_be_read():
 
 def test_an_unreadable_correction_stays_in_its_place():
     document = V1_REPORT | {"corrections": ["a note", *V1_REPORT["corrections"]]}
-    report = parse(json.dumps(document))
+    report = present(parse(json.dumps(document)))
     assert isinstance(report.corrections[0], RawEntry)
     assert json.loads(report.to_json())["corrections"] == document["corrections"]
 
 
 def test_keys_of_a_later_version_are_kept():
     document = V1_REPORT | {"version": 7, "xReports": [{"at": "later"}]}
-    report = parse(json.dumps(document))
+    report = present(parse(json.dumps(document)))
     assert report.extra == {"xReports": [{"at": "later"}]}
     assert json.loads(report.to_json()) == document
 
@@ -147,7 +151,7 @@ def test_a_report_a_till_wrote_is_kept_whole_and_never_written_as_ours(raw):
     report = parse(raw)
     assert report is not None and not report.is_ours and report.foreign == raw
     assert report.review_state == "" and report.expected_amounts() is None
-    assert from_index(report.to_document()).foreign == raw
+    assert present(from_index(report.to_document())).foreign == raw
     with pytest.raises(ValueError):
         report.to_json()
 
@@ -158,7 +162,7 @@ def test_nothing_to_read_is_no_report():
 
 def test_a_deeply_nested_document_is_foreign_not_a_crash():
     raw = "[" * 50_000 + "]" * 50_000
-    assert parse(raw).foreign == raw
+    assert present(parse(raw)).foreign == raw
 
 
 def test_the_review_states():
@@ -193,7 +197,7 @@ def test_any_document_with_our_markers_reads_and_keeps_every_key(parts):
 
 @given(json_values)
 def test_any_json_at_all_is_read_without_raising(value):
-    report = parse(json.dumps(value))
+    report = present(parse(json.dumps(value)))
     assert report is None or isinstance(report, ClosingReport)
 
 

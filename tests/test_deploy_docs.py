@@ -12,6 +12,8 @@ import pytest
 import yaml
 from django.core.management import get_commands
 
+from tests.helpers import present
+
 PROJECT = Path(__file__).resolve().parents[1]
 GUIDE = (PROJECT / "docs" / "deploy.md").read_text()
 README = (PROJECT / "README.md").read_text()
@@ -49,7 +51,7 @@ def _table_variables(text: str, heading_cell: str) -> set[str]:
 
 def _code_block_after(marker: str) -> str:
     section = GUIDE[GUIDE.index(marker) :]
-    return re.search(r"```sh\n(.*?)```", section, re.S)[1]
+    return present(re.search(r"```sh\n(.*?)```", section, re.S))[1]
 
 
 def _assigned(block: str) -> set[str]:

@@ -33,7 +33,7 @@ def _dockerfile() -> list[tuple[str, str]]:
     """(instruction, arguments) for each line of the Dockerfile, comments dropped."""
     text = (PROJECT / "Dockerfile").read_text()
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return [tuple(line.split(" ", 1)) for line in lines]
+    return [(parts[0], parts[1]) for parts in (line.split(" ", 1) for line in lines)]
 
 
 def test_the_procfile_has_a_web_a_release_and_a_worker_process():

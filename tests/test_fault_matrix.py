@@ -9,6 +9,7 @@ they render from the local copy and say how old it is.
 import socket
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,10 +20,11 @@ from sessions_app.models import PendingOpen, SessionRecord, Station, SyncState
 from sessions_app.services.index import session_fetch
 from sessions_app.services.shift_close import session_close
 from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
-FAILURES = {
+FAILURES: dict[str, dict[str, Any] | None] = {
     "read timeout": {"action": "delay", "delay_ms": 900},
     "connection refused": None,
     "500": {"action": "status", "status": 500},
@@ -56,20 +58,22 @@ SAID = {
 @pytest.fixture
 def failing(simulator, settings):
     """Turns a named failure on for every call, and off again (the API is back). The read
-    timeout is short only while failing, so a slow CI machine cannot time out the recovery."""
+    timeout is short only while failing, so a slow CI machine cannot time out the recovery;
+    shortest for the read timeout itself, where every call is meant to time out."""
     settings.FINALPOS_CIRCUIT_FAILURES = 1000  # the breaker has its own test below
     working_url = settings.FINALPOS_BASE_URL
     working_timeout = settings.FINALPOS_TIMEOUT
 
     def turn_on(name: str) -> None:
-        settings.FINALPOS_TIMEOUT = 0.5
-        if FAILURES[name] is None:
+        settings.FINALPOS_TIMEOUT = 0.1 if name == "read timeout" else 0.5
+        failure = FAILURES[name]
+        if failure is None:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 port = probe.getsockname()[1]
             settings.FINALPOS_BASE_URL = f"http://127.0.0.1:{port}"
         else:
-            add_faults(simulator, FAILURES[name])
+            add_faults(simulator, failure)
 
     def turn_off() -> None:
         simulator.simulator.faults.rules.clear()
@@ -113,7 +117,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
         assert "may have reached Final POS" in page and "Nothing was saved" not in page
         number = PendingOpen.objects.get(station_id=STATION_A2).session_number
         turn_off()
-        time.sleep(1.0)  # a create still on its way lands
+        simulator.simulator.wait_until_answered(timeout=10)  # a create still on its way lands
         landed = [
             session
             for session in simulator.simulator.store.find("session")
@@ -316,7 +320,7 @@ def test_checking_a_failing_final_pos_says_each_problem_once(
 ):
     settings.FINALPOS_CIRCUIT_FAILURES = 1000
     client.login(username="mia", password=PASSWORD)
-    add_faults(simulator, FAILURES["503"])
+    add_faults(simulator, present(FAILURES["503"]))
     board = _page(client.post(reverse("sessions_app:board_refresh"), follow=True))
     said = "Final POS had a problem (HTTP 503). Try again shortly."
     assert board.count(said) == 1

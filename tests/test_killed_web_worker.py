@@ -5,7 +5,6 @@ seconds with the shift closed, never "you are saving a change", and the index sa
 
 import contextlib
 import os
-import re
 import secrets
 import threading
 import time
@@ -17,6 +16,7 @@ import requests
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord, ShiftWriteLock
 from tests.conftest import PASSWORD, SIMULATOR_KEY, add_faults
+from tests.helpers import close_form
 from tests.processes import child_env, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,25 +46,13 @@ def _workers(master_pid: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
-def _close_form(browser: requests.Session, url: str) -> dict[str, str]:
-    page = browser.get(url).text
-    return {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
-        "close_request_id": re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1],
-        "counted_cash": "240.00",
-        "counted_card": "60.00",
-        "counted_oliverPay": "0",
-        "action": "confirm",
-    }
-
-
 def test_a_close_that_landed_before_its_web_worker_was_killed_shows_closed_on_the_retry(
     web, open_shift, cashier, simulator
 ):
     url, master = web
     close_url = f"{url}/sessions/{open_shift.id}/close/"
     browser = sign_in(url, "cal", PASSWORD)
-    form = _close_form(browser, close_url)
+    form = close_form(browser, close_url)
     # Final POS takes the close, then its answer takes 20 s: the worker is killed meanwhile.
     add_faults(simulator, {"action": "delay", "delay_ms": 20000, "method": "PUT", "when": "after"})
 

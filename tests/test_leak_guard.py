@@ -1,12 +1,13 @@
 """The suite-wide guard that fails any test whose responses carry the Final POS API key."""
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 
 from tests.leak_guard import LEAKS, ApiKeyLeakGuard
 
 
-def _guarded(response: HttpResponse) -> None:
+def _guarded(response: HttpResponseBase) -> None:
     ApiKeyLeakGuard(lambda request: response)(RequestFactory().get("/somewhere"))
 
 

@@ -9,6 +9,7 @@ waiting for it.
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ from tests.conftest import PASSWORD, STATION_A2, add_faults
 
 pytestmark = pytest.mark.django_db
 
-LANDED_BUT_LOST = {
+LANDED_BUT_LOST: dict[str, dict[str, Any]] = {
     "500 after the write": {"action": "status", "status": 500, "when": "after"},
     "dropped after the write": {"action": "drop", "when": "after"},
     "unreadable answer": {"action": "malformed", "when": "after"},

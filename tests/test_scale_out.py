@@ -6,18 +6,17 @@ Runs on PostgreSQL with Redis (the second CI pass); SQLite is one machine's data
 """
 
 import os
-import re
 import secrets
 import sys
 import threading
 
 import pytest
-import requests
 from django.conf import settings as django_settings
 
 from bench.serving import free_port, sign_in, start_web
 from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, SIMULATOR_KEY, add_faults
+from tests.helpers import close_form
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -61,24 +60,10 @@ def two_instances(simulator, tmp_path, collected_static):
         process.wait(timeout=30)
 
 
-def _close_form(browser: requests.Session, url: str) -> dict[str, str]:
-    page = browser.get(url).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    request_id = re.search(r'name="close_request_id" value="([0-9a-f]{32})"', page)[1]
-    return {
-        "csrfmiddlewaretoken": token,
-        "close_request_id": request_id,
-        "counted_cash": "240.00",
-        "counted_card": "60.00",
-        "counted_oliverPay": "0",
-        "action": "confirm",
-    }
-
-
 def test_two_instances_close_one_shift_once(two_instances, open_shift, cashier, simulator):
     path = f"/sessions/{open_shift.id}/close/"
     browsers = [sign_in(url, "cal", PASSWORD) for url in two_instances]
-    forms = [_close_form(b, url + path) for b, url in zip(browsers, two_instances, strict=True)]
+    forms = [close_form(b, url + path) for b, url in zip(browsers, two_instances, strict=True)]
     add_faults(simulator, {"action": "delay", "delay_ms": 400, "method": "PUT"})
     simulator.simulator.reset_log()
     pages: list[str] = [""] * 2

@@ -4,7 +4,7 @@ before they reach an upstream URL, and who may reach what."""
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, SIMULATOR_KEY, STATION_B1
 from tests.leak_guard import LEAKS, ApiKeyLeakGuard
@@ -33,7 +33,7 @@ def _dashboard_paths(shift_id: str) -> list[str]:
     for pattern in get_resolver().url_patterns:
         for inner in getattr(pattern, "url_patterns", [pattern]):
             if isinstance(inner, URLPattern) and inner.name:
-                namespace = f"{pattern.namespace}:" if hasattr(pattern, "url_patterns") else ""
+                namespace = f"{pattern.namespace}:" if isinstance(pattern, URLResolver) else ""
                 wanted = {k: v for k, v in ids.items() if k in inner.pattern.regex.groupindex}
                 paths.append(reverse(namespace + inner.name, kwargs=wanted))
     return paths

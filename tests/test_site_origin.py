@@ -11,6 +11,7 @@ from django.urls import reverse
 from sessions_app.services.shift_close import session_close
 from sessions_app.site_origin import FALLBACK_ORIGIN, site_url
 from tests.conftest import PASSWORD
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)  # alerts are queued when the close commits
 
@@ -36,8 +37,10 @@ def _close_needing_review(client, shift, **request) -> str:
     form |= {**hidden, "variance_reason": "Short after the rush", "action": "confirm"}
     client.post(url, form, **request)
     [message] = mail.outbox
-    return re.search(
-        r"Review and approve it \(you are asked to sign in first\): (\S+)", message.body
+    return present(
+        re.search(
+            r"Review and approve it \(you are asked to sign in first\): (\S+)", str(message.body)
+        )
     )[1]
 
 

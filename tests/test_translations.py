@@ -16,6 +16,7 @@ from django.conf import settings
 
 from sessions_app.management.commands.compile_translations import mo_bytes
 from tests.catalogues import LOCALE, catalogue, source_catalogue
+from tests.helpers import present
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 MSGFMT = shutil.which("msgfmt")
@@ -49,7 +50,7 @@ def _fail_naming(problems: list[str], what: str, language: str) -> None:
 
 def _forms(message: Message) -> tuple[str, ...]:
     string = message.string
-    return string if isinstance(string, tuple) else (string,)
+    return tuple(string) if isinstance(string, tuple | list) else (str(string),)
 
 
 def _messages(catalog: Catalog) -> Iterable[Message]:
@@ -101,7 +102,7 @@ def test_every_string_is_translated_and_none_is_fuzzy(language):
 def test_msgfmt_accepts_the_catalogue(language, tmp_path):
     checked = subprocess.run(
         [
-            MSGFMT,
+            present(MSGFMT),
             "--check",
             "-o",
             str(tmp_path / "django.mo"),
@@ -138,7 +139,7 @@ def _placeholder_problems(message: Message) -> list[str]:
     """A placeholder of the English missing from a translation (the page loses a figure), or
     one the English does not have (formatting it fails)."""
     flags = set(message.flags)
-    english = message.id if isinstance(message.id, tuple) else (message.id,)
+    english = tuple(message.id) if isinstance(message.id, tuple | list) else (str(message.id),)
     offered = set().union(*(_placeholders(text, flags)[0] for text in english))
     problems = []
     for form, text in enumerate(_forms(message)):
@@ -194,10 +195,11 @@ def test_the_build_compiles_what_msgfmt_would(language, tmp_path):
     """Every message reads the same from both, but one with an empty plural form: msgfmt
     would show a blank, the build leaves it out (English, like any untranslated text)."""
     po = LOCALE.parent / _path(language)
-    subprocess.run([MSGFMT, "-o", str(tmp_path / "gnu.mo"), str(po)], check=True)
+    subprocess.run([present(MSGFMT), "-o", str(tmp_path / "gnu.mo"), str(po)], check=True)
     gnu = gettext.GNUTranslations((tmp_path / "gnu.mo").open("rb"))
     ours = gettext.GNUTranslations(io.BytesIO(mo_bytes(po)))
-    assert [ours.plural(n) for n in PLURAL_SAMPLES] == [gnu.plural(n) for n in PLURAL_SAMPLES]
+    plurals = [ours.plural(n) for n in PLURAL_SAMPLES]  # type: ignore[attr-defined]
+    assert plurals == [gnu.plural(n) for n in PLURAL_SAMPLES]  # type: ignore[attr-defined]
     differing = []
     for message in _messages(catalogue(language)):
         if any(_forms(message)) and not all(_forms(message)):
@@ -217,9 +219,9 @@ def test_the_build_compiles_what_msgfmt_would(language, tmp_path):
             same = said[: len(PLURAL_SAMPLES)] == said[len(PLURAL_SAMPLES) :]
         else:
             ours_said, gnu_said = (
-                translations.pgettext(context, message.id)
+                translations.pgettext(context, str(message.id))
                 if context
-                else translations.gettext(message.id)
+                else translations.gettext(str(message.id))
                 for translations in (ours, gnu)
             )
             same = ours_said == gnu_said

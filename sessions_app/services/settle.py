@@ -30,6 +30,7 @@ from sessions_app.services.discovery import sessions_discover
 
 logger = logging.getLogger(__name__)
 RECHECK_AFTER = (0.5, 1.0)  # seconds between the looks at Final POS after a lost answer
+sleep = time.sleep  # the pause before each look; the tests wait for the simulator instead
 
 
 def settled[Result](
@@ -52,7 +53,7 @@ def settled[Result](
             for pause in RECHECK_AFTER:  # a write may still be on its way when its answer is lost
                 if found is not None:
                     break
-                time.sleep(pause)
+                sleep(pause)
                 found = landed()
         except FinalPOSError:
             unknown()

@@ -11,10 +11,25 @@ from pathlib import Path
 import pytest
 
 from sessions_app.management.commands.runserver import sign_in_hint
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
 URL = "http://127.0.0.1:8000/"
+
+
+def _make_run_env(database: Path, **extra: str) -> dict[str, str]:
+    """The environment `make run` gives runserver (development settings, DEBUG on), on a
+    database file of the test's own, with no Final POS variable of this process's."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
+        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
+        "DEBUG": "true",
+        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 def test_demo_mode_names_the_demo_sign_ins(settings, django_user_model):
@@ -45,15 +60,7 @@ def test_the_server_ends_its_banner_with_the_hint(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_API_KEY": "live-key",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(tmp_path / "db.sqlite3", FINALPOS_API_KEY="live-key")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -66,7 +73,7 @@ def test_the_server_ends_its_banner_with_the_hint(tmp_path):
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             lines.append(line.strip())
@@ -88,15 +95,10 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_SIMULATOR_DB": str(tmp_path / "simulator.sqlite3"),  # demo mode, as make run
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        tmp_path / "db.sqlite3",
+        FINALPOS_SIMULATOR_DB=str(tmp_path / "simulator.sqlite3"),  # demo mode, as make run
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -110,10 +112,10 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # a thread that died leaves the process silent
-            ready, _, _ = select.select([server.stdout], [], [], 1)
+            ready, _, _ = select.select([present(server.stdout)], [], [], 1)
             if not ready:
                 continue
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             lines.append(line.rstrip())
@@ -134,16 +136,11 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "ALLOWED_HOSTS": "192.0.2.20",  # the phone reaches this machine at 192.0.2.20
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "FINALPOS_API_KEY": "live-key",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        tmp_path / "db.sqlite3",
+        ALLOWED_HOSTS="192.0.2.20",  # the phone reaches this machine at 192.0.2.20
+        FINALPOS_API_KEY="live-key",
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"0.0.0.0:{port}"],
         cwd=Path(__file__).resolve().parents[2],
@@ -156,7 +153,7 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
         deadline = time.monotonic() + 30
         banner = ""
         while time.monotonic() < deadline and not banner:
-            line = server.stdout.readline()
+            line = present(server.stdout).readline()
             if not line:
                 break
             banner = line.strip() if line.startswith("Open ") else ""
@@ -175,14 +172,13 @@ def test_serving_a_phone_prints_links_that_answer_here_and_on_the_phone(tmp_path
         server.wait(10)
 
 
-def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path):
+def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path, seed_demo):
     """`make run` keeps the board fresh: its server runs the refresh loop, so a shift a till
     opens (and sells on) reaches the dashboard's index with no one pressing anything."""
     import random
     import signal
     import sqlite3
 
-    from finalpos_simulator.seed import seed_demo_company
     from finalpos_simulator.store import Store
     from finalpos_simulator.tills import TillActivity
 
@@ -190,21 +186,16 @@ def test_the_demo_server_finds_the_shifts_its_tills_open_by_itself(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     database, simulator_db = tmp_path / "db.sqlite3", tmp_path / "simulator.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINALPOS_")},
-        "DJANGO_SETTINGS_MODULE": "finalpos_dashboard.settings",
-        "DEBUG": "true",
-        "DJANGO_RUNSERVER_HIDE_WARNING": "true",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "FINALPOS_SIMULATOR_DB": str(simulator_db),
-        "FINALPOS_SIMULATOR_TILLS": "false",  # the test's till acts, at its own moment
-        "DEMO_REFRESH_SECONDS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = _make_run_env(
+        database,
+        FINALPOS_SIMULATOR_DB=str(simulator_db),
+        FINALPOS_SIMULATOR_TILLS="false",  # the test's till acts, at its own moment
+        DEMO_REFRESH_SECONDS="1",
+    )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
     store = Store(str(simulator_db))
-    seed_demo_company(store)
+    seed_demo(store)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=root,

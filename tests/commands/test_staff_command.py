@@ -12,6 +12,7 @@ from sessions_app.models import AuditEntry, Outlet
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP, is_manager
 from sessions_app.services.staff_checks import member_outlet_ids, member_role
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +37,19 @@ def staff(*args: str, stdin: str = "") -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+def add_nia(*options: str, outlet: str = "Alpha Street", stdin: str = "") -> tuple[str, str]:
+    """`manage.py staff add nia --role cashier --outlet OUTLET OPTIONS`: a new cashier."""
+    return staff("add", "nia", "--role", "cashier", "--outlet", outlet, *options, stdin=stdin)
+
+
 def test_add_a_cashier_by_outlet_name_with_a_piped_password(django_user_model):
-    out, err = staff(
-        "add",
-        "nia",
-        "--role",
-        "cashier",
-        "--outlet",
-        "alpha street",
+    out, err = add_nia(
         "--email",
         "nia@example.com",
         "--first-name",
         "Nia",
         "--password-stdin",
+        outlet="alpha street",
         stdin=NEW_PASSWORD + "\n",
     )
     member = authenticate(username="nia", password=NEW_PASSWORD)
@@ -74,36 +75,18 @@ def test_add_a_manager_of_two_outlets_by_name_and_by_id():
         "--password-stdin",
         stdin=NEW_PASSWORD,
     )
-    member = authenticate(username="max", password=NEW_PASSWORD)
+    member = present(authenticate(username="max", password=NEW_PASSWORD))
     assert is_manager(member) and member_outlet_ids(member) == {OUTLET_A, OUTLET_B}
 
 
 def test_an_unknown_or_ambiguous_outlet_is_a_clear_error(django_user_model):
     with pytest.raises(CommandError, match="No outlet is named 'Gamma'"):
-        staff(
-            "add",
-            "nia",
-            "--role",
-            "cashier",
-            "--outlet",
-            "Gamma",
-            "--password-stdin",
-            stdin=NEW_PASSWORD,
-        )
+        add_nia("--password-stdin", outlet="Gamma", stdin=NEW_PASSWORD)
     Outlet.objects.create(
         id=OUTLET_C, name="Alpha Street", city="Augusta", fetched_at=timezone.now()
     )
     with pytest.raises(CommandError, match="2 outlets are named 'Alpha Street'") as error:
-        staff(
-            "add",
-            "nia",
-            "--role",
-            "cashier",
-            "--outlet",
-            "Alpha Street",
-            "--password-stdin",
-            stdin=NEW_PASSWORD,
-        )
+        add_nia("--password-stdin", stdin=NEW_PASSWORD)
     assert f"{OUTLET_A} (Portland)" in str(error.value)
     assert f"{OUTLET_C} (Augusta)" in str(error.value)
     assert not django_user_model.objects.filter(username="nia").exists()
@@ -111,33 +94,14 @@ def test_an_unknown_or_ambiguous_outlet_is_a_clear_error(django_user_model):
 
 def test_a_weak_password_or_none_at_all_is_refused(django_user_model):
     with pytest.raises(CommandError, match="too common"):
-        staff(
-            "add",
-            "nia",
-            "--role",
-            "cashier",
-            "--outlet",
-            "Alpha Street",
-            "--password-stdin",
-            stdin="password\n",
-        )
+        add_nia("--password-stdin", stdin="password\n")
     with pytest.raises(CommandError, match="use --password-stdin or --invite"):
-        staff("add", "nia", "--role", "cashier", "--outlet", "Alpha Street")
+        add_nia()
     assert not django_user_model.objects.filter(username="nia").exists()
 
 
 def test_add_with_an_invitation_e_mails_a_link():
-    out, _err = staff(
-        "add",
-        "nia",
-        "--role",
-        "cashier",
-        "--outlet",
-        "Alpha Street",
-        "--email",
-        "nia@example.com",
-        "--invite",
-    )
+    out, _err = add_nia("--email", "nia@example.com", "--invite")
     assert "Invitation e-mailed to nia@example.com." in out
     [message] = mail.outbox
     assert message.to == ["nia@example.com"] and "/accounts/reset/" in message.body
@@ -145,20 +109,10 @@ def test_add_with_an_invitation_e_mails_a_link():
 
 def test_an_invitation_needs_an_address_and_e_mail_set_up(settings, django_user_model):
     with pytest.raises(CommandError, match="needs --email"):
-        staff("add", "nia", "--role", "cashier", "--outlet", "Alpha Street", "--invite")
+        add_nia("--invite")
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     with pytest.raises(CommandError, match="E-mail is not set up"):
-        staff(
-            "add",
-            "nia",
-            "--role",
-            "cashier",
-            "--outlet",
-            "Alpha Street",
-            "--email",
-            "nia@example.com",
-            "--invite",
-        )
+        add_nia("--email", "nia@example.com", "--invite")
     assert not django_user_model.objects.filter(username="nia").exists()
 
 

@@ -25,6 +25,7 @@ from sessions_app.services.shift_close import session_close
 from sessions_app.services.task_recovery import WorkerDied, tasks_recover
 from sessions_app.tasks import review_alert
 from tests.conftest import OUTLET_A, SIMULATOR_KEY
+from tests.helpers import present
 from tests.processes import ROOT, child_env, django_process, kill_hard, wait_until
 from tests.smtp_sink import SmtpSink
 
@@ -72,7 +73,9 @@ def test_sigterm_lets_go_of_the_refresh_and_the_replacement_takes_over_within_se
         stopped_at = time.monotonic()
         old.send_signal(signal.SIGTERM)
         assert old.wait(timeout=30) == 0
-        said = [json.loads(line) for line in old.stdout.read().splitlines() if line.strip()]
+        said = [
+            json.loads(line) for line in present(old.stdout).read().splitlines() if line.strip()
+        ]
         assert said[-1]["message"].startswith("Worker ") and said[-1]["message"].endswith(
             " stopped"
         )  # every line JSON, to the last
@@ -208,5 +211,5 @@ def test_the_worker_lives_through_a_database_outage_and_carries_on(
     finally:
         _stop(worker)
         proxy.close()
-    output = worker.stdout.read()
+    output = present(worker.stdout).read()
     assert "The database is unreachable" in output

@@ -4,6 +4,7 @@ In CI (CI=true) these tests must run; on a machine without Chromium they are ski
 message saying how to enable them.
 """
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -52,15 +53,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def take_screenshot(page, name: str) -> Path:
+    """The whole page, saved as artifacts/screenshots/NAME.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in_on(page, url: str, username: str, password: str) -> None:
+    """Signs in through the login form of the dashboard at ``url``."""
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 @pytest.fixture
 def screenshot(page):
-    def take(name: str) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
+    return functools.partial(take_screenshot, page)
 
 
 @pytest.fixture
@@ -78,25 +89,18 @@ def axe_check(page):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    def sign_in_as(username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-
-    return sign_in_as
+    return functools.partial(sign_in_on, page, live_server.url)
 
 
 @pytest.fixture
-def demo_store(finalpos, simulator, settings):
+def demo_store(finalpos, simulator, settings, seed_demo):
     """The demo company in the loopback simulator, its accounts, outlets and tills; each test
     indexes the shifts it needs."""
-    from finalpos_simulator.seed import seed_demo_company
     from sessions_app.demo import demo_users_create
     from sessions_app.services.catalog import catalog_refresh
 
     store = simulator.simulator.store
-    seed_demo_company(store)
+    seed_demo(store)
     settings.FINALPOS_DEMO_MODE = True
     catalog_refresh()
     demo_users_create()

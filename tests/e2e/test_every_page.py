@@ -5,12 +5,15 @@ targets of at least 44 px on the till pages, and a screenshot of each (artifacts
 The pages that only follow a POST (the close review step, forms with errors) are checked by
 the flow tests in test_close_shift.py and test_keyboard.py."""
 
+import functools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
@@ -21,6 +24,8 @@ from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_open import session_open
+from tests.e2e.conftest import sign_in_on, take_screenshot
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,7 +69,7 @@ class Viewport:
     name: str
     width: int
     height: int
-    scheme: str
+    scheme: Literal["light", "dark"]
 
 
 VIEWPORTS = [
@@ -78,9 +83,9 @@ VIEWPORTS = [
 def demo_everything(demo_store):
     sessions_discover()
     shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
-    closed = shifts.filter(close_time__isnull=False).order_by("-close_time").first()
-    open_shift = shifts.filter(close_time__isnull=True).first()
-    station = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first()
+    closed = present(shifts.filter(close_time__isnull=False).order_by("-close_time").first())
+    open_shift = present(shifts.filter(close_time__isnull=True).first())
+    station = present(Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first())
     demo_cashier = User.objects.get(username="cashier")
     held = _a_shift_a_till_holds_open(demo_store)
     in_conflict = _a_close_a_till_wrote_over(demo_store, demo_cashier)
@@ -136,7 +141,9 @@ def _a_shift_a_till_holds_open(store) -> SessionRecord:
     busy = set(
         SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
     )
-    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    free = present(
+        Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    )
     till = TillActivity(store, rng=random.Random(4))
     session = till.open_session(store.get("station", free.id), cashier="Rosa Lind")
     till.sell(session, count=3)
@@ -148,7 +155,9 @@ def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
     busy = set(
         SessionRecord.objects.filter(close_time__isnull=True).values_list("station_id", flat=True)
     )
-    free = Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    free = present(
+        Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
+    )
     record = session_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
     copy = store.get("session", record.id)
     session_close(
@@ -194,14 +203,35 @@ def _page_problems(page: Page, name: str, viewport: Viewport, axe) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
-def test_every_page_is_accessible_and_fits(
-    page: Page, live_server, sign_in, demo_everything, screenshot, viewport
-):
+def test_every_page_is_accessible_and_fits(new_context, live_server, demo_everything):
+    """Each viewport in a browser context of its own, as a test of its own would have it,
+    over one demo company (setting it up is the costly part); every problem at every
+    viewport is reported together."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for viewport in VIEWPORTS:
+        caches["default"].clear()  # as between two tests
+        page = new_context().new_page()
+        problems |= {
+            f"{name} at {viewport.name}": found
+            for name, found in _problems_at(
+                page, live_server, demo_everything, viewport, axe
+            ).items()
+        }
+        page.context.close()
+
+    assert not problems, "\n".join(
+        f"{name}: " + "; ".join(found) for name, found in problems.items()
+    )
+
+
+def _problems_at(page: Page, live_server, demo_everything, viewport: Viewport, axe) -> dict:
+    """Every page at one viewport: what is wrong with each (nothing, on a good day)."""
     manager_pages, cashier_pages = demo_everything
+    screenshot = functools.partial(take_screenshot, page)
+    sign_in = functools.partial(sign_in_on, page, live_server.url)
     page.set_viewport_size({"width": viewport.width, "height": viewport.height})
     page.emulate_media(color_scheme=viewport.scheme)
     problems: dict[str, list[str]] = {}
@@ -219,7 +249,7 @@ def test_every_page_is_accessible_and_fits(
 
     def visit(name: str, path: str) -> None:
         response = page.goto(f"{live_server.url}{path}")
-        check(name, response.status, 404 if name == "not-found" else 200)
+        check(name, present(response).status, 404 if name == "not-found" else 200)
 
     visit("login", "/accounts/login/")
     sign_in("manager", "manager-demo")
@@ -239,7 +269,4 @@ def test_every_page_is_accessible_and_fits(
     sign_in("cashier", "cashier-demo")
     for name, path in cashier_pages.items():
         visit(name, path)
-
-    assert not problems, "\n".join(
-        f"{name} at {viewport.name}: " + "; ".join(found) for name, found in problems.items()
-    )
+    return problems

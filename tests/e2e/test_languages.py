@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from sessions_app.models import SessionRecord, StaffProfile
 from tests.catalogues import filled, translated
 from tests.conftest import PASSWORD, STATION_A1, make_shifts
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,7 +63,9 @@ def test_someone_who_picks_deutsch_reads_german_from_the_next_page_dates_include
     expect(page.get_by_role("heading", level=1)).to_have_text(translated("de", "Shift history"))
     expect(_nav_link(page, "de", "Tills")).to_be_visible()
     opened = page.locator("tbody time").first
-    moment = datetime.fromisoformat(opened.get_attribute("datetime"))  # in the outlet's zone
+    moment = datetime.fromisoformat(
+        present(opened.get_attribute("datetime"))
+    )  # in the outlet's zone
     with translation.override("de"):
         german = date_format(moment, "SHORT_DATETIME_FORMAT")  # Django's, e.g. 06.12.2026 02:31
     expect(opened).to_contain_text(german)

@@ -7,16 +7,17 @@ copies)."""
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from sessions_app.finalpos import circuit
 from sessions_app.models import AuditEntry, SessionRecord
 from tests.conftest import add_faults
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def _shoot(page: Page, screenshot, name: str) -> None:
@@ -43,9 +44,11 @@ def _close_a_demo_shift(*, cash: str) -> SessionRecord:
 
     from sessions_app.services.shift_close import session_close
 
-    open_shift = SessionRecord.objects.filter(
-        close_time__isnull=True, session_number__startswith="D-"
-    ).first()
+    open_shift = present(
+        SessionRecord.objects.filter(
+            close_time__isnull=True, session_number__startswith="D-"
+        ).first()
+    )
     return session_close(
         record=open_shift,
         closed_by_user=User.objects.get(username="cashier"),
@@ -119,8 +122,11 @@ def test_a_reopened_shift_keeps_its_whole_timeline(
     from sessions_app.services.shift_undo import session_reopen
 
     manager = User.objects.get(username="manager")
-    record = SessionRecord.objects.filter(close_time__isnull=True, session_number__startswith="D-")
-    record = record.first()
+    record = present(
+        SessionRecord.objects.filter(
+            close_time__isnull=True, session_number__startswith="D-"
+        ).first()
+    )
     closed = session_close(
         record=record,
         closed_by_user=User.objects.get(username="cashier"),

@@ -5,7 +5,7 @@ Content-Security-Policy (its scripts carry the nonce), and passes axe."""
 import pytest
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -26,7 +26,12 @@ def test_a_superuser_runs_a_failed_task_again_from_the_operators_view(
         traceback="Traceback ...",
     )
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def keep_error(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", keep_error)
 
     page.goto(f"{live_server.url}/ops/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/ops/")

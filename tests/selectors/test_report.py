@@ -8,6 +8,7 @@ from sessions_app.selectors.report import shift_report
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_review import session_approve
 from sessions_app.services.shift_undo import session_reopen
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_the_timeline_of_a_reopened_shift_reads_in_order(closed_shift, manager, 
         "Reopened by Mia Manager: Bag found",
         "Closed by Cal Cashier",
     ]
-    times = [event.at for event in events]
+    times = [present(event.at) for event in events]
     assert times == sorted(times)
 
 

@@ -1,6 +1,7 @@
 """The history's per-day totals (DailyTotals) always equal the shifts they count: after every
 kind of write, with writers at once, after a time zone change and after the migration."""
 
+import contextlib
 import threading
 from collections import defaultdict
 from datetime import timedelta
@@ -18,6 +19,7 @@ from sessions_app.services.outlet_settings import outlet_settings_update
 from sessions_app.services.shift_review import session_correct
 from sessions_app.services.shift_undo import session_delete
 from tests.conftest import OUTLET_A, STATION_A1, STATION_A2, make_shifts
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +109,7 @@ def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
     assert kept_by_day() == counted_from_shifts()
     assert per_day(kept_by_day())[(outlet, day)][0] == 1
 
-    gone = SessionRecord.objects.filter(deleted_at__isnull=True).first()
+    gone = present(SessionRecord.objects.filter(deleted_at__isnull=True).first())
     settings.SHIFT_GONE_AFTER = timedelta(0)
     index_note_missing(gone)
     assert index_note_missing(gone)
@@ -171,6 +173,55 @@ def test_writers_at_once_on_one_day_lose_nothing(tills):
     assert sum(day[0] for day in kept_by_day().values()) == 8
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks that can deadlock: PostgreSQL only (SQLite has one writer at a time)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_the_same_two_days_in_opposite_orders_do_not_deadlock(tills, monkeypatch):
+    """Two writers, each in its own thread and connection, recount the same two outlet-days,
+    named in opposite orders. Each holds its first day's rows before either goes on: locked in
+    the order given, each would then wait for the other's day (PostgreSQL ends that deadlock by
+    failing one of them); locked in one fixed order, the second waits for the first."""
+    from sessions_app.services import daily_totals
+
+    make_shifts(2, variance="-1.00")
+    days = sorted(per_day(kept_by_day()))
+    assert len(days) == 2
+    daily_totals.daily_totals_update(days)  # every row that either writer locks exists
+    both_hold_a_day = threading.Barrier(2)
+    first_hold_of_thread = threading.local()
+    held = daily_totals._held
+
+    def hold_then_wait_for_the_other(model, place):
+        kept = held(model, place)
+        if not getattr(first_hold_of_thread, "done", False):
+            first_hold_of_thread.done = True
+            # In one fixed order the other writer is waiting for this very day: it never comes.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_hold_a_day.wait(timeout=1)
+        return kept
+
+    monkeypatch.setattr(daily_totals, "_held", hold_then_wait_for_the_other)
+    errors: list[BaseException] = []
+
+    def write(order: list) -> None:
+        try:
+            daily_totals.daily_totals_update(order)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(order,)) for order in (days, days[::-1])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert kept_by_day() == counted_from_shifts()
+
+
 def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
     executor = MigrationExecutor(connection)
     executor.migrate([("sessions_app", "0013_job_lease")])
@@ -232,7 +283,7 @@ def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days
     assert shifts and totals.shifts == len(shifts)
     assert totals.opening == sum(s.opening_amount for s in shifts)
     assert totals.cash_counted == sum(s.closing_amount for s in shifts)
-    assert totals.cash_variance == sum(s.cash_variance for s in shifts)
+    assert totals.cash_variance == sum(present(s.cash_variance) for s in shifts)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from finalpos_simulator.seed import seed_demo_company
 from finalpos_simulator.tills import TillActivity, is_till_session
 from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.models import SessionRecord, SyncState
 from sessions_app.services.catalog import catalog_refresh
 from sessions_app.services.discovery import sessions_discover, transaction_count
-from tests.conftest import STATION_A1, record_sale, till_session
+from tests.conftest import STATION_A1, STATION_A2, record_sale, till_session
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,9 @@ def _transaction_reads(simulator) -> int:
 
 
 @pytest.fixture
-def company(finalpos, simulator):
+def company(finalpos, simulator, seed_demo):
     """The demo company (six weeks of till shifts, two open now) in a fresh install."""
-    seed_demo_company(simulator.simulator.store)
+    seed_demo(simulator.simulator.store)
     catalog_refresh()
     simulator.simulator.reset_log()
     return simulator.simulator.store
@@ -95,13 +95,31 @@ def test_later_passes_carry_on_back_through_history_then_only_read_new_sales(com
     assert new and result.found == len(new)
 
 
+def test_a_sale_that_lands_below_the_watermark_still_brings_its_shift_in(tills, simulator):
+    """A sale deleted in Final POS between two passes moves every later sale one place back:
+    the first sale of a shift opened meanwhile lands just below where the last pass stopped.
+    The next pass reads the page before its watermark again and finds that shift."""
+    store = simulator.simulator.store
+    earlier = till_session(simulator, STATION_A1, "S-2026-0101", closed=False)
+    for _sale in range(3):
+        record_sale(simulator, earlier["id"], "1.00")
+    assert sessions_discover().found == 1
+
+    store.delete("transaction", store.find("transaction", limit=1)[0]["id"])
+    later = till_session(simulator, STATION_A2, "S-2026-0102", closed=False)
+    record_sale(simulator, later["id"], "2.00")
+    result = sessions_discover()
+
+    assert result.found == 1 and SessionRecord.objects.filter(id=later["id"]).exists()
+
+
 def test_history_older_than_the_window_is_not_looked_for(company, settings):
     settings.DISCOVERY_HISTORY_DAYS = 7
     for _pass in range(50):
         result = sessions_discover(pages=5, sessions=500)
         if result.history_done and not result.waiting:
             break
-    oldest = SessionRecord.objects.order_by("open_time").first().open_time
+    oldest = present(SessionRecord.objects.order_by("open_time").first()).open_time
     assert datetime.now(UTC) - oldest < timedelta(days=7 + 2)
 
 

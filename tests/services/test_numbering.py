@@ -3,11 +3,12 @@ order, never reused, and kept above every number seen in that space."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from finalpos_dashboard.settings import _session_number_prefix
 from sessions_app.services.index import session_fetch
-from sessions_app.services.numbering import session_number_allocate
-from tests.conftest import STATION_A1, till_session
+from sessions_app.services.numbering import business_year, session_number_allocate
+from tests.conftest import OUTLET_A, STATION_A1, STATION_B1, till_session
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,36 @@ def test_a_number_seen_on_a_tills_shift_is_never_handed_out(tills, simulator):
         session_fetch(session_id=till_session(simulator, STATION_A1, number)["id"])
 
     assert session_number_allocate(year=2026) == "D-2026-0008"
+
+
+def test_a_second_install_never_hands_out_a_number_the_first_install_or_the_tills_used(
+    tills, cashier, simulator
+):
+    """A second install (a fresh local database) on the company a first install still serves:
+    it finds the first install's shifts one by one as they are opened (numbers it already
+    counts past included), and every shift it opens takes the number after the last one seen,
+    never one the first install or a till has used."""
+    from decimal import Decimal
+
+    from sessions_app.services.shift_open import session_open
+
+    year = business_year(timezone.now(), outlet_id=OUTLET_A)
+    used_elsewhere = []
+
+    def first_install_opens(sequence: int) -> None:
+        for number in (f"D-{year}-{sequence:04d}", f"S-{year}-{sequence:04d}"):
+            session_fetch(session_id=till_session(simulator, STATION_B1, number)["id"])
+            used_elsewhere.append(number)
+
+    for sequence in (1, 2, 3):
+        first_install_opens(sequence)
+    ours = session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100))
+    first_install_opens(5)  # one above our counter: the counter moves past it too
+    after = session_open(station=tills["a2"], opened_by_user=cashier, opening_amount=Decimal(100))
+
+    assert ours.record.session_number == f"D-{year}-0004"
+    assert after.record.session_number == f"D-{year}-0006"
+    assert not {ours.record.session_number, after.record.session_number} & set(used_elsewhere)
 
 
 def test_the_prefix_is_configurable(settings):

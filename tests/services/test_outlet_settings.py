@@ -12,8 +12,8 @@ from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.errors import VarianceReasonRequired
 from sessions_app.services.index import session_fetch
 from sessions_app.services.outlet_settings import outlet_settings_update
-from sessions_app.services.shift_close import session_close
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_B1, till_session
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -70,54 +70,29 @@ def test_blank_rules_follow_the_sites_defaults(tills, manager, settings):
     assert OutletSettings.objects.count() == 1
 
 
-def test_a_stricter_outlet_asks_a_reason_for_a_smaller_difference(open_shift, manager, cashier):
+def test_a_stricter_outlet_asks_a_reason_for_a_smaller_difference(close_open_shift, manager):
     from sessions_app.models import Outlet
 
     _rules(Outlet.objects.get(id=OUTLET_A), manager, variance_reason_threshold=Decimal("1.00"))
-    counted = {"cash": Decimal("238.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
 
     with pytest.raises(VarianceReasonRequired, match=r"\$1\.00"):
-        session_close(
-            record=open_shift,
-            closed_by_user=cashier,
-            counted=counted,
-            closing_note="",
-            variance_reason="",
-            seen_updated_at=None,
-            close_request_id="e" * 32,
-        )
+        close_open_shift(cash="238.00", request_id="e" * 32)
 
 
-def test_the_outlets_approval_threshold_decides_review(open_shift, manager, cashier):
+def test_the_outlets_approval_threshold_decides_review(close_open_shift, manager):
     from sessions_app.models import Outlet
 
     _rules(Outlet.objects.get(id=OUTLET_A), manager, variance_approval_threshold=Decimal("0.50"))
-    record = session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("239.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="",
-        variance_reason="",
-        seen_updated_at=None,
-        close_request_id="f" * 32,
-    ).record
+    record = close_open_shift(cash="239.00", request_id="f" * 32)
     assert record.needs_review  # $1.00 short: under the site's $20.00, over the outlet's
 
 
-def test_the_outlets_float_decides_what_to_bank(open_shift, manager, cashier):
+def test_the_outlets_float_decides_what_to_bank(close_open_shift, manager):
     from sessions_app.models import Outlet
 
     _rules(Outlet.objects.get(id=OUTLET_A), manager, target_float=Decimal("100.00"))
-    record = session_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("240.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        closing_note="",
-        variance_reason="",
-        seen_updated_at=None,
-        close_request_id="a" * 32,
-    ).record
-    drop = record.report["bankDeposit"]
+    record = close_open_shift(cash="240.00", request_id="a" * 32)
+    drop = present(record.report)["bankDeposit"]
     assert (drop["targetFloat"], drop["leave"], drop["bank"]) == ("100.00", "100.00", "140.00")
 
 

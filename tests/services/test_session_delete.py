@@ -6,6 +6,7 @@ from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.shift_undo import session_delete
 from tests.conftest import add_faults
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_deleting_removes_it_upstream_and_leaves_a_tombstone(closed_shift, manag
     assert record.deleted_at is not None
     entry = AuditEntry.objects.get(action="delete")
     assert entry.accepted and "Test shift" in entry.summary
-    assert entry.before["deleted_at"] is None and entry.after["deleted_at"]
+    assert present(entry.before)["deleted_at"] is None and present(entry.after)["deleted_at"]
 
 
 def test_deleting_an_open_shift_frees_the_till(open_shift, manager, simulator):

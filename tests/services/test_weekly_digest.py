@@ -12,6 +12,7 @@ from sessions_app.models import SessionRecord, StaffProfile
 from sessions_app.selectors.digest import week_before, week_digest
 from sessions_app.services.digest import weekly_digests_due
 from tests.conftest import OUTLET_B, make_shifts
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_each_manager_gets_last_weeks_digest_once(manager, manager_b, tills):
     start, _end = _last_week()
     make_shifts(2, variance="-6.00")
     SessionRecord.objects.update(business_date=start)
-    SessionRecord.objects.filter(pk=SessionRecord.objects.first().pk).update(
+    SessionRecord.objects.filter(pk=present(SessionRecord.objects.first()).pk).update(
         review_state="needs_review"
     )
 

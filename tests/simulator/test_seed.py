@@ -38,7 +38,12 @@ def test_the_tills_own_reports_add_up_with_the_transactions(tmp_path):
     }
     closed = [s for s in store.find("session") if "closeTime" in s][:25]
     for session in closed:
-        sales = {"cash": Decimal(0), "card": Decimal(0), "oliverPay": Decimal(0), "giftCard": 0}
+        sales = {
+            "cash": Decimal(0),
+            "card": Decimal(0),
+            "oliverPay": Decimal(0),
+            "giftCard": Decimal(0),
+        }
         for t in store.find("transaction", session_id=session["id"]):
             sign = -1 if t["type"] == "refund" else 1
             sales[mapping[t["paymentMethod"]]] += sign * Decimal(t["amount"])

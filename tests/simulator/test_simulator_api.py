@@ -103,7 +103,7 @@ def test_lists_page_with_skip_and_limit(simulator):
     assert [o["id"] for o in page] == ids[2:4]
     bad = requests.get(
         simulator.url + "/v1/api/outlets",
-        params={"skip": -1, "limit": "x"},
+        params={"skip": "-1", "limit": "x"},
         headers=HEADERS,
         timeout=5,
     )

@@ -5,32 +5,36 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from finalpos_simulator.seed import seed_demo_company
+import pytest
+
 from finalpos_simulator.store import Store
 from finalpos_simulator.tills import STEP, TillActivity, is_till_session
+from tests.helpers import present
 
 
-def _company(tmp_path) -> Store:
+@pytest.fixture
+def company(tmp_path, seed_demo) -> Store:
+    """The demo company in a store of its own."""
     store = Store(str(tmp_path / "tills.sqlite3"))
-    seed_demo_company(store)
+    seed_demo(store)
     return store
 
 
-def test_a_till_opens_with_the_companys_next_number_and_goes_in_use(tmp_path):
-    store = _company(tmp_path)
-    last = int(store.get_meta("session_sequence"))
+def test_a_till_opens_with_the_companys_next_number_and_goes_in_use(company):
+    store = company
+    last = int(present(store.get_meta("session_sequence")))
     free = next(s for s in store.find("station") if s["status"] == "AVAILABLE")
 
     session = TillActivity(store, rng=random.Random(1)).open_session(free)
 
     year = datetime.now(UTC).year
     assert session["sessionNumber"] == f"S-{year}-{last + 1:04d}"
-    assert is_till_session(store.get("session", session["id"]))
-    assert store.get("station", free["id"])["status"] == "IN_USE"
+    assert is_till_session(present(store.get("session", session["id"])))
+    assert present(store.get("station", free["id"]))["status"] == "IN_USE"
 
 
-def test_a_till_closes_declaring_every_tender_it_took(tmp_path):
-    store = _company(tmp_path)
+def test_a_till_closes_declaring_every_tender_it_took(company):
+    store = company
     free = next(s for s in store.find("station") if s["status"] == "AVAILABLE")
     tills = TillActivity(store, rng=random.Random(2))
     session = tills.open_session(free)
@@ -52,11 +56,11 @@ def test_a_till_closes_declaring_every_tender_it_took(tmp_path):
     assert "giftCard" in declared  # 40 sales at a 5% share: the till took gift cards
     assert closed["closingAmount"] == closed["closingAmounts"]["cash"]
     assert closed["meta"]["source"] == "final-pos-ipad" and "tipTotal" in closed
-    assert store.get("station", free["id"])["status"] == "AVAILABLE"
+    assert present(store.get("station", free["id"]))["status"] == "AVAILABLE"
 
 
-def test_tills_sell_on_shifts_the_dashboard_opened_but_never_close_them(tmp_path):
-    store = _company(tmp_path)
+def test_tills_sell_on_shifts_the_dashboard_opened_but_never_close_them(company):
+    store = company
     free = next(s for s in store.find("station") if s["status"] == "AVAILABLE")
     ours = {
         "id": "d" * 24,
@@ -76,11 +80,11 @@ def test_tills_sell_on_shifts_the_dashboard_opened_but_never_close_them(tmp_path
         tills.tick()
 
     assert store.find("transaction", session_id=ours["id"])
-    assert "closeTime" not in store.get("session", ours["id"])
+    assert "closeTime" not in present(store.get("session", ours["id"]))
 
 
-def test_catching_up_runs_the_steps_due_once_across_processes(tmp_path):
-    store = _company(tmp_path)
+def test_catching_up_runs_the_steps_due_once_across_processes(company):
+    store = company
     now = [datetime(2026, 11, 23, 9, tzinfo=UTC)]
     first = TillActivity(store, rng=random.Random(4), clock=lambda: now[0])
     second = TillActivity(Store(store.path), rng=random.Random(5), clock=lambda: now[0])
@@ -94,8 +98,8 @@ def test_catching_up_runs_the_steps_due_once_across_processes(tmp_path):
     assert second.catch_up() == 30  # a quiet night does not replay every minute
 
 
-def test_a_till_report_is_json_or_plain_text_as_real_tills_write(tmp_path):
-    store = _company(tmp_path)
+def test_a_till_report_is_json_or_plain_text_as_real_tills_write(company):
+    store = company
     tills = TillActivity(store, rng=random.Random(6))
     reports = []
     for _shift in range(12):

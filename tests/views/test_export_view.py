@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:session_export")
@@ -57,7 +58,7 @@ def test_large_exports_stream_in_chunks_with_exact_amounts_and_local_times(clien
     assert len(chunks) >= 3  # rows go out in chunks of 500, not all at once
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert len(rows) == 1201
-    newest = SessionRecord.objects.order_by("-open_time").first()
+    newest = present(SessionRecord.objects.order_by("-open_time").first())
     first = rows[0]
     assert first["session_id"] == newest.id
     assert first["open_time"] == timezone.localtime(newest.open_time).isoformat("T", "seconds")

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.helpers import present
+
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -116,9 +118,10 @@ def redis_server(tmp_path):
 
 
 def _probe(dashboard: subprocess.Popen) -> tuple[int, dict]:
-    dashboard.stdin.write("probe\n")
-    dashboard.stdin.flush()
-    for line in dashboard.stdout:  # log lines come first
+    stdin = present(dashboard.stdin)
+    stdin.write("probe\n")
+    stdin.flush()
+    for line in present(dashboard.stdout):  # log lines come first
         if line.startswith("PROBE "):
             _, status, body = line.split(" ", 2)
             return int(status), json.loads(body)
@@ -153,7 +156,7 @@ def test_it_returns_503_naming_the_cache_when_redis_stops(redis_server, tmp_path
             {"status": "error", "database": "ok", "cache": "unreachable", "mode": "demo"},
         )
     finally:
-        dashboard.stdin.close()
+        present(dashboard.stdin).close()
         dashboard.wait(30)
 
 

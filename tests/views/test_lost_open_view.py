@@ -10,6 +10,7 @@ from django.urls import reverse
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord
 from sessions_app.services.index import session_fetch
 from tests.conftest import PASSWORD, STATION_A1, add_faults, record_sale
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_a_manager_confirms_after_looking_at_the_till(client, manager, tills, si
 
     [opened] = _upstream_open(simulator)
     assert opened["sessionNumber"] == number
-    audit = AuditEntry.objects.filter(action="open", accepted=True).first()
+    audit = present(AuditEntry.objects.filter(action="open", accepted=True).first())
     assert "checked the till" in audit.summary and audit.actor_name == "Mia Manager"
 
 

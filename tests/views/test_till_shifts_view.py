@@ -2,7 +2,6 @@
 is out of use, and two versions shown side by side when a till wrote over ours."""
 
 import json
-import random
 from decimal import Decimal
 
 import pytest
@@ -14,23 +13,14 @@ from sessions_app.services.index import session_fetch
 from sessions_app.services.index_refresh import sessions_refresh
 from sessions_app.services.shift_close import session_close
 from sessions_app.services.shift_open import session_open
-from tests.conftest import PASSWORD, STATION_A1
+from tests.conftest import PASSWORD, STATION_A1, quiet_till
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def till(tills, simulator) -> TillActivity:
-    return TillActivity(
-        simulator.simulator.store,
-        rng=random.Random(5),
-        open_chance=0,
-        sale_chance=0,
-        close_chance=0,
-        tip_chance=0,
-        reclose_chance=0,
-        stale_chance=0,
-    )
+    return quiet_till(simulator, seed=5)
 
 
 @pytest.fixture
