@@ -273,9 +273,9 @@ def main() -> None:
 
     worker = start_worker()
     run = Run(web_url)
-    station_ids = [station for _, station in tills]
+    till_ids = [station for _, station in tills]
     threads = [
-        threading.Thread(target=run.cashier, args=(n + 1, station_ids[n::CASHIERS]))
+        threading.Thread(target=run.cashier, args=(n + 1, till_ids[n::CASHIERS]))
         for n in range(CASHIERS)
     ]
     threads.append(threading.Thread(target=run.watch_health))
@@ -334,7 +334,7 @@ def main() -> None:
             )
         },
         "faults": faults,
-        "end": _compare(VAR / "simulator.sqlite3", run, station_ids),
+        "end": _compare(VAR / "simulator.sqlite3", run, till_ids),
         "worker": {
             "database outage noticed": "The database is unreachable" in worker_lines,
             "tasks re-run after their worker died": worker_lines.count("queued to run again"),

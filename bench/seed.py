@@ -28,7 +28,7 @@ from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
 from sessions_app.services.catalog import catalog_refresh
 from sessions_app.services.daily_totals import daily_totals_rebuild
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 
 STAGES = (10 * scale.TILLS, 20_000)  # the first ten days, then 80 days: the history's growth
 BATCH = 2000
@@ -114,7 +114,7 @@ def check_against_dashboard(now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         shift = scale.closed_shift(index, now, zone, random.Random(index), cashiers, upstream=True)
         assert shift.session is not None
         with transaction.atomic():
-            record = session_index_save(Session.from_wire(shift.session))
+            record = shift_index_save(Session.from_wire(shift.session))
             for name, seeded in shift.row.items():
                 if name == "fetched_at":
                     continue
@@ -149,7 +149,7 @@ def seed(
     simulator = start_simulator()
     catalog_refresh()
     for shift in opened:
-        session_index_save(Session.from_wire(shift.session))
+        shift_index_save(Session.from_wire(shift.session))
     accounts(password, cashiers)
     call_command("collectstatic", interactive=False, verbosity=0)
     info: dict[str, Any] = {

@@ -156,9 +156,9 @@ def races(store, people, count: int) -> dict[str, Counter]:
     from sessions_app.models import SessionRecord, ShiftConflict
     from sessions_app.services.cash_movements import cash_movement_record
     from sessions_app.services.errors import ApplicationError
-    from sessions_app.services.index import session_fetch
-    from sessions_app.services.index_refresh import sessions_refresh
-    from sessions_app.services.shift_review import session_approve, session_correct
+    from sessions_app.services.index import shift_fetch
+    from sessions_app.services.index_refresh import shifts_refresh
+    from sessions_app.services.shift_review import shift_approve, shift_correct
 
     rng = random.Random(21)
     till = _till(store, rng)
@@ -193,13 +193,13 @@ def races(store, people, count: int) -> dict[str, Counter]:
                     "createdAt": datetime.now(UTC).isoformat(),
                 },
             )
-        return closed, session_fetch(session_id=session["id"])
+        return closed, shift_fetch(session_id=session["id"])
 
     # Movement vs till close: both at once, from two threads.
     tally = outcome["movement vs till close"] = Counter()
     for index in range(count):
         session = opened_and_sold()
-        record = session_fetch(session_id=session["id"])
+        record = shift_fetch(session_id=session["id"])
         go = threading.Barrier(2)
         movement_id = f"{index:032x}"
         refused: list[Exception] = []
@@ -224,7 +224,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         time.sleep(rng.uniform(0, 0.03))  # either may land first
         closed = till.close_session(session)
         mover.join()
-        sessions_refresh()
+        shifts_refresh()
         upstream = store.get("session", session["id"])
         close_kept = upstream.get("closeTime") == closed["closeTime"]
         carried = ours_in_final_pos(
@@ -254,7 +254,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         recount = threading.Timer(1.0, lambda closed=closed: till.reclose(closed))
         recount.start()
         try:
-            session_correct(
+            shift_correct(
                 record=record,
                 corrected_by_user=people["mia"],
                 counted=counted | {"cash": counted["cash"] + 1},
@@ -267,7 +267,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
             corrected = False
         recount.join()
         simulator.faults.rules.clear()
-        sessions_refresh()
+        shifts_refresh()
         upstream = store.get("session", record.id)
         recount_there = upstream.get("closingNote") == "Recounted"
         ours_there = upstream.get("closingNote") == "Corrected"
@@ -285,7 +285,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
     for _index in range(count):
         closed, record = closed_by_till()
         counted = {k: Decimal(v) for k, v in closed["closingAmounts"].items()}
-        session_correct(
+        shift_correct(
             record=record,
             corrected_by_user=people["mia"],
             counted=counted | {"cash": counted["cash"] + 2},
@@ -295,7 +295,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         )
         till.queue(closed["stationId"], "stale", closed, ticks=1)
         till.send_queued(closed["stationId"], all_now=True)
-        sessions_refresh()
+        shifts_refresh()
         found = ShiftConflict.objects.filter(session_id=record.id, resolved_at=None).exists()
         tally["conflict shown" if found else "LOST: the correction"] += 1
 
@@ -306,7 +306,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         if not record.needs_review:
             tally["(shift needed no review: not counted)"] += 1
             continue
-        session_approve(
+        shift_approve(
             record=record,
             approved_by_user=people["mia"],
             comment="Checked",
@@ -320,7 +320,7 @@ def races(store, people, count: int) -> dict[str, Counter]:
         }
         till.queue(closed["stationId"], "stale", stale, ticks=1)
         till.send_queued(closed["stationId"], all_now=True)
-        sessions_refresh()
+        shifts_refresh()
         upstream = store.get("session", record.id)
         tip_kept = upstream.get("tipTotal") == "11.00"
         approved = ours_in_final_pos(record.id, lambda r: bool(r.review.approved_by))
@@ -347,8 +347,8 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
     from sessions_app.services.cash_movements import cash_movement_record
     from sessions_app.services.errors import ApplicationError
     from sessions_app.services.refresh import finalpos_refresh
-    from sessions_app.services.shift_open import session_open
-    from sessions_app.services.shift_review import session_approve
+    from sessions_app.services.shift_open import shift_open
+    from sessions_app.services.shift_review import shift_approve
 
     till = _till(
         store,
@@ -448,7 +448,7 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
             )
         )
         try:
-            session_open(station=station, opened_by_user=user, opening_amount=Decimal("150.00"))
+            shift_open(station=station, opened_by_user=user, opening_amount=Decimal("150.00"))
             tally["lost-answer opens: answer came through anyway"] += 1
         except ApplicationError:
             tally["lost-answer opens: till held"] += 1
@@ -457,7 +457,7 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
         # The cashier presses the only thing the page offers a cashier: a forged "it was not
         # created" is what a single press could do; it must create nothing.
         try:
-            session_open(
+            shift_open(
                 station=station,
                 opened_by_user=user,
                 opening_amount=Decimal("150.00"),
@@ -481,7 +481,7 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
                     if seen is not None and record.id not in queued_at:
                         queued_at[record.id] = time.monotonic() - seen
                 try:
-                    session_approve(
+                    shift_approve(
                         record=record,
                         approved_by_user=user,
                         comment="Looked at it",

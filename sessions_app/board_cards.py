@@ -84,10 +84,10 @@ class _Words:
     """The URLs and words of the cards, reversed and translated once per request (escaped)."""
 
     def __init__(self) -> None:
-        self.close = url_maker("sessions_app:session_close")
+        self.close = url_maker("sessions_app:shift_close")
         self.x_report = url_maker("sessions_app:x_report")
-        self.detail = url_maker("sessions_app:session_detail")
-        self.open_url = reverse("sessions_app:session_open")
+        self.detail = url_maker("sessions_app:shift_detail")
+        self.open_url = reverse("sessions_app:shift_open")
         self.times = DateTimes("DATETIME_FORMAT")
         self.by = _("by %(who)s")
         self.float_line = _("Float %(float)s · %(number)s")

@@ -146,7 +146,7 @@ def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     }
     subject = " ".join(subject.split())  # names come from Final POS: never a header break
     lines = [
-        f"{report.station_name}, {report.outlet_name}",
+        f"{report.till_name}, {report.outlet_name}",
         _("Opened by %(opener)s at %(opened)s, closed by %(closer)s at %(closed)s.")
         % {
             "opener": record.opened_by,
@@ -170,7 +170,7 @@ def _review_alert_in_currency(record: SessionRecord) -> tuple[str, str]:
     ]
     if report.variance_reason:
         lines.append(_("Reason given: %(reason)s") % {"reason": report.variance_reason})
-    link = site_url() + reverse("sessions_app:session_detail", args=[record.id]) + "#review"
+    link = site_url() + reverse("sessions_app:shift_detail", args=[record.id]) + "#review"
     queue = site_url() + reverse("sessions_app:review_queue")
     preferences = site_url() + reverse("sessions_app:preferences")
     lines += [
@@ -235,7 +235,7 @@ def weekly_digest_send(*, manager: User, digest: WeekDigest) -> int:
             {
                 "digest": digest,
                 "queue": site_url() + reverse("sessions_app:review_queue"),
-                "history": site_url() + reverse("sessions_app:session_history"),
+                "history": site_url() + reverse("sessions_app:shift_history"),
                 "preferences": site_url() + reverse("sessions_app:preferences"),
             },
         )

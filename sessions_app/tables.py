@@ -118,12 +118,12 @@ def _others_off(variances: dict[str, str]) -> bool:
 def history_rows(
     records: Iterable[HistoryShift],
     outlet_names: dict[str, str],
-    station_names: dict[str, str],
+    till_names: dict[str, str],
     zones: Mapping[str, tzinfo],
 ) -> list[SafeString]:
     """The rows of the history's table, as HTML; each shift's times on its outlet's clock."""
     times = DateTimes()
-    before, after = url_maker("sessions_app:session_detail")
+    before, after = url_maker("sessions_app:shift_detail")
     badges = {result: result_badge(result) for result in (OVER, SHORT, BALANCED, MIXED, "")}
     open_badge = format_html('<span class="badge badge--open">{}</span>', _("Open"))
     states = {
@@ -163,7 +163,7 @@ def history_rows(
         else:
             result, closed = open_badge, "—"
         outlet = outlet_names.get(shift.outlet_id) or shift.outlet_id
-        station = station_names.get(shift.station_id) or shift.station_id
+        station = till_names.get(shift.station_id) or shift.station_id
         opening = times.local(shift.open_time, zones.get(shift.outlet_id))
         row = HISTORY_ROW.format(
             url=escape(f"{before}{shift.id}{after}"),
@@ -202,14 +202,14 @@ SHIFT_ROW = (
 def shift_rows(
     records: Iterable[SessionRecord],
     outlet_names: dict[str, str],
-    station_names: dict[str, str],
+    till_names: dict[str, str],
     *,
     when: str,
     zones: Mapping[str, tzinfo],
 ) -> list[SafeString]:
     """The rows of the board's tables, as HTML: `when` is "closed" (how long ago) or
     "business_day"."""
-    before, after = url_maker("sessions_app:session_detail")
+    before, after = url_maker("sessions_app:shift_detail")
     badges = {result: result_badge(result) for result in (OVER, SHORT, BALANCED, MIXED, "")}
     times = DateTimes("DATETIME_FORMAT")
     review = format_html(' <span class="badge badge--review">{}</span>', _("Needs review"))
@@ -244,7 +244,7 @@ def shift_rows(
             review=review if shift.needs_review else "",
             cash_difference=escape(signed_money(shift.cash_variance, shift.currency)),
             result=result,
-            till=escape(station_names.get(shift.station_id) or shift.station_id),
+            till=escape(till_names.get(shift.station_id) or shift.station_id),
             outlet=escape(outlet_names.get(shift.outlet_id, "")),
             when=moment_text,
             closed_by=escape(shift.closed_by),
@@ -271,7 +271,7 @@ def summary_rows(
 ) -> list[SafeString]:
     """`param` is the history's filter for one row (closed_by, station); `period` the rest of
     the link (the dates, the outlet, closed shifts by the largest difference)."""
-    history = reverse("sessions_app:session_history")
+    history = reverse("sessions_app:shift_history")
     rest = urlencode({**period, "state": "closed", "sort": "-variance"}, quote_via=quote)
     link_label = _("Shifts of %(name)s")
     w_shifts = escape(_("Shifts"))

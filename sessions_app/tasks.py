@@ -18,7 +18,7 @@ from sessions_app import notifications
 from sessions_app.models import AlertDelivery, SessionRecord
 from sessions_app.password_reset import reset_link_allowed
 from sessions_app.selectors.digest import week_digest
-from sessions_app.services.station_status import station_status_push
+from sessions_app.services.till_status import till_status_push
 
 
 @task(takes_context=True)
@@ -47,7 +47,7 @@ def station_status_update(session_id: str) -> str:
     record = SessionRecord.objects.filter(id=session_id).first()
     if record is None:
         return ""
-    return station_status_push(record)
+    return till_status_push(record)
 
 
 @task

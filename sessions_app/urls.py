@@ -22,29 +22,25 @@ app_name = "sessions_app"
 urlpatterns = [
     path("", board.board_view, name="board"),
     path("refresh/", board.board_refresh_view, name="board_refresh"),
-    path("sessions/", history.session_history_view, name="session_history"),
-    path("sessions/export.csv", history.session_export_view, name="session_export"),
-    path("sessions/add/", history.session_add_view, name="session_add"),
-    path("sessions/open/", shifts.session_open_view, name="session_open"),
-    path("sessions/<str:session_id>/", shifts.session_detail_view, name="session_detail"),
-    path("sessions/<str:session_id>/close/", close.session_close_view, name="session_close"),
-    path("sessions/<str:session_id>/approve/", shifts.session_approve_view, name="session_approve"),
-    path("sessions/<str:session_id>/refresh/", shifts.session_refresh_view, name="session_refresh"),
+    path("sessions/", history.shift_history_view, name="shift_history"),
+    path("sessions/export.csv", history.shift_export_view, name="shift_export"),
+    path("sessions/add/", history.shift_add_view, name="shift_add"),
+    path("sessions/open/", shifts.shift_open_view, name="shift_open"),
+    path("sessions/<str:session_id>/", shifts.shift_detail_view, name="shift_detail"),
+    path("sessions/<str:session_id>/close/", close.shift_close_view, name="shift_close"),
+    path("sessions/<str:session_id>/approve/", shifts.shift_approve_view, name="shift_approve"),
+    path("sessions/<str:session_id>/refresh/", shifts.shift_refresh_view, name="shift_refresh"),
     path(
         "sessions/<str:session_id>/correct/",
-        corrections.session_correct_view,
-        name="session_correct",
+        corrections.shift_correct_view,
+        name="shift_correct",
     ),
-    path(
-        "sessions/<str:session_id>/reopen/", corrections.session_reopen_view, name="session_reopen"
-    ),
-    path(
-        "sessions/<str:session_id>/delete/", corrections.session_delete_view, name="session_delete"
-    ),
+    path("sessions/<str:session_id>/reopen/", corrections.shift_reopen_view, name="shift_reopen"),
+    path("sessions/<str:session_id>/delete/", corrections.shift_delete_view, name="shift_delete"),
     path(
         "sessions/<str:session_id>/station-status/",
-        shifts.station_status_retry_view,
-        name="station_status_retry",
+        shifts.till_status_retry_view,
+        name="till_status_retry",
     ),
     path("sessions/<str:session_id>/x/", drawer.x_report_view, name="x_report"),
     path("sessions/<str:session_id>/x/receipt/", receipts.x_receipt_view, name="x_receipt"),
@@ -102,9 +98,7 @@ urlpatterns = [
     path(
         "setup/outlets/<str:outlet_id>/rules/", setup.outlet_settings_view, name="outlet_settings"
     ),
-    path(
-        "setup/outlets/<str:outlet_id>/tills/new/", setup.station_create_view, name="station_create"
-    ),
-    path("setup/tills/<str:station_id>/", setup.station_edit_view, name="station_edit"),
-    path("setup/tills/<str:station_id>/delete/", setup.station_delete_view, name="station_delete"),
+    path("setup/outlets/<str:outlet_id>/tills/new/", setup.till_create_view, name="till_create"),
+    path("setup/tills/<str:station_id>/", setup.till_edit_view, name="till_edit"),
+    path("setup/tills/<str:station_id>/delete/", setup.till_delete_view, name="till_delete"),
 ]

@@ -369,9 +369,9 @@ def open_shift(tills, cashier, simulator):
     """A shift open on till A1 with a 200.00 float and 40.00 of cash sales."""
     from decimal import Decimal
 
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.shift_open import shift_open
 
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     record_sale(simulator, record.id, "40.00", "cash")
@@ -386,12 +386,12 @@ def close_open_shift(open_shift, cashier):
     Pay; no note and no reason unless the test gives them."""
     from decimal import Decimal
 
-    from sessions_app.services.shift_close import session_close
+    from sessions_app.services.shift_close import shift_close
 
     def close(
         *, cash: str, closing_note: str = "", variance_reason: str = "", request_id: str = "c" * 32
     ):
-        return session_close(
+        return shift_close(
             record=open_shift,
             closed_by_user=cashier,
             counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +118,7 @@ def test_the_tills_status_after_a_close_is_written_by_the_worker(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     store = simulator.simulator.store
     assert store.get("station", open_shift.station_id)["status"] == "IN_USE"
-    result = session_close(
+    result = shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("240.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},

@@ -16,7 +16,7 @@ from sessions_app.models import SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
 from sessions_app.selectors.digest import week_before
 from sessions_app.services.digest import weekly_digests_due
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from sessions_app.services.staff_admin import staff_password_link_send
 from tests.catalogues import filled, translated, translated_plural
 from tests.conftest import OUTLET_A, make_shifts
@@ -42,7 +42,7 @@ def test_review_alerts_reach_each_manager_in_their_language(
     _speaks(manager, "de")
     french = make_staff("max", MANAGER_GROUP, [OUTLET_A])
     with translation.override("es"):  # the cashier's page: it must not leak into the e-mails
-        session_close(
+        shift_close(
             record=open_shift,
             closed_by_user=cashier,
             counted={"cash": Decimal("200.00"), "card": Decimal("60.00")},

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from sessions_app.finalpos import circuit
 from sessions_app.models import PendingOpen, SessionRecord, Station, SyncState
-from sessions_app.services.index import session_fetch
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults
 from tests.helpers import present
 
@@ -110,7 +110,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
     client.login(username="cal", password=PASSWORD)
     data = {"station": STATION_A2, "opening_amount": "123.45", "opening_note": "From the safe"}
     turn_on(failure)
-    page = _page(client.post(reverse("sessions_app:session_open"), data))
+    page = _page(client.post(reverse("sessions_app:shift_open"), data))
     assert 'value="123.45"' in page and "From the safe</textarea>" in page
     assert not SessionRecord.objects.filter(station_id=STATION_A2).exists()
     if failure in MAY_HAVE_LANDED:
@@ -124,7 +124,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
             if session["stationId"] == STATION_A2
         ]
         if landed:  # the till shows the shift: added by its id, which settles the open
-            session_fetch(session_id=landed[0]["id"])
+            shift_fetch(session_id=landed[0]["id"])
             assert not PendingOpen.objects.exists()
             assert SessionRecord.objects.get(station_id=STATION_A2).session_number == number
             return
@@ -136,7 +136,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
         assert "Nothing was saved" in page and SAID[failure] in page
         assert not PendingOpen.objects.exists()
         turn_off()
-    assert client.post(reverse("sessions_app:session_open"), data).status_code == 302
+    assert client.post(reverse("sessions_app:shift_open"), data).status_code == 302
     opened = SessionRecord.objects.get(station_id=STATION_A2)
     assert opened.opening_amount == Decimal("123.45") and not PendingOpen.objects.exists()
     upstream = [
@@ -151,7 +151,7 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
 def test_closing_a_shift(failure, client, cashier, open_shift, failing):
     turn_on, turn_off = failing
     client.login(username="cal", password=PASSWORD)
-    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    url = reverse("sessions_app:shift_close", args=[open_shift.id])
     form = _page(client.get(url))
     request_id = form.split('name="close_request_id" value="')[1][:32]
     data = {
@@ -178,7 +178,7 @@ def test_closing_a_shift(failure, client, cashier, open_shift, failing):
 @pytest.mark.parametrize("failure", FAILURES)
 def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
     turn_on, turn_off = failing
-    shift = session_close(
+    shift = shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
@@ -186,7 +186,7 @@ def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
         seen_updated_at=None,
         close_request_id="f" * 32,
     ).record
-    url = reverse("sessions_app:session_approve", args=[shift.id])
+    url = reverse("sessions_app:shift_approve", args=[shift.id])
     turn_on(failure)
     page = _page(mia.post(url, {"comment": "Checked the safe"}))
     assert "Nothing was saved" in page and SAID[failure] in page
@@ -200,7 +200,7 @@ def test_approving_a_shift(failure, mia, cashier, open_shift, failing):
 @pytest.mark.parametrize("failure", FAILURES)
 def test_correcting_a_shift(failure, mia, closed_shift, failing):
     turn_on, turn_off = failing
-    url = reverse("sessions_app:session_correct", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_correct", args=[closed_shift.id])
     data = {
         "counted_cash": "240.00",
         "counted_card": "60.00",
@@ -218,9 +218,9 @@ def test_correcting_a_shift(failure, mia, closed_shift, failing):
         # Final POS said the shift is gone: the report says it was not found at that check
         # (it is marked deleted only if still missing later); a refresh that finds it again
         # clears that.
-        report = _page(mia.get(reverse("sessions_app:session_detail", args=[closed_shift.id])))
+        report = _page(mia.get(reverse("sessions_app:shift_detail", args=[closed_shift.id])))
         assert "Final POS could not find this shift when it was checked" in report
-        mia.post(reverse("sessions_app:session_refresh", args=[closed_shift.id]))
+        mia.post(reverse("sessions_app:shift_refresh", args=[closed_shift.id]))
         assert SessionRecord.objects.get(id=closed_shift.id).missing_since is None
     assert mia.post(url, data).status_code == 302
     assert SessionRecord.objects.get(id=closed_shift.id).closing_amount == Decimal("240.00")
@@ -229,7 +229,7 @@ def test_correcting_a_shift(failure, mia, closed_shift, failing):
 @pytest.mark.parametrize("failure", FAILURES)
 def test_deleting_a_shift(failure, mia, closed_shift, failing, simulator):
     turn_on, turn_off = failing
-    url = reverse("sessions_app:session_delete", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_delete", args=[closed_shift.id])
     data = {"confirmation": closed_shift.session_number, "reason": "Training shift"}
     turn_on(failure)
     response = mia.post(url, data)
@@ -249,7 +249,7 @@ def test_deleting_a_shift(failure, mia, closed_shift, failing, simulator):
 @pytest.mark.parametrize("failure", FAILURES)
 def test_adding_a_till(failure, mia, tills, failing):
     turn_on, turn_off = failing
-    url = reverse("sessions_app:station_create", args=[OUTLET_A])
+    url = reverse("sessions_app:till_create", args=[OUTLET_A])
     turn_on(failure)
     page = _page(mia.post(url, {"name": "Patio till"}))
     # Adding a till first reads the outlet's tills (names are unique): that read fails, so
@@ -276,9 +276,9 @@ def test_refreshing_then_reading(failure, mia, closed_shift, failing):
     # One banner, in plain words: Final POS down now, or the last check stopped part-way.
     banners = ("The last check of Final POS did not finish", "Final POS is not answering")
     assert sum(board.count(words) for words in banners) == 1 and "Till 1" in board
-    history = _page(mia.get(reverse("sessions_app:session_history")))
+    history = _page(mia.get(reverse("sessions_app:shift_history")))
     assert closed_shift.session_number in history
-    report = _page(mia.get(reverse("sessions_app:session_detail", args=[closed_shift.id])))
+    report = _page(mia.get(reverse("sessions_app:shift_detail", args=[closed_shift.id])))
     assert "$230.00" in report
     turn_off()
     call_command("refresh_finalpos")
@@ -296,7 +296,7 @@ def test_with_the_circuit_open_reads_work_and_writes_are_refused_up_front(
     simulator.simulator.reset_log()
     board = _page(client.get(reverse("sessions_app:board")))
     assert "Final POS is not answering." in board and "Till 1" in board
-    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    url = reverse("sessions_app:shift_close", args=[open_shift.id])
     data = {
         "counted_cash": "240.00",
         "counted_card": "60.00",
@@ -330,7 +330,7 @@ def test_with_the_circuit_open_opening_is_not_the_boards_main_action(
     client, cashier, simulator, settings
 ):
     client.login(username="cal", password=PASSWORD)
-    open_button = 'href="{}"'.format(reverse("sessions_app:session_open"))
+    open_button = 'href="{}"'.format(reverse("sessions_app:shift_open"))
     board = _page(client.get(reverse("sessions_app:board")))
     assert f'class="button button--primary" {open_button}' in board
     settings.FINALPOS_CIRCUIT_COOLDOWN = 30

@@ -75,7 +75,7 @@ def _text_is_sound(value: str, limit: int) -> None:
 
 
 FORMS = [
-    (forms.OpenShiftForm, {"station_choices": CHOICES}),
+    (forms.OpenShiftForm, {"till_choices": CHOICES}),
     (forms.CloseShiftForm, {}),
     (forms.CorrectShiftForm, {}),
     (forms.ApproveShiftForm, {}),
@@ -83,9 +83,9 @@ FORMS = [
     (forms.DeleteShiftForm, {"session_number": "S-2026-0001"}),
     (forms.HistoryFilterForm, {"outlets": CHOICES, "stations": CHOICES}),
     (forms.InsightsFilterForm, {"outlets": CHOICES, "stations": CHOICES}),
-    (forms.AddSessionForm, {}),
+    (forms.AddShiftForm, {}),
     (forms.OutletForm, {}),
-    (forms.StationForm, {}),
+    (forms.TillForm, {}),
 ]
 
 
@@ -142,7 +142,7 @@ def test_hostile_posts_never_500(client, manager, closed_shift, values):
     shift = closed_shift.id
     posts = [
         (
-            reverse("sessions_app:session_correct", args=[shift]),
+            reverse("sessions_app:shift_correct", args=[shift]),
             {
                 "counted_cash": values[0],
                 "counted_card": values[1],
@@ -153,10 +153,10 @@ def test_hostile_posts_never_500(client, manager, closed_shift, values):
             },
         ),
         (
-            reverse("sessions_app:session_delete", args=[shift]),
+            reverse("sessions_app:shift_delete", args=[shift]),
             {"confirmation": values[6], "reason": values[7]},
         ),
-        (reverse("sessions_app:session_add"), {"session_id": values[8]}),
+        (reverse("sessions_app:shift_add"), {"session_id": values[8]}),
         (
             reverse("sessions_app:outlet_create"),
             dict(
@@ -187,5 +187,5 @@ def test_hostile_posts_never_500(client, manager, closed_shift, values):
             strict=True,
         )
     )
-    for name in ("session_history", "session_export", "insights", "audit_list"):
+    for name in ("shift_history", "shift_export", "insights", "audit_list"):
         assert client.get(reverse(f"sessions_app:{name}"), query).status_code < 500

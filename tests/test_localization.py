@@ -17,7 +17,7 @@ def test_the_report_follows_the_configured_locale(client, settings, manager, clo
     settings.LANGUAGE_CODE = "de"
     settings.LANGUAGES = [("de", "de")]
     client.login(username="mia", password=PASSWORD)
-    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_detail", args=[closed_shift.id])
     page = client.get(url, headers={"accept-language": "en-US"}).content.decode()
     assert re.search(r"\d{1,2}\. \w+ \d{4} \d{2}:\d{2}", page)  # 21. November 2026 09:57
     assert "230,00" in page  # the decimal comma
@@ -26,7 +26,7 @@ def test_the_report_follows_the_configured_locale(client, settings, manager, clo
 
 def test_without_a_browser_language_the_site_speaks_american_english(client, manager, closed_shift):
     client.login(username="mia", password=PASSWORD)
-    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_detail", args=[closed_shift.id])
     page = client.get(url).content.decode()
     assert "$230.00" in page and 'lang="en"' in page
 
@@ -35,7 +35,7 @@ def test_the_browsers_language_is_the_default(client, manager, closed_shift):
     """Changed on purpose (issue 24): a browser asking for German gets German formats (the
     dashboard offers English, Spanish, French and German), no longer LANGUAGE_CODE's."""
     client.login(username="mia", password=PASSWORD)
-    url = reverse("sessions_app:session_detail", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_detail", args=[closed_shift.id])
     page = client.get(url, headers={"accept-language": "de-DE"}).content.decode()
     assert "230,00\xa0$" in page and 'lang="de"' in page
 

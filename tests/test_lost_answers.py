@@ -72,7 +72,7 @@ def _puts(simulator, path: str) -> int:
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_a_close(lost, client, cashier, open_shift, simulator, losing):
     client.login(username="cal", password=PASSWORD)
-    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    url = reverse("sessions_app:shift_close", args=[open_shift.id])
     request_id = client.get(url).content.decode().split('name="close_request_id" value="')[1][:32]
     data = {
         "counted_cash": "240.00",
@@ -92,9 +92,9 @@ def test_a_close(lost, client, cashier, open_shift, simulator, losing):
 
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_an_approval(lost, mia, cashier, open_shift, simulator, losing):
-    from sessions_app.services.shift_close import session_close
+    from sessions_app.services.shift_close import shift_close
 
-    shift = session_close(
+    shift = shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
@@ -103,7 +103,7 @@ def test_an_approval(lost, mia, cashier, open_shift, simulator, losing):
         close_request_id="f" * 32,
     ).record
     losing(lost, "PUT", "/session/")
-    url = reverse("sessions_app:session_approve", args=[shift.id])
+    url = reverse("sessions_app:shift_approve", args=[shift.id])
     page = mia.post(url, {"comment": "Checked the safe"}, follow=True).content.decode()
     assert "approved" in page and "Nothing was saved" not in page
     assert SessionRecord.objects.get(id=shift.id).review_state == "approved"
@@ -114,7 +114,7 @@ def test_an_approval(lost, mia, cashier, open_shift, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_a_correction(lost, mia, closed_shift, simulator, losing):
     losing(lost, "PUT", "/session/")
-    url = reverse("sessions_app:session_correct", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_correct", args=[closed_shift.id])
     data = {
         "counted_cash": "240.00",
         "counted_card": "60.00",
@@ -135,7 +135,7 @@ def test_a_correction(lost, mia, closed_shift, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_a_reopening(lost, mia, closed_shift, simulator, losing):
     losing(lost, "PUT", f"/session/{closed_shift.id}")
-    url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
     page = mia.post(url, {"reason": "Bag found"}, follow=True).content.decode()
     assert "is open again" in page and "Nothing was saved" not in page
     assert SessionRecord.objects.get(id=closed_shift.id).is_open
@@ -146,7 +146,7 @@ def test_a_reopening(lost, mia, closed_shift, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_a_deletion(lost, mia, closed_shift, simulator, losing):
     losing(lost, "DELETE", "/session/")
-    url = reverse("sessions_app:session_delete", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_delete", args=[closed_shift.id])
     data = {"confirmation": closed_shift.session_number, "reason": "Test shift"}
     page = mia.post(url, data, follow=True).content.decode()
     assert "deleted" in page and "Nothing was saved" not in page
@@ -179,7 +179,7 @@ def test_a_cash_movement(lost, client, cashier, open_shift, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_adding_a_till(lost, mia, tills, simulator, losing):
     losing(lost, "POST", "/station")
-    url = reverse("sessions_app:station_create", args=[tills["a1"].outlet_id])
+    url = reverse("sessions_app:till_create", args=[tills["a1"].outlet_id])
     page = mia.post(url, {"name": "Patio till"}, follow=True).content.decode()
     assert "Patio till added" in page and "Nothing was saved" not in page
     upstream = [s for s in simulator.simulator.store.find("station") if s["name"] == "Patio till"]
@@ -213,7 +213,7 @@ def test_editing_an_outlet(lost, mia, tills, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_renaming_a_till(lost, mia, tills, simulator, losing):
     losing(lost, "PUT", "/station/")
-    url = reverse("sessions_app:station_edit", args=[STATION_A2])
+    url = reverse("sessions_app:till_edit", args=[STATION_A2])
     page = mia.post(url, {"name": "Window till"}, follow=True).content.decode()
     assert "renamed to Window till" in page and "Nothing was saved" not in page
     assert Station.objects.get(id=STATION_A2).name == "Window till"
@@ -223,7 +223,7 @@ def test_renaming_a_till(lost, mia, tills, simulator, losing):
 @pytest.mark.parametrize("lost", LANDED_BUT_LOST)
 def test_deleting_a_till(lost, mia, tills, simulator, losing):
     losing(lost, "DELETE", "/station/")
-    url = reverse("sessions_app:station_delete", args=[STATION_A2])
+    url = reverse("sessions_app:till_delete", args=[STATION_A2])
     page = mia.post(url, follow=True).content.decode()
     assert "deleted" in page and "Nothing was saved" not in page
     assert simulator.simulator.store.get("station", STATION_A2) is None
@@ -238,7 +238,7 @@ def test_when_the_write_did_not_land_the_person_is_told_nothing_was_saved(
         simulator,
         {"action": "status", "status": 502, "method": "PUT", "path_contains": "/session/"},
     )
-    url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
     page = mia.post(url, {"reason": "Bag found"}).content.decode()
     assert "Nothing was saved" in page and "shows the change was not saved" in page
     entry = AuditEntry.objects.get(action="reopen")
@@ -254,7 +254,7 @@ def test_when_final_pos_cannot_be_asked_again_the_outcome_stays_unknown(
         {"action": "drop", "method": "PUT", "when": "after"},
         {"action": "status", "status": 500, "method": "GET", "skip": 1},  # after the first read
     )
-    url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
     outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
     response = mia.post(url, {"reason": "Bag found"})
     # Post/redirect/get: one page for the one outcome, whose only action reads Final POS.
@@ -284,7 +284,7 @@ def test_a_lost_write_found_not_saved_brings_back_what_was_typed(
         {"action": "drop", "method": "PUT", "times": 1},  # dropped before it reached
         {"action": "status", "status": 500, "method": "GET", "skip": 1, "times": 1},
     )
-    url = reverse("sessions_app:session_reopen", args=[closed_shift.id])
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
     outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
     assert mia.post(url, {"reason": "Bag found"})["Location"] == outcome
 

@@ -68,7 +68,7 @@ def test_every_post_needs_a_csrf_token(superuser, closed_shift):
 
 def test_oversized_requests_are_refused(client, cashier, open_shift):
     client.login(username="cal", password=PASSWORD)
-    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    url = reverse("sessions_app:shift_close", args=[open_shift.id])
     response = client.post(url, {"closing_note": "x" * 300_000})
     assert response.status_code == 400
 
@@ -98,8 +98,8 @@ def test_cashiers_reach_no_manager_page(client, cashier, closed_shift):
         statuses[path] = client.get(path).status_code
     assert 500 not in statuses.values()
     for name in (
-        "session_history",
-        "session_export",
+        "shift_history",
+        "shift_export",
         "insights",
         "audit_list",
         "staff_list",
@@ -108,7 +108,7 @@ def test_cashiers_reach_no_manager_page(client, cashier, closed_shift):
         "preferences",
     ):
         assert statuses[reverse(f"sessions_app:{name}")] == 403
-    for name in ("session_correct", "session_reopen", "session_delete"):
+    for name in ("shift_correct", "shift_reopen", "shift_delete"):
         assert statuses[reverse(f"sessions_app:{name}", args=[closed_shift.id])] == 403
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from sessions_app.site_origin import FALLBACK_ORIGIN, site_url
 from tests.conftest import PASSWORD
 from tests.helpers import present
@@ -28,7 +28,7 @@ def site(settings):
 def _close_needing_review(client, shift, **request) -> str:
     """Closes the shift short through the close page, as the cashier would; returns the link in
     the alert e-mail."""
-    url = reverse("sessions_app:session_close", args=[shift.id])
+    url = reverse("sessions_app:shift_close", args=[shift.id])
     page = client.get(url, **request).content.decode()
     hidden = dict(
         re.findall(r'type="hidden" name="(close_request_id|updated_at)" value="([^"]*)"', page)
@@ -66,7 +66,7 @@ def test_outside_a_request_the_last_origin_a_signed_in_person_used_is_kept(
     client.get("/", HTTP_HOST=HOST, secure=True)
     assert site_url() == f"https://{HOST}"
     # A worker process, say, closing a shift with no request of its own.
-    session_close(
+    shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("200.00"), "card": Decimal("60.00")},

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from finalpos_simulator.app import COMPANY_ID
 from sessions_app.models import SessionRecord
-from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.index_refresh import shifts_refresh
 from sessions_app.services.numbering import session_number_allocate
 from tests.conftest import STATION_A1
 
@@ -99,16 +99,16 @@ def test_no_upstream_record_breaks_a_page_the_refresh_or_the_numbers(
     SessionRecord.objects.filter(id=document["id"]).delete()
     simulator.simulator.store.insert_raw("session", document["id"], body)
     try:
-        response = mia.post(reverse("sessions_app:session_add"), {"session_id": document["id"]})
+        response = mia.post(reverse("sessions_app:shift_add"), {"session_id": document["id"]})
         assert response.status_code < 500
         if SessionRecord.objects.filter(id=document["id"]).exists():
-            page = mia.get(reverse("sessions_app:session_detail", args=[document["id"]]))
+            page = mia.get(reverse("sessions_app:shift_detail", args=[document["id"]]))
             assert page.status_code == 200
-        sessions_refresh()  # never raises, whatever one record holds
-        export = mia.get(reverse("sessions_app:session_export"))
+        shifts_refresh()  # never raises, whatever one record holds
+        export = mia.get(reverse("sessions_app:shift_export"))
         rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
         assert all(row["session_id"] for row in rows)
-        assert mia.get(reverse("sessions_app:session_history")).status_code == 200
+        assert mia.get(reverse("sessions_app:shift_history")).status_code == 200
         assert mia.get(reverse("sessions_app:board")).status_code == 200
         number = session_number_allocate(year=2026)
         assert int(number.rsplit("-", 1)[1]) < 1_000_000
@@ -132,7 +132,7 @@ def test_a_number_past_any_counter_does_not_move_the_allocator(mia, simulator):
             "openingNote": "",
         },
     )
-    response = mia.post(reverse("sessions_app:session_add"), {"session_id": "abcdef" * 4})
+    response = mia.post(reverse("sessions_app:shift_add"), {"session_id": "abcdef" * 4})
     assert response.status_code == 302
     assert SessionRecord.objects.filter(session_number="D-2026-2147483647").exists()
     assert session_number_allocate(year=2026) == "D-2026-0001"
@@ -154,7 +154,7 @@ def test_an_unreadable_record_is_shown_as_such(mia, simulator):
         ),
     )
     response = mia.post(
-        reverse("sessions_app:session_add"), {"session_id": "abcdefabcdefabcdefabcde1"}, follow=True
+        reverse("sessions_app:shift_add"), {"session_id": "abcdefabcdefabcdefabcde1"}, follow=True
     )
     page = response.content.decode()
     assert "Could not add the shift" in page and "cannot hold" in page

@@ -1,13 +1,13 @@
 """Input validators: every form turns what was typed into typed values, or into field errors."""
 
 from sessions_app.forms.fields import NOTE_MAX_LENGTH, MoneyField, NoteField, UpstreamVersionField
-from sessions_app.forms.history import AddSessionForm, HistoryFilterForm, InsightsFilterForm
+from sessions_app.forms.history import AddShiftForm, HistoryFilterForm, InsightsFilterForm
 from sessions_app.forms.setup import (
     AlertPreferencesForm,
     LanguagePreferenceForm,
     OutletForm,
     OutletSettingsForm,
-    StationForm,
+    TillForm,
 )
 from sessions_app.forms.shifts import (
     ApproveShiftForm,
@@ -31,7 +31,7 @@ from sessions_app.forms.staff import (
 __all__ = [
     "EMAIL_LINK",
     "NOTE_MAX_LENGTH",
-    "AddSessionForm",
+    "AddShiftForm",
     "AlertPreferencesForm",
     "ApproveShiftForm",
     "CashCountForm",
@@ -52,7 +52,7 @@ __all__ = [
     "PasswordForm",
     "ReopenShiftForm",
     "StaffForm",
-    "StationForm",
     "TakeOverForm",
+    "TillForm",
     "UpstreamVersionField",
 ]

@@ -91,7 +91,7 @@ class InsightsFilterForm(HistoryFilterForm):
             del self.fields[name]
 
 
-class AddSessionForm(forms.Form):
+class AddShiftForm(forms.Form):
     session_id = forms.RegexField(
         label=_("Final POS session id"),
         regex=r"^\s*[A-Za-z0-9]{24}\s*$",

@@ -61,7 +61,7 @@ class OutletForm(forms.Form):
         return cleaned
 
 
-class StationForm(forms.Form):
+class TillForm(forms.Form):
     name = forms.CharField(label=_("Till name"), max_length=200, validators=[one_line])
 
     def clean_name(self) -> str:

@@ -94,7 +94,7 @@ class CashCountForm(forms.Form):
         return counts
 
 
-class StationSelect(forms.Select):
+class TillSelect(forms.Select):
     """A till picker: tills with an open shift are shown but cannot be chosen, and each till
     carries the float its last shift left (the page pre-fills the float from it)."""
 
@@ -117,7 +117,7 @@ class StationSelect(forms.Select):
 class OpenShiftForm(CashCountForm):
     cash_total_field = "opening_amount"
 
-    station = forms.ChoiceField(label=_("Till"), widget=StationSelect)
+    station = forms.ChoiceField(label=_("Till"), widget=TillSelect)
     opening_amount = MoneyField(
         label=_("Opening float"),
         required=False,
@@ -140,19 +140,19 @@ class OpenShiftForm(CashCountForm):
     def __init__(
         self,
         *args: Any,
-        station_choices: list[tuple[str, str]],
+        till_choices: list[tuple[str, str]],
         busy: dict[str, str] | None = None,
         handover_floats: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["station"], [("", _("Choose a till")), *station_choices])
+        set_choices(self.fields["station"], [("", _("Choose a till")), *till_choices])
         self.show_tills(busy=busy or {}, handover_floats=handover_floats or {})
 
     def show_tills(self, *, busy: dict[str, str], handover_floats: dict[str, str]) -> None:
         """What the till picker shows beside each till (only needed to show the form)."""
         widget = self.fields["station"].widget
-        assert isinstance(widget, StationSelect)
+        assert isinstance(widget, TillSelect)
         widget.busy = busy
         widget.handover_floats = handover_floats
 

@@ -7,7 +7,7 @@ from sessions_app.roles import User
 from sessions_app.selectors.scope import in_scope
 
 
-def audit_for_session(*, record: SessionRecord) -> QuerySet[AuditEntry]:
+def audit_for_shift(*, record: SessionRecord) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(object_type="session", object_id=record.id)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sessions_app.models import Outlet, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
-from sessions_app.selectors.shifts import sessions_visible_to
+from sessions_app.selectors.shifts import shifts_visible_to
 
 RECENT_CLOSES = timedelta(days=7)
 # What a card shows of an outlet, a till and its open shift (board_cards.py keys the card on
@@ -76,7 +76,7 @@ class OpenShift:
 
 
 @dataclass(frozen=True)
-class BoardStation:
+class BoardTill:
     station: Till
     open_shifts: list[OpenShift]
     pending_open: PendingOpen | None = None  # an open whose answer was lost
@@ -94,7 +94,7 @@ class BoardStation:
 @dataclass(frozen=True)
 class BoardOutlet:
     outlet: Outlet
-    stations: list[BoardStation]
+    stations: list[BoardTill]
 
     @property
     def open_count(self) -> int:
@@ -131,18 +131,16 @@ def board_outlets(*, user: User) -> list[BoardOutlet]:
 
 
 def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
-    stations_by_outlet: dict[str, list[Till]] = {outlet.id: [] for outlet in outlets}
-    rows = Station.objects.filter(outlet_id__in=stations_by_outlet).values_list(
-        *CARD_STATION_FIELDS
-    )
+    tills_by_outlet: dict[str, list[Till]] = {outlet.id: [] for outlet in outlets}
+    rows = Station.objects.filter(outlet_id__in=tills_by_outlet).values_list(*CARD_STATION_FIELDS)
     stations = [Till(*row) for row in rows.order_by("name")]
     for station in stations:
-        stations_by_outlet[station.outlet_id].append(station)
-    station_ids = [station.id for station in stations]
+        tills_by_outlet[station.outlet_id].append(station)
+    till_ids = [station.id for station in stations]
     open_shifts: dict[str, list[OpenShift]] = {}
     open_records = (
         SessionRecord.objects.filter(
-            station_id__in=station_ids, close_time__isnull=True, deleted_at__isnull=True
+            station_id__in=till_ids, close_time__isnull=True, deleted_at__isnull=True
         )
         .order_by("open_time")
         .values_list(*CARD_SHIFT_FIELDS)
@@ -150,17 +148,17 @@ def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
     for row in open_records:
         shift = OpenShift(*row)
         open_shifts.setdefault(shift.station_id, []).append(shift)
-    pending = {p.station_id: p for p in PendingOpen.objects.filter(station_id__in=station_ids)}
+    pending = {p.station_id: p for p in PendingOpen.objects.filter(station_id__in=till_ids)}
     return [
         BoardOutlet(
             outlet=outlet,
             stations=[
-                BoardStation(
+                BoardTill(
                     station=station,
                     open_shifts=open_shifts.get(station.id, []),
                     pending_open=pending.get(station.id),
                 )
-                for station in stations_by_outlet[outlet.id]
+                for station in tills_by_outlet[outlet.id]
             ],
         )
         for outlet in outlets
@@ -170,7 +168,7 @@ def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
 def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
     """The last shifts closed in the past week (the window keeps this an index range scan)."""
     return list(
-        sessions_visible_to(user=user)
+        shifts_visible_to(user=user)
         .filter(close_time__gte=timezone.now() - RECENT_CLOSES, deleted_at__isnull=True)
         .only(*IN_TABLES)
         .order_by("-close_time")[:limit]
@@ -179,7 +177,7 @@ def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
 
 def shifts_needing_review(*, user: User) -> int:
     return (
-        sessions_visible_to(user=user)
+        shifts_visible_to(user=user)
         .filter(review_state="needs_review", deleted_at__isnull=True)
         .count()
     )
@@ -187,13 +185,13 @@ def shifts_needing_review(*, user: User) -> int:
 
 def shifts_in_conflict(*, user: User) -> int:
     """Shifts where what was written here was written over in Final POS: a manager chooses."""
-    return sessions_visible_to(user=user).filter(in_conflict=True, deleted_at__isnull=True).count()
+    return shifts_visible_to(user=user).filter(in_conflict=True, deleted_at__isnull=True).count()
 
 
 def largest_variances(*, user: User, since: date, limit: int = 5) -> list[SessionRecord]:
     """The closed shifts with the largest differences since a business day (manager home)."""
     return list(
-        sessions_visible_to(user=user)
+        shifts_visible_to(user=user)
         .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
         .only(*IN_TABLES)
         .order_by(F("variance_abs").desc(), "-open_time")[:limit]

@@ -21,12 +21,12 @@ def outlet_names_for(*, user: User) -> dict[str, str]:
     return dict(outlets_for(user=user).values_list("id", "name"))
 
 
-def stations_for(*, user: User) -> QuerySet[Station]:
+def tills_for(*, user: User) -> QuerySet[Station]:
     return in_scope(Station.objects.all(), user=user)
 
 
-def station_names_for(*, user: User) -> dict[str, str]:
-    return dict(stations_for(user=user).values_list("id", "name"))
+def till_names_for(*, user: User) -> dict[str, str]:
+    return dict(tills_for(user=user).values_list("id", "name"))
 
 
 def outlet_for_user(*, user: User, outlet_id: str) -> Outlet | None:
@@ -35,31 +35,31 @@ def outlet_for_user(*, user: User, outlet_id: str) -> Outlet | None:
     return outlets_for(user=user).filter(id=outlet_id).first()
 
 
-def station_for_user(*, user: User, station_id: str) -> Station | None:
+def till_for_user(*, user: User, station_id: str) -> Station | None:
     if not is_valid_id(station_id):
         return None
-    return stations_for(user=user).filter(id=station_id).first()
+    return tills_for(user=user).filter(id=station_id).first()
 
 
 def outlet_of(station: Station) -> Outlet | None:
     return Outlet.objects.filter(id=station.outlet_id).first()
 
 
-def station_name(station_id: str) -> str:
+def till_name(station_id: str) -> str:
     """The till's name, or its id when the cache does not know it."""
     name = Station.objects.filter(id=station_id).values_list("name", flat=True).first()
     return name or station_id
 
 
-def stations_free_for(*, user: User) -> list[Station]:
+def tills_free_for(*, user: User) -> list[Station]:
     """The user's tills with no open shift, in outlet then name order."""
     busy = SessionRecord.objects.filter(
         close_time__isnull=True, deleted_at__isnull=True, missing_since__isnull=True
     ).values("station_id")
-    return list(stations_for(user=user).exclude(id__in=busy).order_by("outlet_id", "name"))
+    return list(tills_for(user=user).exclude(id__in=busy).order_by("outlet_id", "name"))
 
 
-def station_choices_for(stations: list[Station], *, user: User) -> list[tuple[str, str]]:
+def till_choices_for(stations: list[Station], *, user: User) -> list[tuple[str, str]]:
     """(id, "Till · Outlet") for a select box."""
     outlet_names = outlet_names_for(user=user)
     return [
@@ -75,7 +75,7 @@ def catalog_sync_state() -> SyncState | None:
     return SyncState.objects.filter(name=SyncState.CATALOG).first()
 
 
-def station_names_of(records: list[SessionRecord]) -> dict[str, str]:
+def till_names_of(records: list[SessionRecord]) -> dict[str, str]:
     """The names of the tills of these shifts (one query)."""
     wanted = {record.station_id for record in records}
     if not wanted:
@@ -128,7 +128,7 @@ def catalog_held_removals(*, user: User) -> tuple[list[HeldRemoval], list[HeldRe
     state = catalog_sync_state()
     held = state.held_removals if state is not None else {}
     outlets = outlets_for(user=user).filter(id__in=held.get("outlets", [])).order_by("name")
-    stations = stations_for(user=user).filter(id__in=held.get("stations", [])).order_by("name")
+    stations = tills_for(user=user).filter(id__in=held.get("stations", [])).order_by("name")
     names = dict(Outlet.objects.values_list("id", "name"))
     return (
         [HeldRemoval(outlet.id, outlet.name) for outlet in outlets],
@@ -139,15 +139,15 @@ def catalog_held_removals(*, user: User) -> tuple[list[HeldRemoval], list[HeldRe
 def catalog_held_removal_ids(*, user: User, among: Iterable[str]) -> set[str]:
     """Which of these ids a manager may confirm as gone: held ones of their own outlets (the
     ones their setup page shows them), never another outlet's."""
-    held_outlets, held_stations = catalog_held_removals(user=user)
-    return {item.id for item in [*held_outlets, *held_stations]} & set(among)
+    held_outlets, held_tills = catalog_held_removals(user=user)
+    return {item.id for item in [*held_outlets, *held_tills]} & set(among)
 
 
-def stations_busy_for(*, user: User) -> dict[str, str]:
+def tills_busy_for(*, user: User) -> dict[str, str]:
     """The user's tills with an open shift in the index, and who opened it."""
     return dict(
         SessionRecord.objects.filter(
-            station_id__in=stations_for(user=user).values("id"),
+            station_id__in=tills_for(user=user).values("id"),
             close_time__isnull=True,
             deleted_at__isnull=True,
             # One Final POS said it no longer has is not in the way (it is checked again).

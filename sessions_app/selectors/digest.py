@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from sessions_app.models import SessionRecord
 from sessions_app.roles import MANAGER_GROUP, User
-from sessions_app.selectors.shifts import sessions_visible_to
+from sessions_app.selectors.shifts import shifts_visible_to
 
 REPEATED = 2  # cash shorts in one week that make a cashier's pattern worth a word
 
@@ -49,7 +49,7 @@ def week_before(today: date) -> tuple[date, date]:
 
 
 def week_digest(*, user: User, start: date, end: date) -> WeekDigest:
-    shifts = sessions_visible_to(user=user).filter(deleted_at__isnull=True)
+    shifts = shifts_visible_to(user=user).filter(deleted_at__isnull=True)
     week = shifts.filter(business_date__gte=start, business_date__lte=end, close_time__isnull=False)
     tolerance = settings.VARIANCE_TOLERANCE
     counts = week.aggregate(

@@ -14,9 +14,9 @@ from sessions_app.models import DailyTotals, MonthlyTotals, OutletTotals, Sessio
 from sessions_app.money import currency as currency_of
 from sessions_app.money import from_thousandths
 from sessions_app.roles import User
-from sessions_app.selectors.catalog import outlets_for, stations_for
+from sessions_app.selectors.catalog import outlets_for, tills_for
 from sessions_app.selectors.scope import in_scope
-from sessions_app.selectors.shifts import sessions_visible_to
+from sessions_app.selectors.shifts import shifts_visible_to
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ CASHIER_NAMES_KEY = "history:cashier-names"
 CASHIER_NAMES_SECONDS = 300
 
 
-def session_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
+def shift_history(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
     """The user's indexed shifts matching the filters, in the chosen order (no tombstones)."""
     records = _filtered(user=user, filters=filters)
     if filters.cashier:
@@ -95,7 +95,7 @@ def _order(filters: HistoryFilters) -> list[str | OrderBy]:
 
 def _filtered(*, user: User, filters: HistoryFilters) -> QuerySet[SessionRecord]:
     """Every filter but the cashier's (which needs the union in history_page_shifts)."""
-    records = sessions_visible_to(user=user)
+    records = shifts_visible_to(user=user)
     if filters.state == "deleted":
         records = records.filter(deleted_at__isnull=False)
     else:
@@ -430,7 +430,7 @@ class HistoryCatalog:
     outlets: list[tuple[str, str]]
     stations: list[tuple[str, str]]  # (id, "Till · Outlet")
     outlet_names: dict[str, str]
-    station_names: dict[str, str]
+    till_names: dict[str, str]
 
 
 def history_catalog(*, user: User) -> HistoryCatalog:
@@ -438,7 +438,7 @@ def history_catalog(*, user: User) -> HistoryCatalog:
     outlet_names = dict(outlets)
     tills = [
         till
-        for till in stations_for(user=user)
+        for till in tills_for(user=user)
         .order_by("outlet_id", "name")
         .values_list("id", "name", "outlet_id")
         if till[2] in outlet_names
@@ -447,7 +447,7 @@ def history_catalog(*, user: User) -> HistoryCatalog:
         outlets=outlets,
         stations=[(id_, f"{name} · {outlet_names.get(outlet, '')}") for id_, name, outlet in tills],
         outlet_names=outlet_names,
-        station_names={id_: name for id_, name, _outlet in tills},
+        till_names={id_: name for id_, name, _outlet in tills},
     )
 
 

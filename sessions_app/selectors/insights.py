@@ -15,7 +15,7 @@ from sessions_app.models import DailyTotals, SessionRecord, Station
 from sessions_app.money import active_currency
 from sessions_app.policy import outlet_currencies, outlet_policy
 from sessions_app.roles import User
-from sessions_app.selectors.history import HistoryFilters, session_history
+from sessions_app.selectors.history import HistoryFilters, shift_history
 from sessions_app.selectors.scope import in_scope
 
 
@@ -76,7 +76,7 @@ def _per_pair(threshold: Decimal) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Insights:
     by_cashier: list[VarianceSummary]
-    by_station: list[VarianceSummary]
+    by_till: list[VarianceSummary]
     by_day: list[DayVariance]
     threshold: Decimal
 
@@ -155,12 +155,12 @@ def variance_insights(
     user: User,
     filters: HistoryFilters,
     threshold: Decimal,
-    station_names: dict[str, str] | None = None,
+    till_names: dict[str, str] | None = None,
 ) -> Insights:
     """Closed shifts matching the filters, summed per cashier (who closed), per till and per
     business day: one query over the period's shifts for the cashiers and tills (per pair,
     added up here), and the days from the day totals when the filters are ones they keep."""
-    closed = session_history(user=user, filters=replace(filters, state="closed")).order_by()
+    closed = shift_history(user=user, filters=replace(filters, state="closed")).order_by()
     pairs = closed.values_list("closed_by", "station_id").annotate(**_per_pair(threshold))
     cashiers: dict[str, list[int]] = {}
     stations: dict[str, list[int]] = {}
@@ -176,12 +176,12 @@ def variance_insights(
             kept[3] += short
             kept[4] += beyond
             kept[5] += others
-    names = station_names
+    names = till_names
     if names is None:
         names = dict(Station.objects.filter(id__in=list(stations)).values_list("id", "name"))
     return Insights(
         by_cashier=_summaries(cashiers, lambda name: name or _("Unknown")),
-        by_station=_summaries(stations, lambda key: names.get(key, key)),
+        by_till=_summaries(stations, lambda key: names.get(key, key)),
         by_day=_days(user=user, filters=filters, closed=closed),
         threshold=threshold,
     )

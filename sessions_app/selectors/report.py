@@ -68,7 +68,7 @@ class SalesLine:
 class ShiftReport:
     record: SessionRecord
     outlet_name: str
-    station_name: str
+    till_name: str
     outlet: Outlet | None
     company_name: str
     lines: list[MethodLine]
@@ -189,9 +189,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
     """Everything the report page shows, from the index row and the dashboard's ledger."""
     report = from_index(record.report) or ClosingReport()
     outlet = Outlet.objects.filter(id=record.outlet_id).first()
-    station_name = (
-        Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
-    )
+    till_name = Station.objects.filter(id=record.station_id).values_list("name", flat=True).first()
     ours = report.is_ours
     movements = movements_with_ours(report, record.id)
     lines = _method_lines(record, report)
@@ -199,7 +197,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
     return ShiftReport(
         record=record,
         outlet_name=outlet.name if outlet else record.outlet_id or _("Unknown outlet"),
-        station_name=station_name or record.station_id,
+        till_name=till_name or record.station_id,
         outlet=outlet,
         company_name=settings.COMPANY_NAME,
         lines=lines,

@@ -9,7 +9,7 @@ from sessions_app.closing.variance import MethodDifference, differences
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
-from sessions_app.selectors.shifts import names_for, sessions_visible_to
+from sessions_app.selectors.shifts import names_for, shifts_visible_to
 
 QUEUE_LENGTH = 50  # shown at once; the count says how many there are in all
 
@@ -18,7 +18,7 @@ QUEUE_LENGTH = 50  # shown at once; the count says how many there are in all
 class ReviewItem:
     record: SessionRecord
     outlet_name: str
-    station_name: str
+    till_name: str
     differences: list[MethodDifference]
     reason: str
     movements_waiting: int
@@ -36,10 +36,10 @@ class ReviewQueue:
 
 def review_queue(*, user: User) -> ReviewQueue:
     shifts = (
-        sessions_visible_to(user=user)
+        shifts_visible_to(user=user)
         .filter(deleted_at__isnull=True, close_time__isnull=False)
         .filter(review_state="needs_review")
-        | sessions_visible_to(user=user).filter(deleted_at__isnull=True, in_conflict=True)
+        | shifts_visible_to(user=user).filter(deleted_at__isnull=True, in_conflict=True)
     ).order_by("-close_time")
     total = shifts.count()
     records = list(shifts[:QUEUE_LENGTH])
@@ -52,7 +52,7 @@ def review_queue(*, user: User) -> ReviewQueue:
             ReviewItem(
                 record=record,
                 outlet_name=outlets.get(record.outlet_id, record.outlet_id),
-                station_name=stations.get(record.station_id, record.station_id),
+                till_name=stations.get(record.station_id, record.station_id),
                 differences=differences(record.variances),
                 reason=record.variance_reason,
                 movements_waiting=sum(1 for m in movements if m.awaiting_approval),

@@ -8,7 +8,7 @@ from sessions_app.roles import User
 from sessions_app.selectors.scope import in_scope
 
 
-def sessions_visible_to(*, user: User) -> QuerySet[SessionRecord]:
+def shifts_visible_to(*, user: User) -> QuerySet[SessionRecord]:
     """Indexed shifts at the user's outlets (tombstones included)."""
     return in_scope(SessionRecord.objects.all(), user=user)
 
@@ -24,10 +24,10 @@ def names_for(records: list[SessionRecord]) -> tuple[dict[str, str], dict[str, s
     return outlets, stations
 
 
-def session_for_user(*, user: User, session_id: str) -> SessionRecord | None:
+def shift_for_user(*, user: User, session_id: str) -> SessionRecord | None:
     if not is_valid_id(session_id):
         return None
-    return sessions_visible_to(user=user).filter(id=session_id).first()
+    return shifts_visible_to(user=user).filter(id=session_id).first()
 
 
 def shift_twins(*, record: SessionRecord) -> list[SessionRecord]:

@@ -27,7 +27,7 @@ from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.ledger import ledger_movements, movements_with_ours
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import ledger_movement_update, opened_here
 from sessions_app.services.ledger_write_back import write_back_now
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
@@ -83,13 +83,13 @@ def cash_movement_record(
     ) as audit:
         current = read_current(record, client)
         if not current.is_open:
-            session_index_save(current)
+            shift_index_save(current)
             raise ShiftNotOpen(
                 _("This shift is closed: cash can no longer be moved in or out of it.")
             )
         if any(existing.id == movement_id for existing in ledger_movements(record.id)):
             audit.nothing_written = True
-            return ShiftWriteResult(record=session_index_save(current), already_done=True)
+            return ShiftWriteResult(record=shift_index_save(current), already_done=True)
         above_limit = needs_approval(
             kind=kind,
             amount=amount,
@@ -145,7 +145,7 @@ def cash_movement_approve(
             raise MovementNotFound(_("That cash movement is not on this shift."))
         if not movement.awaiting_approval:
             audit.nothing_written = True
-            return ShiftWriteResult(record=session_index_save(current), already_done=True)
+            return ShiftWriteResult(record=shift_index_save(current), already_done=True)
         movement.approved_by = display_name(approved_by_user)
         movement.approved_at = timezone.now().replace(microsecond=0)
         ledger_movement_update(
@@ -173,6 +173,6 @@ def _write_now_if_ours(
     if saved is None:
         audit.outcome = AuditEntry.KEPT
         audit.summary_suffix = str(KEPT_HERE)
-        saved = session_index_save(current)
+        saved = shift_index_save(current)
     audit.shift_written(saved)
     return saved

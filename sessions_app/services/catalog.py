@@ -27,7 +27,7 @@ class CatalogRefreshResult:
     stations: int
     removed: int = 0
     held_outlets: int = 0  # no longer listed, kept until a manager confirms
-    held_stations: int = 0
+    held_tills: int = 0
 
 
 def catalog_refresh(
@@ -51,35 +51,35 @@ def catalog_refresh(
     fetched_at = timezone.now()
     with transaction.atomic():
         gone_outlets = _unlisted(Outlet.objects.all(), outlets)
-        gone_stations = _unlisted(Station.objects.all(), stations)
+        gone_tills = _unlisted(Station.objects.all(), stations)
         hold = _too_many(gone_outlets, Outlet.objects.count()) or _too_many(
-            gone_stations, Station.objects.count()
+            gone_tills, Station.objects.count()
         )
         confirmed = set(confirmed_removals)
         held_outlets = sorted(gone_outlets - confirmed) if hold else []
-        held_stations = sorted(gone_stations - confirmed) if hold else []
+        held_tills = sorted(gone_tills - confirmed) if hold else []
         for outlet in outlets:
             outlet_cache_save(outlet, fetched_at=fetched_at)
         for station in stations:
-            station_cache_save(station, fetched_at=fetched_at)
+            till_cache_save(station, fetched_at=fetched_at)
         removed = Outlet.objects.filter(id__in=gone_outlets - set(held_outlets)).delete()[0]
-        removed += Station.objects.filter(id__in=gone_stations - set(held_stations)).delete()[0]
+        removed += Station.objects.filter(id__in=gone_tills - set(held_tills)).delete()[0]
         SyncState.objects.update_or_create(
             name=CATALOG,
             defaults={
                 "last_attempt_at": attempted_at,
                 "last_success_at": fetched_at,
                 "last_error": "",
-                "held_removals": {"outlets": held_outlets, "stations": held_stations}
-                if held_outlets or held_stations
+                "held_removals": {"outlets": held_outlets, "stations": held_tills}
+                if held_outlets or held_tills
                 else {},
             },
         )
-    if held_outlets or held_stations:
+    if held_outlets or held_tills:
         logger.warning(
             "Catalog refresh held back: Final POS no longer lists %d outlets and %d stations",
             len(held_outlets),
-            len(held_stations),
+            len(held_tills),
         )
     logger.info("Catalog refreshed: %d outlets, %d stations", len(outlets), len(stations))
     return CatalogRefreshResult(
@@ -87,7 +87,7 @@ def catalog_refresh(
         stations=len(stations),
         removed=removed,
         held_outlets=len(held_outlets),
-        held_stations=len(held_stations),
+        held_tills=len(held_tills),
     )
 
 
@@ -135,7 +135,7 @@ def outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outlet
     return cached
 
 
-def station_cache_save(station: records.Station, *, fetched_at: datetime) -> Station:
+def till_cache_save(station: records.Station, *, fetched_at: datetime) -> Station:
     cached, _created = Station.objects.update_or_create(
         id=station.id,
         defaults={

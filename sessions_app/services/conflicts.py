@@ -22,7 +22,7 @@ from sessions_app.roles import User, display_name
 from sessions_app.selectors.ledger import CONFLICT_WORDS
 from sessions_app.services.audit import audit_write, audited_shift_write
 from sessions_app.services.errors import ShiftChanged, ShiftNotReviewable
-from sessions_app.services.index import session_index_save, session_refresh
+from sessions_app.services.index import shift_index_save, shift_refresh
 from sessions_app.services.ledger import fields_stand
 from sessions_app.services.ledger_write_back import merged_report
 from sessions_app.services.settle import settled
@@ -72,7 +72,7 @@ def conflict_keep_theirs(
         outcome=AuditEntry.LOCAL,  # the dashboard's own record: nothing sent
     )
     try:  # the figures of the version kept (a till's close is reviewed like ours)
-        return session_refresh(record, client=client)
+        return shift_refresh(record, client=client)
     except FinalPOSError:
         record.refresh_from_db()
         return record
@@ -100,7 +100,7 @@ def conflict_apply_ours(
     ) as audit:
         current = read_current(record, client)
         if current.updated_at != conflict.theirs_updated_at:
-            session_index_save(current)
+            shift_index_save(current)
             raise ShiftChanged(
                 _(
                     "Final POS has changed this shift again since the conflict was found. The "
@@ -127,7 +127,7 @@ def conflict_apply_ours(
                 state=LedgerEntry.WRITTEN, restores=0, lost_at=None
             )
             _resolve(conflict, by_user, ShiftConflict.APPLIED_OURS, timezone.now())
-        saved = session_index_save(client.session_get(record.id))  # verified by a fresh read
+        saved = shift_index_save(client.session_get(record.id))  # verified by a fresh read
         audit.shift_written(saved)
     logger.info("Conflict %s on %s: ours applied again", conflict.pk, record.id)
     return ShiftWriteResult(record=saved)

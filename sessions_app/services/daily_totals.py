@@ -55,10 +55,10 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def days_of(session_ids: Iterable[str]) -> set[Day]:
+def days_of(shift_ids: Iterable[str]) -> set[Day]:
     """The outlet-days the given shifts count in now (read before a write that may move them)."""
     return set(
-        SessionRecord.objects.filter(id__in=list(session_ids)).values_list(
+        SessionRecord.objects.filter(id__in=list(shift_ids)).values_list(
             "outlet_id", "business_date"
         )
     )

@@ -26,7 +26,7 @@ from sessions_app.finalpos import (
 from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.finalpos.records import TransactionRef
 from sessions_app.models import SessionRecord, SyncState
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def transaction_count(client: FinalPOSClient) -> int:
     return present + 1
 
 
-def sessions_discover(
+def shifts_discover(
     *,
     client: FinalPOSClient | None = None,
     pages: int | None = None,
@@ -108,7 +108,7 @@ def sessions_discover(
         position.queue = _unknown([*reversed(newest), *position.queue])
         pass_.read_back(position)
         position.queue = _unknown(position.queue)
-        found, gone, failed = pass_.read_sessions(position, sessions)
+        found, gone, failed = pass_.read_shifts(position, sessions)
     except FinalPOSError as error:
         _save(state, position, error=error.message)
         raise
@@ -159,7 +159,7 @@ class _Pass:
         self.pages_left -= 1
         return self.client.transaction_page(skip=skip, limit=limit)
 
-    def read_sessions(self, position: Position, budget: int) -> tuple[int, int, int]:
+    def read_shifts(self, position: Position, budget: int) -> tuple[int, int, int]:
         """Reads queued sessions into the index, newest first; a failed read stays queued."""
         found = gone = failed = 0
         retry: list[str] = []
@@ -167,7 +167,7 @@ class _Pass:
             session_id = position.queue.pop(0)
             budget -= 1
             try:
-                session_fetch(session_id=session_id, client=self.client)
+                shift_fetch(session_id=session_id, client=self.client)
                 found += 1
             except FinalPOSNotFound:
                 gone += 1
@@ -186,9 +186,9 @@ class _Pass:
         return found, gone, failed
 
 
-def _unknown(session_ids: list[str]) -> list[str]:
+def _unknown(shift_ids: list[str]) -> list[str]:
     """The ids not in the index yet, each once, in the order given."""
-    ordered = list(dict.fromkeys(session_ids))
+    ordered = list(dict.fromkeys(shift_ids))
     known: set[str] = set()
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]

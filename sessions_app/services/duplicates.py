@@ -11,7 +11,7 @@ from sessions_app.roles import User
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftNotCorrectable
 from sessions_app.services.shift_checks import ShiftWriteResult
-from sessions_app.services.shift_undo import session_delete
+from sessions_app.services.shift_undo import shift_delete
 
 
 def duplicate_remove(
@@ -37,7 +37,7 @@ def duplicate_remove(
     kept = next(twin for twin in twins if twin not in empty)
     result = ShiftWriteResult(record=record)
     for duplicate in empty:
-        result = session_delete(
+        result = shift_delete(
             record=duplicate,
             deleted_by_user=removed_by_user,
             reason=_("Duplicate of %(number)s opened at %(time)s, with no sales")

@@ -26,7 +26,7 @@ class StaffError(ApplicationError):
     """A change to a staff account refused."""
 
 
-class StationBusy(ShiftError):
+class TillBusy(ShiftError):
     """The till already has an open shift, or someone is opening one right now."""
 
 
@@ -35,7 +35,7 @@ class TillReportsInUse(ShiftError):
     shift with no sales yet, which nothing can find. Opening needs the person to confirm."""
 
 
-class StationInUse(SetupError):
+class TillInUse(SetupError):
     """A till with an open shift cannot be deleted."""
 
 

@@ -142,7 +142,7 @@ def _shift_currency(session_id: str, report: ClosingReport | None, outlet_id: st
     return outlet_policy(outlet_id).currency.code
 
 
-def session_index_save(
+def shift_index_save(
     session: Session,
     *,
     opened_by_user: User | None = None,
@@ -338,7 +338,7 @@ def _expected_if_till_closed(
     )
 
 
-def session_refresh(
+def shift_refresh(
     record: SessionRecord, *, client: FinalPOSClient | None = None, note_missing: bool = True
 ) -> SessionRecord:
     """Re-reads one shift from Final POS into the index. While someone is writing to the
@@ -357,16 +357,16 @@ def session_refresh(
                 index_note_error(record, error)
                 raise
             expected = _expected_if_till_closed(record, session, client)
-            return session_index_save(session, expected_from_sales=expected)
+            return shift_index_save(session, expected_from_sales=expected)
     except ShiftBusy:
         record.refresh_from_db()
         return record
 
 
-def session_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
+def shift_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
     """Reads a session Final POS knows into the index by its id."""
     client = client or get_client()
     session = client.session_get(session_id)
     record = SessionRecord.objects.filter(id=session_id).first()
     expected = _expected_if_till_closed(record, session, client)
-    return session_index_save(session, expected_from_sales=expected)
+    return shift_index_save(session, expected_from_sales=expected)

@@ -20,9 +20,9 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.models import LedgerEntry, SessionRecord, SyncState
-from sessions_app.services.index import index_note_missing, session_refresh
+from sessions_app.services.index import index_note_missing, shift_refresh
 from sessions_app.services.ledger_write_back import ledger_write_back
-from sessions_app.services.station_status import station_status_push
+from sessions_app.services.till_status import till_status_push
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,11 @@ VERIFY_WRITES_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
-class SessionsRefreshResult:
+class ShiftsRefreshResult:
     refreshed: int
     gone: int
     failed: int
-    station_statuses_fixed: int
+    till_statuses_fixed: int
     stopped: str = ""  # why the pass was stopped early, when it was
     written_back: int = 0  # shifts given back what of ours Final POS did not carry
 
@@ -65,9 +65,9 @@ class _PassHealth:
 PASS_SAMPLE = 3  # a pass is judged once this many reads went wrong
 
 
-def sessions_refresh(
+def shifts_refresh(
     *, recent: timedelta = RECENT_CLOSES, client: FinalPOSClient | None = None
-) -> SessionsRefreshResult:
+) -> ShiftsRefreshResult:
     """Re-reads the open and recently closed shifts, and retries pending till statuses.
 
     Stops early when Final POS is down (the circuit opens) or when most reads go wrong; a
@@ -101,7 +101,7 @@ def sessions_refresh(
     for record in records:
         read = False
         try:
-            fresh = session_refresh(record, client=client, note_missing=False)
+            fresh = shift_refresh(record, client=client, note_missing=False)
             refreshed += 1
             read = True
             if fresh.unsynced:
@@ -134,13 +134,13 @@ def sessions_refresh(
         deleted_at__isnull=True
     )
     for record in pending:
-        if not station_status_push(record, client):
+        if not till_status_push(record, client):
             fixed += 1
-    return SessionsRefreshResult(
+    return ShiftsRefreshResult(
         refreshed=refreshed,
         gone=gone,
         failed=failed,
-        station_statuses_fixed=fixed,
+        till_statuses_fixed=fixed,
         stopped=stopped,
         written_back=written_back,
     )

@@ -196,7 +196,7 @@ class LedgerState:
 
 def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
     """Compares a read of the shift with what the dashboard wrote to it. Runs inside the
-    index's transaction (session_index_save), for every read."""
+    index's transaction (shift_index_save), for every read."""
     report = parse(session.closing_report_data)
     ours = report if report is not None and report.is_ours else None
     now = timezone.now()

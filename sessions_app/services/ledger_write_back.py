@@ -22,7 +22,7 @@ from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import shift_money
 from sessions_app.selectors.ledger import ledger_movements
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import opened_here
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import guarded_update, read_current
@@ -57,7 +57,7 @@ def ledger_write_back(
         saved = write_back_now(record, current, audit=audit, client=client)
         if saved is None:
             audit.nothing_written = True
-            return session_index_save(current)
+            return shift_index_save(current)
         audit.shift_written(saved)
     return saved
 
@@ -84,7 +84,7 @@ def write_back_now(
         restores=F("restores") + 1
     )
     # Read again, not the PUT's answer: a till that wrote a moment after us shows now.
-    saved = session_index_save(client.session_get(record.id))
+    saved = shift_index_save(client.session_get(record.id))
     logger.info("Wrote back %d entries to shift %s", len(pending), record.id)
     return saved
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.models import JobLease, ShiftWriteLock, Station, StationClaim
 from sessions_app.roles import User
-from sessions_app.services.errors import ShiftBusy, StationBusy
+from sessions_app.services.errors import ShiftBusy, TillBusy
 from sessions_app.services.liveness import process_announce, process_dead
 
 # Longer than any write can take with the client's timeouts (a few calls of 3 + 10 s): a lock
@@ -37,7 +37,7 @@ REFRESH_HOLDER = "refresh"  # the holder name of the refresh's own reads
 
 
 @contextmanager
-def station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
+def till_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
     """Held while a shift is opened on a till; a second person is refused at once, by name."""
     process = process_announce()
     now = timezone.now()
@@ -55,7 +55,7 @@ def station_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
             )
     except IntegrityError:
         claim = claims.first()
-        raise StationBusy(
+        raise TillBusy(
             _("%(who)s is opening a shift on %(till)s right now.")
             % {"who": claim.claimed_by if claim else _("Someone"), "till": station.name}
         ) from None

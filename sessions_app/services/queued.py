@@ -15,7 +15,7 @@ def review_alert_enqueue(record: SessionRecord) -> None:
     transaction.on_commit(partial(review_alert.enqueue, record.id))
 
 
-def station_status_enqueue(record: SessionRecord) -> str:
+def till_status_enqueue(record: SessionRecord) -> str:
     """Queues writing the till's status the shift calls for (IN_USE after an open, AVAILABLE
     after a close). Returns the error when it has already run and failed (the immediate
     backend, demo mode and tests), else "": the worker writes it, and while the shift is not

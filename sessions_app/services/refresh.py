@@ -13,8 +13,8 @@ from django.db import DatabaseError, InterfaceError, close_old_connections, conn
 
 from sessions_app.finalpos import FinalPOSClient, FinalPOSError, get_client
 from sessions_app.services.catalog import CatalogRefreshResult, catalog_refresh
-from sessions_app.services.discovery import DiscoveryResult, sessions_discover
-from sessions_app.services.index_refresh import SessionsRefreshResult, sessions_refresh
+from sessions_app.services.discovery import DiscoveryResult, shifts_discover
+from sessions_app.services.index_refresh import ShiftsRefreshResult, shifts_refresh
 from sessions_app.services.locks import job_lease_holder, job_lease_release, job_lease_take
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class RefreshPass:
     catalog: CatalogRefreshResult | None = None
     discovery: DiscoveryResult | None = None
-    shifts: SessionsRefreshResult | None = None
+    shifts: ShiftsRefreshResult | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -44,12 +44,12 @@ def finalpos_refresh(
     if stopping.is_set():
         return result
     try:
-        result.discovery = sessions_discover(client=client)
+        result.discovery = shifts_discover(client=client)
     except FinalPOSError as error:
         result.errors.append(error.message)
     if stopping.is_set():
         return result
-    result.shifts = sessions_refresh(client=client)
+    result.shifts = shifts_refresh(client=client)
     if result.shifts.stopped:
         result.errors.append(result.shifts.stopped)
     return result

@@ -25,8 +25,8 @@ from sessions_app.formatting import time_of_day
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, is_manager
 from sessions_app.services.audit import AuditedWrite
-from sessions_app.services.catalog import station_cache_save
-from sessions_app.services.discovery import sessions_discover
+from sessions_app.services.catalog import till_cache_save
+from sessions_app.services.discovery import shifts_discover
 
 logger = logging.getLogger(__name__)
 RECHECK_AFTER = (0.5, 1.0)  # seconds between the looks at Final POS after a lost answer
@@ -92,7 +92,7 @@ def pending_open_hold(
 class LostOpenCheck:
     """What an open on a held till may do: ``refusal`` is said and nothing is sent (the
     cashier has not ticked "it was not created"); else ``confirmed_not_created`` is passed on
-    to session_open."""
+    to shift_open."""
 
     refusal: str = ""
     confirmed_not_created: bool = False
@@ -145,7 +145,7 @@ def pending_open_check(*, station: Station, client: FinalPOSClient | None = None
     if pending is None:
         return OpenCheck(found=None, till_in_use=False)
     with contextlib.suppress(FinalPOSError):  # the till's status below still tells something
-        sessions_discover(client=client)
+        shifts_discover(client=client)
     found = SessionRecord.objects.filter(
         station_id=station.id, session_number=pending.session_number, deleted_at__isnull=True
     ).first()
@@ -155,6 +155,6 @@ def pending_open_check(*, station: Station, client: FinalPOSClient | None = None
     except FinalPOSError:
         in_use = StationStatus.from_wire(station.status) == StationStatus.IN_USE
     else:
-        station_cache_save(current, fetched_at=timezone.now())
+        till_cache_save(current, fetched_at=timezone.now())
         in_use = current.status == StationStatus.IN_USE
     return OpenCheck(found=found, till_in_use=in_use)

@@ -13,8 +13,8 @@ from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound, get_client, 
 from sessions_app.models import Outlet, OutletAssignment, Station
 from sessions_app.roles import User
 from sessions_app.services.audit import audited
-from sessions_app.services.catalog import outlet_cache_save, station_cache_save
-from sessions_app.services.errors import NameTaken, StationInUse
+from sessions_app.services.catalog import outlet_cache_save, till_cache_save
+from sessions_app.services.errors import NameTaken, TillInUse
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import open_shift_on
 
@@ -88,7 +88,7 @@ def outlet_update(*, outlet: Outlet, changes: dict[str, Any], updated_by_user: U
     return outlet_cache_save(updated, fetched_at=timezone.now())
 
 
-def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Station:
+def till_create(*, outlet: Outlet, name: str, created_by_user: User) -> Station:
     summary = _("Add till %(till)s to %(outlet)s") % {"till": name, "outlet": outlet.name}
     with audited(
         actor=created_by_user,
@@ -118,10 +118,10 @@ def station_create(*, outlet: Outlet, name: str, created_by_user: User) -> Stati
         )
         audit.object_id = created.id
         audit.after = {"name": created.name}
-    return station_cache_save(created, fetched_at=timezone.now())
+    return till_cache_save(created, fetched_at=timezone.now())
 
 
-def station_rename(*, station: Station, name: str, renamed_by_user: User) -> Station:
+def till_rename(*, station: Station, name: str, renamed_by_user: User) -> Station:
     client = get_client()
     summary = _("Rename till %(old)s to %(new)s") % {"old": station.name, "new": name}
     with audited(
@@ -142,15 +142,15 @@ def station_rename(*, station: Station, name: str, renamed_by_user: User) -> Sta
             ),
         )
         audit.after = {"name": updated.name}
-    return station_cache_save(updated, fetched_at=timezone.now())
+    return till_cache_save(updated, fetched_at=timezone.now())
 
 
-def station_delete(*, station: Station, deleted_by_user: User) -> None:
+def till_delete(*, station: Station, deleted_by_user: User) -> None:
     """Deletes a till in Final POS, unless a shift is open on it (checked upstream)."""
     client = get_client()
     open_shift = open_shift_on(station, client=client)
     if open_shift is not None:
-        raise StationInUse(
+        raise TillInUse(
             _(
                 "%(till)s has an open shift (%(number)s, opened by %(cashier)s). Close it "
                 "before deleting the till."
@@ -174,7 +174,7 @@ def station_delete(*, station: Station, deleted_by_user: User) -> None:
             settled(
                 audit,
                 write=lambda: client.station_delete(station.id),
-                landed=lambda: _station_gone(client, station.id),
+                landed=lambda: _till_gone(client, station.id),
             )
         Station.objects.filter(id=station.id).delete()
         audit.after = {"deleted": True}
@@ -198,7 +198,7 @@ def _if_holds[Record](record: Record, holds: Callable[[Record], bool]) -> Record
     return record if holds(record) else None
 
 
-def _station_gone(client: FinalPOSClient, station_id: str) -> bool | None:
+def _till_gone(client: FinalPOSClient, station_id: str) -> bool | None:
     try:
         client.station_get(station_id)
     except FinalPOSNotFound:

@@ -20,9 +20,9 @@ from sessions_app.services.errors import (
     HeldByTill,
     ShiftChanged,
     ShiftNotCorrectable,
-    StationBusy,
+    TillBusy,
 )
-from sessions_app.services.index import index_note_missing, session_index_save
+from sessions_app.services.index import index_note_missing, shift_index_save
 from sessions_app.services.ledger import opened_here
 
 REREAD_AFTER = 0.2  # seconds after a read past which a write reads the shift again first
@@ -47,7 +47,7 @@ def read_current(record: SessionRecord, client: FinalPOSClient) -> Session:
 def refuse_if_changed(current: Session, seen: datetime | None) -> None:
     """Refuses to write over a version the person did not see; the index gets the new one."""
     if seen is not None and current.updated_at is not None and current.updated_at != seen:
-        session_index_save(current)
+        shift_index_save(current)
         raise ShiftChanged(
             _(
                 "This shift was changed in Final POS while you were working on it. "
@@ -64,7 +64,7 @@ def guarded_update(client: FinalPOSClient, current: Session, data: SessionInput)
     if time.monotonic() - current.read_at > REREAD_AFTER:
         again = client.session_get(current.id)
         if again.updated_at != current.updated_at:
-            session_index_save(again)
+            shift_index_save(again)
             raise ShiftChanged(
                 _(
                     "This shift was changed in Final POS while your change was being saved, "
@@ -101,7 +101,7 @@ def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None
         except FinalPOSNotFound:
             index_note_missing(record)
             continue
-        session_index_save(current)
+        shift_index_save(current)
         if current.is_open:
             return current
     return None
@@ -110,7 +110,7 @@ def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None
 def ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
     current = open_shift_on(station, client=client)
     if current is not None:
-        raise StationBusy(
+        raise TillBusy(
             _(
                 "%(till)s already has an open shift: %(number)s, opened by %(cashier)s "
                 "(%(time)s). Close it before opening a new one."
@@ -139,7 +139,7 @@ def closed_shift_to_fix(
         raise ShiftNotCorrectable(if_no_reason)
     current = read_current(record, client)
     if current.is_open:
-        session_index_save(current)
+        shift_index_save(current)
         raise ShiftNotCorrectable(if_open)
     refuse_if_changed(current, seen_updated_at)
     return current

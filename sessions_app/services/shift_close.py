@@ -36,9 +36,9 @@ from sessions_app.services.blind_count import (
     recount_summary,
 )
 from sessions_app.services.errors import ShiftAlreadyClosed, VarianceReasonRequired
-from sessions_app.services.index import sales_read, session_index_save
+from sessions_app.services.index import sales_read, shift_index_save
 from sessions_app.services.ledger import LedgerWrite, close_fields
-from sessions_app.services.queued import review_alert_enqueue, station_status_enqueue
+from sessions_app.services.queued import review_alert_enqueue, till_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
@@ -51,7 +51,7 @@ from sessions_app.services.shift_checks import (
 logger = logging.getLogger(__name__)
 
 
-def session_close_preview(
+def shift_close_preview(
     *,
     record: SessionRecord,
     counted: dict[str, Decimal],
@@ -74,7 +74,7 @@ def session_close_preview(
     )
 
 
-def session_expected_now(
+def shift_expected_now(
     record: SessionRecord, *, client: FinalPOSClient | None = None
 ) -> dict[str, Decimal] | None:
     """Expected amounts for a shift now (shown to managers while counting), or None."""
@@ -114,7 +114,7 @@ def _figures(
     )
 
 
-def session_close(
+def shift_close(
     *,
     record: SessionRecord,
     closed_by_user: User,
@@ -204,13 +204,13 @@ def session_close(
             unknown=lambda: ours.unknown(close_fields(data)),
         )
         ours.written(close_fields(updated))
-        saved = session_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
+        saved = shift_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
         blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
         audit.shift_written(saved)
     if saved.needs_review:
         review_alert_enqueue(saved)
-    return ShiftWriteResult(record=saved, station_status_error=station_status_enqueue(saved))
+    return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))
 
 
 def _sales_read_in_thread(
@@ -263,7 +263,7 @@ def _report(
 
 
 def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteResult:
-    saved = session_index_save(current)
+    saved = shift_index_save(current)
     if _closed_by_request(current, close_request_id):
         return ShiftWriteResult(record=saved, already_done=True)
     raise ShiftAlreadyClosed(

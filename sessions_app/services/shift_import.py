@@ -12,14 +12,14 @@ from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.errors import ShiftNotAllowed
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 
 logger = logging.getLogger(__name__)
 
 NOT_AT_YOUR_OUTLETS = gettext_lazy("Final POS has no shift with that id at your outlets.")
 
 
-def session_add_by_id(
+def shift_add_by_id(
     *,
     session_id: str,
     added_by_user: User,
@@ -57,7 +57,7 @@ def session_add_by_id(
         # The same answer as for an id Final POS does not know: another store's shifts are
         # not this manager's to probe.
         raise ShiftNotAllowed(str(NOT_AT_YOUR_OUTLETS))
-    record = session_fetch(session_id=session.id, client=client)
+    record = shift_fetch(session_id=session.id, client=client)
     audit_write(
         actor=added_by_user,
         action="import",

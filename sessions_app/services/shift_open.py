@@ -22,21 +22,21 @@ from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
-from sessions_app.services.catalog import station_cache_save
+from sessions_app.services.catalog import till_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
-from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy, TillReportsInUse
-from sessions_app.services.index import session_index_save
+from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy, TillReportsInUse
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import ledger_record
-from sessions_app.services.locks import station_claim
+from sessions_app.services.locks import till_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
-from sessions_app.services.queued import station_status_enqueue
+from sessions_app.services.queued import till_status_enqueue
 from sessions_app.services.settle import pending_open_hold, pending_open_message
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
 
 logger = logging.getLogger(__name__)
 
 
-def session_open(
+def shift_open(
     *,
     station: Station,
     opened_by_user: User,
@@ -69,7 +69,7 @@ def session_open(
         summary=summary,
     ) as audit:
         opener = display_name(opened_by_user)
-        with station_claim(station, claimed_by=opener):
+        with till_claim(station, claimed_by=opener):
             pending = PendingOpen.objects.filter(station_id=station.id).first()
             if pending is not None and not (confirmed_not_created and is_manager(opened_by_user)):
                 raise OpenOutcomeUnknown(pending_open_message(pending, station))
@@ -112,7 +112,7 @@ def session_open(
                 key=created.session_number,
                 by_user=opened_by_user,
             )
-            record = session_index_save(
+            record = shift_index_save(
                 created,
                 opened_by_user=opened_by_user,
                 station_status_pending=StationStatus.IN_USE,
@@ -120,7 +120,7 @@ def session_open(
             _undo_if_the_till_opened_one_meanwhile(station, record, client)
         logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
         audit.shift_written(record)
-    return ShiftWriteResult(record=record, station_status_error=station_status_enqueue(record))
+    return ShiftWriteResult(record=record, station_status_error=till_status_enqueue(record))
 
 
 def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient) -> None:
@@ -136,7 +136,7 @@ def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient)
     except FinalPOSError:
         status = StationStatus.from_wire(station.status)
     else:
-        station_cache_save(current, fetched_at=timezone.now())
+        till_cache_save(current, fetched_at=timezone.now())
         status = current.status
     if status != StationStatus.IN_USE or _left_in_use_by_us(station):
         return
@@ -185,11 +185,11 @@ def _undo_if_the_till_opened_one_meanwhile(
     )
     if other is None:
         return
-    _session_delete_quietly(record.id, client=client)
+    _shift_delete_quietly(record.id, client=client)
     with transaction.atomic():
         SessionRecord.objects.filter(id=record.id).update(deleted_at=timezone.now())
         daily_totals_update(days_of([record.id]))
-    raise StationBusy(
+    raise TillBusy(
         _("%(till)s already has an open shift: %(number)s, opened by %(cashier)s.")
         % {"till": station.name, "number": other.session_number, "cashier": other.opened_by}
     )
@@ -220,7 +220,7 @@ def _count_text(cash_count: dict[Decimal, int]) -> str:
     return ", ".join(f"{quantity} x {value}" for value, quantity in cash_count.items() if quantity)
 
 
-def _session_delete_quietly(session_id: str, *, client: FinalPOSClient) -> None:
+def _shift_delete_quietly(session_id: str, *, client: FinalPOSClient) -> None:
     try:
         client.session_delete(session_id)
     except FinalPOSError:

@@ -32,7 +32,7 @@ from sessions_app.services.errors import (
     ShiftNotReviewable,
     VarianceReasonRequired,
 )
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import LedgerWrite, close_fields, ledger_movement_update
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
@@ -60,7 +60,7 @@ def _report_without_sales(current: Session, record: SessionRecord) -> ClosingRep
     return report
 
 
-def session_approve(
+def shift_approve(
     *,
     record: SessionRecord,
     approved_by_user: User,
@@ -93,7 +93,7 @@ def session_approve(
             else None
         )
         if report is None or report.review_state != REVIEW_REQUIRED:
-            session_index_save(current)
+            shift_index_save(current)
             if report is not None and report.review_state == REVIEW_APPROVED:
                 raise ShiftNotReviewable(
                     _("Already approved by %(manager)s.") % {"manager": report.review.approved_by}
@@ -141,7 +141,7 @@ def session_approve(
                 state=LedgerEntry.WRITTEN,
                 by_user=approved_by_user,
             )
-        saved = session_index_save(updated)
+        saved = shift_index_save(updated)
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
@@ -197,7 +197,7 @@ def _with_a_reason(report: ClosingReport, reason: str, *, outlet_id: str) -> Non
         )
 
 
-def session_correct(
+def shift_correct(
     *,
     record: SessionRecord,
     corrected_by_user: User,
@@ -300,7 +300,7 @@ def session_correct(
             unknown=lambda: ours.unknown(close_fields(data)),
         )
         ours.written(close_fields(updated))
-        saved = session_index_save(updated)
+        saved = shift_index_save(updated)
         logger.info("Shift %s corrected by %s", record.id, correction.by)
         audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:

@@ -11,7 +11,7 @@ from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
 from sessions_app.roles import User
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import ShiftNotCorrectable, ShiftNotOpen
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import ledger_record, opened_here
 from sessions_app.services.ledger_write_back import write_back_now
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
@@ -40,11 +40,11 @@ def shift_take_over(
     ) as audit:
         current = read_current(record, client)
         if not current.is_open:
-            session_index_save(current)
+            shift_index_save(current)
             raise ShiftNotOpen(_("This shift is closed already: there is nothing to take over."))
         if opened_here(session_id=record.id, session_number=current.session_number):
             audit.nothing_written = True
-            return ShiftWriteResult(record=session_index_save(current), already_done=True)
+            return ShiftWriteResult(record=shift_index_save(current), already_done=True)
         ledger_record(
             session_id=record.id,
             kind=LedgerEntry.TAKEOVER,
@@ -55,6 +55,6 @@ def shift_take_over(
         saved = write_back_now(record, current, audit=audit, client=client)
         if saved is None:  # nothing was waiting: the takeover is the dashboard's alone
             audit.outcome = AuditEntry.LOCAL
-            saved = session_index_save(current)
+            saved = shift_index_save(current)
         audit.shift_written(saved)
     return ShiftWriteResult(record=saved)

@@ -22,10 +22,10 @@ from sessions_app.roles import User, display_name
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.daily_totals import daily_totals_update, days_of
-from sessions_app.services.index import session_index_save
+from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import LedgerWrite
-from sessions_app.services.locks import station_claim
-from sessions_app.services.queued import station_status_enqueue
+from sessions_app.services.locks import till_claim
+from sessions_app.services.queued import till_status_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
@@ -39,7 +39,7 @@ from sessions_app.services.shift_checks import (
 logger = logging.getLogger(__name__)
 
 
-def session_reopen(
+def shift_reopen(
     *,
     record: SessionRecord,
     reopened_by_user: User,
@@ -69,7 +69,7 @@ def session_reopen(
         # The till's claim, as an open takes it: no shift can be opened on it meanwhile.
         station = Station.objects.filter(id=current.station_id).first()
         claim = (
-            station_claim(station, claimed_by=display_name(reopened_by_user))
+            till_claim(station, claimed_by=display_name(reopened_by_user))
             if station is not None
             else nullcontext()
         )
@@ -78,11 +78,11 @@ def session_reopen(
                 ensure_no_open_shift(station, client=client)
             updated, ours = _reopen(record, current, reopened_by_user, reason, audit, client)
             ours.written()
-            saved = session_index_save(updated, station_status_pending=StationStatus.IN_USE)
+            saved = shift_index_save(updated, station_status_pending=StationStatus.IN_USE)
         blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
         audit.shift_written(saved)
-    return ShiftWriteResult(record=saved, station_status_error=station_status_enqueue(saved))
+    return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))
 
 
 def _reopen(
@@ -152,7 +152,7 @@ def _reopen(
     return updated, write
 
 
-def session_delete(
+def shift_delete(
     *,
     record: SessionRecord,
     deleted_by_user: User,
@@ -197,7 +197,7 @@ def session_delete(
         record.refresh_from_db()
         logger.info("Shift %s deleted", record.id)
         audit.shift_written(record)
-    return ShiftWriteResult(record=record, station_status_error=station_status_enqueue(record))
+    return ShiftWriteResult(record=record, station_status_error=till_status_enqueue(record))
 
 
 def _gone(client: FinalPOSClient, session_id: str) -> bool | None:

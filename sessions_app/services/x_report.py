@@ -15,7 +15,7 @@ from sessions_app.models import SessionRecord
 from sessions_app.policy import shift_money
 from sessions_app.selectors.ledger import kept_here_only, movements_with_ours
 from sessions_app.selectors.report import SalesLine, foreign_sales_lines
-from sessions_app.services.index import sales_read, session_refresh
+from sessions_app.services.index import sales_read, shift_refresh
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def x_report_build(*, record: SessionRecord, client: FinalPOSClient | None = Non
     client = client or get_client()
     stale_note = ""
     try:
-        record = session_refresh(record, client=client)
+        record = shift_refresh(record, client=client)
     except FinalPOSError as error:
         stale_note = error.message
     report = from_index(record.report)

@@ -21,7 +21,7 @@ from sessions_app.selectors.board import (
     shifts_in_conflict,
     shifts_needing_review,
 )
-from sessions_app.selectors.catalog import refresh_status, station_names_of
+from sessions_app.selectors.catalog import refresh_status, till_names_of
 from sessions_app.services.refresh import finalpos_refresh
 from sessions_app.tables import shift_rows
 
@@ -40,7 +40,7 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
     largest = largest_variances(user=request.user, since=week_start) if manager else []
     outlet_names = dict(board.choices)
-    station_names = station_names_of([*recent, *largest])
+    till_names = till_names_of([*recent, *largest])
     zones = {outlet_id: outlet_zone(outlet_id) for outlet_id in outlet_names}
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,11 +57,9 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
             "refresh_status": refresh_status(),
             "recent": recent,
             "largest": largest,
-            "recent_rows": shift_rows(
-                recent, outlet_names, station_names, when="closed", zones=zones
-            ),
+            "recent_rows": shift_rows(recent, outlet_names, till_names, when="closed", zones=zones),
             "largest_rows": shift_rows(
-                largest, outlet_names, station_names, when="business_day", zones=zones
+                largest, outlet_names, till_names, when="business_day", zones=zones
             ),
             "week_start": week_start,
             "review_count": shifts_needing_review(user=request.user) if manager else 0,

@@ -21,7 +21,7 @@ from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.policy import counts_blind, recount_allowed
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
-from sessions_app.selectors.catalog import station_name
+from sessions_app.selectors.catalog import till_name
 from sessions_app.selectors.ledger import latest_unsettled_write
 from sessions_app.selectors.report import foreign_sales_lines
 from sessions_app.services.blind_count import blind_count_reveal
@@ -32,17 +32,17 @@ from sessions_app.services.errors import (
     ShiftError,
     VarianceReasonRequired,
 )
-from sessions_app.services.index import session_refresh
+from sessions_app.services.index import shift_refresh
 from sessions_app.services.shift_close import (
-    session_close,
-    session_close_preview,
-    session_expected_now,
+    shift_close,
+    shift_close_preview,
+    shift_expected_now,
 )
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
-    warn_station_status,
+    warn_till_status,
     write_failed_message,
 )
 
@@ -68,7 +68,7 @@ def _close_context(
             }
             for method in form.methods
         ],
-        "station_name": station_name(record.station_id),
+        "till_name": till_name(record.station_id),
         "blind": _blind_for(request, record),
         "recount_allowed": _may_recount(request, record),
         "draft_key": f"close:{record.id}",
@@ -81,7 +81,7 @@ def _blind_for(request: AuthenticatedRequest, record: SessionRecord) -> bool:
 
 
 @staff_required
-def session_close_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_close_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if latest_unsettled_write(record=record) is not None:  # settle that before anything else
         return redirect("sessions_app:write_outcome", session_id=record.id)
@@ -108,15 +108,15 @@ def _may_recount(request: AuthenticatedRequest, record: SessionRecord) -> bool:
 def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpResponse:
     stale_note = ""
     try:
-        record = session_refresh(record)
+        record = shift_refresh(record)
     except FinalPOSNotFound:
         messages.error(request, _("Final POS no longer has this shift."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     except FinalPOSError as error:
         stale_note = error.message
     if not record.is_open or record.deleted_at:
         messages.info(request, _("This shift is already closed."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     if record.held_by_till:
         messages.info(
             request,
@@ -125,7 +125,7 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
                 "Cash moved here is kept and added to it once the till has closed it."
             ),
         )
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     form = CloseShiftForm(
         initial={
             **typed_take(request, f"close:{record.id}"),  # a close that was not saved
@@ -133,7 +133,7 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
             "updated_at": upstream_version(record),
         }
     )
-    expected = None if _blind_for(request, record) else session_expected_now(record)
+    expected = None if _blind_for(request, record) else shift_expected_now(record)
     return render(
         request,
         CLOSE_FORM,
@@ -151,7 +151,7 @@ def _close_review(
         except CountIsFinal as error:
             form.add_error(None, error.message)
             return render(request, CLOSE_FORM, _close_context(request, record, form))
-    figures = session_close_preview(
+    figures = shift_close_preview(
         record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )
     if figures.reconciliation.reason_required:
@@ -178,7 +178,7 @@ def _close_confirm(
 ) -> HttpResponse:
     data = form.cleaned_data
     try:
-        result = session_close(
+        result = shift_close(
             record=record,
             closed_by_user=request.user,
             counted=form.counted(),
@@ -190,7 +190,7 @@ def _close_confirm(
         )
     except ShiftAlreadyClosed as error:
         messages.error(request, error.message)
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     except VarianceReasonRequired as error:
         form.add_error("variance_reason", error.message)
         return _close_review(request, record, form)
@@ -219,5 +219,5 @@ def _close_confirm(
     )
     if closed.needs_review:
         messages.warning(request, REVIEW_DUE)
-    warn_station_status(request, result)
-    return redirect("sessions_app:session_detail", session_id=closed.id)
+    warn_till_status(request, result)
+    return redirect("sessions_app:shift_detail", session_id=closed.id)

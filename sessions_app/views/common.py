@@ -10,7 +10,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest
-from sessions_app.selectors.shifts import session_for_user
+from sessions_app.selectors.shifts import shift_for_user
 from sessions_app.services.errors import ApplicationError
 from sessions_app.services.shift_checks import ShiftWriteResult
 
@@ -19,7 +19,7 @@ def shift_for_user_or_404(request: AuthenticatedRequest, session_id: str) -> Ses
     """The shift if it is in the index and at one of the user's outlets, else 404. The page
     then shows times in the outlet's time zone and amounts in the shift's currency, and counts
     the outlet's notes and coins (sessions_app.timezones)."""
-    record = session_for_user(user=request.user, session_id=session_id)
+    record = shift_for_user(user=request.user, session_id=session_id)
     if record is None:
         raise Http404(_("No shift with that id at your outlets."))
     policy = outlet_money_activate(record.outlet_id, record.currency)
@@ -56,7 +56,7 @@ def rebound_with_latest_version[AnyForm: Form](form: AnyForm, record: SessionRec
     return rebound
 
 
-def warn_station_status(request: AuthenticatedRequest, result: ShiftWriteResult) -> None:
+def warn_till_status(request: AuthenticatedRequest, result: ShiftWriteResult) -> None:
     if result.station_status_error:
         messages.warning(
             request,

@@ -12,14 +12,14 @@ from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.errors import ShiftError
-from sessions_app.services.index import session_refresh
-from sessions_app.services.shift_review import session_correct
-from sessions_app.services.shift_undo import session_delete, session_reopen
+from sessions_app.services.index import shift_refresh
+from sessions_app.services.shift_review import shift_correct
+from sessions_app.services.shift_undo import shift_delete, shift_reopen
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
-    warn_station_status,
+    warn_till_status,
     write_failed_message,
 )
 
@@ -27,7 +27,7 @@ from sessions_app.views.common import (
 def _fresh_or_message(request: AuthenticatedRequest, record: SessionRecord) -> SessionRecord:
     """Re-reads the shift before a fix is typed, so it starts from Final POS's figures."""
     try:
-        return session_refresh(record)
+        return shift_refresh(record)
     except FinalPOSNotFound:
         record.refresh_from_db()
         return record
@@ -50,11 +50,11 @@ def _refuse_fix(
         messages.error(request, _("This shift is still open: close it instead."))
     else:
         return None
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
 @manager_required
-def session_correct_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_correct_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -69,7 +69,7 @@ def session_correct_view(request: AuthenticatedRequest, session_id: str) -> Http
         form = CorrectShiftForm(initial=initial | {"updated_at": upstream_version(record)})
     if request.method == "POST" and form.is_valid():
         try:
-            session_correct(
+            shift_correct(
                 record=record,
                 corrected_by_user=request.user,
                 counted=form.counted(),
@@ -90,7 +90,7 @@ def session_correct_view(request: AuthenticatedRequest, session_id: str) -> Http
                 _("Shift %(number)s corrected; the original figures are kept in its report.")
                 % {"number": record.session_number},
             )
-            return redirect("sessions_app:session_detail", session_id=record.id)
+            return redirect("sessions_app:shift_detail", session_id=record.id)
     return render(
         request,
         "shifts/correct.html",
@@ -99,7 +99,7 @@ def session_correct_view(request: AuthenticatedRequest, session_id: str) -> Http
 
 
 @manager_required
-def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if request.method != "POST":
         record = _fresh_or_message(request, record)
@@ -111,7 +111,7 @@ def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = session_reopen(
+            result = shift_reopen(
                 record=record,
                 reopened_by_user=request.user,
                 reason=form.cleaned_data["reason"],
@@ -129,20 +129,20 @@ def session_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpR
                 _("Shift %(number)s is open again; close it when it has been recounted.")
                 % {"number": record.session_number},
             )
-            warn_station_status(request, result)
-            return redirect("sessions_app:session_detail", session_id=record.id)
+            warn_till_status(request, result)
+            return redirect("sessions_app:shift_detail", session_id=record.id)
     return render(request, "shifts/reopen.html", {"record": record, "form": form})
 
 
 @manager_required
-def session_delete_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_delete_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if refused := _refuse_fix(request, record, needs_closed=False):
         return refused
     form = DeleteShiftForm(request.POST or None, session_number=record.session_number)
     if request.method == "POST" and form.is_valid():
         try:
-            result = session_delete(
+            result = shift_delete(
                 record=record, deleted_by_user=request.user, reason=form.cleaned_data["reason"]
             )
         except (FinalPOSError, ShiftError) as error:
@@ -153,6 +153,6 @@ def session_delete_view(request: AuthenticatedRequest, session_id: str) -> HttpR
                 _("Shift %(number)s deleted. Its last copy and the audit trail are kept here.")
                 % {"number": record.session_number},
             )
-            warn_station_status(request, result)
-            return redirect("sessions_app:session_detail", session_id=record.id)
+            warn_till_status(request, result)
+            return redirect("sessions_app:shift_detail", session_id=record.id)
     return render(request, "shifts/delete.html", {"record": record, "form": form})

@@ -38,7 +38,7 @@ def cash_movement_new_view(request: AuthenticatedRequest, session_id: str) -> Ht
     record = shift_for_user_or_404(request, session_id)
     if not record.is_open or record.deleted_at:
         messages.error(request, _("This shift is closed: cash can no longer be moved."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     form = CashMovementForm(
         request.POST or None, initial={"movement_id": uuid.uuid4().hex, "kind": "pay_out"}
     )
@@ -114,18 +114,18 @@ def cash_movement_approve_view(
         messages.error(request, write_failed_message(error))
     else:
         messages.success(request, _("Cash movement approved."))
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
 @staff_required
 def x_report_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     if not record.is_open or record.deleted_at:
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     report = x_report_build(record=record)
     if not report.record.is_open:  # closed meanwhile: its Z report is what counts now
         messages.info(request, _("This shift has just been closed."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     shown = shift_report(report.record)
     return render(
         request,
@@ -133,7 +133,7 @@ def x_report_view(request: AuthenticatedRequest, session_id: str) -> HttpRespons
         {
             "x": report,
             "record": report.record,
-            "station_name": shown.station_name,
+            "till_name": shown.till_name,
             "outlet_name": shown.outlet_name,
             "outlet": shown.outlet,
             "company_name": shown.company_name,

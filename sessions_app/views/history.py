@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sessions_app import exports
 from sessions_app.finalpos import FinalPOSError
-from sessions_app.forms import AddSessionForm, HistoryFilterForm
+from sessions_app.forms import AddShiftForm, HistoryFilterForm
 from sessions_app.policy import outlet_zone
 from sessions_app.roles import AuthenticatedRequest, allowed_outlet_ids, manager_required
 from sessions_app.selectors.history import (
@@ -21,11 +21,11 @@ from sessions_app.selectors.history import (
     history_catalog,
     history_page_shifts,
     history_totals,
-    session_history,
+    shift_history,
     with_cashier_names,
 )
 from sessions_app.services.errors import ShiftError
-from sessions_app.services.shift_import import session_add_by_id
+from sessions_app.services.shift_import import shift_add_by_id
 from sessions_app.tables import history_rows
 
 PAGE_SIZE = 50
@@ -49,10 +49,10 @@ def _filters(
 
 
 @manager_required
-def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
+def shift_history_view(request: AuthenticatedRequest) -> HttpResponse:
     catalog = history_catalog(user=request.user)
     form, filters = _filters(request, catalog)
-    records = session_history(user=request.user, filters=filters)
+    records = shift_history(user=request.user, filters=filters)
     totals = history_totals(user=request.user, filters=filters, records=records)
     shifts = sum(per_currency.shifts for per_currency in totals)
     # The totals counted the shifts: the pages are positions in that count.
@@ -77,22 +77,22 @@ def session_history_view(request: AuthenticatedRequest) -> HttpResponse:
             "table": history_rows(
                 page_shifts,
                 catalog.outlet_names,
-                catalog.station_names,
+                catalog.till_names,
                 {outlet_id: outlet_zone(outlet_id) for outlet_id in catalog.outlet_names},
             ),
             "totals": totals,
             "shifts": shifts,
             "pages_capped": shifts > paginator.count,
             "query": query.urlencode(),
-            "add_form": AddSessionForm(),
+            "add_form": AddShiftForm(),
         },
     )
 
 
 @manager_required
-def session_export_view(request: AuthenticatedRequest) -> StreamingHttpResponse:
+def shift_export_view(request: AuthenticatedRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
-    records = session_history(user=request.user, filters=filters)
+    records = shift_history(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
         exports.shift_csv_chunks(user=request.user, records=records),
@@ -105,11 +105,11 @@ def session_export_view(request: AuthenticatedRequest) -> StreamingHttpResponse:
 
 @require_POST
 @manager_required
-def session_add_view(request: AuthenticatedRequest) -> HttpResponse:
-    form = AddSessionForm(request.POST)
+def shift_add_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = AddShiftForm(request.POST)
     if form.is_valid():
         try:
-            record = session_add_by_id(
+            record = shift_add_by_id(
                 session_id=form.cleaned_data["session_id"],
                 added_by_user=request.user,
                 allowed_outlet_ids=allowed_outlet_ids(request.user),
@@ -122,7 +122,7 @@ def session_add_view(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(
                 request, _("Shift %(number)s added.") % {"number": record.session_number}
             )
-            return redirect("sessions_app:session_detail", session_id=record.id)
+            return redirect("sessions_app:shift_detail", session_id=record.id)
     else:
         messages.error(request, " ".join(str(error) for error in form.errors.get("session_id", [])))
-    return redirect("sessions_app:session_history")
+    return redirect("sessions_app:shift_history")

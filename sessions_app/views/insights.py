@@ -43,7 +43,7 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
         user=request.user,
         filters=filters,
         threshold=scale.threshold,
-        station_names=catalog.station_names,
+        till_names=catalog.till_names,
     )
     period = {
         "date_from": filters.date_from.isoformat() if filters.date_from else "",
@@ -54,7 +54,7 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     if len(currencies) > 1:
         period["currency"] = chosen  # each row's link: the same currency's shifts
     cashiers = Paginator(result.by_cashier, ROWS_PER_PAGE).get_page(request.GET.get("cashiers"))
-    tills = Paginator(result.by_station, ROWS_PER_PAGE).get_page(request.GET.get("tills"))
+    tills = Paginator(result.by_till, ROWS_PER_PAGE).get_page(request.GET.get("tills"))
     return render(
         request,
         "insights/insights.html",

@@ -13,16 +13,16 @@ from sessions_app.finalpos import FinalPOSError
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.roles import AuthenticatedRequest, staff_required
 from sessions_app.selectors.ledger import WRITE_WORDS, latest_unsettled_write
-from sessions_app.services.index import session_refresh
+from sessions_app.services.index import shift_refresh
 from sessions_app.views.common import shift_for_user_or_404
 
 # Where a person goes once a lost write turns out not saved: the page that sends it again,
 # with what they typed still kept on the device.
 AGAIN = {
-    LedgerEntry.CLOSE: "sessions_app:session_close",
-    LedgerEntry.CORRECTION: "sessions_app:session_correct",
-    LedgerEntry.REOPEN: "sessions_app:session_reopen",
-    LedgerEntry.APPROVAL: "sessions_app:session_detail",
+    LedgerEntry.CLOSE: "sessions_app:shift_close",
+    LedgerEntry.CORRECTION: "sessions_app:shift_correct",
+    LedgerEntry.REOPEN: "sessions_app:shift_reopen",
+    LedgerEntry.APPROVAL: "sessions_app:shift_detail",
 }
 KEPT = {
     LedgerEntry.CLOSE: "close:{id}",
@@ -41,7 +41,7 @@ def write_outcome_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
     if request.method == "POST":
         return _check_again(request, record, entry)
     if entry is None:
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     return render(
         request,
         "shifts/outcome.html",
@@ -53,7 +53,7 @@ def _check_again(
     request: AuthenticatedRequest, record: SessionRecord, entry: LedgerEntry | None
 ) -> HttpResponse:
     try:
-        record = session_refresh(record)  # the read settles the entry (services/ledger.py)
+        record = shift_refresh(record)  # the read settles the entry (services/ledger.py)
     except FinalPOSError as error:
         messages.warning(
             request,
@@ -62,7 +62,7 @@ def _check_again(
         )
         return redirect("sessions_app:write_outcome", session_id=record.id)
     if entry is None:
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     entry.refresh_from_db()
     what = WRITE_WORDS.get(entry.kind, entry.kind)
     if entry.state == LedgerEntry.UNKNOWN:
@@ -84,7 +84,7 @@ def _check_again(
             )
             % {"what": what, "number": record.session_number},
         )
-        return redirect(AGAIN.get(entry.kind, "sessions_app:session_detail"), session_id=record.id)
+        return redirect(AGAIN.get(entry.kind, "sessions_app:shift_detail"), session_id=record.id)
     if entry.kind in DRAFTS:
         draft_accepted(request, DRAFTS[entry.kind].format(id=record.id))
     if entry.kind in KEPT:
@@ -94,4 +94,4 @@ def _check_again(
         _("Saved: Final POS has the %(what)s of %(number)s.")
         % {"what": what, "number": record.session_number},
     )
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)

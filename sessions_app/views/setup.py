@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
-from sessions_app.forms import OutletForm, OutletSettingsForm, StationForm
+from sessions_app.forms import OutletForm, OutletSettingsForm, TillForm
 from sessions_app.models import Outlet, Station
 from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest, manager_required
@@ -23,7 +23,7 @@ from sessions_app.selectors.catalog import (
     catalog_sync_state,
     outlet_for_user,
     outlet_of,
-    station_for_user,
+    till_for_user,
 )
 from sessions_app.services.catalog import catalog_refresh, catalog_removals_confirm
 from sessions_app.services.errors import ApplicationError, SetupError
@@ -36,9 +36,9 @@ from sessions_app.services.setup import (
     OutletDetails,
     outlet_create,
     outlet_update,
-    station_create,
-    station_delete,
-    station_rename,
+    till_create,
+    till_delete,
+    till_rename,
 )
 from sessions_app.views.common import write_failed_message
 
@@ -50,8 +50,8 @@ def _outlet_or_404(request: AuthenticatedRequest, outlet_id: str) -> Outlet:
     return outlet
 
 
-def _station_or_404(request: AuthenticatedRequest, station_id: str) -> Station:
-    station = station_for_user(user=request.user, station_id=station_id)
+def _till_or_404(request: AuthenticatedRequest, station_id: str) -> Station:
+    station = till_for_user(user=request.user, station_id=station_id)
     if station is None:
         raise Http404(_("No such till at your outlets."))
     return station
@@ -106,14 +106,14 @@ def catalog_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
             _("Refreshed from Final POS: %(outlets)d outlets, %(stations)d tills.")
             % {"outlets": result.outlets, "stations": result.stations},
         )
-        if result.held_outlets or result.held_stations:
+        if result.held_outlets or result.held_tills:
             messages.warning(
                 request,
                 _(
                     "Final POS no longer lists %(outlets)d outlets and %(stations)d tills. "
                     "They are kept until you confirm below."
                 )
-                % {"outlets": result.held_outlets, "stations": result.held_stations},
+                % {"outlets": result.held_outlets, "stations": result.held_tills},
             )
     return redirect("sessions_app:setup_overview")
 
@@ -196,12 +196,12 @@ def _site_defaults() -> dict[str, str]:
 
 
 @manager_required
-def station_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
+def till_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpResponse:
     outlet = _outlet_or_404(request, outlet_id)
-    form = StationForm(request.POST or None)
+    form = TillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            station = station_create(
+            station = till_create(
                 outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
             )
         except (FinalPOSError, ApplicationError) as error:
@@ -213,17 +213,17 @@ def station_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRe
                 % {"station": station.name, "outlet": outlet.name},
             )
             return redirect("sessions_app:setup_overview")
-    return render(request, "setup/station_form.html", {"form": form, "outlet": outlet})
+    return render(request, "setup/till_form.html", {"form": form, "outlet": outlet})
 
 
 @manager_required
-def station_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
-    station = _station_or_404(request, station_id)
+def till_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
+    station = _till_or_404(request, station_id)
     outlet = outlet_of(station)
-    form = StationForm(request.POST or None, initial={"name": station.name})
+    form = TillForm(request.POST or None, initial={"name": station.name})
     if request.method == "POST" and form.is_valid():
         try:
-            renamed = station_rename(
+            renamed = till_rename(
                 station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
             )
         except (FinalPOSError, ApplicationError) as error:
@@ -232,22 +232,22 @@ def station_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpRes
             messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})
             return redirect("sessions_app:setup_overview")
     return render(
-        request, "setup/station_form.html", {"form": form, "outlet": outlet, "station": station}
+        request, "setup/till_form.html", {"form": form, "outlet": outlet, "station": station}
     )
 
 
 @manager_required
-def station_delete_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
-    station = _station_or_404(request, station_id)
+def till_delete_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
+    station = _till_or_404(request, station_id)
     error_message = ""
     if request.method == "POST":
         try:
-            station_delete(station=station, deleted_by_user=request.user)
+            till_delete(station=station, deleted_by_user=request.user)
         except (FinalPOSError, ApplicationError) as error:
             error_message = write_failed_message(error)
         else:
             messages.success(request, _("Till %(name)s deleted.") % {"name": station.name})
             return redirect("sessions_app:setup_overview")
     return render(
-        request, "setup/station_delete.html", {"station": station, "error_message": error_message}
+        request, "setup/till_delete.html", {"station": station, "error_message": error_message}
     )

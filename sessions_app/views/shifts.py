@@ -16,13 +16,13 @@ from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
 from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
-from sessions_app.selectors.audit import audit_for_session
+from sessions_app.selectors.audit import audit_for_shift
 from sessions_app.selectors.catalog import (
     pending_open_for,
-    station_choices_for,
-    station_for_user,
-    stations_busy_for,
-    stations_for,
+    till_choices_for,
+    till_for_user,
+    tills_busy_for,
+    tills_for,
 )
 from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer
 from sessions_app.selectors.ledger import (
@@ -33,16 +33,16 @@ from sessions_app.selectors.ledger import (
 from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
-from sessions_app.services.index import session_refresh
+from sessions_app.services.index import shift_refresh
 from sessions_app.services.settle import lost_open_check, pending_open_check
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_review import session_approve
-from sessions_app.services.station_status import station_status_push
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_review import shift_approve
+from sessions_app.services.till_status import till_status_push
 from sessions_app.views.common import (
     rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
-    warn_station_status,
+    warn_till_status,
     write_failed_message,
 )
 
@@ -50,10 +50,10 @@ from sessions_app.views.common import (
 
 
 @staff_required
-def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
+def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "check":
         return _check_the_lost_open(request)
-    stations = list(stations_for(user=request.user).order_by("outlet_id", "name"))
+    stations = list(tills_for(user=request.user).order_by("outlet_id", "name"))
     # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_id = request.POST.get("station") or request.GET.get("station", "")
     chosen_till = next(
@@ -61,7 +61,7 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
     )
     outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
     form = OpenShiftForm(
-        request.POST or None, station_choices=station_choices_for(stations, user=request.user)
+        request.POST or None, till_choices=till_choices_for(stations, user=request.user)
     )
     in_use_warning = False
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error(None, lost_open.refusal)
             return _open_page(request, form, stations, in_use_warning=False)
         try:
-            result = session_open(
+            result = shift_open(
                 station=station,
                 opened_by_user=request.user,
                 opening_amount=form.cleaned_data["opening_amount"],
@@ -104,7 +104,7 @@ def session_open_view(request: AuthenticatedRequest) -> HttpResponse:
                 },
             )
             _warn_handover(request, result.record)
-            warn_station_status(request, result)
+            warn_till_status(request, result)
             return redirect("sessions_app:board")
     return _open_page(request, form, stations, in_use_warning=in_use_warning)
 
@@ -118,7 +118,7 @@ def _open_page(
 ) -> HttpResponse:
     # The form is shown: which tills are busy, and the float each one's last shift left
     # (one query each, whatever the number of tills).
-    busy = stations_busy_for(user=request.user)
+    busy = tills_busy_for(user=request.user)
     left_by_till = left_in_drawer([station.id for station in stations])
     form.show_tills(
         busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
@@ -135,7 +135,7 @@ def _open_page(
         "shifts/open.html",
         {
             "form": form,
-            "has_stations": len(busy) < len(stations),
+            "has_tills": len(busy) < len(stations),
             "draft_key": "open",
             "pending": pending_open_for(station) if station else None,
             "can_confirm_not_created": is_manager(request.user),
@@ -147,7 +147,7 @@ def _open_page(
 def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
     """*Check again*: looks for the shift of an open whose answer was lost (reads only), then
     shows the open page again (post/redirect/get)."""
-    station = station_for_user(user=request.user, station_id=request.POST.get("station", ""))
+    station = till_for_user(user=request.user, station_id=request.POST.get("station", ""))
     if station is None:
         raise Http404(_("No such till at your outlets."))
     check = pending_open_check(station=station)
@@ -157,7 +157,7 @@ def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
             _("Found it: %(number)s is open on %(till)s in Final POS. Nothing was opened twice.")
             % {"number": check.found.session_number, "till": station.name},
         )
-        return redirect("sessions_app:session_detail", session_id=check.found.id)
+        return redirect("sessions_app:shift_detail", session_id=check.found.id)
     if pending_open_for(station) is None:
         messages.info(request, _("%(till)s is free to open.") % {"till": station.name})
     elif check.till_in_use:
@@ -179,7 +179,7 @@ def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
             )
             % {"till": station.name},
         )
-    return redirect(f"{reverse('sessions_app:session_open')}?station={station.id}")
+    return redirect(f"{reverse('sessions_app:shift_open')}?station={station.id}")
 
 
 def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, str]:
@@ -213,7 +213,7 @@ def _warn_handover(request: AuthenticatedRequest, record: SessionRecord) -> None
 
 
 @staff_required
-def session_detail_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_detail_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     return _render_detail(request, record)
 
@@ -238,20 +238,20 @@ def _render_detail(
             "unsettled": latest_unsettled_write(record=record),
             "twins": shift_twins(record=record),
             "not_yet_written": shift_not_yet_written(record=record),
-            "audit": audit_for_session(record=record)[:50] if is_manager(request.user) else [],
+            "audit": audit_for_shift(record=record)[:50] if is_manager(request.user) else [],
         },
     )
 
 
 @require_POST
 @manager_required
-def session_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     form = ApproveShiftForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, record, form)
     try:
-        session_approve(
+        shift_approve(
             record=record,
             approved_by_user=request.user,
             comment=form.cleaned_data["comment"],
@@ -269,33 +269,33 @@ def session_approve_view(request: AuthenticatedRequest, session_id: str) -> Http
     messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
     if request.GET.get("next") == reverse("sessions_app:review_queue"):  # approved from the queue
         return redirect("sessions_app:review_queue")
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
 @require_POST
 @staff_required
-def session_refresh_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def shift_refresh_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
     try:
-        session_refresh(record)
+        shift_refresh(record)
     except FinalPOSError as error:
         messages.error(
             request, _("Could not refresh from Final POS: %(error)s") % {"error": error.message}
         )
     else:
         messages.success(request, _("Refreshed from Final POS."))
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
 @require_POST
 @staff_required
-def station_status_retry_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
+def till_status_retry_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
-    error = station_status_push(record)
+    error = till_status_push(record)
     if error:
         messages.error(
             request, _("The till's status is still not updated: %(error)s") % {"error": error}
         )
     else:
         messages.success(request, _("The till's status in Final POS is up to date."))
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)

@@ -23,7 +23,7 @@ def shift_take_over_view(request: AuthenticatedRequest, session_id: str) -> Http
     record = shift_for_user_or_404(request, session_id)
     if not record.held_by_till or record.deleted_at:
         messages.info(request, _("No till holds this shift: it can be counted and closed here."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     form = TakeOverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +38,7 @@ def shift_take_over_view(request: AuthenticatedRequest, session_id: str) -> Http
                 _("Shift %(number)s is now held here: count it and close it in the dashboard.")
                 % {"number": record.session_number},
             )
-            return redirect("sessions_app:session_detail", session_id=record.id)
+            return redirect("sessions_app:shift_detail", session_id=record.id)
     return render(request, "shifts/take_over.html", {"record": record, "form": form})
 
 
@@ -51,7 +51,7 @@ def conflict_resolve_view(
     form = ConflictChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose which version to keep."))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     try:
         if form.cleaned_data["choice"] == ConflictChoiceForm.APPLY_OURS:
             conflict_apply_ours(record=record, conflict_id=conflict_id, by_user=request.user)
@@ -65,7 +65,7 @@ def conflict_resolve_view(
         messages.error(request, write_failed_message(error))
     else:
         messages.success(request, done % {"number": record.session_number})
-    return redirect("sessions_app:session_detail", session_id=record.id)
+    return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
 @require_POST
@@ -77,11 +77,11 @@ def duplicate_remove_view(request: AuthenticatedRequest, session_id: str) -> Htt
         result = duplicate_remove(record=record, removed_by_user=request.user)
     except (FinalPOSError, ShiftError) as error:
         messages.error(request, write_failed_message(error))
-        return redirect("sessions_app:session_detail", session_id=record.id)
+        return redirect("sessions_app:shift_detail", session_id=record.id)
     messages.success(
         request,
         _("The duplicate %(number)s with no sales was deleted; the audit trail keeps it.")
         % {"number": result.record.session_number},
     )
     kept = shift_twins(record=result.record)
-    return redirect("sessions_app:session_detail", session_id=kept[0].id if kept else record.id)
+    return redirect("sessions_app:shift_detail", session_id=kept[0].id if kept else record.id)

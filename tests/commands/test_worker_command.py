@@ -21,7 +21,7 @@ from bench.tcp_proxy import TcpProxy
 from sessions_app.models import JobLease
 from sessions_app.roles import MANAGER_GROUP
 from sessions_app.services.liveness import process_dead
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from sessions_app.services.task_recovery import WorkerDied, tasks_recover
 from sessions_app.tasks import review_alert
 from tests.conftest import OUTLET_A, SIMULATOR_KEY
@@ -112,7 +112,7 @@ def test_a_review_alert_whose_worker_was_killed_is_run_again_and_mails_no_manage
     open_shift, cashier, manager, make_staff, simulator, queued_tasks
 ):
     make_staff("max", MANAGER_GROUP, [OUTLET_A])  # two managers: two messages
-    session_close(
+    shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},

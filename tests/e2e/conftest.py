@@ -110,12 +110,12 @@ def demo_store(finalpos, simulator, settings, seed_demo):
 @pytest.fixture
 def demo_company(demo_store, settings):
     """The demo company with its open shifts indexed, a blind count and low thresholds."""
-    from sessions_app.services.index import session_fetch
+    from sessions_app.services.index import shift_fetch
 
     settings.BLIND_COUNT = True
     settings.VARIANCE_REASON_THRESHOLD = 5
     settings.VARIANCE_APPROVAL_THRESHOLD = 20
     for document in demo_store.find("session"):
         if not document.get("closeTime"):
-            session_fetch(session_id=document["id"])
+            shift_fetch(session_id=document["id"])
     return demo_store

@@ -19,11 +19,11 @@ from playwright.sync_api import Page
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
 from finalpos_simulator.tills import TillActivity
 from sessions_app.models import SessionRecord, Station
-from sessions_app.services.discovery import sessions_discover
-from sessions_app.services.index import session_fetch
-from sessions_app.services.index_refresh import sessions_refresh
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.discovery import shifts_discover
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.index_refresh import shifts_refresh
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
 from tests.e2e.conftest import sign_in_on, take_screenshot
 from tests.helpers import present
 
@@ -81,7 +81,7 @@ VIEWPORTS = [
 
 @pytest.fixture
 def demo_everything(demo_store):
-    sessions_discover()
+    shifts_discover()
     shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
     closed = present(shifts.filter(close_time__isnull=False).order_by("-close_time").first())
     open_shift = present(shifts.filter(close_time__isnull=True).first())
@@ -147,7 +147,7 @@ def _a_shift_a_till_holds_open(store) -> SessionRecord:
     till = TillActivity(store, rng=random.Random(4))
     session = till.open_session(store.get("station", free.id), cashier="Rosa Lind")
     till.sell(session, count=3)
-    return session_fetch(session_id=session["id"])
+    return shift_fetch(session_id=session["id"])
 
 
 def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
@@ -158,9 +158,9 @@ def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
     free = present(
         Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
     )
-    record = session_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
+    record = shift_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
     copy = store.get("session", record.id)
-    session_close(
+    shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal("212.00")},
@@ -171,7 +171,7 @@ def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
     till = TillActivity(store, rng=random.Random(5))
     till.queue(free.id, "stale", copy, ticks=1)
     till.send_queued(free.id, all_now=True)
-    sessions_refresh()
+    shifts_refresh()
     return SessionRecord.objects.get(id=record.id)
 
 

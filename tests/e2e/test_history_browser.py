@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sessions_app.models import SessionRecord
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_history(demo_store):
     for session_id in demo_store.ids("session")[-60:]:
-        session_fetch(session_id=session_id)
+        shift_fetch(session_id=session_id)
 
 
 def test_the_manager_filters_history_and_downloads_the_csv(

@@ -42,14 +42,14 @@ def _count_till_2(page: Page, cash: str) -> None:
 def _close_a_demo_shift(*, cash: str) -> SessionRecord:
     from django.contrib.auth.models import User
 
-    from sessions_app.services.shift_close import session_close
+    from sessions_app.services.shift_close import shift_close
 
     open_shift = present(
         SessionRecord.objects.filter(
             close_time__isnull=True, session_number__startswith="D-"
         ).first()
     )
-    return session_close(
+    return shift_close(
         record=open_shift,
         closed_by_user=User.objects.get(username="cashier"),
         counted={"cash": Decimal(cash), "card": Decimal("0"), "oliverPay": Decimal("0")},
@@ -117,9 +117,9 @@ def test_a_reopened_shift_keeps_its_whole_timeline(
 ):
     from django.contrib.auth.models import User
 
-    from sessions_app.services.shift_close import session_close
-    from sessions_app.services.shift_review import session_approve, session_correct
-    from sessions_app.services.shift_undo import session_reopen
+    from sessions_app.services.shift_close import shift_close
+    from sessions_app.services.shift_review import shift_approve, shift_correct
+    from sessions_app.services.shift_undo import shift_reopen
 
     manager = User.objects.get(username="manager")
     record = present(
@@ -127,7 +127,7 @@ def test_a_reopened_shift_keeps_its_whole_timeline(
             close_time__isnull=True, session_number__startswith="D-"
         ).first()
     )
-    closed = session_close(
+    closed = shift_close(
         record=record,
         closed_by_user=User.objects.get(username="cashier"),
         counted={"cash": Decimal("100.00"), "card": Decimal("0"), "oliverPay": Decimal("0")},
@@ -136,10 +136,10 @@ def test_a_reopened_shift_keeps_its_whole_timeline(
         close_request_id="a" * 32,
     ).record
     if closed.needs_review:
-        closed = session_approve(
+        closed = shift_approve(
             record=closed, approved_by_user=manager, comment="Seen", seen_updated_at=None
         ).record
-    corrected = session_correct(
+    corrected = shift_correct(
         record=closed,
         corrected_by_user=manager,
         counted={"cash": Decimal("100.00"), "card": Decimal("72.20"), "oliverPay": Decimal("0")},
@@ -147,7 +147,7 @@ def test_a_reopened_shift_keeps_its_whole_timeline(
         reason="Card slip found",
         seen_updated_at=None,
     ).record
-    session_reopen(
+    shift_reopen(
         record=corrected, reopened_by_user=manager, reason="Count again", seen_updated_at=None
     )
 

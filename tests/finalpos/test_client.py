@@ -347,13 +347,13 @@ def test_a_429_pauses_calls_for_retry_after_and_says_busy(finalpos, simulator):
 def test_a_refresh_pass_stops_when_final_pos_is_busy(finalpos, simulator, tills, cashier):
     from decimal import Decimal
 
-    from sessions_app.services.index_refresh import sessions_refresh
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.index_refresh import shifts_refresh
+    from sessions_app.services.shift_open import shift_open
 
     for station in (tills["a1"], tills["a2"]):
-        session_open(station=station, opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(station=station, opened_by_user=cashier, opening_amount=Decimal(1))
     add_faults(simulator, {"action": "status", "status": 429, "headers": {"Retry-After": "30"}})
     simulator.simulator.reset_log()
-    result = sessions_refresh()
+    result = shifts_refresh()
     assert result.failed == 1 and result.refreshed == 0
     assert sum(simulator.simulator.calls.values()) == 1  # one call, then the pass waits

@@ -13,7 +13,7 @@ from sessions_app.models import SessionRecord
 from sessions_app.selectors.history import (
     HistoryFilters,
     history_page_shifts,
-    session_history,
+    shift_history,
 )
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_A2, STATION_B1, make_shifts
 
@@ -57,14 +57,14 @@ def _filter_cases() -> list[HistoryFilters]:
 def test_every_page_is_that_slice_of_the_whole_list(many_shifts, superuser):
     for filters, sort in product(_filter_cases(), ["-date", "date", "-variance"]):
         chosen = HistoryFilters(**{**filters.__dict__, "sort": sort})
-        whole = [shift.id for shift in session_history(user=superuser, filters=chosen)]
+        whole = [shift.id for shift in shift_history(user=superuser, filters=chosen)]
         for offset in (0, 7, 14, 49):
             page = history_page_shifts(user=superuser, filters=chosen, offset=offset, limit=7)
             assert [shift.id for shift in page] == whole[offset : offset + 7], (chosen, offset)
 
 
 def test_a_manager_pages_through_their_own_outlets_only(many_shifts, manager):
-    whole = session_history(user=manager, filters=HistoryFilters(sort="-variance"))
+    whole = shift_history(user=manager, filters=HistoryFilters(sort="-variance"))
     page = history_page_shifts(
         user=manager, filters=HistoryFilters(sort="-variance"), offset=0, limit=60
     )
@@ -93,23 +93,23 @@ def test_a_business_day_far_from_utc_stays_in_its_range(tills, superuser):
     west = _shift(2, datetime(2026, 3, 3, 10, 30, tzinfo=UTC), date(2026, 3, 2))
     _shift(3, datetime(2026, 3, 1, 9, 0, tzinfo=UTC), date(2026, 3, 1))
     day = HistoryFilters(date_from=date(2026, 3, 2), date_to=date(2026, 3, 2))
-    found = [shift.id for shift in session_history(user=superuser, filters=day)]
+    found = [shift.id for shift in shift_history(user=superuser, filters=day)]
     assert found == [west.id, east.id]
     page = history_page_shifts(user=superuser, filters=day, offset=0, limit=50)
     assert [shift.id for shift in page] == found
 
 
 def test_the_cashier_filter_finds_any_part_of_a_name_in_any_case(many_shifts, superuser):
-    found = session_history(user=superuser, filters=HistoryFilters(cashier="DEE d"))
+    found = shift_history(user=superuser, filters=HistoryFilters(cashier="DEE d"))
     assert {shift.opened_by for shift in found} == {"Dee Dee"} and len(found) == 17
-    closed_by_cal = session_history(user=superuser, filters=HistoryFilters(cashier="cashier"))
+    closed_by_cal = shift_history(user=superuser, filters=HistoryFilters(cashier="cashier"))
     assert "S-2026-0302" in {shift.session_number for shift in closed_by_cal}
 
 
 def test_a_name_new_since_the_names_were_kept_is_found_typed_in_full(many_shifts, superuser):
-    session_history(user=superuser, filters=HistoryFilters(cashier="cal"))  # names kept now
+    shift_history(user=superuser, filters=HistoryFilters(cashier="cal"))  # names kept now
     make_shifts(2, opened_by="Zed Newcomer", start=400)
-    full = session_history(user=superuser, filters=HistoryFilters(cashier="Zed Newcomer"))
+    full = shift_history(user=superuser, filters=HistoryFilters(cashier="Zed Newcomer"))
     assert len(full) == 2
 
 
@@ -118,7 +118,7 @@ def test_a_cashiers_totals_count_each_of_their_shifts_once(many_shifts, superuse
     from sessions_app.selectors.history import history_totals
 
     for filters in (HistoryFilters(cashier="cal"), HistoryFilters(cashier="a", state="closed")):
-        records = session_history(user=superuser, filters=filters)
+        records = shift_history(user=superuser, filters=filters)
         shifts = list(records)
         [totals] = history_totals(user=superuser, filters=filters, records=records)
         assert totals.shifts == len(shifts) > 0

@@ -5,16 +5,16 @@ from decimal import Decimal
 import pytest
 
 from sessions_app.selectors.report import shift_report
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_review import session_approve
-from sessions_app.services.shift_undo import session_reopen
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_review import shift_approve
+from sessions_app.services.shift_undo import shift_reopen
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
 
 def _close_again(record, cashier, cash: str, request_id: str):
-    return session_close(
+    return shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
@@ -25,7 +25,7 @@ def _close_again(record, cashier, cash: str, request_id: str):
 
 
 def test_the_timeline_of_a_reopened_shift_reads_in_order(closed_shift, manager, cashier):
-    reopened = session_reopen(
+    reopened = shift_reopen(
         record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
     ).record
     closed_again = _close_again(reopened, cashier, "240.00", "d" * 32)
@@ -43,7 +43,7 @@ def test_the_timeline_of_a_reopened_shift_reads_in_order(closed_shift, manager, 
 
 def test_an_approval_comes_after_the_close_it_approves(open_shift, cashier, manager):
     closed = _close_again(open_shift, cashier, "200.00", "e" * 32)
-    approved = session_approve(
+    approved = shift_approve(
         record=closed, approved_by_user=manager, comment="Checked", seen_updated_at=None
     ).record
     texts = [event.text for event in shift_report(approved).timeline]
@@ -59,7 +59,7 @@ def test_each_method_line_has_its_own_difference(closed_shift):
 def test_a_reopened_shift_shows_every_earlier_close_with_its_figures(
     closed_shift, manager, cashier
 ):
-    reopened = session_reopen(
+    reopened = shift_reopen(
         record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
     ).record
     closed_again = _close_again(reopened, cashier, "240.00", "d" * 32)
@@ -77,12 +77,12 @@ def test_the_earlier_close_is_on_the_page(client, closed_shift, manager, cashier
 
     from tests.conftest import PASSWORD
 
-    reopened = session_reopen(
+    reopened = shift_reopen(
         record=closed_shift, reopened_by_user=manager, reason="Bag found", seen_updated_at=None
     ).record
     _close_again(reopened, cashier, "240.00", "d" * 32)
     client.login(username="mia", password=PASSWORD)
-    page = client.get(reverse("sessions_app:session_detail", args=[closed_shift.id])).content
+    page = client.get(reverse("sessions_app:shift_detail", args=[closed_shift.id])).content
     page = page.decode()
     assert "Earlier closes of this shift" in page and "$230.00" in page and "Bag found" in page
 
@@ -92,9 +92,9 @@ def test_reopening_keeps_the_approval_correction_and_recount_of_the_close_it_und
 ):
     """Approve, correct the card to 72.20, reopen: nothing of the first close is dropped, and
     the corrected card is not passed off as the cashier's own count."""
-    from sessions_app.services.shift_review import session_correct
+    from sessions_app.services.shift_review import shift_correct
 
-    closed = session_close(
+    closed = shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
@@ -102,10 +102,10 @@ def test_reopening_keeps_the_approval_correction_and_recount_of_the_close_it_und
         seen_updated_at=None,
         close_request_id="f" * 32,
     ).record
-    approved = session_approve(
+    approved = shift_approve(
         record=closed, approved_by_user=manager, comment="Checked", seen_updated_at=None
     ).record
-    corrected = session_correct(
+    corrected = shift_correct(
         record=approved,
         corrected_by_user=manager,
         counted={"cash": Decimal("200.00"), "card": Decimal("72.20"), "oliverPay": Decimal(0)},
@@ -113,7 +113,7 @@ def test_reopening_keeps_the_approval_correction_and_recount_of_the_close_it_und
         reason="Missed a slip",
         seen_updated_at=None,
     ).record
-    reopened = session_reopen(
+    reopened = shift_reopen(
         record=corrected, reopened_by_user=manager, reason="Count again", seen_updated_at=None
     ).record
 

@@ -9,7 +9,7 @@ import pytest
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.cash_movements import cash_movement_approve, cash_movement_record
 from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _stored_report(simulator, shift) -> dict:
 
 
 def _close(shift, user, cash: str, request_id: str = "b" * 32, reason: str = ""):
-    return session_close(
+    return shift_close(
         record=SessionRecord.objects.get(id=shift.id),
         closed_by_user=user,
         counted={"cash": Decimal(cash), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
@@ -163,11 +163,11 @@ def test_approving_an_unknown_movement_is_refused(open_shift, manager):
 
 
 def test_a_reopened_shift_keeps_its_movements(open_shift, cashier, manager, simulator):
-    from sessions_app.services.shift_undo import session_reopen
+    from sessions_app.services.shift_undo import shift_reopen
 
     _record(open_shift, cashier)
     closed = _close(open_shift, cashier, "228.00")
-    session_reopen(record=closed, reopened_by_user=manager, reason="Recount", seen_updated_at=None)
+    shift_reopen(record=closed, reopened_by_user=manager, reason="Recount", seen_updated_at=None)
     assert len(_stored_report(simulator, open_shift)["cashMovements"]) == 1
     closed_again = _close(open_shift, cashier, "228.00", request_id="e" * 32)
     assert closed_again.result == "balanced"
@@ -177,15 +177,15 @@ def test_a_shift_is_not_approved_while_a_movement_waits_unless_the_approval_cove
     open_shift, cashier, manager, simulator, settings
 ):
     from sessions_app.services.errors import ShiftNotReviewable
-    from sessions_app.services.shift_review import session_approve
+    from sessions_app.services.shift_review import shift_approve
 
     settings.MOVEMENT_APPROVAL_LIMIT = Decimal("50.00")
     _record(open_shift, cashier, "pay_out", "80.00")
     closed = _close(open_shift, cashier, "160.00")
     with pytest.raises(ShiftNotReviewable, match="still waits for a manager's approval"):
-        session_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
+        shift_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
 
-    approved = session_approve(
+    approved = shift_approve(
         record=closed,
         approved_by_user=manager,
         comment="Receipt for the supplies seen",

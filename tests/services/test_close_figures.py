@@ -9,15 +9,15 @@ import pytest
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.blind_count import blind_count_reveal
 from sessions_app.services.errors import CountIsFinal
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import record_sale
 
 pytestmark = pytest.mark.django_db
 
 
 def _close(shift, user, cash: str, card: str = "60.00", reason: str = "", request_id="1" * 32):
-    return session_close(
+    return shift_close(
         record=SessionRecord.objects.get(id=shift.id),
         closed_by_user=user,
         counted={"cash": Decimal(cash), "card": Decimal(card), "oliverPay": Decimal(0)},
@@ -95,7 +95,7 @@ def test_when_recounting_is_off_the_first_count_is_final(open_shift, cashier, se
 def test_the_next_shift_is_told_what_the_last_one_left(open_shift, cashier, tills, simulator):
     # Counted 240.00 with a 200.00 target: leave 200.00, bank 40.00.
     _close(open_shift, cashier, "240.00")
-    opened = session_open(
+    opened = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("180.00")
     ).record
     handover = json.loads(simulator.simulator.store.get("session", opened.id)["closingReportData"])[

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 
 from sessions_app.models import SessionRecord
-from sessions_app.services.errors import ShiftAlreadyClosed, StationBusy
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_undo import session_reopen
+from sessions_app.services.errors import ShiftAlreadyClosed, TillBusy
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_undo import shift_reopen
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,7 +55,7 @@ def _session_puts(simulator, session_id: str) -> int:
 
 def _close(record, user, request_id: str):
     def close():
-        return session_close(
+        return shift_close(
             record=SessionRecord.objects.get(id=record.id),
             closed_by_user=user,
             counted=COUNTED,
@@ -101,7 +101,7 @@ def test_reopening_while_someone_opens_the_same_till_leaves_one_open_shift(
     add_faults(simulator, {"action": "delay", "delay_ms": 200, "method": "POST"})
 
     def reopen():
-        return session_reopen(
+        return shift_reopen(
             record=SessionRecord.objects.get(id=closed_shift.id),
             reopened_by_user=manager,
             reason="Bag found",
@@ -109,12 +109,12 @@ def test_reopening_while_someone_opens_the_same_till_leaves_one_open_shift(
         )
 
     def open_again():
-        return session_open(
+        return shift_open(
             station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
         )
 
     results = _at_once(reopen, open_again)
-    assert sum(1 for result in results if isinstance(result, StationBusy)) == 1, results
+    assert sum(1 for result in results if isinstance(result, TillBusy)) == 1, results
     open_upstream = [
         session
         for session in simulator.simulator.store.find("session")
@@ -128,12 +128,12 @@ def test_reopening_while_someone_opens_the_same_till_leaves_one_open_shift(
 
 
 def test_a_refresh_while_a_close_is_written_does_not_undo_it(open_shift, cashier, simulator):
-    from sessions_app.services.index import session_refresh
+    from sessions_app.services.index import shift_refresh
 
     _slow_writes(simulator)
     closing, refreshed = _at_once(
         _close(open_shift, cashier, "4" * 32),
-        lambda: session_refresh(SessionRecord.objects.get(id=open_shift.id)),
+        lambda: shift_refresh(SessionRecord.objects.get(id=open_shift.id)),
     )
     assert not isinstance(closing, Exception) and not isinstance(refreshed, Exception)
     assert not SessionRecord.objects.get(id=open_shift.id).is_open

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from sessions_app.finalpos.records import Session
 from sessions_app.models import DailyTotals, MonthlyTotals, Outlet, SessionRecord
-from sessions_app.services.index import index_note_missing, session_index_save
+from sessions_app.services.index import index_note_missing, shift_index_save
 from sessions_app.services.outlet_settings import outlet_settings_update
-from sessions_app.services.shift_review import session_correct
-from sessions_app.services.shift_undo import session_delete
+from sessions_app.services.shift_review import shift_correct
+from sessions_app.services.shift_undo import shift_delete
 from tests.conftest import OUTLET_A, STATION_A1, STATION_A2, make_shifts
 from tests.helpers import present
 
@@ -95,7 +95,7 @@ def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
     ]
     assert per_day(kept_by_day())[(outlet, day)][0] == 2  # the close and one bulk-loaded shift
 
-    corrected = session_correct(
+    corrected = shift_correct(
         record=closed_shift,
         corrected_by_user=manager,
         counted=COUNTED | {"cash": Decimal("241.37")},
@@ -105,7 +105,7 @@ def test_every_write_keeps_the_day_exact(closed_shift, manager, settings):
     ).record
     assert kept_by_day() == counted_from_shifts()
 
-    session_delete(record=corrected, deleted_by_user=manager, reason="Test shift")
+    shift_delete(record=corrected, deleted_by_user=manager, reason="Test shift")
     assert kept_by_day() == counted_from_shifts()
     assert per_day(kept_by_day())[(outlet, day)][0] == 1
 
@@ -157,7 +157,7 @@ def test_writers_at_once_on_one_day_lose_nothing(tills):
     def index(session: Session) -> None:
         barrier.wait()
         try:
-            session_index_save(session)
+            shift_index_save(session)
         except BaseException as error:
             errors.append(error)
         finally:
@@ -267,7 +267,7 @@ def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
 def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days_ago, to_days_ago):
     """Whole months from the monthly rows and the cut months' days add up to what the
     shifts in the range add up to."""
-    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
+    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
 
     make_shifts(150, variance="-0.37")
     make_shifts(40, variance="1.05", start=500, station=STATION_A2)
@@ -277,9 +277,9 @@ def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days
         date_to=None if to_days_ago is None else today - timedelta(days=to_days_ago),
     )
     [totals] = history_totals(
-        user=superuser, filters=filters, records=session_history(user=superuser, filters=filters)
+        user=superuser, filters=filters, records=shift_history(user=superuser, filters=filters)
     )
-    shifts = list(session_history(user=superuser, filters=filters))
+    shifts = list(shift_history(user=superuser, filters=filters))
     assert shifts and totals.shifts == len(shifts)
     assert totals.opening == sum(s.opening_amount for s in shifts)
     assert totals.cash_counted == sum(s.closing_amount for s in shifts)
@@ -297,17 +297,17 @@ def test_totals_by_result_and_state_equal_the_shifts_they_count(
     the shifts they show add up to."""
     from django.test.utils import CaptureQueriesContext
 
-    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
+    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
 
     make_shifts(70, variance="-0.37")
     make_shifts(40, variance="1.05", start=500, station=STATION_A2)
     make_shifts(20, variance="0.00", start=900)
     filters = HistoryFilters(result=result, state=state)
     with CaptureQueriesContext(connection) as queries:
-        records = session_history(user=superuser, filters=filters)
+        records = shift_history(user=superuser, filters=filters)
         found = history_totals(user=superuser, filters=filters, records=records)
     assert all("sessionrecord" not in q["sql"] for q in queries.captured_queries)
-    shifts = list(session_history(user=superuser, filters=filters))
+    shifts = list(shift_history(user=superuser, filters=filters))
     if not shifts:
         assert found == []  # no totals row for a currency with no shifts here
     else:
@@ -321,10 +321,10 @@ def test_totals_by_result_and_state_equal_the_shifts_they_count(
 def test_a_refresh_that_changes_nothing_counted_leaves_the_totals_alone(closed_shift):
     from django.test.utils import CaptureQueriesContext
 
-    from sessions_app.services.index import session_refresh
+    from sessions_app.services.index import shift_refresh
 
     with CaptureQueriesContext(connection) as queries:
-        session_refresh(closed_shift)
+        shift_refresh(closed_shift)
     assert not [q for q in queries.captured_queries if "totals" in q["sql"].lower()]
     assert kept_by_day() == counted_from_shifts()
 
@@ -341,10 +341,10 @@ def test_rebuild_totals_repairs_totals_written_by_other_means(tills):
 
 
 def test_both_ways_of_totalling_agree_on_a_day_of_open_shifts_only(open_shift, superuser):
-    from sessions_app.selectors.history import HistoryFilters, history_totals, session_history
+    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
 
     def totals(filters):
-        records = session_history(user=superuser, filters=filters)
+        records = shift_history(user=superuser, filters=filters)
         return history_totals(user=superuser, filters=filters, records=records)
 
     [by_day] = totals(HistoryFilters())

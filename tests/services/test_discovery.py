@@ -11,7 +11,7 @@ from finalpos_simulator.tills import TillActivity, is_till_session
 from sessions_app.finalpos.client import PAGE_SIZE
 from sessions_app.models import SessionRecord, SyncState
 from sessions_app.services.catalog import catalog_refresh
-from sessions_app.services.discovery import sessions_discover, transaction_count
+from sessions_app.services.discovery import shifts_discover, transaction_count
 from tests.conftest import STATION_A1, STATION_A2, record_sale, till_session
 from tests.helpers import present
 
@@ -40,7 +40,7 @@ def test_one_pass_finds_every_open_shift_a_till_opened(company):
     open_in_final_pos = {s["id"] for s in company.find("session", open_only=True)}
     assert open_in_final_pos and not SessionRecord.objects.exists()
 
-    sessions_discover()
+    shifts_discover()
 
     found_open = set(
         SessionRecord.objects.filter(close_time__isnull=True).values_list("id", flat=True)
@@ -51,7 +51,7 @@ def test_one_pass_finds_every_open_shift_a_till_opened(company):
 def test_a_pass_reads_a_bounded_number_of_pages_and_shifts(company, simulator, settings):
     settings.DISCOVERY_PAGES_PER_PASS = 3
     settings.DISCOVERY_SESSIONS_PER_PASS = 5
-    result = sessions_discover()
+    result = shifts_discover()
 
     probes = _transaction_reads(simulator) - 3
     total = company.count("transaction")
@@ -74,10 +74,10 @@ def test_a_pass_reads_a_bounded_number_of_pages_and_shifts(company, simulator, s
 
 
 def test_later_passes_carry_on_back_through_history_then_only_read_new_sales(company, simulator):
-    first = sessions_discover()
+    first = shifts_discover()
     passes = 1
     while not (first.history_done and not first.waiting) and passes < 100:
-        first = sessions_discover()
+        first = shifts_discover()
         passes += 1
     every_session = {s["id"] for s in company.find("session")}
     assert set(SessionRecord.objects.values_list("id", flat=True)) == every_session
@@ -88,7 +88,7 @@ def test_later_passes_carry_on_back_through_history_then_only_read_new_sales(com
     tills.tick()  # every free till opens a shift
     tills.tick()  # and sells
     simulator.simulator.reset_log()
-    result = sessions_discover()
+    result = shifts_discover()
 
     assert _transaction_reads(simulator) <= 2  # the page before the watermark, then new sales
     new = {s["id"] for s in company.find("session")} - every_session
@@ -103,12 +103,12 @@ def test_a_sale_that_lands_below_the_watermark_still_brings_its_shift_in(tills, 
     earlier = till_session(simulator, STATION_A1, "S-2026-0101", closed=False)
     for _sale in range(3):
         record_sale(simulator, earlier["id"], "1.00")
-    assert sessions_discover().found == 1
+    assert shifts_discover().found == 1
 
     store.delete("transaction", store.find("transaction", limit=1)[0]["id"])
     later = till_session(simulator, STATION_A2, "S-2026-0102", closed=False)
     record_sale(simulator, later["id"], "2.00")
-    result = sessions_discover()
+    result = shifts_discover()
 
     assert result.found == 1 and SessionRecord.objects.filter(id=later["id"]).exists()
 
@@ -116,7 +116,7 @@ def test_a_sale_that_lands_below_the_watermark_still_brings_its_shift_in(tills, 
 def test_history_older_than_the_window_is_not_looked_for(company, settings):
     settings.DISCOVERY_HISTORY_DAYS = 7
     for _pass in range(50):
-        result = sessions_discover(pages=5, sessions=500)
+        result = shifts_discover(pages=5, sessions=500)
         if result.history_done and not result.waiting:
             break
     oldest = present(SessionRecord.objects.order_by("open_time").first()).open_time
@@ -138,19 +138,19 @@ def test_a_sale_nobody_can_read_does_not_hide_its_shift(tills, simulator):
         {"id": "f" * 24, "sessionId": shift["id"], "amount": "1e400", "createdAt": "not a date"},
     )
 
-    assert sessions_discover().found == 1
+    assert shifts_discover().found == 1
     assert SessionRecord.objects.filter(id=shift["id"]).exists()
 
 
 def test_a_pass_that_cannot_read_keeps_its_place(company, simulator):
     from tests.conftest import add_faults
 
-    sessions_discover(pages=1, sessions=0)
+    shifts_discover(pages=1, sessions=0)
     before = SyncState.objects.get(name=SyncState.DISCOVERY).position
     add_faults(simulator, {"action": "status", "status": 503, "path_contains": "/transactions"})
 
     with pytest.raises(Exception, match="Final POS"):
-        sessions_discover()
+        shifts_discover()
 
     state = SyncState.objects.get(name=SyncState.DISCOVERY)
     assert state.position == before and "Final POS" in state.last_error
@@ -163,9 +163,9 @@ def test_the_share_of_till_shifts_discovery_finds(company, simulator):
     tills = TillActivity(company, rng=random.Random(11), open_chance=0.3, close_chance=0.2)
     for _minute in range(40):
         tills.tick()
-        sessions_discover()
+        shifts_discover()
     for _pass in range(100):  # and the look back over earlier sales runs to its end
-        result = sessions_discover(pages=50, sessions=500)
+        result = shifts_discover(pages=50, sessions=500)
         if result.history_done and not result.waiting:
             break
 
@@ -183,7 +183,7 @@ def test_the_share_of_till_shifts_discovery_finds(company, simulator):
 
 
 def test_pages_are_never_larger_than_the_contract_page(company, simulator):
-    sessions_discover()
+    shifts_discover()
     limits = [
         int(entry.query.get("limit", 0))
         for entry in simulator.simulator.requests

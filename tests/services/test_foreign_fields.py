@@ -10,11 +10,11 @@ import pytest
 from sessions_app.closing.report import parse
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.cash_movements import cash_movement_record
-from sessions_app.services.index import session_fetch
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_review import session_correct
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_review import shift_correct
 from sessions_app.services.shift_takeover import shift_take_over
-from sessions_app.services.shift_undo import session_reopen
+from sessions_app.services.shift_undo import shift_reopen
 from tests.conftest import STATION_A1, add_faults, record_sale, till_session
 from tests.helpers import present
 
@@ -29,7 +29,7 @@ def _stored(simulator, session_id: str) -> dict:
 
 
 def _correct(record, manager, counted=COUNTED, note=""):
-    return session_correct(
+    return shift_correct(
         record=record,
         corrected_by_user=manager,
         counted=counted,
@@ -41,7 +41,7 @@ def _correct(record, manager, counted=COUNTED, note=""):
 
 def test_a_correction_keeps_every_field_the_till_wrote(tills, manager, simulator):
     original = till_session(simulator, STATION_A1, "S-2026-0391")
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
 
     _correct(record, manager)
 
@@ -62,7 +62,7 @@ def test_a_correction_keeps_every_field_the_till_wrote(tills, manager, simulator
 
 def test_the_other_tender_is_in_the_corrections_before_and_after(tills, manager, simulator):
     original = till_session(simulator, STATION_A1, "S-2026-0391")
-    record = _correct(session_fetch(session_id=original["id"]), manager)
+    record = _correct(shift_fetch(session_id=original["id"]), manager)
 
     report = json.loads(_stored(simulator, original["id"])["closingReportData"])
     [correction] = report["corrections"]
@@ -78,7 +78,7 @@ def test_the_other_tender_is_in_the_corrections_before_and_after(tills, manager,
 def test_a_plain_text_till_report_survives_a_correction_without_sales(tills, manager, simulator):
     text = "END OF SESSION\nCash 180.00\nCard 95.00\n"
     original = till_session(simulator, STATION_A1, "S-2026-0392", closingReportData=text)
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
     add_faults(simulator, {"path_contains": "/transactions", "action": "status", "status": 503})
 
     _correct(record, manager)
@@ -96,14 +96,14 @@ def test_closing_a_shift_a_till_opened_keeps_its_fields(tills, cashier, manager,
         openTime="2026-11-23T08:00:00.000+00:00",
         closingAmounts={"giftCard": "12.00"},
     )
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
     record_sale(simulator, original["id"], "35.00")
     # A till holds the shifts it opens: it is closed here once a manager has taken it over.
     record = shift_take_over(
         record=record, taken_over_by_user=manager, reason="The iPad on Till 1 is broken"
     ).record
 
-    session_close(
+    shift_close(
         record=record,
         closed_by_user=cashier,
         counted=COUNTED,
@@ -124,7 +124,7 @@ def test_a_cash_movement_keeps_the_tills_fields_and_forms(tills, cashier, simula
     original = till_session(
         simulator, STATION_A1, "S-2026-0394", closed=False, openTime="2026-11-23T08:00:00Z"
     )
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
 
     cash_movement_record(
         record=record,
@@ -142,9 +142,9 @@ def test_a_cash_movement_keeps_the_tills_fields_and_forms(tills, cashier, simula
 
 def test_a_reopen_keeps_the_tills_fields_and_clears_only_the_close(tills, manager, simulator):
     original = till_session(simulator, STATION_A1, "S-2026-0395")
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
 
-    session_reopen(
+    shift_reopen(
         record=record,
         reopened_by_user=manager,
         reason="Counted the wrong drawer",

@@ -13,9 +13,9 @@ from django.utils import timezone
 from sessions_app.finalpos import FinalPOSNotFound, FinalPOSUnavailable
 from sessions_app.models import AuditEntry, Outlet, SessionRecord, Station, SyncState
 from sessions_app.services.catalog import catalog_refresh
-from sessions_app.services.index import session_fetch, session_refresh
-from sessions_app.services.index_refresh import sessions_refresh
-from sessions_app.services.shift_close import session_close_preview
+from sessions_app.services.index import shift_fetch, shift_refresh
+from sessions_app.services.index_refresh import shifts_refresh
+from sessions_app.services.shift_close import shift_close_preview
 from tests.conftest import (
     STATION_A1,
     STATION_A2,
@@ -34,7 +34,7 @@ GATEWAY_404 = "<html><body><h1>404 Not Found</h1>nginx</body></html>"
 def _open_shifts(simulator, count: int) -> list[SessionRecord]:
     stations = [STATION_A1, STATION_A2, STATION_B1]
     return [
-        session_fetch(
+        shift_fetch(
             session_id=till_session(
                 simulator, stations[index % 3], f"S-2026-{index + 1:04d}", closed=False
             )["id"]
@@ -49,7 +49,7 @@ def test_a_gateways_not_found_is_a_failure_not_a_deletion(tills, simulator, fina
 
     with pytest.raises(FinalPOSUnavailable, match="Nothing is taken as deleted"):
         finalpos.session_get(shift.id)
-    result = sessions_refresh()
+    result = shifts_refresh()
 
     shift.refresh_from_db()
     assert result.gone == 0 and shift.deleted_at is None and shift.missing_since is None
@@ -77,18 +77,18 @@ def test_a_shift_is_marked_deleted_only_when_still_missing_at_a_later_check(
     [shift] = _open_shifts(simulator, 1)
     simulator.simulator.store.delete("session", shift.id)
 
-    sessions_refresh()
+    shifts_refresh()
     shift.refresh_from_db()
     assert shift.missing_since is not None and shift.deleted_at is None
 
-    sessions_refresh()  # too soon: still only missing
+    shifts_refresh()  # too soon: still only missing
     shift.refresh_from_db()
     assert shift.deleted_at is None
 
     SessionRecord.objects.filter(pk=shift.pk).update(
         missing_since=timezone.now() - settings.SHIFT_GONE_AFTER - timedelta(seconds=1)
     )
-    assert sessions_refresh().gone == 1
+    assert shifts_refresh().gone == 1
     shift.refresh_from_db()
     assert shift.deleted_at is not None
 
@@ -97,10 +97,10 @@ def test_a_shift_that_comes_back_is_no_longer_missing(tills, simulator):
     [shift] = _open_shifts(simulator, 1)
     stored = simulator.simulator.store.get("session", shift.id)
     simulator.simulator.store.delete("session", shift.id)
-    sessions_refresh()
+    shifts_refresh()
     simulator.simulator.store.insert("session", stored)
 
-    sessions_refresh()
+    shifts_refresh()
 
     shift.refresh_from_db()
     assert shift.missing_since is None and shift.deleted_at is None
@@ -111,7 +111,7 @@ def test_a_pass_where_most_reads_go_wrong_is_stopped_and_flagged(tills, simulato
     for shift in shifts[:4]:
         simulator.simulator.store.delete("session", shift.id)
 
-    result = sessions_refresh()
+    result = shifts_refresh()
 
     assert result.stopped and result.gone == 0
     assert not SessionRecord.objects.filter(missing_since__isnull=False).exists()
@@ -128,11 +128,11 @@ def test_a_pass_that_reads_well_clears_the_flag(tills, simulator):
     shifts = _open_shifts(simulator, 4)
     for shift in shifts[:3]:
         simulator.simulator.store.delete("session", shift.id)
-    assert sessions_refresh().stopped
+    assert shifts_refresh().stopped
     for shift in shifts[:3]:
         SessionRecord.objects.filter(pk=shift.pk).delete()
 
-    assert not sessions_refresh().stopped
+    assert not shifts_refresh().stopped
     assert SyncState.objects.get(name=SyncState.SESSIONS).last_error == ""
 
 
@@ -141,7 +141,7 @@ def test_a_refresh_of_one_shift_notes_it_missing_first(tills, simulator):
     simulator.simulator.store.delete("session", shift.id)
 
     with pytest.raises(FinalPOSNotFound):
-        session_refresh(shift)
+        shift_refresh(shift)
 
     shift.refresh_from_db()
     assert shift.missing_since is not None and shift.deleted_at is None
@@ -155,7 +155,7 @@ def test_an_empty_list_does_not_wipe_the_catalog(tills, simulator):
 
     result = catalog_refresh()
 
-    assert (result.held_outlets, result.held_stations) == (2, 3)
+    assert (result.held_outlets, result.held_tills) == (2, 3)
     assert Outlet.objects.count() == 2 and Station.objects.count() == 3
     held = SyncState.objects.get(name=SyncState.CATALOG).held_removals
     assert set(held["stations"]) == {STATION_A1, STATION_A2, STATION_B1}
@@ -166,7 +166,7 @@ def test_one_till_gone_is_removed_without_asking(tills, simulator):
 
     result = catalog_refresh()
 
-    assert result.removed == 1 and not result.held_stations
+    assert result.removed == 1 and not result.held_tills
     assert not Station.objects.filter(id=STATION_A2).exists()
 
 
@@ -203,7 +203,7 @@ def test_lists_in_an_envelope_are_read(tills, simulator, envelope):
         add_faults(simulator, {"action": "malformed", "body": wrapped, "path_contains": path})
 
     assert catalog_refresh().stations == 3
-    preview = session_close_preview(
+    preview = shift_close_preview(
         record=shift,
         counted={"cash": Decimal("100.00"), "card": Decimal(0), "oliverPay": Decimal(0)},
         cash_count=None,
@@ -217,11 +217,11 @@ def test_lists_in_an_envelope_are_read(tills, simulator, envelope):
 def test_a_report_of_a_shape_nobody_expected_never_breaks_the_page(tills, simulator, mia):
     odd = '{"version": 2, "writer": "till-close-dashboard", "methods": [], "corrections": 5,'
     odd += ' "reopenings": "x", "review": 3, "cashMovements": {"a": 1}, "cashCount": "many"}'
-    shift = session_fetch(
+    shift = shift_fetch(
         session_id=till_session(simulator, STATION_A1, "S-2026-0001", closingReportData=odd)["id"]
     )
 
-    response = mia.get(reverse("sessions_app:session_detail", args=[shift.id]))
+    response = mia.get(reverse("sessions_app:shift_detail", args=[shift.id]))
 
     assert response.status_code == 200
     assert "could not be read" in response.content.decode()
@@ -237,7 +237,7 @@ def test_a_pass_reads_a_bounded_share_of_recent_closes_the_longest_unread_first(
     monkeypatch.setattr(index_refresh, "RECENT_CLOSES_PER_PASS", 2)
     closed_at = (timezone.now() - timedelta(hours=1)).isoformat(timespec="milliseconds")
     closed = [
-        session_fetch(
+        shift_fetch(
             session_id=till_session(simulator, STATION_A1, f"S-2026-{n:04d}", closeTime=closed_at)[
                 "id"
             ]
@@ -258,8 +258,8 @@ def test_a_pass_reads_a_bounded_share_of_recent_closes_the_longest_unread_first(
         )
 
     started = timezone.now()
-    sessions_refresh()
+    shifts_refresh()
     assert read_this_pass() == {still_open.id, closed[0].id, closed[1].id}
     started = timezone.now()
-    sessions_refresh()
+    shifts_refresh()
     assert read_this_pass() == {still_open.id, closed[2].id, closed[3].id}

@@ -15,12 +15,12 @@ from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
 from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.conflicts import conflict_apply_ours, conflict_keep_theirs
 from sessions_app.services.errors import HeldByTill, ShiftChanged
-from sessions_app.services.index import session_fetch
-from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.index_refresh import shifts_refresh
 from sessions_app.services.ledger import MOST_RESTORES
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_review import session_approve, session_correct
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_review import shift_approve, shift_correct
 from sessions_app.services.shift_takeover import shift_take_over
 from sessions_app.services.x_report import x_report_build
 from tests.conftest import STATION_A1, add_faults, quiet_till
@@ -43,7 +43,7 @@ def _tills_open_shift(till: TillActivity, simulator) -> tuple[dict, SessionRecor
     station = simulator.simulator.store.get("station", STATION_A1)
     session = till.open_session(station, cashier="Sam Rivera")
     till.sell(session, count=4)
-    return session, session_fetch(session_id=session["id"])
+    return session, shift_fetch(session_id=session["id"])
 
 
 def _pay_out(record: SessionRecord, cashier, movement_id: str = "m" * 32) -> SessionRecord:
@@ -92,7 +92,7 @@ def test_a_movement_on_a_shift_the_till_holds_open_is_kept_here_and_counted(
 def test_the_dashboard_never_closes_a_shift_a_till_holds_open(till, simulator, cashier):
     session, record = _tills_open_shift(till, simulator)
     with pytest.raises(HeldByTill):
-        session_close(
+        shift_close(
             record=record,
             closed_by_user=cashier,
             counted={"cash": Decimal("100.00")},
@@ -109,7 +109,7 @@ def test_the_till_closes_and_the_next_pass_writes_the_movement_back_keeping_the_
     _pay_out(record, cashier)
     closed = till.close_session(session)
 
-    sessions_refresh()
+    shifts_refresh()
 
     stored = _stored(simulator, session["id"])
     for key in ("closeTime", "closedBy", "closingAmounts", "tipTotal", "meta"):
@@ -141,11 +141,11 @@ def test_a_movement_a_tills_late_write_drops_comes_back_at_the_next_pass(till, s
     session, record = _tills_open_shift(till, simulator)
     _pay_out(record, cashier)
     closed = till.close_session(session)
-    sessions_refresh()  # written back
+    shifts_refresh()  # written back
     till.queue(STATION_A1, "stale", {**closed, "tipTotal": "9.00"}, ticks=1)
     till.send_queued(STATION_A1, all_now=True)  # the till's copy, from before our write
 
-    sessions_refresh()
+    shifts_refresh()
 
     stored = _stored(simulator, session["id"])
     assert stored["tipTotal"] == "9.00"  # the till's edit stands
@@ -158,11 +158,11 @@ def test_a_part_a_till_keeps_dropping_becomes_a_conflict(till, simulator, cashie
     session, record = _tills_open_shift(till, simulator)
     _pay_out(record, cashier)
     closed = till.close_session(session)
-    sessions_refresh()
+    shifts_refresh()
     for _attempt in range(MOST_RESTORES + 1):
         till.queue(STATION_A1, "stale", closed, ticks=1)
         till.send_queued(STATION_A1, all_now=True)
-        sessions_refresh()
+        shifts_refresh()
 
     record.refresh_from_db()
     assert record.in_conflict
@@ -171,12 +171,12 @@ def test_a_part_a_till_keeps_dropping_becomes_a_conflict(till, simulator, cashie
 
 
 def _dashboard_shift_closed(tills, cashier, simulator, till) -> tuple[SessionRecord, dict]:
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     open_copy = _stored(simulator, record.id)
     till.sell(open_copy, count=2)  # the till sells on the dashboard's shift
-    record = session_close(
+    record = shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal("250.00"), "card": Decimal("10.00")},
@@ -194,7 +194,7 @@ def test_a_close_erased_by_a_tills_queued_write_is_a_conflict_with_both_versions
     till.queue(STATION_A1, "stale", {**open_copy, "tipTotal": "4.00"}, ticks=1)
     till.send_queued(STATION_A1, all_now=True)  # the shift is open again upstream
 
-    sessions_refresh()
+    shifts_refresh()
 
     record.refresh_from_db()
     assert record.in_conflict
@@ -219,7 +219,7 @@ def test_keeping_what_final_pos_has_settles_the_conflict_and_keeps_ours_on_recor
     record, open_copy = _dashboard_shift_closed(tills, cashier, simulator, till)
     till.queue(STATION_A1, "stale", open_copy, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
-    sessions_refresh()
+    shifts_refresh()
     conflict = ShiftConflict.objects.get(session_id=record.id)
 
     record = conflict_keep_theirs(record=record, conflict_id=conflict.pk, by_user=manager)
@@ -237,7 +237,7 @@ def test_applying_ours_is_refused_when_final_pos_changed_again(
     record, open_copy = _dashboard_shift_closed(tills, cashier, simulator, till)
     till.queue(STATION_A1, "stale", open_copy, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
-    sessions_refresh()
+    shifts_refresh()
     conflict = ShiftConflict.objects.get(session_id=record.id)
     till.add_tip(_stored(simulator, record.id), amount=Decimal(1))  # the till again
 
@@ -249,14 +249,14 @@ def test_applying_ours_is_refused_when_final_pos_changed_again(
 def _tills_closed_shift(till, simulator) -> tuple[dict, SessionRecord]:
     session, _record = _tills_open_shift(till, simulator)
     closed = till.close_session(session)
-    return closed, session_fetch(session_id=session["id"])
+    return closed, shift_fetch(session_id=session["id"])
 
 
 def test_a_correction_reverted_by_a_tills_queued_write_is_a_conflict(till, simulator, manager):
     closed, record = _tills_closed_shift(till, simulator)
     counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
     counted["cash"] += 5
-    session_correct(
+    shift_correct(
         record=record,
         corrected_by_user=manager,
         counted=counted,
@@ -267,7 +267,7 @@ def test_a_correction_reverted_by_a_tills_queued_write_is_a_conflict(till, simul
     till.queue(STATION_A1, "stale", closed, ticks=1)
     till.send_queued(STATION_A1, all_now=True)  # queued before the correction
 
-    sessions_refresh()
+    shifts_refresh()
 
     conflict = ShiftConflict.objects.get(session_id=record.id)
     assert conflict.what == ShiftConflict.REVERTED
@@ -280,7 +280,7 @@ def test_a_reclose_over_a_close_made_here_is_a_conflict(till, simulator, cashier
     record = shift_take_over(
         record=record, taken_over_by_user=manager, reason="Till 1 froze"
     ).record
-    record = session_close(
+    record = shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal("300.00")},
@@ -291,7 +291,7 @@ def test_a_reclose_over_a_close_made_here_is_a_conflict(till, simulator, cashier
     till.queue(STATION_A1, "reclose", _stored(simulator, session["id"]) | session, ticks=1)
     till.send_queued(STATION_A1, all_now=True)  # the till comes back and closes its copy
 
-    sessions_refresh()
+    shifts_refresh()
 
     conflict = ShiftConflict.objects.get(session_id=record.id)
     assert conflict.what == ShiftConflict.RECLOSED
@@ -302,7 +302,7 @@ def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simul
     if not record.needs_review:  # make it need review: a large difference
         counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
         counted["cash"] -= 40
-        record = session_correct(
+        record = shift_correct(
             record=record,
             corrected_by_user=manager,
             counted=counted,
@@ -310,7 +310,7 @@ def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simul
             reason="Short",
             seen_updated_at=record.upstream_updated_at,
         ).record
-    approved = session_approve(
+    approved = shift_approve(
         record=record,
         approved_by_user=manager,
         comment="Spoke to Sam",
@@ -323,7 +323,7 @@ def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simul
     till.queue(STATION_A1, "stale", stale, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
 
-    sessions_refresh()
+    shifts_refresh()
 
     stored = _stored(simulator, record.id)
     assert stored["tipTotal"] == "7.00"
@@ -346,9 +346,9 @@ def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simul
 def test_a_tills_report_of_any_shape_never_breaks_the_review(till, simulator, manager, till_report):
     closed, record = _tills_closed_shift(till, simulator)
     till._put(STATION_A1, {**closed, "closingReportData": till_report})
-    record = session_fetch(session_id=record.id)
+    record = shift_fetch(session_id=record.id)
     if record.needs_review:
-        record = session_approve(
+        record = shift_approve(
             record=record,
             approved_by_user=manager,
             comment="ok",
@@ -374,7 +374,7 @@ def test_a_till_writing_while_a_correction_reads_the_sales_makes_it_refuse(
     counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
     try:
         with pytest.raises(ShiftChanged, match="while your change was being saved"):
-            session_correct(
+            shift_correct(
                 record=record,
                 corrected_by_user=manager,
                 counted=counted | {"cash": counted["cash"] + 1},
@@ -399,7 +399,7 @@ def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_l
         _tills_closed_shift(till, simulator)
     closed, record = _tills_closed_shift(till, simulator)
     counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
-    session_correct(
+    shift_correct(
         record=record,
         corrected_by_user=manager,
         counted=counted | {"cash": counted["cash"] + 3},
@@ -410,6 +410,6 @@ def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_l
     till.queue(STATION_A1, "stale", closed, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
 
-    sessions_refresh()
+    shifts_refresh()
 
     assert ShiftConflict.objects.filter(session_id=record.id, resolved_at=None).exists()

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from sessions_app.models import JobLease, ProcessBeat, ShiftWriteLock, StationClaim
-from sessions_app.services.errors import ShiftBusy, StationBusy
+from sessions_app.services.errors import ShiftBusy, TillBusy
 from sessions_app.services.liveness import process_dead, process_id
-from sessions_app.services.locks import job_lease_take, shift_write_lock, station_claim
+from sessions_app.services.locks import job_lease_take, shift_write_lock, till_claim
 from tests.processes import django_process, kill_hard, wait_for_line
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,8 +98,8 @@ def test_a_tills_claim_left_by_a_killed_process_is_taken_over(tills):
     holder = django_process(
         f"""
         from sessions_app.models import Station
-        from sessions_app.services.locks import station_claim
-        with station_claim(Station.objects.get(id="{tills["a1"].id}"), claimed_by="Sam Rivera"):
+        from sessions_app.services.locks import till_claim
+        with till_claim(Station.objects.get(id="{tills["a1"].id}"), claimed_by="Sam Rivera"):
             print("held", flush=True)
             import time
             time.sleep(600)
@@ -107,13 +107,13 @@ def test_a_tills_claim_left_by_a_killed_process_is_taken_over(tills):
     )
     wait_for_line(holder, "held")
     with (  # alive: the second person is told
-        pytest.raises(StationBusy),
-        station_claim(tills["a1"], claimed_by="Cal Cashier"),
+        pytest.raises(TillBusy),
+        till_claim(tills["a1"], claimed_by="Cal Cashier"),
     ):
         pass
     kill_hard(holder)
 
-    with station_claim(tills["a1"], claimed_by="Cal Cashier"):
+    with till_claim(tills["a1"], claimed_by="Cal Cashier"):
         assert StationClaim.objects.get().claimed_by == "Cal Cashier"
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from finalpos_dashboard.settings import _session_number_prefix
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 from sessions_app.services.numbering import business_year, session_number_allocate
 from tests.conftest import OUTLET_A, STATION_A1, STATION_B1, till_session
 
@@ -23,7 +23,7 @@ def test_a_number_seen_on_a_tills_shift_is_never_handed_out(tills, simulator):
     """A till's S- numbers cannot collide with ours by construction; a number in our own
     space seen on any shift (a second install on the same company) moves the counter on."""
     for number in ("S-2026-0391", "D-2026-0007", "S-2026-0392"):
-        session_fetch(session_id=till_session(simulator, STATION_A1, number)["id"])
+        shift_fetch(session_id=till_session(simulator, STATION_A1, number)["id"])
 
     assert session_number_allocate(year=2026) == "D-2026-0008"
 
@@ -37,21 +37,21 @@ def test_a_second_install_never_hands_out_a_number_the_first_install_or_the_till
     never one the first install or a till has used."""
     from decimal import Decimal
 
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.shift_open import shift_open
 
     year = business_year(timezone.now(), outlet_id=OUTLET_A)
     used_elsewhere = []
 
     def first_install_opens(sequence: int) -> None:
         for number in (f"D-{year}-{sequence:04d}", f"S-{year}-{sequence:04d}"):
-            session_fetch(session_id=till_session(simulator, STATION_B1, number)["id"])
+            shift_fetch(session_id=till_session(simulator, STATION_B1, number)["id"])
             used_elsewhere.append(number)
 
     for sequence in (1, 2, 3):
         first_install_opens(sequence)
-    ours = session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100))
+    ours = shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100))
     first_install_opens(5)  # one above our counter: the counter moves past it too
-    after = session_open(station=tills["a2"], opened_by_user=cashier, opening_amount=Decimal(100))
+    after = shift_open(station=tills["a2"], opened_by_user=cashier, opening_amount=Decimal(100))
 
     assert ours.record.session_number == f"D-{year}-0004"
     assert after.record.session_number == f"D-{year}-0006"
@@ -79,30 +79,30 @@ def test_numbers_never_collide_with_the_tills_while_both_open_shifts(tills, cash
     from finalpos_simulator.tills import TillActivity, is_till_session
     from sessions_app.models import Station
     from sessions_app.services.catalog import catalog_refresh
-    from sessions_app.services.discovery import sessions_discover
-    from sessions_app.services.errors import StationBusy, TillReportsInUse
-    from sessions_app.services.shift_close import session_close
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.discovery import shifts_discover
+    from sessions_app.services.errors import TillBusy, TillReportsInUse
+    from sessions_app.services.shift_close import shift_close
+    from sessions_app.services.shift_open import shift_open
 
     store = simulator.simulator.store
     activity = TillActivity(store, rng=random.Random(3), open_chance=0.4, close_chance=0.3)
     opened_here = 0
     for step in range(30):
         activity.tick()
-        sessions_discover()
+        shifts_discover()
         catalog_refresh()
         station = Station.objects.order_by("id")[step % 3]
         try:
-            result = session_open(
+            result = shift_open(
                 station=station,
                 opened_by_user=cashier,
                 opening_amount=Decimal("100.00"),
                 in_use_confirmed=step % 2 == 0,
             )
-        except (StationBusy, TillReportsInUse):  # the till's own shift is open there
+        except (TillBusy, TillReportsInUse):  # the till's own shift is open there
             continue
         opened_here += 1
-        session_close(
+        shift_close(
             record=result.record,
             closed_by_user=cashier,
             counted={"cash": Decimal("100.00")},

@@ -10,7 +10,7 @@ from sessions_app.models import AuditEntry, OutletSettings, SessionRecord
 from sessions_app.policy import outlet_policy
 from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.errors import VarianceReasonRequired
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 from sessions_app.services.outlet_settings import outlet_settings_update
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_B1, till_session
 from tests.helpers import present
@@ -36,8 +36,8 @@ def test_an_outlet_in_another_time_zone_gets_its_business_days_right(tills, mana
         simulator, STATION_B1, "S-2026-0002", openTime=JUST_AFTER_MIDNIGHT_IN_NEW_YORK
     )
 
-    assert session_fetch(session_id=here["id"]).business_date == date(2026, 11, 23)
-    assert session_fetch(session_id=there["id"]).business_date == date(2026, 11, 22)
+    assert shift_fetch(session_id=here["id"]).business_date == date(2026, 11, 23)
+    assert shift_fetch(session_id=there["id"]).business_date == date(2026, 11, 22)
 
 
 def test_a_new_time_zone_moves_the_shifts_already_indexed_and_is_audited(tills, manager, simulator):
@@ -46,7 +46,7 @@ def test_a_new_time_zone_moves_the_shifts_already_indexed_and_is_audited(tills, 
     there = till_session(
         simulator, STATION_B1, "S-2026-0002", openTime=JUST_AFTER_MIDNIGHT_IN_NEW_YORK
     )
-    record = session_fetch(session_id=there["id"])
+    record = shift_fetch(session_id=there["id"])
     assert record.business_date == date(2026, 11, 23)
 
     _rules(Outlet.objects.get(id=OUTLET_B), manager, time_zone="America/Los_Angeles")
@@ -134,9 +134,9 @@ def test_the_currency_of_an_outlet_with_shifts_cannot_change(closed_shift, manag
 
 
 def test_a_new_company_currency_never_reinterprets_the_shifts_indexed(closed_shift, settings):
-    from sessions_app.services.index import session_refresh
+    from sessions_app.services.index import shift_refresh
 
     settings.CURRENCY = "EUR"
-    refreshed = session_refresh(closed_shift)
+    refreshed = shift_refresh(closed_shift)
     assert refreshed.currency == "USD"  # fixed when first indexed
     assert outlet_policy(OUTLET_A).currency.code == "EUR"  # new shifts: the company's now

@@ -24,8 +24,8 @@ import pytest
 from sessions_app.models import Outlet, SessionRecord
 from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.outlet_settings import outlet_settings_update
-from sessions_app.services.shift_close import session_close, session_close_preview
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_close import shift_close, shift_close_preview
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import OUTLET_A, record_sale
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,7 @@ def _rules(manager, **changes):
 
 
 def _open(tills, cashier, opening):
-    return session_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=D(opening)
-    ).record
+    return shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=D(opening)).record
 
 
 def _close(shift, cashier, **counted):
@@ -50,7 +48,7 @@ def _close(shift, cashier, **counted):
     amounts = {"cash": D(0), "card": D(0), "oliverPay": D(0)} | {
         key: D(value) for key, value in counted.items()
     }
-    return session_close(
+    return shift_close(
         record=shift,
         closed_by_user=cashier,
         counted=amounts,
@@ -61,7 +59,7 @@ def _close(shift, cashier, **counted):
 
 def _expected(shift):
     shift.refresh_from_db()
-    figures = session_close_preview(
+    figures = shift_close_preview(
         record=shift, counted={"cash": D(0), "card": D(0)}, cash_count=None
     )
     return {line.key: line.expected for line in figures.reconciliation.lines}, figures

@@ -8,8 +8,8 @@ from django.core import mail
 
 from sessions_app.models import SessionRecord, StaffProfile
 from sessions_app.roles import MANAGER_GROUP
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_review import shift_correct
 from tests.conftest import OUTLET_A
 
 # Alerts are queued once the close commits (and run at once in tests): real commits here.
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _close(record, cashier, cash: str) -> SessionRecord:
-    return session_close(
+    return shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal(cash), "card": Decimal("60.00")},
@@ -58,7 +58,7 @@ def test_a_shift_within_limits_sends_nothing(open_shift, cashier, manager):
 
 def test_a_correction_that_makes_a_shift_need_review_alerts(open_shift, cashier, manager):
     closed = _close(open_shift, cashier, "240.00")
-    session_correct(
+    shift_correct(
         record=closed,
         corrected_by_user=manager,
         counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
@@ -74,7 +74,7 @@ def test_a_correction_of_a_shift_already_needing_review_sends_no_second_alert(
 ):
     closed = _close(open_shift, cashier, "200.00")
     assert len(mail.outbox) == 1
-    session_correct(
+    shift_correct(
         record=closed,
         corrected_by_user=manager,
         counted={"cash": Decimal("190.00"), "card": Decimal("60.00")},

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sessions_app.closing.report import parse
 from sessions_app.finalpos.records.fields import SERVER_FIELDS
 from sessions_app.finalpos.records.sessions import SESSION_FIELDS
-from sessions_app.services.index import session_fetch
-from sessions_app.services.shift_review import session_correct
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.shift_review import shift_correct
 from tests.conftest import STATION_A1
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +83,11 @@ CHANGED_BY_A_CORRECTION = {"closingAmount", "closingAmounts", "closingReportData
 @given(original=till_records())
 def test_a_correction_keeps_everything_it_did_not_change(original, tills, manager, simulator):
     simulator.simulator.store.insert("session", original)
-    record = session_fetch(session_id=original["id"])
+    record = shift_fetch(session_id=original["id"])
     counted = {key: Decimal(original["closingAmounts"][key]) for key in ("card", "oliverPay")}
     counted["cash"] = Decimal(original["closingAmount"]) + 1
 
-    session_correct(
+    shift_correct(
         record=record,
         corrected_by_user=manager,
         counted=counted,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD, add_faults
 from tests.helpers import present
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def short_shift(open_shift, cashier):
-    return session_close(
+    return shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
@@ -27,7 +27,7 @@ def short_shift(open_shift, cashier):
 
 
 def _url(shift):
-    return reverse("sessions_app:session_approve", args=[shift.id])
+    return reverse("sessions_app:shift_approve", args=[shift.id])
 
 
 def test_a_manager_approves_with_a_comment(client, manager, short_shift):

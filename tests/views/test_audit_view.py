@@ -8,9 +8,9 @@ from django.urls import reverse
 from sessions_app.finalpos import FinalPOSRejected
 from sessions_app.models import AuditEntry
 from sessions_app.services.errors import OpenOutcomeUnknown
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_review import session_approve
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_review import shift_approve
 from tests.conftest import PASSWORD, add_faults
 from tests.helpers import present
 
@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_open_close_and_approve_are_logged_with_before_and_after(tills, cashier, manager):
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100)
     ).record
-    closed = session_close(
+    closed = shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal(50)},
@@ -29,7 +29,7 @@ def test_open_close_and_approve_are_logged_with_before_and_after(tills, cashier,
         seen_updated_at=None,
         close_request_id="d" * 32,
     ).record
-    session_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
+    shift_approve(record=closed, approved_by_user=manager, comment="ok", seen_updated_at=None)
     entries = list(AuditEntry.objects.order_by("id"))
     assert [e.action for e in entries] == ["open", "close", "approve"]
     assert all(e.accepted and e.object_id == record.id for e in entries)
@@ -47,7 +47,7 @@ def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
         {"action": "status", "status": 400, "method": "POST", "messages": ["bad float"]},
     )
     with pytest.raises(FinalPOSRejected):
-        session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     entry = AuditEntry.objects.get()
     assert not entry.accepted and entry.outcome == "refused" and "bad float" in entry.error
 
@@ -55,25 +55,25 @@ def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
 def test_an_open_whose_answer_was_lost_is_logged_as_unknown(tills, cashier, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
     with pytest.raises(OpenOutcomeUnknown):
-        session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     entry = AuditEntry.objects.get()
     assert not entry.accepted and entry.outcome == "unknown"
     assert "may have reached Final POS" in entry.summary
 
 
 def test_the_audit_page_is_scoped_and_filterable(client, tills, cashier, manager_b):
-    session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     client.login(username="bob", password=PASSWORD)
     page = client.get(reverse("sessions_app:audit_list")).content.decode()
     assert "No entries match" in page  # outlet A is not Bob's
 
 
 def test_managers_see_the_trail_on_the_shift(client, tills, cashier, manager):
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1)
     ).record
     client.login(username="mia", password=PASSWORD)
-    page = client.get(reverse("sessions_app:session_detail", args=[record.id])).content.decode()
+    page = client.get(reverse("sessions_app:shift_detail", args=[record.id])).content.decode()
     assert "Audit trail" in page and "Open a shift on Till 1" in page
     page = client.get(reverse("sessions_app:audit_list"), {"action": "open"}).content.decode()
     assert "Open a shift on Till 1" in page and "Saved in Final POS" in page

@@ -13,7 +13,7 @@ def test_it_shows_open_shifts_with_who_since_when_and_the_float(client, cashier,
     page = client.get(reverse("sessions_app:board")).content.decode()
     assert "Till 1" in page and "Till 2" in page and "by Cal Cashier" in page
     assert "Float $200.00" in page
-    assert reverse("sessions_app:session_close", args=[open_shift.id]) in page
+    assert reverse("sessions_app:shift_close", args=[open_shift.id]) in page
     assert "Till last reported:" in page
 
 
@@ -63,7 +63,7 @@ def test_a_card_is_never_stale_whoever_changed_the_till(client, cashier, open_sh
     """Within the same minute: a float changed on the till and read by a refresh, then a
     till renamed, both show at once, with nothing told to forget the cached card."""
     from sessions_app.models import Station
-    from sessions_app.services.index import session_refresh
+    from sessions_app.services.index import shift_refresh
 
     client.login(username="cal", password=PASSWORD)
     assert "Float $200.00" in client.get("/").content.decode()
@@ -71,7 +71,7 @@ def test_a_card_is_never_stale_whoever_changed_the_till(client, cashier, open_sh
     stored = simulator.simulator.store.get("session", open_shift.id)
     simulator.simulator.store.delete("session", open_shift.id)
     simulator.simulator.store.insert("session", stored | {"openingAmount": "250.00"})
-    session_refresh(open_shift)
+    shift_refresh(open_shift)
     page = client.get("/").content.decode()
     assert "Float $250.00" in page and "Float $200.00" not in page
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(shift):
-    return reverse("sessions_app:session_close", args=[shift.id])
+    return reverse("sessions_app:shift_close", args=[shift.id])
 
 
 def _start(client, shift) -> dict:
@@ -68,7 +68,7 @@ def test_confirming_closes_and_shows_the_report(cal, open_shift, simulator):
     )
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse(
-        "sessions_app:session_detail", args=[open_shift.id]
+        "sessions_app:shift_detail", args=[open_shift.id]
     )
     assert "closed and balanced" in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<script>x</script>" not in page

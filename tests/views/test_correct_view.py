@@ -18,7 +18,7 @@ RECOUNT = {
 
 
 def _url(shift):
-    return reverse("sessions_app:session_correct", args=[shift.id])
+    return reverse("sessions_app:shift_correct", args=[shift.id])
 
 
 def test_the_form_starts_from_the_recorded_figures(client, manager, closed_shift):
@@ -91,4 +91,4 @@ def test_an_open_shift_sends_the_manager_to_its_report(client, manager, open_shi
     client.login(username="mia", password=PASSWORD)
     response = client.get(_url(open_shift))
     assert response.status_code == 302
-    assert response.url == reverse("sessions_app:session_detail", args=[open_shift.id])
+    assert response.url == reverse("sessions_app:shift_detail", args=[open_shift.id])

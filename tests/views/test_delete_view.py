@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(shift):
-    return reverse("sessions_app:session_delete", args=[shift.id])
+    return reverse("sessions_app:shift_delete", args=[shift.id])
 
 
 def test_the_shift_number_must_be_typed(client, manager, closed_shift, simulator):
@@ -27,7 +27,7 @@ def test_a_confirmed_delete_leaves_a_tombstone_page(client, manager, closed_shif
     assert "deleted from Final POS" in page and "Training shift" in page
     assert simulator.simulator.store.get("session", closed_shift.id) is None
     assert SessionRecord.objects.get(id=closed_shift.id).deleted_at is not None
-    history = client.get(reverse("sessions_app:session_history")).content.decode()
+    history = client.get(reverse("sessions_app:shift_history")).content.decode()
     assert closed_shift.session_number not in history
 
 
@@ -37,7 +37,7 @@ def test_a_deleted_shift_cannot_be_deleted_or_corrected_again(client, manager, c
     client.post(_url(closed_shift), data)
     again = client.post(_url(closed_shift), data)
     assert again.status_code == 302
-    correct = reverse("sessions_app:session_correct", args=[closed_shift.id])
+    correct = reverse("sessions_app:shift_correct", args=[closed_shift.id])
     assert client.get(correct).status_code == 302
 
 
@@ -57,5 +57,5 @@ def test_a_deleted_shift_offers_no_refresh_from_final_pos(client, manager, open_
 
     SessionRecord.objects.filter(id=open_shift.id).update(deleted_at=timezone.now())
     client.login(username="mia", password=PASSWORD)
-    page = client.get(reverse("sessions_app:session_detail", args=[open_shift.id])).content
+    page = client.get(reverse("sessions_app:shift_detail", args=[open_shift.id])).content
     assert b"was deleted from Final POS" in page and b"Refresh from Final POS" not in page

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def closed_shift(open_shift, cashier):
-    return session_close(
+    return shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("215.00"), "card": Decimal("60.00")},
@@ -26,7 +26,7 @@ def closed_shift(open_shift, cashier):
 
 
 def _url(shift):
-    return reverse("sessions_app:session_detail", args=[shift.id])
+    return reverse("sessions_app:shift_detail", args=[shift.id])
 
 
 def test_it_shows_the_z_report(client, cashier, closed_shift):

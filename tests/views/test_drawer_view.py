@@ -119,7 +119,7 @@ def test_a_manager_approves_a_large_movement_from_the_report(
     assert "a manager must approve it" in page
     client.logout()
     client.login(username="mia", password=PASSWORD)
-    detail = client.get(reverse("sessions_app:session_detail", args=[open_shift.id]))
+    detail = client.get(reverse("sessions_app:shift_detail", args=[open_shift.id]))
     assert "waiting for a manager" in detail.content.decode()
     movement_id = data["movement_id"]
     approve = reverse("sessions_app:cash_movement_approve", args=[open_shift.id, movement_id])
@@ -133,7 +133,7 @@ def test_cashiers_cannot_approve_movements(cal, open_shift):
 
 
 def test_the_z_report_explains_the_drawer(cal, closed_shift):
-    page = cal.get(reverse("sessions_app:session_detail", args=[closed_shift.id])).content.decode()
+    page = cal.get(reverse("sessions_app:shift_detail", args=[closed_shift.id])).content.decode()
     for words in (
         "Cash drawer",
         "Opening float",

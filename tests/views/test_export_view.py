@@ -11,7 +11,7 @@ from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A2, STATION_B1,
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
-URL = reverse("sessions_app:session_export")
+URL = reverse("sessions_app:shift_export")
 
 
 def _rows(response) -> list[dict]:
@@ -150,7 +150,7 @@ def test_the_migration_copies_reasons_and_reviews_out_of_past_reports(transactio
     assert (till.variance_reason, till.approved_by, till.review_comment) == ("", "", "")
 
 
-def _reference_row(record, outlet_names, station_names, zones, site_zone, methods) -> list[str]:
+def _reference_row(record, outlet_names, till_names, zones, site_zone, methods) -> list[str]:
     """The export's row as the Python writer of the last release wrote it (the SQL must read
     the same), each amount with its currency's decimals."""
     from datetime import UTC
@@ -175,7 +175,7 @@ def _reference_row(record, outlet_names, station_names, zones, site_zone, method
         safe(record.session_number),
         record.id,
         safe(outlet_names.get(record.outlet_id, record.outlet_id)),
-        safe(station_names.get(record.station_id, record.station_id)),
+        safe(till_names.get(record.station_id, record.station_id)),
         record.business_date.isoformat(),
         safe(record.opened_by),
         local(record.open_time.astimezone(UTC), record.outlet_id),
@@ -234,14 +234,14 @@ def test_every_cell_reads_as_the_python_writer_wrote_it(client, superuser, tills
     text = b"".join(client.get(URL).streaming_content).decode("utf-8-sig")
     methods = [key for key, _name in settings.PAYMENT_METHODS]
     outlet_names = dict(Outlet.objects.values_list("id", "name"))
-    station_names = dict(Station.objects.values_list("id", "name"))
+    till_names = dict(Station.objects.values_list("id", "name"))
     zones = {OUTLET_A: ZoneInfo(zone)}
     site = ZoneInfo(settings.TIME_ZONE)
     records = SessionRecord.objects.filter(deleted_at__isnull=True).order_by("-open_time", "-id")
     expected = io.StringIO()
     writer = csv.writer(expected)
     for record in records:
-        writer.writerow(_reference_row(record, outlet_names, station_names, zones, site, methods))
+        writer.writerow(_reference_row(record, outlet_names, till_names, zones, site, methods))
     assert text.split("\r\n", 1)[1] == expected.getvalue()
 
 

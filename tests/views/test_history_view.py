@@ -17,7 +17,7 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = reverse("sessions_app:session_history")
+URL = reverse("sessions_app:shift_history")
 
 
 def test_it_lists_filters_and_totals(mia):

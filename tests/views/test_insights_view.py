@@ -30,8 +30,8 @@ def test_it_sums_per_cashier_and_per_till(mia):
     )
     assert (dee.shifts, str(dee.total), dee.shorts_beyond_threshold) == (2, "5.00", 0)
     assert response.context["insights"].by_cashier[0].label == "Cal Cashier"  # most short first
-    by_station = {row.label: row for row in response.context["insights"].by_station}
-    assert by_station["Till 1"].shifts == 3 and by_station["Till 2"].shifts == 2
+    by_till = {row.label: row for row in response.context["insights"].by_till}
+    assert by_till["Till 1"].shifts == 3 and by_till["Till 2"].shifts == 2
     page = response.content.decode()
     assert "\u2212$24.00" in page and "+$5.00" in page
 

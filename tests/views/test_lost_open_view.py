@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord
-from sessions_app.services.index import session_fetch
+from sessions_app.services.index import shift_fetch
 from tests.conftest import PASSWORD, STATION_A1, add_faults, record_sale
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("sessions_app:session_open")
+URL = reverse("sessions_app:shift_open")
 LOST_AFTER_LANDING = {
     "action": "drop",
     "method": "POST",
@@ -103,9 +103,9 @@ def test_a_duplicate_is_found_and_the_empty_one_deleted(client, manager, tills, 
     client.post(URL, data | {"not_created_checked": "on"})  # a manager was wrong
     first, second = sorted(_upstream_open(simulator), key=lambda s: s["createdAt"])
     record_sale(simulator, second["id"], "9.00")  # the shift in use sells
-    session_fetch(session_id=first["id"])  # the first is found (by id, or once it sells)
+    shift_fetch(session_id=first["id"])  # the first is found (by id, or once it sells)
 
-    page = client.get(reverse("sessions_app:session_detail", args=[first["id"]])).content.decode()
+    page = client.get(reverse("sessions_app:shift_detail", args=[first["id"]])).content.decode()
     assert "Final POS holds another open shift numbered" in page
 
     client.post(reverse("sessions_app:duplicate_remove", args=[first["id"]]), follow=True)
@@ -116,9 +116,9 @@ def test_a_duplicate_is_found_and_the_empty_one_deleted(client, manager, tills, 
 
 
 def test_a_shift_deleted_in_final_pos_does_not_block_its_till(client, cashier, tills, simulator):
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.shift_open import shift_open
 
-    gone = session_open(
+    gone = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
     ).record
     simulator.simulator.store.delete("session", gone.id)  # deleted on the till or back office

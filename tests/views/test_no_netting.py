@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD, make_shifts
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mixed(open_shift, cashier, manager):
     """Till 1 closed 30.42 short on cash and 30.42 over on card: netted, it read 'balanced'."""
-    return session_close(
+    return shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("209.58"), "card": Decimal("90.42"), "oliverPay": Decimal(0)},
@@ -36,7 +36,7 @@ def _signed_in(client):
 
 def test_the_close_message_says_cash_short_and_card_over(client, cashier, open_shift):
     client.login(username="cal", password=PASSWORD)
-    url = reverse("sessions_app:session_close", args=[open_shift.id])
+    url = reverse("sessions_app:shift_close", args=[open_shift.id])
     page = client.get(url).content.decode()
     request_id = page.split('name="close_request_id" value="')[1][:32]
     data = {
@@ -54,7 +54,7 @@ def test_the_close_message_says_cash_short_and_card_over(client, cashier, open_s
 
 def test_the_board_and_history_lead_with_cash_and_say_mixed(client, mixed):
     client = _signed_in(client)
-    for url in (reverse("sessions_app:board"), reverse("sessions_app:session_history")):
+    for url in (reverse("sessions_app:board"), reverse("sessions_app:shift_history")):
         page = client.get(url).content.decode()
         assert "\u2212$30.42" in page and "Mixed" in page, url
         assert "Card +$30.42" in page, url
@@ -65,16 +65,16 @@ def test_the_shift_is_among_the_largest_differences_and_sorts_by_its_largest_ten
     client = _signed_in(client)
     board = client.get(reverse("sessions_app:board"))
     assert mixed in board.context["largest"]
-    history = client.get(reverse("sessions_app:session_history"), {"sort": "-variance"})
+    history = client.get(reverse("sessions_app:shift_history"), {"sort": "-variance"})
     assert history.context["rows"][0].id == mixed.id
     assert "largest difference on any one tender" in history.content.decode()
-    filtered = client.get(reverse("sessions_app:session_history"), {"result": "mixed"})
+    filtered = client.get(reverse("sessions_app:shift_history"), {"result": "mixed"})
     assert [row.id for row in filtered.context["rows"]] == [mixed.id]
 
 
 def test_the_csv_has_each_tenders_difference_and_the_review(client, mixed):
     client = _signed_in(client)
-    response = client.get(reverse("sessions_app:session_export"))
+    response = client.get(reverse("sessions_app:shift_export"))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     [row] = [r for r in csv.DictReader(io.StringIO(text)) if r["session_id"] == mixed.id]
     assert row["result"] == "mixed" and row["review_state"] == "needs_review"
@@ -94,7 +94,7 @@ def test_the_history_totals_add_cash_only_and_to_the_cent(client, manager, tills
     make_shifts(3, variance="-0.10")
     make_shifts(2, variance="0.35", start=10)
     client = _signed_in(client)
-    [totals] = client.get(reverse("sessions_app:session_history")).context["totals"]
+    [totals] = client.get(reverse("sessions_app:shift_history")).context["totals"]
     assert totals.currency == "USD"  # one currency: one totals row
     assert totals.cash_variance == Decimal("0.40")
     assert totals.cash_short == Decimal("-0.30") and totals.cash_over == Decimal("0.70")

@@ -8,7 +8,7 @@ from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, STATION_A1, record_sale, till_session
 
 pytestmark = pytest.mark.django_db
-URL = reverse("sessions_app:session_open")
+URL = reverse("sessions_app:shift_open")
 
 
 @pytest.fixture
@@ -66,11 +66,11 @@ def test_a_status_that_is_stale_in_the_cache_is_read_fresh(cal, till_in_use, sim
 
 
 def test_once_the_tills_shift_has_a_sale_it_is_found_and_blocks(cal, till_in_use, simulator):
-    from sessions_app.services.discovery import sessions_discover
+    from sessions_app.services.discovery import shifts_discover
 
     shift = till_session(simulator, STATION_A1, "S-2026-0401", closed=False)
     record_sale(simulator, shift["id"], "9.50")
-    sessions_discover()
+    shifts_discover()
 
     page = cal.get(reverse("sessions_app:board")).content.decode()
     assert "S-2026-0401" in page and "shift not yet seen" not in page

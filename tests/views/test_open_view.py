@@ -10,7 +10,7 @@ from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
-URL = reverse("sessions_app:session_open")
+URL = reverse("sessions_app:shift_open")
 
 
 @pytest.fixture
@@ -109,11 +109,11 @@ def test_when_the_answer_is_lost_the_till_is_held_and_the_page_says_so(signed_in
 def test_a_till_someone_just_opened_says_who_not_a_raw_id(signed_in, tills, manager):
     from decimal import Decimal
 
-    from sessions_app.services.shift_open import session_open
+    from sessions_app.services.shift_open import shift_open
 
     page = signed_in.get(URL).content.decode()  # the till is free when the form loads
     assert f'value="{tills["a1"].id}"' in page
-    session_open(station=tills["a1"], opened_by_user=manager, opening_amount=Decimal(100))
+    shift_open(station=tills["a1"], opened_by_user=manager, opening_amount=Decimal(100))
     page = signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "150"}).content
     page = page.decode()
     assert "already has an open shift" in page and "Mia Manager" in page
@@ -141,7 +141,7 @@ def test_opening_with_a_different_float_is_flagged(signed_in, tills, closed_shif
     page = response.content.decode()
     assert "left $200.00 in the drawer; this one opened with $180.00" in page
     opened = SessionRecord.objects.get(station_id=tills["a1"].id, close_time__isnull=True)
-    detail = signed_in.get(reverse("sessions_app:session_detail", args=[opened.id]))
+    detail = signed_in.get(reverse("sessions_app:shift_detail", args=[opened.id]))
     assert "Float handover" in detail.content.decode()
 
 

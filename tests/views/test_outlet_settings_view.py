@@ -77,22 +77,22 @@ def test_a_cashier_cannot_set_rules(client, cashier, tills):
 def test_the_outlets_blind_count_rule_decides_what_a_cashier_sees(client, cashier, open_shift):
     OutletSettings.objects.create(outlet_id=OUTLET_A, blind_count=False)
     client.login(username="cal", password=PASSWORD)
-    page = client.get(reverse("sessions_app:session_close", args=[open_shift.id])).content
+    page = client.get(reverse("sessions_app:shift_close", args=[open_shift.id])).content
     assert b"Expected: $240.00" in page
 
     OutletSettings.objects.filter(outlet_id=OUTLET_A).update(blind_count=True)
-    page = client.get(reverse("sessions_app:session_close", args=[open_shift.id])).content
+    page = client.get(reverse("sessions_app:shift_close", args=[open_shift.id])).content
     assert b"Blind count" in page and b"Expected: $240.00" not in page
 
 
 def test_a_shifts_page_reads_in_the_outlets_time(mia, simulator):
-    from sessions_app.services.index import session_fetch
+    from sessions_app.services.index import shift_fetch
 
     OutletSettings.objects.create(outlet_id=OUTLET_A, time_zone="Asia/Tokyo")
     shift = till_session(simulator, STATION_A1, "S-2026-0001", openTime="2026-11-23T06:00:00Z")
-    session_fetch(session_id=shift["id"])
+    shift_fetch(session_id=shift["id"])
 
-    page = mia.get(reverse("sessions_app:session_detail", args=[shift["id"]])).content.decode()
+    page = mia.get(reverse("sessions_app:shift_detail", args=[shift["id"]])).content.decode()
     assert "Times in the outlet's time zone, Asia/Tokyo" in page
     assert 'datetime="2026-11-23T15:00:00+09:00"' in page  # 06:00 UTC on a Tokyo clock
     board = mia.get(reverse("sessions_app:board")).content.decode()

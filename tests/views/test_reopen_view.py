@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(shift):
-    return reverse("sessions_app:session_reopen", args=[shift.id])
+    return reverse("sessions_app:shift_reopen", args=[shift.id])
 
 
 def test_a_manager_reopens_with_a_reason(client, manager, closed_shift):

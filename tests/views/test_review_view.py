@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from sessions_app.services.shift_close import session_close
+from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD, STATION_A2, till_session
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ URL = reverse("sessions_app:review_queue")
 
 @pytest.fixture
 def short_shift(open_shift, cashier):
-    return session_close(
+    return shift_close(
         record=open_shift,
         closed_by_user=cashier,
         counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},
@@ -29,7 +29,7 @@ def short_shift(open_shift, cashier):
 @pytest.fixture
 def till_close(tills, simulator):
     """A shift a till closed 40.00 short on cash, with no reason (the till takes none)."""
-    from sessions_app.services.index import session_fetch
+    from sessions_app.services.index import shift_fetch
 
     document = till_session(
         simulator,
@@ -38,7 +38,7 @@ def till_close(tills, simulator):
         closingAmounts={"cash": "110.00", "card": "0.00", "oliverPay": "0.00"},
         closingAmount="110.00",
     )
-    return session_fetch(session_id=document["id"])
+    return shift_fetch(session_id=document["id"])
 
 
 def test_the_queue_lists_every_shift_waiting_with_what_approving_needs(
@@ -53,7 +53,7 @@ def test_the_queue_lists_every_shift_waiting_with_what_approving_needs(
 
 
 def test_a_manager_approves_from_the_queue_and_stays_on_it(mia, short_shift, till_close):
-    url = reverse("sessions_app:session_approve", args=[till_close.id]) + f"?next={URL}"
+    url = reverse("sessions_app:shift_approve", args=[till_close.id]) + f"?next={URL}"
     response = mia.post(
         url,
         {

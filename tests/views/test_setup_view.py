@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import Outlet, Station
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
@@ -76,19 +76,19 @@ def test_a_manager_edits_their_outlet_but_not_another(client, manager, tills, si
 
 def test_tills_are_added_renamed_and_deleted(client, manager, tills, simulator):
     client.login(username="mia", password=PASSWORD)
-    client.post(reverse("sessions_app:station_create", args=[OUTLET_A]), {"name": "Patio"})
+    client.post(reverse("sessions_app:till_create", args=[OUTLET_A]), {"name": "Patio"})
     patio = Station.objects.get(name="Patio")
-    client.post(reverse("sessions_app:station_edit", args=[patio.id]), {"name": "Terrace"})
+    client.post(reverse("sessions_app:till_edit", args=[patio.id]), {"name": "Terrace"})
     assert simulator.simulator.store.get("station", patio.id)["name"] == "Terrace"
-    response = client.post(reverse("sessions_app:station_delete", args=[patio.id]), follow=True)
+    response = client.post(reverse("sessions_app:till_delete", args=[patio.id]), follow=True)
     assert "Till Terrace deleted" in response.content.decode()
     assert simulator.simulator.store.get("station", patio.id) is None
 
 
 def test_a_till_with_an_open_shift_is_not_deleted(client, manager, cashier, tills, simulator):
-    session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
+    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
     client.login(username="mia", password=PASSWORD)
-    page = client.post(reverse("sessions_app:station_delete", args=[tills["a1"].id]))
+    page = client.post(reverse("sessions_app:till_delete", args=[tills["a1"].id]))
     assert "Close it before deleting the till" in page.content.decode()
     assert simulator.simulator.store.get("station", tills["a1"].id) is not None
 
@@ -97,13 +97,13 @@ def test_tills_of_other_outlets_cannot_be_touched(client, manager, tills, simula
     client.login(username="mia", password=PASSWORD)
     beta = tills["b1"].id
     assert (
-        client.post(reverse("sessions_app:station_edit", args=[beta]), {"name": "Mine"}).status_code
+        client.post(reverse("sessions_app:till_edit", args=[beta]), {"name": "Mine"}).status_code
         == 404
     )
-    assert client.post(reverse("sessions_app:station_delete", args=[beta])).status_code == 404
+    assert client.post(reverse("sessions_app:till_delete", args=[beta])).status_code == 404
     assert (
         client.post(
-            reverse("sessions_app:station_create", args=[OUTLET_B]), {"name": "Mine"}
+            reverse("sessions_app:till_create", args=[OUTLET_B]), {"name": "Mine"}
         ).status_code
         == 404
     )
@@ -125,7 +125,7 @@ def test_names_with_line_breaks_are_refused(client, manager, tills, simulator):
     ).content.decode()
     assert "Use one line of plain text" in page
     page = client.post(
-        reverse("sessions_app:station_create", args=[OUTLET_A]), {"name": "Till\n2"}
+        reverse("sessions_app:till_create", args=[OUTLET_A]), {"name": "Till\n2"}
     ).content.decode()
     assert "Use one line of plain text" in page
     assert not simulator.simulator.store.find("station")[3:]

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from finalpos_simulator.tills import TillActivity
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
-from sessions_app.services.index import session_fetch
-from sessions_app.services.index_refresh import sessions_refresh
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.index_refresh import shifts_refresh
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import PASSWORD, STATION_A1, quiet_till
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def held_shift(till, simulator) -> SessionRecord:
     station = simulator.simulator.store.get("station", STATION_A1)
     session = till.open_session(station, cashier="Sam Rivera")
     till.sell(session, count=3)
-    return session_fetch(session_id=session["id"])
+    return shift_fetch(session_id=session["id"])
 
 
 @pytest.fixture
@@ -61,11 +61,11 @@ def short_till_close(till, simulator) -> SessionRecord:
             "closingReportData": json.dumps(report),
         },
     )
-    return session_fetch(session_id=session["id"])
+    return shift_fetch(session_id=session["id"])
 
 
 def _page(client, record) -> str:
-    return client.get(reverse("sessions_app:session_detail", args=[record.id])).content.decode()
+    return client.get(reverse("sessions_app:shift_detail", args=[record.id])).content.decode()
 
 
 def test_a_shift_the_till_holds_is_closed_on_the_till_not_here(client, cashier, held_shift):
@@ -73,7 +73,7 @@ def test_a_shift_the_till_holds_is_closed_on_the_till_not_here(client, cashier, 
     page = _page(client, held_shift)
     assert "Opened on the till, which holds it open" in page
     assert "Close this shift" not in page and "Take over from the till" not in page
-    close = client.get(reverse("sessions_app:session_close", args=[held_shift.id]), follow=True)
+    close = client.get(reverse("sessions_app:shift_close", args=[held_shift.id]), follow=True)
     assert "close it on the till" in close.content.decode()
 
 
@@ -106,14 +106,14 @@ def test_a_short_till_close_is_reviewed_like_ours_and_leaves_the_queue(
     assert "Declared on the till" in page  # the till's report, read as figures
     assert "The report as the till wrote it" in page  # and whole behind a disclosure
 
-    url = reverse("sessions_app:session_approve", args=[short_till_close.id])
+    url = reverse("sessions_app:shift_approve", args=[short_till_close.id])
     refused = client.post(url, {"comment": "Spoke to Sam", "reason": ""}).content.decode()
     assert "give one" in refused
     client.post(url, {"comment": "Spoke to Sam", "reason": "Change given twice"}, follow=True)
 
     record = SessionRecord.objects.get(id=short_till_close.id)
     assert record.review_state == "approved" and record.variance_reason == "Change given twice"
-    history = client.get(reverse("sessions_app:session_history") + "?state=needs_review")
+    history = client.get(reverse("sessions_app:shift_history") + "?state=needs_review")
     assert short_till_close.session_number not in history.content.decode()
 
 
@@ -133,7 +133,7 @@ def test_the_tills_figures_and_ours_are_shown_where_they_differ(
     )
     assert "Recorded here, not in Final POS yet" in _page(client, held_shift)
     till.close_session(simulator.simulator.store.get("session", held_shift.id))
-    sessions_refresh()
+    shifts_refresh()
 
     page = _page(client, held_shift)
     if "Expected cash:" in page:  # a JSON report: the till knows nothing of the pay-out
@@ -142,11 +142,11 @@ def test_the_tills_figures_and_ours_are_shown_where_they_differ(
 
 
 def test_a_manager_sees_both_versions_and_chooses(client, manager, cashier, tills, till, simulator):
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     open_copy = simulator.simulator.store.get("session", record.id)
-    session_close(
+    shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal("201.00")},
@@ -155,7 +155,7 @@ def test_a_manager_sees_both_versions_and_chooses(client, manager, cashier, till
     )
     till.queue(STATION_A1, "stale", open_copy, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
-    sessions_refresh()
+    shifts_refresh()
     client.login(username="mia", password=PASSWORD)
 
     page = _page(client, record)

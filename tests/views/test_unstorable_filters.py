@@ -17,7 +17,7 @@ HOSTILE = [
 FILTERS = [
     ("sessions_app:audit_list", ["actor", "action", "page"]),
     (
-        "sessions_app:session_history",
+        "sessions_app:shift_history",
         [
             "cashier",
             "closed_by",
@@ -31,9 +31,9 @@ FILTERS = [
             "page",
         ],
     ),
-    ("sessions_app:session_export", ["cashier", "closed_by", "outlet", "station", "date_to"]),
+    ("sessions_app:shift_export", ["cashier", "closed_by", "outlet", "station", "date_to"]),
     ("sessions_app:insights", ["cashier", "closed_by", "outlet", "station", "date_from"]),
-    ("sessions_app:session_open", ["station"]),
+    ("sessions_app:shift_open", ["station"]),
     ("sessions_app:staff_list", ["page"]),
 ]
 

@@ -60,7 +60,7 @@ class Command(BaseCommand):
             shifts = result.shifts
             self.stdout.write(
                 f"Refreshed {shifts.refreshed} shifts ({shifts.gone} gone, {shifts.failed} "
-                f"failed, {shifts.station_statuses_fixed} till statuses fixed)."
+                f"failed, {shifts.till_statuses_fixed} till statuses fixed)."
             )
         for error in result.errors:
             self.stderr.write(f"Refresh problem: {error}")

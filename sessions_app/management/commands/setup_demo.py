@@ -11,7 +11,7 @@ from sessions_app.demo import demo_users_create
 from sessions_app.models import SessionNumberSequence, SessionRecord, SyncState
 from sessions_app.services.catalog import catalog_refresh
 from sessions_app.services.daily_totals import daily_totals_rebuild
-from sessions_app.services.discovery import sessions_discover
+from sessions_app.services.discovery import shifts_discover
 
 
 def _demo_language() -> str:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo account ready: {username}")
         found = 0
         for _pass in range(100):  # the whole demo history now, not pass by pass in the worker
-            discovered = sessions_discover(pages=100, sessions=1000)
+            discovered = shifts_discover(pages=100, sessions=1000)
             found += discovered.found
             if discovered.history_done and (not discovered.waiting or not discovered.found):
                 break

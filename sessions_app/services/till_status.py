@@ -11,7 +11,7 @@ from sessions_app.models import SessionRecord, Station
 logger = logging.getLogger(__name__)
 
 
-def station_status_push(record: SessionRecord, client: FinalPOSClient | None = None) -> str:
+def till_status_push(record: SessionRecord, client: FinalPOSClient | None = None) -> str:
     """Writes the station status the shift calls for. Returns the error message, keeps it on
     the record and leaves the status pending for a retry."""
     desired = record.station_status_pending

@@ -1,4 +1,4 @@
-"""session_open: one shift per till, written to Final POS first, then indexed."""
+"""shift_open: one shift per till, written to Final POS first, then indexed."""
 
 import threading
 from datetime import timedelta
@@ -16,12 +16,12 @@ from sessions_app.finalpos import (
     circuit,
 )
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, StationClaim
-from sessions_app.services.errors import OpenOutcomeUnknown, StationBusy
-from sessions_app.services.index import session_fetch
-from sessions_app.services.index_refresh import sessions_refresh
+from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy
+from sessions_app.services.index import shift_fetch
+from sessions_app.services.index_refresh import shifts_refresh
 from sessions_app.services.settle import lost_open_check
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import add_faults
 from tests.helpers import present
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(tills, user, amount="150.00", **kwargs):
-    return session_open(
+    return shift_open(
         station=tills["a1"], opened_by_user=user, opening_amount=Decimal(amount), **kwargs
     )
 
@@ -68,7 +68,7 @@ def test_a_denomination_count_is_kept_in_the_session_notes(tills, cashier, simul
 
 def test_session_numbers_continue_and_are_never_reused(tills, cashier, simulator):
     first = _open(tills, cashier).record
-    session_close(
+    shift_close(
         record=first,
         closed_by_user=cashier,
         counted={"cash": Decimal(150)},
@@ -81,7 +81,7 @@ def test_session_numbers_continue_and_are_never_reused(tills, cashier, simulator
 
 def test_a_till_with_an_open_shift_is_refused_with_who_and_when(tills, cashier, manager):
     _open(tills, cashier)
-    with pytest.raises(StationBusy, match=r"already has an open shift.*Cal Cashier"):
+    with pytest.raises(TillBusy, match=r"already has an open shift.*Cal Cashier"):
         _open(tills, manager)
     assert SessionRecord.objects.count() == 1
 
@@ -102,7 +102,7 @@ def test_someone_opening_the_same_till_right_now_is_refused(tills, cashier):
     StationClaim.objects.create(
         station_id=tills["a1"].id, claimed_at=timezone.now(), claimed_by="Mia Manager"
     )
-    with pytest.raises(StationBusy, match="Mia Manager is opening a shift"):
+    with pytest.raises(TillBusy, match="Mia Manager is opening a shift"):
         _open(tills, cashier)
 
 
@@ -196,7 +196,7 @@ def test_a_held_open_that_did_land_is_settled_when_the_shift_is_found(tills, cas
     with pytest.raises(OpenOutcomeUnknown):
         _open(tills, cashier)
     [landed] = simulator.simulator.store.find("session")
-    session_fetch(session_id=landed["id"])  # found: by id here, or by discovery
+    shift_fetch(session_id=landed["id"])  # found: by id here, or by discovery
     assert not PendingOpen.objects.exists()
     entry = AuditEntry.objects.get(outcome="landed")
     assert landed["sessionNumber"] in entry.summary
@@ -210,7 +210,7 @@ def test_a_held_open_a_manager_confirms_not_created_opens_again_with_the_same_nu
         _open(tills, cashier)
     number = PendingOpen.objects.get().session_number
     simulator.simulator.faults.rules.clear()
-    record = session_open(
+    record = shift_open(
         station=tills["a1"],
         opened_by_user=manager,
         opening_amount=Decimal("200.00"),
@@ -227,7 +227,7 @@ def test_a_cashiers_word_never_opens_a_held_till_again(tills, cashier, simulator
         _open(tills, cashier)
     simulator.simulator.faults.rules.clear()
     with pytest.raises(OpenOutcomeUnknown):
-        session_open(
+        shift_open(
             station=tills["a1"],
             opened_by_user=cashier,
             opening_amount=Decimal("200.00"),
@@ -259,7 +259,7 @@ def test_a_failed_station_update_keeps_the_shift_and_is_retried_later(tills, cas
     assert result.record.is_open and "HTTP 503" in result.station_status_error
     record = SessionRecord.objects.get()
     assert record.station_status_pending == "IN_USE" and record.station_status_error
-    assert sessions_refresh().station_statuses_fixed == 1
+    assert shifts_refresh().till_statuses_fixed == 1
     assert simulator.simulator.store.get("station", tills["a1"].id)["status"] == "IN_USE"
     assert SessionRecord.objects.get().station_status_error == ""
 
@@ -274,9 +274,9 @@ def test_two_people_opening_the_same_till_at_once_get_one_shift(tills, cashier, 
     def attempt(user):
         barrier.wait()
         try:
-            session_open(station=tills_a1, opened_by_user=user, opening_amount=Decimal(100))
+            shift_open(station=tills_a1, opened_by_user=user, opening_amount=Decimal(100))
             outcomes.append("opened")
-        except StationBusy:
+        except TillBusy:
             outcomes.append("busy")
         except Exception as error:
             outcomes.append(repr(error))

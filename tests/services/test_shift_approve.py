@@ -1,4 +1,4 @@
-"""session_approve: a manager signs off a shift that needed review, in Final POS."""
+"""shift_approve: a manager signs off a shift that needed review, in Final POS."""
 
 import json
 from decimal import Decimal
@@ -8,19 +8,19 @@ import pytest
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import SessionRecord
 from sessions_app.services.errors import ShiftChanged, ShiftNotReviewable
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_review import session_approve
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_review import shift_approve
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
 
 
 def _closed_shift(tills, cashier, cash: str) -> SessionRecord:
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
     ).record
-    return session_close(
+    return shift_close(
         record=record,
         closed_by_user=cashier,
         counted={"cash": Decimal(cash)},
@@ -33,7 +33,7 @@ def _closed_shift(tills, cashier, cash: str) -> SessionRecord:
 def test_it_writes_the_approval_into_the_closing_report(tills, cashier, manager, simulator):
     shift = _closed_shift(tills, cashier, "60.00")
     assert shift.review_state == "needs_review"
-    record = session_approve(
+    record = shift_approve(
         record=shift,
         approved_by_user=manager,
         comment="Talked to Cal",
@@ -50,14 +50,14 @@ def test_it_writes_the_approval_into_the_closing_report(tills, cashier, manager,
 def test_a_shift_within_limits_cannot_be_approved(tills, cashier, manager):
     shift = _closed_shift(tills, cashier, "100.00")
     with pytest.raises(ShiftNotReviewable):
-        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
+        shift_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
 
 
 def test_approving_twice_says_who_approved(tills, cashier, manager):
     shift = _closed_shift(tills, cashier, "60.00")
-    session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
+    shift_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
     with pytest.raises(ShiftNotReviewable, match="Already approved by Mia Manager"):
-        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
+        shift_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
 
 
 def test_a_stale_page_is_refused(tills, cashier, manager, simulator):
@@ -67,7 +67,7 @@ def test_a_stale_page_is_refused(tills, cashier, manager, simulator):
         "session", stored | {"updatedAt": "2031-01-01T00:00:00.000+00:00"}
     )
     with pytest.raises(ShiftChanged):
-        session_approve(
+        shift_approve(
             record=shift,
             approved_by_user=manager,
             comment="ok",
@@ -79,5 +79,5 @@ def test_a_failed_write_keeps_the_review_pending(tills, cashier, manager, simula
     shift = _closed_shift(tills, cashier, "60.00")
     add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
     with pytest.raises(FinalPOSUnavailable):
-        session_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
+        shift_approve(record=shift, approved_by_user=manager, comment="ok", seen_updated_at=None)
     assert SessionRecord.objects.get(id=shift.id).review_state == "needs_review"

@@ -7,7 +7,7 @@ from sessions_app.models import AuditEntry, SessionRecord
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-URL = reverse("sessions_app:session_add")
+URL = reverse("sessions_app:shift_add")
 
 
 def _till_session(finalpos, station_id):
@@ -31,7 +31,7 @@ def test_a_manager_adds_a_shift_by_id(client, manager, tills, finalpos):
     session = _till_session(finalpos, tills["a1"].id)
     client.login(username="mia", password=PASSWORD)
     response = client.post(URL, {"session_id": f" {session.id} "})
-    assert response.url == reverse("sessions_app:session_detail", args=[session.id])
+    assert response.url == reverse("sessions_app:shift_detail", args=[session.id])
     assert SessionRecord.objects.get(id=session.id).opened_by == "Till app"
     assert AuditEntry.objects.get().action == "import"
 

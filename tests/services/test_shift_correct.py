@@ -1,4 +1,4 @@
-"""session_correct: a manager fixes a closed shift's figures; the original stays in the report."""
+"""shift_correct: a manager fixes a closed shift's figures; the original stays in the report."""
 
 import json
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable
-from sessions_app.services.shift_review import session_correct
+from sessions_app.services.shift_review import shift_correct
 from tests.conftest import add_faults
 from tests.helpers import present
 
@@ -34,7 +34,7 @@ def correct(closed_shift, manager):
         reason="Recount",
         seen_updated_at=None,
     ):
-        return session_correct(
+        return shift_correct(
             record=record or closed_shift,
             corrected_by_user=manager,
             counted=counted,
@@ -75,7 +75,7 @@ def test_the_cash_drawer_counts_the_corrected_cash(closed_shift, manager, simula
     before = _stored_report(simulator, closed_shift.id)["cashDrawer"]
     assert (before["counted"], before["difference"]) == ("230.00", "-10.00")
 
-    session_correct(
+    shift_correct(
         record=closed_shift,
         corrected_by_user=manager,
         counted=RECOUNTED,
@@ -133,7 +133,7 @@ def test_empty_corrections_are_refused(correct, simulator, counted, reason, mess
 
 def test_an_open_shift_cannot_be_corrected(open_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="still open"):
-        session_correct(
+        shift_correct(
             record=open_shift,
             corrected_by_user=manager,
             counted=RECOUNTED,

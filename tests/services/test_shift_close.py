@@ -1,4 +1,4 @@
-"""session_close: one whole-record PUT with the counts and the closing report; safe to retry."""
+"""shift_close: one whole-record PUT with the counts and the closing report; safe to retry."""
 
 import json
 from decimal import Decimal
@@ -8,8 +8,8 @@ import pytest
 from sessions_app.finalpos import FinalPOSAuthError, FinalPOSRejected, FinalPOSUnavailable
 from sessions_app.models import SessionRecord
 from sessions_app.services.errors import ShiftAlreadyClosed, ShiftChanged, VarianceReasonRequired
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
 from tests.conftest import add_faults, record_sale
 from tests.helpers import present
 
@@ -20,7 +20,7 @@ REQUEST_ID = "0123456789abcdef0123456789abcdef"
 
 @pytest.fixture
 def shift(tills, cashier, simulator):
-    record = session_open(
+    record = shift_open(
         station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     record_sale(simulator, record.id, "40.00", "cash")
@@ -34,7 +34,7 @@ def shift(tills, cashier, simulator):
 def _close(shift, user, cash="235.00", card="120.00", wallet="30.00", **kwargs):
     kwargs.setdefault("seen_updated_at", shift.upstream_updated_at)
     kwargs.setdefault("close_request_id", REQUEST_ID)
-    return session_close(
+    return shift_close(
         record=shift,
         closed_by_user=user,
         counted={"cash": Decimal(cash), "card": Decimal(card), "oliverPay": Decimal(wallet)},

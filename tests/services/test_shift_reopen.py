@@ -1,4 +1,4 @@
-"""session_reopen: a manager reopens a closed shift; the close it undoes stays in the report."""
+"""shift_reopen: a manager reopens a closed shift; the close it undoes stays in the report."""
 
 import json
 from decimal import Decimal
@@ -7,17 +7,17 @@ import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
 from sessions_app.models import AuditEntry, SessionRecord
-from sessions_app.services.errors import ShiftNotCorrectable, StationBusy
-from sessions_app.services.shift_close import session_close
-from sessions_app.services.shift_open import session_open
-from sessions_app.services.shift_undo import session_reopen
+from sessions_app.services.errors import ShiftNotCorrectable, TillBusy
+from sessions_app.services.shift_close import shift_close
+from sessions_app.services.shift_open import shift_open
+from sessions_app.services.shift_undo import shift_reopen
 from tests.conftest import add_faults
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reopening_clears_the_close_and_keeps_it_in_the_report(closed_shift, manager, simulator):
-    result = session_reopen(
+    result = shift_reopen(
         record=closed_shift, reopened_by_user=manager, reason="Cash bag found", seen_updated_at=None
     )
 
@@ -36,10 +36,10 @@ def test_reopening_clears_the_close_and_keeps_it_in_the_report(closed_shift, man
 
 
 def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, cashier, simulator):
-    reopened = session_reopen(
+    reopened = shift_reopen(
         record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
     ).record
-    session_close(
+    shift_close(
         record=reopened,
         closed_by_user=cashier,
         counted={"cash": Decimal("240.00"), "card": Decimal("60.00")},
@@ -56,9 +56,9 @@ def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, ca
 def test_it_is_refused_while_another_shift_is_open_on_the_till(
     closed_shift, manager, cashier, tills
 ):
-    session_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
-    with pytest.raises(StationBusy):
-        session_reopen(
+    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
+    with pytest.raises(TillBusy):
+        shift_reopen(
             record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
         )
     assert not SessionRecord.objects.get(id=closed_shift.id).is_open
@@ -66,14 +66,12 @@ def test_it_is_refused_while_another_shift_is_open_on_the_till(
 
 def test_an_open_shift_cannot_be_reopened(open_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="already open"):
-        session_reopen(
-            record=open_shift, reopened_by_user=manager, reason="x", seen_updated_at=None
-        )
+        shift_reopen(record=open_shift, reopened_by_user=manager, reason="x", seen_updated_at=None)
 
 
 def test_a_reason_is_required(closed_shift, manager):
     with pytest.raises(ShiftNotCorrectable, match="Say why"):
-        session_reopen(
+        shift_reopen(
             record=closed_shift, reopened_by_user=manager, reason=" ", seen_updated_at=None
         )
 
@@ -81,7 +79,7 @@ def test_a_reason_is_required(closed_shift, manager):
 def test_a_failed_write_leaves_the_shift_closed(closed_shift, manager, simulator):
     add_faults(simulator, {"action": "status", "status": 502, "method": "PUT"})
     with pytest.raises(FinalPOSUnavailable):
-        session_reopen(
+        shift_reopen(
             record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
         )
     assert not SessionRecord.objects.get(id=closed_shift.id).is_open
