@@ -548,6 +548,16 @@ LOGGING = {
         # runserver's line per request repeats ours (finalpos_dashboard.requests).
         "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
         "sessions_app": {"level": LOG_LEVEL},
+        # The demo run locally (`make run`) refreshes from the embedded simulator every few
+        # seconds: a line per call would bury the sign-in hint and the request lines.
+        **(
+            {
+                "sessions_app.finalpos.transport": {"level": "WARNING"},
+                "sessions_app.services.catalog": {"level": "WARNING"},
+            }
+            if FINALPOS_DEMO_MODE and DEBUG and not env.str("LOG_LEVEL", default="")
+            else {}
+        ),
     },
 }
 # Python's warnings go through the same handler (a JSON line, not a bare line on stderr).
