@@ -11,7 +11,9 @@ class FinalPOSError(Exception):
     default_message = "Final POS could not complete the request."
 
     def __init__(self, message: str = "", *, status: int | None = None) -> None:
-        self.message = message or self.default_message
+        # A message can quote what Final POS sent (a field's name); it is stored in the audit
+        # trail and on the shift, and PostgreSQL refuses NUL in text.
+        self.message = (message or self.default_message).replace("\x00", "")
         self.status = status
         super().__init__(self.message)
 

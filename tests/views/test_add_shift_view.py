@@ -52,3 +52,18 @@ def test_bad_and_unknown_ids_are_explained(client, manager, tills, value, messag
     client.login(username="mia", password=PASSWORD)
     response = client.post(URL, {"session_id": value}, follow=True)
     assert message in response.content.decode()
+
+
+def test_a_record_quoting_a_nul_is_refused_and_audited_on_every_database(
+    client, manager, tills, finalpos, simulator
+):
+    session = _till_session(finalpos, tills["a1"].id)
+    store = simulator.simulator.store
+    stored = store.get("session", session.id)
+    store.replace("session", stored | {"closingAmounts": {"gift\x00card": "not money"}})
+    client.login(username="mia", password=PASSWORD)
+    response = client.post(URL, {"session_id": session.id}, follow=True)
+    assert response.status_code < 500
+    [entry] = AuditEntry.objects.all()  # the refusal is kept, quoting the field without NUL
+    assert "giftcard" in entry.error and "\x00" not in entry.error
+    assert not SessionRecord.objects.exists()
