@@ -5,7 +5,9 @@ approve. Each is the outlet's own setting (models.OutletSettings) where one is s
 site-wide default from the environment (the float and the notes and coins: the currency's)."""
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,10 +85,39 @@ def _policy(outlet_id: str, row: OutletSettings | None) -> OutletPolicy:
     )
 
 
+# Each outlet's rules read once per request: an open or a close asks for them from the form,
+# the numbering, the index and the totals. OutletTimeZoneMiddleware starts and ends the memo
+# (none outside a request: a worker reads them each time), and a change of rules forgets it.
+_REMEMBERED: ContextVar[dict[str, OutletPolicy] | None] = ContextVar(
+    "outlet_policies", default=None
+)
+
+
+@contextmanager
+def policies_remembered() -> Iterator[None]:
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def policies_forget() -> None:
+    remembered = _REMEMBERED.get()
+    if remembered is not None:
+        remembered.clear()
+
+
 def outlet_policy(outlet_id: str | None) -> OutletPolicy:
     """The rules of one outlet (the site's defaults for a shift whose outlet is unknown)."""
     outlet_id = outlet_id or ""
-    return _policy(outlet_id, OutletSettings.objects.filter(outlet_id=outlet_id).first())
+    remembered = _REMEMBERED.get()
+    if remembered is not None and outlet_id in remembered:
+        return remembered[outlet_id]
+    policy = _policy(outlet_id, OutletSettings.objects.filter(outlet_id=outlet_id).first())
+    if remembered is not None:
+        remembered[outlet_id] = policy
+    return policy
 
 
 def outlet_policies(outlet_ids: Iterable[str]) -> dict[str, OutletPolicy]:

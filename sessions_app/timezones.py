@@ -3,7 +3,8 @@ currency.
 
 The shift pages switch to the outlet's time zone (views.common.shift_for_user_or_404); this
 middleware puts the site's zone back after every response, since the switch is per thread
-and a worker thread serves the next request too."""
+and a worker thread serves the next request too. Each outlet's rules are read once per
+request (policy.policies_remembered)."""
 
 from collections.abc import Callable
 
@@ -22,7 +23,8 @@ class OutletTimeZoneMiddleware:
         money.deactivate()
         policy.forget_outlet_zones()
         try:
-            return self.get_response(request)
+            with policy.policies_remembered():
+                return self.get_response(request)
         finally:
             timezone.deactivate()
             money.deactivate()

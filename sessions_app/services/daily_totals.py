@@ -12,7 +12,7 @@ days before months, in order). Bulk loads (migrations, seeding, `manage.py rebui
 call `daily_totals_rebuild` instead.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -64,18 +64,16 @@ def days_of(shift_ids: Iterable[str]) -> set[Day]:
     )
 
 
-def counted_as(session_id: str) -> tuple[Any, ...] | None:
-    """What a shift adds to the totals and where (None when it is not indexed), its row locked
-    until the transaction ends, so a writer that compares before and after sees every change."""
-    found = (
-        SessionRecord.objects.select_for_update()
-        .filter(id=session_id)
-        .values_list("outlet_id", "business_date", "deleted_at", *_SHIFT_FIGURES, *_SHIFT_KIND)
-        .first()
-    )
-    if found is None:
+# The index columns that decide what a shift adds to the totals and where.
+COUNTED_FIELDS = ("outlet_id", "business_date", "deleted_at", *_SHIFT_FIGURES, *_SHIFT_KIND)
+
+
+def counted_from(row: Mapping[str, Any] | None) -> tuple[Any, ...] | None:
+    """What a shift adds to the totals and where, from its index row's COUNTED_FIELDS (None
+    when it is not indexed): a writer compares it before and after its write."""
+    if row is None:
         return None
-    *where, close_time = found
+    *where, close_time = (row[name] for name in COUNTED_FIELDS)
     return (*where, close_time is not None)
 
 

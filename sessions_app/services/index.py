@@ -34,7 +34,12 @@ from sessions_app.policy import OutletPolicy, drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audit_write, record_snapshot
-from sessions_app.services.daily_totals import counted_as, daily_totals_update, days_of
+from sessions_app.services.daily_totals import (
+    COUNTED_FIELDS,
+    counted_from,
+    daily_totals_update,
+    days_of,
+)
 from sessions_app.services.errors import ShiftBusy
 from sessions_app.services.ledger import ledger_check, opened_here
 from sessions_app.services.locks import shift_write_lock
@@ -120,26 +125,36 @@ def storable(value: Any) -> Any:
     return value
 
 
-def _known_expected(session_id: str) -> SalesFigures | None:
-    stored = SessionRecord.objects.filter(id=session_id).values_list("expected", "rounding").first()
-    if not stored or not stored[0]:
+def _known_expected(indexed: dict[str, Any] | None) -> SalesFigures | None:
+    if not indexed or not indexed["expected"]:
         return None
-    expected, rounding = stored
     return SalesFigures(
-        expected={key: Decimal(amount) for key, amount in expected.items()},
-        rounding=rounding or Decimal(0),
+        expected={key: Decimal(amount) for key, amount in indexed["expected"].items()},
+        rounding=indexed["rounding"] or Decimal(0),
     )
 
 
-def _shift_currency(session_id: str, report: ClosingReport | None, outlet_id: str | None) -> str:
+def _shift_currency(
+    indexed: dict[str, Any] | None, report: ClosingReport | None, outlet_id: str | None
+) -> str:
     """A shift's currency, fixed when it is first indexed and never reinterpreted: the one the
     index holds, else the one our report names, else the outlet's now."""
-    known = SessionRecord.objects.filter(id=session_id).values_list("currency", flat=True).first()
-    if known:
-        return known
+    if indexed and indexed["currency"]:
+        return str(indexed["currency"])
     if report is not None and report.is_ours and report.currency:
         return report.currency.upper()
     return outlet_policy(outlet_id).currency.code
+
+
+def _indexed(session_id: str) -> dict[str, Any] | None:
+    """The shift as the index holds it now (None when it is not indexed), its row locked until
+    the transaction ends, so the totals compare before and after with nobody in between."""
+    return (
+        SessionRecord.objects.select_for_update()
+        .filter(id=session_id)
+        .values(*COUNTED_FIELDS, "expected")
+        .first()
+    )
 
 
 def shift_index_save(
@@ -149,25 +164,82 @@ def shift_index_save(
     station_status_pending: str | None = None,
     expected_from_sales: SalesFigures | None = None,
 ) -> SessionRecord:
-    """Writes the display copy of a session from Final POS's answer (the only writer).
+    """Writes the display copy of a session from Final POS's answer (the only writer), with
+    the ledger's check of the read and the day's totals, in one transaction.
 
     ``expected_from_sales`` gives the figures of a shift a till closed; without it, those
     worked out earlier are kept."""
     report = parse(session.closing_report_data)
-    if expected_from_sales is None and (report is None or not report.is_ours):
-        expected_from_sales = _known_expected(session.id)
-    outlet_id = (
-        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
-    )
-    if outlet_id is None:  # a till the catalog does not know yet: the outlet indexed before
+    with transaction.atomic():
+        indexed = _indexed(session.id)
+        if expected_from_sales is None and (report is None or not report.is_ours):
+            expected_from_sales = _known_expected(indexed)
         outlet_id = (
-            SessionRecord.objects.filter(id=session.id).values_list("outlet_id", flat=True).first()
+            Station.objects.filter(id=session.station_id)
+            .values_list("outlet_id", flat=True)
+            .first()
+        ) or (indexed or {}).get("outlet_id")  # a till the catalog does not know yet
+        policy = outlet_policy(outlet_id)
+        money = drawer_money(outlet_id, _shift_currency(indexed, report, outlet_id))
+        figures = _figures(session, report, expected_from_sales, policy, money)
+        defaults = _index_columns(session, report, figures, policy, money)
+        if outlet_id:
+            defaults["outlet_id"] = outlet_id
+        if opened_by_user is not None:
+            defaults["opened_by_user"] = opened_by_user
+        if station_status_pending is not None:
+            defaults["station_status_pending"] = station_status_pending
+            defaults["station_status_error"] = ""
+        defaults["held_by_till"] = session.is_open and not opened_here(
+            session_id=session.id, session_number=session.session_number
         )
-    policy = outlet_policy(outlet_id)
-    money = drawer_money(outlet_id, _shift_currency(session.id, report, outlet_id))
-    figures = _figures(session, report, expected_from_sales, policy, money)
+        ledger = ledger_check(session, outlet_id=outlet_id or "")
+        defaults["unsynced"], defaults["in_conflict"] = ledger.unsynced, ledger.in_conflict
+        SessionRecord.objects.bulk_create(  # one upsert: columns not written here are kept
+            [SessionRecord(id=session.id, **defaults)],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=list(defaults),
+        )
+        record = SessionRecord.objects.get(id=session.id)
+        before = counted_from(indexed)
+        after = counted_from(record.__dict__)
+        for name, value in defaults.items():  # as written, like the rest of the write sees them
+            setattr(record, name, value)
+        if after != before:  # most refreshes change nothing the totals count
+            daily_totals_update({figures[:2] for figures in (before, after) if figures})
+        session_number_note_used(session.session_number)
+        found = list(
+            PendingOpen.objects.filter(
+                station_id=session.station_id, session_number=session.session_number
+            )
+        )
+        PendingOpen.objects.filter(pk__in=[pending.pk for pending in found]).delete()
+    for pending in found:  # an open whose answer was lost: it did reach Final POS
+        audit_write(
+            actor=pending.opened_by_user,
+            action="open",
+            object_type="session",
+            object_id=record.id,
+            outlet_id=record.outlet_id,
+            summary=_("Found %(number)s in Final POS: the open whose answer was lost landed")
+            % {"number": record.session_number},
+            after=record_snapshot(record),
+            outcome=AuditEntry.LANDED,
+        )
+    return record
+
+
+def _index_columns(
+    session: Session,
+    report: ClosingReport | None,
+    figures: IndexFigures,
+    policy: OutletPolicy,
+    money: DrawerMoney,
+) -> dict[str, Any]:
+    """The index row's columns read from Final POS's answer and the figures worked out."""
     variances = figures.variances
-    defaults: dict[str, Any] = {
+    columns: dict[str, Any] = {
         "currency": money.currency.code,
         "session_number": session.session_number,
         "station_id": session.station_id,
@@ -199,49 +271,12 @@ def shift_index_save(
         "deleted_at": None,
         "missing_since": None,
     }
-    defaults.update(
+    columns.update(
         export_cells(
-            defaults["counted"], defaults["expected"], defaults["variances"], defaults["currency"]
+            columns["counted"], columns["expected"], columns["variances"], columns["currency"]
         )
     )
-    if outlet_id:
-        defaults["outlet_id"] = outlet_id
-    if opened_by_user is not None:
-        defaults["opened_by_user"] = opened_by_user
-    if station_status_pending is not None:
-        defaults["station_status_pending"] = station_status_pending
-        defaults["station_status_error"] = ""
-    defaults["held_by_till"] = session.is_open and not opened_here(
-        session_id=session.id, session_number=session.session_number
-    )
-    with transaction.atomic():
-        ledger = ledger_check(session, outlet_id=outlet_id or "")
-        defaults["unsynced"], defaults["in_conflict"] = ledger.unsynced, ledger.in_conflict
-        before = counted_as(session.id)
-        record, _created = SessionRecord.objects.update_or_create(id=session.id, defaults=defaults)
-        after = counted_as(session.id)
-        if after != before:  # most refreshes change nothing the totals count
-            daily_totals_update({figures[:2] for figures in (before, after) if figures})
-        session_number_note_used(session.session_number)
-        found = list(
-            PendingOpen.objects.filter(
-                station_id=session.station_id, session_number=session.session_number
-            )
-        )
-        PendingOpen.objects.filter(pk__in=[pending.pk for pending in found]).delete()
-    for pending in found:  # an open whose answer was lost: it did reach Final POS
-        audit_write(
-            actor=pending.opened_by_user,
-            action="open",
-            object_type="session",
-            object_id=record.id,
-            outlet_id=record.outlet_id,
-            summary=_("Found %(number)s in Final POS: the open whose answer was lost landed")
-            % {"number": record.session_number},
-            after=record_snapshot(record),
-            outcome=AuditEntry.LANDED,
-        )
-    return record
+    return columns
 
 
 def _review_columns(report: ClosingReport | None) -> dict[str, str]:

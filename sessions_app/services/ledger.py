@@ -80,21 +80,23 @@ def ledger_record(
     it can be written (``PENDING``), or one sent whose answer was lost (``UNKNOWN``: the next
     read settles it). The earlier entries a written one replaces stop being checked."""
     now = timezone.now()
-    entry, _created = LedgerEntry.objects.update_or_create(
-        session_id=session_id,
-        kind=kind,
-        key=key[:64],
-        defaults={
-            "recorded_at": now,
-            "recorded_by": display_name(by_user) if by_user is not None else "system",
-            "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
-            "fields": fields or {},
-            "part": part,
-            "report": report.to_document() if report is not None and report.is_ours else None,
-            "state": state,
-            "written_at": now if state == LedgerEntry.WRITTEN else None,
-            "lost_at": None,
-        },
+    recorded = {
+        "recorded_at": now,
+        "recorded_by": display_name(by_user) if by_user is not None else "system",
+        "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
+        "fields": fields or {},
+        "part": part,
+        "report": report.to_document() if report is not None and report.is_ours else None,
+        "state": state,
+        "written_at": now if state == LedgerEntry.WRITTEN else None,
+        "lost_at": None,
+    }
+    entry = LedgerEntry(session_id=session_id, kind=kind, key=key[:64], **recorded)
+    LedgerEntry.objects.bulk_create(  # one upsert; the entry's other columns are kept
+        [entry],
+        update_conflicts=True,
+        unique_fields=["session_id", "kind", "key"],
+        update_fields=list(recorded),
     )
     if state == LedgerEntry.WRITTEN:
         _supersede(entry)
@@ -199,6 +201,36 @@ def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
     index's transaction (shift_index_save), for every read."""
     report = parse(session.closing_report_data)
     ours = report if report is not None and report.is_ours else None
+    entries = list(
+        LedgerEntry.objects.filter(
+            session_id=session.id, state__in=(*LIVE, LedgerEntry.UNKNOWN)
+        ).select_for_update()
+    )
+    if all(_read_agrees(entry, session, ours) for entry in entries):  # most reads
+        states = [entry.state for entry in entries]
+    else:
+        states = _ledger_settle(session, ours, outlet_id=outlet_id)
+    open_conflict = ShiftConflict.objects.filter(
+        session_id=session.id, resolved_at__isnull=True
+    ).exists()
+    return LedgerState(
+        unsynced=min(states.count(LedgerEntry.PENDING), 32767), in_conflict=open_conflict
+    )
+
+
+def _read_agrees(entry: LedgerEntry, session: Session, ours: ClosingReport | None) -> bool:
+    """The read leaves this entry as it is: a write still standing, a part still pending (not
+    back in the record), a conflict (a manager's)."""
+    if entry.state == LedgerEntry.WRITTEN:
+        return fields_stand(entry, session) and _part_carried(entry, ours)
+    if entry.state == LedgerEntry.PENDING:
+        return not (fields_stand(entry, session) and _part_carried(entry, ours))
+    return entry.state == LedgerEntry.CONFLICT
+
+
+def _ledger_settle(session: Session, ours: ClosingReport | None, *, outlet_id: str) -> list[str]:
+    """Moves the entries this read changes (written ones gone or dropped, lost answers settled,
+    pending ones back in the record); returns the states of those still live."""
     now = timezone.now()
     for entry in LedgerEntry.objects.filter(
         session_id=session.id, state=LedgerEntry.WRITTEN
@@ -218,16 +250,10 @@ def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
             entry.written_at = now
             entry.save(update_fields=["state", "written_at"])
-    states = list(
+    return list(
         LedgerEntry.objects.filter(session_id=session.id, state__in=LIVE).values_list(
             "state", flat=True
         )
-    )
-    open_conflict = ShiftConflict.objects.filter(
-        session_id=session.id, resolved_at__isnull=True
-    ).exists()
-    return LedgerState(
-        unsynced=min(states.count(LedgerEntry.PENDING), 32767), in_conflict=open_conflict
     )
 
 

@@ -9,10 +9,8 @@ import re
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 
-from sessions_app.models import SessionNumberSequence
 from sessions_app.policy import outlet_policy
 
 LARGEST_SEQUENCE = 1_000_000
@@ -28,12 +26,26 @@ def is_own_number(session_number: str) -> bool:
     return _own_number(session_number) is not None
 
 
+# The counter (the table of models.SessionNumberSequence) moves in one statement, on SQLite and
+# PostgreSQL alike (both take INSERT ... ON CONFLICT ... DO UPDATE and RETURNING): a year's row
+# is made by its first number, and the row's lock orders two processes numbering at once.
+_NEXT = (
+    'INSERT INTO "sessions_app_sessionnumbersequence" ("year", "last") VALUES (%s, 1) '
+    'ON CONFLICT ("year") DO UPDATE SET "last" = "sessions_app_sessionnumbersequence"."last" + 1 '
+    'RETURNING "last"'
+)
+_AT_LEAST = (
+    'INSERT INTO "sessions_app_sessionnumbersequence" ("year", "last") VALUES (%s, %s) '
+    'ON CONFLICT ("year") DO UPDATE SET "last" = excluded."last" '
+    'WHERE "sessions_app_sessionnumbersequence"."last" < excluded."last"'
+)
+
+
 def session_number_allocate(*, year: int) -> str:
     """The next number in the dashboard's own space; atomic across processes, never reused."""
-    with transaction.atomic():
-        SessionNumberSequence.objects.get_or_create(year=year)
-        SessionNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-        last = SessionNumberSequence.objects.get(year=year).last
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT, [year])
+        (last,) = cursor.fetchone()
     return f"{settings.SESSION_NUMBER_PREFIX}-{year}-{last:04d}"
 
 
@@ -45,8 +57,8 @@ def session_number_note_used(session_number: str) -> None:
     year, used = int(match[1]), int(match[2])
     if used >= LARGEST_SEQUENCE:  # a number no counter of ours reaches: never follow it
         return
-    SessionNumberSequence.objects.get_or_create(year=year, defaults={"last": used})
-    SessionNumberSequence.objects.filter(year=year, last__lt=used).update(last=used)
+    with connection.cursor() as cursor:
+        cursor.execute(_AT_LEAST, [year, used])
 
 
 def business_year(moment: datetime, *, outlet_id: str) -> int:

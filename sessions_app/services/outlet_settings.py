@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sessions_app.models import AuditEntry, Outlet, OutletSettings, SessionRecord
-from sessions_app.policy import outlet_policy
+from sessions_app.policy import outlet_policy, policies_forget
 from sessions_app.roles import User
 from sessions_app.services.audit import audit_write
 from sessions_app.services.daily_totals import daily_totals_update
@@ -92,6 +92,7 @@ def outlet_settings_update(
             setattr(row, name, value)
         _refuse_currency_change(outlet, before=before["currency"], after=row.currency)
         row.save()
+        policies_forget()
         after = {name: _plain(getattr(row, name)) for name in OUTLET_POLICY_FIELDS}
     if before == after:
         return row
