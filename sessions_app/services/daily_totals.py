@@ -141,7 +141,7 @@ def _figures(row: OutletTotals) -> tuple[int, ...]:
 def daily_totals_update(days: Iterable[Day]) -> None:
     """Recounts the given outlet-days from their shifts, then their months from their days."""
     days = sorted(set(days))  # one lock order: two writers never deadlock
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a write's transaction: all or nothing
         for outlet_id, day in days:
             place = {"outlet_id": outlet_id, "business_date": day}
             kept = _held(DailyTotals, place)

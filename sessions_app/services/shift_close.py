@@ -47,6 +47,7 @@ from sessions_app.services.shift_checks import (
     refuse_if_changed,
     refuse_if_held_by_till,
 )
+from sessions_app.services.shift_record import shift_write_record
 
 logger = logging.getLogger(__name__)
 
@@ -203,11 +204,15 @@ def shift_close(
             landed=lambda: _landed_close(record, close_request_id, client),
             unknown=lambda: ours.unknown(close_fields(data)),
         )
-        ours.written(close_fields(updated))
-        saved = shift_index_save(updated, station_status_pending=StationStatus.AVAILABLE)
+        saved = shift_write_record(
+            updated,
+            ours=ours,
+            audit=audit,
+            fields=close_fields(updated),
+            station_status_pending=StationStatus.AVAILABLE,
+        )
         blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
-        audit.shift_written(saved)
     if saved.needs_review:
         review_alert_enqueue(saved)
     return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))

@@ -25,13 +25,13 @@ from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import till_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy, TillReportsInUse
-from sessions_app.services.index import shift_index_save
-from sessions_app.services.ledger import ledger_record
+from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import till_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import till_status_enqueue
 from sessions_app.services.settle import pending_open_hold, pending_open_message
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
+from sessions_app.services.shift_record import shift_write_record
 
 logger = logging.getLogger(__name__)
 
@@ -105,21 +105,22 @@ def shift_open(
                 audit.outcome = AuditEntry.UNKNOWN
                 held = pending_open_hold(station, data, opened_by_user, lost)
                 raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
-            PendingOpen.objects.filter(station_id=station.id).delete()
-            ledger_record(
-                session_id=created.id,
-                kind=LedgerEntry.OPEN,
-                key=created.session_number,
-                by_user=opened_by_user,
-            )
-            record = shift_index_save(
+            if pending is not None:  # settled: the index must not take ours for its landing
+                pending.delete()
+            record = shift_write_record(
                 created,
+                ours=LedgerWrite(
+                    session_id=created.id,
+                    kind=LedgerEntry.OPEN,
+                    key=created.session_number,
+                    by_user=opened_by_user,
+                ),
+                audit=audit,
                 opened_by_user=opened_by_user,
                 station_status_pending=StationStatus.IN_USE,
             )
             _undo_if_the_till_opened_one_meanwhile(station, record, client)
         logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
-        audit.shift_written(record)
     return ShiftWriteResult(record=record, station_status_error=till_status_enqueue(record))
 
 

@@ -45,6 +45,7 @@ from sessions_app.services.shift_checks import (
     to_the_millisecond,
     with_report,
 )
+from sessions_app.services.shift_record import shift_write_record
 from sessions_app.services.till_closes import report_of_closed_shift
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,6 @@ def shift_approve(
             ),
             unknown=lambda: ours.unknown(close_fields(data)),
         )
-        ours.written(close_fields(updated))
         for movement in approved_movements:
             ledger_movement_update(
                 session_id=record.id,
@@ -141,9 +141,8 @@ def shift_approve(
                 state=LedgerEntry.WRITTEN,
                 by_user=approved_by_user,
             )
-        saved = shift_index_save(updated)
+        saved = shift_write_record(updated, ours=ours, audit=audit, fields=close_fields(updated))
         logger.info("Shift %s approved by %s", record.id, display_name(approved_by_user))
-        audit.shift_written(saved)
     return ShiftWriteResult(record=saved)
 
 
@@ -299,10 +298,8 @@ def shift_correct(
             ),
             unknown=lambda: ours.unknown(close_fields(data)),
         )
-        ours.written(close_fields(updated))
-        saved = shift_index_save(updated)
+        saved = shift_write_record(updated, ours=ours, audit=audit, fields=close_fields(updated))
         logger.info("Shift %s corrected by %s", record.id, correction.by)
-        audit.shift_written(saved)
     if saved.needs_review and not record.needs_review:
         review_alert_enqueue(saved)
     return ShiftWriteResult(record=saved)

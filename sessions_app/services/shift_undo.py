@@ -22,7 +22,6 @@ from sessions_app.roles import User, display_name
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.blind_count import blind_count_forget
 from sessions_app.services.daily_totals import daily_totals_update, days_of
-from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import till_claim
 from sessions_app.services.queued import till_status_enqueue
@@ -35,6 +34,7 @@ from sessions_app.services.shift_checks import (
     to_the_millisecond,
     with_report,
 )
+from sessions_app.services.shift_record import shift_write_record
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,11 @@ def shift_reopen(
             if station is not None:
                 ensure_no_open_shift(station, client=client)
             updated, ours = _reopen(record, current, reopened_by_user, reason, audit, client)
-            ours.written()
-            saved = shift_index_save(updated, station_status_pending=StationStatus.IN_USE)
+            saved = shift_write_record(
+                updated, ours=ours, audit=audit, station_status_pending=StationStatus.IN_USE
+            )
         blind_count_forget(record)
         logger.info("Shift %s reopened by %s", record.id, display_name(reopened_by_user))
-        audit.shift_written(saved)
     return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))
 
 

@@ -1,0 +1,39 @@
+"""Recording a write Final POS answered: what the dashboard wrote goes in the ledger and Final
+POS's answer in the index (checked against the ledger, the day's and month's totals moved), in
+one transaction, and the audit row learns the shift as it now stands.
+
+Every write to a shift (open, close, approval, correction, reopening) ends here once, while the
+write's lock is still held (services/audit.audited_shift_write): a second writer, or a refresh,
+reads the ledger and the index together or not at all."""
+
+from typing import Any
+
+from django.db import transaction
+
+from sessions_app.finalpos.records import Session
+from sessions_app.models import SessionRecord
+from sessions_app.roles import User
+from sessions_app.services.audit import AuditedWrite
+from sessions_app.services.index import shift_index_save
+from sessions_app.services.ledger import LedgerWrite
+
+
+def shift_write_record(
+    written: Session,
+    *,
+    ours: LedgerWrite,
+    audit: AuditedWrite,
+    fields: dict[str, Any] | None = None,
+    opened_by_user: User | None = None,
+    station_status_pending: str | None = None,
+) -> SessionRecord:
+    """Records ``written`` (Final POS's answer to our write): ``ours`` as written, with the
+    record's ``fields`` it set; the index row, with the user who opened it and the status the
+    till is being set to where the write says so."""
+    with transaction.atomic():
+        ours.written(fields)
+        saved = shift_index_save(
+            written, opened_by_user=opened_by_user, station_status_pending=station_status_pending
+        )
+    audit.shift_written(saved)
+    return saved
