@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD
+from tests.helpers import printed_text
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,19 @@ def test_a_reopened_shifts_earlier_corrections_list_only_what_changed(
     line = re.search(r"Then corrected by Mia Manager \(Missed a slip\):(.*?)</p>", page, re.S)
     assert line is not None
     assert " ".join(line[1].split()) == "Cash $200.00 → $190.00; Card $60.00 → $72.20"
+
+
+def test_the_printed_report_has_its_heading_once(client, cashier, closed_shift):
+    client.login(username="cal", password=PASSWORD)
+    printed = printed_text(client.get(_url(closed_shift)).content.decode())
+    assert printed.startswith("Alpha Street")  # the print header: the outlet first
+    assert printed.count("End-of-shift report") == 1
+    assert f"End-of-shift report {closed_shift.session_number}" in printed
+    assert "Print" not in printed and "Receipt (80 mm)" not in printed  # buttons stay off paper
+
+
+def test_an_open_shifts_printed_page_has_its_heading_once(client, cashier, open_shift):
+    client.login(username="cal", password=PASSWORD)
+    printed = printed_text(client.get(_url(open_shift)).content.decode())
+    assert printed.count("Open shift") == 1
+    assert f"Open shift {open_shift.session_number}" in printed
