@@ -11,6 +11,7 @@ from sessions_app.closing.drawer import PAY_OUT, CashMovement
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD, STATION_A2, make_shifts, till_session
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ def _queue_of(count: int, *, start: int) -> None:
     make_shifts(count, start=start, variance="-45.00")
     waiting = SessionRecord.objects.filter(review_state="")
     for record in waiting:
+        closed_at = present(record.close_time)
         movement = CashMovement(
             id=f"m-{record.id}",
             kind=PAY_OUT,
@@ -101,14 +103,14 @@ def _queue_of(count: int, *, start: int) -> None:
             reason="Supplies",
             note="",
             by="Cal Cashier",
-            at=record.close_time,
+            at=closed_at,
             approval_required=True,
         )
         LedgerEntry.objects.create(
             session_id=record.id,
             kind=LedgerEntry.MOVEMENT,
             key=movement.id,
-            recorded_at=record.close_time,
+            recorded_at=closed_at,
             recorded_by="Cal Cashier",
             part=movement.to_document(),
             state=LedgerEntry.PENDING,
