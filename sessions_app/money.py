@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import cache
 
 from babel.core import get_global
-from babel.numbers import get_currency_precision, is_currency
+from babel.numbers import get_currency_precision, get_territory_currencies, is_currency
 from django.conf import settings
 
 # The most decimals any currency has (KWD, BHD, OMR, JOD, TND), and so what the index holds.
@@ -63,6 +63,18 @@ def currency(code: str) -> Currency:
 
 def is_known_currency(code: str) -> bool:
     return is_currency(code.upper())
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """The currencies some country or territory tenders today (CLDR, through Babel): what a
+    drawer can hold. Not the withdrawn ones ISO 4217 still lists (ADP, DEM), nor funds and
+    accounting codes (CHE, XDR), which `is_currency` knows too."""
+    return frozenset(
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, tender=True, non_tender=False)
+    )
 
 
 def company_currency() -> Currency:

@@ -1,6 +1,7 @@
 """Small helpers the tests share."""
 
 import re
+from html.parser import HTMLParser
 
 import requests
 
@@ -28,3 +29,60 @@ def close_form(browser: requests.Session, url: str) -> dict[str, str]:
         "counted_oliverPay": "0",
         "action": "confirm",
     }
+
+
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _PrintedText(HTMLParser):
+    """The words of a page's `<article>` as its print stylesheet lays it out: what is inside
+    an element of class `no-print` is left out (static/css/site.css hides it on paper), the
+    print header is kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # inside the article
+        self.hidden_at: int | None = None
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth == 0 and tag != "article":
+            return
+        self.depth += 1
+        if self.hidden_at is None and "no-print" in classes:
+            self.hidden_at = self.depth
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or self.depth == 0:
+            return
+        if self.hidden_at == self.depth:
+            self.hidden_at = None
+        self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.hidden_at is None:
+            self.words.append(data)
+
+
+def printed_text(page: str) -> str:
+    """The text a printer gets of the page's report (its `<article>`), spaces collapsed."""
+    parser = _PrintedText()
+    parser.feed(page)
+    return " ".join(" ".join(parser.words).split())

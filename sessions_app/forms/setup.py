@@ -6,7 +6,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import Locale, get_global
-from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.cash import parse_denominations
 from sessions_app.formatting import money
 from sessions_app.forms.fields import MoneyField, set_choices
-from sessions_app.money import CASH_ONLY, DOWN, EVERY_TENDER, HALF_UP, UP
+from sessions_app.money import (
+    CASH_ONLY,
+    DOWN,
+    EVERY_TENDER,
+    HALF_UP,
+    UP,
+    currencies_in_use,
+    is_known_currency,
+)
 
 
 def one_line(value: str) -> None:
@@ -166,11 +173,16 @@ def _time_zone_choices(in_use: Iterable[str] = ()) -> list[Any]:
     ]
 
 
-def _currency_choices() -> list[tuple[str, str]]:
+def _currency_choices(in_use: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The currencies tendered today, with any the outlet is already set to (a currency
+    withdrawn since stays its own): never one withdrawn long ago, like ADP or DEM."""
     default = _("The company's currency (%(code)s)") % {"code": settings.CURRENCY}
     names = Locale.parse(to_locale(get_language() or settings.LANGUAGE_CODE)).currencies
-    codes = sorted(code for code in list_currencies() if code in names)
-    return [("", default), *((code, f"{code} · {names[code]}") for code in codes)]
+    offered = currencies_in_use() | {code for code in in_use if code and is_known_currency(code)}
+    return [
+        ("", default),
+        *((code, f"{code} · {names.get(code, code)}") for code in sorted(offered)),
+    ]
 
 
 class OutletSettingsForm(forms.Form):
@@ -223,7 +235,10 @@ class OutletSettingsForm(forms.Form):
         # A zone saved under an old name stays choosable (it is still a valid zone).
         saved = {self.initial.get("time_zone") or "", self.data.get("time_zone") or ""}
         time_zone.choices = _time_zone_choices(in_use=sorted(saved & available_timezones()))
-        set_choices(self.fields["currency"], _currency_choices())
+        # The currency the outlet is set to stays choosable, even one withdrawn since.
+        set_choices(
+            self.fields["currency"], _currency_choices(in_use=[self.initial.get("currency") or ""])
+        )
         set_choices(
             self.fields["cash_rounding_mode"],
             [

@@ -1,6 +1,7 @@
 """What the dashboard wrote to a shift and Final POS does not carry (yet), and the conflicts a
 manager has to settle, as the shift page shows them."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -77,26 +78,43 @@ class ConflictShown:
 def ledger_movements(session_id: str) -> list[CashMovement]:
     """Every cash movement the dashboard recorded on the shift, written or not (a manager
     never kept a version without it: movements are never overruled)."""
-    movements = []
-    for part in LedgerEntry.objects.filter(
-        session_id=session_id, kind=LedgerEntry.MOVEMENT
-    ).values_list("part", flat=True):
+    return ledger_movements_of([session_id]).get(session_id, [])
+
+
+def ledger_movements_of(session_ids: Iterable[str]) -> dict[str, list[CashMovement]]:
+    """The cash movements recorded on each of the shifts, read in one query, so a page of
+    shifts costs the same whatever its length. A shift with none has no key."""
+    found: dict[str, list[CashMovement]] = {}
+    for session_id, part in LedgerEntry.objects.filter(
+        session_id__in=list(session_ids), kind=LedgerEntry.MOVEMENT
+    ).values_list("session_id", "part"):
         try:
-            movements.append(CashMovement.from_document(part))
+            found.setdefault(session_id, []).append(CashMovement.from_document(part))
         except (UnreadablePart, TypeError, ValueError):
             continue
-    return sorted(movements, key=lambda movement: movement.at or timezone.now())
+    now = timezone.now()
+    return {
+        session_id: sorted(movements, key=lambda movement: movement.at or now)
+        for session_id, movements in found.items()
+    }
 
 
-def movements_with_ours(report: ClosingReport | None, session_id: str) -> list[CashMovement]:
+def movements_with_ours(
+    report: ClosingReport | None,
+    session_id: str,
+    *,
+    recorded: list[CashMovement] | None = None,
+) -> list[CashMovement]:
     """The shift's movements as Final POS has them, with ours that it does not carry (yet):
-    the figures always count what was recorded here. Our version wins for one of ours."""
+    the figures always count what was recorded here. Our version wins for one of ours.
+    `recorded` is the shift's entry of `ledger_movements_of`, when a page read them for
+    all its shifts at once; else they are read here."""
     found: dict[str, CashMovement] = {}
     if report is not None and report.is_ours:
         for movement in report.cash_movements:
             if isinstance(movement, CashMovement):
                 found[movement.id] = movement
-    for movement in ledger_movements(session_id):
+    for movement in ledger_movements(session_id) if recorded is None else recorded:
         found[movement.id] = movement
     return list(found.values())
 

@@ -8,7 +8,7 @@ from sessions_app.closing.report import from_index
 from sessions_app.closing.variance import MethodDifference, differences
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User
-from sessions_app.selectors.ledger import movements_with_ours
+from sessions_app.selectors.ledger import ledger_movements_of, movements_with_ours
 from sessions_app.selectors.shifts import names_for, shifts_visible_to
 
 QUEUE_LENGTH = 50  # shown at once; the count says how many there are in all
@@ -44,10 +44,11 @@ def review_queue(*, user: User) -> ReviewQueue:
     total = shifts.count()
     records = list(shifts[:QUEUE_LENGTH])
     outlets, stations = names_for(records)
+    recorded = ledger_movements_of(record.id for record in records)  # one query for the page
     items = []
     for record in records:
         report = from_index(record.report)
-        movements = movements_with_ours(report, record.id)
+        movements = movements_with_ours(report, record.id, recorded=recorded.get(record.id, []))
         items.append(
             ReviewItem(
                 record=record,

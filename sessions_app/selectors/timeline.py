@@ -51,6 +51,12 @@ class CorrectionShown:
     def note_changed(self) -> bool:
         return self.note_before != self.note_after
 
+    @property
+    def changed_lines(self) -> list[CorrectionLine]:
+        """The tenders the correction changed, for a page that lists only those: filtered
+        here, so a separator between them never follows an unchanged one left out."""
+        return [line for line in self.lines if line.changed]
+
 
 @dataclass(frozen=True)
 class EarlierClose:

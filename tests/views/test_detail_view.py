@@ -1,5 +1,6 @@
 """The shift report page (Z report)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 
 from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD
+from tests.helpers import printed_text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,53 @@ def test_the_page_reads_only_the_local_index(client, cashier, closed_shift, simu
     simulator.simulator.reset_log()
     client.get(_url(closed_shift))
     assert not simulator.simulator.requests
+
+
+def test_a_reopened_shifts_earlier_corrections_list_only_what_changed(
+    client, manager, cashier, open_shift
+):
+    """Cash and card corrected, Oliver Pay (the last tender) not: the earlier close's line
+    names the two changes, one separator between them, none left over at either end."""
+    from sessions_app.services.shift_review import shift_correct
+    from sessions_app.services.shift_undo import shift_reopen
+
+    closed = shift_close(
+        record=open_shift,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        variance_reason="Float short",
+        seen_updated_at=None,
+        close_request_id="f" * 32,
+    ).record
+    corrected = shift_correct(
+        record=closed,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("190.00"), "card": Decimal("72.20"), "oliverPay": Decimal(0)},
+        closing_note="",
+        reason="Missed a slip",
+        seen_updated_at=None,
+    ).record
+    shift_reopen(
+        record=corrected, reopened_by_user=manager, reason="Count again", seen_updated_at=None
+    )
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(_url(closed)).content.decode()
+    line = re.search(r"Then corrected by Mia Manager \(Missed a slip\):(.*?)</p>", page, re.S)
+    assert line is not None
+    assert " ".join(line[1].split()) == "Cash $200.00 → $190.00; Card $60.00 → $72.20"
+
+
+def test_the_printed_report_has_its_heading_once(client, cashier, closed_shift):
+    client.login(username="cal", password=PASSWORD)
+    printed = printed_text(client.get(_url(closed_shift)).content.decode())
+    assert printed.startswith("Alpha Street")  # the print header: the outlet first
+    assert printed.count("End-of-shift report") == 1
+    assert f"End-of-shift report {closed_shift.session_number}" in printed
+    assert "Print" not in printed and "Receipt (80 mm)" not in printed  # buttons stay off paper
+
+
+def test_an_open_shifts_printed_page_has_its_heading_once(client, cashier, open_shift):
+    client.login(username="cal", password=PASSWORD)
+    printed = printed_text(client.get(_url(open_shift)).content.decode())
+    assert printed.count("Open shift") == 1
+    assert f"Open shift {open_shift.session_number}" in printed

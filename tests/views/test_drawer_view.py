@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sessions_app.models import SessionRecord
 from tests.conftest import PASSWORD, add_faults
+from tests.helpers import printed_text
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,11 @@ def test_the_z_report_explains_the_drawer(cal, closed_shift):
         "Cashier",  # the signature line, printed
     ):
         assert words in page, words
+
+
+def test_the_printed_x_report_has_its_heading_once(cal, open_shift):
+    page = cal.get(reverse("sessions_app:x_report", args=[open_shift.id])).content.decode()
+    printed = printed_text(page)
+    assert printed.startswith("Alpha Street")  # the print header: the outlet first
+    assert printed.count("X report") == 1
+    assert f"X report · {open_shift.session_number}" in printed

@@ -1,5 +1,6 @@
 """The outlet's rules page: a manager sets the outlet's own rules, and every page follows."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -159,3 +160,34 @@ def test_the_currency_of_an_outlet_with_shifts_is_refused_on_the_page(mia, close
 def test_notes_and_coins_that_are_not_amounts_are_refused(mia):
     page = mia.post(_url(OUTLET_A), _rules_form(denominations="20, ten, 5")).content.decode()
     assert "Type the notes and coins as amounts" in page
+
+
+def _currencies_offered(page: str) -> set[str]:
+    select = re.search(r'<select name="currency".*?</select>', page, re.S)
+    assert select is not None
+    return set(re.findall(r'<option value="([A-Z]{3})"', select[0]))
+
+
+def test_only_currencies_in_use_today_are_offered(mia):
+    offered = _currencies_offered(mia.get(_url(OUTLET_A)).content.decode())
+    assert {"USD", "EUR", "JPY", "KWD", "CHF"} <= offered
+    assert not {"ADP", "DEM", "FRF", "ESP"} & offered  # withdrawn for the euro long ago
+    assert "HRK" not in offered  # withdrawn for the euro in 2023
+    assert not {"XDR", "CHE", "USN"} & offered  # accounting and funds codes: no drawer holds them
+
+
+def test_a_withdrawn_currency_is_refused(mia):
+    page = mia.post(_url(OUTLET_A), _rules_form(currency="DEM")).content.decode()
+    assert "Select a valid choice" in page
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A, currency="DEM").exists()
+
+
+def test_an_outlet_keeps_the_currency_it_is_set_to_after_its_withdrawal(mia):
+    """Croatia's kuna gave way to the euro in 2023: an outlet set to it still shows it, and
+    saves its other rules with it."""
+    OutletSettings.objects.create(outlet_id=OUTLET_A, currency="HRK")
+    assert "HRK" in _currencies_offered(mia.get(_url(OUTLET_A)).content.decode())
+    response = mia.post(_url(OUTLET_A), _rules_form(currency="HRK", target_float="150"))
+    assert response.status_code == 302
+    row = OutletSettings.objects.get(outlet_id=OUTLET_A)
+    assert (row.currency, row.target_float) == ("HRK", Decimal("150.000"))

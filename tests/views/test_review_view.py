@@ -3,11 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions_app.models import SessionRecord
+from sessions_app.closing.drawer import PAY_OUT, CashMovement
+from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.services.shift_close import shift_close
-from tests.conftest import PASSWORD, STATION_A2, till_session
+from tests.conftest import PASSWORD, STATION_A2, make_shifts, till_session
+from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,46 @@ def test_another_outlets_manager_sees_none_of_it(client, manager_b, short_shift)
     client.login(username="bob", password=PASSWORD)
     page = client.get(URL).content.decode()
     assert short_shift.session_number not in page
+
+
+def _queue_of(count: int, *, start: int) -> None:
+    """`count` closed shifts waiting for review at outlet A, each with a pay-out recorded here
+    that waits for a manager's approval (read from the ledger)."""
+    make_shifts(count, start=start, variance="-45.00")
+    waiting = SessionRecord.objects.filter(review_state="")
+    for record in waiting:
+        closed_at = present(record.close_time)
+        movement = CashMovement(
+            id=f"m-{record.id}",
+            kind=PAY_OUT,
+            amount=Decimal("80.00"),
+            reason="Supplies",
+            note="",
+            by="Cal Cashier",
+            at=closed_at,
+            approval_required=True,
+        )
+        LedgerEntry.objects.create(
+            session_id=record.id,
+            kind=LedgerEntry.MOVEMENT,
+            key=movement.id,
+            recorded_at=closed_at,
+            recorded_by="Cal Cashier",
+            part=movement.to_document(),
+            state=LedgerEntry.PENDING,
+        )
+    waiting.update(review_state="needs_review")
+
+
+def test_the_query_count_does_not_grow_with_the_queue(mia):
+    _queue_of(2, start=0)
+    with CaptureQueriesContext(connection) as few:
+        page = mia.get(URL).content.decode()
+    assert "2 shifts wait for you" in page
+    assert page.count("1 cash movement waits for approval too") == 2
+    _queue_of(8, start=100)
+    with CaptureQueriesContext(connection) as many:
+        page = mia.get(URL).content.decode()
+    assert "10 shifts wait for you" in page
+    assert page.count("1 cash movement waits for approval too") == 10
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
