@@ -5,7 +5,6 @@ It is written only from Final POS's answers, here.
 """
 
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +15,8 @@ from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import SalesSummary
 from sessions_app.closing.expected import expected_from
-from sessions_app.closing.parts import REVIEW_NONE, REVIEW_REQUIRED
 from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.closing.sales import DrawerMoney, sales_summary
-from sessions_app.closing.variance import reconcile, shift_result
-from sessions_app.exports import export_cells
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -30,7 +26,7 @@ from sessions_app.finalpos import (
 )
 from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
-from sessions_app.policy import OutletPolicy, drawer_money, outlet_policy
+from sessions_app.policy import drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.audit import audit_write, record_snapshot
@@ -41,6 +37,7 @@ from sessions_app.services.daily_totals import (
     days_of,
 )
 from sessions_app.services.errors import ShiftBusy
+from sessions_app.services.index_columns import SalesFigures, index_columns, index_figures
 from sessions_app.services.ledger import ledger_check, opened_here
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
@@ -48,81 +45,6 @@ from sessions_app.services.numbering import session_number_note_used
 logger = logging.getLogger(__name__)
 
 REFRESH_WAIT = 2.0  # seconds a refresh waits for someone writing to the shift
-
-
-@dataclass(frozen=True)
-class IndexFigures:
-    expected: dict[str, str]
-    variances: dict[str, Decimal] | None  # None: expected was not known
-    review_state: str
-    rounding: Decimal | None = None  # the cash rounding in expected
-
-
-@dataclass(frozen=True)
-class SalesFigures:
-    """What a shift's sales make expected, and the rounding inside it (a shift a till
-    closed, worked out once from its sales)."""
-
-    expected: dict[str, Decimal]
-    rounding: Decimal
-
-
-def _report_rounding(report: ClosingReport) -> Decimal | None:
-    if report.sales is None:
-        return None
-    return report.sales.rounding
-
-
-def _figures(
-    session: Session,
-    report: ClosingReport | None,
-    from_sales: SalesFigures | None,
-    policy: OutletPolicy,
-    money: DrawerMoney,
-) -> IndexFigures:
-    """The figures of our own report; for a shift a till closed, the difference between what
-    it declared and what its sales make expected (when they are known)."""
-    if report is not None and report.is_ours:
-        variances = {
-            key: line.variance for key, line in report.methods.items() if line.variance is not None
-        }
-        return IndexFigures(
-            expected={
-                key: str(line.expected)
-                for key, line in report.methods.items()
-                if line.expected is not None
-            },
-            variances=variances if report.expected_available and variances else None,
-            review_state=report.review_state,
-            rounding=_report_rounding(report),
-        )
-    if session.is_open or from_sales is None:
-        return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
-    reconciliation = reconcile(
-        counted=session.closing_amounts,
-        expected=from_sales.expected,
-        policy=policy.variance,
-        currency=money.currency,
-    )
-    waiting = any(m.awaiting_approval for m in movements_with_ours(None, session.id))
-    return IndexFigures(
-        expected={key: str(amount) for key, amount in from_sales.expected.items()},
-        variances=reconciliation.variances,
-        review_state=REVIEW_REQUIRED if reconciliation.review_required or waiting else REVIEW_NONE,
-        rounding=from_sales.rounding,
-    )
-
-
-def storable(value: Any) -> Any:
-    """A value from Final POS as the database can keep it: PostgreSQL refuses NUL
-    characters in text and JSON, wherever a till put them (a key, a note, its report)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    return value
 
 
 def _known_expected(indexed: dict[str, Any] | None) -> SalesFigures | None:
@@ -181,8 +103,8 @@ def shift_index_save(
         ) or (indexed or {}).get("outlet_id")  # a till the catalog does not know yet
         policy = outlet_policy(outlet_id)
         money = drawer_money(outlet_id, _shift_currency(indexed, report, outlet_id))
-        figures = _figures(session, report, expected_from_sales, policy, money)
-        defaults = _index_columns(session, report, figures, policy, money)
+        figures = index_figures(session, report, expected_from_sales, policy, money)
+        defaults = index_columns(session, report, figures, policy, money)
         if outlet_id:
             defaults["outlet_id"] = outlet_id
         if opened_by_user is not None:
@@ -228,65 +150,6 @@ def shift_index_save(
             outcome=AuditEntry.LANDED,
         )
     return record
-
-
-def _index_columns(
-    session: Session,
-    report: ClosingReport | None,
-    figures: IndexFigures,
-    policy: OutletPolicy,
-    money: DrawerMoney,
-) -> dict[str, Any]:
-    """The index row's columns read from Final POS's answer and the figures worked out."""
-    variances = figures.variances
-    columns: dict[str, Any] = {
-        "currency": money.currency.code,
-        "session_number": session.session_number,
-        "station_id": session.station_id,
-        "opened_by": session.opened_by[:200],
-        "open_time": session.open_time,
-        "business_date": policy.business_date(session.open_time),
-        "opening_amount": session.opening_amount,
-        "opening_note": session.opening_note,
-        "closed_by": (session.closed_by or "")[:200],
-        "close_time": session.close_time,
-        "closing_amount": session.closing_amount,
-        "closing_note": session.closing_note or "",
-        "counted": storable({key: str(amount) for key, amount in session.closing_amounts.items()}),
-        "expected": figures.expected,
-        "variances": {key: str(amount) for key, amount in (variances or {}).items()},
-        "cash_variance": (variances or {}).get("cash"),
-        "variance_abs": max((abs(v) for v in variances.values()), default=None)
-        if variances
-        else None,
-        "result": shift_result(variances),
-        "rounding": figures.rounding,
-        "review_state": figures.review_state,
-        **_review_columns(report),
-        "left_in_drawer": report.cash_drop.leave if report and report.cash_drop else None,
-        "report": storable(report.to_document()) if report is not None else None,
-        "upstream_updated_at": session.updated_at,
-        "fetched_at": timezone.now(),
-        "last_error": "",
-        "deleted_at": None,
-        "missing_since": None,
-    }
-    columns.update(
-        export_cells(
-            columns["counted"], columns["expected"], columns["variances"], columns["currency"]
-        )
-    )
-    return columns
-
-
-def _review_columns(report: ClosingReport | None) -> dict[str, str]:
-    if report is None or not report.is_ours:
-        return {"variance_reason": "", "approved_by": "", "review_comment": ""}
-    return {
-        "variance_reason": storable(report.variance_reason),
-        "approved_by": storable(report.review.approved_by or "")[:200],
-        "review_comment": storable(report.review.comment),
-    }
 
 
 def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:

@@ -17,7 +17,6 @@ read of a shift (the index saves each one) is compared with what we wrote:
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -25,13 +24,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sessions_app.closing.drawer import CashMovement
-from sessions_app.closing.parts import Correction
-from sessions_app.closing.report import ClosingReport, Reopening, parse
-from sessions_app.closing.sales import payment_methods
-from sessions_app.finalpos.records import Session, SessionInput
-from sessions_app.finalpos.wire import time_to_wire
+from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.finalpos.records import Session
 from sessions_app.models import AuditEntry, LedgerEntry, ShiftConflict
 from sessions_app.roles import User, display_name
+from sessions_app.services.ledger_match import (
+    close_fields,
+    fields_stand,
+    part_carried,
+    time_to_wire_or_none,
+)
 from sessions_app.services.numbering import is_own_number
 
 # A part a till keeps dropping is written back this many times, then left to a manager.
@@ -49,20 +51,6 @@ LIVE = (LedgerEntry.PENDING, LedgerEntry.WRITTEN, LedgerEntry.CONFLICT)
 
 
 # --- What a write records ---------------------------------------------------------------------
-
-
-def close_fields(session: Session | SessionInput) -> dict[str, Any]:
-    """The fields a close or a correction sets, as the ledger keeps them (from Final POS's
-    answer, or from what was sent when the answer was lost)."""
-    configured = {method.key for method in payment_methods()}
-    return {
-        "closeTime": time_to_wire(session.close_time) if session.close_time else None,
-        "closedBy": session.closed_by or "",
-        "closingAmounts": {
-            key: str(amount) for key, amount in session.closing_amounts.items() if key in configured
-        },
-        "closingNote": session.closing_note or "",
-    }
 
 
 def ledger_record(
@@ -222,9 +210,9 @@ def _read_agrees(entry: LedgerEntry, session: Session, ours: ClosingReport | Non
     """The read leaves this entry as it is: a write still standing, a part still pending (not
     back in the record), a conflict (a manager's)."""
     if entry.state == LedgerEntry.WRITTEN:
-        return fields_stand(entry, session) and _part_carried(entry, ours)
+        return fields_stand(entry, session) and part_carried(entry, ours)
     if entry.state == LedgerEntry.PENDING:
-        return not (fields_stand(entry, session) and _part_carried(entry, ours))
+        return not (fields_stand(entry, session) and part_carried(entry, ours))
     return entry.state == LedgerEntry.CONFLICT
 
 
@@ -237,7 +225,7 @@ def _ledger_settle(session: Session, ours: ClosingReport | None, *, outlet_id: s
     ).select_for_update():
         if not fields_stand(entry, session):
             _conflict(entry, session, outlet_id=outlet_id, now=now)
-        elif not _part_carried(entry, ours):
+        elif not part_carried(entry, ours):
             if entry.restores >= MOST_RESTORES:
                 _conflict(entry, session, outlet_id=outlet_id, now=now, dropped=True)
             else:
@@ -246,7 +234,7 @@ def _ledger_settle(session: Session, ours: ClosingReport | None, *, outlet_id: s
     for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.UNKNOWN):
         _settle_unknown(entry, session, ours, now=now)
     for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.PENDING):
-        if fields_stand(entry, session) and _part_carried(entry, ours):
+        if fields_stand(entry, session) and part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
             entry.written_at = now
             entry.save(update_fields=["state", "written_at"])
@@ -262,7 +250,7 @@ def _settle_unknown(
 ) -> None:
     """A write whose answer was lost: found in this read, it was saved; still missing once
     any write would have landed, it was not. Its audit row says so from then on."""
-    if fields_stand(entry, session) and _part_carried(entry, ours):
+    if fields_stand(entry, session) and part_carried(entry, ours):
         entry.state, entry.written_at = LedgerEntry.WRITTEN, now
         entry.save(update_fields=["state", "written_at"])
         _supersede(entry)
@@ -277,85 +265,6 @@ def _settle_unknown(
         AuditEntry.objects.filter(pk=entry.audit_id, outcome=AuditEntry.UNKNOWN).update(
             outcome=outcome, accepted=outcome == AuditEntry.LANDED, settled_at=now
         )
-
-
-def fields_stand(entry: LedgerEntry, session: Session) -> bool:
-    """The record's fields this write set hold what it wrote (a later close of a reopened
-    shift is a new close, not an undo of the reopening)."""
-    if entry.kind == LedgerEntry.REOPEN:
-        return session.close_time is None or session.close_time > entry.recorded_at
-    if not entry.fields:
-        return True
-    now = close_fields(session)
-    return (
-        _same_time(entry.fields.get("closeTime"), now["closeTime"])
-        and (entry.kind != LedgerEntry.CLOSE or entry.fields.get("closedBy") == now["closedBy"])
-        and _same_amounts(entry.fields.get("closingAmounts") or {}, now["closingAmounts"])
-        and (entry.fields.get("closingNote") or "") == now["closingNote"]
-    )
-
-
-def _same_time(ours: str | None, theirs: str | None) -> bool:
-    if ours is None or theirs is None:
-        return ours == theirs
-    return _instant(ours) == _instant(theirs)
-
-
-def _instant(text: str) -> datetime | str:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _same_amounts(ours: dict[str, str], theirs: dict[str, str]) -> bool:
-    keys = set(ours) | set(theirs)
-    return all(_amount(ours.get(key)) == _amount(theirs.get(key)) for key in keys)
-
-
-def _amount(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(-1)
-
-
-def _part_carried(entry: LedgerEntry, ours: ClosingReport | None) -> bool:
-    """Final POS's report still holds what this write added to it."""
-    part = entry.part or {}
-    if entry.kind in (LedgerEntry.OPEN, LedgerEntry.TAKEOVER):
-        return True
-    if ours is None:
-        return False
-    if entry.kind == LedgerEntry.MOVEMENT:
-        return any(
-            isinstance(movement, CashMovement)
-            and movement.id == entry.key
-            and movement.approved_by == (part.get("approval") or {}).get("approvedBy")
-            for movement in ours.cash_movements
-        )
-    if entry.kind == LedgerEntry.CLOSE:
-        return ours.close_request_id == entry.key
-    if entry.kind == LedgerEntry.APPROVAL:
-        return _same_time(time_to_wire_or_none(ours.review.approved_at), part.get("approvedAt"))
-    if entry.kind == LedgerEntry.CORRECTION:
-        return any(
-            isinstance(correction, Correction)
-            and _same_time(time_to_wire_or_none(correction.at), entry.key)
-            for correction in ours.corrections
-        )
-    if entry.kind == LedgerEntry.REOPEN:
-        return any(
-            isinstance(reopening, Reopening)
-            and _same_time(time_to_wire_or_none(reopening.at), entry.key)
-            for reopening in ours.reopenings
-        )
-    return True
-
-
-def time_to_wire_or_none(moment: datetime | None) -> str | None:
-    return time_to_wire(moment) if moment is not None else None
 
 
 def _conflict(

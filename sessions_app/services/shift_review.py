@@ -33,7 +33,8 @@ from sessions_app.services.errors import (
     VarianceReasonRequired,
 )
 from sessions_app.services.index import shift_index_save
-from sessions_app.services.ledger import LedgerWrite, close_fields, ledger_movement_update
+from sessions_app.services.ledger import LedgerWrite, ledger_movement_update
+from sessions_app.services.ledger_match import close_fields
 from sessions_app.services.queued import review_alert_enqueue
 from sessions_app.services.settle import settled
 from sessions_app.services.shift_checks import (
