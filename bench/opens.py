@@ -5,6 +5,7 @@ for (the simulator answers every call after the configured latency, one call at 
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -31,9 +32,10 @@ def free_tills(count: int) -> list[str]:
     return [till for till in free if till not in busy][:count]
 
 
-def count_queries(station_id: str) -> dict[str, Any]:
+def count_queries(station_id: str, *, statements_to: Path | None = None) -> dict[str, Any]:
     """Queries of the open form (GET) for a cashier of 25 tills and for one of 250, and of
-    one open (POST, through the simulator over HTTP) by the cashier of 250."""
+    one open (POST, through the simulator over HTTP) by the cashier of 250, whose statements
+    go to ``statements_to`` (one per line, for whoever chases the count)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -55,6 +57,8 @@ def count_queries(station_id: str) -> dict[str, Any]:
             "/sessions/open/", {"station": station_id, "opening_amount": FLOAT, "opening_note": ""}
         )
     opened = answer.status_code == 302
+    if statements_to is not None:
+        statements_to.write_text("".join(f"{query['sql']}\n" for query in captured))
     counts["open_250_tills"] = len(captured) if opened else f"status {answer.status_code}"
     return counts
 

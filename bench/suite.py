@@ -179,7 +179,9 @@ def measure_served(
     if config.wanted("open"):
         tills = opens.free_tills(config.OPENS + 1)
         say(f"{name}: open-a-shift queries (in-process)")
-        results["open_queries"] = opens.count_queries(tills.pop())
+        results["open_queries"] = opens.count_queries(
+            tills.pop(), statements_to=var / "open_statements.sql"
+        )
     web = serving.start_web(env, web_url, var / "gunicorn.log", for_bench=True)
     try:
         serving.wait_for_workers(boots_log, config.WORKERS)
