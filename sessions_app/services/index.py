@@ -92,7 +92,7 @@ def shift_index_save(
     ``expected_from_sales`` gives the figures of a shift a till closed; without it, those
     worked out earlier are kept."""
     report = parse(session.closing_report_data)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # within a write's, all of it or none
         indexed = _indexed(session.id)
         if expected_from_sales is None and (report is None or not report.is_ours):
             expected_from_sales = _known_expected(indexed)

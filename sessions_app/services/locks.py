@@ -42,27 +42,38 @@ def till_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
     process = process_announce()
     now = timezone.now()
     claims = StationClaim.objects.filter(station_id=station.id)
-    current = claims.first()
-    if current and (
-        current.claimed_at < now - STALE_AFTER
-        or process_dead(current.process, held_since=current.claimed_at)
-    ):
-        claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
+    if not _claim_taken(station, claimed_by=claimed_by, process=process, now=now):
+        current = claims.first()
+        if current and (
+            current.claimed_at < now - STALE_AFTER
+            or process_dead(current.process, held_since=current.claimed_at)
+        ):
+            claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
+            current = None
+        if current is not None or not _claim_taken(
+            station, claimed_by=claimed_by, process=process, now=now
+        ):
+            claim = current or claims.first()
+            raise TillBusy(
+                _("%(who)s is opening a shift on %(till)s right now.")
+                % {"who": claim.claimed_by if claim else _("Someone"), "till": station.name}
+            )
+    try:
+        yield
+    finally:
+        claims.delete()
+
+
+def _claim_taken(station: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
+    """Takes the till's claim when nobody holds it (one statement: the claim is the row)."""
     try:
         with transaction.atomic():
             StationClaim.objects.create(
                 station_id=station.id, claimed_at=now, claimed_by=claimed_by, process=process
             )
     except IntegrityError:
-        claim = claims.first()
-        raise TillBusy(
-            _("%(who)s is opening a shift on %(till)s right now.")
-            % {"who": claim.claimed_by if claim else _("Someone"), "till": station.name}
-        ) from None
-    try:
-        yield
-    finally:
-        claims.delete()
+        return False
+    return True
 
 
 @contextmanager
