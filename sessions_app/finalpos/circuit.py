@@ -7,6 +7,7 @@ its own breaker (sessions_app/shared_cache.py): pages never fail for it.
 """
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -18,6 +19,27 @@ TRIPPED_KEY = "finalpos:circuit:tripped"
 BUSY_UNTIL_KEY = "finalpos:circuit:busy-until"
 
 clock = time.time  # replaced by a fake clock in tests, so they need not sleep
+
+
+@dataclass(frozen=True)
+class CircuitState:
+    """The breaker as one read of the cache: a call checks it once before it goes out, and
+    its success resets it only when there was something to reset."""
+
+    open_until: float | None  # when the open circuit closes again; None: closed
+    paused_for: float  # seconds left of a wait Final POS asked for
+    troubled: bool  # failures counted, or tripped since the last success
+
+
+def state() -> CircuitState:
+    found = cache.get_many([OPEN_UNTIL_KEY, BUSY_UNTIL_KEY, TRIPPED_KEY, FAILURES_KEY])
+    now = clock()
+    until, busy = found.get(OPEN_UNTIL_KEY), found.get(BUSY_UNTIL_KEY)
+    return CircuitState(
+        open_until=until if until is not None and until > now else None,
+        paused_for=max(busy - now, 0.0) if busy is not None else 0.0,
+        troubled=bool(found.get(TRIPPED_KEY) or found.get(FAILURES_KEY)),
+    )
 
 
 def open_until() -> float | None:
@@ -32,7 +54,11 @@ def is_open() -> bool:
     return open_until() is not None
 
 
-def record_success() -> None:
+def record_success(before: CircuitState | None = None) -> None:
+    """One success closes the circuit. ``before``: the state the call saw as it went out (a
+    calm one has nothing to reset, and is not read again)."""
+    if before is not None and not before.troubled:
+        return
     if cache.get(TRIPPED_KEY) or cache.get(FAILURES_KEY):
         cache.delete_many([FAILURES_KEY, TRIPPED_KEY, OPEN_UNTIL_KEY])
 

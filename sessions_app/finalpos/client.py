@@ -180,10 +180,11 @@ class FinalPOSClient:
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
     ) -> Any:
-        if circuit.is_open():
+        before = circuit.state()
+        if before.open_until is not None:
             logger.warning("finalpos %s %s refused: circuit open", method, path)
             raise FinalPOSCircuitOpen()
-        if wait := circuit.paused_for():
+        if wait := before.paused_for:
             logger.warning("finalpos %s %s held back: Final POS asked to wait", method, path)
             raise FinalPOSBusy(retry_after=wait)
         # Reads may be retried once; a write is never repeated blindly (it may have landed).
@@ -210,7 +211,7 @@ class FinalPOSClient:
             except FinalPOSUnavailable:
                 circuit.record_failure()
                 raise
-            circuit.record_success()
+            circuit.record_success(before)
             return result
         raise AssertionError("unreachable")
 
