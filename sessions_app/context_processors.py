@@ -19,11 +19,10 @@ from sessions_app.roles import is_manager, is_staff_member
 
 def dashboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    paused_until = circuit.open_until()
+    breaker = circuit.state()
+    closes_in = breaker.open_until - circuit.clock() if breaker.open_until else 0
     return {
-        "finalpos_paused_for": math.ceil(
-            max(paused_until - circuit.clock() if paused_until else 0, circuit.paused_for())
-        ),
+        "finalpos_paused_for": math.ceil(max(closes_in, breaker.paused_for)),
         # Drafts the browser may forget: Final POS accepted what they held (static/js/site.js).
         "drafts_accepted": drafts_accepted_pop(request),
         "demo_mode": settings.FINALPOS_DEMO_MODE,
