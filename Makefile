@@ -75,6 +75,9 @@ messages: $(RUN_STAMP) ## After marking strings: add them to locale/{es,fr,de} (
 simulator: $(RUN_STAMP) ## Serve the Final POS simulator over HTTP on 127.0.0.1:8100 (key demo-key)
 	$(MANAGE) runsimulator
 
+# The suite in parallel, one worker per core (four at most: each starts servers and browsers).
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
+
 test: $(DEV_STAMP) translations ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 

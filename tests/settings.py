@@ -20,6 +20,16 @@ os.environ.setdefault(
     os.path.join(tempfile.gettempdir(), f"finalpos-simulator-tests-{os.getpid()}.sqlite3"),
 )
 
+# Under pytest-xdist (`make test` runs the suite in parallel) each worker has a Redis database
+# of its own, as it has its own test database: a test clears the cache (FLUSHDB), and the
+# processes a test starts inherit the variable.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if "?" not in os.environ.get("REDIS_URL", "?") and _worker.startswith("gw"):
+    _base, _, _number = os.environ["REDIS_URL"].rstrip("/").rpartition("/")
+    _first = int(_number) if _number.isdigit() else 0
+    _server = _base if _number.isdigit() else os.environ["REDIS_URL"].rstrip("/")
+    os.environ["REDIS_URL"] = f"{_server}/{_first + int(_worker[2:])}"
+
 from finalpos_dashboard.settings import *  # noqa: F403
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
