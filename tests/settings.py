@@ -30,7 +30,7 @@ if "?" not in os.environ.get("REDIS_URL", "?") and _worker.startswith("gw"):
     _server = _base if _number.isdigit() else os.environ["REDIS_URL"].rstrip("/")
     os.environ["REDIS_URL"] = f"{_server}/{_first + int(_worker[2:])}"
 
-from finalpos_dashboard.settings import *  # noqa: F403
+from finalpos_dashboard.settings import *  # noqa: E402, F403 (after the variables above)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: threads in the concurrency tests then wait for the
@@ -46,7 +46,7 @@ if not REDIS_URL:  # noqa: F405
 # Pages link plain static URLs, so the suite needs no collectstatic (plain `pytest` works in a
 # fresh clone); the tests of the hashed, far-future-cached files ask for them with the
 # `manifest_static` fixture (tests/conftest.py), which collects them once.
-from finalpos_dashboard.settings import STORAGES as PRODUCTION_STORAGES
+from finalpos_dashboard.settings import STORAGES as PRODUCTION_STORAGES  # noqa: E402
 
 STORAGES = {
     **PRODUCTION_STORAGES,
