@@ -13,7 +13,6 @@ from typing import Literal
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
 from playwright.sync_api import Page
 
 from finalpos_simulator.seed import OUTLET_IDS as DEMO_OUTLET_IDS
@@ -203,24 +202,18 @@ def _page_problems(page: Page, name: str, viewport: Viewport, axe) -> list[str]:
     return problems
 
 
-def test_every_page_is_accessible_and_fits(new_context, live_server, demo_everything):
-    """Each viewport in a browser context of its own, as a test of its own would have it,
-    over one demo company (setting it up is the costly part); every problem at every
-    viewport is reported together."""
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
+def test_every_page_is_accessible_and_fits(new_context, live_server, demo_everything, viewport):
+    """Every page at one viewport, in a browser context of its own; every problem at that
+    viewport is reported together. One test per viewport, so parallel workers share them."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
-    problems: dict[str, list[str]] = {}
-    for viewport in VIEWPORTS:
-        caches["default"].clear()  # as between two tests
-        page = new_context().new_page()
-        problems |= {
-            f"{name} at {viewport.name}": found
-            for name, found in _problems_at(
-                page, live_server, demo_everything, viewport, axe
-            ).items()
-        }
-        page.context.close()
+    page = new_context().new_page()
+    problems = {
+        f"{name} at {viewport.name}": found
+        for name, found in _problems_at(page, live_server, demo_everything, viewport, Axe()).items()
+    }
+    page.context.close()
 
     assert not problems, "\n".join(
         f"{name}: " + "; ".join(found) for name, found in problems.items()
