@@ -81,21 +81,14 @@ def test_the_page_reads_only_the_local_index(client, cashier, closed_shift, simu
 
 
 def test_a_reopened_shifts_earlier_corrections_list_only_what_changed(
-    client, manager, cashier, open_shift
+    client, manager, close_open_shift
 ):
     """Cash and card corrected, Oliver Pay (the last tender) not: the earlier close's line
     names the two changes, one separator between them, none left over at either end."""
     from sessions_app.services.shift_review import shift_correct
     from sessions_app.services.shift_undo import shift_reopen
 
-    closed = shift_close(
-        record=open_shift,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("200.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
-        variance_reason="Float short",
-        seen_updated_at=None,
-        close_request_id="f" * 32,
-    ).record
+    closed = close_open_shift(cash="200.00", variance_reason="Float short")
     corrected = shift_correct(
         record=closed,
         corrected_by_user=manager,
