@@ -20,10 +20,10 @@ from sessions_app.selectors.history import (
     HistoryFilters,
     history_catalog,
     history_page_shifts,
-    history_totals,
     shift_history,
     with_cashier_names,
 )
+from sessions_app.selectors.history_totals import history_totals
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.shift_import import shift_add_by_id
 from sessions_app.tables import history_rows

@@ -115,7 +115,7 @@ def test_a_name_new_since_the_names_were_kept_is_found_typed_in_full(many_shifts
 
 def test_a_cashiers_totals_count_each_of_their_shifts_once(many_shifts, superuser):
     """Opened or closed by the cashier: a shift both opened and closed by them counts once."""
-    from sessions_app.selectors.history import history_totals
+    from sessions_app.selectors.history_totals import history_totals
 
     for filters in (HistoryFilters(cashier="cal"), HistoryFilters(cashier="a", state="closed")):
         records = shift_history(user=superuser, filters=filters)

@@ -267,7 +267,8 @@ def test_the_migration_counts_the_shifts_already_indexed(transactional_db):
 def test_totals_for_any_range_equal_the_shifts_in_it(tills, superuser, from_days_ago, to_days_ago):
     """Whole months from the monthly rows and the cut months' days add up to what the
     shifts in the range add up to."""
-    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
+    from sessions_app.selectors.history import HistoryFilters, shift_history
+    from sessions_app.selectors.history_totals import history_totals
 
     make_shifts(150, variance="-0.37")
     make_shifts(40, variance="1.05", start=500, station=STATION_A2)
@@ -297,7 +298,8 @@ def test_totals_by_result_and_state_equal_the_shifts_they_count(
     the shifts they show add up to."""
     from django.test.utils import CaptureQueriesContext
 
-    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
+    from sessions_app.selectors.history import HistoryFilters, shift_history
+    from sessions_app.selectors.history_totals import history_totals
 
     make_shifts(70, variance="-0.37")
     make_shifts(40, variance="1.05", start=500, station=STATION_A2)
@@ -341,7 +343,8 @@ def test_rebuild_totals_repairs_totals_written_by_other_means(tills):
 
 
 def test_both_ways_of_totalling_agree_on_a_day_of_open_shifts_only(open_shift, superuser):
-    from sessions_app.selectors.history import HistoryFilters, history_totals, shift_history
+    from sessions_app.selectors.history import HistoryFilters, shift_history
+    from sessions_app.selectors.history_totals import history_totals
 
     def totals(filters):
         records = shift_history(user=superuser, filters=filters)
