@@ -39,6 +39,18 @@ def _api_key_never_leaks(caplog):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts, and leaves the next one, in the site's language: a test that signs
+    in a German speaker or renders a French e-mail activates theirs in this thread, and under
+    pytest-xdist any test may follow it in the same worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # The circuit breaker and the page caches live in the cache; Redis outlives a test, and
     # this process's own copy (kept while the cache is down) would outlive it too.
