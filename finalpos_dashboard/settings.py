@@ -120,6 +120,8 @@ TEMPLATES = [
         },
     },
 ]
+# Plain <input>s written in Python, the same HTML as Django's template (sessions_app/forms/renderer.py).
+FORM_RENDERER = "sessions_app.forms.renderer.QuickInputRenderer"
 
 # --- Database and cache -------------------------------------------------------------------
 

@@ -1,0 +1,68 @@
+"""The site's form renderer: Django's own, except that a plain <input> is written here.
+
+Django renders every widget through the template engine, and a page of filters or a count
+with a dozen inputs spent more time there than in its queries. The inputs below all use
+Django's `django/forms/widgets/input.html` unchanged (this project overrides none of them),
+so writing that template's output in Python gives the same HTML; tests/forms/test_renderer.py
+compares the two for every kind. Every other widget (selects, radios, text areas) still goes
+through its template."""
+
+from typing import Any
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "hidden",
+        "input",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    )
+)
+
+
+def input_html(widget: dict[str, Any]) -> SafeString:
+    """What django/forms/widgets/input.html (with attrs.html) writes for this widget."""
+    parts = [
+        '<input type="',
+        conditional_escape(widget["type"]),
+        '" name="',
+        conditional_escape(widget["name"]),
+        '"',
+    ]
+    if widget["value"] is not None:
+        parts += [' value="', conditional_escape(_as_text(widget["value"])), '"']
+    for name, value in widget["attrs"].items():
+        if value is False:
+            continue
+        parts += [" ", conditional_escape(name)]
+        if value is not True:
+            parts += ['="', conditional_escape(_as_text(value)), '"']
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
+
+
+def _as_text(value: Any) -> Any:
+    """The template's `|stringformat:'s'`: a safe string stays safe (and unescaped)."""
+    if isinstance(value, SafeString):
+        return value
+    return str(value)
+
+
+class QuickInputRenderer(DjangoTemplates):
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name in INPUT_TEMPLATES and "widget" in context:
+            return input_html(context["widget"])
+        return super().render(template_name, context, request=request)
