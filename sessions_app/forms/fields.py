@@ -120,10 +120,10 @@ class QuickSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = set(self.format_value(value))
-        written = _written_options(tuple((str(key), str(label)) for key, label in self.choices))
+        each = _written_options(tuple((str(key), str(label)) for key, label in self.choices))
         options = mark_safe(  # noqa: S308 - every key and label escaped in _written_options
             "".join(
-                f"{start}{' selected' if key in chosen else ''}{end}" for key, start, end in written
+                f"{start}{' selected' if key in chosen else ''}{end}" for key, start, end in each
             )
         )
         final_attrs = self.build_attrs(self.attrs, attrs)
