@@ -211,7 +211,7 @@ def finalpos(simulator, settings, openapi_spec, monkeypatch):
     write on its way has landed) rather than for a fixed pause."""
     from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
-    from sessions_app.services import settle
+    from sessions_app.services.settle import updates as settle
 
     monkeypatch.setattr(
         settle, "sleep", lambda pause: simulator.simulator.wait_until_answered(pause)

@@ -25,7 +25,7 @@ from sessions_app.services.errors import ShiftChanged, ShiftNotReviewable
 from sessions_app.services.index import shift_index_save, shift_refresh
 from sessions_app.services.ledger_match import fields_stand
 from sessions_app.services.ledger_write_back import merged_report
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import ShiftWriteResult, guarded_update, read_current
 
 logger = logging.getLogger(__name__)

@@ -86,7 +86,7 @@ class ShiftBusy(ShiftError):
 
 class OpenOutcomeUnknown(ShiftError):
     """An open whose answer was lost: the shift may exist in Final POS. The till is held until
-    that is settled (services/settle.py)."""
+    that is settled (services/settle/updates.py)."""
 
 
 class NameTaken(SetupError):

@@ -24,7 +24,7 @@ from sessions_app.selectors.ledger import ledger_movements
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import opened_here
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import guarded_update, read_current
 from sessions_app.services.till_closes import till_close_report
 

@@ -15,7 +15,7 @@ from sessions_app.roles import User
 from sessions_app.services.audit import audited
 from sessions_app.services.catalog import outlet_cache_save, till_cache_save
 from sessions_app.services.errors import NameTaken, TillInUse
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import open_shift_on
 
 CLOCK_SLACK = timedelta(minutes=2)  # Final POS's clock and ours may differ a little

@@ -40,7 +40,7 @@ from sessions_app.services.index import sales_read, shift_index_save
 from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.ledger_match import close_fields
 from sessions_app.services.queued import review_alert_enqueue, till_status_enqueue
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     guarded_update,

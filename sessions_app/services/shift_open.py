@@ -29,7 +29,7 @@ from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import till_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import till_status_enqueue
-from sessions_app.services.settle import pending_open_hold, pending_open_message
+from sessions_app.services.settle.opens import pending_open_hold, pending_open_message
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
 from sessions_app.services.shift_record import shift_write_record
 
@@ -52,7 +52,7 @@ def shift_open(
 
     A create whose answer was lost cannot be looked up (Final POS has no session list), so the
     till is held as "opening may have reached Final POS" (PendingOpen) rather than opened
-    again blindly; it is settled on evidence (services/settle.py). ``confirmed_not_created``,
+    again blindly; it is settled on evidence (services/settle/opens.py). ``confirmed_not_created``,
     a manager's word after looking at the till, opens it again with the same session number,
     so a duplicate would be recognisable (and repairable). A till that reports
     itself in use with no shift known is opened only with ``in_use_confirmed``."""

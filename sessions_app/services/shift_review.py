@@ -36,7 +36,7 @@ from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import LedgerWrite, ledger_movement_update
 from sessions_app.services.ledger_match import close_fields
 from sessions_app.services.queued import review_alert_enqueue
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     audited_fix,

@@ -25,7 +25,7 @@ from sessions_app.services.daily_totals import daily_totals_update, days_of
 from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import till_claim
 from sessions_app.services.queued import till_status_enqueue
-from sessions_app.services.settle import settled
+from sessions_app.services.settle.updates import settled
 from sessions_app.services.shift_checks import (
     ShiftWriteResult,
     audited_fix,

@@ -34,7 +34,7 @@ from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import ShiftError, TillReportsInUse
 from sessions_app.services.index import shift_refresh
-from sessions_app.services.settle import lost_open_check, pending_open_check
+from sessions_app.services.settle.opens import lost_open_check, pending_open_check
 from sessions_app.services.shift_open import shift_open
 from sessions_app.services.shift_review import shift_approve
 from sessions_app.services.till_status import till_status_push

@@ -19,7 +19,7 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy
 from sessions_app.services.index import shift_fetch
 from sessions_app.services.index_refresh import shifts_refresh
-from sessions_app.services.settle import lost_open_check
+from sessions_app.services.settle.opens import lost_open_check
 from sessions_app.services.shift_close import shift_close
 from sessions_app.services.shift_open import shift_open
 from tests.conftest import add_faults

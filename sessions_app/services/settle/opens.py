@@ -1,13 +1,10 @@
-"""Settling a write whose answer was lost: Final POS may have made it, so it is looked for
-before anyone is told anything. An update is settled at once by reading the record again
-(``settled``); an open cannot be (Final POS lists no sessions), so the till is held and the
-shift looked for on evidence (``pending_open_check``): its sales, the till's status, or a
-manager's word after looking at the till."""
+"""Settling an open whose answer was lost: Final POS lists no sessions, so the till is held
+(``pending_open_hold``) and the shift looked for on evidence (``pending_open_check``): its
+sales, the till's status, or a manager's word after looking at the till
+(``lost_open_check``)."""
 
 import contextlib
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -16,54 +13,17 @@ from django.utils.translation import gettext as _
 from sessions_app.finalpos import (
     FinalPOSClient,
     FinalPOSError,
-    FinalPOSNotSaved,
     FinalPOSOutcomeUnknown,
     get_client,
 )
 from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import time_of_day
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
+from sessions_app.models import PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, is_manager
-from sessions_app.services.audit import AuditedWrite
 from sessions_app.services.catalog import till_cache_save
 from sessions_app.services.discovery import shifts_discover
 
 logger = logging.getLogger(__name__)
-RECHECK_AFTER = (0.5, 1.0)  # seconds between the looks at Final POS after a lost answer
-sleep = time.sleep  # the pause before each look; the tests wait for the simulator instead
-
-
-def settled[Result](
-    audit: AuditedWrite,
-    *,
-    write: Callable[[], Result],
-    landed: Callable[[], Result | None],
-    unknown: Callable[[], object] = lambda: None,
-) -> Result:
-    """Runs the write. When its answer is lost, ``landed`` reads Final POS again and returns
-    what the write produced if it is there (the write happened), or None (it did not). When
-    that read fails too, the outcome stays unknown: ``unknown`` records what was sent (the
-    ledger's entry, which the next read of the shift settles) and it is reported as such."""
-    try:
-        return write()
-    except FinalPOSOutcomeUnknown as lost:
-        audit.outcome = AuditEntry.UNKNOWN
-        try:
-            found = landed()
-            for pause in RECHECK_AFTER:  # a write may still be on its way when its answer is lost
-                if found is not None:
-                    break
-                sleep(pause)
-                found = landed()
-        except FinalPOSError:
-            unknown()
-            raise lost from None
-        if found is None:
-            audit.outcome = AuditEntry.NOT_LANDED
-            raise FinalPOSNotSaved() from lost
-        audit.outcome = AuditEntry.LANDED
-        audit.summary_suffix = audit.summary_suffix or "answer lost, then found saved"
-        return found
 
 
 def pending_open_hold(
