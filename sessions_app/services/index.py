@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import SalesSummary
 from sessions_app.closing.expected import expected_from
@@ -25,11 +24,10 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station
+from sessions_app.models import SessionRecord, Station
 from sessions_app.policy import drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
-from sessions_app.services.audit import audit_write, record_snapshot
 from sessions_app.services.daily_totals import (
     COUNTED_FIELDS,
     counted_from,
@@ -41,6 +39,7 @@ from sessions_app.services.index_columns import SalesFigures, index_columns, ind
 from sessions_app.services.ledger import ledger_check, opened_here
 from sessions_app.services.locks import shift_write_lock
 from sessions_app.services.numbering import session_number_note_used
+from sessions_app.services.settle.landed import landed_opens_audit, landed_opens_clear
 
 logger = logging.getLogger(__name__)
 
@@ -131,24 +130,10 @@ def shift_index_save(
         if after != before:  # most refreshes change nothing the totals count
             daily_totals_update({figures[:2] for figures in (before, after) if figures})
         session_number_note_used(session.session_number)
-        found = list(
-            PendingOpen.objects.filter(
-                station_id=session.station_id, session_number=session.session_number
-            )
+        landed = landed_opens_clear(
+            station_id=session.station_id, session_number=session.session_number
         )
-        PendingOpen.objects.filter(pk__in=[pending.pk for pending in found]).delete()
-    for pending in found:  # an open whose answer was lost: it did reach Final POS
-        audit_write(
-            actor=pending.opened_by_user,
-            action="open",
-            object_type="session",
-            object_id=record.id,
-            outlet_id=record.outlet_id,
-            summary=_("Found %(number)s in Final POS: the open whose answer was lost landed")
-            % {"number": record.session_number},
-            after=record_snapshot(record),
-            outcome=AuditEntry.LANDED,
-        )
+    landed_opens_audit(landed, record)
     return record
 
 
