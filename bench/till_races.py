@@ -448,7 +448,7 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
             )
         )
         try:
-            shift_open(station=station, opened_by_user=user, opening_amount=Decimal("150.00"))
+            shift_open(till=station, opened_by_user=user, opening_amount=Decimal("150.00"))
             tally["lost-answer opens: answer came through anyway"] += 1
         except ApplicationError:
             tally["lost-answer opens: till held"] += 1
@@ -458,7 +458,7 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
         # created" is what a single press could do; it must create nothing.
         try:
             shift_open(
-                station=station,
+                till=station,
                 opened_by_user=user,
                 opening_amount=Decimal("150.00"),
                 confirmed_not_created=True,

@@ -148,15 +148,15 @@ class _Words:
 
 
 def _till(
-    station: Till,
+    till: Till,
     shifts: list[OpenShift],
     pending: PendingOpen | None,
     words: _Words,
     zone: tzinfo,
 ) -> str:
     """One till's <li>, in the state its shifts and lost opens say."""
-    named = {"station": station.name}
-    status = escape(words.statuses.get(station.status) or station.status or words.unknown)
+    named = {"station": till.name}
+    status = escape(words.statuses.get(till.status) or till.status or words.unknown)
     if shifts:
         shift = shifts[0]
         others = ""
@@ -171,7 +171,7 @@ def _till(
                 f"{words.close_one}</p>"
             )
         return OPEN_TILL.format(
-            name=escape(station.name),
+            name=escape(till.name),
             status=status,
             opened_by=escape(words.by % {"who": shift.opened_by}),
             opened_iso=words.times.local(shift.open_time, zone).isoformat(),
@@ -201,10 +201,10 @@ def _till(
             detail_label=escape(words.detail_label % named),
             **words.fixed,
         )
-    open_url = escape(f"{words.open_url}?station={station.id}")
+    open_url = escape(f"{words.open_url}?station={till.id}")
     if pending is not None:
         return PENDING_TILL.format(
-            name=escape(station.name),
+            name=escape(till.name),
             status=status,
             pending_line=escape(
                 words.pending_line % {"number": pending.session_number, "who": pending.opened_by}
@@ -214,9 +214,9 @@ def _till(
             **words.fixed,
         )
     return FREE_TILL.format(
-        name=escape(station.name),
+        name=escape(till.name),
         status=status,
-        state=words.in_use if station.status == "IN_USE" else words.free,
+        state=words.in_use if till.status == "IN_USE" else words.free,
         open_url=open_url,
         open_label=escape(words.open_label % named),
         **words.fixed,
@@ -234,9 +234,9 @@ def _card(item: BoardOutlet, words: _Words) -> str:
     zone = outlet_zone(item.outlet.id)  # the open shifts' times on the outlet's clock
     tills = [
         mark_safe(  # noqa: S308 - every value escaped in _till
-            _till(entry.station, entry.open_shifts, entry.pending_open, words, zone)
+            _till(entry.till, entry.open_shifts, entry.pending_open, words, zone)
         )
-        for entry in item.stations
+        for entry in item.tills
     ]
     return render_to_string(
         TEMPLATE, {"outlet": item.outlet, "tills": tills, "open_count": item.open_count}
@@ -246,8 +246,8 @@ def _card(item: BoardOutlet, words: _Words) -> str:
 def _shown(item: BoardOutlet) -> tuple[object, ...]:
     """Everything the card template reads, in order."""
     outlet = item.outlet
-    stations = []
-    for entry in item.stations:
+    tills = []
+    for entry in item.tills:
         shifts = [
             (
                 s.id,
@@ -263,16 +263,16 @@ def _shown(item: BoardOutlet) -> tuple[object, ...]:
             for s in entry.open_shifts
         ]
         pending = entry.pending_open
-        stations.append(
+        tills.append(
             (
-                entry.station.id,
-                entry.station.name,
-                entry.station.status,
+                entry.till.id,
+                entry.till.name,
+                entry.till.status,
                 tuple(shifts),
                 (pending.session_number, pending.opened_by) if pending else None,
             )
         )
-    return (TEMPLATE, outlet.id, outlet.name, outlet.city, tuple(stations))
+    return (TEMPLATE, outlet.id, outlet.name, outlet.city, tuple(tills))
 
 
 def _key(item: BoardOutlet) -> str:

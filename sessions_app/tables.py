@@ -163,7 +163,7 @@ def history_rows(
         else:
             result, closed = open_badge, "—"
         outlet = outlet_names.get(shift.outlet_id) or shift.outlet_id
-        station = till_names.get(shift.station_id) or shift.station_id
+        till = till_names.get(shift.station_id) or shift.station_id
         opening = times.local(shift.open_time, zones.get(shift.outlet_id))
         row = HISTORY_ROW.format(
             url=escape(f"{before}{shift.id}{after}"),
@@ -171,7 +171,7 @@ def history_rows(
             state=states.get(state, ""),
             cash_difference=escape(signed_money(shift.cash_variance, shift.currency)),
             result=result,
-            where=escape(f"{outlet} · {station}"),
+            where=escape(f"{outlet} · {till}"),
             opened_iso=opening.isoformat(),
             opened=escape(times.short_local(opening)),
             opened_by=escape(shift.opened_by),

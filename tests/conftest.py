@@ -384,7 +384,7 @@ def open_shift(tills, cashier, simulator):
     from sessions_app.services.shift_open import shift_open
 
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     record_sale(simulator, record.id, "40.00", "cash")
     record_sale(simulator, record.id, "60.00", "credit_card")

@@ -61,12 +61,12 @@ class HistoryFilterForm(forms.Form):
         self,
         *args: Any,
         outlets: list[tuple[str, str]],
-        stations: list[tuple[str, str]],
+        tills: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self.fields["outlet"], [("", _("All outlets")), *outlets])
-        set_choices(self.fields["station"], [("", _("All tills")), *stations])
+        set_choices(self.fields["station"], [("", _("All tills")), *tills])
         # Every filter is optional; saying so on each label is noise.
         self.no_optional_mark = frozenset(self.fields)
 

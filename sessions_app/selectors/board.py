@@ -77,7 +77,7 @@ class OpenShift:
 
 @dataclass(frozen=True)
 class BoardTill:
-    station: Till
+    till: Till
     open_shifts: list[OpenShift]
     pending_open: PendingOpen | None = None  # an open whose answer was lost
 
@@ -94,11 +94,11 @@ class BoardTill:
 @dataclass(frozen=True)
 class BoardOutlet:
     outlet: Outlet
-    stations: list[BoardTill]
+    tills: list[BoardTill]
 
     @property
     def open_count(self) -> int:
-        return sum(1 for item in self.stations if item.open_shift)
+        return sum(1 for item in self.tills if item.open_shift)
 
 
 OUTLETS_PER_PAGE = 10  # a card per outlet: an owner of 200 outlets pages through them
@@ -133,10 +133,10 @@ def board_outlets(*, user: User) -> list[BoardOutlet]:
 def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
     tills_by_outlet: dict[str, list[Till]] = {outlet.id: [] for outlet in outlets}
     rows = Station.objects.filter(outlet_id__in=tills_by_outlet).values_list(*CARD_STATION_FIELDS)
-    stations = [Till(*row) for row in rows.order_by("name")]
-    for station in stations:
-        tills_by_outlet[station.outlet_id].append(station)
-    till_ids = [station.id for station in stations]
+    tills = [Till(*row) for row in rows.order_by("name")]
+    for till in tills:
+        tills_by_outlet[till.outlet_id].append(till)
+    till_ids = [till.id for till in tills]
     open_shifts: dict[str, list[OpenShift]] = {}
     open_records = (
         SessionRecord.objects.filter(
@@ -152,13 +152,13 @@ def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
     return [
         BoardOutlet(
             outlet=outlet,
-            stations=[
+            tills=[
                 BoardTill(
-                    station=station,
-                    open_shifts=open_shifts.get(station.id, []),
-                    pending_open=pending.get(station.id),
+                    till=till,
+                    open_shifts=open_shifts.get(till.id, []),
+                    pending_open=pending.get(till.id),
                 )
-                for station in tills_by_outlet[outlet.id]
+                for till in tills_by_outlet[outlet.id]
             ],
         )
         for outlet in outlets

@@ -41,8 +41,8 @@ def till_for_user(*, user: User, station_id: str) -> Station | None:
     return tills_for(user=user).filter(id=station_id).first()
 
 
-def outlet_of(station: Station) -> Outlet | None:
-    return Outlet.objects.filter(id=station.outlet_id).first()
+def outlet_of(till: Station) -> Outlet | None:
+    return Outlet.objects.filter(id=till.outlet_id).first()
 
 
 def till_name(station_id: str) -> str:
@@ -59,14 +59,14 @@ def tills_free_for(*, user: User) -> list[Station]:
     return list(tills_for(user=user).exclude(id__in=busy).order_by("outlet_id", "name"))
 
 
-def till_choices_for(stations: list[Station], *, user: User) -> list[tuple[str, str]]:
+def till_choices_for(tills: list[Station], *, user: User) -> list[tuple[str, str]]:
     """(id, "Till · Outlet") for a select box."""
     outlet_names = outlet_names_for(user=user)
     return [
-        (station.id, f"{station.name} · {outlet_names[station.outlet_id]}")
-        if station.outlet_id in outlet_names
-        else (station.id, station.name)
-        for station in stations
+        (till.id, f"{till.name} · {outlet_names[till.outlet_id]}")
+        if till.outlet_id in outlet_names
+        else (till.id, till.name)
+        for till in tills
     ]
 
 
@@ -128,11 +128,11 @@ def catalog_held_removals(*, user: User) -> tuple[list[HeldRemoval], list[HeldRe
     state = catalog_sync_state()
     held = state.held_removals if state is not None else {}
     outlets = outlets_for(user=user).filter(id__in=held.get("outlets", [])).order_by("name")
-    stations = tills_for(user=user).filter(id__in=held.get("stations", [])).order_by("name")
+    tills = tills_for(user=user).filter(id__in=held.get("stations", [])).order_by("name")
     names = dict(Outlet.objects.values_list("id", "name"))
     return (
         [HeldRemoval(outlet.id, outlet.name) for outlet in outlets],
-        [HeldRemoval(s.id, s.name, names.get(s.outlet_id, "")) for s in stations],
+        [HeldRemoval(s.id, s.name, names.get(s.outlet_id, "")) for s in tills],
     )
 
 
@@ -156,6 +156,6 @@ def tills_busy_for(*, user: User) -> dict[str, str]:
     )
 
 
-def pending_open_for(station: Station) -> PendingOpen | None:
+def pending_open_for(till: Station) -> PendingOpen | None:
     """An open on this till whose answer was lost, if one is not settled yet."""
-    return PendingOpen.objects.filter(station_id=station.id).first()
+    return PendingOpen.objects.filter(station_id=till.id).first()

@@ -240,7 +240,7 @@ class HistoryCatalog:
     """The user's outlets and tills: the filters' choices, and the names shown in the rows."""
 
     outlets: list[tuple[str, str]]
-    stations: list[tuple[str, str]]  # (id, "Till · Outlet")
+    tills: list[tuple[str, str]]  # (id, "Till · Outlet")
     outlet_names: dict[str, str]
     till_names: dict[str, str]
 
@@ -257,7 +257,7 @@ def history_catalog(*, user: User) -> HistoryCatalog:
     ]
     return HistoryCatalog(
         outlets=outlets,
-        stations=[(id_, f"{name} · {outlet_names.get(outlet, '')}") for id_, name, outlet in tills],
+        tills=[(id_, f"{name} · {outlet_names.get(outlet, '')}") for id_, name, outlet in tills],
         outlet_names=outlet_names,
         till_names={id_: name for id_, name, _outlet in tills},
     )
@@ -265,4 +265,4 @@ def history_catalog(*, user: User) -> HistoryCatalog:
 
 def history_choices(*, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     catalog = history_catalog(user=user)
-    return catalog.outlets, catalog.stations
+    return catalog.outlets, catalog.tills

@@ -163,12 +163,12 @@ def variance_insights(
     closed = shift_history(user=user, filters=replace(filters, state="closed")).order_by()
     pairs = closed.values_list("closed_by", "station_id").annotate(**_per_pair(threshold))
     cashiers: dict[str, list[int]] = {}
-    stations: dict[str, list[int]] = {}
+    tills: dict[str, list[int]] = {}
     for closed_by, station_id, shifts, with_figures, total, short, beyond, others in _rows(pairs):
         total, short = _thousandths(total), _thousandths(short)
         for kept in (
             cashiers.get(closed_by or "") or cashiers.setdefault(closed_by or "", [0] * 6),
-            stations.get(station_id) or stations.setdefault(station_id, [0] * 6),
+            tills.get(station_id) or tills.setdefault(station_id, [0] * 6),
         ):
             kept[0] += shifts
             kept[1] += with_figures
@@ -178,10 +178,10 @@ def variance_insights(
             kept[5] += others
     names = till_names
     if names is None:
-        names = dict(Station.objects.filter(id__in=list(stations)).values_list("id", "name"))
+        names = dict(Station.objects.filter(id__in=list(tills)).values_list("id", "name"))
     return Insights(
         by_cashier=_summaries(cashiers, lambda name: name or _("Unknown")),
-        by_till=_summaries(stations, lambda key: names.get(key, key)),
+        by_till=_summaries(tills, lambda key: names.get(key, key)),
         by_day=_days(user=user, filters=filters, closed=closed),
         threshold=threshold,
     )

@@ -43,7 +43,7 @@ def review_queue(*, user: User) -> ReviewQueue:
     ).order_by("-close_time")
     total = shifts.count()
     records = list(shifts[:QUEUE_LENGTH])
-    outlets, stations = names_for(records)
+    outlets, tills = names_for(records)
     recorded = ledger_movements_of(record.id for record in records)  # one query for the page
     items = []
     for record in records:
@@ -53,7 +53,7 @@ def review_queue(*, user: User) -> ReviewQueue:
             ReviewItem(
                 record=record,
                 outlet_name=outlets.get(record.outlet_id, record.outlet_id),
-                till_name=stations.get(record.station_id, record.station_id),
+                till_name=tills.get(record.station_id, record.station_id),
                 differences=differences(record.variances),
                 reason=record.variance_reason,
                 movements_waiting=sum(1 for m in movements if m.awaiting_approval),

@@ -18,10 +18,10 @@ def names_for(records: list[SessionRecord]) -> tuple[dict[str, str], dict[str, s
     outlets = dict(
         Outlet.objects.filter(id__in={r.outlet_id for r in records}).values_list("id", "name")
     )
-    stations = dict(
+    tills = dict(
         Station.objects.filter(id__in={r.station_id for r in records}).values_list("id", "name")
     )
-    return outlets, stations
+    return outlets, tills
 
 
 def shift_for_user(*, user: User, session_id: str) -> SessionRecord | None:

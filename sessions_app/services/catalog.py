@@ -24,7 +24,7 @@ CATALOG = SyncState.CATALOG
 @dataclass(frozen=True)
 class CatalogRefreshResult:
     outlets: int
-    stations: int
+    tills: int
     removed: int = 0
     held_outlets: int = 0  # no longer listed, kept until a manager confirms
     held_tills: int = 0
@@ -42,7 +42,7 @@ def catalog_refresh(
     attempted_at = timezone.now()
     try:
         outlets = client.outlet_list()
-        stations = client.station_list()
+        tills = client.station_list()
     except FinalPOSError as error:
         SyncState.objects.update_or_create(
             name=CATALOG, defaults={"last_attempt_at": attempted_at, "last_error": error.message}
@@ -51,7 +51,7 @@ def catalog_refresh(
     fetched_at = timezone.now()
     with transaction.atomic():
         gone_outlets = _unlisted(Outlet.objects.all(), outlets)
-        gone_tills = _unlisted(Station.objects.all(), stations)
+        gone_tills = _unlisted(Station.objects.all(), tills)
         hold = _too_many(gone_outlets, Outlet.objects.count()) or _too_many(
             gone_tills, Station.objects.count()
         )
@@ -60,8 +60,8 @@ def catalog_refresh(
         held_tills = sorted(gone_tills - confirmed) if hold else []
         for outlet in outlets:
             outlet_cache_save(outlet, fetched_at=fetched_at)
-        for station in stations:
-            till_cache_save(station, fetched_at=fetched_at)
+        for till in tills:
+            till_cache_save(till, fetched_at=fetched_at)
         removed = Outlet.objects.filter(id__in=gone_outlets - set(held_outlets)).delete()[0]
         removed += Station.objects.filter(id__in=gone_tills - set(held_tills)).delete()[0]
         SyncState.objects.update_or_create(
@@ -77,14 +77,14 @@ def catalog_refresh(
         )
     if held_outlets or held_tills:
         logger.warning(
-            "Catalog refresh held back: Final POS no longer lists %d outlets and %d stations",
+            "Catalog refresh held back: Final POS no longer lists %d outlets and %d tills",
             len(held_outlets),
             len(held_tills),
         )
-    logger.info("Catalog refreshed: %d outlets, %d stations", len(outlets), len(stations))
+    logger.info("Catalog refreshed: %d outlets, %d tills", len(outlets), len(tills))
     return CatalogRefreshResult(
         outlets=len(outlets),
-        stations=len(stations),
+        tills=len(tills),
         removed=removed,
         held_outlets=len(held_outlets),
         held_tills=len(held_tills),
@@ -135,14 +135,14 @@ def outlet_cache_save(outlet: records.Outlet, *, fetched_at: datetime) -> Outlet
     return cached
 
 
-def till_cache_save(station: records.Station, *, fetched_at: datetime) -> Station:
+def till_cache_save(till: records.Station, *, fetched_at: datetime) -> Station:
     cached, _created = Station.objects.update_or_create(
-        id=station.id,
+        id=till.id,
         defaults={
-            "outlet_id": station.outlet_id,
-            "name": station.name,
-            "status": station.raw_status,
-            "status_reported_at": station.updated_at,
+            "outlet_id": till.outlet_id,
+            "name": till.name,
+            "status": till.raw_status,
+            "status_reported_at": till.updated_at,
             "fetched_at": fetched_at,
         },
     )

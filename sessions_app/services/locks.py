@@ -37,12 +37,12 @@ REFRESH_HOLDER = "refresh"  # the holder name of the refresh's own reads
 
 
 @contextmanager
-def till_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
+def till_claim(till: Station, *, claimed_by: str) -> Iterator[None]:
     """Held while a shift is opened on a till; a second person is refused at once, by name."""
     process = process_announce()
     now = timezone.now()
-    claims = StationClaim.objects.filter(station_id=station.id)
-    if not _claim_taken(station, claimed_by=claimed_by, process=process, now=now):
+    claims = StationClaim.objects.filter(station_id=till.id)
+    if not _claim_taken(till, claimed_by=claimed_by, process=process, now=now):
         current = claims.first()
         if current and (
             current.claimed_at < now - STALE_AFTER
@@ -51,12 +51,12 @@ def till_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
             claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
             current = None
         if current is not None or not _claim_taken(
-            station, claimed_by=claimed_by, process=process, now=now
+            till, claimed_by=claimed_by, process=process, now=now
         ):
             claim = current or claims.first()
             raise TillBusy(
                 _("%(who)s is opening a shift on %(till)s right now.")
-                % {"who": claim.claimed_by if claim else _("Someone"), "till": station.name}
+                % {"who": claim.claimed_by if claim else _("Someone"), "till": till.name}
             )
     try:
         yield
@@ -64,12 +64,12 @@ def till_claim(station: Station, *, claimed_by: str) -> Iterator[None]:
         claims.delete()
 
 
-def _claim_taken(station: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
+def _claim_taken(till: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
     """Takes the till's claim when nobody holds it (one statement: the claim is the row)."""
     try:
         with transaction.atomic():
             StationClaim.objects.create(
-                station_id=station.id, claimed_at=now, claimed_by=claimed_by, process=process
+                station_id=till.id, claimed_at=now, claimed_by=claimed_by, process=process
             )
     except IntegrityError:
         return False

@@ -121,34 +121,32 @@ def till_create(*, outlet: Outlet, name: str, created_by_user: User) -> Station:
     return till_cache_save(created, fetched_at=timezone.now())
 
 
-def till_rename(*, station: Station, name: str, renamed_by_user: User) -> Station:
+def till_rename(*, till: Station, name: str, renamed_by_user: User) -> Station:
     client = get_client()
-    summary = _("Rename till %(old)s to %(new)s") % {"old": station.name, "new": name}
+    summary = _("Rename till %(old)s to %(new)s") % {"old": till.name, "new": name}
     with audited(
         actor=renamed_by_user,
         action="setup",
         object_type="station",
         summary=summary,
-        object_id=station.id,
-        outlet_id=station.outlet_id,
-        before={"name": station.name},
+        object_id=till.id,
+        outlet_id=till.outlet_id,
+        before={"name": till.name},
     ) as audit:
-        current = client.station_get(station.id)
+        current = client.station_get(till.id)
         updated = settled(
             audit,
-            write=lambda: client.station_update(station.id, replace(current.to_input(), name=name)),
-            landed=lambda: _if_holds(
-                client.station_get(station.id), lambda found: found.name == name
-            ),
+            write=lambda: client.station_update(till.id, replace(current.to_input(), name=name)),
+            landed=lambda: _if_holds(client.station_get(till.id), lambda found: found.name == name),
         )
         audit.after = {"name": updated.name}
     return till_cache_save(updated, fetched_at=timezone.now())
 
 
-def till_delete(*, station: Station, deleted_by_user: User) -> None:
+def till_delete(*, till: Station, deleted_by_user: User) -> None:
     """Deletes a till in Final POS, unless a shift is open on it (checked upstream)."""
     client = get_client()
-    open_shift = open_shift_on(station, client=client)
+    open_shift = open_shift_on(till, client=client)
     if open_shift is not None:
         raise TillInUse(
             _(
@@ -156,7 +154,7 @@ def till_delete(*, station: Station, deleted_by_user: User) -> None:
                 "before deleting the till."
             )
             % {
-                "till": station.name,
+                "till": till.name,
                 "number": open_shift.session_number,
                 "cashier": open_shift.opened_by,
             }
@@ -165,18 +163,18 @@ def till_delete(*, station: Station, deleted_by_user: User) -> None:
         actor=deleted_by_user,
         action="setup",
         object_type="station",
-        summary=_("Delete till %(till)s") % {"till": station.name},
-        object_id=station.id,
-        outlet_id=station.outlet_id,
-        before={"name": station.name},
+        summary=_("Delete till %(till)s") % {"till": till.name},
+        object_id=till.id,
+        outlet_id=till.outlet_id,
+        before={"name": till.name},
     ) as audit:
         with contextlib.suppress(FinalPOSNotFound):  # already gone: drop it from the cache
             settled(
                 audit,
-                write=lambda: client.station_delete(station.id),
-                landed=lambda: _till_gone(client, station.id),
+                write=lambda: client.station_delete(till.id),
+                landed=lambda: _till_gone(client, till.id),
             )
-        Station.objects.filter(id=station.id).delete()
+        Station.objects.filter(id=till.id).delete()
         audit.after = {"deleted": True}
 
 

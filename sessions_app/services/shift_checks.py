@@ -90,11 +90,11 @@ def refuse_if_held_by_till(current: Session) -> None:
         )
 
 
-def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None:
+def open_shift_on(till: Station, *, client: FinalPOSClient) -> Session | None:
     """The shift open on this till, if any. Final POS cannot list sessions, so each shift the
     index thinks is open here is re-read: one closed or deleted on the till no longer counts."""
     for record in SessionRecord.objects.filter(
-        station_id=station.id, close_time__isnull=True, deleted_at__isnull=True
+        station_id=till.id, close_time__isnull=True, deleted_at__isnull=True
     ):
         try:
             current = client.session_get(record.id)
@@ -107,8 +107,8 @@ def open_shift_on(station: Station, *, client: FinalPOSClient) -> Session | None
     return None
 
 
-def ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
-    current = open_shift_on(station, client=client)
+def ensure_no_open_shift(till: Station, *, client: FinalPOSClient) -> None:
+    current = open_shift_on(till, client=client)
     if current is not None:
         raise TillBusy(
             _(
@@ -116,7 +116,7 @@ def ensure_no_open_shift(station: Station, *, client: FinalPOSClient) -> None:
                 "(%(time)s). Close it before opening a new one."
             )
             % {
-                "till": station.name,
+                "till": till.name,
                 "number": current.session_number,
                 "cashier": current.opened_by,
                 "time": time_of_day(current.open_time),

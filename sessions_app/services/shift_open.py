@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 def shift_open(
     *,
-    station: Station,
+    till: Station,
     opened_by_user: User,
     opening_amount: Decimal,
     opening_note: str = "",
@@ -58,38 +58,38 @@ def shift_open(
     itself in use with no shift known is opened only with ``in_use_confirmed``."""
     client = client or get_client()
     summary = _("Open a shift on %(till)s with a float of %(float)s") % {
-        "till": station.name,
+        "till": till.name,
         "float": money(opening_amount),
     }
     with audited_shift_write(
         actor=opened_by_user,
         action="open",
         record=None,
-        outlet_id=station.outlet_id,
+        outlet_id=till.outlet_id,
         summary=summary,
     ) as audit:
         opener = display_name(opened_by_user)
-        with till_claim(station, claimed_by=opener):
-            pending = PendingOpen.objects.filter(station_id=station.id).first()
+        with till_claim(till, claimed_by=opener):
+            pending = PendingOpen.objects.filter(station_id=till.id).first()
             if pending is not None and not (confirmed_not_created and is_manager(opened_by_user)):
-                raise OpenOutcomeUnknown(pending_open_message(pending, station))
+                raise OpenOutcomeUnknown(pending_open_message(pending, till))
             if pending is not None:
                 audit.summary_suffix = _(
                     "%(manager)s checked the till: %(number)s, whose answer was lost, was not "
                     "created"
                 ) % {"manager": opener, "number": pending.session_number}
-            ensure_no_open_shift(station, client=client)
+            ensure_no_open_shift(till, client=client)
             if not in_use_confirmed:
-                _refuse_if_the_till_reports_in_use(station, client)
+                _refuse_if_the_till_reports_in_use(till, client)
             now = timezone.now()
             number = (
                 pending.session_number
                 if pending is not None
-                else session_number_allocate(year=business_year(now, outlet_id=station.outlet_id))
+                else session_number_allocate(year=business_year(now, outlet_id=till.outlet_id))
             )
             notes = [f"Opening count: {_count_text(cash_count)}"] if cash_count else []
             data = SessionInput(
-                station_id=station.id,
+                station_id=till.id,
                 session_number=number,
                 opened_by=opener,
                 open_time=now,
@@ -97,14 +97,14 @@ def shift_open(
                 notes=notes,
                 closing_amounts={},
                 opening_note=opening_note,
-                closing_report_data=_handover_report(station, opening_amount),
+                closing_report_data=_handover_report(till, opening_amount),
             )
             try:
                 created = client.session_create(data)
             except FinalPOSOutcomeUnknown as lost:
                 audit.outcome = AuditEntry.UNKNOWN
-                held = pending_open_hold(station, data, opened_by_user, lost)
-                raise OpenOutcomeUnknown(pending_open_message(held, station)) from lost
+                held = pending_open_hold(till, data, opened_by_user, lost)
+                raise OpenOutcomeUnknown(pending_open_message(held, till)) from lost
             if pending is not None:  # settled: the index must not take ours for its landing
                 pending.delete()
             record = shift_write_record(
@@ -119,27 +119,27 @@ def shift_open(
                 opened_by_user=opened_by_user,
                 station_status_pending=StationStatus.IN_USE,
             )
-            _undo_if_the_till_opened_one_meanwhile(station, record, client)
-        logger.info("Shift %s opened on station %s by %s", created.id, station.id, opener)
+            _undo_if_the_till_opened_one_meanwhile(till, record, client)
+        logger.info("Shift %s opened on station %s by %s", created.id, till.id, opener)
     return ShiftWriteResult(record=record, station_status_error=till_status_enqueue(record))
 
 
-def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient) -> None:
+def _refuse_if_the_till_reports_in_use(till: Station, client: FinalPOSClient) -> None:
     """A till reporting IN_USE with no open shift known may have opened one that has no sales
     yet: Final POS lists no sessions, so nothing can find it. A cached IN_USE is read again
     (the till may be free by now), so only a status Final POS still reports refuses; a cached
     AVAILABLE is trusted, as the refresh reads every till each pass, and a cashier's open
     waits for one round trip, not two. One the dashboard itself left behind does not count."""
-    if StationStatus.from_wire(station.status) != StationStatus.IN_USE:
+    if StationStatus.from_wire(till.status) != StationStatus.IN_USE:
         return
     try:
-        current = client.station_get(station.id)
+        current = client.station_get(till.id)
     except FinalPOSError:
-        status = StationStatus.from_wire(station.status)
+        status = StationStatus.from_wire(till.status)
     else:
         till_cache_save(current, fetched_at=timezone.now())
         status = current.status
-    if status != StationStatus.IN_USE or _left_in_use_by_us(station):
+    if status != StationStatus.IN_USE or _left_in_use_by_us(till):
         return
     raise TillReportsInUse(
         _(
@@ -148,16 +148,16 @@ def _refuse_if_the_till_reports_in_use(station: Station, client: FinalPOSClient)
             "if a shift is open there, close it on the till first. If not, confirm below and "
             "open the shift here."
         )
-        % {"till": station.name}
+        % {"till": till.name}
     )
 
 
-def _left_in_use_by_us(station: Station) -> bool:
+def _left_in_use_by_us(till: Station) -> bool:
     """The in-use status is the dashboard's own, left behind: the till's last shift was closed
     here and setting it back to available failed, or it was opened here and Final POS no
     longer has it (deleted on the till or in the back office)."""
     last = (
-        SessionRecord.objects.filter(station_id=station.id)
+        SessionRecord.objects.filter(station_id=till.id)
         .order_by("-open_time")
         .only("close_time", "station_status_pending", "deleted_at", "missing_since", "held_by_till")
         .first()
@@ -170,13 +170,13 @@ def _left_in_use_by_us(station: Station) -> bool:
 
 
 def _undo_if_the_till_opened_one_meanwhile(
-    station: Station, record: SessionRecord, client: FinalPOSClient
+    till: Station, record: SessionRecord, client: FinalPOSClient
 ) -> None:
     """Another shift on this till reached the index while ours was created (a refresh found
     one the till opened itself): ours is deleted again rather than leave two open shifts."""
     other = (
         SessionRecord.objects.filter(
-            station_id=station.id,
+            station_id=till.id,
             close_time__isnull=True,
             deleted_at__isnull=True,
             missing_since__isnull=True,  # gone from Final POS: never in the way
@@ -192,14 +192,14 @@ def _undo_if_the_till_opened_one_meanwhile(
         daily_totals_update(days_of([record.id]))
     raise TillBusy(
         _("%(till)s already has an open shift: %(number)s, opened by %(cashier)s.")
-        % {"till": station.name, "number": other.session_number, "cashier": other.opened_by}
+        % {"till": till.name, "number": other.session_number, "cashier": other.opened_by}
     )
 
 
-def _handover_report(station: Station, opening_amount: Decimal) -> str | None:
+def _handover_report(till: Station, opening_amount: Decimal) -> str | None:
     """The float the last shift on this till left, against this one's, in a report the close
     builds on; None when the last shift said nothing about it."""
-    left = left_in_drawer([station.id]).get(station.id)
+    left = left_in_drawer([till.id]).get(till.id)
     if left is None:
         return None
     handover = Handover(
@@ -209,7 +209,7 @@ def _handover_report(station: Station, opening_amount: Decimal) -> str | None:
         from_session_number=left.session_number,
     )
     report = ClosingReport().set(
-        currency=outlet_policy(station.outlet_id).currency.code,
+        currency=outlet_policy(till.outlet_id).currency.code,
         methods={},
         cash_movements=[],
         handover=handover,

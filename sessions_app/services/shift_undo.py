@@ -67,15 +67,15 @@ def shift_reopen(
         if_open=_("This shift is already open."),
     ) as (audit, current):
         # The till's claim, as an open takes it: no shift can be opened on it meanwhile.
-        station = Station.objects.filter(id=current.station_id).first()
+        till = Station.objects.filter(id=current.station_id).first()
         claim = (
-            till_claim(station, claimed_by=display_name(reopened_by_user))
-            if station is not None
+            till_claim(till, claimed_by=display_name(reopened_by_user))
+            if till is not None
             else nullcontext()
         )
         with claim:
-            if station is not None:
-                ensure_no_open_shift(station, client=client)
+            if till is not None:
+                ensure_no_open_shift(till, client=client)
             updated, ours = _reopen(record, current, reopened_by_user, reason, audit, client)
             saved = shift_write_record(
                 updated, ours=ours, audit=audit, station_status_pending=StationStatus.IN_USE

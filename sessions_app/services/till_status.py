@@ -19,10 +19,10 @@ def till_status_push(record: SessionRecord, client: FinalPOSClient | None = None
         return ""
     client = client or get_client()
     try:
-        station = client.station_get(record.station_id)
-        if station.raw_status != desired:
-            station = client.station_update(
-                record.station_id, replace(station.to_input(), status=StationStatus(desired))
+        till = client.station_get(record.station_id)
+        if till.raw_status != desired:
+            till = client.station_update(
+                record.station_id, replace(till.to_input(), status=StationStatus(desired))
             )
     except FinalPOSError as error:
         logger.warning("Station %s status not updated: %s", record.station_id, error.message)
@@ -31,8 +31,8 @@ def till_status_push(record: SessionRecord, client: FinalPOSClient | None = None
         )
         record.station_status_error = error.message
         return error.message
-    Station.objects.filter(id=station.id).update(
-        status=station.raw_status, status_reported_at=station.updated_at
+    Station.objects.filter(id=till.id).update(
+        status=till.raw_status, status_reported_at=till.updated_at
     )
     # Only the status this push wrote: a reopen meanwhile asks for another, still to write.
     SessionRecord.objects.filter(pk=record.pk, station_status_pending=desired).update(

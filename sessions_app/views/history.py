@@ -38,9 +38,7 @@ def _filters(
     request: AuthenticatedRequest, catalog: HistoryCatalog | None = None
 ) -> tuple[HistoryFilterForm, HistoryFilters]:
     catalog = catalog or history_catalog(user=request.user)
-    form = HistoryFilterForm(
-        request.GET or None, outlets=catalog.outlets, stations=catalog.stations
-    )
+    form = HistoryFilterForm(request.GET or None, outlets=catalog.outlets, tills=catalog.tills)
     cleaned: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # an invalid filter is shown with its error; the valid ones still apply

@@ -28,7 +28,7 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     data.setdefault("date_from", (today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat())
     data.setdefault("date_to", today.isoformat())
     catalog = history_catalog(user=request.user)
-    form = InsightsFilterForm(data, outlets=catalog.outlets, stations=catalog.stations)
+    form = InsightsFilterForm(data, outlets=catalog.outlets, tills=catalog.tills)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = HistoryFilters.from_cleaned(form.cleaned_data)
     scale = insights_scale(

@@ -51,10 +51,10 @@ def _outlet_or_404(request: AuthenticatedRequest, outlet_id: str) -> Outlet:
 
 
 def _till_or_404(request: AuthenticatedRequest, station_id: str) -> Station:
-    station = till_for_user(user=request.user, station_id=station_id)
-    if station is None:
+    till = till_for_user(user=request.user, station_id=station_id)
+    if till is None:
         raise Http404(_("No such till at your outlets."))
-    return station
+    return till
 
 
 @manager_required
@@ -104,7 +104,7 @@ def catalog_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(
             request,
             _("Refreshed from Final POS: %(outlets)d outlets, %(stations)d tills.")
-            % {"outlets": result.outlets, "stations": result.stations},
+            % {"outlets": result.outlets, "stations": result.tills},
         )
         if result.held_outlets or result.held_tills:
             messages.warning(
@@ -201,7 +201,7 @@ def till_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRespo
     form = TillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            station = till_create(
+            till = till_create(
                 outlet=outlet, name=form.cleaned_data["name"], created_by_user=request.user
             )
         except (FinalPOSError, ApplicationError) as error:
@@ -210,7 +210,7 @@ def till_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRespo
             messages.success(
                 request,
                 _("Till %(station)s added to %(outlet)s.")
-                % {"station": station.name, "outlet": outlet.name},
+                % {"station": till.name, "outlet": outlet.name},
             )
             return redirect("sessions_app:setup_overview")
     return render(request, "setup/till_form.html", {"form": form, "outlet": outlet})
@@ -218,36 +218,32 @@ def till_create_view(request: AuthenticatedRequest, outlet_id: str) -> HttpRespo
 
 @manager_required
 def till_edit_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
-    station = _till_or_404(request, station_id)
-    outlet = outlet_of(station)
-    form = TillForm(request.POST or None, initial={"name": station.name})
+    till = _till_or_404(request, station_id)
+    outlet = outlet_of(till)
+    form = TillForm(request.POST or None, initial={"name": till.name})
     if request.method == "POST" and form.is_valid():
         try:
             renamed = till_rename(
-                station=station, name=form.cleaned_data["name"], renamed_by_user=request.user
+                till=till, name=form.cleaned_data["name"], renamed_by_user=request.user
             )
         except (FinalPOSError, ApplicationError) as error:
             form.add_error(None, write_failed_message(error))
         else:
             messages.success(request, _("Till renamed to %(name)s.") % {"name": renamed.name})
             return redirect("sessions_app:setup_overview")
-    return render(
-        request, "setup/till_form.html", {"form": form, "outlet": outlet, "station": station}
-    )
+    return render(request, "setup/till_form.html", {"form": form, "outlet": outlet, "till": till})
 
 
 @manager_required
 def till_delete_view(request: AuthenticatedRequest, station_id: str) -> HttpResponse:
-    station = _till_or_404(request, station_id)
+    till = _till_or_404(request, station_id)
     error_message = ""
     if request.method == "POST":
         try:
-            till_delete(station=station, deleted_by_user=request.user)
+            till_delete(till=till, deleted_by_user=request.user)
         except (FinalPOSError, ApplicationError) as error:
             error_message = write_failed_message(error)
         else:
-            messages.success(request, _("Till %(name)s deleted.") % {"name": station.name})
+            messages.success(request, _("Till %(name)s deleted.") % {"name": till.name})
             return redirect("sessions_app:setup_overview")
-    return render(
-        request, "setup/till_delete.html", {"station": station, "error_message": error_message}
-    )
+    return render(request, "setup/till_delete.html", {"till": till, "error_message": error_message})

@@ -53,33 +53,31 @@ from sessions_app.views.common import (
 def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "check":
         return _check_the_lost_open(request)
-    stations = list(tills_for(user=request.user).order_by("outlet_id", "name"))
+    tills = list(tills_for(user=request.user).order_by("outlet_id", "name"))
     # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_id = request.POST.get("station") or request.GET.get("station", "")
-    chosen_till = next(
-        (s for s in stations if s.id == chosen_id), stations[0] if stations else None
-    )
+    chosen_till = next((s for s in tills if s.id == chosen_id), tills[0] if tills else None)
     outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
     form = OpenShiftForm(
-        request.POST or None, till_choices=till_choices_for(stations, user=request.user)
+        request.POST or None, till_choices=till_choices_for(tills, user=request.user)
     )
     in_use_warning = False
     if request.method == "POST" and form.is_valid():
-        station = next((s for s in stations if s.id == form.cleaned_data["station"]), None)
-        if station is None:
+        till = next((s for s in tills if s.id == form.cleaned_data["station"]), None)
+        if till is None:
             raise Http404(_("No such till at your outlets."))
         lost_open = lost_open_check(
-            station=station,
+            till=till,
             user=request.user,
             not_created_checked=form.cleaned_data["not_created_checked"],
             typed_number=form.cleaned_data["confirm_not_created"],
         )
         if lost_open.refusal:
             form.add_error(None, lost_open.refusal)
-            return _open_page(request, form, stations, in_use_warning=False)
+            return _open_page(request, form, tills, in_use_warning=False)
         try:
             result = shift_open(
-                station=station,
+                till=till,
                 opened_by_user=request.user,
                 opening_amount=form.cleaned_data["opening_amount"],
                 opening_note=form.cleaned_data["opening_note"],
@@ -99,27 +97,27 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
                 _("Shift %(number)s is open on %(station)s with a float of %(float)s.")
                 % {
                     "number": result.record.session_number,
-                    "station": station.name,
+                    "station": till.name,
                     "float": money(result.record.opening_amount, result.record.currency),
                 },
             )
             _warn_handover(request, result.record)
             warn_till_status(request, result)
             return redirect("sessions_app:board")
-    return _open_page(request, form, stations, in_use_warning=in_use_warning)
+    return _open_page(request, form, tills, in_use_warning=in_use_warning)
 
 
 def _open_page(
     request: AuthenticatedRequest,
     form: OpenShiftForm,
-    stations: list[Station],
+    tills: list[Station],
     *,
     in_use_warning: bool,
 ) -> HttpResponse:
     # The form is shown: which tills are busy, and the float each one's last shift left
     # (one query each, whatever the number of tills).
     busy = tills_busy_for(user=request.user)
-    left_by_till = left_in_drawer([station.id for station in stations])
+    left_by_till = left_in_drawer([till.id for till in tills])
     form.show_tills(
         busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
         handover_floats={
@@ -129,15 +127,15 @@ def _open_page(
     if not form.is_bound:
         form.initial.update(_open_initial(request.GET.get("station", ""), left_by_till))
     chosen = form["station"].value()
-    station = next((s for s in stations if s.id == chosen), None)
+    chosen_till = next((till for till in tills if till.id == chosen), None)
     return render(
         request,
         "shifts/open.html",
         {
             "form": form,
-            "has_tills": len(busy) < len(stations),
+            "has_tills": len(busy) < len(tills),
             "draft_key": "open",
-            "pending": pending_open_for(station) if station else None,
+            "pending": pending_open_for(chosen_till) if chosen_till else None,
             "can_confirm_not_created": is_manager(request.user),
             "in_use_warning": in_use_warning,
         },
@@ -147,19 +145,19 @@ def _open_page(
 def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
     """*Check again*: looks for the shift of an open whose answer was lost (reads only), then
     shows the open page again (post/redirect/get)."""
-    station = till_for_user(user=request.user, station_id=request.POST.get("station", ""))
-    if station is None:
+    till = till_for_user(user=request.user, station_id=request.POST.get("station", ""))
+    if till is None:
         raise Http404(_("No such till at your outlets."))
-    check = pending_open_check(station=station)
+    check = pending_open_check(till=till)
     if check.found is not None:
         messages.success(
             request,
             _("Found it: %(number)s is open on %(till)s in Final POS. Nothing was opened twice.")
-            % {"number": check.found.session_number, "till": station.name},
+            % {"number": check.found.session_number, "till": till.name},
         )
         return redirect("sessions_app:shift_detail", session_id=check.found.id)
-    if pending_open_for(station) is None:
-        messages.info(request, _("%(till)s is free to open.") % {"till": station.name})
+    if pending_open_for(till) is None:
+        messages.info(request, _("%(till)s is free to open.") % {"till": till.name})
     elif check.till_in_use:
         messages.warning(
             request,
@@ -167,7 +165,7 @@ def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
                 "Not found yet, and %(till)s tells Final POS it is in use: the shift most "
                 "likely exists. It shows up here once the till records a sale on it."
             )
-            % {"till": station.name},
+            % {"till": till.name},
         )
     else:
         messages.warning(
@@ -177,9 +175,9 @@ def _check_the_lost_open(request: AuthenticatedRequest) -> HttpResponse:
                 "%(till)s. A manager who finds no open shift there can confirm it was not "
                 "created."
             )
-            % {"till": station.name},
+            % {"till": till.name},
         )
-    return redirect(f"{reverse('sessions_app:shift_open')}?station={station.id}")
+    return redirect(f"{reverse('sessions_app:shift_open')}?station={till.id}")
 
 
 def _open_initial(station_id: str, left: dict[str, LeftInDrawer]) -> dict[str, str]:

@@ -157,7 +157,7 @@ def _a_close_a_till_wrote_over(store, cashier) -> SessionRecord:
     free = present(
         Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).exclude(id__in=busy).first()
     )
-    record = shift_open(station=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
+    record = shift_open(till=free, opened_by_user=cashier, opening_amount=Decimal(200)).record
     copy = store.get("session", record.id)
     shift_close(
         record=record,

@@ -351,7 +351,7 @@ def test_a_refresh_pass_stops_when_final_pos_is_busy(finalpos, simulator, tills,
     from sessions_app.services.shift_open import shift_open
 
     for station in (tills["a1"], tills["a2"]):
-        shift_open(station=station, opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(till=station, opened_by_user=cashier, opening_amount=Decimal(1))
     add_faults(simulator, {"action": "status", "status": 429, "headers": {"Retry-After": "30"}})
     simulator.simulator.reset_log()
     result = shifts_refresh()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_it_loads_every_outlet_and_station(finalpos, simulator, seed_demo):
     seed_demo(simulator.simulator.store)
     result = catalog_refresh()
-    assert (result.outlets, result.stations) == (3, 8)
+    assert (result.outlets, result.tills) == (3, 8)
     assert list(Outlet.objects.values_list("name", flat=True)) == [
         "Airport Kiosk",
         "Harbour Street",
@@ -60,7 +60,7 @@ def test_the_refresh_command_reports_what_it_loaded(finalpos, simulator, seed_de
 
     seed_demo(simulator.simulator.store)
     call_command("refresh_finalpos")
-    assert "Refreshed 3 outlets and 8 stations." in capsys.readouterr().out
+    assert "Refreshed 3 outlets and 8 tills." in capsys.readouterr().out
 
 
 def test_the_refresh_command_fails_clearly_when_final_pos_is_down(finalpos, simulator):

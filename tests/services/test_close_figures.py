@@ -96,7 +96,7 @@ def test_the_next_shift_is_told_what_the_last_one_left(open_shift, cashier, till
     # Counted 240.00 with a 200.00 target: leave 200.00, bank 40.00.
     _close(open_shift, cashier, "240.00")
     opened = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("180.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("180.00")
     ).record
     handover = json.loads(simulator.simulator.store.get("session", opened.id)["closingReportData"])[
         "handover"

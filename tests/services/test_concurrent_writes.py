@@ -110,7 +110,7 @@ def test_reopening_while_someone_opens_the_same_till_leaves_one_open_shift(
 
     def open_again():
         return shift_open(
-            station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
+            till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
         )
 
     results = _at_once(reopen, open_again)

@@ -202,7 +202,7 @@ def test_lists_in_an_envelope_are_read(tills, simulator, envelope):
         wrapped = json.dumps({envelope: items})
         add_faults(simulator, {"action": "malformed", "body": wrapped, "path_contains": path})
 
-    assert catalog_refresh().stations == 3
+    assert catalog_refresh().tills == 3
     preview = shift_close_preview(
         record=shift,
         counted={"cash": Decimal("100.00"), "card": Decimal(0), "oliverPay": Decimal(0)},

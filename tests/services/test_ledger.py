@@ -172,7 +172,7 @@ def test_a_part_a_till_keeps_dropping_becomes_a_conflict(till, simulator, cashie
 
 def _dashboard_shift_closed(tills, cashier, simulator, till) -> tuple[SessionRecord, dict]:
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     open_copy = _stored(simulator, record.id)
     till.sell(open_copy, count=2)  # the till sells on the dashboard's shift

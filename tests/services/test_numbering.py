@@ -49,9 +49,9 @@ def test_a_second_install_never_hands_out_a_number_the_first_install_or_the_till
 
     for sequence in (1, 2, 3):
         first_install_opens(sequence)
-    ours = shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100))
+    ours = shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100))
     first_install_opens(5)  # one above our counter: the counter moves past it too
-    after = shift_open(station=tills["a2"], opened_by_user=cashier, opening_amount=Decimal(100))
+    after = shift_open(till=tills["a2"], opened_by_user=cashier, opening_amount=Decimal(100))
 
     assert ours.record.session_number == f"D-{year}-0004"
     assert after.record.session_number == f"D-{year}-0006"
@@ -94,7 +94,7 @@ def test_numbers_never_collide_with_the_tills_while_both_open_shifts(tills, cash
         station = Station.objects.order_by("id")[step % 3]
         try:
             result = shift_open(
-                station=station,
+                till=station,
                 opened_by_user=cashier,
                 opening_amount=Decimal("100.00"),
                 in_use_confirmed=step % 2 == 0,

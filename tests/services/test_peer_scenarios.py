@@ -40,7 +40,7 @@ def _rules(manager, **changes):
 
 
 def _open(tills, cashier, opening):
-    return shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=D(opening)).record
+    return shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=D(opening)).record
 
 
 def _close(shift, cashier, **counted):

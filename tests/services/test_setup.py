@@ -71,7 +71,7 @@ def test_a_till_is_added_and_renamed(tills, manager, simulator):
     outlet = Outlet.objects.get(id=OUTLET_A)
     station = till_create(outlet=outlet, name="Till 3", created_by_user=manager)
     assert simulator.simulator.store.get("station", station.id)["outletId"] == OUTLET_A
-    till_rename(station=station, name="Patio till", renamed_by_user=manager)
+    till_rename(till=station, name="Patio till", renamed_by_user=manager)
     stored = simulator.simulator.store.get("station", station.id)
     assert stored["name"] == "Patio till" and stored["status"] == "AVAILABLE"
     assert Station.objects.get(id=station.id).name == "Patio till"
@@ -79,20 +79,20 @@ def test_a_till_is_added_and_renamed(tills, manager, simulator):
 
 
 def test_renaming_keeps_the_device_fields(tills, manager, simulator):
-    till_rename(station=tills["a1"], name="Front till", renamed_by_user=manager)
+    till_rename(till=tills["a1"], name="Front till", renamed_by_user=manager)
     stored = simulator.simulator.store.get("station", tills["a1"].id)
     assert stored["deviceName"] == "iPad Till 1" and stored["sequenceNumber"] == 7
 
 
 def test_a_till_with_an_open_shift_cannot_be_deleted(tills, manager, cashier, simulator):
-    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
+    shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
     with pytest.raises(TillInUse, match="Close it before deleting"):
-        till_delete(station=tills["a1"], deleted_by_user=manager)
+        till_delete(till=tills["a1"], deleted_by_user=manager)
     assert simulator.simulator.store.get("station", tills["a1"].id) is not None
 
 
 def test_a_free_till_is_deleted_upstream_and_from_the_cache(tills, manager, simulator):
-    till_delete(station=tills["a2"], deleted_by_user=manager)
+    till_delete(till=tills["a2"], deleted_by_user=manager)
     assert simulator.simulator.store.get("station", tills["a2"].id) is None
     assert not Station.objects.filter(id=tills["a2"].id).exists()
     assert AuditEntry.objects.get(action="setup").summary == "Delete till Till 2"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _closed_shift(tills, cashier, cash: str) -> SessionRecord:
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
     ).record
     return shift_close(
         record=record,

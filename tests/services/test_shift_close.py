@@ -21,7 +21,7 @@ REQUEST_ID = "0123456789abcdef0123456789abcdef"
 @pytest.fixture
 def shift(tills, cashier, simulator):
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     record_sale(simulator, record.id, "40.00", "cash")
     record_sale(simulator, record.id, "5.00", "cash", "refund")

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def _open(tills, user, amount="150.00", **kwargs):
     return shift_open(
-        station=tills["a1"], opened_by_user=user, opening_amount=Decimal(amount), **kwargs
+        till=tills["a1"], opened_by_user=user, opening_amount=Decimal(amount), **kwargs
     )
 
 
@@ -133,7 +133,7 @@ def test_the_index_holds_two_open_shifts_of_one_till_as_final_pos_can(tills, cas
         fetched_at=timezone.now(),
     )
     [outlet] = [o for o in board_outlets(user=cashier) if o.outlet.id == record.outlet_id]
-    [till] = [entry for entry in outlet.stations if entry.station.id == record.station_id]
+    [till] = [entry for entry in outlet.tills if entry.till.id == record.station_id]
     assert {shift.session_number for shift in till.open_shifts} == {
         record.session_number,
         "S-2026-9999",
@@ -211,7 +211,7 @@ def test_a_held_open_a_manager_confirms_not_created_opens_again_with_the_same_nu
     number = PendingOpen.objects.get().session_number
     simulator.simulator.faults.rules.clear()
     record = shift_open(
-        station=tills["a1"],
+        till=tills["a1"],
         opened_by_user=manager,
         opening_amount=Decimal("200.00"),
         confirmed_not_created=True,
@@ -228,7 +228,7 @@ def test_a_cashiers_word_never_opens_a_held_till_again(tills, cashier, simulator
     simulator.simulator.faults.rules.clear()
     with pytest.raises(OpenOutcomeUnknown):
         shift_open(
-            station=tills["a1"],
+            till=tills["a1"],
             opened_by_user=cashier,
             opening_amount=Decimal("200.00"),
             confirmed_not_created=True,
@@ -274,7 +274,7 @@ def test_two_people_opening_the_same_till_at_once_get_one_shift(tills, cashier, 
     def attempt(user):
         barrier.wait()
         try:
-            shift_open(station=tills_a1, opened_by_user=user, opening_amount=Decimal(100))
+            shift_open(till=tills_a1, opened_by_user=user, opening_amount=Decimal(100))
             outcomes.append("opened")
         except TillBusy:
             outcomes.append("busy")
@@ -305,7 +305,7 @@ def _held(tills, cashier):
 
 def test_a_free_till_needs_no_word_about_a_lost_open(tills, cashier):
     check = lost_open_check(
-        station=tills["a1"], user=cashier, not_created_checked=False, typed_number=""
+        till=tills["a1"], user=cashier, not_created_checked=False, typed_number=""
     )
     assert not check.refusal and not check.confirmed_not_created
 
@@ -313,7 +313,7 @@ def test_a_free_till_needs_no_word_about_a_lost_open(tills, cashier):
 def test_a_held_till_is_refused_until_not_created_is_ticked(tills, cashier, manager):
     _held(tills, cashier)
     check = lost_open_check(
-        station=tills["a1"], user=manager, not_created_checked=False, typed_number="D-2026-0007"
+        till=tills["a1"], user=manager, not_created_checked=False, typed_number="D-2026-0007"
     )
     assert "may have reached Final POS" in check.refusal and not check.confirmed_not_created
 
@@ -325,7 +325,7 @@ def test_only_a_manager_who_types_the_held_number_confirms_it_was_not_created(
 
     def confirmed(user, typed_number):
         check = lost_open_check(
-            station=tills["a1"], user=user, not_created_checked=True, typed_number=typed_number
+            till=tills["a1"], user=user, not_created_checked=True, typed_number=typed_number
         )
         assert not check.refusal
         return check.confirmed_not_created

@@ -56,7 +56,7 @@ def test_closing_again_keeps_the_history_of_reopenings(closed_shift, manager, ca
 def test_it_is_refused_while_another_shift_is_open_on_the_till(
     closed_shift, manager, cashier, tills
 ):
-    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
+    shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
     with pytest.raises(TillBusy):
         shift_reopen(
             record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None

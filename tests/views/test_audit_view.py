@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_open_close_and_approve_are_logged_with_before_and_after(tills, cashier, manager):
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100)
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100)
     ).record
     closed = shift_close(
         record=record,
@@ -47,7 +47,7 @@ def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
         {"action": "status", "status": 400, "method": "POST", "messages": ["bad float"]},
     )
     with pytest.raises(FinalPOSRejected):
-        shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     entry = AuditEntry.objects.get()
     assert not entry.accepted and entry.outcome == "refused" and "bad float" in entry.error
 
@@ -55,23 +55,21 @@ def test_a_refused_write_is_logged_as_not_accepted(tills, cashier, simulator):
 def test_an_open_whose_answer_was_lost_is_logged_as_unknown(tills, cashier, simulator):
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
     with pytest.raises(OpenOutcomeUnknown):
-        shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+        shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     entry = AuditEntry.objects.get()
     assert not entry.accepted and entry.outcome == "unknown"
     assert "may have reached Final POS" in entry.summary
 
 
 def test_the_audit_page_is_scoped_and_filterable(client, tills, cashier, manager_b):
-    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
     client.login(username="bob", password=PASSWORD)
     page = client.get(reverse("sessions_app:audit_list")).content.decode()
     assert "No entries match" in page  # outlet A is not Bob's
 
 
 def test_managers_see_the_trail_on_the_shift(client, tills, cashier, manager):
-    record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1)
-    ).record
+    record = shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1)).record
     client.login(username="mia", password=PASSWORD)
     page = client.get(reverse("sessions_app:shift_detail", args=[record.id])).content.decode()
     assert "Audit trail" in page and "Open a shift on Till 1" in page

@@ -119,7 +119,7 @@ def test_a_shift_deleted_in_final_pos_does_not_block_its_till(client, cashier, t
     from sessions_app.services.shift_open import shift_open
 
     gone = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00")
     ).record
     simulator.simulator.store.delete("session", gone.id)  # deleted on the till or back office
     client.login(username="cal", password=PASSWORD)

@@ -113,7 +113,7 @@ def test_a_till_someone_just_opened_says_who_not_a_raw_id(signed_in, tills, mana
 
     page = signed_in.get(URL).content.decode()  # the till is free when the form loads
     assert f'value="{tills["a1"].id}"' in page
-    shift_open(station=tills["a1"], opened_by_user=manager, opening_amount=Decimal(100))
+    shift_open(till=tills["a1"], opened_by_user=manager, opening_amount=Decimal(100))
     page = signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "150"}).content
     page = page.decode()
     assert "already has an open shift" in page and "Mia Manager" in page

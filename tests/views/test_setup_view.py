@@ -86,7 +86,7 @@ def test_tills_are_added_renamed_and_deleted(client, manager, tills, simulator):
 
 
 def test_a_till_with_an_open_shift_is_not_deleted(client, manager, cashier, tills, simulator):
-    shift_open(station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
+    shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("50"))
     client.login(username="mia", password=PASSWORD)
     page = client.post(reverse("sessions_app:till_delete", args=[tills["a1"].id]))
     assert "Close it before deleting the till" in page.content.decode()

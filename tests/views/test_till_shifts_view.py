@@ -143,7 +143,7 @@ def test_the_tills_figures_and_ours_are_shown_where_they_differ(
 
 def test_a_manager_sees_both_versions_and_chooses(client, manager, cashier, tills, till, simulator):
     record = shift_open(
-        station=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
     ).record
     open_copy = simulator.simulator.store.get("session", record.id)
     shift_close(

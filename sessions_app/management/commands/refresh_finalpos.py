@@ -48,8 +48,7 @@ class Command(BaseCommand):
     def _report(self, result: RefreshPass) -> None:
         if result.catalog is not None:
             self.stdout.write(
-                f"Refreshed {result.catalog.outlets} outlets and {result.catalog.stations} "
-                "stations."
+                f"Refreshed {result.catalog.outlets} outlets and {result.catalog.tills} tills."
             )
         if result.discovery is not None:
             self.stdout.write(

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             SyncState.objects.filter(name=SyncState.DISCOVERY).delete()
             daily_totals_rebuild()
         result = catalog_refresh()
-        self.stdout.write(f"Loaded {result.outlets} outlets and {result.stations} stations.")
+        self.stdout.write(f"Loaded {result.outlets} outlets and {result.tills} tills.")
         for username in demo_users_create(language=_demo_language()):
             self.stdout.write(f"Demo account ready: {username}")
         found = 0

@@ -27,10 +27,10 @@ logger = logging.getLogger(__name__)
 
 
 def pending_open_hold(
-    station: Station, data: SessionInput, opened_by_user: User, lost: FinalPOSOutcomeUnknown
+    till: Station, data: SessionInput, opened_by_user: User, lost: FinalPOSOutcomeUnknown
 ) -> PendingOpen:
     held, _created = PendingOpen.objects.update_or_create(
-        station_id=station.id,
+        station_id=till.id,
         defaults={
             "session_number": data.session_number,
             "opened_by": data.opened_by,
@@ -43,7 +43,7 @@ def pending_open_hold(
     logger.warning(
         "Open of %s on %s: answer lost; the till is held until it is settled",
         data.session_number,
-        station.id,
+        till.id,
     )
     return held
 
@@ -59,21 +59,21 @@ class LostOpenCheck:
 
 
 def lost_open_check(
-    *, station: Station, user: User, not_created_checked: bool, typed_number: str
+    *, till: Station, user: User, not_created_checked: bool, typed_number: str
 ) -> LostOpenCheck:
     """A till held by an open whose answer was lost opens again only on a manager's word that
     it was not created: the box ticked and the held shift's number typed again."""
-    pending = PendingOpen.objects.filter(station_id=station.id).first()
+    pending = PendingOpen.objects.filter(station_id=till.id).first()
     if pending is None:
         return LostOpenCheck()
     if not not_created_checked:
-        return LostOpenCheck(refusal=pending_open_message(pending, station))
+        return LostOpenCheck(refusal=pending_open_message(pending, till))
     return LostOpenCheck(
         confirmed_not_created=is_manager(user) and typed_number == pending.session_number
     )
 
 
-def pending_open_message(pending: PendingOpen, station: Station) -> str:
+def pending_open_message(pending: PendingOpen, till: Station) -> str:
     return _(
         "Opening %(number)s on %(till)s may have reached Final POS: its answer was lost "
         "(%(when)s, %(who)s). The till is held until that is settled, so it is never opened "
@@ -82,7 +82,7 @@ def pending_open_message(pending: PendingOpen, station: Station) -> str:
         "not created."
     ) % {
         "number": pending.session_number,
-        "till": station.name,
+        "till": till.name,
         "when": time_of_day(pending.attempted_at),
         "who": pending.opened_by,
     }
@@ -96,24 +96,24 @@ class OpenCheck:
     till_in_use: bool  # the till reports itself in use: the shift probably exists
 
 
-def pending_open_check(*, station: Station, client: FinalPOSClient | None = None) -> OpenCheck:
+def pending_open_check(*, till: Station, client: FinalPOSClient | None = None) -> OpenCheck:
     """Looks for the shift of an open whose answer was lost: a pass of discovery (it finds
     the shift once the till records a sale on it) and the till's own status. Reads only:
     nothing is ever created by a check."""
     client = client or get_client()
-    pending = PendingOpen.objects.filter(station_id=station.id).first()
+    pending = PendingOpen.objects.filter(station_id=till.id).first()
     if pending is None:
         return OpenCheck(found=None, till_in_use=False)
     with contextlib.suppress(FinalPOSError):  # the till's status below still tells something
         shifts_discover(client=client)
     found = SessionRecord.objects.filter(
-        station_id=station.id, session_number=pending.session_number, deleted_at__isnull=True
+        station_id=till.id, session_number=pending.session_number, deleted_at__isnull=True
     ).first()
     in_use = False
     try:
-        current = client.station_get(station.id)
+        current = client.station_get(till.id)
     except FinalPOSError:
-        in_use = StationStatus.from_wire(station.status) == StationStatus.IN_USE
+        in_use = StationStatus.from_wire(till.status) == StationStatus.IN_USE
     else:
         till_cache_save(current, fetched_at=timezone.now())
         in_use = current.status == StationStatus.IN_USE
