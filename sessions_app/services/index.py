@@ -79,7 +79,7 @@ def _indexed(session_id: str) -> dict[str, Any] | None:
 
 
 def shift_index_save(
-    session: Session,
+    shift: Session,
     *,
     opened_by_user: User | None = None,
     station_status_pending: str | None = None,
@@ -90,20 +90,18 @@ def shift_index_save(
 
     ``expected_from_sales`` gives the figures of a shift a till closed; without it, those
     worked out earlier are kept."""
-    report = parse(session.closing_report_data)
+    report = parse(shift.closing_report_data)
     with transaction.atomic(savepoint=False):  # within a write's, all of it or none
-        indexed = _indexed(session.id)
+        indexed = _indexed(shift.id)
         if expected_from_sales is None and (report is None or not report.is_ours):
             expected_from_sales = _known_expected(indexed)
         outlet_id = (
-            Station.objects.filter(id=session.station_id)
-            .values_list("outlet_id", flat=True)
-            .first()
+            Station.objects.filter(id=shift.station_id).values_list("outlet_id", flat=True).first()
         ) or (indexed or {}).get("outlet_id")  # a till the catalog does not know yet
         policy = outlet_policy(outlet_id)
         money = drawer_money(outlet_id, _shift_currency(indexed, report, outlet_id))
-        figures = index_figures(session, report, expected_from_sales, policy, money)
-        defaults = index_columns(session, report, figures, policy, money)
+        figures = index_figures(shift, report, expected_from_sales, policy, money)
+        defaults = index_columns(shift, report, figures, policy, money)
         if outlet_id:
             defaults["outlet_id"] = outlet_id
         if opened_by_user is not None:
@@ -111,27 +109,27 @@ def shift_index_save(
         if station_status_pending is not None:
             defaults["station_status_pending"] = station_status_pending
             defaults["station_status_error"] = ""
-        defaults["held_by_till"] = session.is_open and not opened_here(
-            session_id=session.id, session_number=session.session_number
+        defaults["held_by_till"] = shift.is_open and not opened_here(
+            session_id=shift.id, session_number=shift.session_number
         )
-        ledger = ledger_check(session, outlet_id=outlet_id or "")
+        ledger = ledger_check(shift, outlet_id=outlet_id or "")
         defaults["unsynced"], defaults["in_conflict"] = ledger.unsynced, ledger.in_conflict
         SessionRecord.objects.bulk_create(  # one upsert: columns not written here are kept
-            [SessionRecord(id=session.id, **defaults)],
+            [SessionRecord(id=shift.id, **defaults)],
             update_conflicts=True,
             unique_fields=["id"],
             update_fields=list(defaults),
         )
-        record = SessionRecord.objects.get(id=session.id)
+        record = SessionRecord.objects.get(id=shift.id)
         before = counted_from(indexed)
         after = counted_from(record.__dict__)
         for name, value in defaults.items():  # as written, like the rest of the write sees them
             setattr(record, name, value)
         if after != before:  # most refreshes change nothing the totals count
             daily_totals_update({figures[:2] for figures in (before, after) if figures})
-        session_number_note_used(session.session_number)
+        session_number_note_used(shift.session_number)
         landed = landed_opens_clear(
-            station_id=session.station_id, session_number=session.session_number
+            station_id=shift.station_id, session_number=shift.session_number
         )
     landed_opens_audit(landed, record)
     return record
@@ -196,24 +194,24 @@ def sales_expected(
 
 
 def _expected_if_till_closed(
-    record: SessionRecord | None, session: Session, client: FinalPOSClient
+    record: SessionRecord | None, shift: Session, client: FinalPOSClient
 ) -> SalesFigures | None:
     """A shift a till closed gets its figures from its sales once, when it is first seen
     closed (or changed since)."""
-    report = parse(session.closing_report_data)
-    if session.is_open or (report is not None and report.is_ours):
+    report = parse(shift.closing_report_data)
+    if shift.is_open or (report is not None and report.is_ours):
         return None
     unchanged = (
-        record is not None and record.expected and record.upstream_updated_at == session.updated_at
+        record is not None and record.expected and record.upstream_updated_at == shift.updated_at
     )
     if unchanged:
         return None
     outlet_id = (
-        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+        Station.objects.filter(id=shift.station_id).values_list("outlet_id", flat=True).first()
     )
     return sales_expected(
-        session_id=session.id,
-        opening_amount=session.opening_amount,
+        session_id=shift.id,
+        opening_amount=shift.opening_amount,
         client=client,
         money=drawer_money(
             outlet_id or (record.outlet_id if record else None), record.currency if record else ""
@@ -231,7 +229,7 @@ def shift_refresh(
     try:
         with shift_write_lock(record.id, holder="refresh", wait=REFRESH_WAIT):
             try:
-                session = client.session_get(record.id)
+                shift = client.session_get(record.id)
             except FinalPOSNotFound:
                 if note_missing:
                     index_note_missing(record)
@@ -239,8 +237,8 @@ def shift_refresh(
             except FinalPOSError as error:
                 index_note_error(record, error)
                 raise
-            expected = _expected_if_till_closed(record, session, client)
-            return shift_index_save(session, expected_from_sales=expected)
+            expected = _expected_if_till_closed(record, shift, client)
+            return shift_index_save(shift, expected_from_sales=expected)
     except ShiftBusy:
         record.refresh_from_db()
         return record
@@ -249,7 +247,7 @@ def shift_refresh(
 def shift_fetch(*, session_id: str, client: FinalPOSClient | None = None) -> SessionRecord:
     """Reads a session Final POS knows into the index by its id."""
     client = client or get_client()
-    session = client.session_get(session_id)
+    shift = client.session_get(session_id)
     record = SessionRecord.objects.filter(id=session_id).first()
-    expected = _expected_if_till_closed(record, session, client)
-    return shift_index_save(session, expected_from_sales=expected)
+    expected = _expected_if_till_closed(record, shift, client)
+    return shift_index_save(shift, expected_from_sales=expected)

@@ -42,7 +42,7 @@ def _report_rounding(report: ClosingReport) -> Decimal | None:
 
 
 def index_figures(
-    session: Session,
+    shift: Session,
     report: ClosingReport | None,
     from_sales: SalesFigures | None,
     policy: OutletPolicy,
@@ -64,15 +64,15 @@ def index_figures(
             review_state=report.review_state,
             rounding=_report_rounding(report),
         )
-    if session.is_open or from_sales is None:
+    if shift.is_open or from_sales is None:
         return IndexFigures(expected={}, variances=None, review_state=REVIEW_NONE)
     reconciliation = reconcile(
-        counted=session.closing_amounts,
+        counted=shift.closing_amounts,
         expected=from_sales.expected,
         policy=policy.variance,
         currency=money.currency,
     )
-    waiting = any(m.awaiting_approval for m in movements_with_ours(None, session.id))
+    waiting = any(m.awaiting_approval for m in movements_with_ours(None, shift.id))
     return IndexFigures(
         expected={key: str(amount) for key, amount in from_sales.expected.items()},
         variances=reconciliation.variances,
@@ -94,7 +94,7 @@ def storable(value: Any) -> Any:
 
 
 def index_columns(
-    session: Session,
+    shift: Session,
     report: ClosingReport | None,
     figures: IndexFigures,
     policy: OutletPolicy,
@@ -104,18 +104,18 @@ def index_columns(
     variances = figures.variances
     columns: dict[str, Any] = {
         "currency": money.currency.code,
-        "session_number": session.session_number,
-        "station_id": session.station_id,
-        "opened_by": session.opened_by[:200],
-        "open_time": session.open_time,
-        "business_date": policy.business_date(session.open_time),
-        "opening_amount": session.opening_amount,
-        "opening_note": session.opening_note,
-        "closed_by": (session.closed_by or "")[:200],
-        "close_time": session.close_time,
-        "closing_amount": session.closing_amount,
-        "closing_note": session.closing_note or "",
-        "counted": storable({key: str(amount) for key, amount in session.closing_amounts.items()}),
+        "session_number": shift.session_number,
+        "station_id": shift.station_id,
+        "opened_by": shift.opened_by[:200],
+        "open_time": shift.open_time,
+        "business_date": policy.business_date(shift.open_time),
+        "opening_amount": shift.opening_amount,
+        "opening_note": shift.opening_note,
+        "closed_by": (shift.closed_by or "")[:200],
+        "close_time": shift.close_time,
+        "closing_amount": shift.closing_amount,
+        "closing_note": shift.closing_note or "",
+        "counted": storable({key: str(amount) for key, amount in shift.closing_amounts.items()}),
         "expected": figures.expected,
         "variances": {key: str(amount) for key, amount in (variances or {}).items()},
         "cash_variance": (variances or {}).get("cash"),
@@ -128,7 +128,7 @@ def index_columns(
         **_review_columns(report),
         "left_in_drawer": report.cash_drop.leave if report and report.cash_drop else None,
         "report": storable(report.to_document()) if report is not None else None,
-        "upstream_updated_at": session.updated_at,
+        "upstream_updated_at": shift.updated_at,
         "fetched_at": timezone.now(),
         "last_error": "",
         "deleted_at": None,

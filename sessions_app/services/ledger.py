@@ -184,73 +184,73 @@ class LedgerState:
     in_conflict: bool
 
 
-def ledger_check(session: Session, *, outlet_id: str) -> LedgerState:
+def ledger_check(shift: Session, *, outlet_id: str) -> LedgerState:
     """Compares a read of the shift with what the dashboard wrote to it. Runs inside the
     index's transaction (shift_index_save), for every read."""
-    report = parse(session.closing_report_data)
+    report = parse(shift.closing_report_data)
     ours = report if report is not None and report.is_ours else None
     entries = list(
         LedgerEntry.objects.filter(
-            session_id=session.id, state__in=(*LIVE, LedgerEntry.UNKNOWN)
+            session_id=shift.id, state__in=(*LIVE, LedgerEntry.UNKNOWN)
         ).select_for_update()
     )
-    if all(_read_agrees(entry, session, ours) for entry in entries):  # most reads
+    if all(_read_agrees(entry, shift, ours) for entry in entries):  # most reads
         states = [entry.state for entry in entries]
     else:
-        states = _ledger_settle(session, ours, outlet_id=outlet_id)
+        states = _ledger_settle(shift, ours, outlet_id=outlet_id)
     open_conflict = ShiftConflict.objects.filter(
-        session_id=session.id, resolved_at__isnull=True
+        session_id=shift.id, resolved_at__isnull=True
     ).exists()
     return LedgerState(
         unsynced=min(states.count(LedgerEntry.PENDING), 32767), in_conflict=open_conflict
     )
 
 
-def _read_agrees(entry: LedgerEntry, session: Session, ours: ClosingReport | None) -> bool:
+def _read_agrees(entry: LedgerEntry, shift: Session, ours: ClosingReport | None) -> bool:
     """The read leaves this entry as it is: a write still standing, a part still pending (not
     back in the record), a conflict (a manager's)."""
     if entry.state == LedgerEntry.WRITTEN:
-        return fields_stand(entry, session) and part_carried(entry, ours)
+        return fields_stand(entry, shift) and part_carried(entry, ours)
     if entry.state == LedgerEntry.PENDING:
-        return not (fields_stand(entry, session) and part_carried(entry, ours))
+        return not (fields_stand(entry, shift) and part_carried(entry, ours))
     return entry.state == LedgerEntry.CONFLICT
 
 
-def _ledger_settle(session: Session, ours: ClosingReport | None, *, outlet_id: str) -> list[str]:
+def _ledger_settle(shift: Session, ours: ClosingReport | None, *, outlet_id: str) -> list[str]:
     """Moves the entries this read changes (written ones gone or dropped, lost answers settled,
     pending ones back in the record); returns the states of those still live."""
     now = timezone.now()
     for entry in LedgerEntry.objects.filter(
-        session_id=session.id, state=LedgerEntry.WRITTEN
+        session_id=shift.id, state=LedgerEntry.WRITTEN
     ).select_for_update():
-        if not fields_stand(entry, session):
-            _conflict(entry, session, outlet_id=outlet_id, now=now)
+        if not fields_stand(entry, shift):
+            _conflict(entry, shift, outlet_id=outlet_id, now=now)
         elif not part_carried(entry, ours):
             if entry.restores >= MOST_RESTORES:
-                _conflict(entry, session, outlet_id=outlet_id, now=now, dropped=True)
+                _conflict(entry, shift, outlet_id=outlet_id, now=now, dropped=True)
             else:
                 entry.state, entry.lost_at = LedgerEntry.PENDING, now
                 entry.save(update_fields=["state", "lost_at"])
-    for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.UNKNOWN):
-        _settle_unknown(entry, session, ours, now=now)
-    for entry in LedgerEntry.objects.filter(session_id=session.id, state=LedgerEntry.PENDING):
-        if fields_stand(entry, session) and part_carried(entry, ours):
+    for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.UNKNOWN):
+        _settle_unknown(entry, shift, ours, now=now)
+    for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.PENDING):
+        if fields_stand(entry, shift) and part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
             entry.written_at = now
             entry.save(update_fields=["state", "written_at"])
     return list(
-        LedgerEntry.objects.filter(session_id=session.id, state__in=LIVE).values_list(
+        LedgerEntry.objects.filter(session_id=shift.id, state__in=LIVE).values_list(
             "state", flat=True
         )
     )
 
 
 def _settle_unknown(
-    entry: LedgerEntry, session: Session, ours: ClosingReport | None, *, now: datetime
+    entry: LedgerEntry, shift: Session, ours: ClosingReport | None, *, now: datetime
 ) -> None:
     """A write whose answer was lost: found in this read, it was saved; still missing once
     any write would have landed, it was not. Its audit row says so from then on."""
-    if fields_stand(entry, session) and part_carried(entry, ours):
+    if fields_stand(entry, shift) and part_carried(entry, ours):
         entry.state, entry.written_at = LedgerEntry.WRITTEN, now
         entry.save(update_fields=["state", "written_at"])
         _supersede(entry)
@@ -268,37 +268,37 @@ def _settle_unknown(
 
 
 def _conflict(
-    entry: LedgerEntry, session: Session, *, outlet_id: str, now: datetime, dropped: bool = False
+    entry: LedgerEntry, shift: Session, *, outlet_id: str, now: datetime, dropped: bool = False
 ) -> None:
     entry.state, entry.lost_at = LedgerEntry.CONFLICT, now
     entry.save(update_fields=["state", "lost_at"])
-    theirs = close_fields(session)
+    theirs = close_fields(shift)
     ShiftConflict.objects.create(
-        session_id=session.id,
+        session_id=shift.id,
         outlet_id=outlet_id or "",
         entry=entry,
-        what=_what(entry, session, dropped=dropped),
+        what=_what(entry, shift, dropped=dropped),
         detected_at=now,
         ours=entry.fields or {"part": entry.part},
         theirs={key: theirs[key] for key in (entry.fields or theirs)},
-        theirs_record={**session.wire, "updatedAt": time_to_wire_or_none(session.updated_at)},
-        theirs_updated_at=session.updated_at,
+        theirs_record={**shift.wire, "updatedAt": time_to_wire_or_none(shift.updated_at)},
+        theirs_updated_at=shift.updated_at,
     )
     # What this write stood on goes with it: an approval of figures now in dispute waits too.
     if entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION):
         LedgerEntry.objects.filter(
-            session_id=session.id, kind=LedgerEntry.APPROVAL, state__in=LIVE
+            session_id=shift.id, kind=LedgerEntry.APPROVAL, state__in=LIVE
         ).update(state=LedgerEntry.CONFLICT)
 
 
-def _what(entry: LedgerEntry, session: Session, *, dropped: bool) -> str:
+def _what(entry: LedgerEntry, shift: Session, *, dropped: bool) -> str:
     if dropped:
         return ShiftConflict.DROPPED
     if entry.kind == LedgerEntry.REOPEN:
         return ShiftConflict.REOPEN_UNDONE
     if entry.kind == LedgerEntry.CORRECTION:
         return ShiftConflict.REVERTED
-    return ShiftConflict.CLOSE_ERASED if session.is_open else ShiftConflict.RECLOSED
+    return ShiftConflict.CLOSE_ERASED if shift.is_open else ShiftConflict.RECLOSED
 
 
 def pending_entries(session_id: str) -> Iterable[LedgerEntry]:

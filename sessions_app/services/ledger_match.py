@@ -14,28 +14,28 @@ from sessions_app.finalpos.wire import time_to_wire
 from sessions_app.models import LedgerEntry
 
 
-def close_fields(session: Session | SessionInput) -> dict[str, Any]:
+def close_fields(shift: Session | SessionInput) -> dict[str, Any]:
     """The fields a close or a correction sets, as the ledger keeps them (from Final POS's
     answer, or from what was sent when the answer was lost)."""
     configured = {method.key for method in payment_methods()}
     return {
-        "closeTime": time_to_wire(session.close_time) if session.close_time else None,
-        "closedBy": session.closed_by or "",
+        "closeTime": time_to_wire(shift.close_time) if shift.close_time else None,
+        "closedBy": shift.closed_by or "",
         "closingAmounts": {
-            key: str(amount) for key, amount in session.closing_amounts.items() if key in configured
+            key: str(amount) for key, amount in shift.closing_amounts.items() if key in configured
         },
-        "closingNote": session.closing_note or "",
+        "closingNote": shift.closing_note or "",
     }
 
 
-def fields_stand(entry: LedgerEntry, session: Session) -> bool:
+def fields_stand(entry: LedgerEntry, shift: Session) -> bool:
     """The record's fields this write set hold what it wrote (a later close of a reopened
     shift is a new close, not an undo of the reopening)."""
     if entry.kind == LedgerEntry.REOPEN:
-        return session.close_time is None or session.close_time > entry.recorded_at
+        return shift.close_time is None or shift.close_time > entry.recorded_at
     if not entry.fields:
         return True
-    now = close_fields(session)
+    now = close_fields(shift)
     return (
         _same_time(entry.fields.get("closeTime"), now["closeTime"])
         and (entry.kind != LedgerEntry.CLOSE or entry.fields.get("closedBy") == now["closedBy"])

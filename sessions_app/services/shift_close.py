@@ -281,10 +281,10 @@ def _close_already_done(current: Session, close_request_id: str) -> ShiftWriteRe
     )
 
 
-def _closed_by_request(session: Session, close_request_id: str) -> bool:
-    report = parse(session.closing_report_data)
+def _closed_by_request(shift: Session, close_request_id: str) -> bool:
+    report = parse(shift.closing_report_data)
     return (
-        not session.is_open
+        not shift.is_open
         and report is not None
         and report.is_ours
         and report.close_request_id == close_request_id

@@ -30,7 +30,7 @@ def shift_add_by_id(
     manager's tills (allowed_outlet_ids None means every outlet)."""
     client = client or get_client()
     try:
-        session = client.session_get(session_id)
+        shift = client.session_get(session_id)
     except FinalPOSNotFound:
         raise ShiftNotAllowed(str(NOT_AT_YOUR_OUTLETS)) from None
     except FinalPOSError as error:
@@ -44,7 +44,7 @@ def shift_add_by_id(
         )
         raise
     outlet_id = (
-        Station.objects.filter(id=session.station_id).values_list("outlet_id", flat=True).first()
+        Station.objects.filter(id=shift.station_id).values_list("outlet_id", flat=True).first()
     )
     if outlet_id is None:
         raise ShiftNotAllowed(
@@ -57,7 +57,7 @@ def shift_add_by_id(
         # The same answer as for an id Final POS does not know: another store's shifts are
         # not this manager's to probe.
         raise ShiftNotAllowed(str(NOT_AT_YOUR_OUTLETS))
-    record = shift_fetch(session_id=session.id, client=client)
+    record = shift_fetch(session_id=shift.id, client=client)
     audit_write(
         actor=added_by_user,
         action="import",
