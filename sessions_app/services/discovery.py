@@ -91,12 +91,12 @@ def shifts_discover(
     *,
     client: FinalPOSClient | None = None,
     pages: int | None = None,
-    sessions: int | None = None,
+    shifts: int | None = None,
 ) -> DiscoveryResult:
     """One bounded pass of discovery (see the module's docstring)."""
     client = client or get_client()
     pages = settings.DISCOVERY_PAGES_PER_PASS if pages is None else pages
-    sessions = settings.DISCOVERY_SESSIONS_PER_PASS if sessions is None else sessions
+    shifts = settings.DISCOVERY_SESSIONS_PER_PASS if shifts is None else shifts
     state, _created = SyncState.objects.get_or_create(name=SyncState.DISCOVERY)
     position = Position.stored(state)
     pass_ = _Pass(client=client, pages_left=pages)
@@ -108,7 +108,7 @@ def shifts_discover(
         position.queue = _unknown([*reversed(newest), *position.queue])
         pass_.read_back(position)
         position.queue = _unknown(position.queue)
-        found, gone, failed = pass_.read_shifts(position, sessions)
+        found, gone, failed = pass_.read_shifts(position, shifts)
     except FinalPOSError as error:
         _save(state, position, error=error.message)
         raise

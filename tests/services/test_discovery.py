@@ -116,7 +116,7 @@ def test_a_sale_that_lands_below_the_watermark_still_brings_its_shift_in(tills, 
 def test_history_older_than_the_window_is_not_looked_for(company, settings):
     settings.DISCOVERY_HISTORY_DAYS = 7
     for _pass in range(50):
-        result = shifts_discover(pages=5, sessions=500)
+        result = shifts_discover(pages=5, shifts=500)
         if result.history_done and not result.waiting:
             break
     oldest = present(SessionRecord.objects.order_by("open_time").first()).open_time
@@ -145,7 +145,7 @@ def test_a_sale_nobody_can_read_does_not_hide_its_shift(tills, simulator):
 def test_a_pass_that_cannot_read_keeps_its_place(company, simulator):
     from tests.conftest import add_faults
 
-    shifts_discover(pages=1, sessions=0)
+    shifts_discover(pages=1, shifts=0)
     before = SyncState.objects.get(name=SyncState.DISCOVERY).position
     add_faults(simulator, {"action": "status", "status": 503, "path_contains": "/transactions"})
 
@@ -165,7 +165,7 @@ def test_the_share_of_till_shifts_discovery_finds(company, simulator):
         tills.tick()
         shifts_discover()
     for _pass in range(100):  # and the look back over earlier sales runs to its end
-        result = shifts_discover(pages=50, sessions=500)
+        result = shifts_discover(pages=50, shifts=500)
         if result.history_done and not result.waiting:
             break
 

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo account ready: {username}")
         found = 0
         for _pass in range(100):  # the whole demo history now, not pass by pass in the worker
-            discovered = shifts_discover(pages=100, sessions=1000)
+            discovered = shifts_discover(pages=100, shifts=1000)
             found += discovered.found
             if discovered.history_done and (not discovered.waiting or not discovered.found):
                 break
