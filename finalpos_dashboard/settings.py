@@ -120,7 +120,7 @@ TEMPLATES = [
         },
     },
 ]
-# Plain <input>s written in Python, the same HTML as Django's template (sessions_app/forms/renderer.py).
+# Plain <input>s written in Python: Django's own HTML, faster (sessions_app/forms/renderer.py).
 FORM_RENDERER = "sessions_app.forms.renderer.QuickInputRenderer"
 
 # --- Database and cache -------------------------------------------------------------------
