@@ -61,8 +61,16 @@ def _as_text(value: Any) -> Any:
     return str(value)
 
 
+def _plain(widget: Any) -> bool:
+    """Whether input_html writes what the template would: the template also calls a value
+    that is callable, and copes with a widget without a type; those go to the template."""
+    if not isinstance(widget, dict) or "type" not in widget or callable(widget.get("value")):
+        return False
+    return not any(callable(value) for value in widget.get("attrs", {}).values())
+
+
 class QuickInputRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
-        if template_name in INPUT_TEMPLATES and "widget" in context:
+        if template_name in INPUT_TEMPLATES and _plain(context.get("widget")):
             return input_html(context["widget"])
         return super().render(template_name, context, request=request)

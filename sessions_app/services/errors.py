@@ -86,7 +86,7 @@ class ShiftBusy(ShiftError):
 
 class OpenOutcomeUnknown(ShiftError):
     """An open whose answer was lost: the shift may exist in Final POS. The till is held until
-    that is settled (services/settle/updates.py)."""
+    that is settled (services/settle/opens.py, and settle/landed.py once the shift is read)."""
 
 
 class NameTaken(SetupError):

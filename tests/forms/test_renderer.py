@@ -49,3 +49,10 @@ def test_other_widgets_still_use_their_templates():
     ours = widget.render("pick", "b", renderer=QuickInputRenderer())
     assert ours == widget.render("pick", "b", renderer=DjangoTemplates())
     assert '<option value="b" selected>B</option>' in ours
+
+
+def test_a_callable_value_or_attribute_goes_to_the_template_which_calls_it():
+    widget = forms.TextInput(attrs={"data-when": lambda: "now"})
+    ours = widget.render("note", "typed", renderer=QuickInputRenderer())
+    assert ours == widget.render("note", "typed", renderer=DjangoTemplates())
+    assert 'value="typed"' in ours and 'data-when="now"' in ours
