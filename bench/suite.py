@@ -64,6 +64,7 @@ def cache_label() -> str:
     return {
         "RedisCache": "Redis",
         "DatabaseCache": "the database (DATABASE_CACHE)",
+        "BulkDatabaseCache": "the database (DATABASE_CACHE)",
         "LocMemCache": "local memory",
     }.get(backend, backend)
 

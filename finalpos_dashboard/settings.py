@@ -169,7 +169,8 @@ if REDIS_URL:
 elif DATABASE_CACHE:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's DatabaseCache, writing many keys in one statement.
+            "BACKEND": "finalpos_dashboard.database_cache.BulkDatabaseCache",
             "LOCATION": "dashboard_cache",
             # Past MAX_ENTRIES (300 by default) a third of the rows are culled, sign-in
             # throttle counts with them: a stranger could reset a lockout by filling the cache.
