@@ -84,7 +84,7 @@ def demo_everything(demo_store):
     shifts = SessionRecord.objects.filter(outlet_id=DEMO_OUTLET_IDS[0])
     closed = present(shifts.filter(close_time__isnull=False).order_by("-close_time").first())
     open_shift = present(shifts.filter(close_time__isnull=True).first())
-    station = present(Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first())
+    till = present(Station.objects.filter(outlet_id=DEMO_OUTLET_IDS[0]).first())
     demo_cashier = User.objects.get(username="cashier")
     held = _a_shift_a_till_holds_open(demo_store)
     in_conflict = _a_close_a_till_wrote_over(demo_store, demo_cashier)
@@ -117,8 +117,8 @@ def demo_everything(demo_store):
         "outlet-edit": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/",
         "outlet-new": "/setup/outlets/new/",
         "till-new": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/tills/new/",
-        "till-edit": f"/setup/tills/{station.id}/",
-        "till-delete": f"/setup/tills/{station.id}/delete/",
+        "till-edit": f"/setup/tills/{till.id}/",
+        "till-delete": f"/setup/tills/{till.id}/delete/",
         "alerts": "/account/alerts/",
         "language": "/account/language/",
         "outlet-rules": f"/setup/outlets/{DEMO_OUTLET_IDS[0]}/rules/",

@@ -31,11 +31,11 @@ def test_the_board_shows_every_tills_open_shift_after_one_check(
     page.get_by_role("button", name="Check Final POS now").click()
 
     expect(page.locator(".messages")).to_contain_text("shifts opened on the tills were added")
-    for station in Station.objects.all():
-        card = page.locator(".station", has=page.get_by_role("heading", name=station.name))
-        expect(card).to_contain_text(open_shifts[station.id])
-        close = card.get_by_role("link", name=f"Close the shift on {station.name}")
-        if open_shifts[station.id].startswith("S-"):
+    for till in Station.objects.all():
+        card = page.locator(".station", has=page.get_by_role("heading", name=till.name))
+        expect(card).to_contain_text(open_shifts[till.id])
+        close = card.get_by_role("link", name=f"Close the shift on {till.name}")
+        if open_shifts[till.id].startswith("S-"):
             # The till holds the shift it opened: it is closed there, and watched from here.
             expect(card).to_contain_text("Opened on the till")
             expect(close).to_have_count(0)

@@ -91,10 +91,10 @@ def test_numbers_never_collide_with_the_tills_while_both_open_shifts(tills, cash
         activity.tick()
         shifts_discover()
         catalog_refresh()
-        station = Station.objects.order_by("id")[step % 3]
+        till = Station.objects.order_by("id")[step % 3]
         try:
             result = shift_open(
-                till=station,
+                till=till,
                 opened_by_user=cashier,
                 opening_amount=Decimal("100.00"),
                 in_use_confirmed=step % 2 == 0,

@@ -69,12 +69,12 @@ def test_editing_an_outlet_keeps_the_fields_the_dashboard_does_not_show(tills, m
 
 def test_a_till_is_added_and_renamed(tills, manager, simulator):
     outlet = Outlet.objects.get(id=OUTLET_A)
-    station = till_create(outlet=outlet, name="Till 3", created_by_user=manager)
-    assert simulator.simulator.store.get("station", station.id)["outletId"] == OUTLET_A
-    till_rename(till=station, name="Patio till", renamed_by_user=manager)
-    stored = simulator.simulator.store.get("station", station.id)
+    till = till_create(outlet=outlet, name="Till 3", created_by_user=manager)
+    assert simulator.simulator.store.get("station", till.id)["outletId"] == OUTLET_A
+    till_rename(till=till, name="Patio till", renamed_by_user=manager)
+    stored = simulator.simulator.store.get("station", till.id)
     assert stored["name"] == "Patio till" and stored["status"] == "AVAILABLE"
-    assert Station.objects.get(id=station.id).name == "Patio till"
+    assert Station.objects.get(id=till.id).name == "Patio till"
     assert AuditEntry.objects.filter(action="setup", object_type="station").count() == 2
 
 
