@@ -42,23 +42,17 @@ def input_html(widget: dict[str, Any]) -> SafeString:
         conditional_escape(widget["name"]),
         '"',
     ]
+    # str() is the template's `|stringformat:'s'`: a safe string stays safe (str returns it).
     if widget["value"] is not None:
-        parts += [' value="', conditional_escape(_as_text(widget["value"])), '"']
+        parts += [' value="', conditional_escape(str(widget["value"])), '"']
     for name, value in widget["attrs"].items():
         if value is False:
             continue
         parts += [" ", conditional_escape(name)]
         if value is not True:
-            parts += ['="', conditional_escape(_as_text(value)), '"']
+            parts += ['="', conditional_escape(str(value)), '"']
     parts.append(">")
     return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
-
-
-def _as_text(value: Any) -> Any:
-    """The template's `|stringformat:'s'`: a safe string stays safe (and unescaped)."""
-    if isinstance(value, SafeString):
-        return value
-    return str(value)
 
 
 def _plain(widget: Any) -> bool:
