@@ -105,22 +105,27 @@ def test_the_server_starts_cleanly_with_the_autoreloader_as_make_run_does(tmp_pa
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,  # the reloader's child too is stopped below
     )
     lines: list[str] = []
+    # Read from the pipe itself: a buffered readline would hold lines that came in one chunk,
+    # and select, which sees only the pipe, would then wait for more that never comes.
+    pipe = present(server.stdout).fileno()
+    pending, ended = "", False
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # a thread that died leaves the process silent
-            ready, _, _ = select.select([present(server.stdout)], [], [], 1)
+        while not ended and time.monotonic() < deadline:  # a dead thread leaves it silent
+            ready, _, _ = select.select([pipe], [], [], 1)
             if not ready:
                 continue
-            line = present(server.stdout).readline()
-            if not line:
+            chunk = os.read(pipe, 65536).decode(errors="replace")
+            if not chunk:
                 break
-            lines.append(line.rstrip())
-            if line.startswith("Open ") or "Exception in thread" in line:
-                break
+            *complete, pending = (pending + chunk).split("\n")
+            for line in complete:
+                if not ended:
+                    lines.append(line.rstrip())
+                    ended = line.startswith("Open ") or "Exception in thread" in line
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
