@@ -6,10 +6,11 @@ state reads totals too.
 Every write to the session index that can move a shift's totals (its amounts, its outlet, its
 business day, its result, its close, its deletion) calls `daily_totals_update` for the days it
 touched, inside the same transaction: a day is recounted from its own shifts, a handful of
-rows, and its month from its days, so the totals are exact by construction; a second writer
-waits for the first (each day and month has a row that is always there, locked first, always
-days before months, in order). Bulk loads (migrations, seeding, `manage.py rebuild_totals`)
-call `daily_totals_rebuild` instead.
+rows, and its month from its days, so the totals are exact by construction. A shift indexed for
+the first time is only added (`daily_totals_add`, two statements where a recount takes six).
+A second writer waits for the first: each day and month has a row that is always there, locked
+first, always days before months, in order. Bulk loads (migrations, seeding,
+`manage.py rebuild_totals`) call `daily_totals_rebuild` instead.
 """
 
 from collections.abc import Iterable, Mapping
@@ -94,17 +95,36 @@ def _held(
     model: type[DailyTotals] | type[MonthlyTotals], place: dict[str, Any]
 ) -> dict[Kind, OutletTotals]:
     """The rows of one day or month, locked until the transaction ends, before anything is
-    counted: a second writer of the same day waits here, then counts what the first wrote. A
-    day's lock row is made when missing (its first writer)."""
-    rows = model.objects.select_for_update().filter(**place)
+    counted: a second writer of the same day waits here, then counts what the first wrote.
+    The lock row sorts first, so it is the first row locked, as in `_add`; a day's lock row
+    is made when missing (its first writer)."""
+    rows = (
+        model.objects.select_for_update().filter(**place).order_by("currency", "result", "closed")
+    )
     kept: dict[Kind, OutletTotals] = {_kind_of(row): row for row in rows}
     if LOCK_ROW not in kept:
-        currency, result, closed = LOCK_ROW
-        model.objects.select_for_update().get_or_create(
-            **place, currency=currency, result=result, closed=closed
-        )
+        _add(model, [_row(model, place, LOCK_ROW)])
         kept = {_kind_of(row): row for row in rows.all()}
     return kept
+
+
+def _add(
+    model: type[DailyTotals] | type[MonthlyTotals], rows: list[DailyTotals] | list[MonthlyTotals]
+) -> None:
+    """Adds the rows' figures to the rows of the same place and kind, made when missing, in one
+    statement that locks them in the order given (Django's upsert can only replace a value)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    place = "business_date" if model is DailyTotals else "month"
+    columns = ["outlet_id", place, "currency", "result", "closed", *FIGURES]
+    quoted = [connection.ops.quote_name(name) for name in columns]
+    one_row = f"({', '.join(['%s'] * len(columns))})"
+    added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in quoted[5:])
+    sql = (  # names from the model, values as parameters
+        f"INSERT INTO {table} ({', '.join(quoted)}) VALUES {', '.join([one_row] * len(rows))} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(quoted[:5])}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [getattr(row, name) for row in rows for name in columns])
 
 
 def _recount(
@@ -136,6 +156,25 @@ def _recount(
 
 def _figures(row: OutletTotals) -> tuple[int, ...]:
     return tuple(getattr(row, name) for name in FIGURES)
+
+
+def daily_totals_add(shift: Mapping[str, Any]) -> None:
+    """Adds a shift indexed for the first time to its day and month: one statement each, the
+    lock row named first, so a writer recounting the same day waits for this one or this one
+    for it, and either way the day counts the shift once. Anything else that moves a shift
+    recounts its days (`daily_totals_update`): exact whatever the rows held before."""
+    if shift["deleted_at"] is not None:
+        return
+    day = {"outlet_id": shift["outlet_id"], "business_date": shift["business_date"]}
+    totals = _row(DailyTotals, day, _kind(shift["currency"], shift["result"], shift["close_time"]))
+    _add_shift(totals, *(shift[name] for name in _SHIFT_FIGURES))
+    month = {"outlet_id": shift["outlet_id"], "month": month_of(shift["business_date"])}
+    monthly = _row(MonthlyTotals, month, _kind_of(totals))
+    _add_totals(monthly, totals)
+    locks_first = _kind_of(totals) != LOCK_ROW  # a kind named twice would be refused
+    with transaction.atomic(savepoint=False):
+        _add(DailyTotals, [_row(DailyTotals, day, LOCK_ROW)] * locks_first + [totals])
+        _add(MonthlyTotals, [_row(MonthlyTotals, month, LOCK_ROW)] * locks_first + [monthly])
 
 
 def daily_totals_update(days: Iterable[Day]) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sessions_app.closing.drawer import SalesSummary
@@ -31,6 +31,7 @@ from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.daily_totals import (
     COUNTED_FIELDS,
     counted_from,
+    daily_totals_add,
     daily_totals_update,
     days_of,
 )
@@ -70,12 +71,16 @@ def _shift_currency(
 def _indexed(session_id: str) -> dict[str, Any] | None:
     """The shift as the index holds it now (None when it is not indexed), its row locked until
     the transaction ends, so the totals compare before and after with nobody in between."""
-    return (
-        SessionRecord.objects.select_for_update()
-        .filter(id=session_id)
-        .values(*COUNTED_FIELDS, "expected")
-        .first()
-    )
+    rows = SessionRecord.objects.select_for_update().filter(id=session_id)
+    indexed = rows.values(*COUNTED_FIELDS, "expected").first()
+    if indexed is None and connection.vendor == "postgresql":
+        # No row to lock: two first saves of one shift at once (two refreshes finding it)
+        # would both add it to its day. The second waits here, then finds the first's row.
+        # SQLite writers begin one at a time (BEGIN IMMEDIATE).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [session_id])
+        indexed = rows.values(*COUNTED_FIELDS, "expected").first()
+    return indexed
 
 
 def shift_index_save(
@@ -123,10 +128,12 @@ def shift_index_save(
         record = SessionRecord.objects.get(id=shift.id)
         before = counted_from(indexed)
         after = counted_from(record.__dict__)
+        if before is None:
+            daily_totals_add(record.__dict__)
+        elif after != before:  # most refreshes change nothing the totals count
+            daily_totals_update({figures[:2] for figures in (before, after) if figures})
         for name, value in defaults.items():  # as written, like the rest of the write sees them
             setattr(record, name, value)
-        if after != before:  # most refreshes change nothing the totals count
-            daily_totals_update({figures[:2] for figures in (before, after) if figures})
         session_number_note_used(shift.session_number)
         landed = landed_opens_clear(
             station_id=shift.station_id, session_number=shift.session_number

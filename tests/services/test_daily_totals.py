@@ -173,6 +173,54 @@ def test_writers_at_once_on_one_day_lose_nothing(tills):
     assert sum(day[0] for day in kept_by_day().values()) == 8
 
 
+def _at_once(*calls) -> list[BaseException]:
+    """Runs the calls together, each in its own thread and database connection; the errors."""
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call) -> None:
+        barrier.wait()
+        try:
+            call()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shift_first_saved_by_four_writers_at_once_counts_once(tills):
+    """Four refreshes find the same new till shift at the same moment: a first save adds the
+    shift to its day, so the three that come second must see the first's row, not add again."""
+    session = _till_session(1)
+    assert _at_once(*[lambda: shift_index_save(session)] * 4) == []
+    assert kept_by_day() == counted_from_shifts()
+    assert sum(day[0] for day in kept_by_day().values()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_saves_and_recounts_of_one_day_at_once_lose_nothing(tills):
+    """New shifts are added to a day while other writers recount that day: whichever comes
+    first, the day ends with every shift counted once."""
+    from sessions_app.services.daily_totals import daily_totals_update
+
+    shift_index_save(_till_session(1))
+    [day] = per_day(kept_by_day())
+    new = [_till_session(index) for index in range(2, 7)]
+    recounts = [lambda: daily_totals_update([day])] * 3
+    adds = [lambda session=session: shift_index_save(session) for session in new]
+    assert _at_once(*adds, *recounts) == []
+    assert kept_by_day() == counted_from_shifts()
+    assert per_day(kept_by_day())[day][0] == 6
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="row locks that can deadlock: PostgreSQL only (SQLite has one writer at a time)",
