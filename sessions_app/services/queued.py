@@ -24,7 +24,8 @@ def till_status_enqueue(record: SessionRecord) -> str:
         return ""
     # Called after the write committed, so no on_commit: with the database backend the task
     # row is simply the next write; the immediate backend runs it here and now.
-    station_status_update.enqueue(record.id)
+    if not station_status_update.enqueue(record.id).is_finished:
+        return ""  # queued: nothing has run yet to read back
     record.refresh_from_db(fields=["station_status_pending", "station_status_error"])
     return record.station_status_error
 
