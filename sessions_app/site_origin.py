@@ -7,6 +7,7 @@ Host header, and the next alert would link to it.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -20,6 +21,8 @@ LAST_ORIGIN_KEY = "site:last-origin"
 FALLBACK_ORIGIN = "http://127.0.0.1:8000"  # `make run`'s address
 
 _request_origin: ContextVar[str | None] = ContextVar("request_origin", default=None)
+RECHECK_SECONDS = 60.0
+_checked: tuple[str, float] | None = None  # this process's origin last found in the cache, when
 
 
 def site_url() -> str:
@@ -60,9 +63,23 @@ class SiteOriginMiddleware:
             _request_origin.reset(token)
 
 
+def forget_checked() -> None:
+    """The next signed-in request checks the cache again (the cache was emptied)."""
+    global _checked
+    _checked = None
+
+
 def _remember(origin: str) -> None:
+    """Keeps the origin in the shared cache, checked at most once a RECHECK_SECONDS per
+    process while its requests keep coming from the same origin (a read per page otherwise)."""
+    global _checked
+    now = time.monotonic()
+    if _checked is not None and _checked[0] == origin and now - _checked[1] < RECHECK_SECONDS:
+        return
     try:
         if cache.get(LAST_ORIGIN_KEY) != origin:
             cache.set(LAST_ORIGIN_KEY, origin, timeout=None)
     except Exception:  # the page matters more than a link in a later e-mail
         logger.warning("The site origin %s could not be kept in the cache", origin)
+    else:
+        _checked = (origin, now)

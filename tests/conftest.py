@@ -54,13 +54,15 @@ def _site_language():
 def _clear_cache():
     # The circuit breaker and the page caches live in the cache; Redis outlives a test, and
     # this process's own copy (kept while the cache is down) would outlive it too.
-    from sessions_app import shared_cache
+    from sessions_app import shared_cache, site_origin
 
     caches["default"].clear()
     shared_cache.forget_local()
+    site_origin.forget_checked()
     yield
     caches["default"].clear()
     shared_cache.forget_local()
+    site_origin.forget_checked()
 
 
 @pytest.fixture(scope="session", autouse=True)

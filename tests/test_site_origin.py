@@ -85,3 +85,24 @@ def test_a_request_from_someone_not_signed_in_is_not_remembered(site, client):
 
 def test_without_site_url_or_any_request_the_fallback_is_the_local_address(site):
     assert site_url() == "http://127.0.0.1:8000"
+
+
+def test_each_process_checks_the_kept_origin_once_a_minute_not_on_every_page(
+    site, client, cashier, monkeypatch
+):
+    from django.core.cache import cache
+
+    from sessions_app import site_origin
+
+    client.login(username="cal", password=PASSWORD)
+    client.get("/", HTTP_HOST=HOST, secure=True)
+    assert cache.get(site_origin.LAST_ORIGIN_KEY) == f"https://{HOST}"
+    cache.set(site_origin.LAST_ORIGIN_KEY, "https://another.example.com")  # another process
+    client.get("/", HTTP_HOST=HOST, secure=True)
+    assert cache.get(site_origin.LAST_ORIGIN_KEY) == "https://another.example.com"
+    client.get("/", HTTP_HOST=HOST)  # a new origin is kept at once
+    assert cache.get(site_origin.LAST_ORIGIN_KEY) == f"http://{HOST}"
+    cache.set(site_origin.LAST_ORIGIN_KEY, "https://another.example.com")
+    monkeypatch.setattr(site_origin, "RECHECK_SECONDS", 0.0)  # a minute later
+    client.get("/", HTTP_HOST=HOST)
+    assert cache.get(site_origin.LAST_ORIGIN_KEY) == f"http://{HOST}"
