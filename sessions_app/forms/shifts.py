@@ -146,8 +146,12 @@ class OpenShiftForm(CashCountForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["station"], [("", _("Choose a till")), *till_choices])
+        self.offer_tills(till_choices)
         self.show_tills(busy=busy or {}, handover_floats=handover_floats or {})
+
+    def offer_tills(self, till_choices: list[tuple[str, str]]) -> None:
+        """The tills to choose from (a posted form is checked against the one it names)."""
+        set_choices(self.fields["station"], [("", _("Choose a till")), *till_choices])
 
     def show_tills(self, *, busy: dict[str, str], handover_floats: dict[str, str]) -> None:
         """What the till picker shows beside each till (only needed to show the form)."""

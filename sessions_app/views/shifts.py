@@ -15,7 +15,13 @@ from sessions_app.formatting import money, plain_amount
 from sessions_app.forms import ApproveShiftForm, OpenShiftForm
 from sessions_app.models import SessionRecord, Station
 from sessions_app.policy import outlet_money_activate
-from sessions_app.roles import AuthenticatedRequest, is_manager, manager_required, staff_required
+from sessions_app.roles import (
+    AuthenticatedRequest,
+    User,
+    is_manager,
+    manager_required,
+    staff_required,
+)
 from sessions_app.selectors.audit import audit_for_shift
 from sessions_app.selectors.catalog import (
     pending_open_for,
@@ -53,9 +59,13 @@ from sessions_app.views.common import (
 def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "check":
         return _check_the_lost_open(request)
-    tills = list(tills_for(user=request.user).order_by("outlet_id", "name"))
-    # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_id = request.POST.get("station") or request.GET.get("station", "")
+    # An open needs only the till it names (a cashier may have hundreds); the page lists all.
+    named = (
+        till_for_user(user=request.user, station_id=chosen_id) if request.method == "POST" else None
+    )
+    tills = [named] if named else _offered_tills(request.user)
+    # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_till = next((s for s in tills if s.id == chosen_id), tills[0] if tills else None)
     outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
     form = OpenShiftForm(
@@ -74,7 +84,7 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
         )
         if lost_open.refusal:
             form.add_error(None, lost_open.refusal)
-            return _open_page(request, form, tills, in_use_warning=False)
+            return _open_page(request, form, tills, in_use_warning=False, all_offered=not named)
         try:
             result = shift_open(
                 till=till,
@@ -104,7 +114,11 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
             _warn_handover(request, result.record)
             warn_till_status(request, result)
             return redirect("sessions_app:board")
-    return _open_page(request, form, tills, in_use_warning=in_use_warning)
+    return _open_page(request, form, tills, in_use_warning=in_use_warning, all_offered=not named)
+
+
+def _offered_tills(user: User) -> list[Station]:
+    return list(tills_for(user=user).order_by("outlet_id", "name"))
 
 
 def _open_page(
@@ -113,7 +127,11 @@ def _open_page(
     tills: list[Station],
     *,
     in_use_warning: bool,
+    all_offered: bool,
 ) -> HttpResponse:
+    if not all_offered:  # a posted form came back: it lists every till again
+        tills = _offered_tills(request.user)
+        form.offer_tills(till_choices_for(tills, user=request.user))
     # The form is shown: which tills are busy, and the float each one's last shift left
     # (one query each, whatever the number of tills).
     busy = tills_busy_for(user=request.user)
