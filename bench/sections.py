@@ -94,7 +94,8 @@ def _open_section(run: dict) -> str:
             f"Queries (in-process, Django's test client): the open form "
             f"{counted['form_25_tills']} for a cashier of 25 tills and "
             f"{counted['form_250_tills']} for one of 250; one open (the POST, through the "
-            f"simulator over HTTP) {counted['open_250_tills']}."
+            f"simulator over HTTP; the process's second, after the heartbeat row its first "
+            f"lock writes) {counted['open_250_tills']}."
         )
     if opened:
         parts.append(

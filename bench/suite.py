@@ -178,10 +178,10 @@ def measure_served(
         return sum(answer.json()["calls"].values())
 
     if config.wanted("open"):
-        tills = opens.free_tills(config.OPENS + 1)
+        tills = opens.free_tills(config.OPENS + 2)
         say(f"{name}: open-a-shift queries (in-process)")
         results["open_queries"] = opens.count_queries(
-            tills.pop(), statements_to=var / "open_statements.sql"
+            tills.pop(), warm_up=tills.pop(), statements_to=var / "open_statements.sql"
         )
     web = serving.start_web(env, web_url, var / "gunicorn.log", for_bench=True)
     try:
