@@ -212,7 +212,8 @@ def shift_close(
             fields=close_fields(updated),
             station_status_pending=StationStatus.AVAILABLE,
         )
-        blind_count_forget(record)
+        if trace is not None:  # no reveal was read: none to forget (a reopening forgets too)
+            blind_count_forget(record)
         logger.info("Shift %s closed by %s", record.id, data.closed_by)
     if saved.needs_review:
         review_alert_enqueue(saved)
