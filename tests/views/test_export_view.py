@@ -245,6 +245,33 @@ def test_every_cell_reads_as_the_python_writer_wrote_it(client, superuser, tills
     assert text.split("\r\n", 1)[1] == expected.getvalue()
 
 
+@pytest.mark.parametrize("others", [(), ("JPY",), ("JPY", "KWD")])
+def test_amounts_have_the_decimals_of_each_shifts_currency(client, superuser, tills, others):
+    """Only two-decimal currencies, or a mix with none and three decimals in one export: the
+    opening, closing and rounding cells of each shift in its own currency's decimals."""
+    from decimal import Decimal
+
+    from sessions_app.models import SessionRecord
+    from sessions_app.money import currency
+
+    make_shifts(6, variance="-0.125")
+    make_shifts(4, outlet=OUTLET_B, station=STATION_B1, start=100, variance="1.5")
+    SessionRecord.objects.update(rounding=Decimal("0.005"))
+    for index, code in enumerate(others):
+        SessionRecord.objects.filter(session_number__endswith=str(index + 1)).update(currency=code)
+    client.login(username="root", password=PASSWORD)
+    rows = {row["session_id"]: row for row in _rows(client.get(URL))}
+    records = SessionRecord.objects.all()
+    assert {record.currency for record in records} == {"USD", *others}
+    assert len(rows) == len(records) == 10
+    for record in records:
+        exact = currency(record.currency).exact
+        row = rows[record.id]
+        assert row["opening_amount"] == str(exact(record.opening_amount))
+        assert row["closing_amount"] == str(exact(present(record.closing_amount)))
+        assert row["cash_rounding"] == str(exact(Decimal("0.005")))
+
+
 def test_the_cells_kept_at_indexing_read_as_the_shifts_figures(client, manager, closed_shift):
     """The per-method cells written when the shift was indexed, and the same cells read from
     its figures (as for a row written for other payment methods), are one and the same."""
