@@ -1,5 +1,6 @@
 """Values every page needs: the mode banner, the role-based navigation, the currency."""
 
+import functools
 import math
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from sessions_app.cash import current_locale
-from sessions_app.drafts import drafts_accepted_pop
+from sessions_app.drafts import page_messages
 from sessions_app.finalpos import circuit
 from sessions_app.formatting import currency_symbol
 from sessions_app.money import active_currency
@@ -21,10 +22,14 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     breaker = circuit.state()
     closes_in = breaker.open_until - circuit.clock() if breaker.open_until else 0
+    # Read when the page shows them (base.html), as Django's own `messages` is: a page that
+    # does not (a receipt) leaves them for the next one.
+    split = functools.cache(lambda: page_messages(request))
     return {
         "finalpos_paused_for": math.ceil(max(closes_in, breaker.paused_for)),
+        "page_messages": lambda: split()[0],
         # Drafts the browser may forget: Final POS accepted what they held (static/js/site.js).
-        "drafts_accepted": drafts_accepted_pop(request),
+        "drafts_accepted": lambda: split()[1],
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         # The page's currency: the shift's or the outlet's (sessions_app.money.active_currency).
         "currency": active_currency().code,

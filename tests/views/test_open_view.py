@@ -171,3 +171,23 @@ def test_the_form_costs_the_same_queries_for_three_tills_or_thirty(signed_in, ti
     with CaptureQueriesContext(connection) as many:
         signed_in.get(URL)
     assert len(many) == len(few) <= 15
+
+
+def test_the_page_after_an_open_tells_the_browser_to_forget_the_draft_once(signed_in, tills):
+    """The key rides with the "open" message in its cookie: the open writes no session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "150"})
+    session_writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"django_session"' in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert session_writes == []
+    board = signed_in.get(reverse("sessions_app:board")).content.decode()
+    assert '<meta name="drafts-accepted" content="open">' in board
+    assert "is open on Till 1" in board and 'message--info">open<' not in board
+    again = signed_in.get(reverse("sessions_app:board")).content.decode()
+    assert '<meta name="drafts-accepted" content="">' in again and "is open on" not in again
