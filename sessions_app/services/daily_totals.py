@@ -7,10 +7,11 @@ Every write to the session index that can move a shift's totals (its amounts, it
 business day, its result, its close, its deletion) calls `daily_totals_update` for the days it
 touched, inside the same transaction: a day is recounted from its own shifts, a handful of
 rows, and its month from its days, so the totals are exact by construction. A shift indexed for
-the first time is only added (`daily_totals_add`, two statements where a recount takes six).
-A second writer waits for the first: each day and month has a row that is always there, locked
-first, always days before months, in order. Bulk loads (migrations, seeding,
-`manage.py rebuild_totals`) call `daily_totals_rebuild` instead.
+the first time is only added (`daily_totals_add`, two statements where a recount takes eight).
+A second writer waits for the first: every writer takes each day's and month's lock row before
+its other rows (made by its first writer: a bulk load writes none), days before months, in
+order. Bulk loads (migrations, seeding, `manage.py rebuild_totals`) call
+`daily_totals_rebuild` instead.
 """
 
 from collections.abc import Iterable, Mapping
@@ -30,7 +31,7 @@ Amount = Decimal | float | None
 FIGURES = OutletTotals.FIGURES
 _SHIFT_FIGURES = ("opening_amount", "closing_amount", "cash_variance", "rounding")
 _SHIFT_KIND = ("currency", "result", "close_time")
-LOCK_ROW: Kind = ("", "", False)  # the row of a day or month that is always there
+LOCK_ROW: Kind = ("", "", False)  # the row of a day or month every writer locks first
 
 
 def _add_shift(
@@ -96,19 +97,13 @@ def _held(
 ) -> dict[Kind, OutletTotals]:
     """The rows of one day or month, locked until the transaction ends, before anything is
     counted: a second writer of the same day waits here, then counts what the first wrote.
-    The lock row sorts first, so it is the first row locked, as in `_add`; a day's lock row
-    is made when missing (its first writer)."""
-    rows = (
-        model.objects.select_for_update().filter(**place).order_by("currency", "result", "closed")
-    )
-    kept: dict[Kind, OutletTotals] = {_kind_of(row): row for row in rows}
-    if LOCK_ROW not in kept:
-        _add(model, [_row(model, place, LOCK_ROW)])
-        kept = {_kind_of(row): row for row in rows.all()}
-    return kept
+    The lock row first, alone (and made when missing), as `daily_totals_add` takes it: a day
+    whose other rows were locked first could deadlock with an add holding its lock row."""
+    _upsert_adding(model, [_row(model, place, LOCK_ROW)])
+    return {_kind_of(row): row for row in model.objects.select_for_update().filter(**place)}
 
 
-def _add(
+def _upsert_adding(
     model: type[DailyTotals] | type[MonthlyTotals], rows: list[DailyTotals] | list[MonthlyTotals]
 ) -> None:
     """Adds the rows' figures to the rows of the same place and kind, made when missing, in one
@@ -171,10 +166,12 @@ def daily_totals_add(shift: Mapping[str, Any]) -> None:
     month = {"outlet_id": shift["outlet_id"], "month": month_of(shift["business_date"])}
     monthly = _row(MonthlyTotals, month, _kind_of(totals))
     _add_totals(monthly, totals)
-    locks_first = _kind_of(totals) != LOCK_ROW  # a kind named twice would be refused
+    is_lock_row = _kind_of(totals) == LOCK_ROW  # named twice, a row would be refused
     with transaction.atomic(savepoint=False):
-        _add(DailyTotals, [_row(DailyTotals, day, LOCK_ROW)] * locks_first + [totals])
-        _add(MonthlyTotals, [_row(MonthlyTotals, month, LOCK_ROW)] * locks_first + [monthly])
+        locks = [] if is_lock_row else [_row(DailyTotals, day, LOCK_ROW)]
+        _upsert_adding(DailyTotals, [*locks, totals])
+        locks = [] if is_lock_row else [_row(MonthlyTotals, month, LOCK_ROW)]
+        _upsert_adding(MonthlyTotals, [*locks, monthly])
 
 
 def daily_totals_update(days: Iterable[Day]) -> None:
