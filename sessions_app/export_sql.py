@@ -7,6 +7,7 @@ comma, a quote or a line break is quoted, amounts have their currency's decimals
 JPY, three for KWD), times are ISO 8601 in the outlet's own time zone to the second."""
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -110,18 +111,15 @@ def _decimals_by_currency() -> dict[int, list[str]]:
     return found
 
 
-def currency_decimals(present: set[str]) -> Cell:
-    """The decimals of each shift's own currency, of those ``present`` in the export: most
-    exports hold only two-decimal currencies, a constant (a test of every code per amount
-    was a tenth of the query)."""
-    cases = [
-        When(currency__in=listed, then=Value(decimals, output_field=IntegerField()))
-        for decimals, codes in _decimals_by_currency().items()
-        if (listed := sorted(present.intersection(codes)))
-    ]
-    if not cases:
-        return Value(2, output_field=IntegerField())
-    return Case(*cases, default=Value(2, output_field=IntegerField()))
+def currency_decimals() -> Cell:
+    """The decimals of each shift's own currency."""
+    return Case(
+        *(
+            When(currency__in=codes, then=Value(decimals, output_field=IntegerField()))
+            for decimals, codes in _decimals_by_currency().items()
+        ),
+        default=Value(2, output_field=IntegerField()),
+    )
 
 
 class IsoDate(Func):
@@ -173,10 +171,10 @@ class OtherTenders(Func):
         return template, [*params, *self.configured, *params, *self.configured]
 
 
-def amount(field: str, decimals: Cell) -> Cell:
+def amount(field: str) -> Cell:
     return Case(
         When(IsNull(F(field), True), then=Value("")),
-        default=Minor(F(field), decimals),
+        default=Minor(F(field), currency_decimals()),
     )
 
 
@@ -234,8 +232,6 @@ def csv_lines_sql(
     then, a level up, free text made safe and every cell joined. The cells are fenced
     (OFFSET 0) so the databases do not fold both levels into one expression that would look
     each name up once per reference."""
-    present = set(records.order_by().values_list("currency", flat=True).distinct())
-    decimals = currency_decimals(present)
     cells: list[tuple[Cell, bool]] = [  # (cell, free text)
         (F("session_number"), True),
         (F("id"), False),
@@ -247,9 +243,9 @@ def csv_lines_sql(
         (F("closed_by"), True),
         (local_time("close_time", offsets), False),
         (F("currency"), False),
-        (amount("opening_amount", decimals), False),
-        (amount("closing_amount", decimals), False),
-        (amount("rounding", decimals), False),
+        (amount("opening_amount"), False),
+        (amount("closing_amount"), False),
+        (amount("rounding"), False),
         (F("result"), False),
         (F("review_state"), False),
     ]
@@ -326,13 +322,16 @@ def csv_lines(
     records: QuerySet[SessionRecord], *, methods: list[str], offsets: Offsets
 ) -> Iterator[str]:
     """The export's lines, straight from a cursor in chunks (a server-side cursor on
-    PostgreSQL: memory stays flat whatever the number of shifts). One read-only transaction:
-    on PostgreSQL it turns the JIT compiler off for the query, which would spend most of a
-    second compiling a query that takes two to run."""
+    PostgreSQL: memory stays flat whatever the number of shifts). On PostgreSQL, in one
+    read-only transaction that turns the JIT compiler off for the query, which would spend
+    most of a second compiling a query that takes two to run."""
     sql, params = csv_lines_sql(records, methods=methods, offsets=offsets)
     connection = connections[records.db]
-    with transaction.atomic(using=records.db):
-        if connection.vendor == "postgresql":
+    # On SQLite a transaction begins IMMEDIATE (settings): it would hold every write off for
+    # the whole export. One statement reads one snapshot there anyway.
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(using=records.db) if postgresql else nullcontext():
+        if postgresql:
             with connection.cursor() as settings:
                 settings.execute("SET LOCAL jit = off")
         with connection.chunked_cursor() as cursor:

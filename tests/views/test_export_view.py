@@ -284,3 +284,22 @@ def test_the_cells_kept_at_indexing_read_as_the_shifts_figures(client, manager, 
     assert b"".join(client.get(URL).streaming_content) == kept
     [row] = csv.DictReader(io.StringIO(kept.decode("utf-8-sig")))
     assert (row["cash_counted"], row["card_counted"]) == ("230.00", "60.00")
+
+
+@pytest.mark.skipif(
+    "sqlite" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite's write lock: a transaction there begins IMMEDIATE",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_export_under_way_on_sqlite_holds_no_transaction(client, manager, tills):
+    """On SQLite every transaction takes the write lock when it begins (settings): an export
+    streaming in one would hold a till's close off until its last line. (The tests' in-memory
+    database locks per table, so the check is on the connection, not on a second writer.)"""
+    from django.db import connection
+
+    make_shifts(2500, variance="-0.10")
+    client.login(username="mia", password=PASSWORD)
+    chunks = iter(client.get(URL).streaming_content)
+    next(chunks), next(chunks)  # the header, then lines: the export's query is under way
+    assert not connection.in_atomic_block
+    assert b"".join(chunks).count(b"\r\n") > 100
