@@ -22,7 +22,8 @@ FALLBACK_ORIGIN = "http://127.0.0.1:8000"  # `make run`'s address
 
 _request_origin: ContextVar[str | None] = ContextVar("request_origin", default=None)
 RECHECK_SECONDS = 60.0
-_checked: tuple[str, float] | None = None  # this process's origin last found in the cache, when
+# The origin this process last found in (or put in) the cache, and when (time.monotonic).
+_checked: tuple[str, float] | None = None
 
 
 def site_url() -> str:

@@ -84,7 +84,7 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
         )
         if lost_open.refusal:
             form.add_error(None, lost_open.refusal)
-            return _open_page(request, form, tills, in_use_warning=False, all_offered=not named)
+            return _open_page(request, form, tills, in_use_warning=False, relist=named is not None)
         try:
             result = shift_open(
                 till=till,
@@ -114,7 +114,7 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
             _warn_handover(request, result.record)
             warn_till_status(request, result)
             return redirect("sessions_app:board")
-    return _open_page(request, form, tills, in_use_warning=in_use_warning, all_offered=not named)
+    return _open_page(request, form, tills, in_use_warning=in_use_warning, relist=named is not None)
 
 
 def _offered_tills(user: User) -> list[Station]:
@@ -127,9 +127,9 @@ def _open_page(
     tills: list[Station],
     *,
     in_use_warning: bool,
-    all_offered: bool,
+    relist: bool,
 ) -> HttpResponse:
-    if not all_offered:  # a posted form came back: it lists every till again
+    if relist:  # a posted form, checked against the till it named, lists every till again
         tills = _offered_tills(request.user)
         form.offer_tills(till_choices_for(tills, user=request.user))
     # The form is shown: which tills are busy, and the float each one's last shift left
