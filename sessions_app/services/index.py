@@ -72,14 +72,14 @@ def _indexed(session_id: str) -> dict[str, Any] | None:
     """The shift as the index holds it now (None when it is not indexed), its row locked until
     the transaction ends, so the totals compare before and after with nobody in between."""
     rows = SessionRecord.objects.select_for_update().filter(id=session_id)
-    indexed = rows.values(*COUNTED_FIELDS, "expected").first()
+    indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
     if indexed is None and connection.vendor == "postgresql":
         # No row to lock: two first saves of one shift at once (two refreshes finding it)
         # would both add it to its day. The second waits here, then finds the first's row.
         # SQLite writers begin one at a time (BEGIN IMMEDIATE).
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [session_id])
-        indexed = rows.values(*COUNTED_FIELDS, "expected").first()
+        indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
     return indexed
 
 
@@ -134,7 +134,8 @@ def shift_index_save(
             daily_totals_update({figures[:2] for figures in (before, after) if figures})
         for name, value in defaults.items():  # as written, like the rest of the write sees them
             setattr(record, name, value)
-        session_number_note_used(shift.session_number)
+        if indexed is None or indexed["session_number"] != shift.session_number:
+            session_number_note_used(shift.session_number)  # noted with the row, once
         landed = landed_opens_clear(
             station_id=shift.station_id, session_number=shift.session_number
         )
