@@ -146,33 +146,6 @@ def _till_session(index: int) -> Session:
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_writers_at_once_on_one_day_lose_nothing(tills):
-    """Eight refreshes index eight shifts of one outlet-day at the same moment, each in its
-    own thread and database connection: the day counts all eight."""
-    sessions = [_till_session(index) for index in range(1, 9)]
-    barrier = threading.Barrier(len(sessions))
-    errors: list[BaseException] = []
-
-    def index(session: Session) -> None:
-        barrier.wait()
-        try:
-            shift_index_save(session)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=index, args=(session,)) for session in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert kept_by_day() == counted_from_shifts()
-    assert sum(day[0] for day in kept_by_day().values()) == 8
-
-
 def _at_once(*calls) -> list[BaseException]:
     """Runs the calls together, each in its own thread and database connection; the errors."""
     barrier = threading.Barrier(len(calls))
@@ -193,6 +166,17 @@ def _at_once(*calls) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=60)
     return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_on_one_day_lose_nothing(tills):
+    """Eight refreshes index eight shifts of one outlet-day at the same moment, each in its
+    own thread and database connection: the day counts all eight."""
+    sessions = [_till_session(index) for index in range(1, 9)]
+    errors = _at_once(*[lambda session=session: shift_index_save(session) for session in sessions])
+    assert errors == []
+    assert kept_by_day() == counted_from_shifts()
+    assert sum(day[0] for day in kept_by_day().values()) == 8
 
 
 @pytest.mark.django_db(transaction=True)
@@ -292,21 +276,12 @@ def test_two_writers_of_the_same_two_days_in_opposite_orders_do_not_deadlock(til
         return kept
 
     monkeypatch.setattr(daily_totals, "_held", hold_then_wait_for_the_other)
-    errors: list[BaseException] = []
-
-    def write(order: list) -> None:
-        try:
-            daily_totals.daily_totals_update(order)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=write, args=(order,)) for order in (days, days[::-1])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = _at_once(
+        *[
+            lambda order=order: daily_totals.daily_totals_update(order)
+            for order in (days, days[::-1])
+        ]
+    )
     assert errors == []
     assert kept_by_day() == counted_from_shifts()
 
