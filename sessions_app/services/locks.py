@@ -17,8 +17,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,19 +62,60 @@ def till_claim(till: Station, *, claimed_by: str) -> Iterator[None]:
     try:
         yield
     finally:
-        claims.delete()
+        _rows_delete(StationClaim, station_id=till.id)
 
 
 def _claim_taken(till: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
     """Takes the till's claim when nobody holds it (one statement: the claim is the row)."""
-    try:
-        with transaction.atomic():
-            StationClaim.objects.create(
-                station_id=till.id, claimed_at=now, claimed_by=claimed_by, process=process
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _row_insert_if_free(
+        StationClaim, station_id=till.id, claimed_at=now, claimed_by=claimed_by, process=process
+    )
+
+
+# A claim or a lock is taken and let go in one statement each, with no transaction of its own:
+# Django's create() in atomic() and QuerySet.delete() are BEGIN, the statement and COMMIT on
+# SQLite, four statements more on every open and every write to a shift. With ON CONFLICT DO
+# NOTHING, a claim already held is a row not inserted rather than an error, which needed a
+# transaction (or, inside a caller's, a savepoint) of its own to be caught.
+
+
+def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
+    """Inserts the row unless its primary key is taken; whether it was inserted."""
+    fields = [_field(model, name) for name in values]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in values)
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - model's names
+            f"VALUES ({', '.join(['%s'] * len(params))}) "
+            f"ON CONFLICT ({quote(_column(model, 'pk'))}) DO NOTHING",
+            params,
+        )
+        return cursor.rowcount == 1
+
+
+def _rows_delete(model: type[models.Model], **equal: str) -> None:
+    """Deletes the rows whose columns hold these values."""
+    quote = connection.ops.quote_name
+    where = " AND ".join(f"{quote(_column(model, name))} = %s" for name in equal)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}",  # noqa: S608 - model's names
+            list(equal.values()),
+        )
+
+
+def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    column = _field(model, name).column
+    assert column is not None
+    return column
 
 
 @contextmanager
@@ -92,28 +134,26 @@ def shift_write_lock(
         if time.monotonic() >= next_look:
             _write_lock_take_over_dead(session_id, now=now)
             next_look = time.monotonic() + LIVENESS_EVERY
-        try:
-            with transaction.atomic():
-                ShiftWriteLock.objects.create(
-                    session_id=session_id,
-                    holder=holder,
-                    holder_user=holder_user,
-                    token=token,
-                    acquired_at=now,
-                    process=process,
-                )
+        if _row_insert_if_free(
+            ShiftWriteLock,
+            session_id=session_id,
+            holder=holder,
+            holder_user=holder_user.pk if holder_user is not None else None,
+            token=token,
+            acquired_at=now,
+            process=process,
+        ):
             break
-        except IntegrityError:
-            if time.monotonic() >= deadline:
-                current = ShiftWriteLock.objects.filter(session_id=session_id).first()
-                if current is None:  # let go just now: one more try
-                    continue
-                raise ShiftBusy(_busy_message(current, holder_user)) from None
-            time.sleep(POLL)
+        if time.monotonic() >= deadline:
+            current = ShiftWriteLock.objects.filter(session_id=session_id).first()
+            if current is None:  # let go just now: one more try
+                continue
+            raise ShiftBusy(_busy_message(current, holder_user))
+        time.sleep(POLL)
     try:
         yield
     finally:
-        ShiftWriteLock.objects.filter(session_id=session_id, token=token).delete()
+        _rows_delete(ShiftWriteLock, session_id=session_id, token=token)  # ours only
 
 
 def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> None:
@@ -151,14 +191,9 @@ def job_lease_take(name: str, *, holder: str, token: str, stale_after: timedelta
         return True
     current = leases.first()
     if current is None:
-        try:
-            with transaction.atomic():
-                JobLease.objects.create(
-                    name=name, holder=holder, token=token, renewed_at=now, process=process
-                )
-        except IntegrityError:
-            return False
-        return True
+        return _row_insert_if_free(
+            JobLease, name=name, holder=holder, token=token, renewed_at=now, process=process
+        )
     if current.renewed_at >= now - stale_after and not process_dead(
         current.process, held_since=current.renewed_at
     ):
