@@ -68,9 +68,9 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
     # The float is typed and counted in the chosen till's outlet's currency and notes.
     chosen_till = next((s for s in tills if s.id == chosen_id), tills[0] if tills else None)
     outlet_money_activate(chosen_till.outlet_id if chosen_till else None)
-    form = OpenShiftForm(
-        request.POST or None, till_choices=till_choices_for(tills, user=request.user)
-    )
+    # A posted form checks its till against the one it named, labelled when the page is shown.
+    choices = [(named.id, named.name)] if named else till_choices_for(tills, user=request.user)
+    form = OpenShiftForm(request.POST or None, till_choices=choices)
     in_use_warning = False
     if request.method == "POST" and form.is_valid():
         till = next((s for s in tills if s.id == form.cleaned_data["station"]), None)
