@@ -12,33 +12,47 @@ from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from sessions_app.models import DailyTotals, SessionRecord, Station
-from sessions_app.money import active_currency
+from sessions_app.money import Currency, active_currency
 from sessions_app.policy import outlet_currencies, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.history import HistoryFilters, shift_history
 from sessions_app.selectors.scope import in_scope
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VarianceSummary:
     """One cashier's or one till's closed shifts over a period: cash differences (what a
-    cashier answers for), and how many shifts were off on another tender."""
+    cashier answers for), and how many shifts were off on another tender. The sums are kept in
+    thousandths and made amounts of the period's currency when read: a page shows 25 of the
+    hundreds a period has."""
 
     key: str
     label: str
     shifts: int
     with_figures: int
-    total: Decimal
-    short: Decimal
-    over: Decimal
+    total_thousandths: int
+    short_thousandths: int
     shorts_beyond_threshold: int
     other_tenders_off: int
+    currency: Currency
+
+    @property
+    def total(self) -> Decimal:
+        return self.currency.from_thousandths(self.total_thousandths)
+
+    @property
+    def short(self) -> Decimal:
+        return self.currency.from_thousandths(self.short_thousandths)
+
+    @property
+    def over(self) -> Decimal:
+        return self.currency.from_thousandths(self.total_thousandths - self.short_thousandths)
 
     @property
     def average(self) -> Decimal | None:
         if not self.with_figures:
             return None
-        return active_currency().exact(self.total / self.with_figures)
+        return self.currency.exact(self.total / self.with_figures)
 
 
 @dataclass(frozen=True)
@@ -50,10 +64,9 @@ class DayVariance:
     over: Decimal
 
 
-def _per_pair(threshold: Decimal) -> dict[str, Any]:
-    """What each (cashier, till) pair adds up to. The sums come back as plain numbers and
-    are counted in thousandths here (exact for 0, 2 and 3 decimals): a Decimal made for each
-    sum of 2,000 pairs was most of the page."""
+def _per_group(threshold: Decimal) -> dict[str, Any]:
+    """What each cashier's or till's shifts add up to. The sums come back as plain numbers and
+    are counted in thousandths here (exact for 0, 2 and 3 decimals)."""
     tolerance = settings.VARIANCE_TOLERANCE
     plain = FloatField()
     # Every column named here is in the insights_closed index, so the query reads it alone.
@@ -82,8 +95,8 @@ class Insights:
 
 
 def _rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows as the database driver gives them: a period of 7,000 shifts is 2,000 pairs,
-    and Django's converters would cost more than the sums."""
+    """The rows as the database driver gives them: Django's converters of hundreds of sums
+    would cost more than the sums."""
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -101,24 +114,25 @@ def _amount(thousandths: int) -> Decimal:
     return active_currency().from_thousandths(thousandths)
 
 
-def _summaries(figures: dict[str, list[int]], label: Callable[[str], str]) -> list[VarianceSummary]:
-    """Most short first."""
-    amount = active_currency().from_thousandths  # the module's _amount, read once
+def _summaries(query: QuerySet[Any, Any], label: Callable[[str], str]) -> list[VarianceSummary]:
+    """One summary per group of the query's rows (key first, then _per_group's figures), most
+    short first."""
+    currency = active_currency()
     summaries = [
         VarianceSummary(
             key=key,
             label=label(key),
             shifts=shifts,
             with_figures=with_figures,
-            total=amount(total),
-            short=amount(short),
-            over=amount(total - short),
+            total_thousandths=_thousandths(total),
+            short_thousandths=_thousandths(short),
             shorts_beyond_threshold=beyond,
             other_tenders_off=others,
+            currency=currency,
         )
-        for key, (shifts, with_figures, total, short, beyond, others) in figures.items()
+        for key, shifts, with_figures, total, short, beyond, others in _rows(query)
     ]
-    return sorted(summaries, key=lambda row: (row.short, row.key))
+    return sorted(summaries, key=lambda row: (row.short_thousandths, row.key))
 
 
 @dataclass(frozen=True)
@@ -158,30 +172,21 @@ def variance_insights(
     till_names: dict[str, str] | None = None,
 ) -> Insights:
     """Closed shifts matching the filters, summed per cashier (who closed), per till and per
-    business day: one query over the period's shifts for the cashiers and tills (per pair,
-    added up here), and the days from the day totals when the filters are ones they keep."""
+    business day: one query for the cashiers and one for the tills, each grouped by the
+    database (the pairs of both, added up here, cost more than the second scan), and the days
+    from the day totals when the filters are ones they keep."""
     closed = shift_history(user=user, filters=replace(filters, state="closed")).order_by()
-    pairs = closed.values_list("closed_by", "station_id").annotate(**_per_pair(threshold))
-    cashiers: dict[str, list[int]] = {}
-    tills: dict[str, list[int]] = {}
-    for closed_by, station_id, shifts, with_figures, total, short, beyond, others in _rows(pairs):
-        total, short = _thousandths(total), _thousandths(short)
-        for kept in (
-            cashiers.get(closed_by or "") or cashiers.setdefault(closed_by or "", [0] * 6),
-            tills.get(station_id) or tills.setdefault(station_id, [0] * 6),
-        ):
-            kept[0] += shifts
-            kept[1] += with_figures
-            kept[2] += total
-            kept[3] += short
-            kept[4] += beyond
-            kept[5] += others
+    sums = _per_group(threshold)
     names = till_names
     if names is None:
-        names = dict(Station.objects.filter(id__in=list(tills)).values_list("id", "name"))
+        names = dict(Station.objects.values_list("id", "name"))
     return Insights(
-        by_cashier=_summaries(cashiers, lambda name: name or _("Unknown")),
-        by_till=_summaries(tills, lambda key: names.get(key, key)),
+        by_cashier=_summaries(
+            closed.values_list("closed_by").annotate(**sums), lambda name: name or _("Unknown")
+        ),
+        by_till=_summaries(
+            closed.values_list("station_id").annotate(**sums), lambda key: names.get(key, key)
+        ),
         by_day=_days(user=user, filters=filters, closed=closed),
         threshold=threshold,
     )
