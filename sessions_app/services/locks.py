@@ -131,9 +131,6 @@ def shift_write_lock(
     next_look = 0.0
     while True:
         now = timezone.now()
-        if time.monotonic() >= next_look:
-            _write_lock_take_over_dead(session_id, now=now)
-            next_look = time.monotonic() + LIVENESS_EVERY
         if _row_insert_if_free(
             ShiftWriteLock,
             session_id=session_id,
@@ -144,6 +141,11 @@ def shift_write_lock(
             process=process,
         ):
             break
+        # Held: by a process that died? Looked at on the first refusal, then every so often.
+        if time.monotonic() >= next_look:
+            next_look = time.monotonic() + LIVENESS_EVERY
+            if _write_lock_take_over_dead(session_id, now=now):
+                continue
         if time.monotonic() >= deadline:
             current = ShiftWriteLock.objects.filter(session_id=session_id).first()
             if current is None:  # let go just now: one more try
@@ -156,14 +158,17 @@ def shift_write_lock(
         _rows_delete(ShiftWriteLock, session_id=session_id, token=token)  # ours only
 
 
-def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> None:
+def _write_lock_take_over_dead(session_id: str, *, now: datetime) -> bool:
+    """Deletes the shift's lock when its holder died or it is stale; whether it did."""
     current = ShiftWriteLock.objects.filter(session_id=session_id).first()
     if current and (
         current.acquired_at < now - STALE_AFTER
         or process_dead(current.process, held_since=current.acquired_at)
     ):
         # Only that lock: a writer that took it meanwhile keeps its own.
-        ShiftWriteLock.objects.filter(session_id=session_id, token=current.token).delete()
+        _rows_delete(ShiftWriteLock, session_id=session_id, token=current.token)
+        return True
+    return False
 
 
 def _busy_message(current: ShiftWriteLock, waiting_user: User | None) -> str:

@@ -79,6 +79,7 @@ def test_a_write_lock_lets_go_of_its_own_row_only(db):
         # Taken over meanwhile (as from a holder thought dead): the other writer's row.
         ShiftWriteLock.objects.filter(session_id=SESSION).update(token="f" * 32, holder="Mia")
     assert not {"BEGIN", "COMMIT", "SAVEPOINT"} & set(_statements(locking))
+    assert _statements(locking)[0] == "INSERT"  # a lock nobody holds: no look for a dead holder
     assert ShiftWriteLock.objects.get().holder == "Mia"  # the taker's lock is kept
 
 
