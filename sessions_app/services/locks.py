@@ -49,7 +49,12 @@ def till_claim(till: Station, *, claimed_by: str) -> Iterator[None]:
             current.claimed_at < now - STALE_AFTER
             or process_dead(current.process, held_since=current.claimed_at)
         ):
-            claims.filter(claimed_at=current.claimed_at, process=current.process).delete()
+            _rows_delete(
+                StationClaim,
+                station_id=till.id,
+                claimed_at=current.claimed_at,
+                process=current.process,
+            )
             current = None
         if current is not None or not _claim_taken(
             till, claimed_by=claimed_by, process=process, now=now
@@ -61,8 +66,8 @@ def till_claim(till: Station, *, claimed_by: str) -> Iterator[None]:
             )
     try:
         yield
-    finally:
-        _rows_delete(StationClaim, station_id=till.id)
+    finally:  # ours only: a claim taken over from us (thought dead) is the taker's
+        _rows_delete(StationClaim, station_id=till.id, claimed_at=now, process=process)
 
 
 def _claim_taken(till: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
@@ -80,7 +85,8 @@ def _claim_taken(till: Station, *, claimed_by: str, process: str, now: datetime)
 
 
 def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
-    """Inserts the row unless its primary key is taken; whether it was inserted."""
+    """Inserts the row (its fields by name: holder_user, not holder_user_id) unless its
+    primary key is taken; whether it was inserted."""
     fields = [_field(model, name) for name in values]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(_column(model, name)) for name in values)
@@ -95,14 +101,17 @@ def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
         return cursor.rowcount == 1
 
 
-def _rows_delete(model: type[models.Model], **equal: str) -> None:
-    """Deletes the rows whose columns hold these values."""
+def _rows_delete(model: type[models.Model], **equal: object) -> None:
+    """Deletes the rows whose fields (by name) hold these values."""
     quote = connection.ops.quote_name
     where = " AND ".join(f"{quote(_column(model, name))} = %s" for name in equal)
+    params = [
+        _field(model, name).get_db_prep_value(value, connection) for name, value in equal.items()
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}",  # noqa: S608 - model's names
-            list(equal.values()),
+            params,
         )
 
 

@@ -58,6 +58,15 @@ def test_a_held_claim_refuses_by_name_and_stays_the_holders(till):
         assert StationClaim.objects.get().claimed_at == held.claimed_at
 
 
+def test_letting_go_of_a_claim_taken_over_meanwhile_keeps_the_takers(till):
+    with till_claim(till, claimed_by="Cal Cashier"):
+        # Taken over, as from a holder thought dead: another process's claim now.
+        StationClaim.objects.filter(station_id=till.id).update(
+            claimed_by="Mia Manager", claimed_at=timezone.now(), process="web-2"
+        )
+    assert StationClaim.objects.get().claimed_by == "Mia Manager"
+
+
 def test_a_refused_claim_leaves_the_callers_transaction_usable(till):
     StationClaim.objects.create(
         station_id=till.id, claimed_at=timezone.now(), claimed_by="Mia Manager"
