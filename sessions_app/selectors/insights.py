@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from sessions_app.models import DailyTotals, SessionRecord, Station
+from sessions_app.models import DailyTotals, SessionRecord
 from sessions_app.money import Currency, active_currency
 from sessions_app.policy import outlet_currencies, outlet_policy
 from sessions_app.roles import User
@@ -169,23 +169,21 @@ def variance_insights(
     user: User,
     filters: HistoryFilters,
     threshold: Decimal,
-    till_names: dict[str, str] | None = None,
+    till_names: dict[str, str],
 ) -> Insights:
     """Closed shifts matching the filters, summed per cashier (who closed), per till and per
     business day: one query for the cashiers and one for the tills, each grouped by the
     database (the pairs of both, added up here, cost more than the second scan), and the days
-    from the day totals when the filters are ones they keep."""
+    from the day totals when the filters are ones they keep. ``till_names``: the manager's
+    tills (history_catalog's); a till it lacks shows its id."""
     closed = shift_history(user=user, filters=replace(filters, state="closed")).order_by()
     sums = _per_group(threshold)
-    names = till_names
-    if names is None:
-        names = dict(Station.objects.values_list("id", "name"))
     return Insights(
         by_cashier=_summaries(
             closed.values_list("closed_by").annotate(**sums), lambda name: name or _("Unknown")
         ),
         by_till=_summaries(
-            closed.values_list("station_id").annotate(**sums), lambda key: names.get(key, key)
+            closed.values_list("station_id").annotate(**sums), lambda key: till_names.get(key, key)
         ),
         by_day=_days(user=user, filters=filters, closed=closed),
         threshold=threshold,
