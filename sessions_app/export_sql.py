@@ -24,10 +24,11 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, RowNumber
 from django.db.models.lookups import IsNull
 
 from sessions_app.models import Outlet, SessionRecord, Station
@@ -271,14 +272,23 @@ def csv_lines_sql(
         (OtherTenders(F("counted"), configured=methods), True),
     ]
     names = [f"cell_{index}" for index in range(len(cells))]
+    vendor = connections[records.db].vendor
     annotated = records.annotate(
         **{
             name: Coalesce(cell, Value(""), output_field=TEXT)
             for name, (cell, _) in zip(names, cells, strict=True)
         }
-    ).values_list(*names)
-    sql, params = annotated.query.get_compiler(using=records.db).as_sql()
-    vendor = connections[records.db].vendor
+    )
+    # The lines keep the shifts' order: on PostgreSQL, by their position in it, as its joins
+    # below may hand the rows on in any order (a hash join on a small table did, at times).
+    # SQLite keeps the left table of a LEFT JOIN in the outer loop, in its order.
+    position = ["cell_position"] if vendor == "postgresql" else []
+    if position:
+        order: list[Any] = list(records.query.order_by)  # the shifts' order (shift_history's)
+        annotated = annotated.annotate(cell_position=Window(RowNumber(), order_by=order))
+    sql, params = (
+        annotated.values_list(*names, *position).query.get_compiler(using=records.db).as_sql()
+    )
     fence = " LIMIT -1 OFFSET 0" if vendor == "sqlite" else " OFFSET 0"
     matches, pattern = _QUOTE_WHEN[vendor]
     starts = ", ".join(["%s"] * len(FORMULA_STARTS))
@@ -306,7 +316,8 @@ def csv_lines_sql(
         f"LEFT JOIN {outlets} AS outlet ON outlet.id = {names[2]} "
         f"LEFT JOIN {stations} AS station ON station.id = {names[3]}"
     )
-    query = f"SELECT {joined} FROM ({sql}{fence}) AS cells {names_joined}"  # noqa: S608
+    in_order = " ORDER BY cells.cell_position" if position else ""
+    query = f"SELECT {joined} FROM ({sql}{fence}) AS cells {names_joined}{in_order}"  # noqa: S608
     return query, [*line_params, *params]
 
 
