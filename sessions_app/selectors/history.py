@@ -164,7 +164,10 @@ def cashier_names_matching(text: str) -> list[str]:
     """The names of the people who opened or closed shifts that hold `text` (ignoring case),
     and `text` itself: a name filter an index can serve, where "contains" could not."""
     wanted = text.casefold()
-    return [text, *(name for name in _cashier_names() if wanted in name.casefold())]
+    return [
+        text,
+        *(name for name in _cashier_names() if wanted in name.casefold() and name != text),
+    ]
 
 
 def _cashier_names() -> list[str]:

@@ -101,17 +101,23 @@ _CASHIER_SUMS = (
 
 
 def _cashier_totals(*, user: User, filters: HistoryFilters) -> list[dict[str, Any]]:
-    """The totals of a cashier's shifts per currency, summed over the union the page reads
-    (the same shifts through "id in the union" made SQLite read each shift's whole row)."""
+    """The totals of a cashier's shifts per currency."""
+    summed, params = cashier_totals_sql(user=user, filters=filters)
+    with connections[SessionRecord.objects.db].cursor() as cursor:
+        cursor.execute(summed, params)
+        return [dict(zip(("currency", *_SUMS), row, strict=True)) for row in cursor.fetchall()]
+
+
+def cashier_totals_sql(*, user: User, filters: HistoryFilters) -> tuple[str, list[Any]]:
+    """Summed over the union the page reads, from the cashier indexes alone (the same shifts
+    through "id in the union" made SQLite read each shift's whole row)."""
     union = cashier_shifts(user=user, filters=filters, columns=_TOTALLED).order_by()
     sql, params = union.query.get_compiler(using=union.db).as_sql()
     summed = (
         f"SELECT {_CASHIER_SUMS} FROM ({sql}) AS cashier "  # noqa: S608 - compiled SQL
         "GROUP BY currency ORDER BY currency"
     )
-    with connections[union.db].cursor() as cursor:
-        cursor.execute(summed, params)
-        return [dict(zip(("currency", *_SUMS), row, strict=True)) for row in cursor.fetchall()]
+    return summed, list(params)
 
 
 TOTALS_STATES = {"": None, "open": False, "closed": True}  # the state filter -> `closed`

@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import product
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from sessions_app.models import SessionRecord
@@ -14,7 +15,9 @@ from sessions_app.selectors.history import (
     HistoryFilters,
     history_page_shifts,
     shift_history,
+    with_cashier_names,
 )
+from sessions_app.selectors.history_totals import cashier_totals_sql
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1, STATION_A2, STATION_B1, make_shifts
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +128,16 @@ def test_a_cashiers_totals_count_each_of_their_shifts_once(many_shifts, superuse
         assert totals.opening == sum(s.opening_amount for s in shifts)
         assert totals.cash_counted == sum(s.closing_amount or 0 for s in shifts)
         assert totals.cash_variance == sum(s.cash_variance or 0 for s in shifts)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL's depends on its statistics)"
+)
+def test_a_cashiers_totals_are_read_from_the_cashier_indexes_alone(many_shifts, superuser):
+    filters = with_cashier_names(HistoryFilters(cashier="Cal Cashier", currency="USD"))
+    sql, params = cashier_totals_sql(user=superuser, filters=filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert "COVERING INDEX history_opened_by" in plan, plan
+    assert "COVERING INDEX history_closed_by" in plan, plan
