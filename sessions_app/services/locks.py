@@ -88,14 +88,13 @@ def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
     """Inserts the row (its fields by name: holder_user, not holder_user_id) unless its
     primary key is taken; whether it was inserted."""
     fields = [_field(model, name) for name in values]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(_column(model, name)) for name in values)
+    columns = ", ".join(_column(field) for field in fields)
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - model's names
+            f"INSERT INTO {_table(model)} ({columns}) "  # noqa: S608 - the model's names
             f"VALUES ({', '.join(['%s'] * len(params))}) "
-            f"ON CONFLICT ({quote(_column(model, 'pk'))}) DO NOTHING",
+            f"ON CONFLICT ({_column(_field(model, 'pk'))}) DO NOTHING",
             params,
         )
         return cursor.rowcount == 1
@@ -103,16 +102,11 @@ def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
 
 def _rows_delete(model: type[models.Model], **equal: object) -> None:
     """Deletes the rows whose fields (by name) hold these values."""
-    quote = connection.ops.quote_name
-    where = " AND ".join(f"{quote(_column(model, name))} = %s" for name in equal)
-    params = [
-        _field(model, name).get_db_prep_value(value, connection) for name, value in equal.items()
-    ]
+    fields = [_field(model, name) for name in equal]
+    where = " AND ".join(f"{_column(field)} = %s" for field in fields)
+    params = [field.get_db_prep_value(equal[field.name], connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}",  # noqa: S608 - model's names
-            params,
-        )
+        cursor.execute(f"DELETE FROM {_table(model)} WHERE {where}", params)  # noqa: S608
 
 
 def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
@@ -121,10 +115,13 @@ def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     return field
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    column = _field(model, name).column
-    assert column is not None
-    return column
+def _column(field: "models.Field[Any, Any]") -> str:
+    assert field.column is not None
+    return connection.ops.quote_name(field.column)
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 @contextmanager
