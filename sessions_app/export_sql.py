@@ -280,7 +280,7 @@ def csv_lines_sql(
         }
     )
     # The lines keep the shifts' order: on PostgreSQL, by their position in it, as its joins
-    # below may hand the rows on in any order (a hash join on a small table did, at times).
+    # below may hand the rows on in any order (they did, at times, in the tests).
     # SQLite keeps the left table of a LEFT JOIN in the outer loop, in its order.
     position = ["cell_position"] if vendor == "postgresql" else []
     if position:
