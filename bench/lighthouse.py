@@ -2,7 +2,14 @@
 Procfile's gunicorn command with production settings in demo mode. Prints each page's scores
 and exits 1 if performance, accessibility or best practices is below LIGHTHOUSE_MIN (95).
 
-Reports are written to artifacts/lighthouse/<page>.report.{html,json}.
+Each page is audited LIGHTHOUSE_RUNS (3) times. Performance is the median run's, as Lighthouse's
+own advice on variability says (docs/variability.md, "Run Lighthouse multiple times"): one run's
+total blocking time follows whatever else the machine is doing (one CI run gave the close form
+93 with the machine busy; it scores 100 here). Accessibility and best practices do not depend
+on timing, so the worst run's score counts.
+
+Reports are written to artifacts/lighthouse/<page>.report.{html,json} (the median run) and
+<page>-<n>.report.{html,json} (every run).
 """
 
 import json
@@ -12,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +31,7 @@ VAR = ROOT / "bench" / "var" / "lighthouse"
 REPORTS = ROOT / "artifacts" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 MINIMUM = int(os.environ.get("LIGHTHOUSE_MIN", "95"))
+RUNS = max(1, int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
 CHROME = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PORT = free_port()
 URL = f"http://127.0.0.1:{PORT}"
@@ -83,8 +92,42 @@ def pages() -> list[tuple[str, str, str | None]]:
 RETRIES = 2  # runs again after a runtime error, e.g. NO_NAVSTART ("Please run Lighthouse again")
 
 
-def lighthouse(name: str, path: str, cookie: str | None) -> tuple[dict | None, str]:
-    """Lighthouse on one page: (report, "") or, when every run failed, (None, the last error).
+def lighthouse(name: str, path: str, cookie: str | None) -> tuple[list[dict], str]:
+    """RUNS audits of one page: (their reports, "") or, when a run failed, ([], its error).
+
+    The median run's reports are also copied to <page>.report.{json,html}.
+    """
+    reports = []
+    for run in range(1, RUNS + 1):
+        report, error = audit(f"{name}-{run}", path, cookie)
+        if report is None:
+            return [], error
+        reports.append(report)
+    median_run = 1 + reports.index(counted_runs(reports)["performance"])
+    for suffix in ("json", "html"):
+        shutil.copyfile(
+            REPORTS / f"{name}-{median_run}.report.{suffix}", REPORTS / f"{name}.report.{suffix}"
+        )
+    return reports, ""
+
+
+def counted_runs(reports: list[dict]) -> dict[str, dict]:
+    """The run whose score counts, per category: the median run for performance, the worst
+    run for accessibility and best practices."""
+
+    def score(category: str) -> Callable[[dict], float]:
+        return lambda report: report["categories"][category]["score"]
+
+    by_performance = sorted(reports, key=score("performance"))
+    counted = {"performance": by_performance[len(reports) // 2]}
+    for category in CATEGORIES[1:]:
+        counted[category] = min(reports, key=score(category))
+    return counted
+
+
+def audit(name: str, path: str, cookie: str | None) -> tuple[dict | None, str]:
+    """Lighthouse once on one page, its reports named after `name`: (report, "") or, when every
+    attempt failed, (None, the last error).
 
     Now and then a run ends in a runtime error that Lighthouse itself says to retry (NO_NAVSTART:
     "Something went wrong with recording the trace over your page load. Please run Lighthouse
@@ -161,24 +204,33 @@ def main() -> int:
             user: "; ".join(f"{k}={v}" for k, v in sign_in(URL, user, word).cookies.items())
             for user, word in passwords.items()
         }
-        print(f"Lighthouse {MINIMUM}+ (mobile preset) against gunicorn, production settings")
+        print(
+            f"Lighthouse {MINIMUM}+ (mobile preset) against gunicorn, production settings;"
+            f" {RUNS} runs a page, performance from the median run"
+        )
         print(f"{'page':<14} " + " ".join(f"{category:>15}" for category in CATEGORIES))
         for name, path, user in targets:
-            report, error = lighthouse(name, path, cookies.get(user))
-            if report is None:
+            reports, error = lighthouse(name, path, cookies.get(user))
+            if not reports:
                 failures += 1
                 print(f"{name:<14} " + " ".join(f"{'-':>15}" for _ in CATEGORIES))
-                print(f"  {name}: not audited after {1 + RETRIES} runs: {error}", flush=True)
+                print(f"  {name}: not audited after {1 + RETRIES} attempts: {error}", flush=True)
                 continue
-            if report["finalDisplayedUrl"] != f"{URL}{path}":  # e.g. sent to the sign-in page
-                failures += 1
-                print(f"  {name}: audited {report['finalDisplayedUrl']} instead of {path}")
-            scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
+            for report in reports:
+                if report["finalDisplayedUrl"] != f"{URL}{path}":  # e.g. the sign-in page
+                    failures += 1
+                    print(f"  {name}: audited {report['finalDisplayedUrl']} instead of {path}")
+            counted = counted_runs(reports)
+            scores = {c: round(counted[c]["categories"][c]["score"] * 100) for c in CATEGORIES}
             print(f"{name:<14} " + " ".join(f"{scores[c]:>15}" for c in CATEGORIES), flush=True)
+            runs = ", ".join(
+                str(round(report["categories"]["performance"]["score"] * 100)) for report in reports
+            )
+            print(f"  performance of each run: {runs}")
             for category, score in scores.items():
                 if score < MINIMUM:
                     failures += 1
-                    missed = ", ".join(failing_audits(report, category))
+                    missed = ", ".join(failing_audits(counted[category], category))
                     print(f"  {category} below {MINIMUM}: {missed}")
     finally:
         os.killpg(web.pid, signal.SIGTERM)
