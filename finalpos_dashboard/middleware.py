@@ -1,5 +1,5 @@
 """Serving concerns that sit in front of the app's own middleware: the request id and its log
-line, and the platform's health probe."""
+line, the platform's health probe, and compressed pages."""
 
 import logging
 import re
@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 from finalpos_dashboard.log_format import request_id
 from sessions_app.views import health
@@ -83,3 +85,18 @@ class HealthProbeMiddleware:
             response["X-Content-Type-Options"] = "nosniff"
             return response
         return self.get_response(request)
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Compresses pages for browsers that accept gzip: a history page's 45 KB of HTML is about
+    7 KB on a phone's network, and a PaaS router passes responses on as the app wrote them.
+    Django's gzip pads each response by a random length and masks the CSRF token per request,
+    its defences against BREACH. The streamed CSV export is sent as written: compressing it
+    would cost the worker a second of CPU per 200,000 shifts."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.streaming:
+            return response
+        return super().process_response(request, response)
