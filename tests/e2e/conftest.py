@@ -53,11 +53,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def take_screenshot(page, name: str) -> Path:
-    """The whole page, saved as artifacts/screenshots/NAME.png."""
+# Rows off screen skip rendering until scrolled to (content-visibility: auto); a picture of the
+# whole page shows them as a reader scrolling down would. Added as a constructed style sheet:
+# the page's CSP refuses the <style> element Playwright's own `style` option adds.
+_SHOW_EVERY_ROW = """css => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return () => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet); };
+}"""
+
+
+def take_screenshot(page, name: str, *, jpeg: bool = False) -> Path:
+    """The whole page, saved as artifacts/screenshots/NAME.png, and NAME.jpg when `jpeg` (the
+    README's tour)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    shown = page.evaluate_handle(_SHOW_EVERY_ROW, "* { content-visibility: visible !important; }")
     page.screenshot(path=str(path), full_page=True)
+    if jpeg:
+        page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
+    shown.evaluate("hide => hide()")
     return path
 
 

@@ -27,8 +27,7 @@ def _expected_now(page: Page, tender: str) -> Decimal:
 def _shoot(page: Page, screenshot, name: str) -> None:
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
-        path = screenshot(f"{name}-{label}")
-        page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
+        screenshot(f"{name}-{label}", jpeg=True)
 
 
 def test_cash_moved_the_x_report_and_a_mixed_close_that_leads_with_cash(

@@ -236,9 +236,8 @@ def _problems_at(page: Page, live_server, demo_everything, viewport: Viewport, a
         found += _page_problems(page, name, viewport, axe)
         if found:
             problems[name] = found
-        saved = screenshot(f"{name}-{viewport.name}")
-        if saved.stem in TOUR:
-            page.screenshot(path=saved.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
+        shot = f"{name}-{viewport.name}"
+        screenshot(shot, jpeg=shot in TOUR)
 
     def visit(name: str, path: str) -> None:
         response = page.goto(f"{live_server.url}{path}")

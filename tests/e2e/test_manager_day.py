@@ -23,8 +23,7 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 def _shoot(page: Page, screenshot, name: str) -> None:
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
-        path = screenshot(f"{name}-{label}")
-        page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
+        screenshot(f"{name}-{label}", jpeg=True)
     page.set_viewport_size(DESKTOP)
 
 
@@ -260,5 +259,4 @@ def test_on_a_phone_the_closed_shifts_read_without_scrolling_sideways(
         badge = wrap.locator(".badge").first
         box, frame = badge.bounding_box(), wrap.bounding_box()
         assert box and frame and box["x"] + box["width"] <= frame["x"] + frame["width"]
-    path = screenshot("history-phone")
-    page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
+    screenshot("history-phone", jpeg=True)
