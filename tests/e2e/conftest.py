@@ -60,7 +60,9 @@ _SHOW_EVERY_ROW = """css => {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-  return () => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet); };
+  return () => {
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet);
+  };
 }"""
 
 
