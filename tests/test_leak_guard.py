@@ -4,6 +4,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 
+from finalpos_dashboard.middleware import PageGZipMiddleware
 from tests.leak_guard import LEAKS, ApiKeyLeakGuard
 
 
@@ -14,6 +15,17 @@ def _guarded(response: HttpResponseBase) -> None:
 def test_it_records_a_page_that_shows_the_key(settings):
     settings.FINALPOS_API_KEY = "live-key-0123456789"
     _guarded(HttpResponse("<p>key: live-key-0123456789</p>"))
+    assert LEAKS == ["GET /somewhere answered with the API key"]
+    LEAKS.clear()
+
+
+def test_it_reads_a_page_gzipped_for_a_browser(settings):
+    """Browsers in the e2e tests accept gzip, and the guard sits outside the compression."""
+    settings.FINALPOS_API_KEY = "live-key-0123456789"
+    page = HttpResponse("<p>key: live-key-0123456789</p>" + " " * 300)
+    compressed = PageGZipMiddleware(lambda request: page)
+    request = RequestFactory().get("/somewhere", HTTP_ACCEPT_ENCODING="gzip")
+    assert ApiKeyLeakGuard(compressed)(request)["Content-Encoding"] == "gzip"
     assert LEAKS == ["GET /somewhere answered with the API key"]
     LEAKS.clear()
 
