@@ -7,6 +7,8 @@ message saying how to enable them.
 import functools
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,9 +55,9 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-# Rows off screen skip rendering until scrolled to (content-visibility: auto); a picture of the
-# whole page shows them as a reader scrolling down would. Added as a constructed style sheet:
-# the page's CSP refuses the <style> element Playwright's own `style` option adds.
+# History's rows off screen skip rendering until scrolled to (content-visibility: auto). The
+# style that shows them is a constructed style sheet: the page's CSP refuses the <style>
+# element Playwright's own `style` option adds.
 _SHOW_EVERY_ROW = """css => {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
@@ -66,16 +68,26 @@ _SHOW_EVERY_ROW = """css => {
 }"""
 
 
+@contextmanager
+def every_row_rendered(page) -> Iterator[None]:
+    """Rows off screen laid out and painted as if scrolled to, for a whole-page picture or a
+    measure of every row."""
+    shown = page.evaluate_handle(_SHOW_EVERY_ROW, "* { content-visibility: visible !important; }")
+    try:
+        yield
+    finally:
+        shown.evaluate("hide => hide()")
+
+
 def take_screenshot(page, name: str, *, jpeg: bool = False) -> Path:
     """The whole page, saved as artifacts/screenshots/NAME.png, and NAME.jpg when `jpeg` (the
     README's tour)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    shown = page.evaluate_handle(_SHOW_EVERY_ROW, "* { content-visibility: visible !important; }")
-    page.screenshot(path=str(path), full_page=True)
-    if jpeg:
-        page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
-    shown.evaluate("hide => hide()")
+    with every_row_rendered(page):
+        page.screenshot(path=str(path), full_page=True)
+        if jpeg:
+            page.screenshot(path=path.with_suffix(".jpg"), type="jpeg", quality=70, full_page=True)
     return path
 
 
