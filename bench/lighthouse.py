@@ -103,7 +103,7 @@ def lighthouse(name: str, path: str, cookie: str | None) -> tuple[list[dict], st
         if report is None:
             return [], error
         reports.append(report)
-    median_run = 1 + reports.index(counted_runs(reports)["performance"])
+    median_run = 1 + counted_runs(reports)["performance"]
     for suffix in ("json", "html"):
         shutil.copyfile(
             REPORTS / f"{name}-{median_run}.report.{suffix}", REPORTS / f"{name}.report.{suffix}"
@@ -111,17 +111,17 @@ def lighthouse(name: str, path: str, cookie: str | None) -> tuple[list[dict], st
     return reports, ""
 
 
-def counted_runs(reports: list[dict]) -> dict[str, dict]:
-    """The run whose score counts, per category: the median run for performance, the worst
-    run for accessibility and best practices."""
+def counted_runs(reports: list[dict]) -> dict[str, int]:
+    """The index of the run whose score counts, per category: the median run for performance,
+    the worst run for accessibility and best practices."""
 
-    def score(category: str) -> Callable[[dict], float]:
-        return lambda report: report["categories"][category]["score"]
+    def score(category: str) -> Callable[[int], float]:
+        return lambda run: reports[run]["categories"][category]["score"]
 
-    by_performance = sorted(reports, key=score("performance"))
-    counted = {"performance": by_performance[len(reports) // 2]}
+    runs = range(len(reports))
+    counted = {"performance": sorted(runs, key=score("performance"))[len(reports) // 2]}
     for category in CATEGORIES[1:]:
-        counted[category] = min(reports, key=score(category))
+        counted[category] = min(runs, key=score(category))
     return counted
 
 
@@ -170,9 +170,14 @@ def audit(name: str, path: str, cookie: str | None) -> tuple[dict | None, str]:
             continue
         report = json.loads(report_file.read_text())
         runtime_error = report.get("runtimeError")
-        if not runtime_error:
+        # A category whose weighted audit errored has no score, and no runtime error either.
+        unscored = [c for c in CATEGORIES if report["categories"][c]["score"] is None]
+        if not runtime_error and not unscored:
             return report, ""
-        error = f"Lighthouse runtime error {runtime_error.get('code', '?')}"
+        if runtime_error:
+            error = f"Lighthouse runtime error {runtime_error.get('code', '?')}"
+        else:
+            error = f"Lighthouse gave no {', '.join(unscored)} score"
     return None, error
 
 
@@ -220,7 +225,7 @@ def main() -> int:
                 if report["finalDisplayedUrl"] != f"{URL}{path}":  # e.g. the sign-in page
                     failures += 1
                     print(f"  {name}: audited {report['finalDisplayedUrl']} instead of {path}")
-            counted = counted_runs(reports)
+            counted = {c: reports[run] for c, run in counted_runs(reports).items()}
             scores = {c: round(counted[c]["categories"][c]["score"] * 100) for c in CATEGORIES}
             print(f"{name:<14} " + " ".join(f"{scores[c]:>15}" for c in CATEGORIES), flush=True)
             runs = ", ".join(
