@@ -210,7 +210,9 @@
     return decimals > 0 ? text + sign + rest : text;
   }
 
-  function updateCount(container) {
+  // fillTotal: only as the cashier types. A page that comes back shows the total as it was
+  // typed, which the server's message may be about ("does not match the notes counted").
+  function updateCount(container, fillTotal) {
     var total = 0;
     var any = false;
     var decimals = parseInt(container.getAttribute("data-decimals") || "2", 10);
@@ -226,14 +228,16 @@
     var output = container.querySelector("[data-count-total]");
     if (output) output.textContent = any ? formatAmount(total, decimals, sign, true) : "—";
     var field = document.getElementById(container.getAttribute("data-total-field"));
-    if (field && any) field.value = formatAmount(total, decimals, sign, false);
+    if (fillTotal && field && any) field.value = formatAmount(total, decimals, sign, false);
   }
 
   document.addEventListener("input", function (event) {
     var container = event.target.closest && event.target.closest("[data-cash-count]");
-    if (container) updateCount(container);
+    if (container) updateCount(container, true);
   });
-  document.querySelectorAll("[data-cash-count]").forEach(updateCount);
+  document.querySelectorAll("[data-cash-count]").forEach(function (container) {
+    updateCount(container, false);
+  });
 
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
