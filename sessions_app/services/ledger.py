@@ -132,6 +132,14 @@ def _supersede(entry: LedgerEntry) -> None:
         state__in=LIVE,
         recorded_at__lt=entry.recorded_at,
     ).exclude(pk=entry.pk).update(state=LedgerEntry.SUPERSEDED)
+    if entry.kind == LedgerEntry.CORRECTION and entry.fields:
+        # A correction never withdraws an approval: the approval now stands on its figures.
+        LedgerEntry.objects.filter(
+            session_id=entry.session_id,
+            kind=LedgerEntry.APPROVAL,
+            state__in=LIVE,
+            recorded_at__lt=entry.recorded_at,
+        ).update(fields=entry.fields)
     if entry.kind in (LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE):
         ShiftConflict.objects.filter(session_id=entry.session_id, resolved_at__isnull=True).exclude(
             entry=entry
@@ -220,19 +228,25 @@ def _ledger_settle(shift: Session, ours: ClosingReport | None, *, outlet_id: str
     """Moves the entries this read changes (written ones gone or dropped, lost answers settled,
     pending ones back in the record); returns the states of those still live."""
     now = timezone.now()
-    for entry in LedgerEntry.objects.filter(
-        session_id=shift.id, state=LedgerEntry.WRITTEN
-    ).select_for_update():
+    # Lost answers first: one that landed replaces what it was written over, which is then
+    # not checked against it.
+    for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.UNKNOWN):
+        _settle_unknown(entry, shift, ours, now=now)
+    written = LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.WRITTEN)
+    figures_disputed = False
+    # Approvals last: one whose figures a close or correction of ours lost waits with them.
+    for entry in sorted(written.select_for_update(), key=lambda e: e.kind == LedgerEntry.APPROVAL):
+        if entry.kind == LedgerEntry.APPROVAL and figures_disputed:
+            continue  # _conflict has made it wait
         if not fields_stand(entry, shift):
             _conflict(entry, shift, outlet_id=outlet_id, now=now)
+            figures_disputed |= entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION)
         elif not part_carried(entry, ours):
             if entry.restores >= MOST_RESTORES:
                 _conflict(entry, shift, outlet_id=outlet_id, now=now, dropped=True)
             else:
                 entry.state, entry.lost_at = LedgerEntry.PENDING, now
                 entry.save(update_fields=["state", "lost_at"])
-    for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.UNKNOWN):
-        _settle_unknown(entry, shift, ours, now=now)
     for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.PENDING):
         if fields_stand(entry, shift) and part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed

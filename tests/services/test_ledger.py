@@ -246,6 +246,56 @@ def test_applying_ours_is_refused_when_final_pos_changed_again(
     assert "closeTime" not in _stored(simulator, record.id)
 
 
+def test_a_correction_after_an_approval_is_no_conflict_and_the_approval_stands(
+    tills, cashier, manager, simulator, till
+):
+    """The approval was recorded with the figures it approved; a correction of ours since is
+    not someone writing over them."""
+    record = shift_open(
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+    ).record
+    record = shift_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal("0.00")},
+        variance_reason="A pay-out not written down",
+        seen_updated_at=None,
+        close_request_id="a" * 32,
+    ).record
+    assert record.needs_review  # 50.00 short
+    record = shift_approve(
+        record=record,
+        approved_by_user=manager,
+        comment="Checked the drawer",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+    approved = _stored(simulator, record.id)
+    record = shift_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("151.00"), "card": Decimal("0.00")},
+        closing_note="",
+        reason="A dollar under the tray",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+
+    shift_fetch(session_id=record.id)  # the next read
+
+    record.refresh_from_db()
+    assert not record.in_conflict
+    assert not ShiftConflict.objects.filter(session_id=record.id).exists()
+    assert record.closing_amount == Decimal("151.00") and record.review_state == "approved"
+    approval = LedgerEntry.objects.get(session_id=record.id, kind=LedgerEntry.APPROVAL)
+    assert approval.state == LedgerEntry.WRITTEN  # still checked, on the corrected figures
+
+    till.queue(STATION_A1, "stale", approved, ticks=1)  # a till's copy from before the correction
+    till.send_queued(STATION_A1, all_now=True)
+    shift_fetch(session_id=record.id)
+
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+    assert conflict.what == ShiftConflict.REVERTED
+
+
 def _tills_closed_shift(till, simulator) -> tuple[dict, SessionRecord]:
     session, _record = _tills_open_shift(till, simulator)
     closed = till.close_session(session)
