@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import AuditEntry, Outlet, SessionRecord, Station
+from sessions_app.models import AuditEntry, Outlet, SessionRecord, ShiftConflict, Station
 from tests.conftest import PASSWORD, STATION_A2, add_faults
 
 pytestmark = pytest.mark.django_db
@@ -271,6 +271,34 @@ def test_when_final_pos_cannot_be_asked_again_the_outcome_stays_unknown(
     assert "Saved: Final POS has the reopening" in page  # it had landed
     entry.refresh_from_db()
     assert entry.outcome == "landed" and entry.accepted and entry.settled_at is not None
+
+
+def test_a_correction_settled_by_a_later_read_is_never_taken_for_a_write_over_ours(
+    mia, closed_shift, simulator, losing
+):
+    add_faults(
+        simulator,
+        {"action": "drop", "method": "PUT", "when": "after"},
+        {"action": "status", "status": 500, "method": "GET", "skip": 1},  # after the first read
+    )
+    data = {
+        "counted_cash": "240.00",
+        "counted_card": "60.00",
+        "counted_oliverPay": "0",
+        "closing_note": "Busy night",
+        "reason": "Found $10 under the tray",
+    }
+    mia.post(reverse("sessions_app:shift_correct", args=[closed_shift.id]), data)
+    assert AuditEntry.objects.get(action="correct").outcome == "unknown"
+
+    simulator.simulator.faults.rules.clear()
+    outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
+    page = mia.post(outcome, follow=True).content.decode()
+
+    assert "Saved: Final POS has the correction" in page
+    # The read that found it saw the close's figures changed: the correction's, not a till's.
+    assert not ShiftConflict.objects.filter(session_id=closed_shift.id).exists()
+    _index_equals_final_pos(simulator, closed_shift.id)
 
 
 def test_a_lost_write_found_not_saved_brings_back_what_was_typed(
