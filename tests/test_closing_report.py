@@ -205,3 +205,12 @@ def test_every_part_of_the_report_can_be_set_by_its_typed_name():
     kept_by_the_report_itself = {"version", "writer", "present", "extra", "unreadable", "is_ours"}
     parts = {part.name for part in fields(ClosingReport)} - kept_by_the_report_itself
     assert set(ReportParts.__annotations__) == parts
+
+
+def test_a_null_tills_report_inside_ours_reads_as_none():
+    """Reports written before 2026-12-07 could carry "foreign": null where no till wrote one."""
+    document = {"version": 2, "writer": "till-close-dashboard", "currency": "USD", "foreign": None}
+    report = ClosingReport.from_document(document)
+    assert report.is_ours and report.foreign is None
+    wrapped = ClosingReport.from_document({**document, "foreign": {"z": 1}})
+    assert json.loads(present(wrapped.foreign)) == {"z": 1}

@@ -144,7 +144,8 @@ _PARTS: dict[str, tuple[str, Any]] = {
     "corrections": ("corrections", lambda v: _entries(v, Correction)),
     "reopenings": ("reopenings", lambda v: _entries(v, Reopening)),
     "closeRequestId": ("close_request_id", read_text),
-    "foreign": ("foreign", lambda v: v if isinstance(v, str) else json.dumps(v)),
+    # null: none (reports written before 2026-12-07 could carry one where no till wrote any).
+    "foreign": ("foreign", lambda v: v if v is None or isinstance(v, str) else json.dumps(v)),
 }
 
 

@@ -110,7 +110,9 @@ def merged_report(
         started = _last_written(current.id) or _started(current, record, client)
         if started is None:
             return None
-        report = started.set(foreign=found.foreign if found is not None else started.foreign)
+        report = started
+        if found is not None and found.foreign is not None:  # a till's report, kept whole
+            report.set(foreign=found.foreign)
     movements = {m.id: m for m in report.cash_movements if isinstance(m, CashMovement)}
     for movement in ledger_movements(current.id):
         movements[movement.id] = movement

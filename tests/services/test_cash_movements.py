@@ -53,6 +53,13 @@ def test_a_pay_out_is_written_to_the_open_shift_with_who_and_why(open_shift, cas
     assert AuditEntry.objects.get(action="movement").accepted
 
 
+def test_a_movement_on_a_shift_opened_here_carries_no_tills_report(open_shift, cashier, simulator):
+    """No till wrote a report for this shift: nothing is kept as one (it read "null")."""
+    record = _record(open_shift, cashier)
+    assert "foreign" not in _stored_report(simulator, open_shift)
+    assert (record.report or {}).get("foreign") is None
+
+
 def test_movements_change_the_cash_the_drawer_should_hold(open_shift, cashier, simulator):
     # Float 200.00 + cash sales 40.00 = 240.00; minus a 12.00 pay-out and a 100.00 drop, plus a
     # 5.00 pay-in: 133.00.
