@@ -5,7 +5,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,8 +90,10 @@ def shift_history_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_required
-def shift_export_view(request: AuthenticatedRequest) -> StreamingHttpResponse:
-    _form, filters = _filters(request)
+def shift_export_view(request: AuthenticatedRequest) -> HttpResponseBase:
+    form, filters = _filters(request)
+    if form.errors:  # never a file of more than was asked for: the history says what to fix
+        return redirect(f"{reverse('sessions_app:shift_history')}?{request.GET.urlencode()}")
     records = shift_history(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(

@@ -303,3 +303,18 @@ def test_an_export_under_way_on_sqlite_holds_no_transaction(client, manager, til
     next(chunks), next(chunks)  # the header, then lines: the export's query is under way
     assert not connection.in_atomic_block
     assert b"".join(chunks).count(b"\r\n") > 100
+
+
+def test_filters_in_error_export_nothing_and_lead_back_to_the_history(client, manager, tills):
+    make_shifts(4)
+    client.login(username="mia", password=PASSWORD)
+    backwards = {"date_from": "2026-03-10", "date_to": "2026-03-01", "result": "short"}
+    history = client.get(reverse("sessions_app:shift_history"), backwards).content.decode()
+    assert "The end date is before the start date" in history
+    assert URL not in history  # no download of a list the filters do not describe
+
+    response = client.get(URL, backwards)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sessions_app:shift_history") + "?")
+    assert "date_to=2026-03-01" in response["Location"]
