@@ -143,17 +143,22 @@ def catalog_held_removal_ids(*, user: User, among: Iterable[str]) -> set[str]:
     return {item.id for item in [*held_outlets, *held_tills]} & set(among)
 
 
-def tills_busy_for(*, user: User) -> dict[str, str]:
-    """The user's tills with an open shift in the index, and who opened it."""
-    return dict(
-        SessionRecord.objects.filter(
-            station_id__in=tills_for(user=user).values("id"),
-            close_time__isnull=True,
-            deleted_at__isnull=True,
-            # One Final POS said it no longer has is not in the way (it is checked again).
-            missing_since__isnull=True,
-        ).values_list("station_id", "opened_by")
-    )
+@dataclass(frozen=True)
+class BusyTill:
+    session_number: str
+    opened_by: str
+
+
+def tills_busy_for(*, user: User) -> dict[str, BusyTill]:
+    """The user's tills with an open shift in the index: its number and who opened it."""
+    rows = SessionRecord.objects.filter(
+        station_id__in=tills_for(user=user).values("id"),
+        close_time__isnull=True,
+        deleted_at__isnull=True,
+        # One Final POS said it no longer has is not in the way (it is checked again).
+        missing_since__isnull=True,
+    ).values_list("station_id", "session_number", "opened_by")
+    return {station_id: BusyTill(number, who) for station_id, number, who in rows}
 
 
 def pending_open_for(till: Station) -> PendingOpen | None:

@@ -137,13 +137,29 @@ def _open_page(
     busy = tills_busy_for(user=request.user)
     left_by_till = left_in_drawer([till.id for till in tills])
     form.show_tills(
-        busy={station_id: _("open (%(who)s)") % {"who": who} for station_id, who in busy.items()},
+        busy={
+            station_id: _("open (%(who)s)") % {"who": shift.opened_by}
+            for station_id, shift in busy.items()
+        },
         handover_floats={
             station_id: plain_amount(drawer.amount) for station_id, drawer in left_by_till.items()
         },
     )
     if not form.is_bound:
-        form.initial.update(_open_initial(request.GET.get("station", ""), left_by_till))
+        asked = request.GET.get("station", "")
+        if asked in busy:  # opened meanwhile, e.g. on the till itself: say so, choose none
+            till_name = next((till.name for till in tills if till.id == asked), asked)
+            messages.warning(
+                request,
+                _("%(till)s already has an open shift: %(number)s, opened by %(cashier)s.")
+                % {
+                    "till": till_name,
+                    "number": busy[asked].session_number,
+                    "cashier": busy[asked].opened_by,
+                },
+            )
+            asked = ""
+        form.initial.update(_open_initial(asked, left_by_till))
     chosen = form["station"].value()
     chosen_till = next((till for till in tills if till.id == chosen), None)
     return render(

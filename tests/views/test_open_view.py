@@ -127,6 +127,17 @@ def test_a_busy_till_is_listed_but_cannot_be_chosen(signed_in, tills, open_shift
     assert "open (Cal Cashier)" in page
 
 
+def test_a_link_to_a_till_opened_meanwhile_says_so_and_chooses_none(signed_in, tills, open_shift):
+    """The board linked to a free till; the till (or someone) opened a shift on it since."""
+    page = signed_in.get(URL, {"station": tills["a1"].id}).content.decode()
+    assert (
+        f"Till 1 already has an open shift: {open_shift.session_number}, opened by Cal Cashier."
+        in page
+    )
+    assert not re.search(rf'value="{tills["a1"].id}"[^>]*selected', page)
+    assert re.search(r'<option value="" selected>Choose a till</option>', page)
+
+
 def test_the_float_starts_at_what_the_last_shift_left(signed_in, tills, closed_shift):
     # closed_shift counted 230.00 cash against a 200.00 target: 200.00 was left in the drawer.
     page = signed_in.get(URL, {"station": tills["a1"].id}).content.decode()
