@@ -23,10 +23,15 @@ class CloseFigures:
     cash_drawer: CashDrawer | None
     movements_awaiting_approval: int = 0
     currency: str = ""
+    review_forced: bool = False  # e.g. a recount after seeing expected hid a large difference
 
     @property
     def review_required(self) -> bool:
-        return self.reconciliation.review_required or self.movements_awaiting_approval > 0
+        return (
+            self.reconciliation.review_required
+            or self.movements_awaiting_approval > 0
+            or self.review_forced
+        )
 
 
 def close_figures(

@@ -17,6 +17,7 @@ from sessions_app.closing.figures import CloseFigures, close_figures
 from sessions_app.closing.parts import Review
 from sessions_app.closing.report import ClosingReport, from_index, parse
 from sessions_app.closing.sales import DrawerMoney, other_tenders, payment_methods
+from sessions_app.closing.variance import reconcile
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -173,6 +174,8 @@ def shift_close(
         trace = blind_count_trace(record=record, counted=counted)
         if trace is not None and trace.recounted:
             audit.summary_suffix = recount_summary(trace, counted)
+        if _recount_clears_a_review(trace, figures, record):
+            figures = replace(figures, review_forced=True)
         report = _report(
             earlier,
             figures,
@@ -218,6 +221,25 @@ def shift_close(
     if saved.needs_review:
         review_alert_enqueue(saved)
     return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))
+
+
+def _recount_clears_a_review(
+    trace: BlindCount | None, figures: CloseFigures, record: SessionRecord
+) -> bool:
+    """A count changed after seeing expected, whose first, blind count a manager would have
+    reviewed: the recount does not spare it the review."""
+    if trace is None or not trace.recounted or figures.review_required:
+        return False
+    reconciliation = figures.reconciliation
+    if not reconciliation.expected_available:
+        return False
+    blind = reconcile(
+        counted={key: amount or Decimal(0) for key, amount in trace.first_count.items()},
+        expected={line.key: line.expected or Decimal(0) for line in reconciliation.lines},
+        policy=reconciliation.policy,
+        currency=shift_money(record).currency,
+    )
+    return blind.review_required
 
 
 def _sales_read_in_thread(

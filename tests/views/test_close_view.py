@@ -208,6 +208,25 @@ def test_a_recount_after_seeing_expected_is_traced(cal, open_shift, settings):
     assert "Recounted after seeing expected" in page and "$250.00" in page
     closed = SessionRecord.objects.get(id=open_shift.id)
     assert present(closed.report)["blindCount"]["firstCount"]["cash"] == "250.00"
+    assert not closed.needs_review  # the blind count was 10.00 over: under the $20 review
+
+
+def test_a_recount_that_clears_a_difference_a_manager_reviews_still_goes_to_review(
+    cal, open_shift, settings
+):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    hidden = _start(cal, open_shift)
+    blind = {**COUNTS, "counted_cash": "200.00", **hidden}  # 40.00 short of the 240.00 expected
+    cal.post(_url(open_shift), {**blind, "action": "review"})
+    cal.post(_url(open_shift), {**blind, "action": "edit"})
+    recount = {**COUNTS, **hidden, "action": "confirm"}  # typed as expected after seeing it
+    page = cal.post(_url(open_shift), recount, follow=True).content.decode()
+
+    closed = SessionRecord.objects.get(id=open_shift.id)
+    assert closed.result == "balanced" and closed.closing_amount == 240
+    assert closed.needs_review
+    assert "Recounted after seeing expected" in page and "$200.00" in page
 
 
 def test_when_the_first_count_is_final_there_is_no_way_back_to_edit(cal, open_shift, settings):
