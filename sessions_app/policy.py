@@ -50,6 +50,16 @@ def _zone(name: str) -> ZoneInfo:
         return site_time_zone()
 
 
+def site_amount_in(amount: Decimal, money: Currency) -> Decimal:
+    """A site-wide amount (a threshold, a float: set in the site's currency) for an outlet in
+    another currency. No exchange rate is known, so it keeps its size against a usual float
+    in each: a 5.00 USD reason threshold is 750 yen, not 5."""
+    site = currency(settings.CURRENCY)
+    if money == site:
+        return amount
+    return money.exact(amount * default_target_float(money) / default_target_float(site))
+
+
 def _policy(outlet_id: str, row: OutletSettings | None) -> OutletPolicy:
     def chosen[T](value: T | None, default: T) -> T:
         return default if value is None else value
@@ -57,23 +67,29 @@ def _policy(outlet_id: str, row: OutletSettings | None) -> OutletPolicy:
     if row is None:
         row = OutletSettings(outlet_id=outlet_id)
     money = currency(row.currency or settings.CURRENCY)
-    default_float = settings.TARGET_FLOAT_BY_OUTLET.get(outlet_id, settings.TARGET_FLOAT)
+    default_float = settings.TARGET_FLOAT_BY_OUTLET.get(outlet_id)
     if default_float is None:
-        default_float = default_target_float(money)
+        default_float = (
+            default_target_float(money)
+            if settings.TARGET_FLOAT is None
+            else site_amount_in(settings.TARGET_FLOAT, money)
+        )
     return OutletPolicy(
         time_zone=_zone(row.time_zone),
         variance=VariancePolicy(
             reason_threshold=chosen(
-                row.variance_reason_threshold, settings.VARIANCE_REASON_THRESHOLD
+                row.variance_reason_threshold,
+                site_amount_in(settings.VARIANCE_REASON_THRESHOLD, money),
             ),
             approval_threshold=chosen(
-                row.variance_approval_threshold, settings.VARIANCE_APPROVAL_THRESHOLD
+                row.variance_approval_threshold,
+                site_amount_in(settings.VARIANCE_APPROVAL_THRESHOLD, money),
             ),
         ),
         target_float=chosen(row.target_float, default_float),
         blind_count=chosen(row.blind_count, settings.BLIND_COUNT),
         movement_approval_limit=chosen(
-            row.movement_approval_limit, settings.MOVEMENT_APPROVAL_LIMIT
+            row.movement_approval_limit, site_amount_in(settings.MOVEMENT_APPROVAL_LIMIT, money)
         ),
         currency=money,
         cash_rounding=CashRounding(

@@ -1,9 +1,17 @@
 """An outlet's rules as the close reads them: who counts blind, and who may recount."""
 
+from decimal import Decimal
+
 import pytest
 
 from sessions_app.models import OutletSettings
-from sessions_app.policy import counts_blind, outlet_currencies, outlet_policies, recount_allowed
+from sessions_app.policy import (
+    counts_blind,
+    outlet_currencies,
+    outlet_policies,
+    outlet_policy,
+    recount_allowed,
+)
 from tests.conftest import OUTLET_A, OUTLET_B
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +47,18 @@ def test_outlet_currencies_are_those_of_the_outlets_rules(settings):
     both = [OUTLET_A, OUTLET_B, "an outlet with no settings"]
     assert outlet_currencies(both) == {"USD", "CHF"}
     assert outlet_currencies(both) == {p.currency.code for p in outlet_policies(both).values()}
+
+
+def test_site_amounts_keep_their_size_in_an_outlet_of_another_currency(settings):
+    """The site's thresholds are set in its own currency: 5.00 USD is not 5 yen."""
+    settings.CURRENCY = "USD"
+    settings.TARGET_FLOAT = None
+    OutletSettings.objects.create(outlet_id="yen-outlet", currency="JPY")
+    OutletSettings.objects.create(outlet_id="dinar-outlet", currency="KWD")
+    yen, dinar, dollar = (outlet_policy(o) for o in ("yen-outlet", "dinar-outlet", "other"))
+    assert dollar.variance.reason_threshold == 5 and dollar.variance.approval_threshold == 20
+    # Against a usual float of 200 USD, 30,000 JPY and 50 KWD.
+    assert yen.variance.reason_threshold == 750 and yen.variance.approval_threshold == 3000
+    assert yen.movement_approval_limit == 7500
+    assert dinar.variance.reason_threshold == Decimal("1.250")
+    assert str(dinar.movement_approval_limit) == "12.500"

@@ -21,9 +21,11 @@ from sessions_app.money import (
     EVERY_TENDER,
     HALF_UP,
     UP,
+    active_currency,
     currencies_in_use,
     is_known_currency,
 )
+from sessions_app.policy import site_amount_in
 
 
 def one_line(value: str) -> None:
@@ -284,8 +286,11 @@ class OutletSettingsForm(forms.Form):
         cleaned = super().clean() or {}
         reason = cleaned.get("variance_reason_threshold")
         approval = cleaned.get("variance_approval_threshold")
-        reason = settings.VARIANCE_REASON_THRESHOLD if reason is None else reason
-        approval = settings.VARIANCE_APPROVAL_THRESHOLD if approval is None else approval
+        here = active_currency()  # the outlet's, or the one this form changes it to
+        if reason is None:
+            reason = site_amount_in(settings.VARIANCE_REASON_THRESHOLD, here)
+        if approval is None:
+            approval = site_amount_in(settings.VARIANCE_APPROVAL_THRESHOLD, here)
         if "variance_approval_threshold" not in self.errors and approval < reason:
             self.add_error(
                 "variance_approval_threshold",

@@ -14,7 +14,8 @@ from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
 from sessions_app.forms import OutletForm, OutletSettingsForm, TillForm
 from sessions_app.models import Outlet, Station
-from sessions_app.policy import outlet_money_activate
+from sessions_app.money import active_currency, is_known_currency
+from sessions_app.policy import outlet_money_activate, site_amount_in
 from sessions_app.roles import AuthenticatedRequest, manager_required
 from sessions_app.selectors.board import board_outlets
 from sessions_app.selectors.catalog import (
@@ -161,8 +162,9 @@ def outlet_settings_view(request: AuthenticatedRequest, outlet_id: str) -> HttpR
     initial["blind_count"] = (
         "" if stored.blind_count is None else "yes" if stored.blind_count else "no"
     )
-    # Amounts are typed in the outlet's currency (a new currency applies once saved).
-    outlet_money_activate(outlet.id)
+    # Amounts are typed in the outlet's currency: the one chosen on the form when it changes.
+    posted = request.POST.get("currency", "")
+    outlet_money_activate(outlet.id, posted if is_known_currency(posted) else "")
     form = OutletSettingsForm(request.POST or None, initial=initial, defaults=_site_defaults())
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,10 +180,16 @@ def outlet_settings_view(request: AuthenticatedRequest, outlet_id: str) -> HttpR
 
 
 def _site_defaults() -> dict[str, str]:
+    """The site's rules as they apply in the page's currency (policy.site_amount_in)."""
+    here = active_currency()
     return {
-        "variance_reason_threshold": money(settings.VARIANCE_REASON_THRESHOLD),
-        "variance_approval_threshold": money(settings.VARIANCE_APPROVAL_THRESHOLD),
-        "target_float": money(settings.TARGET_FLOAT)
+        "variance_reason_threshold": money(
+            site_amount_in(settings.VARIANCE_REASON_THRESHOLD, here)
+        ),
+        "variance_approval_threshold": money(
+            site_amount_in(settings.VARIANCE_APPROVAL_THRESHOLD, here)
+        ),
+        "target_float": money(site_amount_in(settings.TARGET_FLOAT, here))
         if settings.TARGET_FLOAT is not None
         else _("the currency's usual float"),
         "cash_rounding": money(settings.CASH_ROUNDING) if settings.CASH_ROUNDING else _("none"),
@@ -191,7 +199,7 @@ def _site_defaults() -> dict[str, str]:
         else _("every tender"),
         "denominations": _("the currency's"),
         "blind_count": _("yes") if settings.BLIND_COUNT else _("no"),
-        "movement_approval_limit": money(settings.MOVEMENT_APPROVAL_LIMIT),
+        "movement_approval_limit": money(site_amount_in(settings.MOVEMENT_APPROVAL_LIMIT, here)),
     }
 
 

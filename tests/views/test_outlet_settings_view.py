@@ -23,6 +23,18 @@ def test_the_page_shows_the_sites_defaults_for_blank_rules(mia, settings):
     assert settings.TIME_ZONE in page
 
 
+def test_a_yen_outlets_page_reads_its_amounts_and_the_sites_defaults_in_yen(mia):
+    data = {"time_zone": "Asia/Tokyo", "currency": "JPY", "target_float": "500.5"}
+    page = mia.post(_url(OUTLET_A), data).content.decode()  # the currency changes here
+    assert "500.5" in page and not OutletSettings.objects.exists()
+    assert "JPY amounts have no decimals: type whole amounts." in page
+    assert "the site&#x27;s default, ¥750" in page and "$5.00" not in page
+
+    mia.post(_url(OUTLET_A), {**data, "target_float": "30000"})
+    page = mia.get(_url(OUTLET_A)).content.decode()
+    assert "the site&#x27;s default, ¥750" in page  # 5.00 USD, as big against a usual float
+
+
 def test_a_manager_saves_the_outlets_rules(mia):
     response = mia.post(
         _url(OUTLET_A),
