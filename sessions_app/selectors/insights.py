@@ -12,8 +12,8 @@ from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from sessions_app.models import DailyTotals, SessionRecord
-from sessions_app.money import Currency, active_currency
-from sessions_app.policy import outlet_currencies, outlet_policy
+from sessions_app.money import Currency, active_currency, currency
+from sessions_app.policy import outlet_currencies, outlet_policy, site_amount_in
 from sessions_app.roles import User
 from sessions_app.selectors.history import HistoryFilters, shift_history
 from sessions_app.selectors.scope import in_scope
@@ -159,7 +159,7 @@ def insights_scale(*, outlet_ids: Iterable[str], outlet: str, asked_currency: st
     threshold = (
         outlet_policy(outlet).variance.reason_threshold
         if outlet
-        else settings.VARIANCE_REASON_THRESHOLD
+        else site_amount_in(settings.VARIANCE_REASON_THRESHOLD, currency(chosen))
     )
     return InsightsScale(currencies=currencies, currency=chosen, threshold=threshold)
 

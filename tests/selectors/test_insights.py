@@ -40,3 +40,12 @@ def test_outlets_that_share_one_currency_are_shown_in_it(settings):
     settings.CURRENCY = "USD"
     OutletSettings.objects.create(outlet_id=OUTLET_A, currency="EUR")
     assert insights_scale(outlet_ids=[OUTLET_A], outlet="", asked_currency="").currency == "EUR"
+
+
+def test_across_yen_outlets_the_sites_threshold_is_kept_to_size(settings):
+    settings.CURRENCY = "USD"
+    settings.VARIANCE_REASON_THRESHOLD = Decimal("5.00")
+    OutletSettings.objects.create(outlet_id=OUTLET_A, currency="JPY")
+    OutletSettings.objects.create(outlet_id=OUTLET_B, currency="JPY")
+    scale = insights_scale(outlet_ids=[OUTLET_A, OUTLET_B], outlet="", asked_currency="")
+    assert scale.currency == "JPY" and scale.threshold == 750  # not 5 yen
