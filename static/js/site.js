@@ -129,8 +129,10 @@
     });
   }
 
+  // A form the server sent back (refused, or back to edit) already holds what was typed.
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
-    if (!form.hasAttribute("data-draft-keep")) restoreDraft(form);
+    var returned = form.hasAttribute("data-draft-returned");
+    if (!form.hasAttribute("data-draft-keep") && !returned) restoreDraft(form);
     form.addEventListener("input", function () {
       if (!form.hasAttribute("data-draft-keep")) saveDraft(form);
     });

@@ -1,0 +1,53 @@
+"""A till form sent back by the server, in Chromium: a total typed beside a notes-and-coins
+count comes back as typed, and a draft kept on the device never replaces what was sent."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sessions_app.models import SessionRecord
+from tests.conftest import PASSWORD, STATION_A1
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_refused_total_comes_back_as_typed_beside_the_count(
+    page: Page, live_server, sign_in, tills, cashier
+):
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    page.get_by_text("Count by notes and coins").first.click()
+    page.get_by_label("Number of $20").fill("10")
+    float_field = page.get_by_label("Opening float")
+    expect(float_field).to_have_value("200.00")  # filled in from the count
+    float_field.fill("234.50")  # the cashier's own total: the notes alone are not all of it
+    page.get_by_role("button", name="Open shift").click()
+
+    expect(page.locator("main")).to_contain_text(
+        "The total does not match the notes and coins counted (200.00)."
+    )
+    expect(float_field).to_have_value("234.50")
+    expect(page.get_by_label("Number of $20")).to_have_value("10")
+    expect(page.locator("[data-count-total]").first).to_have_text("200.00")
+    assert not SessionRecord.objects.filter(station_id=STATION_A1, close_time=None).exists()
+
+
+def test_a_refused_form_keeps_what_was_sent_over_an_older_draft(
+    page: Page, live_server, sign_in, tills, cashier
+):
+    """A draft typed earlier on this device never replaces what the server sent back."""
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    page.get_by_label("Opening float").fill("lots")
+    page.get_by_label("Opening note").fill("Today's note")
+    page.get_by_label("Opening note").blur()  # its change event saves the draft now, not later
+    # The draft on the device differs from what is sent (a value the server sends back
+    # changed, another tab typed meanwhile):
+    page.evaluate(
+        """() => localStorage.setItem("till-close:draft:open",
+             JSON.stringify({savedAt: 0, values: {opening_note: "Yesterday's note"}}))"""
+    )
+    page.get_by_role("button", name="Open shift").click()
+
+    expect(page.get_by_label("Opening float")).to_have_value("lots")  # refused, shown as sent
+    expect(page.get_by_label("Opening note")).to_have_value("Today's note")
+    expect(page.locator(".draft-note")).to_have_count(0)
