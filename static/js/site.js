@@ -84,6 +84,12 @@
     }
   }
 
+  function choosable(select, value) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.value === value && !option.disabled;
+    });
+  }
+
   function restoreDraft(form) {
     var key = DRAFT_PREFIX + form.getAttribute("data-draft");
     var draft = null;
@@ -100,6 +106,8 @@
       if (field.type === "radio" || field.type === "checkbox") {
         if (field.checked !== (field.value === value)) restored = true;
         field.checked = field.value === value;
+      } else if (field.tagName === "SELECT" && !choosable(field, value)) {
+        // e.g. a till opened since: the page chose none and says why
       } else if (field.value !== value) {
         field.value = value;
         restored = true;
@@ -235,7 +243,11 @@
 
   document.addEventListener("input", function (event) {
     var container = event.target.closest && event.target.closest("[data-cash-count]");
-    if (container) updateCount(container, true);
+    if (!container) return;
+    updateCount(container, true);
+    // The form saved its draft on this keystroke before the total above changed: again.
+    var form = container.closest("form[data-draft]");
+    if (form && !form.hasAttribute("data-draft-keep")) saveDraft(form);
   });
   document.querySelectorAll("[data-cash-count]").forEach(function (container) {
     updateCount(container, false);

@@ -1,5 +1,6 @@
-"""A till form sent back by the server, in Chromium: a total typed beside a notes-and-coins
-count comes back as typed, and a draft kept on the device never replaces what was sent."""
+"""Till forms and the drafts kept on the device, in Chromium: a total typed beside a
+notes-and-coins count comes back as typed, a draft never replaces what the server sent back,
+nor brings back a till opened since, and a reload shows the count with its own total."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -51,3 +52,30 @@ def test_a_refused_form_keeps_what_was_sent_over_an_older_draft(
     expect(page.get_by_label("Opening float")).to_have_value("lots")  # refused, shown as sent
     expect(page.get_by_label("Opening note")).to_have_value("Today's note")
     expect(page.locator(".draft-note")).to_have_count(0)
+
+
+def test_a_reload_shows_the_count_with_the_total_it_makes(
+    page: Page, live_server, sign_in, tills, cashier
+):
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    page.get_by_text("Count by notes and coins").first.click()
+    page.get_by_label("Number of $20").press_sequentially("10")
+    expect(page.get_by_label("Opening float")).to_have_value("200.00")
+    page.reload()
+    expect(page.get_by_label("Number of $20")).to_have_value("10")
+    expect(page.get_by_label("Opening float")).to_have_value("200.00")  # not 20.00 of "1"
+
+
+def test_a_draft_never_chooses_a_till_opened_since(
+    page: Page, live_server, sign_in, tills, cashier, open_shift
+):
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/")
+    page.evaluate(
+        f"""() => localStorage.setItem("till-close:draft:open",
+             JSON.stringify({{savedAt: 0, values: {{station: "{STATION_A1}"}}}}))"""
+    )
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")  # from the board, late
+    expect(page.locator("main")).to_contain_text("Till 1 already has an open shift")
+    expect(page.get_by_label("Till", exact=True)).to_have_value("")
