@@ -163,8 +163,10 @@ def outlet_settings_view(request: AuthenticatedRequest, outlet_id: str) -> HttpR
         "" if stored.blind_count is None else "yes" if stored.blind_count else "no"
     )
     # Amounts are typed in the outlet's currency: the one chosen on the form when it changes.
-    posted = request.POST.get("currency", "")
-    outlet_money_activate(outlet.id, posted if is_known_currency(posted) else "")
+    posted = request.POST.get("currency")
+    if posted == "":  # "the company's currency"
+        posted = settings.CURRENCY
+    outlet_money_activate(outlet.id, posted if posted and is_known_currency(posted) else "")
     form = OutletSettingsForm(request.POST or None, initial=initial, defaults=_site_defaults())
     if request.method == "POST" and form.is_valid():
         try:

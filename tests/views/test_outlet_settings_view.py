@@ -34,6 +34,10 @@ def test_a_yen_outlets_page_reads_its_amounts_and_the_sites_defaults_in_yen(mia)
     page = mia.get(_url(OUTLET_A)).content.decode()
     assert "the site&#x27;s default, ¥750" in page  # 5.00 USD, as big against a usual float
 
+    back = {**data, "currency": "", "target_float": "200.50"}  # to the company's currency
+    assert mia.post(_url(OUTLET_A), back).status_code == 302
+    assert OutletSettings.objects.get(outlet_id=OUTLET_A).target_float == Decimal("200.50")
+
 
 def test_a_manager_saves_the_outlets_rules(mia):
     response = mia.post(
