@@ -244,6 +244,7 @@ def _ledger_settle(shift: Session, ours: ClosingReport | None, *, outlet_id: str
         elif not part_carried(entry, ours):
             if entry.restores >= MOST_RESTORES:
                 _conflict(entry, shift, outlet_id=outlet_id, now=now, dropped=True)
+                figures_disputed |= entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION)
             else:
                 entry.state, entry.lost_at = LedgerEntry.PENDING, now
                 entry.save(update_fields=["state", "lost_at"])

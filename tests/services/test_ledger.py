@@ -296,6 +296,41 @@ def test_a_correction_after_an_approval_is_no_conflict_and_the_approval_stands(
     assert conflict.what == ShiftConflict.REVERTED
 
 
+def test_a_correction_a_till_keeps_dropping_is_one_conflict_its_approval_waiting_with_it(
+    till, simulator, manager
+):
+    closed, record = _tills_closed_shift(till, simulator)
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    counted["cash"] -= 40
+    record = shift_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted,
+        closing_note="",
+        reason="Short",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+    record = shift_approve(
+        record=record,
+        approved_by_user=manager,
+        comment="Checked",
+        reason="Change given twice",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+    for attempt in range(MOST_RESTORES + 1):  # the till's report replaces ours every time
+        now = _stored(simulator, record.id)
+        dropped = {**now, "tipTotal": f"{attempt}.00"}
+        dropped["closingReportData"] = closed["closingReportData"]
+        till.queue(STATION_A1, "stale", dropped, ticks=1)
+        till.send_queued(STATION_A1, all_now=True)
+        shifts_refresh()
+
+    conflict = ShiftConflict.objects.get(session_id=record.id)  # one
+    assert conflict.what == ShiftConflict.DROPPED and conflict.entry.kind == "correction"
+    approval = LedgerEntry.objects.get(session_id=record.id, kind=LedgerEntry.APPROVAL)
+    assert approval.state == LedgerEntry.CONFLICT
+
+
 def _tills_closed_shift(till, simulator) -> tuple[dict, SessionRecord]:
     session, _record = _tills_open_shift(till, simulator)
     closed = till.close_session(session)
