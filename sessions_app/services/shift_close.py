@@ -68,13 +68,17 @@ def shift_close_preview(
         sales = sales_read(record.id, client=client, money=shift_money(record))
     except FinalPOSCircuitOpen:
         sales = None
-    return _figures(
+    figures = _figures(
         record,
         counted=counted,
         sales=sales,
         movements=movements_with_ours(from_index(record.report), record.id),
         cash_count=cash_count,
     )
+    trace = blind_count_trace(record=record, counted=counted)
+    if _recount_clears_a_review(trace, figures, record):
+        figures = replace(figures, review_forced=True)
+    return figures
 
 
 def shift_expected_now(

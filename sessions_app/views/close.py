@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sessions_app.closing.report import from_index
 from sessions_app.closing.variance import BALANCED
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
@@ -50,6 +51,9 @@ CLOSE_FORM = "shifts/close.html"
 CLOSE_CONFIRM = "shifts/close_confirm.html"
 REVIEW_DUE = gettext_lazy(
     "A difference or a cash movement is above the limit: a manager must review this shift."
+)
+RECOUNT_REVIEW_DUE = gettext_lazy(
+    "The count was changed after expected was shown: a manager must review this shift."
 )
 
 
@@ -218,6 +222,9 @@ def _close_confirm(
         % {"number": closed.session_number, "differences": differences_text(closed.variances)},
     )
     if closed.needs_review:
-        messages.warning(request, REVIEW_DUE)
+        report = from_index(closed.report)
+        blind = report.blind_count if report is not None else None
+        recounted = blind is not None and blind.recounted
+        messages.warning(request, RECOUNT_REVIEW_DUE if recounted else REVIEW_DUE)
     warn_till_status(request, result)
     return redirect("sessions_app:shift_detail", session_id=closed.id)

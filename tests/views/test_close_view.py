@@ -220,8 +220,11 @@ def test_a_recount_that_clears_a_difference_a_manager_reviews_still_goes_to_revi
     blind = {**COUNTS, "counted_cash": "200.00", **hidden}  # 40.00 short of the 240.00 expected
     cal.post(_url(open_shift), {**blind, "action": "review"})
     cal.post(_url(open_shift), {**blind, "action": "edit"})
+    page = cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "review"}).content.decode()
+    assert "The first count, made before expected was shown, was off by more than" in page
     recount = {**COUNTS, **hidden, "action": "confirm"}  # typed as expected after seeing it
     page = cal.post(_url(open_shift), recount, follow=True).content.decode()
+    assert "The count was changed after expected was shown: a manager must review" in page
 
     closed = SessionRecord.objects.get(id=open_shift.id)
     assert closed.result == "balanced" and closed.closing_amount == 240
