@@ -220,7 +220,7 @@ def _read_agrees(entry: LedgerEntry, shift: Session, ours: ClosingReport | None)
     if entry.state == LedgerEntry.WRITTEN:
         return fields_stand(entry, shift) and part_carried(entry, ours)
     if entry.state == LedgerEntry.PENDING:
-        return not (fields_stand(entry, shift) and part_carried(entry, ours))
+        return fields_stand(entry, shift) and not part_carried(entry, ours)
     return entry.state == LedgerEntry.CONFLICT
 
 
@@ -248,8 +248,14 @@ def _ledger_settle(shift: Session, ours: ClosingReport | None, *, outlet_id: str
             else:
                 entry.state, entry.lost_at = LedgerEntry.PENDING, now
                 entry.save(update_fields=["state", "lost_at"])
-    for entry in LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.PENDING):
-        if fields_stand(entry, shift) and part_carried(entry, ours):
+    pending = LedgerEntry.objects.filter(session_id=shift.id, state=LedgerEntry.PENDING)
+    for entry in sorted(pending, key=lambda e: e.kind == LedgerEntry.APPROVAL):
+        if entry.kind == LedgerEntry.APPROVAL and figures_disputed:
+            continue
+        if not fields_stand(entry, shift):  # a part waiting to go back, its figures written over
+            _conflict(entry, shift, outlet_id=outlet_id, now=now)
+            figures_disputed |= entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION)
+        elif part_carried(entry, ours):
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
             entry.written_at = now
             entry.save(update_fields=["state", "written_at"])

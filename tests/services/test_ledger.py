@@ -331,6 +331,39 @@ def test_a_correction_a_till_keeps_dropping_is_one_conflict_its_approval_waiting
     assert approval.state == LedgerEntry.CONFLICT
 
 
+def test_a_close_waiting_to_go_back_whose_figures_a_till_writes_over_is_a_conflict(
+    tills, cashier, simulator, till
+):
+    record = shift_open(
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+    ).record
+    record = shift_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("200.00"), "card": Decimal("0.00")},
+        variance_reason="",
+        seen_updated_at=None,
+        close_request_id="b" * 32,
+    ).record
+    now = _stored(simulator, record.id)
+    till.queue(STATION_A1, "stale", {**now, "closingReportData": "TILL REPORT"}, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+    shift_fetch(session_id=record.id)  # our report dropped: the close waits to go back
+    close = LedgerEntry.objects.get(session_id=record.id, kind=LedgerEntry.CLOSE)
+    assert close.state == LedgerEntry.PENDING
+
+    now = _stored(simulator, record.id)
+    recount = {**now["closingAmounts"], "cash": "999.00"}
+    till.queue(STATION_A1, "stale", {**now, "closingAmounts": recount}, ticks=1)
+    till.send_queued(STATION_A1, all_now=True)
+    record = shift_fetch(session_id=record.id)
+
+    assert record.in_conflict
+    conflict = ShiftConflict.objects.get(session_id=record.id)
+    assert conflict.entry.kind == LedgerEntry.CLOSE
+    assert conflict.theirs["closingAmounts"]["cash"] == "999.00"
+
+
 def _tills_closed_shift(till, simulator) -> tuple[dict, SessionRecord]:
     session, _record = _tills_open_shift(till, simulator)
     closed = till.close_session(session)
