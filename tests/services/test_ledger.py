@@ -4,6 +4,7 @@ again, and send queued edits late. Nothing the dashboard wrote is lost without a
 
 import json
 import threading
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -187,6 +188,35 @@ def _dashboard_shift_closed(tills, cashier, simulator, till) -> tuple[SessionRec
     return record, open_copy
 
 
+def _closed_here(tills, cashier, *, cash: str, reason: str = "") -> SessionRecord:
+    """A shift opened with 200.00 and closed on the dashboard with this cash and no card."""
+    record = shift_open(
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
+    ).record
+    return shift_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal(cash), "card": Decimal("0.00")},
+        variance_reason=reason,
+        seen_updated_at=None,
+        close_request_id=uuid.uuid4().hex,
+    ).record
+
+
+def _corrected_40_short(record: SessionRecord, closed: dict, manager) -> SessionRecord:
+    """The till's close corrected here to 40.00 less cash."""
+    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
+    counted["cash"] -= 40
+    return shift_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted,
+        closing_note="",
+        reason="Short",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+
+
 def test_a_close_erased_by_a_tills_queued_write_is_a_conflict_with_both_versions(
     tills, cashier, manager, simulator, till
 ):
@@ -251,17 +281,7 @@ def test_a_correction_after_an_approval_is_no_conflict_and_the_approval_stands(
 ):
     """The approval was recorded with the figures it approved; a correction of ours since is
     not someone writing over them."""
-    record = shift_open(
-        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
-    ).record
-    record = shift_close(
-        record=record,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("150.00"), "card": Decimal("0.00")},
-        variance_reason="A pay-out not written down",
-        seen_updated_at=None,
-        close_request_id="a" * 32,
-    ).record
+    record = _closed_here(tills, cashier, cash="150.00", reason="A pay-out not written down")
     assert record.needs_review  # 50.00 short
     record = shift_approve(
         record=record,
@@ -300,16 +320,7 @@ def test_a_correction_a_till_keeps_dropping_is_one_conflict_its_approval_waiting
     till, simulator, manager
 ):
     closed, record = _tills_closed_shift(till, simulator)
-    counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
-    counted["cash"] -= 40
-    record = shift_correct(
-        record=record,
-        corrected_by_user=manager,
-        counted=counted,
-        closing_note="",
-        reason="Short",
-        seen_updated_at=record.upstream_updated_at,
-    ).record
+    record = _corrected_40_short(record, closed, manager)
     record = shift_approve(
         record=record,
         approved_by_user=manager,
@@ -334,17 +345,7 @@ def test_a_correction_a_till_keeps_dropping_is_one_conflict_its_approval_waiting
 def test_a_close_waiting_to_go_back_whose_figures_a_till_writes_over_is_a_conflict(
     tills, cashier, simulator, till
 ):
-    record = shift_open(
-        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("200.00")
-    ).record
-    record = shift_close(
-        record=record,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("200.00"), "card": Decimal("0.00")},
-        variance_reason="",
-        seen_updated_at=None,
-        close_request_id="b" * 32,
-    ).record
+    record = _closed_here(tills, cashier, cash="200.00")
     now = _stored(simulator, record.id)
     till.queue(STATION_A1, "stale", {**now, "closingReportData": "TILL REPORT"}, ticks=1)
     till.send_queued(STATION_A1, all_now=True)
@@ -418,16 +419,7 @@ def test_a_reclose_over_a_close_made_here_is_a_conflict(till, simulator, cashier
 def test_an_approval_a_tip_edit_dropped_is_written_back_with_the_tip(till, simulator, manager):
     closed, record = _tills_closed_shift(till, simulator)
     if not record.needs_review:  # make it need review: a large difference
-        counted = {key: Decimal(value) for key, value in closed["closingAmounts"].items()}
-        counted["cash"] -= 40
-        record = shift_correct(
-            record=record,
-            corrected_by_user=manager,
-            counted=counted,
-            closing_note="",
-            reason="Short",
-            seen_updated_at=record.upstream_updated_at,
-        ).record
+        record = _corrected_40_short(record, closed, manager)
     approved = shift_approve(
         record=record,
         approved_by_user=manager,
