@@ -407,18 +407,17 @@ BLIND_COUNT = env.bool("BLIND_COUNT", default=True)
 # After a blind count has been checked against expected, may the cashier change it? Either way
 # the first count is kept on the report; "false" makes the first count final.
 BLIND_RECOUNT_AFTER_REVEAL = env.bool("BLIND_RECOUNT_AFTER_REVEAL", default=True)
-# Why cash goes in or out of a drawer during a shift; "Other" asks for a note.
-CASH_MOVEMENT_REASONS = env.list(
-    "CASH_MOVEMENT_REASONS",
-    default=[
-        "Supplies",
-        "Change for the till",
-        "Refund paid in cash",
-        "Tips paid out",
-        "Safe drop",
-        "Other",
-    ],
+# Why cash goes in or out of a drawer during a shift, for each kind of movement; "Other" asks
+# for a note. The defaults are shown in the page's language; reasons set here are shown as
+# written.
+CASH_PAY_OUT_REASONS = env.list(
+    "CASH_PAY_OUT_REASONS",
+    default=["Supplies", "Refund paid in cash", "Tips paid out", "Other"],
 )
+CASH_PAY_IN_REASONS = env.list(
+    "CASH_PAY_IN_REASONS", default=["Change for the till", "Float top-up", "Other"]
+)
+CASH_DROP_REASONS = env.list("CASH_DROP_REASONS", default=["Safe drop", "Bank deposit", "Other"])
 # Company name on printed reports (Final POS outlets carry their own names, not the company's).
 COMPANY_NAME = env.str("COMPANY_NAME", default="")
 

@@ -4,13 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import Denomination, count_total, denominations
 from sessions_app.closing.sales import PaymentMethod, payment_methods
-from sessions_app.formatting import coin_label, plain_amount
+from sessions_app.formatting import MOVEMENT_NAMES, coin_label, in_sentence, plain_amount
 from sessions_app.forms.fields import (
     MoneyField,
     NoteField,
@@ -19,9 +18,9 @@ from sessions_app.forms.fields import (
     set_choices,
 )
 from sessions_app.money import active_currency
+from sessions_app.movement_reasons import OTHER_REASON, kinds_by_reason, reason_label, reasons_for
 
 MAX_PIECES = 100_000  # of one note or coin in one drawer
-OTHER_REASON = "Other"
 
 
 class CashCountForm(forms.Form):
@@ -308,6 +307,22 @@ class DeleteShiftForm(forms.Form):
         return typed
 
 
+class ReasonSelect(forms.Select):
+    """Each reason names the kinds of movement it is for (data-kinds), so the page offers
+    only those of the kind chosen (static/js/site.js); the form checks the pair either way."""
+
+    def __init__(self, kinds: dict[str, list[str]]) -> None:
+        super().__init__(attrs={"data-movement-reason": ""})
+        self.kinds = kinds
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        kinds = self.kinds.get(str(option["value"]))
+        if kinds:
+            option["attrs"]["data-kinds"] = " ".join(kinds)
+        return option
+
+
 class CashMovementForm(forms.Form):
     """Cash put into or taken out of the drawer during a shift."""
 
@@ -336,7 +351,9 @@ class CashMovementForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        reasons = [(reason, reason) for reason in settings.CASH_MOVEMENT_REASONS]
+        kinds = kinds_by_reason()
+        reasons = [(reason, reason_label(reason)) for reason in kinds]
+        self.fields["reason"].widget = ReasonSelect(kinds)
         set_choices(self.fields["reason"], [("", _("Choose a reason")), *reasons])
 
     def clean_amount(self) -> Decimal:
@@ -348,6 +365,20 @@ class CashMovementForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        if cleaned.get("reason") == OTHER_REASON and not cleaned.get("note"):
+        kind, reason = cleaned.get("kind"), cleaned.get("reason")
+        if kind and reason and reason not in reasons_for(kind):
+            self.add_error(
+                "reason",
+                ValidationError(
+                    _("“%(reason)s” is not a reason for a %(kind)s; choose one of: %(fitting)s."),
+                    params={
+                        "reason": reason_label(reason),
+                        "kind": in_sentence(str(MOVEMENT_NAMES[kind])),
+                        "fitting": ", ".join(reason_label(each) for each in reasons_for(kind)),
+                    },
+                    code="kind",
+                ),
+            )
+        if reason == OTHER_REASON and not cleaned.get("note"):
             self.add_error("note", _("Say what the cash was for."))
         return cleaned

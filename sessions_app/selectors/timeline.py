@@ -17,6 +17,7 @@ from sessions_app.closing.values import RawEntry
 from sessions_app.closing.variance import MethodLine, shift_result
 from sessions_app.formatting import MOVEMENT_NAMES, money
 from sessions_app.models import SessionRecord
+from sessions_app.movement_reasons import reason_label
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _movement_events(movements: list[CashMovement]) -> list[TimelineEvent]:
                     "kind": MOVEMENT_NAMES.get(movement.kind, movement.kind),
                     "amount": money(movement.amount),
                     "who": movement.by,
-                    "reason": movement.reason,
+                    "reason": reason_label(movement.reason),
                 },
             )
         )

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from sessions_app import formatting
+from sessions_app.movement_reasons import reason_label
 from sessions_app.policy import outlet_zone
 
 register = template.Library()
@@ -16,6 +17,7 @@ register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)
 register.filter("outcome_badge", formatting.outcome_badge)
 register.filter("ago", formatting.ago)
+register.filter("reason_label", reason_label)
 
 
 @register.filter

@@ -149,6 +149,30 @@
     });
   });
 
+  // Cash in or out: only the reasons for the kind of movement chosen can be picked (the server
+  // checks the pair too). After the drafts above, which may have chosen a kind.
+  document.querySelectorAll("select[data-movement-reason]").forEach(function (select) {
+    var form = select.form;
+    function offerReasons() {
+      var kind = form.querySelector('input[name="kind"]:checked');
+      Array.prototype.forEach.call(select.options, function (option) {
+        var kinds = option.getAttribute("data-kinds");
+        var off = Boolean(kind && kinds && kinds.split(" ").indexOf(kind.value) === -1);
+        option.disabled = off;
+        option.hidden = off;
+      });
+      var chosen = select.options[select.selectedIndex];
+      if (chosen && chosen.disabled) {
+        select.value = "";
+        select.dispatchEvent(new Event("change", { bubbles: true })); // the draft forgets it
+      }
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") offerReasons();
+    });
+    offerReasons();
+  });
+
   // Opening a shift: the float starts at what the till's last shift left in the drawer.
   var station = document.getElementById("id_station");
   var float = document.getElementById("id_opening_amount");

@@ -176,3 +176,27 @@ def test_the_board_does_not_move_when_site_js_comes_late_on_a_phone(
     assert page.evaluate(LAYOUT_SHIFT) == 0
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_role("link", name="Setup")).to_be_visible()
+
+
+def test_the_reasons_offered_are_those_of_the_kind_of_movement_chosen(
+    page: Page, live_server, sign_in, demo_company
+):
+    sign_in("cashier", "cashier-demo")
+    page.get_by_role("link", name="X report of the shift on Till 2").click()
+    page.get_by_role("link", name="Cash in or out").first.click()
+    reason = page.get_by_label("Reason")
+    page.get_by_label("Pay-out: cash taken out to pay for something").check()
+    reason.select_option("Supplies")
+
+    page.get_by_label("Pay-in: cash put into the drawer").check()
+    expect(reason).to_have_value("")  # a pay-out's reason is not kept for a pay-in
+    offered = reason.locator("option:not([disabled])").all_inner_texts()
+    assert offered == ["Choose a reason", "Change for the till", "Float top-up", "Other"]
+
+    reason.select_option("Change for the till")
+    page.get_by_label("Amount").fill("5.00")
+    page.reload()  # the draft on the device keeps the kind and its reason
+    expect(page.get_by_label("Pay-in: cash put into the drawer")).to_be_checked()
+    expect(reason).to_have_value("Change for the till")
+    page.get_by_role("button", name="Record it").click()
+    expect(page.locator(".messages")).to_contain_text("Pay-in of $5.00 recorded")

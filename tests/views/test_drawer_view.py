@@ -153,3 +153,52 @@ def test_the_printed_x_report_has_its_heading_once(cal, open_shift):
     assert printed.startswith("Alpha Street")  # the print header: the outlet first
     assert printed.count("X report") == 1
     assert f"X report · {open_shift.session_number}" in printed
+
+
+def test_a_reason_that_does_not_fit_the_kind_of_movement_is_refused(cal, open_shift, simulator):
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_in",
+        "amount": "20.00",
+        "reason": "Safe drop",
+        "note": "Bag 7",
+    }
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    page = cal.post(url, data).content.decode()
+    assert "“Safe drop” is not a reason for a pay-in" in page
+    assert "choose one of: Change for the till, Float top-up, Other." in page
+    assert 'value="20.00"' in page and "Bag 7" in page
+    assert re.search(r'value="pay_in"[^>]*checked', page)
+    assert not SessionRecord.objects.get(id=open_shift.id).report  # nothing written
+
+
+def test_each_reason_names_the_kinds_it_is_for(cal, open_shift, settings):
+    settings.CASH_PAY_OUT_REASONS = ["Supplies", "Correction", "Other"]
+    settings.CASH_PAY_IN_REASONS = ["Correction", "Other"]
+    settings.CASH_DROP_REASONS = ["Evening drop", "Other"]
+    page = cal.get(reverse("sessions_app:cash_movement_new", args=[open_shift.id]))
+    options = dict(
+        re.findall(r'<option value="([^"]+)" data-kinds="([^"]+)"', page.content.decode())
+    )
+    assert options == {
+        "Supplies": "pay_out",
+        "Correction": "pay_out pay_in",
+        "Other": "pay_out pay_in drop",
+        "Evening drop": "drop",
+    }
+
+
+def test_the_default_reasons_are_shown_in_the_pages_language(cal, open_shift):
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_out",
+        "amount": "12.50",
+        "reason": "Tips paid out",
+        "note": "",
+    }
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    assert cal.post(url, data).status_code == 302
+    form = cal.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'value="Supplies" data-kinds="pay_out">Verbrauchsmaterial</option>' in form
+    x_report = cal.get(
+        reverse("sessions_app:x_report", args=[open_shift.id]), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Ausgezahltes Trinkgeld" in x_report and "Tips paid out" not in x_report
