@@ -200,6 +200,13 @@
       return;
     }
     form.dataset.submitting = "true";
+    if (form.hasAttribute("data-sent-goes-to")) {
+      try {
+        sessionStorage.setItem(sentMark(form), "1");
+      } catch (error) {
+        /* storage unavailable: going back shows this page as it was */
+      }
+    }
     var button = event.submitter || form.querySelector("[type=submit]");
     if (button) {
       button.setAttribute("aria-busy", "true");
@@ -215,8 +222,26 @@
     }
   });
 
-  // Going back to a page restores it from the cache with the form still "submitting".
-  window.addEventListener("pageshow", function () {
+  // Going back to a page restores it from the cache with the form still "submitting". A form
+  // whose sending settles the page (data-sent-goes-to: the close's confirm step) is not shown
+  // again as if nothing had been sent, once sent: the page it names shows what happened.
+  function sentMark(form) {
+    return "till-close:sent:" + form.getAttribute("data-sent-goes-to");
+  }
+  window.addEventListener("pageshow", function (event) {
+    var navigation = performance.getEntriesByType("navigation")[0];
+    var back = event.persisted || (navigation && navigation.type === "back_forward");
+    var settled = document.querySelector("form[data-sent-goes-to]");
+    var sent = false;
+    try {
+      sent = Boolean(settled && sessionStorage.getItem(sentMark(settled)));
+    } catch (error) {
+      /* storage unavailable: the page stays as it was */
+    }
+    if (back && sent) {
+      window.location.replace(settled.getAttribute("data-sent-goes-to"));
+      return;
+    }
     document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
       delete form.dataset.submitting;
       form.querySelectorAll("[aria-busy=true]").forEach(function (button) {

@@ -82,3 +82,26 @@ def test_a_cashier_closes_short_and_a_manager_approves(
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("flow-6-approved-phone")
     assert SessionRecord.objects.get(id=shift.id).review_state == "approved"
+
+
+def test_back_after_a_close_shows_the_closed_shift_not_the_confirm_page(
+    page: Page, live_server, sign_in, demo_company, settings
+):
+    settings.BLIND_COUNT = False
+    sign_in("cashier", "cashier-demo")
+    page.get_by_role("link", name="Close the shift on Till 2").click()
+    page.get_by_label("Cash counted in the drawer").fill("0")
+    page.get_by_label("Card", exact=True).fill("0")
+    page.get_by_label("Oliver Pay").fill("0")
+    page.get_by_role("button", name="Review before closing").click()
+    reason = page.get_by_label("Reason for the difference")
+    if reason.count():
+        reason.fill("Counted twice")
+    page.get_by_role("button", name="Close shift").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("End-of-shift report")
+    report_url = page.url
+
+    page.go_back()
+    expect(page).to_have_url(report_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("End-of-shift report")
+    expect(page.get_by_role("button", name="Close shift")).to_have_count(0)
