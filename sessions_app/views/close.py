@@ -22,6 +22,7 @@ from sessions_app.forms import CloseShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.policy import counts_blind, recount_allowed
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
+from sessions_app.selectors.blind_count import count_revealed_at
 from sessions_app.selectors.catalog import till_name
 from sessions_app.selectors.ledger import latest_unsettled_write
 from sessions_app.selectors.report import foreign_sales_lines
@@ -58,7 +59,12 @@ RECOUNT_REVIEW_DUE = gettext_lazy(
 
 
 def _close_context(
-    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
+    request: AuthenticatedRequest,
+    record: SessionRecord,
+    form: CloseShiftForm,
+    *,
+    blind: bool | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     expected = extra.get("expected")
     return {
@@ -73,7 +79,7 @@ def _close_context(
             for method in form.methods
         ],
         "till_name": till_name(record.station_id),
-        "blind": _blind_for(request, record),
+        "blind": _blind_for(request, record) if blind is None else blind,
         "recount_allowed": _may_recount(request, record),
         "draft_key": f"close:{record.id}",
         **extra,
@@ -99,7 +105,7 @@ def shift_close_view(request: AuthenticatedRequest, session_id: str) -> HttpResp
     if action == "edit" and not _may_recount(request, record):
         action = "review"  # the first count stands; the review step says why
     if action == "edit" or not valid:
-        return render(request, CLOSE_FORM, _close_context(request, record, form))
+        return _count_page(request, record, form)
     if action == "confirm":
         return _close_confirm(request, record, form)
     return _close_review(request, record, form)
@@ -137,11 +143,29 @@ def _close_start(request: AuthenticatedRequest, record: SessionRecord) -> HttpRe
             "updated_at": upstream_version(record),
         }
     )
-    expected = None if _blind_for(request, record) else shift_expected_now(record)
+    return _count_page(request, record, form, stale_note=stale_note)
+
+
+def _count_page(
+    request: AuthenticatedRequest, record: SessionRecord, form: CloseShiftForm, **extra: Any
+) -> HttpResponse:
+    """The count, first or sent back: expected beside each figure, unless the count is blind
+    and expected has not been shown yet."""
+    blind = _blind_for(request, record)
+    revealed_at = count_revealed_at(record.id) if blind else None
+    expected = shift_expected_now(record) if not blind or revealed_at else None
     return render(
         request,
         CLOSE_FORM,
-        _close_context(request, record, form, expected=expected, stale_note=stale_note),
+        _close_context(
+            request,
+            record,
+            form,
+            blind=blind and revealed_at is None,
+            revealed_at=revealed_at,
+            expected=expected,
+            **extra,
+        ),
     )
 
 
@@ -154,7 +178,7 @@ def _close_review(
             blind_count_reveal(record=record, counted=form.counted(), revealed_to=request.user)
         except CountIsFinal as error:
             form.add_error(None, error.message)
-            return render(request, CLOSE_FORM, _close_context(request, record, form))
+            return _count_page(request, record, form)
     figures = shift_close_preview(
         record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )

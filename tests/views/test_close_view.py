@@ -244,3 +244,38 @@ def test_when_the_first_count_is_final_there_is_no_way_back_to_edit(cal, open_sh
     changed = {**COUNTS, "counted_cash": "240.00", **hidden, "action": "review"}
     page = cal.post(_url(open_shift), changed).content.decode()
     assert "cannot be changed" in page
+
+
+def test_back_to_edit_after_the_reveal_no_longer_calls_the_count_blind(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_cash": "250.00", **hidden}
+    cal.post(_url(open_shift), {**first, "action": "review"})
+    page = cal.post(_url(open_shift), {**first, "action": "edit"}).content.decode()
+    assert "Close the shift on Till 1" in page and 'value="250.00"' in page
+    assert "Blind count" not in page
+    assert "You saw the expected figures at" in page and "your first count stays" in page
+    assert "Expected: $240.00" in page and "Expected: $60.00" in page
+    again = cal.get(_url(open_shift)).content.decode()  # the same once the page is left
+    assert "Blind count" not in again and "Expected: $240.00" in again
+
+
+def test_a_final_count_refused_as_changed_says_it_is_final(cal, open_shift, settings):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = False
+    hidden = _start(cal, open_shift)
+    cal.post(_url(open_shift), {**COUNTS, "counted_cash": "250.00", **hidden, "action": "review"})
+    page = cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "review"}).content.decode()
+    assert "cannot be changed" in page and "so the count you sent then is final" in page
+    assert "Blind count" not in page
+
+
+def test_a_count_sent_back_with_an_error_keeps_the_expected_figures(client, manager, open_shift):
+    client.login(username="mia", password=PASSWORD)
+    hidden = _start(client, open_shift)
+    page = client.post(
+        _url(open_shift), {**COUNTS, "counted_card": "", **hidden, "action": "review"}
+    ).content.decode()
+    assert "0 if none" in page and "Expected: $240.00" in page
+    assert "Expected figures are not available" not in page
