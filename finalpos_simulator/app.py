@@ -94,7 +94,9 @@ class Simulator:
             except ValueError:
                 payload = body.decode("utf-8", "replace")
         rule = self._take_fault(method, path)
-        if rule is None or rule.when == "after" or rule.action == "delay":
+        if rule is not None and rule.action == "overwritten":
+            response = self._written_then_put_back(method, path, params, payload)
+        elif rule is None or rule.when == "after" or rule.action == "delay":
             delay = rule.delay_ms / 1000 if rule is not None and rule.action == "delay" else 0
             if rule is None or rule.when != "after":
                 time.sleep(delay)
@@ -107,6 +109,20 @@ class Simulator:
         with self._lock:
             self.calls[f"{method} {_template(path)}"] += 1
             self.requests.append(LoggedRequest(method, path, params, payload, response.status))
+        return response
+
+    def _written_then_put_back(
+        self, method: str, path: str, params: dict[str, str], payload: Any
+    ) -> SimulatedResponse:
+        """The write lands and is answered; then the record as it was before is saved again,
+        with a later updatedAt, as a till's stale copy would be."""
+        parts = path.split("/")
+        kind, item_id = (parts[3], parts[4]) if len(parts) == 5 else ("", "")
+        before = self.store.get(kind, item_id) if method == "PUT" and kind == "session" else None
+        response = self._route(method, path, params, payload)
+        written = self.store.get(kind, item_id) if before is not None else None
+        if before is not None and written is not None and response.status == 200:
+            self.store.replace(kind, {**before, "updatedAt": _later_than(written.get("updatedAt"))})
         return response
 
     def _take_fault(self, method: str, path: str) -> FaultRule | None:

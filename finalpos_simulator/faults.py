@@ -8,9 +8,10 @@ from typing import Any
 class FaultRule:
     """Answer matching calls badly: a forced status, a malformed body, a dropped connection,
     or a delay. ``when="after"`` performs the operation first (the write lands, the answer is
-    lost), the nastiest case for a client."""
+    lost), the nastiest case for a client. ``"overwritten"``: a write lands and is answered,
+    then a till saves the copy it had from before over it, as if a moment later."""
 
-    action: str  # "status" | "malformed" | "drop" | "delay"
+    action: str  # "status" | "malformed" | "drop" | "delay" | "overwritten"
     status: int = 500
     messages: list[str] = field(default_factory=list)
     body: str | None = None

@@ -36,7 +36,8 @@ from sessions_app.services.ledger_match import (
 )
 from sessions_app.services.numbering import is_own_number
 
-# A part a till keeps dropping is written back this many times, then left to a manager.
+# A part a till keeps dropping (or saves over as soon as it is back) is written back this many
+# times, then left to a manager.
 MOST_RESTORES = 3
 
 # What each kind of write leaves expected of the record: a later write of ours of one of the
@@ -220,7 +221,11 @@ def _read_agrees(entry: LedgerEntry, shift: Session, ours: ClosingReport | None)
     if entry.state == LedgerEntry.WRITTEN:
         return fields_stand(entry, shift) and part_carried(entry, ours)
     if entry.state == LedgerEntry.PENDING:
-        return fields_stand(entry, shift) and not part_carried(entry, ours)
+        return (
+            fields_stand(entry, shift)
+            and not part_carried(entry, ours)
+            and entry.restores < MOST_RESTORES
+        )
     return entry.state == LedgerEntry.CONFLICT
 
 
@@ -259,6 +264,9 @@ def _ledger_settle(shift: Session, ours: ClosingReport | None, *, outlet_id: str
             entry.state = LedgerEntry.WRITTEN  # a write-back whose answer was lost landed
             entry.written_at = now
             entry.save(update_fields=["state", "written_at"])
+        elif entry.restores >= MOST_RESTORES:  # written back that often, saved over each time
+            _conflict(entry, shift, outlet_id=outlet_id, now=now, dropped=True)
+            figures_disputed |= entry.kind in (LedgerEntry.CLOSE, LedgerEntry.CORRECTION)
     return list(
         LedgerEntry.objects.filter(session_id=shift.id, state__in=LIVE).values_list(
             "state", flat=True

@@ -11,6 +11,7 @@ import logging
 from dataclasses import replace
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import CashMovement
@@ -85,6 +86,11 @@ def write_back_now(
     )
     # Read again, not the PUT's answer: a till that wrote a moment after us shows now.
     saved = shift_index_save(client.session_get(record.id))
+    # What that read shows gone was dropped as soon as it was back: the next write-back of it
+    # is a restore, counted towards MOST_RESTORES.
+    LedgerEntry.objects.filter(
+        pk__in=[entry.pk for entry in pending], state=LedgerEntry.PENDING, lost_at=None
+    ).update(lost_at=timezone.now())
     logger.info("Wrote back %d entries to shift %s", len(pending), record.id)
     return saved
 

@@ -523,3 +523,37 @@ def test_the_next_pass_sees_a_tills_write_over_ours_however_many_shifts_closed_l
     shifts_refresh()
 
     assert ShiftConflict.objects.filter(session_id=record.id, resolved_at=None).exists()
+
+
+def _puts(simulator, session_id: str) -> int:
+    return sum(
+        1
+        for request in simulator.simulator.requests
+        if request.method == "PUT" and session_id in request.path
+    )
+
+
+@pytest.mark.parametrize("first_written", [False, True], ids=["pending-from-the-start", "dropped"])
+def test_a_part_that_never_goes_back_in_is_written_back_a_few_times_then_a_conflict(
+    till, simulator, cashier, first_written
+):
+    session, record = _tills_open_shift(till, simulator)
+    _pay_out(record, cashier)  # the till holds the shift: the movement waits to go in
+    closed = till.close_session(session)
+    if first_written:
+        shifts_refresh()  # written back into the till's close
+        till.queue(STATION_A1, "stale", closed, ticks=1)
+        till.send_queued(STATION_A1, all_now=True)  # and dropped by the till's copy
+    add_faults(
+        simulator, {"action": "overwritten", "method": "PUT", "path_contains": session["id"]}
+    )
+    simulator.simulator.reset_log()
+
+    for _pass in range(MOST_RESTORES + 3):  # every write-back is saved over at once
+        shifts_refresh()
+
+    assert _puts(simulator, session["id"]) <= MOST_RESTORES + 1
+    conflict = ShiftConflict.objects.get(session_id=session["id"])
+    assert conflict.what == ShiftConflict.DROPPED and conflict.entry.kind == LedgerEntry.MOVEMENT
+    record.refresh_from_db()
+    assert record.in_conflict and record.unsynced == 0

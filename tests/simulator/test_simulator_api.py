@@ -178,3 +178,22 @@ def test_faults_and_the_request_log_are_controlled_over_http(simulator):
     log = requests.get(control + "requests", headers=HEADERS, timeout=5).json()
     assert log["calls"] == {"GET /v1/api/outlets": 2}
     assert [entry["status"] for entry in log["requests"]] == [503, 200]
+
+
+def test_an_overwritten_write_is_answered_then_saved_over_with_the_copy_from_before(simulator):
+    created = post(simulator, "/v1/api/session", VALID_SESSION).json()
+    requests.put(
+        simulator.url + "/_simulator/faults",
+        json={"rules": [{"action": "overwritten", "method": "PUT", "times": 1}]},
+        headers=HEADERS,
+        timeout=5,
+    )
+    url = f"{simulator.url}/v1/api/session/{created['id']}"
+    answer = requests.put(
+        url, json={**VALID_SESSION, "openingNote": "ours"}, headers=HEADERS, timeout=5
+    )
+    assert answer.status_code == 200 and answer.json()["openingNote"] == "ours"
+
+    now = requests.get(url, headers=HEADERS, timeout=5).json()
+    assert now["openingNote"] == ""  # the copy from before, saved after ours
+    assert now["updatedAt"] > answer.json()["updatedAt"]
