@@ -134,13 +134,18 @@ def _supersede(entry: LedgerEntry) -> None:
         recorded_at__lt=entry.recorded_at,
     ).exclude(pk=entry.pk).update(state=LedgerEntry.SUPERSEDED)
     if entry.kind == LedgerEntry.CORRECTION and entry.fields:
-        # A correction never withdraws an approval: the approval now stands on its figures.
-        LedgerEntry.objects.filter(
+        # A correction never withdraws an approval: the approval now stands on its figures,
+        # and one that waited on a conflict this correction settles is checked again.
+        approvals = LedgerEntry.objects.filter(
             session_id=entry.session_id,
             kind=LedgerEntry.APPROVAL,
             state__in=LIVE,
             recorded_at__lt=entry.recorded_at,
-        ).update(fields=entry.fields)
+        )
+        approvals.filter(state=LedgerEntry.CONFLICT).update(
+            state=LedgerEntry.WRITTEN, lost_at=None, restores=0
+        )
+        approvals.update(fields=entry.fields)
     if entry.kind in (LedgerEntry.CORRECTION, LedgerEntry.REOPEN, LedgerEntry.CLOSE):
         ShiftConflict.objects.filter(session_id=entry.session_id, resolved_at__isnull=True).exclude(
             entry=entry

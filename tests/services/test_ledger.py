@@ -342,6 +342,35 @@ def test_a_correction_a_till_keeps_dropping_is_one_conflict_its_approval_waiting
     assert approval.state == LedgerEntry.CONFLICT
 
 
+def test_an_approval_waiting_on_a_conflict_is_checked_again_after_a_new_correction(
+    till, simulator, manager
+):
+    closed, record = _tills_closed_shift(till, simulator)
+    record = _corrected_40_short(record, closed, manager)
+    record = shift_approve(
+        record=record,
+        approved_by_user=manager,
+        comment="Checked",
+        reason="Change given twice",
+        seen_updated_at=record.upstream_updated_at,
+    ).record
+    till.queue(STATION_A1, "stale", closed, ticks=1)  # the till's close, from before both
+    till.send_queued(STATION_A1, all_now=True)
+    record = shift_fetch(session_id=record.id)
+    approval = LedgerEntry.objects.get(session_id=record.id, kind=LedgerEntry.APPROVAL)
+    assert record.in_conflict and approval.state == LedgerEntry.CONFLICT  # waiting with it
+
+    record = _corrected_40_short(record, _stored(simulator, record.id), manager)  # corrected again
+    record = shift_fetch(session_id=record.id)
+
+    approval.refresh_from_db()
+    correction = LedgerEntry.objects.filter(session_id=record.id, kind=LedgerEntry.CORRECTION)
+    latest = correction.latest("recorded_at")
+    assert not record.in_conflict
+    assert approval.state != LedgerEntry.CONFLICT  # checked again, on the new figures
+    assert approval.fields == latest.fields
+
+
 def test_a_close_waiting_to_go_back_whose_figures_a_till_writes_over_is_a_conflict(
     tills, cashier, simulator, till
 ):
