@@ -571,6 +571,9 @@ class CountReveal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     first_counted = models.JSONField(help_text="method -> amount, as first submitted")
+    expected_shown = models.JSONField(
+        null=True, blank=True, help_text="method -> amount expected, as first shown beside it"
+    )
 
     def __str__(self) -> str:
         return f"{self.session_id} revealed at {self.revealed_at:%Y-%m-%d %H:%M}"

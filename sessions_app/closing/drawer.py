@@ -313,6 +313,8 @@ class BlindCount:
     revealed_at: datetime | None
     first_count: dict[str, Decimal | None]
     recounted_at: datetime | None = None
+    # What was expected when the first count was checked against it (None: not kept).
+    expected_at_reveal: dict[str, Decimal | None] | None = None
 
     @property
     def recounted(self) -> bool:
@@ -325,12 +327,18 @@ class BlindCount:
             revealed_at=read_time(data.get("revealedAt")),
             first_count=read_amounts(data.get("firstCount") or {}),
             recounted_at=read_time(data.get("recountedAt")),
+            expected_at_reveal=(
+                read_amounts(data["expectedAtReveal"]) if data.get("expectedAtReveal") else None
+            ),
         )
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document = {
             "revealedAt": time_text(self.revealed_at),
             "firstCount": amounts_text(self.first_count),
             "recounted": self.recounted,
             "recountedAt": time_text(self.recounted_at),
         }
+        if self.expected_at_reveal is not None:
+            document["expectedAtReveal"] = amounts_text(self.expected_at_reveal)
+        return document

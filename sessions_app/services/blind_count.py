@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import BlindCount
-from sessions_app.finalpos.records import CENT
+from sessions_app.finalpos.wire import money_to_wire
 from sessions_app.formatting import money, time_of_day
 from sessions_app.models import CountReveal, SessionRecord
 from sessions_app.roles import User
@@ -17,7 +17,8 @@ from sessions_app.services.errors import CountIsFinal
 
 
 def _as_text(counted: dict[str, Decimal]) -> dict[str, str]:
-    return {key: str(amount.quantize(CENT)) for key, amount in counted.items()}
+    """As Final POS writes money: a three-decimal currency's last digit is kept."""
+    return {key: money_to_wire(amount) for key, amount in counted.items()}
 
 
 def blind_count_reveal(
@@ -39,6 +40,14 @@ def blind_count_reveal(
     return reveal
 
 
+def blind_count_expected_shown(*, record: SessionRecord, expected: dict[str, Decimal]) -> None:
+    """What the first count was checked against, kept once: a recount is judged by it, not by
+    what is expected by the time of the close (a pay-out recorded since changes that)."""
+    CountReveal.objects.filter(session_id=record.id, expected_shown__isnull=True).update(
+        expected_shown=_as_text(expected)
+    )
+
+
 def blind_count_trace(*, record: SessionRecord, counted: dict[str, Decimal]) -> BlindCount | None:
     """The report's record of a blind count: None when expected was never shown."""
     reveal = CountReveal.objects.filter(session_id=record.id).first()
@@ -47,10 +56,14 @@ def blind_count_trace(*, record: SessionRecord, counted: dict[str, Decimal]) -> 
     _refuse_if_final(reveal, counted)
     first = {key: Decimal(amount) for key, amount in reveal.first_counted.items()}
     changed = _as_text(counted) != reveal.first_counted
+    shown = reveal.expected_shown
     return BlindCount(
         revealed_at=reveal.revealed_at,
         first_count=dict(first),
         recounted_at=timezone.now() if changed else None,
+        expected_at_reveal=(
+            {key: Decimal(amount) for key, amount in shown.items()} if shown else None
+        ),
     )
 
 

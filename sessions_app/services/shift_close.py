@@ -231,15 +231,18 @@ def _recount_clears_a_review(
     trace: BlindCount | None, figures: CloseFigures, record: SessionRecord
 ) -> bool:
     """A count changed after seeing expected, whose first, blind count a manager would have
-    reviewed: the recount does not spare it the review."""
+    reviewed against what was expected then: the recount does not spare it the review."""
     if trace is None or not trace.recounted or figures.review_required:
         return False
     reconciliation = figures.reconciliation
-    if not reconciliation.expected_available:
-        return False
+    expected = trace.expected_at_reveal
+    if expected is None:  # a count revealed before expected_shown was kept
+        if not reconciliation.expected_available:
+            return False
+        expected = {line.key: line.expected for line in reconciliation.lines}
     blind = reconcile(
         counted={key: amount or Decimal(0) for key, amount in trace.first_count.items()},
-        expected={line.key: line.expected or Decimal(0) for line in reconciliation.lines},
+        expected={key: amount or Decimal(0) for key, amount in expected.items()},
         policy=reconciliation.policy,
         currency=shift_money(record).currency,
     )

@@ -26,7 +26,7 @@ from sessions_app.selectors.blind_count import count_revealed_at
 from sessions_app.selectors.catalog import till_name
 from sessions_app.selectors.ledger import latest_unsettled_write
 from sessions_app.selectors.report import foreign_sales_lines
-from sessions_app.services.blind_count import blind_count_reveal
+from sessions_app.services.blind_count import blind_count_expected_shown, blind_count_reveal
 from sessions_app.services.errors import (
     CountIsFinal,
     ShiftAlreadyClosed,
@@ -182,6 +182,12 @@ def _close_review(
     figures = shift_close_preview(
         record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )
+    if _blind_for(request, record) and figures.reconciliation.expected_available:
+        expected = {line.key: line.expected for line in figures.reconciliation.lines}
+        blind_count_expected_shown(
+            record=record,
+            expected={key: amount for key, amount in expected.items() if amount is not None},
+        )
     if figures.reconciliation.reason_required:
         form.fields["variance_reason"].required = True
     return render(

@@ -1,6 +1,7 @@
 """Closing a shift: count, confirm, then one write; nothing typed is ever lost."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -279,3 +280,57 @@ def test_a_count_sent_back_with_an_error_keeps_the_expected_figures(client, mana
     ).content.decode()
     assert "0 if none" in page and "Expected: $240.00" in page
     assert "Expected figures are not available" not in page
+
+
+def _pay_out(client, shift, amount: str) -> None:
+    url = reverse("sessions_app:cash_movement_new", args=[shift.id])
+    [movement_id] = re.findall(
+        r'name="movement_id" value="([0-9a-f]{32})"', client.get(url).content.decode()
+    )
+    data = {
+        "kind": "pay_out",
+        "amount": amount,
+        "reason": "Supplies",
+        "note": "",
+        "movement_id": movement_id,
+    }
+    assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("first_cash", "recount_cash", "review"),
+    [
+        ("240.00", "200.00", False),  # balanced when checked; the pay-out explains the recount
+        ("200.00", "201.00", True),  # 40.00 short when checked, then a pay-out to "explain" it
+    ],
+)
+def test_a_recount_is_judged_by_what_was_expected_when_the_first_count_was_checked(
+    cal, open_shift, settings, first_cash, recount_cash, review
+):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("1000.00")  # the pay-out needs no approval
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_cash": first_cash, **hidden}
+    page = cal.post(_url(open_shift), {**first, "action": "review"}).content.decode()
+    assert "$240.00" in page  # what cash was expected when the first count was checked
+    cal.post(_url(open_shift), {**first, "action": "edit"})
+    _pay_out(cal, open_shift, "40.00")  # cash expected now: 200.00
+
+    hidden = _start(cal, open_shift)  # back to the count, which the pay-out changed
+    recount = {**COUNTS, "counted_cash": recount_cash, **hidden, "action": "confirm"}
+    if review:
+        recount["variance_reason"] = "Recounted"
+    cal.post(_url(open_shift), recount)
+
+    closed = SessionRecord.objects.get(id=open_shift.id)
+    assert not closed.is_open and closed.needs_review is review
+    blind = present(closed.report)["blindCount"]
+    assert blind["firstCount"]["cash"] == first_cash
+    assert blind["expectedAtReveal"]["cash"] == "240.00"
+    if first_cash != recount_cash:
+        report = cal.get(reverse("sessions_app:shift_detail", args=[open_shift.id]))
+        assert (
+            f"the first blind count of cash was ${first_cash}, when $240.00 was expected"
+            in report.content.decode()
+        )
