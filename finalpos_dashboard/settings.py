@@ -418,6 +418,8 @@ CASH_PAY_IN_REASONS = env.list(
     "CASH_PAY_IN_REASONS", default=["Change for the till", "Float top-up", "Other"]
 )
 CASH_DROP_REASONS = env.list("CASH_DROP_REASONS", default=["Safe drop", "Bank deposit", "Other"])
+# Reasons offered for every kind, besides each kind's own (this setting once held them all).
+CASH_MOVEMENT_REASONS = env.list("CASH_MOVEMENT_REASONS", default=[])
 # Company name on printed reports (Final POS outlets carry their own names, not the company's).
 COMPANY_NAME = env.str("COMPANY_NAME", default="")
 

@@ -22,11 +22,15 @@ _TRANSLATED = {
 
 def reasons_for(kind: str) -> list[str]:
     """The reasons a cashier may give for a pay-out, a pay-in or a safe drop."""
-    return {
+    own = {
         "pay_out": settings.CASH_PAY_OUT_REASONS,
         "pay_in": settings.CASH_PAY_IN_REASONS,
         "drop": settings.CASH_DROP_REASONS,
-    }.get(kind, [])
+    }.get(kind)
+    if own is None:
+        return []
+    reasons = list(dict.fromkeys([*own, *settings.CASH_MOVEMENT_REASONS]))
+    return sorted(reasons, key=lambda reason: reason == OTHER_REASON)  # "Other" last
 
 
 def kinds_by_reason() -> dict[str, list[str]]:

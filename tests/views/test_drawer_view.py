@@ -175,6 +175,7 @@ def test_each_reason_names_the_kinds_it_is_for(cal, open_shift, settings):
     settings.CASH_PAY_OUT_REASONS = ["Supplies", "Correction", "Other"]
     settings.CASH_PAY_IN_REASONS = ["Correction", "Other"]
     settings.CASH_DROP_REASONS = ["Evening drop", "Other"]
+    settings.CASH_MOVEMENT_REASONS = ["Till error", "Other"]  # for every kind
     page = cal.get(reverse("sessions_app:cash_movement_new", args=[open_shift.id]))
     options = dict(
         re.findall(r'<option value="([^"]+)" data-kinds="([^"]+)"', page.content.decode())
@@ -184,6 +185,7 @@ def test_each_reason_names_the_kinds_it_is_for(cal, open_shift, settings):
         "Correction": "pay_out pay_in",
         "Other": "pay_out pay_in drop",
         "Evening drop": "drop",
+        "Till error": "pay_out pay_in drop",
     }
 
 
