@@ -269,6 +269,11 @@ class SessionRecord(models.Model):
     export_figures = models.TextField(blank=True, default="")
     export_methods = models.CharField(max_length=200, blank=True, default="")
     report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
+    till_sales = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A shift a till closed: its sales per tender, as read for its expected figures",
+    )
     upstream_updated_at = models.DateTimeField(null=True, blank=True)
     station_status_pending = models.CharField(
         max_length=20, blank=True, help_text="Station status still to write to Final POS"

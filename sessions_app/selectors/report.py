@@ -1,6 +1,6 @@
 """The shift report page (the Z report), from the index row alone."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import BlindCount, CashDrawer, CashMovement, Handover, SalesSummary
+from sessions_app.closing.expected import cash_drawer
 from sessions_app.closing.parts import CashDrop, Correction, Review
 from sessions_app.closing.report import ClosingReport, from_index
 from sessions_app.closing.sales import other_tenders, payment_methods
@@ -193,6 +194,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
     ours = report.is_ours
     movements = movements_with_ours(report, record.id)
     lines = _method_lines(record, report)
+    sales = report.sales if ours else _till_sales(record)
     till_figures = read_till_report(report.foreign)
     return ShiftReport(
         record=record,
@@ -216,9 +218,9 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         unreadable=_unreadable(report),
         till_report=report.foreign,
         movements=movements,
-        cash_drawer=report.cash_drawer if ours else None,
-        sales_lines=_sales_lines(report.sales if ours else None),
-        sale_count=report.sales.sale_count if ours and report.sales else None,
+        cash_drawer=report.cash_drawer if ours else _till_cash_drawer(record, sales, movements),
+        sales_lines=_sales_lines(sales),
+        sale_count=sales.sale_count if sales else None,
         handover=report.handover if ours else None,
         blind_count=report.blind_count if ours else None,
         earlier_closes=earlier_closes(report) if ours else [],
@@ -228,9 +230,26 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         till_figures=till_figures,
         till_disagrees=till_disagrees(till_figures, lines),
         closed_on_till=not ours and not record.is_open,
-        foreign_sales=foreign_sales_lines(report.sales if ours else None),
-        sales=report.sales if ours else None,
+        foreign_sales=foreign_sales_lines(sales),
+        sales=sales,
     )
+
+
+def _till_sales(record: SessionRecord) -> SalesSummary | None:
+    """A shift a till closed is shown like one closed here: from the sales its expected
+    figures were worked out from."""
+    if record.is_open or not record.till_sales:
+        return None
+    return SalesSummary.from_document(record.till_sales)
+
+
+def _till_cash_drawer(
+    record: SessionRecord, sales: SalesSummary | None, movements: list[CashMovement]
+) -> CashDrawer | None:
+    if sales is None:
+        return None
+    drawer = cash_drawer(opening_amount=record.opening_amount, sales=sales, movements=movements)
+    return replace(drawer, counted=amount_or_none((record.counted or {}).get("cash")))
 
 
 def _outlet_zone_name(outlet_id: str) -> str:

@@ -111,6 +111,8 @@ def shift_index_save(
             defaults["outlet_id"] = outlet_id
         if opened_by_user is not None:
             defaults["opened_by_user"] = opened_by_user
+        if expected_from_sales is not None and expected_from_sales.sales is not None:
+            defaults["till_sales"] = expected_from_sales.sales.to_document()
         if station_status_pending is not None:
             defaults["station_status_pending"] = station_status_pending
             defaults["station_status_error"] = ""
@@ -198,7 +200,7 @@ def sales_expected(
         movements=movements_with_ours(None, session_id),
         currency=money.currency,
     )
-    return SalesFigures(expected=expected, rounding=sales.rounding)
+    return SalesFigures(expected=expected, rounding=sales.rounding, sales=sales)
 
 
 def _expected_if_till_closed(
@@ -210,7 +212,10 @@ def _expected_if_till_closed(
     if shift.is_open or (report is not None and report.is_ours):
         return None
     unchanged = (
-        record is not None and record.expected and record.upstream_updated_at == shift.updated_at
+        record is not None
+        and record.expected
+        and record.till_sales is not None  # a row indexed before the sales were kept gets them
+        and record.upstream_updated_at == shift.updated_at
     )
     if unchanged:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sessions_app.closing.drawer import SalesSummary
 from sessions_app.closing.parts import REVIEW_NONE, REVIEW_REQUIRED
 from sessions_app.closing.report import ClosingReport
 from sessions_app.closing.sales import DrawerMoney
@@ -33,6 +34,7 @@ class SalesFigures:
 
     expected: dict[str, Decimal]
     rounding: Decimal
+    sales: SalesSummary | None = None  # what they were worked out from, for the report
 
 
 def _report_rounding(report: ClosingReport) -> Decimal | None:

@@ -2,6 +2,7 @@
 is out of use, and two versions shown side by side when a till wrote over ours."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,20 @@ def test_cashiers_cannot_settle_a_conflict(client, cashier, tills):
     client.login(username="cal", password=PASSWORD)
     url = reverse("sessions_app:conflict_resolve", args=["a" * 24, 1])
     assert client.post(url, {"choice": "apply_ours"}).status_code == 403
+
+
+def test_a_till_close_has_the_same_drawer_takings_and_sales_as_a_close_here(
+    client, manager, short_till_close
+):
+    client.login(username="mia", password=PASSWORD)
+    page = _page(client, short_till_close)
+    opening = short_till_close.opening_amount
+    assert "Cash drawer" in page and "Takings" in page and "Sales by tender" in page
+    assert "+$80.00" in page  # the cash sales, in the drawer's make-up
+    assert f"${opening + 80:,.2f}" in page  # expected in the drawer
+    assert "−$30.00" in page  # counted against it
+    assert re.search(r"Number of sales</dt><dd[^>]*>1<", page)
+
+    receipt = client.get(reverse("sessions_app:z_receipt", args=[short_till_close.id]))
+    printed = receipt.content.decode()
+    assert "Cash sales" in printed and "$80.00" in printed  # the printed Z report too
