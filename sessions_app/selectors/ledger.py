@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app.closing.drawer import CashMovement
+from sessions_app.closing.parts import Review
 from sessions_app.closing.report import ClosingReport, from_index
 from sessions_app.closing.sales import payment_methods
 from sessions_app.closing.values import UnreadablePart
@@ -248,3 +249,18 @@ def latest_unsettled_write(*, record: SessionRecord) -> LedgerEntry | None:
         .order_by("-recorded_at")
         .first()
     )
+
+
+def live_approval(session_id: str, *, in_conflict_too: bool) -> Review | None:
+    """The approval of ours that stands on the shift, to carry into a report we write."""
+    states = [LedgerEntry.WRITTEN, LedgerEntry.PENDING]
+    if in_conflict_too:  # applying ours again puts back the approval that stood on it
+        states.append(LedgerEntry.CONFLICT)
+    entry = (
+        LedgerEntry.objects.filter(
+            session_id=session_id, kind=LedgerEntry.APPROVAL, state__in=states
+        )
+        .order_by("-recorded_at")
+        .first()
+    )
+    return Review.from_document(entry.part) if entry is not None and entry.part else None

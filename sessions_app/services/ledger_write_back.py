@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import CashMovement
-from sessions_app.closing.parts import Review
 from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import shift_money
-from sessions_app.selectors.ledger import ledger_movements
+from sessions_app.selectors.ledger import ledger_movements, live_approval
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import opened_here
@@ -123,7 +122,7 @@ def merged_report(
     for movement in ledger_movements(current.id):
         movements[movement.id] = movement
     report.set(cash_movements=[*sorted(movements.values(), key=_when)])
-    approval = _live_approval(current.id, in_conflict_too=approvals_in_conflict)
+    approval = live_approval(current.id, in_conflict_too=approvals_in_conflict)
     if approval is not None and not report.review.approved_by:
         report.set(review=approval)
     return report
@@ -157,20 +156,6 @@ def _started(
         currency = shift_money(record).currency.code
         return ClosingReport().set(currency=currency, methods={}, cash_movements=[])
     return till_close_report(current, record=record, client=client)
-
-
-def _live_approval(session_id: str, *, in_conflict_too: bool) -> Review | None:
-    states = [LedgerEntry.WRITTEN, LedgerEntry.PENDING]
-    if in_conflict_too:  # applying ours again puts back the approval that stood on it
-        states.append(LedgerEntry.CONFLICT)
-    entry = (
-        LedgerEntry.objects.filter(
-            session_id=session_id, kind=LedgerEntry.APPROVAL, state__in=states
-        )
-        .order_by("-recorded_at")
-        .first()
-    )
-    return Review.from_document(entry.part) if entry is not None and entry.part else None
 
 
 def _carrying(

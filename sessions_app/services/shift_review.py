@@ -25,7 +25,7 @@ from sessions_app.finalpos.records import Session
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.roles import User, display_name
-from sessions_app.selectors.ledger import movements_with_ours
+from sessions_app.selectors.ledger import live_approval, movements_with_ours
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.errors import (
     ShiftNotCorrectable,
@@ -263,6 +263,9 @@ def shift_correct(
                 variances=dict(reconciliation.variances or {}),
             ),
         )
+        approval = live_approval(record.id, in_conflict_too=True)
+        if approval is not None and not report.review.approved_by:
+            report.set(review=approval)  # one a till dropped, or waiting on the figures fixed
         _apply_correction(
             report,
             reconciliation,

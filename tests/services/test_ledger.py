@@ -366,9 +366,11 @@ def test_an_approval_waiting_on_a_conflict_is_checked_again_after_a_new_correcti
     approval.refresh_from_db()
     correction = LedgerEntry.objects.filter(session_id=record.id, kind=LedgerEntry.CORRECTION)
     latest = correction.latest("recorded_at")
-    assert not record.in_conflict
-    assert approval.state != LedgerEntry.CONFLICT  # checked again, on the new figures
-    assert approval.fields == latest.fields
+    assert not record.in_conflict and record.review_state == "approved"
+    assert approval.state == LedgerEntry.WRITTEN  # checked again, on the new figures
+    assert approval.fields == latest.fields and approval.restores == 0
+    stored = parse(_stored(simulator, record.id)["closingReportData"])
+    assert stored is not None and stored.review.approved_by  # carried by the correction
 
 
 def test_a_close_waiting_to_go_back_whose_figures_a_till_writes_over_is_a_conflict(
