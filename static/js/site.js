@@ -200,14 +200,14 @@
       return;
     }
     form.dataset.submitting = "true";
-    if (form.hasAttribute("data-sent-goes-to")) {
+    var button = event.submitter || form.querySelector("[type=submit]");
+    if (form.hasAttribute("data-sent-goes-to") && button && button.value === "confirm") {
       try {
         sessionStorage.setItem(sentMark(form), "1");
       } catch (error) {
         /* storage unavailable: going back shows this page as it was */
       }
     }
-    var button = event.submitter || form.querySelector("[type=submit]");
     if (button) {
       button.setAttribute("aria-busy", "true");
       if (button.name) {
@@ -241,6 +241,13 @@
     if (back && sent) {
       window.location.replace(settled.getAttribute("data-sent-goes-to"));
       return;
+    }
+    if (settled && !back) {
+      try {
+        sessionStorage.removeItem(sentMark(settled)); // a new visit: not sent from this one yet
+      } catch (error) {
+        /* nothing to forget */
+      }
     }
     document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
       delete form.dataset.submitting;
