@@ -21,6 +21,9 @@ from sessions_app.closing.values import (
 )
 
 REVIEW_NONE, REVIEW_REQUIRED, REVIEW_APPROVED = "", "needs_review", "approved"
+# Why a review is required when the figures closed with do not say: the blind count, made
+# before expected was shown, was off by more than the review limit.
+FIRST_COUNT = "first_count"
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Review:
     approved_by: str | None = None
     approved_at: datetime | None = None
     comment: str = ""
+    cause: str = ""  # FIRST_COUNT, or "": a difference or a cash movement above the limit
 
     @property
     def state(self) -> str:
@@ -102,15 +106,19 @@ class Review:
             approved_by=read_text(data.get("approvedBy")) or None,
             approved_at=read_time(data.get("approvedAt")),
             comment=read_text(data.get("comment")),
+            cause=read_text(data.get("cause")),
         )
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document = {
             "required": self.required,
             "approvedBy": self.approved_by,
             "approvedAt": time_text(self.approved_at),
             "comment": self.comment,
         }
+        if self.cause:
+            document["cause"] = self.cause
+        return document
 
 
 @dataclass

@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions_app.closing.drawer import BlindCount, CashMovement, SalesSummary
 from sessions_app.closing.expected import expected_from
 from sessions_app.closing.figures import CloseFigures, close_figures
-from sessions_app.closing.parts import Review
+from sessions_app.closing.parts import FIRST_COUNT, Review
 from sessions_app.closing.report import ClosingReport, from_index, parse
 from sessions_app.closing.sales import DrawerMoney, other_tenders, payment_methods
 from sessions_app.closing.variance import reconcile
@@ -52,6 +53,10 @@ from sessions_app.services.shift_checks import (
 from sessions_app.services.shift_record import shift_write_record
 
 logger = logging.getLogger(__name__)
+FIRST_COUNT_REASON_DUE = gettext_lazy(
+    "The first count, made before expected was shown, was off by more than the review limit: "
+    "give a reason for the manager."
+)
 
 
 def shift_close_preview(
@@ -76,7 +81,7 @@ def shift_close_preview(
         cash_count=cash_count,
     )
     trace = blind_count_trace(record=record, counted=counted)
-    if _recount_clears_a_review(trace, figures, record):
+    if _first_count_needs_review(trace, figures, record):
         figures = replace(figures, review_forced=True)
     return figures
 
@@ -178,8 +183,10 @@ def shift_close(
         trace = blind_count_trace(record=record, counted=counted)
         if trace is not None and trace.recounted:
             audit.summary_suffix = recount_summary(trace, counted)
-        if _recount_clears_a_review(trace, figures, record):
+        if _first_count_needs_review(trace, figures, record):
             figures = replace(figures, review_forced=True)
+            if not variance_reason.strip():
+                raise VarianceReasonRequired(str(FIRST_COUNT_REASON_DUE))
         report = _report(
             earlier,
             figures,
@@ -227,17 +234,18 @@ def shift_close(
     return ShiftWriteResult(record=saved, station_status_error=till_status_enqueue(saved))
 
 
-def _recount_clears_a_review(
+def _first_count_needs_review(
     trace: BlindCount | None, figures: CloseFigures, record: SessionRecord
 ) -> bool:
-    """A count changed after seeing expected, whose first, blind count a manager would have
-    reviewed against what was expected then: the recount does not spare it the review."""
-    if trace is None or not trace.recounted or figures.review_required:
+    """A blind count a manager would have reviewed against what was expected when it was
+    checked: neither a recount after seeing expected nor cash moved since spares it the
+    review."""
+    if trace is None or figures.review_required:
         return False
     reconciliation = figures.reconciliation
     expected = trace.expected_at_reveal
     if expected is None:  # a count revealed before expected_shown was kept
-        if not reconciliation.expected_available:
+        if not trace.recounted or not reconciliation.expected_available:
             return False
         expected = {line.key: line.expected for line in reconciliation.lines}
     blind = reconcile(
@@ -281,7 +289,10 @@ def _report(
         sales=figures.sales,
         cash_drawer=figures.cash_drawer,
         cash_drop=figures.cash_drop,
-        review=Review(required=figures.review_required),
+        review=Review(
+            required=figures.review_required,
+            cause=FIRST_COUNT if figures.review_forced else "",
+        ),
         corrections=[],
         close_request_id=close_request_id,
     )

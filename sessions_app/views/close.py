@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sessions_app.closing.parts import FIRST_COUNT
 from sessions_app.closing.report import from_index
 from sessions_app.closing.variance import BALANCED
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
@@ -53,8 +54,9 @@ CLOSE_CONFIRM = "shifts/close_confirm.html"
 REVIEW_DUE = gettext_lazy(
     "A difference or a cash movement is above the limit: a manager must review this shift."
 )
-RECOUNT_REVIEW_DUE = gettext_lazy(
-    "The count was changed after expected was shown: a manager must review this shift."
+FIRST_COUNT_REVIEW_DUE = gettext_lazy(
+    "The first count, made before expected was shown, was off by more than the review limit: "
+    "a manager must review this shift."
 )
 
 
@@ -188,7 +190,7 @@ def _close_review(
             record=record,
             expected={key: amount for key, amount in expected.items() if amount is not None},
         )
-    if figures.reconciliation.reason_required:
+    if figures.reconciliation.reason_required or figures.review_forced:
         form.fields["variance_reason"].required = True
     return render(
         request,
@@ -246,15 +248,14 @@ def _close_confirm(
         summary = _("Shift %(number)s is closed and balanced.")
     else:
         summary = _("Shift %(number)s is closed: %(differences)s.")
-    messages.success(
-        request,
-        summary
-        % {"number": closed.session_number, "differences": differences_text(closed.variances)},
-    )
-    if closed.needs_review:
+    summary %= {"number": closed.session_number, "differences": differences_text(closed.variances)}
+    if closed.needs_review:  # one message: the close, and why a manager will look at it
         report = from_index(closed.report)
-        blind = report.blind_count if report is not None else None
-        recounted = blind is not None and blind.recounted
-        messages.warning(request, RECOUNT_REVIEW_DUE if recounted else REVIEW_DUE)
+        first_count = report is not None and report.review.cause == FIRST_COUNT
+        messages.warning(
+            request, f"{summary} {FIRST_COUNT_REVIEW_DUE if first_count else REVIEW_DUE}"
+        )
+    else:
+        messages.success(request, summary)
     warn_till_status(request, result)
     return redirect("sessions_app:shift_detail", session_id=closed.id)

@@ -224,13 +224,20 @@ def test_a_recount_that_clears_a_difference_a_manager_reviews_still_goes_to_revi
     page = cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "review"}).content.decode()
     assert "The first count, made before expected was shown, was off by more than" in page
     recount = {**COUNTS, **hidden, "action": "confirm"}  # typed as expected after seeing it
+    page = cal.post(_url(open_shift), recount).content.decode()
+    assert "give a reason for the manager" in page  # the manager will ask why
+    recount["variance_reason"] = "Miscounted the twenties"
     page = cal.post(_url(open_shift), recount, follow=True).content.decode()
-    assert "The count was changed after expected was shown: a manager must review" in page
+    assert (
+        "is closed and balanced. The first count, made before expected was shown, was off by "
+        "more than the review limit: a manager must review this shift." in page
+    )  # one message, saying why
 
     closed = SessionRecord.objects.get(id=open_shift.id)
     assert closed.result == "balanced" and closed.closing_amount == 240
-    assert closed.needs_review
+    assert closed.needs_review and closed.variance_reason == "Miscounted the twenties"
     assert "Recounted after seeing expected" in page and "$200.00" in page
+    assert "A difference is above the approval limit" not in page
 
 
 def test_when_the_first_count_is_final_there_is_no_way_back_to_edit(cal, open_shift, settings):
@@ -302,6 +309,7 @@ def _pay_out(client, shift, amount: str) -> None:
     [
         ("240.00", "200.00", False),  # balanced when checked; the pay-out explains the recount
         ("200.00", "201.00", True),  # 40.00 short when checked, then a pay-out to "explain" it
+        ("200.00", "200.00", True),  # the same, the count left as it was
     ],
 )
 def test_a_recount_is_judged_by_what_was_expected_when_the_first_count_was_checked(
