@@ -37,3 +37,17 @@ def mail_and_links_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return warnings
+
+
+@register()
+def movement_reasons_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """A kind of cash movement with no reason set would offer only "Other"."""
+    return [
+        Warning(
+            f'{name} is empty: a cashier can only give "Other" (with a note) for it.',
+            hint=f"Set {name} to a comma-separated list of reasons, or unset it for the defaults.",
+            id="sessions_app.W003",
+        )
+        for name in ("CASH_PAY_OUT_REASONS", "CASH_PAY_IN_REASONS", "CASH_DROP_REASONS")
+        if not [reason for reason in getattr(settings, name) if reason.strip()]
+    ]

@@ -21,7 +21,8 @@ _TRANSLATED = {
 
 
 def reasons_for(kind: str) -> list[str]:
-    """The reasons a cashier may give for a pay-out, a pay-in or a safe drop."""
+    """The reasons a cashier may give for a pay-out, a pay-in or a safe drop ("Other" when
+    none is set for it, which ``manage.py check`` warns of)."""
     own = {
         "pay_out": settings.CASH_PAY_OUT_REASONS,
         "pay_in": settings.CASH_PAY_IN_REASONS,
@@ -29,8 +30,9 @@ def reasons_for(kind: str) -> list[str]:
     }.get(kind)
     if own is None:
         return []
-    reasons = list(dict.fromkeys([*own, *settings.CASH_MOVEMENT_REASONS]))
-    return sorted(reasons, key=lambda reason: reason == OTHER_REASON)  # "Other" last
+    written = (reason.strip() for reason in [*own, *settings.CASH_MOVEMENT_REASONS])
+    reasons = list(dict.fromkeys(reason for reason in written if reason))  # "a, b" as "a,b"
+    return sorted(reasons, key=lambda reason: reason == OTHER_REASON) or [OTHER_REASON]
 
 
 def kinds_by_reason() -> dict[str, list[str]]:

@@ -311,9 +311,9 @@ class ReasonSelect(forms.Select):
     """Each reason names the kinds of movement it is for (data-kinds), so the page offers
     only those of the kind chosen (static/js/site.js); the form checks the pair either way."""
 
-    def __init__(self, kinds: dict[str, list[str]]) -> None:
-        super().__init__(attrs={"data-movement-reason": ""})
-        self.kinds = kinds
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"data-movement-reason": "", **(attrs or {})})
+        self.kinds: dict[str, list[str]] = {}
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option: dict[str, Any] = super().create_option(*args, **kwargs)
@@ -336,7 +336,7 @@ class CashMovementForm(forms.Form):
         label=_("What happened"), choices=KIND_CHOICES, widget=forms.RadioSelect
     )
     amount = MoneyField(label=_("Amount"))
-    reason = forms.ChoiceField(label=_("Reason"))
+    reason = forms.ChoiceField(label=_("Reason"), widget=ReasonSelect)
     note = NoteField(
         label=_("Note"),
         max_length=300,
@@ -353,8 +353,10 @@ class CashMovementForm(forms.Form):
         super().__init__(*args, **kwargs)
         kinds = kinds_by_reason()
         reasons = [(reason, reason_label(reason)) for reason in kinds]
-        self.fields["reason"].widget = ReasonSelect(kinds)
         set_choices(self.fields["reason"], [("", _("Choose a reason")), *reasons])
+        widget = self.fields["reason"].widget
+        assert isinstance(widget, ReasonSelect)
+        widget.kinds = kinds
 
     def clean_amount(self) -> Decimal:
         amount: Decimal | None = self.cleaned_data.get("amount")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import BlindCount
+from sessions_app.closing.variance import Reconciliation
 from sessions_app.finalpos.wire import money_to_wire
 from sessions_app.formatting import money, time_of_day
 from sessions_app.models import CountReveal, SessionRecord
@@ -40,9 +41,14 @@ def blind_count_reveal(
     return reveal
 
 
-def blind_count_expected_shown(*, record: SessionRecord, expected: dict[str, Decimal]) -> None:
+def blind_count_expected_shown(*, record: SessionRecord, reconciliation: Reconciliation) -> None:
     """What the first count was checked against, kept once: a recount is judged by it, not by
     what is expected by the time of the close (a pay-out recorded since changes that)."""
+    if not reconciliation.expected_available:
+        return
+    expected = {
+        line.key: line.expected for line in reconciliation.lines if line.expected is not None
+    }
     CountReveal.objects.filter(session_id=record.id, expected_shown__isnull=True).update(
         expected_shown=_as_text(expected)
     )

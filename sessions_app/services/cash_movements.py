@@ -22,6 +22,7 @@ from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
 from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
+from sessions_app.movement_reasons import reason_label
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.ledger import ledger_movements, movements_with_ours
@@ -61,7 +62,7 @@ def cash_movement_record(
         "kind": KIND_NAMES[kind],
         "amount": money(amount),
         "number": record.session_number,
-        "reason": reason,
+        "reason": reason_label(reason),
     }
     manager = is_manager(recorded_by_user)
     now = timezone.now()

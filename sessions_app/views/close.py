@@ -184,12 +184,8 @@ def _close_review(
     figures = shift_close_preview(
         record=record, counted=form.counted(), cash_count=form.cleaned_data.get("cash_count")
     )
-    if _blind_for(request, record) and figures.reconciliation.expected_available:
-        expected = {line.key: line.expected for line in figures.reconciliation.lines}
-        blind_count_expected_shown(
-            record=record,
-            expected={key: amount for key, amount in expected.items() if amount is not None},
-        )
+    if _blind_for(request, record):
+        blind_count_expected_shown(record=record, reconciliation=figures.reconciliation)
     if figures.reconciliation.reason_required or figures.review_forced:
         form.fields["variance_reason"].required = True
     return render(

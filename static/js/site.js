@@ -153,24 +153,26 @@
   // checks the pair too). After the drafts above, which may have chosen a kind.
   document.querySelectorAll("select[data-movement-reason]").forEach(function (select) {
     var form = select.form;
-    function offerReasons() {
+    // keepChosen: on load, a reason the server refused stays shown beside its error.
+    function offerReasons(keepChosen) {
       var kind = form.querySelector('input[name="kind"]:checked');
+      var chosen = select.options[select.selectedIndex];
       Array.prototype.forEach.call(select.options, function (option) {
         var kinds = option.getAttribute("data-kinds");
         var off = Boolean(kind && kinds && kinds.split(" ").indexOf(kind.value) === -1);
+        if (keepChosen && option === chosen) off = false;
         option.disabled = off;
         option.hidden = off;
       });
-      var chosen = select.options[select.selectedIndex];
       if (chosen && chosen.disabled) {
         select.value = "";
         select.dispatchEvent(new Event("change", { bubbles: true })); // the draft forgets it
       }
     }
     form.addEventListener("change", function (event) {
-      if (event.target.name === "kind") offerReasons();
+      if (event.target.name === "kind") offerReasons(false);
     });
-    offerReasons();
+    offerReasons(true);
   });
 
   // Opening a shift: the float starts at what the till's last shift left in the drawer.

@@ -275,8 +275,10 @@ def test_a_final_count_refused_as_changed_says_it_is_final(cal, open_shift, sett
     hidden = _start(cal, open_shift)
     cal.post(_url(open_shift), {**COUNTS, "counted_cash": "250.00", **hidden, "action": "review"})
     page = cal.post(_url(open_shift), {**COUNTS, **hidden, "action": "review"}).content.decode()
-    assert "cannot be changed" in page and "so the count you sent then is final" in page
-    assert "Blind count" not in page
+    assert "cannot be changed" in page and "Blind count" not in page
+    assert "so the count you sent then is final" not in page  # one message: the refusal
+    again = cal.get(_url(open_shift)).content.decode()
+    assert "so the count you sent then is final" in again and "Blind count" not in again
 
 
 def test_a_count_sent_back_with_an_error_keeps_the_expected_figures(client, manager, open_shift):

@@ -2,8 +2,10 @@
 
 import re
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
@@ -177,6 +179,7 @@ def test_each_reason_names_the_kinds_it_is_for(cal, open_shift, settings):
     settings.CASH_DROP_REASONS = ["Evening drop", "Other"]
     settings.CASH_MOVEMENT_REASONS = ["Till error", "Other"]  # for every kind
     page = cal.get(reverse("sessions_app:cash_movement_new", args=[open_shift.id]))
+    assert re.search(r'<select name="reason"[^>]* required', page.content.decode())
     options = dict(
         re.findall(r'<option value="([^"]+)" data-kinds="([^"]+)"', page.content.decode())
     )
@@ -204,3 +207,21 @@ def test_the_default_reasons_are_shown_in_the_pages_language(cal, open_shift):
         reverse("sessions_app:x_report", args=[open_shift.id]), HTTP_ACCEPT_LANGUAGE="de"
     ).content.decode()
     assert "Ausgezahltes Trinkgeld" in x_report and "Tips paid out" not in x_report
+
+
+def test_reasons_set_with_spaces_twice_or_not_at_all_are_offered_once(cal, open_shift, settings):
+    settings.CASH_PAY_OUT_REASONS = ["Supplies", " Supplies", "Other "]
+    settings.CASH_PAY_IN_REASONS = []
+    settings.CASH_MOVEMENT_REASONS = []
+    page = cal.get(reverse("sessions_app:cash_movement_new", args=[open_shift.id]))
+    options = re.findall(r'<option value="([^"]+)" data-kinds="([^"]+)"', page.content.decode())
+    assert options == [
+        ("Supplies", "pay_out"),
+        ("Safe drop", "drop"),
+        ("Bank deposit", "drop"),
+        ("Other", "pay_out pay_in drop"),
+    ]
+
+    out = StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "CASH_PAY_IN_REASONS is empty" in out.getvalue()
