@@ -89,6 +89,7 @@ class ShiftReport:
     sale_count: int | None = None
     handover: Handover | None = None
     blind_count: BlindCount | None = None
+    recounts: list["Recount"] = field(default_factory=list)
     earlier_closes: list[EarlierClose] = field(default_factory=list)
     other_tenders: list[tuple[str, Decimal]] = field(default_factory=list)
     time_zone: str = ""  # the outlet's, when it is not the site's: the page's times are in it
@@ -223,6 +224,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         sale_count=sales.sale_count if sales else None,
         handover=report.handover if ours else None,
         blind_count=report.blind_count if ours else None,
+        recounts=_recounts(record, report) if ours else [],
         earlier_closes=earlier_closes(report) if ours else [],
         other_tenders=_other_tenders(record),
         time_zone=_outlet_zone_name(record.outlet_id),
@@ -233,6 +235,36 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         foreign_sales=foreign_sales_lines(sales),
         sales=sales,
     )
+
+
+@dataclass(frozen=True)
+class Recount:
+    """A tender whose blind count was changed after expected was shown."""
+
+    tender: str
+    first: Decimal | None
+    expected_then: Decimal | None  # None: not kept (a count revealed before it was)
+
+
+def _recounts(record: SessionRecord, report: ClosingReport) -> list[Recount]:
+    """Every tender changed, not only cash: what the close wrote (before any correction)
+    against the first count."""
+    blind = report.blind_count
+    if blind is None or not blind.recounted:
+        return []
+    corrections = [entry for entry in report.corrections if isinstance(entry, Correction)]
+    closed_with = (
+        corrections[0].before.closing_amounts
+        if corrections
+        else {key: amount_or_none(value) for key, value in (record.counted or {}).items()}
+    )
+    names = {method.key: method.name for method in payment_methods()}
+    expected_then = blind.expected_at_reveal or {}
+    return [
+        Recount(tender=names.get(key, key), first=first, expected_then=expected_then.get(key))
+        for key, first in blind.first_count.items()
+        if (first or Decimal(0)) != (closed_with.get(key) or Decimal(0))
+    ]
 
 
 def _till_sales(record: SessionRecord) -> SalesSummary | None:

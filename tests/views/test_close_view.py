@@ -340,7 +340,26 @@ def test_a_recount_is_judged_by_what_was_expected_when_the_first_count_was_check
     assert blind["expectedAtReveal"]["cash"] == "240.00"
     if first_cash != recount_cash:
         report = cal.get(reverse("sessions_app:shift_detail", args=[open_shift.id]))
-        assert (
-            f"the first blind count of cash was ${first_cash}, when $240.00 was expected"
-            in report.content.decode()
-        )
+        assert f"Cash: ${first_cash}, when $240.00 was expected" in report.content.decode()
+
+
+def test_a_recount_of_any_tender_is_on_the_report_and_in_the_audit_trail(
+    cal, client, manager, open_shift, settings
+):
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_card": "0.00", **hidden}  # the card total forgotten
+    cal.post(_url(open_shift), {**first, "action": "review"})
+    cal.post(_url(open_shift), {**first, "action": "edit"})
+    recount = {**COUNTS, **hidden, "action": "confirm", "variance_reason": "Card slip found"}
+    cal.post(_url(open_shift), recount)
+
+    client.login(username="mia", password=PASSWORD)
+    report = client.get(reverse("sessions_app:shift_detail", args=[open_shift.id]))
+    page = report.content.decode()
+    assert "Recounted after seeing expected" in page
+    assert "Card: $0.00, when $60.00 was expected" in page
+    assert "Cash: $" not in page  # cash was not changed
+    audit = client.get(reverse("sessions_app:audit_list")).content.decode()
+    assert "Card first $0.00, then $60.00" in audit
