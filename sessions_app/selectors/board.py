@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from sessions_app.models import Outlet, PendingOpen, SessionRecord, Station
@@ -165,33 +165,43 @@ def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
     ]
 
 
-def recent_closed_shifts(*, user: User, limit: int = 10) -> list[SessionRecord]:
+def _at(shifts: QuerySet[SessionRecord], outlet_id: str) -> QuerySet[SessionRecord]:
+    """One outlet's, when the board shows one."""
+    return shifts.filter(outlet_id=outlet_id) if outlet_id else shifts
+
+
+def recent_closed_shifts(
+    *, user: User, outlet_id: str = "", limit: int = 10
+) -> list[SessionRecord]:
     """The last shifts closed in the past week (the window keeps this an index range scan)."""
     return list(
-        shifts_visible_to(user=user)
+        _at(shifts_visible_to(user=user), outlet_id)
         .filter(close_time__gte=timezone.now() - RECENT_CLOSES, deleted_at__isnull=True)
         .only(*IN_TABLES)
         .order_by("-close_time")[:limit]
     )
 
 
-def shifts_needing_review(*, user: User) -> int:
+def shifts_needing_review(*, user: User, outlet_id: str = "") -> int:
     return (
-        shifts_visible_to(user=user)
+        _at(shifts_visible_to(user=user), outlet_id)
         .filter(review_state="needs_review", deleted_at__isnull=True)
         .count()
     )
 
 
-def shifts_in_conflict(*, user: User) -> int:
+def shifts_in_conflict(*, user: User, outlet_id: str = "") -> int:
     """Shifts where what was written here was written over in Final POS: a manager chooses."""
-    return shifts_visible_to(user=user).filter(in_conflict=True, deleted_at__isnull=True).count()
+    shifts = _at(shifts_visible_to(user=user), outlet_id)
+    return shifts.filter(in_conflict=True, deleted_at__isnull=True).count()
 
 
-def largest_variances(*, user: User, since: date, limit: int = 5) -> list[SessionRecord]:
+def largest_variances(
+    *, user: User, since: date, outlet_id: str = "", limit: int = 5
+) -> list[SessionRecord]:
     """The closed shifts with the largest differences since a business day (manager home)."""
     return list(
-        shifts_visible_to(user=user)
+        _at(shifts_visible_to(user=user), outlet_id)
         .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
         .only(*IN_TABLES)
         .order_by(F("variance_abs").desc(), "-open_time")[:limit]

@@ -36,9 +36,12 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
         outlet_id=request.GET.get("outlet", ""),
     )
-    recent = recent_closed_shifts(user=request.user)
+    chosen = board.chosen  # the outlet chosen, checked against the user's; "" for all
+    recent = recent_closed_shifts(user=request.user, outlet_id=chosen)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
-    largest = largest_variances(user=request.user, since=week_start) if manager else []
+    largest = (
+        largest_variances(user=request.user, since=week_start, outlet_id=chosen) if manager else []
+    )
     outlet_names = dict(board.choices)
     till_names = till_names_of([*recent, *largest])
     zones = {outlet_id: outlet_zone(outlet_id) for outlet_id in outlet_names}
@@ -62,8 +65,12 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
                 largest, outlet_names, till_names, when="business_day", zones=zones
             ),
             "week_start": week_start,
-            "review_count": shifts_needing_review(user=request.user) if manager else 0,
-            "conflict_count": shifts_in_conflict(user=request.user) if manager else 0,
+            "review_count": (
+                shifts_needing_review(user=request.user, outlet_id=chosen) if manager else 0
+            ),
+            "conflict_count": (
+                shifts_in_conflict(user=request.user, outlet_id=chosen) if manager else 0
+            ),
         },
     )
 

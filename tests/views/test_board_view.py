@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from sessions_app.models import SessionRecord
+from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A1, STATION_B1, make_shifts
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,20 @@ def test_an_owner_of_many_outlets_pages_through_them_or_picks_one(client, superu
     alone = client.get(reverse("sessions_app:board"), {"outlet": f"{12:024x}"}).content.decode()
     assert alone.count('class="card" aria-labelledby="outlet-') == 1 and "Store 12" in alone
     assert "Page 1 of" not in alone
+
+
+def test_one_outlet_chosen_shows_that_outlets_closes_differences_and_reviews(
+    client, superuser, tills
+):
+    make_shifts(2, outlet=OUTLET_A, station=STATION_A1, variance="-3.00")
+    make_shifts(2, outlet=OUTLET_B, station=STATION_B1, variance="-90.00")
+    SessionRecord.objects.filter(outlet_id=OUTLET_B).update(review_state="needs_review")
+    client.login(username="root", password=PASSWORD)
+
+    everywhere = client.get(reverse("sessions_app:board")).content.decode()
+    assert "2 closed shifts need your review" in everywhere and "−$90.00" in everywhere
+
+    alone = client.get(reverse("sessions_app:board"), {"outlet": OUTLET_A}).content.decode()
+    assert "need your review" not in alone and "needs your review" not in alone
+    assert "−$90.00" not in alone and "Beta till" not in alone  # not in its closes or differences
+    assert "−$3.00" in alone
