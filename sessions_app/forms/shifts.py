@@ -41,6 +41,10 @@ class CashCountForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=MAX_PIECES,
+                error_messages={
+                    "invalid": _("Count whole pieces: 0, 1, 2 …"),
+                    "min_value": _("Count whole pieces: 0, 1, 2 …"),
+                },
                 widget=forms.NumberInput(
                     attrs={
                         "inputmode": "numeric",
@@ -67,6 +71,8 @@ class CashCountForm(forms.Form):
         return cleaned
 
     def _cash_count(self, cleaned: dict[str, Any]) -> dict[Decimal, int] | None:
+        if any(field.name in self.errors for field in self.count_fields()):
+            return None  # the pieces are wrong: their own errors say so, not a total
         counts = {
             denomination.value: cleaned.get(denomination.field_name) or 0
             for denomination in self.denominations

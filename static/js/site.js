@@ -285,18 +285,26 @@
     var any = false;
     var decimals = parseInt(container.getAttribute("data-decimals") || "2", 10);
     var sign = container.getAttribute("data-decimal-sign") || ".";
+    var wrong = false; // a piece count that is not a whole number of 0 or more: no total
     container.querySelectorAll("input[data-denomination]").forEach(function (input) {
-      var quantity = parseInt(input.value, 10);
+      var typed = input.value.trim();
       var value = thousandths(input.getAttribute("data-denomination"));
-      if (!isNaN(quantity) && quantity > 0 && value !== null) {
+      if ((input.validity && input.validity.badInput) || (typed !== "" && !/^\d+$/.test(typed))) {
+        wrong = true;
+        return;
+      }
+      if (typed === "") return;
+      var quantity = parseInt(typed, 10);
+      if (quantity > 0 && value !== null) {
         total += quantity * value;
         any = true;
       }
     });
     var output = container.querySelector("[data-count-total]");
-    if (output) output.textContent = any ? formatAmount(total, decimals, sign, true) : "—";
+    var counted = any && !wrong;
+    if (output) output.textContent = counted ? formatAmount(total, decimals, sign, true) : "—";
     var field = document.getElementById(container.getAttribute("data-total-field"));
-    if (fillTotal && field && any) field.value = formatAmount(total, decimals, sign, false);
+    if (fillTotal && field && counted) field.value = formatAmount(total, decimals, sign, false);
   }
 
   document.addEventListener("input", function (event) {

@@ -79,3 +79,15 @@ def test_a_draft_never_chooses_a_till_opened_since(
     page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")  # from the board, late
     expect(page.locator("main")).to_contain_text("Till 1 already has an open shift")
     expect(page.get_by_label("Till", exact=True)).to_have_value("")
+
+
+def test_a_count_of_part_of_a_note_makes_no_total(page: Page, live_server, sign_in, tills, cashier):
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    page.get_by_text("Count by notes and coins").first.click()
+    page.get_by_label("Number of $20").fill("5")
+    float_field = page.get_by_label("Opening float")
+    expect(float_field).to_have_value("100.00")
+    page.get_by_label("Number of $5", exact=True).fill("1.5")  # not a whole note: no total from it
+    expect(page.locator("[data-count-total]").first).to_have_text("—")
+    expect(float_field).to_have_value("100.00")  # left as it was, not 105.00

@@ -202,3 +202,22 @@ def test_the_page_after_an_open_tells_the_browser_to_forget_the_draft_once(signe
     assert "is open on Till 1" in board and 'message--info">open<' not in board
     again = signed_in.get(reverse("sessions_app:board")).content.decode()
     assert '<meta name="drafts-accepted" content="">' in again and "is open on" not in again
+
+
+def test_pieces_that_are_not_whole_counts_get_one_error_each_and_no_total_error(signed_in, tills):
+    page = signed_in.post(
+        URL,
+        {
+            "station": tills["a1"].id,
+            "opening_amount": "105.75",
+            "count_20": "5",
+            "count_1": "-2",
+            "count_5": "1.5",
+            "count_0_25": "3",
+        },
+    ).content.decode()
+    assert page.count("Count whole pieces: 0, 1, 2 …") == 2
+    assert "does not match the notes and coins" not in page  # the pieces are what is wrong
+    assert "greater than or equal to" not in page
+    assert 'value="-2"' in page and 'value="1.5"' in page and 'value="105.75"' in page
+    assert not SessionRecord.objects.exists()
