@@ -98,24 +98,39 @@ def active_notes() -> tuple[Decimal, ...] | None:
     return _active_notes.get()
 
 
-def activate(chosen: Currency, notes: tuple[Decimal, ...] | None = None) -> None:
+# Where the outlet rounds cash (0.05 in Switzerland), the smallest coin: cash typed is a
+# multiple of it.
+_active_cash_step: ContextVar[Decimal | None] = ContextVar("active_cash_step", default=None)
+
+
+def active_cash_step() -> Decimal | None:
+    return _active_cash_step.get()
+
+
+def activate(
+    chosen: Currency, notes: tuple[Decimal, ...] | None = None, cash_step: Decimal | None = None
+) -> None:
     _active.set(chosen)
     _active_notes.set(notes)
+    _active_cash_step.set(cash_step)
 
 
 def deactivate() -> None:
     _active.set(None)
     _active_notes.set(None)
+    _active_cash_step.set(None)
 
 
 @contextmanager
 def using(chosen: Currency) -> Iterator[None]:
     token, notes = _active.set(chosen), _active_notes.set(None)
+    step = _active_cash_step.set(None)
     try:
         yield
     finally:
         _active.reset(token)
         _active_notes.reset(notes)
+        _active_cash_step.reset(step)
 
 
 # --- Thousandths: the totals' exact integers ---------------------------------------------

@@ -214,6 +214,8 @@ def outlet_money_activate(outlet_id: str | None, currency_code: str = "") -> Out
     and counts its notes and coins, until OutletTimeZoneMiddleware resets it."""
     policy = outlet_policy(outlet_id)
     chosen = currency(currency_code) if currency_code else policy.currency
-    notes = tuple(d.value for d in policy.denominations) if chosen == policy.currency else None
-    money.activate(chosen, notes)
+    own = chosen == policy.currency
+    notes = tuple(d.value for d in policy.denominations) if own else None
+    rounding = policy.cash_rounding
+    money.activate(chosen, notes, rounding.increment if own and rounding.rounds else None)
     return policy

@@ -19,6 +19,7 @@ from sessions_app.cash import AmountError, parse_amount
 from sessions_app.finalpos.errors import FinalPOSError
 from sessions_app.finalpos.records import time_from_wire
 from sessions_app.formatting import plain_amount
+from sessions_app.money import active_cash_step
 
 NOTE_MAX_LENGTH = 1000
 Label = str | Promise
@@ -153,3 +154,21 @@ class QuickSelect(forms.Select):
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', name, written, options)
+
+
+def whole_coins(amount: Decimal | None) -> None:
+    """Cash is made of the coins in use: where cash is rounded to 0.05, 100.03 cannot be in a
+    drawer (a validator for the fields that hold cash)."""
+    step = active_cash_step()
+    if amount is None or not step or amount % step == 0:
+        return
+    lower = (amount // step) * step
+    raise ValidationError(
+        _("Cash here is counted in steps of %(step)s, the smallest coin: %(lower)s or %(higher)s?"),
+        params={
+            "step": plain_amount(step),
+            "lower": plain_amount(lower),
+            "higher": plain_amount(lower + step),
+        },
+        code="coins",
+    )

@@ -16,6 +16,7 @@ from sessions_app.forms.fields import (
     UpstreamVersionField,
     reason_field,
     set_choices,
+    whole_coins,
 )
 from sessions_app.money import active_currency
 from sessions_app.movement_reasons import OTHER_REASON, kinds_by_reason, reason_label, reasons_for
@@ -68,6 +69,11 @@ class CashCountForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         cleaned["cash_count"] = self._cash_count(cleaned)
+        if self.cash_total_field not in self.errors:
+            try:
+                whole_coins(cleaned.get(self.cash_total_field))
+            except ValidationError as error:
+                self.add_error(self.cash_total_field, error)
         return cleaned
 
     def _cash_count(self, cleaned: dict[str, Any]) -> dict[Decimal, int] | None:
@@ -274,6 +280,7 @@ class CorrectShiftForm(forms.Form):
             self.fields[f"counted_{method.key}"] = MoneyField(
                 label=_("Cash counted in the drawer") if method.key == "cash" else method.name,
                 error_messages={"required": _("Enter the amount (0 if none).")},
+                validators=[whole_coins] if method.key == "cash" else [],
             )
         self.order_fields([*(f"counted_{m.key}" for m in self.methods), "closing_note", "reason"])
 
@@ -341,7 +348,7 @@ class CashMovementForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What happened"), choices=KIND_CHOICES, widget=forms.RadioSelect
     )
-    amount = MoneyField(label=_("Amount"))
+    amount = MoneyField(label=_("Amount"), validators=[whole_coins])
     reason = forms.ChoiceField(label=_("Reason"), widget=ReasonSelect)
     note = NoteField(
         label=_("Note"),

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import SessionRecord
+from sessions_app.models import Outlet, SessionRecord
+from sessions_app.services.outlet_settings import outlet_settings_update
 from tests.conftest import PASSWORD, add_faults
 from tests.helpers import present
 
@@ -363,3 +364,21 @@ def test_a_recount_of_any_tender_is_on_the_report_and_in_the_audit_trail(
     assert "Cash: $" not in page  # cash was not changed
     audit = client.get(reverse("sessions_app:audit_list")).content.decode()
     assert "Card first $0.00, then $60.00" in audit
+
+
+def test_cash_counted_is_in_whole_coins_where_cash_is_rounded(cal, open_shift, manager):
+    outlet_settings_update(
+        outlet=Outlet.objects.get(id=open_shift.outlet_id),
+        changes={"cash_rounding": Decimal("0.05")},
+        updated_by_user=manager,
+    )
+    hidden = _start(cal, open_shift)
+    page = cal.post(
+        _url(open_shift), {**COUNTS, "counted_cash": "240.03", **hidden, "action": "review"}
+    ).content.decode()
+    assert "240.00 or 240.05?" in page and "Close the shift on Till 1" in page
+    assert 'value="240.03"' in page
+    card = cal.post(
+        _url(open_shift), {**COUNTS, "counted_card": "60.03", **hidden, "action": "review"}
+    ).content.decode()
+    assert "Check and close Till 1" in card  # a card total is not made of coins

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from sessions_app.models import SessionRecord
+from sessions_app.models import Outlet, SessionRecord
+from sessions_app.services.outlet_settings import outlet_settings_update
 from tests.conftest import PASSWORD, add_faults
 from tests.helpers import printed_text
 
@@ -225,3 +226,19 @@ def test_reasons_set_with_spaces_twice_or_not_at_all_are_offered_once(cal, open_
     out = StringIO()
     call_command("check", stdout=out, stderr=out)
     assert "CASH_PAY_IN_REASONS is empty" in out.getvalue()
+
+
+def test_cash_moved_is_in_whole_coins_where_cash_is_rounded(cal, open_shift, manager):
+    outlet_settings_update(
+        outlet=Outlet.objects.get(id=open_shift.outlet_id),
+        changes={"cash_rounding": Decimal("0.05")},
+        updated_by_user=manager,
+    )
+    data = _movement_form(cal, open_shift) | {
+        "kind": "pay_out",
+        "amount": "12.52",
+        "reason": "Supplies",
+        "note": "",
+    }
+    page = cal.post(reverse("sessions_app:cash_movement_new", args=[open_shift.id]), data)
+    assert "12.50 or 12.55?" in page.content.decode()

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import SessionRecord
-from tests.conftest import PASSWORD, add_faults
+from sessions_app.models import Outlet, SessionRecord
+from sessions_app.services.outlet_settings import outlet_settings_update
+from tests.conftest import OUTLET_A, PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:shift_open")
@@ -221,3 +222,19 @@ def test_pieces_that_are_not_whole_counts_get_one_error_each_and_no_total_error(
     assert "greater than or equal to" not in page
     assert 'value="-2"' in page and 'value="1.5"' in page and 'value="105.75"' in page
     assert not SessionRecord.objects.exists()
+
+
+def test_where_cash_is_rounded_to_005_a_float_of_odd_cents_is_refused(signed_in, tills, manager):
+    outlet_settings_update(
+        outlet=Outlet.objects.get(id=OUTLET_A),
+        changes={"cash_rounding": Decimal("0.05")},
+        updated_by_user=manager,
+    )
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": "100.03"}
+    ).content.decode()
+    assert "counted in steps of 0.05, the smallest coin: 100.00 or 100.05?" in page
+    assert 'value="100.03"' in page and not SessionRecord.objects.exists()
+
+    signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "100.05"})
+    assert SessionRecord.objects.get().opening_amount == Decimal("100.05")
