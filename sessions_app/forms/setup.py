@@ -61,6 +61,19 @@ class OutletForm(forms.Form):
         for field in self.fields.values():
             field.validators.append(one_line)
 
+    def clean_country(self) -> str:
+        """ISO 3166 two letters (CH, not Switzerland); a value Final POS already holds is kept
+        as it is when it is not changed."""
+        country: str = self.cleaned_data["country"].strip()
+        if "country" not in self.changed_data:
+            return country
+        if not (country.isalpha() and country.upper() in Locale("en").territories):
+            raise ValidationError(
+                _("Enter the country's two-letter code, like CH for Switzerland or US."),
+                code="country",
+            )
+        return country.upper()
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data

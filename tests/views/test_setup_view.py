@@ -56,6 +56,27 @@ def test_invalid_outlet_values_are_refused_and_the_rest_kept(client, manager, ti
     assert not Outlet.objects.filter(name="Harbour Street").exists()
 
 
+@pytest.mark.parametrize("country", ["Switzerland", "XX", "C"])
+def test_a_country_that_is_not_a_two_letter_code_is_refused(
+    client, manager, tills, simulator, country
+):
+    client.login(username="mia", password=PASSWORD)
+    page = client.post(
+        reverse("sessions_app:outlet_create"), NEW_OUTLET | {"country": country}
+    ).content.decode()
+    assert "two-letter code, like CH for Switzerland or US." in page
+    assert f'value="{country}"' in page
+    assert not Outlet.objects.filter(name="Harbour Street").exists()
+
+
+def test_a_country_code_is_taken_in_any_case_and_kept_in_capitals(
+    client, manager, tills, simulator
+):
+    client.login(username="mia", password=PASSWORD)
+    client.post(reverse("sessions_app:outlet_create"), NEW_OUTLET | {"country": "ch"})
+    assert Outlet.objects.get(name="Harbour Street").country == "CH"
+
+
 def test_an_upstream_failure_keeps_the_outlet_form(client, manager, tills, simulator):
     client.login(username="mia", password=PASSWORD)
     add_faults(simulator, {"action": "status", "status": 500, "method": "POST"})
