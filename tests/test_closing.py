@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sessions_app.closing.expected import cash_drawer, expected_amounts, expected_from
-from sessions_app.closing.sales import DrawerMoney, sales_summary
+from sessions_app.closing.sales import DrawerMoney, sales_summary, tender_name
 from sessions_app.closing.variance import reconcile, shift_result, variance_label
 from sessions_app.finalpos.records import Transaction
 from tests.helpers import present
@@ -173,3 +175,24 @@ def test_an_amount_paid_already_on_the_increment_adds_no_rounding():
 def test_card_sales_are_not_rounded_unless_every_tender_is():
     sales = sales_summary([_in("CHF", "15.72", "credit_card")], money=CHF_NICKEL)
     assert sales.of("card").rounding == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("cash", "Cash"),
+        ("oliverPay", "Oliver Pay"),
+        ("gift_card", "Gift card"),
+        ("giftCard", "Gift card"),
+        ("storeCredit", "Store credit"),
+        ("house-account", "House account"),
+        ("mealVoucherUK", "Meal voucher uk"),
+    ],
+)
+def test_a_tender_is_named_for_people_never_by_its_key(key, name):
+    assert tender_name(key) == name
+
+
+def test_a_known_other_tender_is_named_in_the_page_language():
+    with translation.override("de"):
+        assert tender_name("gift_card") == "Geschenkkarte"

@@ -1,6 +1,7 @@
 """The shift's sales by payment method, in the drawer's currency: each sale with its cash
 rounding, tenders nobody declares and sales in another currency kept apart."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,32 @@ def payment_methods() -> list[PaymentMethod]:
         PaymentMethod(key, str(_BUILT_IN_NAMES.get(name, name)))
         for key, name in settings.PAYMENT_METHODS
     ]
+
+
+# Tenders a till may write that the dashboard does not reconcile, by their key without case or
+# separators; any other key is shown in words ("storeCredit" -> "Store credit").
+_OTHER_TENDER_NAMES = {
+    "giftcard": gettext_lazy("Gift card"),
+    "storecredit": gettext_lazy("Store credit"),
+    "voucher": gettext_lazy("Voucher"),
+    "check": gettext_lazy("Cheque"),
+    "cheque": gettext_lazy("Cheque"),
+    "loyalty": gettext_lazy("Loyalty points"),
+}
+
+
+def tender_name(key: str) -> str:
+    """A tender's name for people: the configured method's, else a known one's, else its key
+    in words (never "gift_card")."""
+    for method in payment_methods():
+        if method.key == key:
+            return method.name
+    plain = re.sub(r"[\s_-]+", "", key).lower()
+    if plain in _OTHER_TENDER_NAMES:
+        return str(_OTHER_TENDER_NAMES[plain])
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key).replace("_", " ").replace("-", " ")
+    words = " ".join(words.split()).lower()
+    return words[:1].upper() + words[1:] if words else key
 
 
 def other_tenders(amounts: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -11,7 +11,7 @@ from sessions_app.closing.drawer import BlindCount, CashDrawer, CashMovement, Ha
 from sessions_app.closing.expected import cash_drawer
 from sessions_app.closing.parts import CashDrop, Correction, Review
 from sessions_app.closing.report import ClosingReport, from_index
-from sessions_app.closing.sales import other_tenders, payment_methods
+from sessions_app.closing.sales import other_tenders, payment_methods, tender_name
 from sessions_app.closing.till_report import TillFigures, read_till_report
 from sessions_app.closing.values import RawEntry, amount_or_none
 from sessions_app.closing.variance import MethodLine
@@ -138,7 +138,11 @@ def _sales_lines(sales: SalesSummary | None) -> list[SalesLine]:
             )
         )
     for key, line in sorted(sales.other.items()):
-        lines.append(SalesLine(key, line.sales, line.refunds, line.sale_count, line.refund_count))
+        lines.append(
+            SalesLine(
+                tender_name(key), line.sales, line.refunds, line.sale_count, line.refund_count
+            )
+        )
     return lines
 
 
@@ -295,4 +299,4 @@ def _other_tenders(record: SessionRecord) -> list[tuple[str, Decimal]]:
         for key, value in (record.counted or {}).items()
         if (amount := amount_or_none(value)) is not None
     }
-    return sorted(other_tenders(declared).items())
+    return sorted((tender_name(key), amount) for key, amount in other_tenders(declared).items())

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from sessions_app.closing.drawer import CashMovement
 from sessions_app.closing.parts import Correction
 from sessions_app.closing.report import ClosingReport
-from sessions_app.closing.sales import payment_methods
+from sessions_app.closing.sales import payment_methods, tender_name
 from sessions_app.closing.values import RawEntry
 from sessions_app.closing.variance import MethodLine, shift_result
 from sessions_app.formatting import MOVEMENT_NAMES, money
@@ -80,7 +80,7 @@ def tender_names(*amounts: dict) -> list[tuple[str, str]]:
     names = [(method.key, method.name) for method in payment_methods()]
     configured = {key for key, _name in names}
     others = sorted({key for side in amounts for key in side if key not in configured})
-    return names + [(key, key) for key in others]
+    return names + [(key, tender_name(key)) for key in others]
 
 
 def correction_shown(correction: Correction) -> CorrectionShown:
