@@ -35,6 +35,7 @@ from sessions_app.services.shift_checks import (
     with_report,
 )
 from sessions_app.services.shift_record import shift_write_record
+from sessions_app.services.till_closes import till_close_report
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,11 @@ def _reopen(
     """The reopening PUT: close fields cleared, the close it undoes kept in ``reopenings``."""
     earlier = parse(current.closing_report_data)
     ours = earlier if earlier is not None and earlier.is_ours else None
+    # A till's close is kept with the figures the dashboard worked out for it (expected and
+    # differences from its sales), as a close made here is: None when they cannot be read.
+    kept = ours.without_reopenings() if ours is not None else None
+    if ours is None and current.close_time is not None:
+        kept = till_close_report(current, record=record, client=client)
     reopening = Reopening(
         at=to_the_millisecond(timezone.now()),
         by=display_name(reopened_by_user),
@@ -105,7 +111,7 @@ def _reopen(
             close_time=current.close_time,
             closing_amounts=dict(current.closing_amounts),
             closing_note=current.closing_note or "",
-            report=ours.without_reopenings() if ours is not None else None,
+            report=kept,
         ),
     )
     reopened = ClosingReport().set(

@@ -195,3 +195,19 @@ def test_a_till_close_has_the_same_drawer_takings_and_sales_as_a_close_here(
     receipt = client.get(reverse("sessions_app:z_receipt", args=[short_till_close.id]))
     printed = receipt.content.decode()
     assert "Cash sales" in printed and "$80.00" in printed  # the printed Z report too
+
+
+def test_a_reopened_till_close_keeps_its_expected_figures_and_difference(
+    client, manager, short_till_close
+):
+    client.login(username="mia", password=PASSWORD)
+    url = reverse("sessions_app:shift_reopen", args=[short_till_close.id])
+    client.post(url, {"reason": "Counted the wrong drawer"})
+    page = _page(client, short_till_close)
+    earlier = page[page.index('id="earlier-heading"') :]
+    earlier = earlier[: earlier.index("</section>")]
+    assert "Counted the wrong drawer" in earlier
+    opening = short_till_close.opening_amount
+    assert f"${opening + 80:,.2f}" in earlier  # what the till's sales made expected
+    assert "−$30.00" in earlier  # and how far short the till's count was
+    assert "Not available" not in earlier
