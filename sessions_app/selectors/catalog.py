@@ -161,6 +161,22 @@ def tills_busy_for(*, user: User) -> dict[str, BusyTill]:
     return {station_id: BusyTill(number, who) for station_id, number, who in rows}
 
 
+def open_shift_on_till(station_id: str, *, other_than: str = "") -> BusyTill | None:
+    """The shift open on a till in the index (another than ``other_than``), if any."""
+    row = (
+        SessionRecord.objects.filter(
+            station_id=station_id,
+            close_time__isnull=True,
+            deleted_at__isnull=True,
+            missing_since__isnull=True,
+        )
+        .exclude(id=other_than)
+        .values_list("session_number", "opened_by")
+        .first()
+    )
+    return BusyTill(*row) if row is not None else None
+
+
 def pending_open_for(till: Station) -> PendingOpen | None:
     """An open on this till whose answer was lost, if one is not settled yet."""
     return PendingOpen.objects.filter(station_id=till.id).first()

@@ -107,13 +107,20 @@ def open_shift_on(till: Station, *, client: FinalPOSClient) -> Session | None:
     return None
 
 
-def ensure_no_open_shift(till: Station, *, client: FinalPOSClient) -> None:
+def ensure_no_open_shift(till: Station, *, client: FinalPOSClient, reopening: bool = False) -> None:
     current = open_shift_on(till, client=client)
     if current is not None:
         raise TillBusy(
-            _(
-                "%(till)s already has an open shift: %(number)s, opened by %(cashier)s "
-                "(%(time)s). Close it before opening a new one."
+            (
+                _(
+                    "%(till)s already has an open shift: %(number)s, opened by %(cashier)s "
+                    "(%(time)s). Close it before reopening this one."
+                )
+                if reopening
+                else _(
+                    "%(till)s already has an open shift: %(number)s, opened by %(cashier)s "
+                    "(%(time)s). Close it before opening a new one."
+                )
             )
             % {
                 "till": till.name,

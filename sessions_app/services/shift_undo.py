@@ -76,7 +76,7 @@ def shift_reopen(
         )
         with claim:
             if till is not None:
-                ensure_no_open_shift(till, client=client)
+                ensure_no_open_shift(till, client=client, reopening=True)
             updated, ours = _reopen(record, current, reopened_by_user, reason, audit, client)
             saved = shift_write_record(
                 updated, ours=ours, audit=audit, station_status_pending=StationStatus.IN_USE

@@ -10,6 +10,7 @@ from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutco
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
 from sessions_app.models import SessionRecord
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.catalog import open_shift_on_till
 from sessions_app.selectors.report import shift_report
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.index import shift_refresh
@@ -131,7 +132,8 @@ def shift_reopen_view(request: AuthenticatedRequest, session_id: str) -> HttpRes
             )
             warn_till_status(request, result)
             return redirect("sessions_app:shift_detail", session_id=record.id)
-    return render(request, "shifts/reopen.html", {"record": record, "form": form})
+    busy = open_shift_on_till(record.station_id, other_than=record.id)
+    return render(request, "shifts/reopen.html", {"record": record, "form": form, "busy": busy})
 
 
 @manager_required

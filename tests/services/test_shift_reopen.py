@@ -57,7 +57,7 @@ def test_it_is_refused_while_another_shift_is_open_on_the_till(
     closed_shift, manager, cashier, tills
 ):
     shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal("100.00"))
-    with pytest.raises(TillBusy):
+    with pytest.raises(TillBusy, match="Close it before reopening this one"):
         shift_reopen(
             record=closed_shift, reopened_by_user=manager, reason="Recount", seen_updated_at=None
         )
