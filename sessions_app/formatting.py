@@ -264,7 +264,13 @@ def ago(moment: datetime | None) -> str:
     now = timezone.now()
     if now - moment < timedelta(minutes=1):
         return _("just now")
-    return _("%(age)s ago") % {"age": timesince(moment, now, depth=1)}
+    age = timesince(moment, now, depth=1)
+    if (get_language() or "").startswith("de"):  # "vor 2 Tagen": German's ago takes the dative
+        age = _GERMAN_DATIVE.sub(lambda found: found.group(0) + "n", age)
+    return _("%(age)s ago") % {"age": age}
+
+
+_GERMAN_DATIVE = re.compile(r"(?<=\d[\xa0 ])(Tage|Monate|Jahre)\b")
 
 
 # The one time rule: a time reads as the outlet's clock showed it (the page's zone, which a

@@ -1,15 +1,16 @@
 """formatting.money and signed_money: the layout read once per language and currency writes
 every amount exactly as Babel's pattern does."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions_app import formatting
-from sessions_app.formatting import money, signed_money
+from sessions_app.formatting import ago, money, signed_money
 
 LANGUAGES = ["en_US", "en_GB", "de", "de_CH", "fr", "fr_CH", "es", "ja", "ar", "en_IN"]
 CURRENCIES = ["USD", "EUR", "CHF", "JPY", "KWD", "INR", "XYZ"]
@@ -41,3 +42,18 @@ def test_amounts_read_in_the_active_language() -> None:
         assert money(Decimal("1234.5"), "EUR") == "1.234,50\u00a0€"
     with translation.override("fr"):
         assert signed_money(Decimal("0"), "EUR") == "0,00\u00a0€"
+
+
+@pytest.mark.parametrize(
+    ("age", "words"),
+    [
+        (timedelta(hours=3), "vor 3\xa0Stunden"),
+        (timedelta(days=1), "vor 1\xa0Tag"),
+        (timedelta(days=2), "vor 2\xa0Tagen"),
+        (timedelta(days=70), "vor 2\xa0Monaten"),
+        (timedelta(days=800), "vor 2\xa0Jahren"),
+    ],
+)
+def test_how_long_ago_reads_as_german_says_it(age, words):
+    with translation.override("de"):
+        assert ago(timezone.now() - age) == words
