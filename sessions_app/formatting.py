@@ -209,6 +209,28 @@ def in_sentence(name: str) -> str:
     return name if language in _NOUNS_CAPITALISED else name.lower()
 
 
+# The audit trail's actions (AuditEntry.action), as the page names them.
+AUDIT_ACTION_NAMES = {
+    "open": gettext_lazy("Opening"),
+    "close": gettext_lazy("Closing"),
+    "movement": gettext_lazy("Cash movement"),
+    "approve": gettext_lazy("Approval"),
+    "correct": gettext_lazy("Correction"),
+    "reopen": gettext_lazy("Reopening"),
+    "delete": gettext_lazy("Deletion"),
+    "import": gettext_lazy("Added by id"),
+    "takeover": gettext_lazy("Takeover"),
+    "write_back": gettext_lazy("Write-back"),
+    "conflict": gettext_lazy("Two versions settled"),
+    "setup": gettext_lazy("Setup"),
+    "staff": gettext_lazy("Staff"),
+}
+
+
+def audit_action(action: str) -> str:
+    return str(AUDIT_ACTION_NAMES.get(action, action.replace("_", " ").capitalize()))
+
+
 MOVEMENT_NAMES = {
     "pay_in": gettext_lazy("Pay-in"),
     "pay_out": gettext_lazy("Pay-out"),

@@ -13,6 +13,9 @@ AUDIT_ACTIONS = [
     "reopen",
     "delete",
     "import",
+    "takeover",
+    "write_back",
+    "conflict",
     "setup",
     "staff",
 ]

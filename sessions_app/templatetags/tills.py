@@ -17,6 +17,7 @@ register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)
 register.filter("outcome_badge", formatting.outcome_badge)
 register.filter("ago", formatting.ago)
+register.filter("audit_action", formatting.audit_action)
 register.filter("reason_label", reason_label)
 
 

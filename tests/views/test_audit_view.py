@@ -75,3 +75,13 @@ def test_managers_see_the_trail_on_the_shift(client, tills, cashier, manager):
     assert "Audit trail" in page and "Open a shift on Till 1" in page
     page = client.get(reverse("sessions_app:audit_list"), {"action": "open"}).content.decode()
     assert "Open a shift on Till 1" in page and "Saved in Final POS" in page
+
+
+def test_the_audit_trails_actions_are_named_in_the_pages_language(client, tills, cashier, manager):
+    shift_open(till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(1))
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:audit_list"), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "<td>Öffnung</td>" in text
+    assert '<option value="movement">Bargeldbewegung</option>' in text
+    assert '<option value="write_back">Zurückschreiben</option>' in text
