@@ -1,7 +1,13 @@
 """The audit trail as managers read it."""
 
-from django.db.models import QuerySet
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sessions_app.closing.sales import tender_name
+from sessions_app.formatting import plain_amount, result_label
 from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.roles import User
 from sessions_app.selectors.scope import in_scope
@@ -19,3 +25,56 @@ def audit_list(*, user: User, action: str = "", actor: str = "") -> QuerySet[Aud
     if actor:
         entries = entries.filter(actor_name__icontains=actor)
     return entries
+
+
+def _amount(value: Any) -> str:
+    try:
+        return plain_amount(Decimal(str(value))) if value not in (None, "") else "—"
+    except InvalidOperation:
+        return str(value)
+
+
+def _result(result: Any) -> str:
+    return result_label(result) if result else "—"
+
+
+def _review(state: Any) -> str:
+    return {"needs_review": _("needs review"), "approved": _("approved")}.get(state or "", "—")
+
+
+def changes_text(entry: AuditEntry) -> str:
+    """What a write to a shift changed, from the before and after it kept: "Counted cash
+    230.00 → 190.00 · Result short → balanced". Empty when it kept neither."""
+    before, after = entry.before or {}, entry.after or {}
+    if not before or not after:
+        return ""
+    changes = []
+    if before.get("opening_amount") != after.get("opening_amount"):
+        changes.append(
+            (
+                _("Float"),
+                _amount(before.get("opening_amount")),
+                _amount(after.get("opening_amount")),
+            )
+        )
+    counted_before, counted_after = before.get("counted") or {}, after.get("counted") or {}
+    for key in dict.fromkeys([*counted_before, *counted_after]):
+        if counted_before.get(key) != counted_after.get(key):
+            changes.append(
+                (
+                    _("Counted %(tender)s") % {"tender": tender_name(key)},
+                    _amount(counted_before.get(key)),
+                    _amount(counted_after.get(key)),
+                )
+            )
+    if before.get("result") != after.get("result"):
+        changes.append((_("Result"), _result(before.get("result")), _result(after.get("result"))))
+    if before.get("review_state") != after.get("review_state"):
+        changes.append(
+            (_("Review"), _review(before.get("review_state")), _review(after.get("review_state")))
+        )
+    if before.get("closing_note") != after.get("closing_note"):
+        changes.append(
+            (_("Closing note"), before.get("closing_note") or "—", after.get("closing_note") or "—")
+        )
+    return " · ".join(f"{label} {old} → {new}" for label, old, new in changes)

@@ -8,6 +8,7 @@ from django import template
 from sessions_app import formatting
 from sessions_app.movement_reasons import reason_label
 from sessions_app.policy import outlet_zone
+from sessions_app.selectors.audit import changes_text
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ register.filter("result_badge", formatting.result_badge)
 register.filter("outcome_badge", formatting.outcome_badge)
 register.filter("ago", formatting.ago)
 register.filter("audit_action", formatting.audit_action)
+register.filter("audit_changes", changes_text)
 register.filter("reason_label", reason_label)
 
 

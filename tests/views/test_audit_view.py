@@ -10,7 +10,7 @@ from sessions_app.models import AuditEntry
 from sessions_app.services.errors import OpenOutcomeUnknown
 from sessions_app.services.shift_close import shift_close
 from sessions_app.services.shift_open import shift_open
-from sessions_app.services.shift_review import shift_approve
+from sessions_app.services.shift_review import shift_approve, shift_correct
 from tests.conftest import PASSWORD, add_faults
 from tests.helpers import present
 
@@ -85,3 +85,22 @@ def test_the_audit_trails_actions_are_named_in_the_pages_language(client, tills,
     assert "<td>Öffnung</td>" in text
     assert '<option value="movement">Bargeldbewegung</option>' in text
     assert '<option value="write_back">Zurückschreiben</option>' in text
+
+
+def test_a_correction_in_the_audit_trail_says_what_it_changed(
+    client, tills, cashier, manager, closed_shift
+):
+    shift_correct(
+        record=closed_shift,
+        corrected_by_user=manager,
+        counted={"cash": Decimal("250.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)},
+        closing_note="Busy night",
+        reason="Found a bag",
+        seen_updated_at=closed_shift.upstream_updated_at,
+    )
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:audit_list"), {"action": "correct"}).content.decode()
+    assert "Counted Cash 230.00 → 250.00" in page
+    assert "Result Short → Over" in page
+    detail = client.get(reverse("sessions_app:shift_detail", args=[closed_shift.id]))
+    assert "Counted Cash 230.00 → 250.00" in detail.content.decode()
