@@ -94,7 +94,7 @@ def too_many_decimals(currency: Currency) -> str:
             "currency": currency.code
         }
     if currency.decimals == 2:
-        return gettext("Use at most two decimals (cents).")
+        return gettext("Use at most two decimals.")
     return gettext("Use at most %(decimals)d decimals.") % {"decimals": currency.decimals}
 
 
