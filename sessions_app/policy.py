@@ -217,5 +217,9 @@ def outlet_money_activate(outlet_id: str | None, currency_code: str = "") -> Out
     own = chosen == policy.currency
     notes = tuple(d.value for d in policy.denominations) if own else None
     rounding = policy.cash_rounding
-    money.activate(chosen, notes, rounding.increment if own and rounding.rounds else None)
+    # Cash is whole coins of the rounding's step only where no smaller coin is counted (euro
+    # outlets that round to 0.05 may still count 1 and 2 cent coins).
+    coins_fit = all(value >= rounding.increment for value in notes or ())
+    step = rounding.increment if own and rounding.rounds and coins_fit else None
+    money.activate(chosen, notes, step)
     return policy

@@ -12,6 +12,8 @@ from tests.conftest import PASSWORD, add_faults
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
+# Coins down to 0.05 only, as where cash is rounded to 0.05 (no smaller coin to count).
+SWISS_LIKE_COINS = "100,50,20,10,5,2,1,0.50,0.20,0.10,0.05"
 
 
 def _url(shift):
@@ -369,7 +371,7 @@ def test_a_recount_of_any_tender_is_on_the_report_and_in_the_audit_trail(
 def test_cash_counted_is_in_whole_coins_where_cash_is_rounded(cal, open_shift, manager):
     outlet_settings_update(
         outlet=Outlet.objects.get(id=open_shift.outlet_id),
-        changes={"cash_rounding": Decimal("0.05")},
+        changes={"cash_rounding": Decimal("0.05"), "denominations": SWISS_LIKE_COINS},
         updated_by_user=manager,
     )
     hidden = _start(cal, open_shift)

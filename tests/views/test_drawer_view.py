@@ -14,6 +14,8 @@ from tests.conftest import PASSWORD, add_faults
 from tests.helpers import printed_text
 
 pytestmark = pytest.mark.django_db
+# Coins down to 0.05 only, as where cash is rounded to 0.05 (no smaller coin to count).
+SWISS_LIKE_COINS = "100,50,20,10,5,2,1,0.50,0.20,0.10,0.05"
 
 
 @pytest.fixture
@@ -231,7 +233,7 @@ def test_reasons_set_with_spaces_twice_or_not_at_all_are_offered_once(cal, open_
 def test_cash_moved_is_in_whole_coins_where_cash_is_rounded(cal, open_shift, manager):
     outlet_settings_update(
         outlet=Outlet.objects.get(id=open_shift.outlet_id),
-        changes={"cash_rounding": Decimal("0.05")},
+        changes={"cash_rounding": Decimal("0.05"), "denominations": SWISS_LIKE_COINS},
         updated_by_user=manager,
     )
     data = _movement_form(cal, open_shift) | {

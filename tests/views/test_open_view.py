@@ -11,6 +11,8 @@ from sessions_app.services.outlet_settings import outlet_settings_update
 from tests.conftest import OUTLET_A, PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
+# Coins down to 0.05 only, as where cash is rounded to 0.05 (no smaller coin to count).
+SWISS_LIKE_COINS = "100,50,20,10,5,2,1,0.50,0.20,0.10,0.05"
 URL = reverse("sessions_app:shift_open")
 
 
@@ -227,7 +229,7 @@ def test_pieces_that_are_not_whole_counts_get_one_error_each_and_no_total_error(
 def test_where_cash_is_rounded_to_005_a_float_of_odd_cents_is_refused(signed_in, tills, manager):
     outlet_settings_update(
         outlet=Outlet.objects.get(id=OUTLET_A),
-        changes={"cash_rounding": Decimal("0.05")},
+        changes={"cash_rounding": Decimal("0.05"), "denominations": SWISS_LIKE_COINS},
         updated_by_user=manager,
     )
     page = signed_in.post(
@@ -238,3 +240,15 @@ def test_where_cash_is_rounded_to_005_a_float_of_odd_cents_is_refused(signed_in,
 
     signed_in.post(URL, {"station": tills["a1"].id, "opening_amount": "100.05"})
     assert SessionRecord.objects.get().opening_amount == Decimal("100.05")
+
+
+def test_where_smaller_coins_are_still_counted_cash_is_not_held_to_the_rounding(
+    signed_in, tills, manager
+):
+    outlet_settings_update(  # a euro outlet rounding to 0.05 still counts 1 and 2 cent coins
+        outlet=Outlet.objects.get(id=OUTLET_A),
+        changes={"cash_rounding": Decimal("0.05")},
+        updated_by_user=manager,
+    )
+    signed_in.post(URL, {"station": tills["a1"].id, "count_100": "1", "count_0_01": "3"})
+    assert SessionRecord.objects.get().opening_amount == Decimal("100.03")
