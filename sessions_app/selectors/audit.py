@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from sessions_app.closing.sales import tender_name
 from sessions_app.formatting import plain_amount, result_label
 from sessions_app.models import AuditEntry, SessionRecord
+from sessions_app.money import currency, is_known_currency, using
 from sessions_app.roles import User
 from sessions_app.selectors.scope import in_scope
 
@@ -27,11 +28,18 @@ def audit_list(*, user: User, action: str = "", actor: str = "") -> QuerySet[Aud
     return entries
 
 
-def _amount(value: Any) -> str:
+def _amount(value: Any, code: str) -> str:
+    """In the shift's currency's decimals (the page may list several outlets')."""
+    if value in (None, ""):
+        return "—"
     try:
-        return plain_amount(Decimal(str(value))) if value not in (None, "") else "—"
+        amount = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    if not is_known_currency(code):
+        return plain_amount(amount)
+    with using(currency(code)):
+        return plain_amount(amount)
 
 
 def _result(result: Any) -> str:
@@ -48,13 +56,14 @@ def changes_text(entry: AuditEntry) -> str:
     before, after = entry.before or {}, entry.after or {}
     if not before or not after:
         return ""
+    code = str(after.get("currency") or before.get("currency") or "")
     changes = []
     if before.get("opening_amount") != after.get("opening_amount"):
         changes.append(
             (
                 _("Float"),
-                _amount(before.get("opening_amount")),
-                _amount(after.get("opening_amount")),
+                _amount(before.get("opening_amount"), code),
+                _amount(after.get("opening_amount"), code),
             )
         )
     counted_before, counted_after = before.get("counted") or {}, after.get("counted") or {}
@@ -63,8 +72,8 @@ def changes_text(entry: AuditEntry) -> str:
             changes.append(
                 (
                     _("Counted %(tender)s") % {"tender": tender_name(key)},
-                    _amount(counted_before.get(key)),
-                    _amount(counted_after.get(key)),
+                    _amount(counted_before.get(key), code),
+                    _amount(counted_after.get(key), code),
                 )
             )
     if before.get("result") != after.get("result"):

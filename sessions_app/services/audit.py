@@ -21,6 +21,7 @@ def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
         return None
     return {
         "session_number": record.session_number,
+        "currency": record.currency,
         "opening_amount": str(record.opening_amount),
         "close_time": record.close_time.isoformat() if record.close_time else None,
         "closed_by": record.closed_by,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.finalpos import FinalPOSRejected
-from sessions_app.models import AuditEntry
+from sessions_app.models import AuditEntry, SessionRecord
 from sessions_app.services.errors import OpenOutcomeUnknown
 from sessions_app.services.shift_close import shift_close
 from sessions_app.services.shift_open import shift_open
@@ -104,3 +104,22 @@ def test_a_correction_in_the_audit_trail_says_what_it_changed(
     assert "Result Short → Over" in page
     detail = client.get(reverse("sessions_app:shift_detail", args=[closed_shift.id]))
     assert "Counted Cash 230.00 → 250.00" in detail.content.decode()
+
+
+def test_what_changed_is_in_each_shifts_own_currency(client, tills, cashier, manager):
+    record = shift_open(
+        till=tills["a1"], opened_by_user=cashier, opening_amount=Decimal(100)
+    ).record
+    SessionRecord.objects.filter(id=record.id).update(currency="KWD")  # a shift in dinars
+    record.refresh_from_db()
+    shift_close(
+        record=record,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("6.125")},
+        variance_reason="x",
+        seen_updated_at=None,
+        close_request_id="e" * 32,
+    )
+    client.login(username="mia", password=PASSWORD)
+    page = client.get(reverse("sessions_app:audit_list"), {"action": "close"}).content.decode()
+    assert "Counted Cash — → 6.125" in page
