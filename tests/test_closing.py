@@ -186,7 +186,10 @@ def test_card_sales_are_not_rounded_unless_every_tender_is():
         ("giftCard", "Gift card"),
         ("storeCredit", "Store credit"),
         ("house-account", "House account"),
-        ("mealVoucherUK", "Meal voucher uk"),
+        ("mealVoucherUK", "Meal voucher UK"),
+        ("PayPal", "PayPal"),
+        ("EBT", "EBT"),
+        ("check", "Check"),
     ],
 )
 def test_a_tender_is_named_for_people_never_by_its_key(key, name):

@@ -41,7 +41,6 @@ _OTHER_TENDER_NAMES = {
     "giftcard": gettext_lazy("Gift card"),
     "storecredit": gettext_lazy("Store credit"),
     "voucher": gettext_lazy("Voucher"),
-    "check": gettext_lazy("Cheque"),
     "cheque": gettext_lazy("Cheque"),
     "loyalty": gettext_lazy("Loyalty points"),
 }
@@ -56,9 +55,14 @@ def tender_name(key: str) -> str:
     plain = re.sub(r"[\s_-]+", "", key).lower()
     if plain in _OTHER_TENDER_NAMES:
         return str(_OTHER_TENDER_NAMES[plain])
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key).replace("_", " ").replace("-", " ")
-    words = " ".join(words.split()).lower()
-    return words[:1].upper() + words[1:] if words else key
+    spaced = key.replace("_", " ").replace("-", " ")
+    if key[:1].islower():  # an identifier, "storeCredit": its words, acronyms kept ("UK")
+        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", spaced)
+        words = [word if word.isupper() else word.lower() for word in spaced.split()]
+    else:  # written as a name already ("PayPal", "EBT")
+        words = spaced.split()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else key
 
 
 def other_tenders(amounts: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -35,6 +35,10 @@ def one_line(value: str) -> None:
         raise ValidationError(_("Use one line of plain text."), code="control_characters")
 
 
+# Codes CLDR names that are not countries (the EU, the UN, "unknown region" ...).
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
 class OutletForm(forms.Form):
     """An outlet's details; the fields Final POS requires on create are required here."""
 
@@ -67,7 +71,11 @@ class OutletForm(forms.Form):
         country: str = self.cleaned_data["country"].strip()
         if "country" not in self.changed_data:
             return country
-        if not (country.isalpha() and country.upper() in Locale("en").territories):
+        if not (
+            country.isalpha()
+            and country.upper() in Locale("en").territories
+            and country.upper() not in NOT_COUNTRIES
+        ):
             raise ValidationError(
                 _("Enter the country's two-letter code, like CH for Switzerland or US."),
                 code="country",

@@ -262,10 +262,9 @@ def _recounts(record: SessionRecord, report: ClosingReport) -> list[Recount]:
         if corrections
         else {key: amount_or_none(value) for key, value in (record.counted or {}).items()}
     )
-    names = {method.key: method.name for method in payment_methods()}
     expected_then = blind.expected_at_reveal or {}
     return [
-        Recount(tender=names.get(key, key), first=first, expected_then=expected_then.get(key))
+        Recount(tender=tender_name(key), first=first, expected_then=expected_then.get(key))
         for key, first in blind.first_count.items()
         if (first or Decimal(0)) != (closed_with.get(key) or Decimal(0))
     ]

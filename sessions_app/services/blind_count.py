@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.drawer import BlindCount
-from sessions_app.closing.sales import payment_methods
+from sessions_app.closing.sales import tender_name
 from sessions_app.closing.variance import Reconciliation
 from sessions_app.finalpos.wire import money_to_wire
 from sessions_app.formatting import money, time_of_day
@@ -96,10 +96,9 @@ def _refuse_if_final(reveal: CountReveal, counted: dict[str, Decimal]) -> None:
 
 def recount_summary(trace: BlindCount, counted: dict[str, Decimal]) -> str:
     """For the audit trail: both figures of every tender changed after the reveal."""
-    names = {method.key: method.name for method in payment_methods()}
     changes = [
         _("%(tender)s first %(first)s, then %(then)s")
-        % {"tender": names.get(key, key), "first": money(first), "then": money(counted.get(key))}
+        % {"tender": tender_name(key), "first": money(first), "then": money(counted.get(key))}
         for key, first in trace.first_count.items()
         if (first or Decimal(0)) != (counted.get(key) or Decimal(0))
     ]

@@ -289,7 +289,8 @@
     container.querySelectorAll("input[data-denomination]").forEach(function (input) {
       var typed = input.value.trim();
       var value = thousandths(input.getAttribute("data-denomination"));
-      if ((input.validity && input.validity.badInput) || (typed !== "" && !/^\d+$/.test(typed))) {
+      var whole = typed === "" || /^\d+(\.0*)?$/.test(typed); // "2.0" is 2, as the server reads it
+      if ((input.validity && input.validity.badInput) || !whole) {
         wrong = true;
         return;
       }

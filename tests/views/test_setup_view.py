@@ -56,7 +56,7 @@ def test_invalid_outlet_values_are_refused_and_the_rest_kept(client, manager, ti
     assert not Outlet.objects.filter(name="Harbour Street").exists()
 
 
-@pytest.mark.parametrize("country", ["Switzerland", "XX", "C"])
+@pytest.mark.parametrize("country", ["Switzerland", "XX", "C", "EU", "ZZ"])
 def test_a_country_that_is_not_a_two_letter_code_is_refused(
     client, manager, tills, simulator, country
 ):
