@@ -101,7 +101,8 @@ def _reopen(
     # differences from its sales), as a close made here is: None when they cannot be read.
     kept = ours.without_reopenings() if ours is not None else None
     if ours is None and current.close_time is not None:
-        kept = till_close_report(current, record=record, client=client)
+        # The till's own report stays once, at the top (below), not again in the kept close.
+        kept = till_close_report(current, record=record, client=client, with_till_report=False)
     reopening = Reopening(
         at=to_the_millisecond(timezone.now()),
         by=display_name(reopened_by_user),

@@ -28,11 +28,16 @@ def report_of_closed_shift(
 
 
 def till_close_report(
-    current: Session, *, record: SessionRecord, client: FinalPOSClient
+    current: Session,
+    *,
+    record: SessionRecord,
+    client: FinalPOSClient,
+    with_till_report: bool = True,
 ) -> ClosingReport | None:
     """Our report of a close a till made: expected per tender from the sales and the cash moved
-    here, what the till declared, the review the outlet's rules ask for. None when the sales
-    cannot be read."""
+    here, what the till declared, the review the outlet's rules ask for, and the till's own
+    report inside (unless ``with_till_report`` is False). None when the sales cannot be
+    read."""
     report = parse(current.closing_report_data)
     money = shift_money(record)
     sales = sales_read(current.id, client=client, money=money)
@@ -64,6 +69,6 @@ def till_close_report(
         review=Review(required=reconciliation.review_required or waiting),
         corrections=[],
     )
-    if report is not None and report.foreign is not None:
+    if with_till_report and report is not None and report.foreign is not None:
         ours.set(foreign=report.foreign)
     return ours

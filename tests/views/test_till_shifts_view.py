@@ -198,7 +198,7 @@ def test_a_till_close_has_the_same_drawer_takings_and_sales_as_a_close_here(
 
 
 def test_a_reopened_till_close_keeps_its_expected_figures_and_difference(
-    client, manager, short_till_close
+    client, manager, short_till_close, simulator
 ):
     client.login(username="mia", password=PASSWORD)
     url = reverse("sessions_app:shift_reopen", args=[short_till_close.id])
@@ -211,3 +211,5 @@ def test_a_reopened_till_close_keeps_its_expected_figures_and_difference(
     assert f"${opening + 80:,.2f}" in earlier  # what the till's sales made expected
     assert "−$30.00" in earlier  # and how far short the till's count was
     assert "Not available" not in earlier
+    stored = simulator.simulator.store.get("session", short_till_close.id)["closingReportData"]
+    assert stored.count("final-pos-ipad") == 1  # the till's own report, kept once
