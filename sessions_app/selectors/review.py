@@ -34,12 +34,16 @@ class ReviewQueue:
     total: int
 
 
-def review_queue(*, user: User) -> ReviewQueue:
+def review_queue(*, user: User, outlet_id: str = "") -> ReviewQueue:
+    """The shifts waiting for a manager at the user's outlets (one of them, when given)."""
+    visible = shifts_visible_to(user=user)
+    if outlet_id:
+        visible = visible.filter(outlet_id=outlet_id)
     shifts = (
-        shifts_visible_to(user=user)
-        .filter(deleted_at__isnull=True, close_time__isnull=False)
-        .filter(review_state="needs_review")
-        | shifts_visible_to(user=user).filter(deleted_at__isnull=True, in_conflict=True)
+        visible.filter(deleted_at__isnull=True, close_time__isnull=False).filter(
+            review_state="needs_review"
+        )
+        | visible.filter(deleted_at__isnull=True, in_conflict=True)
     ).order_by("-close_time")
     total = shifts.count()
     records = list(shifts[:QUEUE_LENGTH])

@@ -65,6 +65,7 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
                 largest, outlet_names, till_names, when="business_day", zones=zones
             ),
             "week_start": week_start,
+            "chosen_outlet": chosen,
             "review_count": (
                 shifts_needing_review(user=request.user, outlet_id=chosen) if manager else 0
             ),

@@ -5,13 +5,17 @@ from django.shortcuts import render
 
 from sessions_app.forms import ApproveShiftForm
 from sessions_app.roles import AuthenticatedRequest, manager_required
+from sessions_app.selectors.catalog import outlets_for
 from sessions_app.selectors.review import review_queue
 from sessions_app.views.common import upstream_version
 
 
 @manager_required
 def review_queue_view(request: AuthenticatedRequest) -> HttpResponse:
-    queue = review_queue(user=request.user)
+    outlet = request.GET.get("outlet", "")  # the board's outlet, when it shows one
+    chosen = outlets_for(user=request.user).filter(id=outlet).values_list("name", flat=True)
+    outlet_name = (chosen.first() or "") if outlet else ""
+    queue = review_queue(user=request.user, outlet_id=outlet if outlet_name else "")
     rows = [
         (
             item,
@@ -22,4 +26,6 @@ def review_queue_view(request: AuthenticatedRequest) -> HttpResponse:
         )
         for item in queue.items
     ]
-    return render(request, "review/queue.html", {"queue": queue, "rows": rows})
+    return render(
+        request, "review/queue.html", {"queue": queue, "rows": rows, "outlet_name": outlet_name}
+    )

@@ -136,3 +136,9 @@ def test_one_outlet_chosen_shows_that_outlets_closes_differences_and_reviews(
     assert "need your review" not in alone and "needs your review" not in alone
     assert "−$90.00" not in alone and "Beta till" not in alone  # not in its closes or differences
     assert "−$3.00" in alone
+
+    beta = client.get(reverse("sessions_app:board"), {"outlet": OUTLET_B}).content.decode()
+    link = f"{reverse('sessions_app:review_queue')}?outlet={OUTLET_B}"
+    assert "2 closed shifts need your review" in beta and link in beta
+    queue = client.get(link).content.decode()
+    assert "Review · Beta Mall" in queue and "2 shifts wait for you" in queue
