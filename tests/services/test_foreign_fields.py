@@ -69,8 +69,8 @@ def test_the_other_tender_is_in_the_corrections_before_and_after(tills, manager,
     assert correction["before"]["closingAmounts"]["giftCard"] == "25.00"
     assert correction["after"]["closingAmounts"]["giftCard"] == "25.00"
     shown = shift_report(record)
-    assert shown.other_tenders == [("giftCard", Decimal("25.00"))]
-    [line] = [line for line in shown.corrections[0].lines if line.name == "giftCard"]
+    assert shown.other_tenders == [("Gift card", Decimal("25.00"))]  # named for people
+    [line] = [line for line in shown.corrections[0].lines if line.name == "Gift card"]
     assert line.before == line.after == Decimal("25.00")
     assert shown.till_report == original["closingReportData"]
 
