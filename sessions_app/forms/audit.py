@@ -4,21 +4,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-AUDIT_ACTIONS = [
-    "open",
-    "close",
-    "movement",
-    "approve",
-    "correct",
-    "reopen",
-    "delete",
-    "import",
-    "takeover",
-    "write_back",
-    "conflict",
-    "setup",
-    "staff",
-]
+from sessions_app.formatting import AUDIT_ACTION_NAMES
+
+AUDIT_ACTIONS = list(AUDIT_ACTION_NAMES)  # one list: the names the page shows
 
 
 class AuditFilterForm(forms.Form):
