@@ -103,19 +103,15 @@ def shift_index_save(
         outlet_id = (
             Station.objects.filter(id=shift.station_id).values_list("outlet_id", flat=True).first()
         ) or (indexed or {}).get("outlet_id")  # a till the catalog does not know yet
-        policy = outlet_policy(outlet_id)
-        money = drawer_money(outlet_id, _shift_currency(indexed, report, outlet_id))
-        figures = index_figures(shift, report, expected_from_sales, policy, money)
-        defaults = index_columns(shift, report, figures, policy, money)
-        if outlet_id:
-            defaults["outlet_id"] = outlet_id
-        if opened_by_user is not None:
-            defaults["opened_by_user"] = opened_by_user
-        if expected_from_sales is not None and expected_from_sales.sales is not None:
-            defaults["till_sales"] = expected_from_sales.sales.to_document()
-        if station_status_pending is not None:
-            defaults["station_status_pending"] = station_status_pending
-            defaults["station_status_error"] = ""
+        defaults = _columns(
+            shift,
+            report,
+            indexed=indexed,
+            outlet_id=outlet_id,
+            expected_from_sales=expected_from_sales,
+            opened_by_user=opened_by_user,
+            station_status_pending=station_status_pending,
+        )
         defaults["held_by_till"] = shift.is_open and not opened_here(
             session_id=shift.id, session_number=shift.session_number
         )
@@ -143,6 +139,61 @@ def shift_index_save(
         )
     landed_opens_audit(landed, record)
     return record
+
+
+def shift_index_created(
+    shift: Session, *, till: Station, opened_by_user: User | None, station_status_pending: str
+) -> SessionRecord:
+    """Indexes a session the dashboard has just created on ``till``: Final POS's answer to our
+    create, inside the write's transaction, under the till's claim, with our open just written
+    to the ledger. An id Final POS has just issued is in no index row, conflict or lost open,
+    and the answer carries exactly what the ledger holds, so the reads a refresh needs to find
+    all that (seven statements of an open) are not made: the row is inserted, and an id
+    indexed already is refused rather than merged. Its number is the one just allocated."""
+    report = parse(shift.closing_report_data)
+    with transaction.atomic(savepoint=False):
+        defaults = _columns(
+            shift,
+            report,
+            indexed=None,
+            outlet_id=till.outlet_id,
+            expected_from_sales=None,
+            opened_by_user=opened_by_user,
+            station_status_pending=station_status_pending,
+        )
+        record = SessionRecord(
+            id=shift.id, **defaults, held_by_till=False, unsynced=0, in_conflict=False
+        )
+        SessionRecord.objects.bulk_create([record])
+        daily_totals_add(record.__dict__)
+    return record
+
+
+def _columns(
+    shift: Session,
+    report: ClosingReport | None,
+    *,
+    indexed: dict[str, Any] | None,
+    outlet_id: str | None,
+    expected_from_sales: SalesFigures | None,
+    opened_by_user: User | None,
+    station_status_pending: str | None,
+) -> dict[str, Any]:
+    """The index row's columns from Final POS's answer, but for the ledger's."""
+    policy = outlet_policy(outlet_id)
+    money = drawer_money(outlet_id, _shift_currency(indexed, report, outlet_id))
+    figures = index_figures(shift, report, expected_from_sales, policy, money)
+    defaults = index_columns(shift, report, figures, policy, money)
+    if outlet_id:
+        defaults["outlet_id"] = outlet_id
+    if opened_by_user is not None:
+        defaults["opened_by_user"] = opened_by_user
+    if expected_from_sales is not None and expected_from_sales.sales is not None:
+        defaults["till_sales"] = expected_from_sales.sales.to_document()
+    if station_status_pending is not None:
+        defaults["station_status_pending"] = station_status_pending
+        defaults["station_status_error"] = ""
+    return defaults
 
 
 def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:

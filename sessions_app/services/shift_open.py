@@ -118,6 +118,7 @@ def shift_open(
                 audit=audit,
                 opened_by_user=opened_by_user,
                 station_status_pending=StationStatus.IN_USE,
+                created_on=till,
             )
             _undo_if_the_till_opened_one_meanwhile(till, record, client)
         logger.info("Shift %s opened on station %s by %s", created.id, till.id, opener)

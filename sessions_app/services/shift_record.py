@@ -11,10 +11,10 @@ from typing import Any
 from django.db import transaction
 
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord
+from sessions_app.models import SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.services.audit import AuditedWrite
-from sessions_app.services.index import shift_index_save
+from sessions_app.services.index import shift_index_created, shift_index_save
 from sessions_app.services.ledger import LedgerWrite
 
 
@@ -26,14 +26,26 @@ def shift_write_record(
     fields: dict[str, Any] | None = None,
     opened_by_user: User | None = None,
     station_status_pending: str | None = None,
+    created_on: Station | None = None,
 ) -> SessionRecord:
     """Records ``written`` (Final POS's answer to our write): ``ours`` as written, with the
     record's ``fields`` it set; the index row, with the user who opened it and the status the
-    till is being set to where the write says so."""
+    till is being set to where the write says so. ``created_on``: the write created the
+    session on this till, so it is indexed as new (services/index.shift_index_created)."""
     with transaction.atomic():
         ours.written(fields)
-        saved = shift_index_save(
-            written, opened_by_user=opened_by_user, station_status_pending=station_status_pending
-        )
+        if created_on is not None and station_status_pending is not None:
+            saved = shift_index_created(
+                written,
+                till=created_on,
+                opened_by_user=opened_by_user,
+                station_status_pending=station_status_pending,
+            )
+        else:
+            saved = shift_index_save(
+                written,
+                opened_by_user=opened_by_user,
+                station_status_pending=station_status_pending,
+            )
     audit.shift_written(saved)
     return saved

@@ -53,6 +53,38 @@ def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(tills, cash
     assert result.station_status_error == "" and not StationClaim.objects.exists()
 
 
+def test_the_row_an_open_indexes_is_the_one_a_read_of_final_pos_indexes(tills, cashier, simulator):
+    """An open indexes its new session without the reads a refresh makes (no row, ledger
+    entry or conflict can exist for an id Final POS has just issued): what it writes must be
+    what the full index save writes from a read of the same session, to the day's totals."""
+    from tests.services.test_daily_totals import counted_from_shifts, kept_by_day
+
+    first = _open(tills, cashier, "150.00").record
+    shift_close(
+        record=first,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal(0), "oliverPay": Decimal(0)},
+        seen_updated_at=None,
+        close_request_id="2" * 32,
+    )
+    opened = _open(tills, cashier, "140.00", cash_count={Decimal(100): 1, Decimal(20): 2})
+    assert opened.record.report  # the float handed over from the last shift, in our report
+    unchanging = [
+        field.attname
+        for field in SessionRecord._meta.concrete_fields
+        if field.attname not in ("fetched_at", "updated_at")
+    ]
+    as_opened = SessionRecord.objects.filter(id=opened.record.id).values(*unchanging).get()
+    assert {name: getattr(opened.record, name) for name in unchanging} == as_opened
+    totals_as_opened = kept_by_day()
+
+    shift_fetch(session_id=opened.record.id)
+
+    as_read = SessionRecord.objects.filter(id=opened.record.id).values(*unchanging).get()
+    assert as_read == as_opened
+    assert kept_by_day() == totals_as_opened == counted_from_shifts()
+
+
 def test_the_station_update_sends_back_the_whole_record(tills, cashier, simulator):
     _open(tills, cashier)
     put = next(r for r in simulator.simulator.requests if r.method == "PUT")
