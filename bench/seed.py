@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bench import scale
 from finalpos_simulator.store import Store
-from sessions_app.exports import export_cells
+from sessions_app.exports import export_columns
 from sessions_app.finalpos.records import Session
 from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
@@ -82,8 +82,7 @@ def insert_closed(now: datetime, zone: ZoneInfo, start: int, stop: int) -> dict[
     batch = []
     for shift in scale.closed_shifts(now, zone, start, stop):
         row = shift.row
-        cells = export_cells(row["counted"], row["expected"], row["variances"], row["currency"])
-        batch.append(SessionRecord(**row, **cells))
+        batch.append(SessionRecord(**row, **export_columns(row, zone=zone)))
         report = shift.row["report"]
         size = len(str(report))
         if report["corrections"] and report["cashMovements"] and size > richest["bytes"]:
@@ -115,7 +114,8 @@ def check_against_dashboard(now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         assert shift.session is not None
         with transaction.atomic():
             record = shift_index_save(Session.from_wire(shift.session))
-            for name, seeded in shift.row.items():
+            seeded_row = shift.row | export_columns(shift.row, zone=zone)
+            for name, seeded in seeded_row.items():
                 if name == "fetched_at":
                     continue
                 if not _same(getattr(record, name), seeded):

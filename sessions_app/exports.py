@@ -1,28 +1,43 @@
 """The CSV export of shifts: one row per shift, with counted and expected per payment method.
 
-Each line is written by the database in the export's query (sessions_app/export_sql.py),
-so Python only joins the lines: 200,000 shifts are 200,000 strings, not
-four million cells. Times are shown as each outlet's clock showed them: the offsets of each
-outlet's time zone over the exported period are worked out here and handed to the query."""
+This module owns the line's format. Each shift's line is written here when the shift is
+indexed (`export_columns`) and kept on its row, with the key it was written for: the payment
+methods and the outlet's time zone. An export then reads stored text and puts today's outlet
+and till names in: 200,000 shifts are 200,000 strings read, not four million cells
+formatted. A stored line whose key is no longer the current one (a setting changed since, or a
+row written before lines were kept) is written again here from the row's fields, so the file
+is right either way; the worker stores it again (services/export_lines.py).
+
+Cells read as Python's csv module writes them, with spreadsheet formulas neutralised: free
+text that starts like a formula gets a leading apostrophe, amounts have their currency's
+decimals (none for JPY, three for KWD), times are ISO 8601 on the outlet's clock, to the
+second."""
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, Min, QuerySet
+from django.db import connections, transaction
+from django.db.models import QuerySet
 
-from sessions_app import export_sql
 from sessions_app.closing.sales import payment_methods
-from sessions_app.models import SessionRecord
+from sessions_app.models import SessionRecord, Station
 from sessions_app.money import currency
 from sessions_app.policy import outlet_policies, site_time_zone
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlet_names_for
 
+# Bumped whenever a line's cells change: every line stored before is then written again.
+EXPORT_FORMAT = "1"
 CSV_CHUNK_BYTES = 64 * 1024  # one socket write per chunk, not per row
+CSV_READ_ROWS = 2000  # rows a read takes from the cursor
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
 CSV_LEADING_COLUMNS = (
     "session_number",
     "session_id",
@@ -38,51 +53,192 @@ CSV_LEADING_COLUMNS = (
     "closing_amount",
     "cash_rounding",
 )
+# The row's fields a line is written from.
+LINE_FIELDS = (
+    "id",
+    "session_number",
+    "outlet_id",
+    "business_date",
+    "opened_by",
+    "open_time",
+    "closed_by",
+    "close_time",
+    "currency",
+    "opening_amount",
+    "closing_amount",
+    "rounding",
+    "result",
+    "review_state",
+    "counted",
+    "expected",
+    "variances",
+    "variance_reason",
+    "approved_by",
+    "review_comment",
+)
+_STORED = ("export_key", "outlet_id", "station_id", "export_head", "export_tail", "id")
+
+
+def export_key(methods: Sequence[str], zone: ZoneInfo) -> str:
+    """What a stored line was written for."""
+    return f"{EXPORT_FORMAT}|{','.join(methods)}|{zone.key}"
+
+
+def export_columns(row: Mapping[str, Any], *, zone: ZoneInfo) -> dict[str, str]:
+    """The stored line of a shift (``row`` holds LINE_FIELDS) on an outlet in ``zone``, for
+    the configured payment methods: the cells before the outlet's and till's names, those
+    after, and its key."""
+    methods = [method.key for method in payment_methods()]
+    head, tail = csv_line_parts(row, methods=methods, zone=zone)
+    return {"export_head": head, "export_tail": tail, "export_key": export_key(methods, zone)}
+
+
+def csv_line_parts(
+    row: Mapping[str, Any], *, methods: Sequence[str], zone: ZoneInfo
+) -> tuple[str, str]:
+    """A shift's line but for the outlet's and till's names: the cells before them and after."""
+    exact = _exact(row["currency"]) if row["currency"] else currency("").exact
+    counted, expected, variances = (
+        row[name] or {} for name in ("counted", "expected", "variances")
+    )
+    head = [_safe(row["session_number"]), row["id"]]
+    tail = [
+        _day(row["business_date"]),
+        _safe(row["opened_by"]),
+        _local(row["open_time"], zone),
+        _safe(row["closed_by"]),
+        _local(row["close_time"], zone),
+        row["currency"] or "",
+        _amount_text(row["opening_amount"], exact),
+        _amount_text(row["closing_amount"], exact),
+        _amount_text(row["rounding"], exact),
+        row["result"] or "",
+        row["review_state"] or "",
+    ]
+    for key in methods:
+        tail += [
+            _amount_text(figures.get(key), exact) for figures in (counted, expected, variances)
+        ]
+    others = sorted((key, value) for key, value in counted.items() if key not in methods)
+    tail += [
+        _safe(row["variance_reason"]),
+        _safe(row["approved_by"]),
+        _safe(row["review_comment"]),
+        _safe("; ".join(f"{key} {value}" for key, value in others)),
+    ]
+    return ",".join(map(_quoted, head)), ",".join(map(_quoted, tail))
 
 
 def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterator[str]:
-    """The CSV of the given shifts, in chunks of about 64 KB, for a streaming response."""
-    methods = payment_methods()
+    """The CSV of the given shifts, a chunk of lines at a time, for a streaming response."""
+    methods = [method.key for method in payment_methods()]
     header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
-    for method in methods:
-        header += [f"{method.key}_counted", f"{method.key}_expected", f"{method.key}_difference"]
+    for key in methods:
+        header += [f"{key}_counted", f"{key}_expected", f"{key}_difference"]
     header += ["variance_reason", "approved_by", "review_comment", "other_tenders"]
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
     csv.writer(buffer).writerow(header)
     yield buffer.getvalue()
-    lines = export_sql.csv_lines(
-        records, methods=[method.key for method in methods], offsets=_outlet_offsets(user)
-    )
-    chunk: list[str] = []
+
+    outlet_names = outlet_names_for(user=user)
+    site = site_time_zone()
+    zones = {key: policy.time_zone for key, policy in outlet_policies(outlet_names).items()}
+    keys = {outlet_id: export_key(methods, zone) for outlet_id, zone in zones.items()}
+    site_key = export_key(methods, site)
+    outlets = {key: _cell(name) for key, name in outlet_names.items()}
+    tills = {key: _cell(name) for key, name in Station.objects.values_list("id", "name")}
+    lines: list[str] = []
     size = 0
-    for text in lines:
-        chunk.append(text)
-        size += len(text) + 2
-        if size >= CSV_CHUNK_BYTES:
-            chunk.append("")
-            yield "\r\n".join(chunk)
-            chunk, size = [], 0
-    if chunk:
-        chunk.append("")
-        yield "\r\n".join(chunk)
+    for rows in _stored_lines(records):
+        stale = [row[-1] for row in rows if row[0] != keys.get(row[1], site_key)]
+        rewritten = _lines_of(stale, methods=methods, zones=zones, site=site) if stale else {}
+        for _key, outlet_id, station_id, head, tail, session_id in rows:
+            if session_id in rewritten:
+                head, tail = rewritten[session_id]
+            outlet = outlets.get(outlet_id) if outlet_id else ""
+            till = tills.get(station_id) if station_id else ""
+            if outlet is None:  # an outlet or till the catalog no longer holds: its id
+                outlet = _cell(outlet_id)
+            if till is None:
+                till = _cell(station_id)
+            line = f"{head},{outlet},{till},{tail}\r\n"
+            lines.append(line)
+            size += len(line)
+            if size >= CSV_CHUNK_BYTES:
+                yield "".join(lines)
+                lines, size = [], 0
+    if lines:
+        yield "".join(lines)
 
 
-def export_cells(
-    counted: dict[str, str], expected: dict[str, str], variances: dict[str, str], code: str
-) -> dict[str, str]:
-    """The per-method cells of a shift's line (counted, expected, difference for each
-    configured method, with the currency's decimals: 0.00, never 0), kept on its index row
-    with the methods they were written for; the export reads the JSON instead for a row
-    written for other methods."""
-    keys = [method.key for method in payment_methods()]
-    shown = currency(code)
-    cells = [
-        _quoted(_amount_text(figures.get(key), shown.exact))
-        for key in keys
-        for figures in (counted, expected, variances)
-    ]
-    return {"export_figures": ",".join(cells), "export_methods": ",".join(keys)}
+def _stored_lines(records: QuerySet[SessionRecord]) -> Iterator[list[tuple[Any, ...]]]:
+    """The shifts' stored lines in the shifts' order, a chunk at a time, straight from a
+    cursor (a server-side one on PostgreSQL: memory stays flat whatever the number of
+    shifts). On PostgreSQL in one read-only transaction that turns the JIT compiler off,
+    which would spend longer compiling than the read takes."""
+    sql, params = records.values_list(*_STORED).query.get_compiler(using=records.db).as_sql()
+    connection = connections[records.db]
+    # On SQLite a transaction begins IMMEDIATE (settings): it would hold every write off for
+    # the whole export. One statement reads one snapshot there anyway.
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(using=records.db) if postgresql else nullcontext():
+        if postgresql:
+            with connection.cursor() as settings:
+                settings.execute("SET LOCAL jit = off")
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CSV_READ_ROWS):
+                yield rows
+
+
+def _lines_of(
+    session_ids: list[str],
+    *,
+    methods: list[str],
+    zones: dict[str, ZoneInfo],
+    site: ZoneInfo,
+) -> dict[str, tuple[str, str]]:
+    """The lines of shifts whose stored line is stale, written again from their rows."""
+    rows = SessionRecord.objects.filter(id__in=session_ids).values(*LINE_FIELDS)
+    return {
+        row["id"]: csv_line_parts(row, methods=methods, zone=zones.get(row["outlet_id"], site))
+        for row in rows
+    }
+
+
+@cache
+def _exact(code: str) -> Callable[[Decimal], Decimal]:
+    """A currency's rounding to its decimals (Babel's data, looked up once a currency)."""
+    return currency(code).exact
+
+
+def _cell(text: str) -> str:
+    return _quoted(_safe(text))
+
+
+def _safe(text: str | None) -> str:
+    """Free text a spreadsheet would not run: a leading apostrophe before a formula's start."""
+    text = text or ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _quoted(cell: str) -> str:
+    """As the csv module writes a cell: quoted when it holds a comma, a quote or a break."""
+    if any(mark in cell for mark in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _day(day: date | str | None) -> str:
+    if day is None:
+        return ""
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    """The instant on the outlet's clock, ISO 8601 with its offset; "" when there is none."""
+    return "" if moment is None else moment.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _amount_text(value: object, exact: Callable[[Decimal], Decimal]) -> str:
@@ -94,63 +250,3 @@ def _amount_text(value: object, exact: Callable[[Decimal], Decimal]) -> str:
     except InvalidOperation:
         return str(value)
     return str(exact(amount)) if amount.is_finite() else str(value)
-
-
-def _quoted(cell: str) -> str:
-    """As the csv module writes a cell: quoted when it holds a comma, a quote or a break."""
-    if any(mark in cell for mark in ',"\r\n'):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
-
-
-def _outlet_offsets(user: User) -> export_sql.Offsets:
-    """Each outlet's UTC offsets (and the site's, for any other) over every indexed shift."""
-    names = outlet_names_for(user=user)
-    zones = {key: policy.time_zone for key, policy in outlet_policies(names).items()}
-    span = SessionRecord.objects.aggregate(first=Min("open_time"), last=Max("open_time"))
-    now = datetime.now(UTC)
-    start = (span["first"] or now) - timedelta(days=2)
-    end = max(span["last"] or now, now) + timedelta(days=2)
-    site = site_time_zone()
-    by_zone: dict[str, list[str]] = {}
-    for outlet_id, zone in zones.items():
-        if zone.key != site.key:  # most outlets keep the site's zone: no test per row
-            by_zone.setdefault(zone.key, []).append(outlet_id)
-    return export_sql.Offsets(
-        by_outlets=[
-            (outlets, zone_offsets(ZoneInfo(key), start, end)) for key, outlets in by_zone.items()
-        ],
-        default=zone_offsets(site, start, end),
-    )
-
-
-def zone_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[export_sql.Offset]:
-    """A zone's offsets from start to end: (until this instant, seconds, "+HH:MM"), the last
-    one open-ended. Found day by day, each change pinned to the second."""
-
-    def seconds(moment: datetime) -> int:
-        offset = moment.astimezone(zone).utcoffset()
-        return int(offset.total_seconds()) if offset is not None else 0
-
-    def at(second: int) -> datetime:
-        return datetime.fromtimestamp(second, UTC)
-
-    found: list[export_sql.Offset] = []
-    day = int(start.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
-    current = seconds(at(day))
-    while at(day) < end:
-        following = day + 86_400
-        if seconds(at(following)) != current:
-            # Changes fall on whole seconds: after low, at or before high.
-            low, high = day, following
-            while high - low > 1:
-                middle = (low + high) // 2
-                if seconds(at(middle)) == current:
-                    low = middle
-                else:
-                    high = middle
-            found.append(export_sql.Offset(until=at(high), seconds=current))
-            current = seconds(at(high))
-        day = following
-    found.append(export_sql.Offset(until=None, seconds=current))
-    return found

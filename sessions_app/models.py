@@ -264,10 +264,12 @@ class SessionRecord(models.Model):
     # What the close said to leave in the drawer for the next shift (the report's bank
     # deposit): the open form offers it as each till's float without parsing a report.
     left_in_drawer = money_field(**OPTIONAL)
-    # The CSV's counted, expected and difference per method, as written for the methods in
-    # export_methods (exports.export_cells): nine JSON lookups a line were most of an export.
-    export_figures = models.TextField(blank=True, default="")
-    export_methods = models.CharField(max_length=200, blank=True, default="")
+    # The shift's CSV line but for the outlet's and till's names (exports.export_columns), as
+    # written for export_key (the payment methods and the outlet's time zone): an export reads
+    # these instead of formatting some twenty cells a shift.
+    export_head = models.TextField(blank=True, default="")
+    export_tail = models.TextField(blank=True, default="")
+    export_key = models.CharField(max_length=200, blank=True, default="")
     report = models.JSONField(null=True, blank=True, help_text="closingReportData, decoded")
     till_sales = models.JSONField(
         null=True,
@@ -329,6 +331,8 @@ class SessionRecord(models.Model):
                 condition=models.Q(close_time__isnull=False, deleted_at__isnull=True),
                 name="insights_closed",
             ),
+            # The worker: the shifts whose stored CSV line was written for another key.
+            models.Index(fields=["outlet_id", "export_key"], name="session_export_key"),
             # The open form: each till's last closed shift (what it left in the drawer).
             models.Index(
                 fields=["station_id", "-close_time"],

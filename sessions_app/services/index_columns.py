@@ -13,7 +13,7 @@ from sessions_app.closing.parts import REVIEW_NONE, REVIEW_REQUIRED
 from sessions_app.closing.report import ClosingReport
 from sessions_app.closing.sales import DrawerMoney
 from sessions_app.closing.variance import reconcile, shift_result
-from sessions_app.exports import export_cells
+from sessions_app.exports import export_columns
 from sessions_app.finalpos.records import Session
 from sessions_app.policy import OutletPolicy
 from sessions_app.selectors.ledger import movements_with_ours
@@ -136,11 +136,7 @@ def index_columns(
         "deleted_at": None,
         "missing_since": None,
     }
-    columns.update(
-        export_cells(
-            columns["counted"], columns["expected"], columns["variances"], columns["currency"]
-        )
-    )
+    columns.update(export_columns({**columns, "id": shift.id}, zone=policy.time_zone))
     return columns
 
 

@@ -272,18 +272,67 @@ def test_amounts_have_the_decimals_of_each_shifts_currency(client, superuser, ti
         assert row["cash_rounding"] == str(exact(Decimal("0.005")))
 
 
-def test_the_cells_kept_at_indexing_read_as_the_shifts_figures(client, manager, closed_shift):
-    """The per-method cells written when the shift was indexed, and the same cells read from
-    its figures (as for a row written for other payment methods), are one and the same."""
-    from sessions_app.models import SessionRecord
+def test_the_line_kept_at_indexing_reads_as_the_python_writer_wrote_it(
+    client, manager, cashier, tills, closed_shift
+):
+    """The lines kept on the rows of shifts the dashboard indexed (one closed, one open) are
+    the lines the reference writer writes from the rows, and the lines written again from the
+    rows (as for a line written for other payment methods) are the same."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
 
+    from django.conf import settings
+
+    from sessions_app.models import Outlet, SessionRecord, Station
+    from sessions_app.services.shift_open import shift_open
+
+    shift_open(till=tills["a2"], opened_by_user=cashier, opening_amount=Decimal("150.00"))
     client.login(username="mia", password=PASSWORD)
     kept = b"".join(client.get(URL).streaming_content)
-    assert SessionRecord.objects.get(id=closed_shift.id).export_methods == "cash,card,oliverPay"
-    SessionRecord.objects.update(export_methods="cash,card", export_figures="stale,stale")
+    records = SessionRecord.objects.order_by("-open_time", "-id")
+    assert len(records) == 2 and records[0].is_open
+    # Kept for the lines an export expects, so the export below reads them as kept.
+    assert {record.export_key for record in records} == {
+        f"1|cash,card,oliverPay|{settings.TIME_ZONE}"
+    }
+    methods = [key for key, _name in settings.PAYMENT_METHODS]
+    outlet_names = dict(Outlet.objects.values_list("id", "name"))
+    till_names = dict(Station.objects.values_list("id", "name"))
+    site = ZoneInfo(settings.TIME_ZONE)
+    expected = io.StringIO()
+    for record in records:
+        row = _reference_row(record, outlet_names, till_names, {}, site, methods)
+        csv.writer(expected).writerow(row)
+    assert kept.decode("utf-8-sig").split("\r\n", 1)[1] == expected.getvalue()
+    SessionRecord.objects.update(export_key="1|cash,card|UTC", export_tail="stale,stale")
     assert b"".join(client.get(URL).streaming_content) == kept
-    [row] = csv.DictReader(io.StringIO(kept.decode("utf-8-sig")))
-    assert (row["cash_counted"], row["card_counted"]) == ("230.00", "60.00")
+    rows = list(csv.DictReader(io.StringIO(kept.decode("utf-8-sig"))))
+    closed = next(row for row in rows if row["session_id"] == closed_shift.id)
+    assert (closed["cash_counted"], closed["card_counted"]) == ("230.00", "60.00")
+
+
+def test_a_new_time_zone_shows_at_once_and_the_worker_stores_the_lines_again(
+    client, manager, closed_shift
+):
+    """An outlet moved to another time zone: its shifts' kept lines are for the old one, so
+    the export writes theirs itself (the new clock at once), until the worker's pass stores
+    them again; then the file is the same, read from the rows."""
+    from sessions_app.models import Outlet, SessionRecord
+    from sessions_app.services.export_lines import export_lines_store
+    from sessions_app.services.outlet_settings import outlet_settings_update
+
+    client.login(username="mia", password=PASSWORD)
+    [before] = _rows(client.get(URL))
+    outlet = Outlet.objects.get(id=closed_shift.outlet_id)
+    outlet_settings_update(
+        outlet=outlet, changes={"time_zone": "Asia/Tokyo"}, updated_by_user=manager
+    )
+    [moved] = _rows(client.get(URL))
+    assert moved["close_time"].endswith("+09:00") and not before["close_time"].endswith("+09:00")
+    assert export_lines_store() == 1
+    assert SessionRecord.objects.get().export_key.endswith("|Asia/Tokyo")
+    assert _rows(client.get(URL)) == [moved]
+    assert export_lines_store() == 0  # nothing stale is left
 
 
 @pytest.mark.skipif(

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, InterfaceError, connection
 
 from sessions_app.services.digest import weekly_digests_due
+from sessions_app.services.export_lines import export_lines_store
 from sessions_app.services.liveness import process_announce
 from sessions_app.services.refresh import RefreshPass, lease_let_go, refresh_loop
 from sessions_app.services.task_recovery import tasks_recover
@@ -79,11 +80,19 @@ class Command(BaseCommand):
 
 def _after_a_pass(result: RefreshPass) -> None:
     """What the one worker holding the refresh lease does after each pass: queue the weekly
-    digests once a week has turned (nothing when none is due)."""
+    digests once a week has turned (nothing when none is due), and write again the CSV lines
+    a setting made stale (a batch at a time; nothing when none is)."""
     try:
         weekly_digests_due()
     except DatabaseError:
         logger.exception("Weekly digests not queued this pass")
+    try:
+        written = export_lines_store()
+    except DatabaseError:
+        logger.exception("Export lines not written this pass")
+    else:
+        if written:
+            logger.info("Wrote the CSV lines of %d shifts again", written)
 
 
 def _announce_when_the_database_answers() -> str:
