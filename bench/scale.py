@@ -427,6 +427,7 @@ def closed_shift(
         "cash_variance": amount(variances["cash"]),
         "variance_abs": amount(largest),
         "result": shift_result(variances),
+        "rounding": Decimal(0),  # no cash rounding in the bench's currency, as indexed
         "review_state": review_state,
         "variance_reason": report["varianceReason"],
         "approved_by": report["review"]["approvedBy"] or "",

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bench import scale
 from finalpos_simulator.store import Store
-from sessions_app.exports import export_columns
+from sessions_app.exports import LINE_FIELDS, export_columns
 from sessions_app.finalpos.records import Session
 from sessions_app.models import OutletAssignment, SessionRecord, StaffProfile
 from sessions_app.roles import CASHIER_GROUP, MANAGER_GROUP
@@ -76,13 +76,24 @@ def accounts(password: str, cashiers: int) -> None:
         OutletAssignment.objects.create(user=regional, outlet_id=scale.outlet_id(index))
 
 
+EXPORT_FIELDS = ("export_head", "export_tail", "export_key")
+
+
+def with_export_line(record: SessionRecord, zone: ZoneInfo) -> SessionRecord:
+    """The row with its CSV line, as the index writes it (from the row's own fields)."""
+    fields = export_columns({name: getattr(record, name) for name in LINE_FIELDS}, zone=zone)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return record
+
+
 def insert_closed(now: datetime, zone: ZoneInfo, start: int, stop: int) -> dict[str, Any]:
     """Bulk-inserts shifts start..stop-1; returns the id and size of the largest report."""
     richest = {"id": "", "bytes": 0}
     batch = []
     for shift in scale.closed_shifts(now, zone, start, stop):
         row = shift.row
-        batch.append(SessionRecord(**row, **export_columns(row, zone=zone)))
+        batch.append(with_export_line(SessionRecord(**row), zone))
         report = shift.row["report"]
         size = len(str(report))
         if report["corrections"] and report["cashMovements"] and size > richest["bytes"]:
@@ -114,7 +125,8 @@ def check_against_dashboard(now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         assert shift.session is not None
         with transaction.atomic():
             record = shift_index_save(Session.from_wire(shift.session))
-            seeded_row = shift.row | export_columns(shift.row, zone=zone)
+            lined = with_export_line(SessionRecord(**shift.row), zone)
+            seeded_row = shift.row | {name: getattr(lined, name) for name in EXPORT_FIELDS}
             for name, seeded in seeded_row.items():
                 if name == "fetched_at":
                     continue

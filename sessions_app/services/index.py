@@ -74,13 +74,17 @@ def _indexed(session_id: str) -> dict[str, Any] | None:
     rows = SessionRecord.objects.select_for_update().filter(id=session_id)
     indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
     if indexed is None and connection.vendor == "postgresql":
-        # No row to lock: two first saves of one shift at once (two refreshes finding it)
-        # would both add it to its day. The second waits here, then finds the first's row.
-        # SQLite writers begin one at a time (BEGIN IMMEDIATE).
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [session_id])
+        _first_save_lock(session_id)
         indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
     return indexed
+
+
+def _first_save_lock(session_id: str) -> None:
+    """No row to lock: two first saves of one shift at once (two refreshes finding it) would
+    both add it to its day. The second waits here, then finds the first's row. SQLite
+    writers begin one at a time (BEGIN IMMEDIATE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [session_id])
 
 
 def shift_index_save(
@@ -149,9 +153,13 @@ def shift_index_created(
     to the ledger. An id Final POS has just issued is in no index row, conflict or lost open,
     and the answer carries exactly what the ledger holds, so the reads a refresh needs to find
     all that (seven statements of an open) are not made: the row is inserted, and an id
-    indexed already is refused rather than merged. Its number is the one just allocated."""
+    indexed already is refused rather than merged. Its number is the one just allocated. On
+    PostgreSQL it takes the first save's lock all the same, so a save that finds the id
+    meanwhile (discovery from a sale) waits for this row instead of adding the shift twice."""
     report = parse(shift.closing_report_data)
     with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":  # a save finding the id meanwhile waits for ours
+            _first_save_lock(shift.id)
         defaults = _columns(
             shift,
             report,

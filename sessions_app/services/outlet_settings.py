@@ -114,6 +114,9 @@ def outlet_settings_update(
     return row
 
 
+MOVED = ["business_date", "export_key"]
+
+
 def business_dates_recompute(*, outlet_id: str, chunk: int = 2000) -> int:
     """Sets each indexed shift of the outlet to the business day of its opening in the
     outlet's time zone, and recounts the days they left and joined, in one transaction (the
@@ -131,11 +134,14 @@ def business_dates_recompute(*, outlet_id: str, chunk: int = 2000) -> int:
             if day != record.business_date:
                 days |= {(outlet_id, record.business_date), (outlet_id, day)}
                 record.business_date = day
+                # Its kept CSV line shows the day it leaves, whatever key the line was kept
+                # for (the worker may have kept it for the new zone meanwhile): written again.
+                record.export_key = ""
                 batch.append(record)
             if len(batch) >= chunk:
-                moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+                moved += SessionRecord.objects.bulk_update(batch, MOVED)
                 batch = []
         if batch:
-            moved += SessionRecord.objects.bulk_update(batch, ["business_date"])
+            moved += SessionRecord.objects.bulk_update(batch, MOVED)
         daily_totals_update(days)
     return moved

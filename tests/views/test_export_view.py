@@ -243,6 +243,11 @@ def test_every_cell_reads_as_the_python_writer_wrote_it(client, superuser, tills
     for record in records:
         writer.writerow(_reference_row(record, outlet_names, till_names, zones, site, methods))
     assert text.split("\r\n", 1)[1] == expected.getvalue()
+    # The same lines kept on the rows (by the worker) and read as kept.
+    from sessions_app.services.export_lines import export_lines_store
+
+    assert export_lines_store() == len(records)
+    assert b"".join(client.get(URL).streaming_content).decode("utf-8-sig") == text
 
 
 @pytest.mark.parametrize("others", [(), ("JPY",), ("JPY", "KWD")])
