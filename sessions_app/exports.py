@@ -35,8 +35,7 @@ from sessions_app.selectors.catalog import outlet_names_for
 
 # Bumped whenever a line's cells change: every line stored before is then written again.
 EXPORT_FORMAT = "1"
-CSV_CHUNK_BYTES = 64 * 1024  # one socket write per chunk, not per row
-CSV_READ_ROWS = 2000  # rows a read takes from the cursor
+CSV_CHUNK_ROWS = 256  # about 60 KB: one read and one socket write per chunk, not per row
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
 CSV_LEADING_COLUMNS = (
     "session_number",
@@ -144,32 +143,41 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     outlet_names = outlet_names_for(user=user)
     site = site_time_zone()
     zones = {key: policy.time_zone for key, policy in outlet_policies(outlet_names).items()}
-    keys = {outlet_id: export_key(methods, zone) for outlet_id, zone in zones.items()}
-    site_key = export_key(methods, site)
-    outlets = {key: _cell(name) for key, name in outlet_names.items()}
-    tills = {key: _cell(name) for key, name in Station.objects.values_list("id", "name")}
-    lines: list[str] = []
-    size = 0
+    keys = _Lookup(lambda outlet_id: export_key(methods, site))
+    keys.update((outlet_id, export_key(methods, zone)) for outlet_id, zone in zones.items())
+    # An outlet or till the catalog no longer holds shows its id.
+    outlets = _Lookup(_cell, {key: _cell(name) for key, name in outlet_names.items()})
+    tills = _Lookup(
+        _cell, {key: _cell(name) for key, name in Station.objects.values_list("id", "name")}
+    )
     for rows in _stored_lines(records):
-        stale = [row[-1] for row in rows if row[0] != keys.get(row[1], site_key)]
-        rewritten = _lines_of(stale, methods=methods, zones=zones, site=site) if stale else {}
-        for _key, outlet_id, station_id, head, tail, session_id in rows:
-            if session_id in rewritten:
-                head, tail = rewritten[session_id]
-            outlet = outlets.get(outlet_id) if outlet_id else ""
-            till = tills.get(station_id) if station_id else ""
-            if outlet is None:  # an outlet or till the catalog no longer holds: its id
-                outlet = _cell(outlet_id)
-            if till is None:
-                till = _cell(station_id)
-            line = f"{head},{outlet},{till},{tail}\r\n"
-            lines.append(line)
-            size += len(line)
-            if size >= CSV_CHUNK_BYTES:
-                yield "".join(lines)
-                lines, size = [], 0
-    if lines:
+        lines = [
+            f"{head},{outlets[outlet]},{tills[till]},{tail}\r\n"
+            for _key, outlet, till, head, tail, _id in rows
+        ]
+        stale = [index for index, row in enumerate(rows) if row[0] != keys[row[1]]]
+        if stale:
+            rewritten = _lines_of(
+                [rows[index][-1] for index in stale], methods=methods, zones=zones, site=site
+            )
+            for index in stale:
+                _key, outlet, till, _head, _tail, session_id = rows[index]
+                if session_id in rewritten:  # gone meanwhile: as kept
+                    head, tail = rewritten[session_id]
+                    lines[index] = f"{head},{outlets[outlet]},{tills[till]},{tail}\r\n"
         yield "".join(lines)
+
+
+class _Lookup(dict[str, str]):
+    """A dict that works out, and keeps, what it lacks."""
+
+    def __init__(self, missing: Callable[[str], str], known: dict[str, str] | None = None):
+        super().__init__(known or {})
+        self.missing = missing
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.missing(key)
+        return value
 
 
 def _stored_lines(records: QuerySet[SessionRecord]) -> Iterator[list[tuple[Any, ...]]]:
@@ -188,7 +196,7 @@ def _stored_lines(records: QuerySet[SessionRecord]) -> Iterator[list[tuple[Any, 
                 settings.execute("SET LOCAL jit = off")
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
-            while rows := cursor.fetchmany(CSV_READ_ROWS):
+            while rows := cursor.fetchmany(CSV_CHUNK_ROWS):
                 yield rows
 
 
