@@ -180,12 +180,20 @@ class _Lookup(dict[str, str]):
         return value
 
 
+def stored_lines_sql(records: QuerySet[SessionRecord]) -> tuple[str, tuple[Any, ...]]:
+    """What an export reads of each shift. Unfiltered, on SQLite, the export_lines index holds
+    all of it (migration 0035)."""
+    query = records.values_list(*_STORED).query
+    sql, params = query.get_compiler(using=records.db).as_sql()
+    return sql, tuple(params)
+
+
 def _stored_lines(records: QuerySet[SessionRecord]) -> Iterator[list[tuple[Any, ...]]]:
     """The shifts' stored lines in the shifts' order, a chunk at a time, straight from a
     cursor (a server-side one on PostgreSQL: memory stays flat whatever the number of
     shifts). On PostgreSQL in one read-only transaction that turns the JIT compiler off,
     which would spend longer compiling than the read takes."""
-    sql, params = records.values_list(*_STORED).query.get_compiler(using=records.db).as_sql()
+    sql, params = stored_lines_sql(records)
     connection = connections[records.db]
     # On SQLite a transaction begins IMMEDIATE (settings): it would hold every write off for
     # the whole export. One statement reads one snapshot there anyway.

@@ -4,9 +4,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from sessions_app import exports
+from sessions_app.selectors.history import HistoryFilters, shift_history
 from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
 from tests.helpers import present
 
@@ -357,6 +360,22 @@ def test_an_export_under_way_on_sqlite_holds_no_transaction(client, manager, til
     next(chunks), next(chunks)  # the header, then lines: the export's query is under way
     assert not connection.in_atomic_block
     assert b"".join(chunks).count(b"\r\n") > 100
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan (no such index on PostgreSQL)"
+)
+def test_an_unfiltered_export_on_sqlite_reads_the_kept_lines_from_their_index(superuser, tills):
+    """Read from the rows, every row's report comes off the disk with its line (migration
+    0035): a later migration that rebuilds the table would drop this index silently."""
+    make_shifts(3)
+    records = shift_history(user=superuser, filters=HistoryFilters())
+    sql, params = exports.stored_lines_sql(records)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert "COVERING INDEX export_lines" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # the index gives the history's order
 
 
 def test_filters_in_error_export_nothing_and_lead_back_to_the_history(client, manager, tills):
