@@ -34,17 +34,18 @@ def export_lines_store(*, most: int = 20_000) -> int:
         for stale in (Q(export_key__lt=key), Q(export_key__gt=key)):
             stale &= Q(outlet_id=outlet_id)
             while written < most:
-                batch = _store(stale, methods=methods, zone=zone, most=min(BATCH, most - written))
+                batch = _store(
+                    stale, methods=methods, zone=zone, key=key, most=min(BATCH, most - written)
+                )
                 written += batch
                 if batch < BATCH:
                     break
     return written
 
 
-def _store(stale: Q, *, methods: list[str], zone: ZoneInfo, most: int) -> int:
+def _store(stale: Q, *, methods: list[str], zone: ZoneInfo, key: str, most: int) -> int:
     """One batch, read and written under the rows' lock (SQLite: the one writer), so a shift
     indexed meanwhile keeps the line its own save wrote."""
-    key = export_key(methods, zone)
     with transaction.atomic():
         rows = list(
             SessionRecord.objects.select_for_update()
