@@ -8,6 +8,7 @@ waiting for it.
 
 import json
 import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -234,6 +235,8 @@ def test_deleting_a_till(lost, mia, tills, simulator, losing):
 def test_when_the_write_did_not_land_the_person_is_told_nothing_was_saved(
     mia, closed_shift, simulator, losing
 ):
+    """Final POS answered (with an error): its handling of the write is over, so a read
+    without the write settles it."""
     add_faults(
         simulator,
         {"action": "status", "status": 502, "method": "PUT", "path_contains": "/session/"},
@@ -243,6 +246,53 @@ def test_when_the_write_did_not_land_the_person_is_told_nothing_was_saved(
     assert "Nothing was saved" in page and "shows the change was not saved" in page
     entry = AuditEntry.objects.get(action="reopen")
     assert not entry.accepted and entry.outcome == "not_landed"
+    _index_equals_final_pos(simulator, closed_shift.id)
+
+
+def test_a_write_missing_right_after_its_answer_was_lost_is_not_confirmed_yet(
+    mia, closed_shift, simulator, losing
+):
+    """Final POS may finish a write after the dashboard stopped waiting for it, and after the
+    reads right after: those reads not finding it is no proof. The write is "not confirmed
+    yet" until a read finds it, or until it could no longer land."""
+    add_faults(
+        simulator,
+        {"action": "delay", "delay_ms": 3000, "method": "PUT", "path_contains": "/session/"},
+    )
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
+    outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
+    response = mia.post(url, {"reason": "Bag found"})
+    assert response.status_code == 302 and response["Location"] == outcome
+    page = mia.get(outcome).content.decode()
+    assert "Not confirmed yet" in page and "Nothing was saved" not in page
+    assert "Reopen shift" not in page  # its only action reads Final POS again
+    entry = AuditEntry.objects.get(action="reopen")
+    assert entry.outcome == "unknown"
+
+    simulator.simulator.wait_until_answered(timeout=10)  # the write lands, late
+    page = mia.post(outcome, follow=True).content.decode()
+    assert "Saved: Final POS has the reopening" in page and "Nothing was saved" not in page
+    entry.refresh_from_db()
+    assert entry.outcome == "landed" and entry.accepted
+    _index_equals_final_pos(simulator, closed_shift.id)
+
+
+def test_a_write_that_never_lands_is_not_saved_once_it_could_have_landed(
+    mia, closed_shift, simulator, losing, settings
+):
+    add_faults(simulator, {"action": "drop", "method": "PUT", "path_contains": "/session/"})
+    url = reverse("sessions_app:shift_reopen", args=[closed_shift.id])
+    outcome = reverse("sessions_app:write_outcome", args=[closed_shift.id])
+    assert mia.post(url, {"reason": "Bag found"})["Location"] == outcome
+    simulator.simulator.faults.rules.clear()
+    page = mia.post(outcome, follow=True).content.decode()
+    assert "does not show the reopening yet" in page  # still within the time it could land
+
+    settings.FINALPOS_SETTLED_AFTER = timedelta(0)  # that time has passed
+    page = mia.post(outcome, follow=True).content.decode()
+    assert "Not saved: Final POS does not have the reopening" in page
+    assert "Bag found" in page  # what was typed is back, to send again
+    assert AuditEntry.objects.get(action="reopen").outcome == "not_landed"
     _index_equals_final_pos(simulator, closed_shift.id)
 
 

@@ -42,6 +42,15 @@ class FinalPOSOutcomeUnknown(FinalPOSUnavailable):
     default_message = "Final POS did not confirm the change, so it may or may not have been saved."
 
 
+class FinalPOSNotSeenYet(FinalPOSOutcomeUnknown):
+    """An answer was lost, and the change is not in the record yet, read again soon after: a
+    write may still land after its answer was lost, so this is not "nothing saved" yet."""
+
+    default_message = (
+        "Final POS did not answer, and the change does not show there yet: it may still arrive."
+    )
+
+
 class FinalPOSNotSaved(FinalPOSUnavailable):
     """An answer was lost, and reading the record again shows the change is not there."""
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.finalpos import FinalPOSError, FinalPOSOutcomeUnknown
+from sessions_app.finalpos import FinalPOSError, FinalPOSNotSeenYet, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_money_activate
 from sessions_app.roles import AuthenticatedRequest
@@ -32,6 +32,11 @@ def write_failed_message(error: FinalPOSError | ApplicationError) -> str:
     what was (not) done; a failure of Final POS gets "Nothing was saved" in front."""
     if isinstance(error, ApplicationError):
         return error.message
+    if isinstance(error, FinalPOSNotSeenYet):
+        return _(
+            "Not confirmed yet: %(reason)s Reload the page in a minute to see what Final POS "
+            "has before trying again."
+        ) % {"reason": error.message}
     if isinstance(error, FinalPOSOutcomeUnknown):
         return _(
             "Not confirmed: %(reason)s The dashboard could not check yet; reload the page to "

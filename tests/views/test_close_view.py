@@ -1,6 +1,7 @@
 """Closing a shift: count, confirm, then one write; nothing typed is ever lost."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -131,7 +132,6 @@ def test_above_the_approval_limit_the_shift_closes_needing_review(cal, open_shif
         {"action": "status", "status": 503},
         {"action": "status", "status": 401},
         {"action": "status", "status": 400, "messages": ["closingAmount is invalid"]},
-        {"action": "drop"},
     ],
 )
 def test_when_final_pos_fails_the_values_and_a_message_come_back(cal, open_shift, simulator, fault):
@@ -154,6 +154,39 @@ def test_when_final_pos_fails_the_values_and_a_message_come_back(cal, open_shift
         and 'value="n1"' in page
         and ">r1</textarea>" in page.replace("\n", "")
     )
+    assert SessionRecord.objects.get(id=open_shift.id).is_open
+
+
+def test_a_close_whose_answer_never_came_is_not_confirmed_until_it_could_have_landed(
+    cal, open_shift, simulator, settings
+):
+    """The connection dropped after the close was sent: Final POS may still save it, so the
+    cashier is not told "nothing was saved" (nor invited to close again) until it could no
+    longer land; then the count comes back as typed."""
+    hidden = _start(cal, open_shift)
+    add_faults(simulator, {"action": "drop", "method": "PUT", "path_contains": "/session/"})
+    typed = {
+        **COUNTS,
+        "counted_cash": "239.99",
+        "closing_note": "n1",
+        "variance_reason": "r1",
+        **hidden,
+        "action": "confirm",
+    }
+    response = cal.post(_url(open_shift), typed)
+    outcome = reverse("sessions_app:write_outcome", args=[open_shift.id])
+    assert response.status_code == 302 and response["Location"] == outcome
+    page = cal.get(outcome).content.decode()
+    assert "Not confirmed yet" in page and "Nothing was saved" not in page
+    assert "Close shift" not in page
+
+    simulator.simulator.faults.rules.clear()
+    settings.FINALPOS_SETTLED_AFTER = timedelta(0)  # it could have landed by now
+    page = cal.post(outcome, follow=True).content.decode()
+    assert "Not saved: Final POS does not have the close" in page
+    assert 'name="counted_cash" value="239.99"' in page  # back on the count, as typed
+    assert ">n1</textarea>" in page.replace("\n", "")
+    assert 'name="variance_reason" value="r1"' in page
     assert SessionRecord.objects.get(id=open_shift.id).is_open
 
 
