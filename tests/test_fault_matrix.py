@@ -6,6 +6,7 @@ page, the local index unchanged, and the same action succeeding once Final POS i
 they render from the local copy and say how old it is.
 """
 
+import re
 import socket
 import time
 from decimal import Decimal
@@ -114,7 +115,11 @@ def test_opening_a_shift(failure, client, cashier, manager, tills, failing, simu
     assert 'value="123.45"' in page and "From the safe</textarea>" in page
     assert not SessionRecord.objects.filter(station_id=STATION_A2).exists()
     if failure in MAY_HAVE_LANDED:
-        assert "may have reached Final POS" in page and "Nothing was saved" not in page
+        assert (
+            "is not confirmed." in page
+            and page.count("answer was lost") == 1
+            and "Nothing was saved" not in page
+        )
         number = PendingOpen.objects.get(station_id=STATION_A2).session_number
         turn_off()
         simulator.simulator.wait_until_answered(timeout=10)  # a create still on its way lands
@@ -309,6 +314,12 @@ def test_with_the_circuit_open_reads_work_and_writes_are_refused_up_front(
     page = _page(client.post(url, data))
     assert "pausing calls to it" in page and 'value="240.00"' in page
     assert list(simulator.simulator.requests) == []  # refused without calling Final POS
+    # One account of the pause: the banner's time alone, nothing saying a close can go ahead
+    # or was checked, and a Close button that waits for the time the banner gives.
+    assert "Try again in a minute" not in page and "You can still close" not in page
+    assert "checked against expected" not in page
+    assert "Expected: not available while Final POS is not answering." in page
+    assert re.search(r'<button type="submit" name="action" value="confirm"[^>]* disabled', page)
     assert SessionRecord.objects.get(id=open_shift.id).is_open
     circuit.reset()
     time.sleep(0.01)

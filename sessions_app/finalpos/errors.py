@@ -28,9 +28,9 @@ class FinalPOSUnavailable(FinalPOSError):
 class FinalPOSCircuitOpen(FinalPOSUnavailable):
     """Recent calls failed, so we are not calling Final POS for a short cool-down."""
 
+    # No time of its own: the page's banner says when the dashboard asks again.
     default_message = (
-        "Final POS has been failing, so the dashboard is pausing calls to it for a moment. "
-        "Try again in a minute."
+        "Final POS has been failing, so the dashboard is pausing calls to it for a moment."
     )
 
 

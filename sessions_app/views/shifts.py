@@ -38,7 +38,7 @@ from sessions_app.selectors.ledger import (
 )
 from sessions_app.selectors.report import shift_report
 from sessions_app.selectors.shifts import shift_twins
-from sessions_app.services.errors import ShiftError, TillReportsInUse
+from sessions_app.services.errors import OpenOutcomeUnknown, ShiftError, TillReportsInUse
 from sessions_app.services.index import shift_refresh
 from sessions_app.services.settle.opens import lost_open_check, pending_open_check
 from sessions_app.services.shift_open import shift_open
@@ -82,8 +82,7 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
             not_created_checked=form.cleaned_data["not_created_checked"],
             typed_number=form.cleaned_data["confirm_not_created"],
         )
-        if lost_open.refusal:
-            form.add_error(None, lost_open.refusal)
+        if lost_open.refusal:  # the page's block on the held till says why, once
             return _open_page(request, form, tills, in_use_warning=False, relist=named is not None)
         try:
             result = shift_open(
@@ -98,6 +97,8 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
         except TillReportsInUse as error:
             form.add_error(None, error.message)
             in_use_warning = True
+        except OpenOutcomeUnknown:
+            pass  # the till is held now: the page's block on it says what happened, once
         except (FinalPOSError, ShiftError) as error:
             form.add_error(None, write_failed_message(error))
         else:

@@ -40,6 +40,15 @@
     true
   );
 
+  // A write waiting for Final POS (calls paused): its button comes back when the dashboard
+  // asks again, as the banner says. Without this file, a reload does the same.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-enable-after]"), function (button) {
+    var seconds = parseInt(button.getAttribute("data-enable-after"), 10) || 0;
+    window.setTimeout(function () {
+      button.disabled = false;
+    }, seconds * 1000);
+  });
+
   // Drafts: a till form's typed values are kept on the device as they are typed, so a reload,
   // a closed tab or a lost connection loses nothing. The server names the drafts Final POS has
   // accepted (meta drafts-accepted), and those are forgotten.

@@ -26,7 +26,7 @@ LOST_AFTER_LANDING = {
 def _lose_an_open(client, simulator) -> str:
     add_faults(simulator, {**LOST_AFTER_LANDING, "times": 1})
     page = client.post(URL, {"station": STATION_A1, "opening_amount": "150.00"}).content.decode()
-    assert "may have reached Final POS" in page
+    assert "is not confirmed." in page and page.count("answer was lost") == 1
     return PendingOpen.objects.get(station_id=STATION_A1).session_number
 
 
@@ -74,7 +74,7 @@ def test_a_cashier_has_no_press_that_opens_the_till_again(client, cashier, tills
     }
     refused = client.post(URL, data).content.decode()
 
-    assert "may have reached Final POS" in refused
+    assert "is not confirmed." in refused and refused.count("answer was lost") == 1
     assert len(_upstream_open(simulator)) == 1
 
 
@@ -86,7 +86,11 @@ def test_a_manager_confirms_after_looking_at_the_till(client, manager, tills, si
     data = {"station": STATION_A1, "opening_amount": "150.00", "confirm_not_created": number}
 
     unticked = client.post(URL, data).content.decode()
-    assert "may have reached Final POS" in unticked and not _upstream_open(simulator)
+    assert (
+        "is not confirmed." in unticked
+        and unticked.count("answer was lost") == 1
+        and not _upstream_open(simulator)
+    )
 
     client.post(URL, data | {"not_created_checked": "on"})
 
