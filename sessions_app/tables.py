@@ -133,6 +133,7 @@ def history_rows(
         ),
         "approved": format_html(' <span class="badge">{}</span>', _("Approved")),
     }
+    two_versions = format_html(' <span class="badge badge--review">{}</span>', _("Two versions"))
     # Each cell says what it is, for a phone, where a row is a block of labelled lines.
     labels = {
         f"l_{key}": escape(text)
@@ -168,7 +169,7 @@ def history_rows(
         row = HISTORY_ROW.format(
             url=escape(f"{before}{shift.id}{after}"),
             number=escape(shift.session_number),
-            state=states.get(state, ""),
+            state=states.get(state, "") + (two_versions if shift.in_conflict else ""),
             cash_difference=escape(signed_money(shift.cash_variance, shift.currency)),
             result=result,
             where=escape(f"{outlet} · {till}"),

@@ -59,6 +59,7 @@ ON_THE_LIST = (  # in HistoryShift's order
     "result",
     "review_state",
     "deleted_at",
+    "in_conflict",
 )
 
 # Every order ends with the id, so a page always holds the same shifts.
@@ -215,6 +216,7 @@ class HistoryShift:
     result: str
     review_state: str
     deleted_at: datetime | None
+    in_conflict: bool  # written over in Final POS: a manager chooses a version
 
 
 def history_page_shifts(

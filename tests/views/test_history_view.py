@@ -191,3 +191,15 @@ def test_each_currency_has_its_own_totals_row(client, superuser, tills, by_day):
     assert totals["KWD"].cash_variance == Decimal("0.375")  # three decimals, exactly
     page = response.content.decode()
     assert "Totals for 3 shifts in KWD" in page and "KWD\u00a00.375" in page
+
+
+def test_a_shift_with_two_versions_is_marked_in_the_list(mia):
+    """Its figures are Final POS's until a manager chooses: the row says there is a choice."""
+    from sessions_app.models import SessionRecord
+
+    make_shifts(2)
+    SessionRecord.objects.filter(session_number="S-2026-0002").update(in_conflict=True)
+    page = mia.get(URL).content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[1:]}
+    assert "Two versions" in rows["S-2026-0002"]
+    assert "Two versions" not in rows["S-2026-0001"]
