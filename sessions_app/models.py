@@ -517,6 +517,8 @@ class AuditEntry(models.Model):
     """One write the dashboard attempted in Final POS: who, when, what, before and after, and
     whether Final POS accepted it. Never edited; kept after the shift itself is deleted."""
 
+    SYSTEM_ACTOR = "system"  # the actor_name of a write no person made
+
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

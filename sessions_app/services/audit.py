@@ -32,6 +32,8 @@ def record_snapshot(record: SessionRecord | None) -> dict[str, Any] | None:
         "variances": record.variances,
         "result": record.result,
         "review_state": record.review_state,
+        "variance_reason": record.variance_reason,
+        "review_comment": record.review_comment,
         "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
     }
 
@@ -53,7 +55,7 @@ def audit_write(
     return AuditEntry.objects.create(
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=display_name(actor) if actor is not None else "system",
+        actor_name=display_name(actor) if actor is not None else AuditEntry.SYSTEM_ACTOR,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -170,6 +172,6 @@ def audited_shift_write(
         if record is None:
             yield write
         else:
-            name = holder or (display_name(actor) if actor is not None else "system")
+            name = holder or (display_name(actor) if actor is not None else AuditEntry.SYSTEM_ACTOR)
             with shift_write_lock(record.id, holder=name, holder_user=actor):
                 yield write

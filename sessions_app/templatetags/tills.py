@@ -8,7 +8,7 @@ from django import template
 from sessions_app import formatting
 from sessions_app.movement_reasons import reason_label
 from sessions_app.policy import outlet_zone
-from sessions_app.selectors.audit import changes_text
+from sessions_app.selectors.audit import actor_text, changes_text
 
 register = template.Library()
 
@@ -20,6 +20,7 @@ register.filter("outcome_badge", formatting.outcome_badge)
 register.filter("ago", formatting.ago)
 register.filter("audit_action", formatting.audit_action)
 register.filter("audit_changes", changes_text)
+register.filter("audit_actor", actor_text)
 register.filter("reason_label", reason_label)
 
 

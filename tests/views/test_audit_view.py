@@ -100,10 +100,11 @@ def test_a_correction_in_the_audit_trail_says_what_it_changed(
     )
     client.login(username="mia", password=PASSWORD)
     page = client.get(reverse("sessions_app:audit_list"), {"action": "correct"}).content.decode()
-    assert "Counted Cash 230.00 → 250.00" in page
+    assert "Counted Cash $230.00 → $250.00" in page
     assert "Result Short → Over" in page
+    assert "Float" not in page.split("<tbody>")[1]  # the float did not change
     detail = client.get(reverse("sessions_app:shift_detail", args=[closed_shift.id]))
-    assert "Counted Cash 230.00 → 250.00" in detail.content.decode()
+    assert "Counted Cash $230.00 → $250.00" in detail.content.decode()
 
 
 def test_what_changed_is_in_each_shifts_own_currency(client, tills, cashier, manager):
@@ -122,4 +123,42 @@ def test_what_changed_is_in_each_shifts_own_currency(client, tills, cashier, man
     )
     client.login(username="mia", password=PASSWORD)
     page = client.get(reverse("sessions_app:audit_list"), {"action": "close"}).content.decode()
-    assert "Counted Cash — → 6.125" in page
+    assert "Counted Cash — → KWD\xa06.125" in page
+
+
+def test_what_changed_leaves_out_an_amount_kept_with_other_decimals_and_names_a_new_reason():
+    """An approval read the float back as 150.000 where the close kept 150.00: the same
+    amount, so no line; the reason it added is a change."""
+    from sessions_app.models import AuditEntry
+    from sessions_app.selectors.audit import changes_text
+
+    entry = AuditEntry(
+        before={
+            "currency": "USD",
+            "opening_amount": "150.00",
+            "counted": {"cash": "90.0"},
+            "variance_reason": "",
+            "review_state": "needs_review",
+        },
+        after={
+            "currency": "USD",
+            "opening_amount": "150.000",
+            "counted": {"cash": "90.00"},
+            "variance_reason": "Short changed a customer",
+            "review_state": "approved",
+        },
+    )
+    assert changes_text(entry) == (
+        "Review needs review → approved · Reason for the difference — → Short changed a customer"
+    )
+
+
+def test_a_write_no_person_made_is_named_in_the_pages_language():
+    from django.utils import translation
+
+    from sessions_app.models import AuditEntry
+    from sessions_app.selectors.audit import actor_text
+
+    with translation.override("es"):
+        assert actor_text(AuditEntry(actor_name=AuditEntry.SYSTEM_ACTOR)) == "El panel"
+        assert actor_text(AuditEntry(actor_name="Mia Manager")) == "Mia Manager"
