@@ -233,13 +233,17 @@ def shift_correct(
         }
         after_amounts = others | {m.key: counted.get(m.key, Decimal(0)) for m in methods}
         before_note = current.closing_note or ""
-        if after_amounts == before_amounts and closing_note == before_note:
-            raise ShiftNotCorrectable(
-                _("Nothing was changed: the amounts and the note are as they were.")
-            )
         report = report_of_closed_shift(
             current, record=record, client=client
         ) or _report_without_sales(current, record)
+        closed_without_expected = not (
+            parse(current.closing_report_data) or report
+        ).expected_available
+        worked_out = closed_without_expected and report.expected_available
+        if after_amounts == before_amounts and closing_note == before_note and not worked_out:
+            raise ShiftNotCorrectable(
+                _("Nothing was changed: the amounts and the note are as they were.")
+            )
         reconciliation = reconcile(
             counted=after_amounts,
             expected=report.expected_amounts(),

@@ -5,7 +5,7 @@ report kept whole inside ours."""
 from dataclasses import replace
 
 from sessions_app.closing.expected import cash_drawer, expected_from
-from sessions_app.closing.parts import Review
+from sessions_app.closing.parts import MethodFigures, Review
 from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.closing.variance import reconcile
 from sessions_app.finalpos import FinalPOSClient
@@ -20,11 +20,37 @@ def report_of_closed_shift(
     current: Session, *, record: SessionRecord, client: FinalPOSClient
 ) -> ClosingReport | None:
     """The dashboard's report of a closed shift: its own, or for a shift a till closed one
-    worked out from its sales (None when they cannot be read)."""
+    worked out from its sales (None when they cannot be read). Its own, closed while the sales
+    could not be read, gets what they make expected now, when they can be."""
     report = parse(current.closing_report_data)
     if report is not None and report.is_ours:
+        if not report.expected_available:
+            _expected_from_sales_now(report, current, record=record, client=client)
         return report
     return till_close_report(current, record=record, client=client)
+
+
+def _expected_from_sales_now(
+    report: ClosingReport, current: Session, *, record: SessionRecord, client: FinalPOSClient
+) -> None:
+    money = shift_money(record)
+    sales = sales_read(current.id, client=client, money=money)
+    if sales is None:
+        return
+    movements = movements_with_ours(report, current.id)
+    expected = expected_from(
+        sales, opening_amount=current.opening_amount, movements=movements, currency=money.currency
+    )
+    methods = dict(report.methods)
+    for key, amount in expected.items():
+        methods[key] = replace(methods.get(key, MethodFigures()), expected=amount)
+    drawer = cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements)
+    report.set(
+        expected_available=True,
+        methods=methods,
+        sales=sales,
+        cash_drawer=replace(drawer, counted=current.closing_amounts.get("cash")),
+    )
 
 
 def till_close_report(

@@ -168,3 +168,52 @@ def test_an_accepted_correction_is_audited_with_before_and_after(correct, manage
     assert present(entry.before)["closing_amount"] == "230.00"
     assert present(entry.after)["closing_amount"] == "240.00"
     assert "Recount" in entry.summary
+
+
+def test_a_close_made_without_its_sales_gets_expected_from_a_correction_once_they_read(
+    close_open_shift, manager, simulator
+):
+    """Closed while the sales could not be read: no difference, for good, unless a manager
+    can have it worked out. A correction that changes nothing does that once the sales read,
+    and the shift's difference is then on its report and in the index."""
+    add_faults(simulator, {"action": "status", "status": 503, "path_contains": "/transactions"})
+    record = close_open_shift(cash="230.00", closing_note="Busy night")
+    assert not _stored_report(simulator, record.id)["expectedAvailable"]
+    assert record.result == ""
+
+    simulator.simulator.faults.rules.clear()
+    counted = {"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
+    corrected = shift_correct(
+        record=record,
+        corrected_by_user=manager,
+        counted=counted,
+        closing_note="Busy night",
+        reason="Sales readable again",
+        seen_updated_at=None,
+    ).record
+
+    report = _stored_report(simulator, record.id)
+    assert report["expectedAvailable"] is True
+    assert report["methods"]["cash"] == {
+        "expected": "240.00",
+        "counted": "230.00",
+        "variance": "-10.00",
+    }
+    assert corrected.result == "short" and corrected.cash_variance == Decimal("-10.00")
+
+
+def test_nothing_to_correct_while_the_sales_still_cannot_be_read(
+    close_open_shift, manager, simulator
+):
+    add_faults(simulator, {"action": "status", "status": 503, "path_contains": "/transactions"})
+    record = close_open_shift(cash="230.00", closing_note="Busy night")
+    counted = {"cash": Decimal("230.00"), "card": Decimal("60.00"), "oliverPay": Decimal(0)}
+    with pytest.raises(ShiftNotCorrectable, match="Nothing was changed"):
+        shift_correct(
+            record=record,
+            corrected_by_user=manager,
+            counted=counted,
+            closing_note="Busy night",
+            reason="Try again",
+            seen_updated_at=None,
+        )
