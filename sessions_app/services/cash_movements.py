@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sessions_app.closing.drawer import DROP, CashMovement
+from sessions_app.closing.drawer import DROP, PAY_IN, CashMovement
 from sessions_app.closing.report import parse
 from sessions_app.finalpos import FinalPOSClient, get_client
 from sessions_app.finalpos.records import Session
@@ -27,11 +27,12 @@ from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name, is_manager
 from sessions_app.selectors.ledger import ledger_movements, movements_with_ours
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
-from sessions_app.services.errors import MovementNotFound, ShiftNotOpen
+from sessions_app.services.errors import MoreThanTheDrawerHolds, MovementNotFound, ShiftNotOpen
 from sessions_app.services.index import shift_index_save
 from sessions_app.services.ledger import ledger_movement_update, opened_here
 from sessions_app.services.ledger_write_back import write_back_now
 from sessions_app.services.shift_checks import ShiftWriteResult, read_current
+from sessions_app.services.shift_close import shift_expected_now
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ def cash_movement_record(
         if any(existing.id == movement_id for existing in ledger_movements(record.id)):
             audit.nothing_written = True
             return ShiftWriteResult(record=shift_index_save(current), already_done=True)
+        if kind != PAY_IN:
+            _refuse_more_than_the_drawer_holds(record, kind=kind, amount=amount, client=client)
         above_limit = needs_approval(
             kind=kind,
             amount=amount,
@@ -109,6 +112,28 @@ def cash_movement_record(
         saved = _write_now_if_ours(record, current, audit, client)
         logger.info("Cash %s of %s recorded on %s", kind, amount, record.id)
     return ShiftWriteResult(record=saved)
+
+
+def _refuse_more_than_the_drawer_holds(
+    record: SessionRecord, *, kind: str, amount: Decimal, client: FinalPOSClient
+) -> None:
+    """Cash taken out beyond what the drawer should hold is a typo, or cash that came in
+    unrecorded: refused, saying which. Not checked when the sales cannot be read."""
+    expected = shift_expected_now(record, client=client)
+    if expected is None or amount <= expected.get("cash", Decimal(0)):
+        return
+    raise MoreThanTheDrawerHolds(
+        _(
+            "The drawer should hold %(expected)s in cash now, less than this %(kind)s of "
+            "%(amount)s. Check the amount; if cash came in that was not recorded, record it "
+            "as a pay-in first."
+        )
+        % {
+            "expected": money(expected.get("cash", Decimal(0))),
+            "kind": KIND_NAMES[kind],
+            "amount": money(amount),
+        }
+    )
 
 
 def needs_approval(

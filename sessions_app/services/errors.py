@@ -35,6 +35,10 @@ class TillReportsInUse(ShiftError):
     shift with no sales yet, which nothing can find. Opening needs the person to confirm."""
 
 
+class MoreThanTheDrawerHolds(ShiftError):
+    """A pay-out or a safe drop of more cash than the drawer should hold."""
+
+
 class TillInUse(SetupError):
     """A till with an open shift cannot be deleted."""
 

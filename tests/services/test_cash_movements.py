@@ -204,3 +204,29 @@ def test_a_shift_is_not_approved_while_a_movement_waits_unless_the_approval_cove
     assert report["review"]["approvedBy"] == "Mia Manager"
     assert report["cashMovements"][0]["approval"]["approvedBy"] == "Mia Manager"
     assert approved.review_state == "approved"
+
+
+def test_cash_taken_out_beyond_what_the_drawer_should_hold_is_refused(
+    open_shift, cashier, simulator
+):
+    """The drawer holds its float and cash sales (240.00 here): a safe drop of 5,000.00 is a
+    typo, never a $5,000 'over' on the report."""
+    from sessions_app.services.errors import MoreThanTheDrawerHolds
+
+    with pytest.raises(MoreThanTheDrawerHolds, match=r"should hold \$240\.00 in cash now"):
+        _record(open_shift, cashier, kind="drop", amount="5000.00", reason="Safe drop")
+    from sessions_app.selectors.ledger import ledger_movements
+
+    assert ledger_movements(open_shift.id) == []  # nothing kept to write later either
+    _record(open_shift, cashier, kind="drop", amount="240.00", reason="Safe drop")  # all of it
+    with pytest.raises(MoreThanTheDrawerHolds, match=r"should hold \$0\.00"):
+        _record(open_shift, cashier, amount="0.01", movement_id="c" * 32)
+    _record(open_shift, cashier, kind="pay_in", amount="20.00", movement_id="d" * 32)
+
+
+def test_cash_taken_out_is_not_checked_while_the_sales_cannot_be_read(
+    open_shift, cashier, simulator
+):
+    add_faults(simulator, {"action": "status", "status": 503, "path_contains": "/transactions"})
+    _record(open_shift, cashier, kind="drop", amount="300.00", reason="Safe drop")
+    assert SessionRecord.objects.filter(id=open_shift.id).exists()
