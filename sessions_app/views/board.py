@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +25,7 @@ from sessions_app.selectors.board import (
 from sessions_app.selectors.catalog import refresh_status, till_names_of
 from sessions_app.services.refresh import finalpos_refresh
 from sessions_app.tables import shift_rows
+from sessions_app.views.common import local_url_or
 
 LARGEST_VARIANCE_DAYS = 7
 
@@ -79,7 +81,8 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def board_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
-    """Checks Final POS now: tills, shifts the tills opened, open and recent shifts."""
+    """Checks Final POS now: tills, shifts the tills opened, open and recent shifts; then back
+    to the board as it was shown (its outlet and page)."""
     result = finalpos_refresh()
     found = result.discovery.found if result.discovery else 0
     if not result.errors:  # otherwise the board's own notice says what went wrong, once
@@ -91,4 +94,4 @@ def board_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
                 found,
             ) % {"count": found}
         messages.success(request, message)
-    return redirect("sessions_app:board")
+    return redirect(local_url_or(request.POST.get("next"), reverse("sessions_app:board")))

@@ -1,9 +1,11 @@
-"""Helpers shared by the shift views."""
+"""Helpers shared by the views: the shift a user may see, write failures told, where a form
+sends the person back to."""
 
 from django.contrib import messages
 from django.forms import Form
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotSeenYet, FinalPOSOutcomeUnknown
@@ -71,3 +73,11 @@ def warn_till_status(request: AuthenticatedRequest, result: ShiftWriteResult) ->
             )
             % {"error": result.station_status_error},
         )
+
+
+def local_url_or(url: str | None, fallback: str) -> str:
+    """``url`` when it is a path on this site, else ``fallback``: a form's "back to where you
+    were" is never a way to send someone to another site."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return fallback

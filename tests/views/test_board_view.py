@@ -142,3 +142,22 @@ def test_one_outlet_chosen_shows_that_outlets_closes_differences_and_reviews(
     assert "2 closed shifts need your review" in beta and link in beta
     queue = client.get(link).content.decode()
     assert "Review · Beta Mall" in queue and "2 shifts wait for you" in queue
+
+
+def test_checking_final_pos_keeps_the_outlet_and_page_shown(client, superuser, tills):
+    client.login(username="root", password=PASSWORD)
+    board = f"{reverse('sessions_app:board')}?outlet={OUTLET_B}&page=1"
+    page = client.get(board).content.decode()
+    assert f'name="next" value="{board.replace("&", "&amp;")}"' in page
+
+    response = client.post(reverse("sessions_app:board_refresh"), {"next": board}, follow=True)
+    assert response.redirect_chain[0][0] == board
+    shown = response.content.decode()
+    assert "Checked Final POS" in shown and "Beta till" in shown and "Till 1" not in shown
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/", "/\\evil"])
+def test_checking_final_pos_never_sends_anyone_to_another_site(client, superuser, tills, elsewhere):
+    client.login(username="root", password=PASSWORD)
+    response = client.post(reverse("sessions_app:board_refresh"), {"next": elsewhere})
+    assert response["Location"] == reverse("sessions_app:board")
