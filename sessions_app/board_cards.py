@@ -139,7 +139,7 @@ class _Words:
             )
             + "</p>"
         )
-        self.held = escape(_("Opened on the till: it is closed there."))
+        self.held = escape(_("Opened on the till: close it there."))
         self.held_moved = escape(_("Cash moved here is kept until then."))
         self.free = '<p><span class="badge">' + escape(_("No open shift")) + "</span></p>"
 

@@ -71,7 +71,7 @@ class OpenShift:
     opening_amount: Decimal
     currency: str
     missing_since: datetime | None
-    held_by_till: bool  # opened on a till: it is closed there
+    held_by_till: bool  # opened on a till: it must be closed on the till
     unsynced: int  # cash moved here, kept until the till's close
 
 

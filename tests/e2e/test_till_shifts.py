@@ -36,7 +36,7 @@ def test_the_board_shows_every_tills_open_shift_after_one_check(
         expect(card).to_contain_text(open_shifts[till.id])
         close = card.get_by_role("link", name=f"Close the shift on {till.name}")
         if open_shifts[till.id].startswith("S-"):
-            # The till holds the shift it opened: it is closed there, and watched from here.
+            # The till holds the shift it opened: it must be closed there; watched from here.
             expect(card).to_contain_text("Opened on the till")
             expect(close).to_have_count(0)
         else:  # a shift a cashier opened in the dashboard is closed here

@@ -213,3 +213,12 @@ def test_a_reopened_till_close_keeps_its_expected_figures_and_difference(
     assert "Not available" not in earlier
     stored = simulator.simulator.store.get("session", short_till_close.id)["closingReportData"]
     assert stored.count("final-pos-ipad") == 1  # the till's own report, kept once
+
+
+def test_the_board_says_a_shift_the_till_holds_must_be_closed_on_the_till(
+    client, cashier, held_shift
+):
+    client.login(username="cal", password=PASSWORD)
+    board = client.get(reverse("sessions_app:board")).content.decode()
+    assert "Opened on the till: close it there." in board
+    assert "it is closed there" not in board
