@@ -106,6 +106,13 @@ class ShiftReport:
         return [movement for movement in self.movements if movement.awaiting_approval]
 
     @property
+    def till_declared(self) -> list[tuple[str, Decimal]]:
+        """What the till's own report declared per tender, named as the rest of the report
+        names the tenders ("Oliver Pay", not "oliverPay")."""
+        declared = self.till_figures.declared if self.till_figures else {}
+        return [(tender_name(key), amount) for key, amount in declared.items()]
+
+    @property
     def duration(self) -> timedelta | None:
         if self.record.close_time is None:
             return None

@@ -222,3 +222,16 @@ def test_the_board_says_a_shift_the_till_holds_must_be_closed_on_the_till(
     board = client.get(reverse("sessions_app:board")).content.decode()
     assert "Opened on the till: close it there." in board
     assert "it is closed there" not in board
+
+
+def test_the_tills_own_report_names_its_tenders_as_the_report_does(
+    client, manager, short_till_close
+):
+    client.login(username="mia", password=PASSWORD)
+    page = _page(client, short_till_close)
+    start = page.index("Declared on the till")
+    declared = page[start : page.index("</table>", start)]
+    assert all(
+        f'<th scope="row">{name}</th>' in declared for name in ("Cash", "Card", "Oliver Pay")
+    )
+    assert "oliverPay" not in declared and '<th scope="row">cash</th>' not in declared
