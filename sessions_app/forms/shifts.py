@@ -243,6 +243,16 @@ class ApproveShiftForm(forms.Form):
     )
     updated_at = UpstreamVersionField()
 
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required:  # checked with the comment, so both are told at once
+            reason = self.fields["reason"]
+            reason.required = True
+            reason.error_messages["required"] = _(
+                "This shift has no reason for its difference yet: give one (what you found) "
+                "to approve it."
+            )
+
 
 class TakeOverForm(forms.Form):
     """A manager takes over a shift a till holds open, after looking at the till."""

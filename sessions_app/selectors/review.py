@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sessions_app.closing.report import from_index
 from sessions_app.closing.variance import MethodDifference, differences
 from sessions_app.models import SessionRecord
+from sessions_app.policy import outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import ledger_movements_of, movements_with_ours
 from sessions_app.selectors.shifts import names_for, shifts_visible_to
@@ -26,6 +27,15 @@ class ReviewItem:
     @property
     def needs_a_reason(self) -> bool:
         return not self.reason
+
+
+def approval_needs_a_reason(record: SessionRecord) -> bool:
+    """Whether approving the shift needs the manager's reason for its difference: it has none
+    yet (a till's close) and a difference above its outlet's reason limit. The form asks for it
+    with the other fields; shift_approve checks again against Final POS's copy."""
+    if record.variance_reason or record.variance_abs is None:
+        return False
+    return record.variance_abs > outlet_policy(record.outlet_id).variance.reason_threshold
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Helpers shared by the views: the shift a user may see, write failures told, where a form
 sends the person back to."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.forms import Form
 from django.http import Http404
@@ -52,13 +54,16 @@ def upstream_version(record: SessionRecord) -> str:
     return record.upstream_updated_at.isoformat() if record.upstream_updated_at else ""
 
 
-def rebound_with_latest_version[AnyForm: Form](form: AnyForm, record: SessionRecord) -> AnyForm:
+def rebound_with_latest_version[AnyForm: Form](
+    form: AnyForm, record: SessionRecord, **form_options: Any
+) -> AnyForm:
     """The same typed values, now checked against the version Final POS holds, so a second
-    submit after 'changed meanwhile' is not refused again."""
+    submit after 'changed meanwhile' is not refused again. ``form_options`` are the form's own
+    arguments, as it was made."""
     record.refresh_from_db()
     data = {name: form.data[name] for name in form.data}
     data["updated_at"] = upstream_version(record)
-    rebound = type(form)(data)
+    rebound = type(form)(data, **form_options)
     rebound.is_valid()
     return rebound
 

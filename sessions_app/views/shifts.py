@@ -1,6 +1,8 @@
 """Opening a shift, its report page, approving it and re-reading it: thin views over the
 services. Closing is in close.py, cash movements and the X report in drawer.py."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +39,7 @@ from sessions_app.selectors.ledger import (
     shift_not_yet_written,
 )
 from sessions_app.selectors.report import shift_report
+from sessions_app.selectors.review import approval_needs_a_reason
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import OpenOutcomeUnknown, ShiftError, TillReportsInUse
 from sessions_app.services.index import shift_refresh
@@ -45,6 +48,7 @@ from sessions_app.services.shift_open import shift_open
 from sessions_app.services.shift_review import shift_approve
 from sessions_app.services.till_status import till_status_push
 from sessions_app.views.common import (
+    local_url_or,
     rebound_with_latest_version,
     shift_for_user_or_404,
     upstream_version,
@@ -258,7 +262,10 @@ def _render_detail(
 ) -> HttpResponse:
     if approve_form is None and record.needs_review and is_manager(request.user):
         kept = typed_take(request, f"approve:{record.id}")  # an approval not saved
-        approve_form = ApproveShiftForm(initial={**kept, "updated_at": upstream_version(record)})
+        approve_form = ApproveShiftForm(
+            initial={**kept, "updated_at": upstream_version(record)},
+            reason_required=approval_needs_a_reason(record),
+        )
     return render(
         request,
         "shifts/detail.html",
@@ -280,9 +287,11 @@ def _render_detail(
 @manager_required
 def shift_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
-    form = ApproveShiftForm(request.POST)
+    reason_required = approval_needs_a_reason(record)
+    form = ApproveShiftForm(request.POST, reason_required=reason_required)
+    queue = _review_queue_sent_from(request)
     if not form.is_valid():
-        return _render_detail(request, record, form)
+        return _approval_refused(request, record, form, queue)
     try:
         shift_approve(
             record=record,
@@ -296,13 +305,42 @@ def shift_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
         typed_keep(request, f"approve:{record.id}", request.POST)
         return redirect("sessions_app:write_outcome", session_id=record.id)
     except (FinalPOSError, ShiftError) as error:
-        form = rebound_with_latest_version(form, record)
+        form = rebound_with_latest_version(form, record, reason_required=reason_required)
         form.add_error(None, write_failed_message(error))
-        return _render_detail(request, record, form)
+        return _approval_refused(request, record, form, queue)
     messages.success(request, _("Shift %(number)s approved.") % {"number": record.session_number})
-    if request.GET.get("next") == reverse("sessions_app:review_queue"):  # approved from the queue
-        return redirect("sessions_app:review_queue")
+    if queue:
+        return redirect(queue)
     return redirect("sessions_app:shift_detail", session_id=record.id)
+
+
+def _review_queue_sent_from(request: AuthenticatedRequest) -> str | None:
+    """The review queue's address, with its outlet, when the approval was sent from it."""
+    sent_from = local_url_or(request.GET.get("next"), "")
+    return sent_from if urlsplit(sent_from).path == reverse("sessions_app:review_queue") else None
+
+
+def _approval_refused(
+    request: AuthenticatedRequest,
+    record: SessionRecord,
+    form: ApproveShiftForm,
+    queue: str | None,
+) -> HttpResponse:
+    """The form again where it was sent from, with everything typed: the report page, or the
+    review queue (post/redirect/get: it shows the kept values checked again beside their
+    fields, and what Final POS refused in a message)."""
+    if queue is None:
+        return _render_detail(request, record, form)
+    typed_keep(request, f"approve:{record.id}", request.POST)
+    refusal = " ".join(str(error) for error in form.non_field_errors()) or _(
+        "Some values need fixing; see the messages next to them."
+    )
+    messages.error(
+        request,
+        _("Shift %(number)s was not approved. %(refusal)s")
+        % {"number": record.session_number, "refusal": refusal},
+    )
+    return redirect(f"{queue}#review-{record.id}")
 
 
 @require_POST

@@ -1,6 +1,7 @@
 """The review queue: every shift waiting for a manager, approved straight from the list."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.urls import reverse
 from sessions_app.closing.drawer import PAY_OUT, CashMovement
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.services.shift_close import shift_close
-from tests.conftest import PASSWORD, STATION_A2, make_shifts, till_session
+from tests.conftest import OUTLET_A, PASSWORD, STATION_A2, add_faults, make_shifts, till_session
 from tests.helpers import present
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,72 @@ def test_a_manager_approves_from_the_queue_and_stays_on_it(mia, short_shift, til
     assert f"Shift {till_close.session_number} approved" in page
     assert "1 shift waits for you" in page
     assert SessionRecord.objects.get(id=till_close.id).review_state == "approved"
+
+
+def _approve_url(shift, sent_from: str = URL) -> str:
+    return reverse("sessions_app:shift_approve", args=[shift.id]) + f"?next={quote(sent_from)}"
+
+
+def test_a_refused_approval_comes_back_to_the_queue_with_every_error_and_value(mia, till_close):
+    queue = f"{URL}?outlet={OUTLET_A}"
+    response = mia.post(
+        _approve_url(till_close, queue),
+        {"comment": "", "reason": "", "with_movements": "on"},
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == f"{queue}#review-{till_close.id}"
+    page = response.content.decode()
+    assert f"Shift {till_close.session_number} was not approved. Some values need fixing" in page
+    item = page[page.index(f'id="review-{till_close.id}"') :]
+    assert "This field is required." in item  # the comment
+    assert "no reason for its difference yet: give one" in item  # and the reason, at once
+    assert SessionRecord.objects.get(id=till_close.id).review_state == "needs_review"
+
+    typed = mia.post(
+        _approve_url(till_close, queue), {"comment": "Spoke to Sam", "reason": ""}, follow=True
+    ).content.decode()
+    assert "Spoke to Sam</textarea>" in typed and "give one" in typed
+    assert "This field is required." not in typed
+    assert "Spoke to Sam" not in mia.get(queue).content.decode()  # shown once, then forgotten
+
+
+def test_what_final_pos_refuses_is_told_on_the_queue_with_the_values_kept(
+    mia, till_close, simulator
+):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "PUT"})
+    response = mia.post(
+        _approve_url(till_close),
+        {
+            "comment": "Counted again",
+            "reason": "A note stuck in the tray",
+            "updated_at": till_close.upstream_updated_at.isoformat(),
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"{URL}#review-{till_close.id}"
+    page = response.content.decode()
+    assert page.count("Nothing was saved") == 1 and "was not approved" in page
+    assert "Counted again</textarea>" in page and "A note stuck in the tray</textarea>" in page
+
+
+def test_the_report_page_tells_every_missing_value_at_once(mia, till_close):
+    url = reverse("sessions_app:shift_approve", args=[till_close.id])
+    page = mia.post(url, {"comment": "", "reason": ""}).content.decode()
+    assert "This field is required." in page and "give one (what you found)" in page
+
+
+def test_an_approval_goes_back_to_the_queues_outlet(mia, short_shift):
+    queue = f"{URL}?outlet={OUTLET_A}"
+    response = mia.post(_approve_url(short_shift, queue), {"comment": "Fine"})
+    assert response["Location"] == queue
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/review/", "//evil.example/review/"])
+def test_an_approval_never_sends_anyone_to_another_site(mia, short_shift, elsewhere):
+    response = mia.post(_approve_url(short_shift, elsewhere), {"comment": ""})
+    assert response.status_code == 200  # the report page's form again, not a redirect
+    response = mia.post(_approve_url(short_shift, elsewhere), {"comment": "Fine"})
+    assert response["Location"] == reverse("sessions_app:shift_detail", args=[short_shift.id])
 
 
 def test_an_empty_queue_says_so(mia, tills):
