@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from sessions_app.board_cards import outlet_cards
 from sessions_app.forms.board import BoardOutletForm
@@ -25,7 +24,7 @@ from sessions_app.selectors.board import (
 from sessions_app.selectors.catalog import refresh_status, till_names_of
 from sessions_app.services.refresh import finalpos_refresh
 from sessions_app.tables import shift_rows
-from sessions_app.views.common import local_url_or
+from sessions_app.views.common import local_url_or, require_post_from
 
 LARGEST_VARIANCE_DAYS = 7
 
@@ -78,7 +77,7 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_post_from("sessions_app:board")
 @staff_required
 def board_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
     """Checks Final POS now: tills, shifts the tills opened, open and recent shifts; then back

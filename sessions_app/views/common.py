@@ -1,19 +1,23 @@
 """Helpers shared by the views: the shift a user may see, write failures told, where a form
 sends the person back to."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotSeenYet, FinalPOSOutcomeUnknown
 from sessions_app.models import SessionRecord
 from sessions_app.policy import outlet_money_activate
-from sessions_app.roles import AuthenticatedRequest
+from sessions_app.roles import AuthenticatedRequest, ViewFunction
 from sessions_app.selectors.shifts import shift_for_user
 from sessions_app.services.errors import ApplicationError
 from sessions_app.services.shift_checks import ShiftWriteResult
@@ -86,3 +90,31 @@ def local_url_or(url: str | None, fallback: str) -> str:
     if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         return url
     return fallback
+
+
+def require_post_from(form_page: str, *carried: str) -> Callable[[ViewFunction], ViewFunction]:
+    """``require_POST`` for an address a person can open by hand (a reload, a bookmark, the
+    browser's history): a GET or HEAD goes to ``form_page``, the page that holds the form, with
+    the URL arguments named in ``carried``, instead of a blank 405; other methods are still
+    refused."""
+
+    def decorator(view: ViewFunction) -> ViewFunction:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method in ("GET", "HEAD"):
+                return redirect(form_page, **{name: kwargs[name] for name in carried})
+            if request.method != "POST":
+                refused = HttpResponseNotAllowed(["POST"])
+                log_response(
+                    "Method Not Allowed (%s): %s",
+                    request.method,
+                    request.path,
+                    response=refused,
+                    request=request,
+                )
+                return refused
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator

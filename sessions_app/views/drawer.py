@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app.drafts import draft_accepted
 from sessions_app.finalpos import FinalPOSError
@@ -30,7 +29,7 @@ from sessions_app.services.cash_movements import (
 )
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.x_report import x_report_build
-from sessions_app.views.common import shift_for_user_or_404, write_failed_message
+from sessions_app.views.common import require_post_from, shift_for_user_or_404, write_failed_message
 
 
 @staff_required
@@ -102,7 +101,7 @@ def _say_recorded(request: AuthenticatedRequest, record: SessionRecord, data: di
     messages.success(request, said)
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @manager_required
 def cash_movement_approve_view(
     request: AuthenticatedRequest, session_id: str, movement_id: str

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app import exports
 from sessions_app.finalpos import FinalPOSError
@@ -29,6 +28,7 @@ from sessions_app.selectors.history_totals import history_totals
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.shift_import import shift_add_by_id
 from sessions_app.tables import history_rows
+from sessions_app.views.common import require_post_from
 
 PAGE_SIZE = 50
 # A page deep in a long list makes the database walk every row before it; past this many
@@ -105,7 +105,7 @@ def shift_export_view(request: AuthenticatedRequest) -> HttpResponseBase:
     return response
 
 
-@require_POST
+@require_post_from("sessions_app:shift_history")
 @manager_required
 def shift_add_view(request: AuthenticatedRequest) -> HttpResponse:
     form = AddShiftForm(request.POST)

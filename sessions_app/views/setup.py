@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.formatting import money
@@ -41,7 +40,7 @@ from sessions_app.services.setup import (
     till_delete,
     till_rename,
 )
-from sessions_app.views.common import write_failed_message
+from sessions_app.views.common import require_post_from, write_failed_message
 
 
 def _outlet_or_404(request: AuthenticatedRequest, outlet_id: str) -> Outlet:
@@ -71,7 +70,7 @@ def setup_overview_view(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_post_from("sessions_app:setup_overview")
 @manager_required
 def catalog_removals_confirm_view(request: AuthenticatedRequest) -> HttpResponse:
     """A manager confirms that outlets and tills Final POS stopped listing are gone. Only
@@ -92,7 +91,7 @@ def catalog_removals_confirm_view(request: AuthenticatedRequest) -> HttpResponse
     return redirect("sessions_app:setup_overview")
 
 
-@require_POST
+@require_post_from("sessions_app:setup_overview")
 @manager_required
 def catalog_refresh_view(request: AuthenticatedRequest) -> HttpResponse:
     try:

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app.closing.report import from_index
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
@@ -50,6 +49,7 @@ from sessions_app.services.till_status import till_status_push
 from sessions_app.views.common import (
     local_url_or,
     rebound_with_latest_version,
+    require_post_from,
     shift_for_user_or_404,
     upstream_version,
     warn_till_status,
@@ -283,7 +283,7 @@ def _render_detail(
     )
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @manager_required
 def shift_approve_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
@@ -343,7 +343,7 @@ def _approval_refused(
     return redirect(f"{queue}#review-{record.id}")
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @staff_required
 def shift_refresh_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)
@@ -358,7 +358,7 @@ def shift_refresh_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
     return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @staff_required
 def till_status_retry_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     record = shift_for_user_or_404(request, session_id)

@@ -9,7 +9,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app.forms import NewStaffForm, PasswordForm, StaffForm
 from sessions_app.notifications import email_configured
@@ -31,6 +30,7 @@ from sessions_app.services.staff_admin import (
     staff_unlock,
     staff_update,
 )
+from sessions_app.views.common import require_post_from
 
 
 def _member_or_404(request: AuthenticatedRequest, member_id: int) -> User:
@@ -121,7 +121,7 @@ def _changes(cleaned: dict[str, Any]) -> StaffChanges:
     )
 
 
-@require_POST
+@require_post_from("sessions_app:staff_edit", "member_id")
 @manager_required
 def staff_active_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(request, member_id)
@@ -176,7 +176,7 @@ def staff_password_view(request: AuthenticatedRequest, member_id: int) -> HttpRe
     return render(request, "staff/password.html", {"form": form, "member": member})
 
 
-@require_POST
+@require_post_from("sessions_app:staff_list")
 @manager_required
 def staff_unlock_view(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(request, member_id)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sessions_app.finalpos import FinalPOSError
 from sessions_app.forms import ConflictChoiceForm, TakeOverForm
@@ -15,7 +14,7 @@ from sessions_app.services.conflicts import conflict_apply_ours, conflict_keep_t
 from sessions_app.services.duplicates import duplicate_remove
 from sessions_app.services.errors import ShiftError
 from sessions_app.services.shift_takeover import shift_take_over
-from sessions_app.views.common import shift_for_user_or_404, write_failed_message
+from sessions_app.views.common import require_post_from, shift_for_user_or_404, write_failed_message
 
 
 @manager_required
@@ -42,7 +41,7 @@ def shift_take_over_view(request: AuthenticatedRequest, session_id: str) -> Http
     return render(request, "shifts/take_over.html", {"record": record, "form": form})
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @manager_required
 def conflict_resolve_view(
     request: AuthenticatedRequest, session_id: str, conflict_id: int
@@ -68,7 +67,7 @@ def conflict_resolve_view(
     return redirect("sessions_app:shift_detail", session_id=record.id)
 
 
-@require_POST
+@require_post_from("sessions_app:shift_detail", "session_id")
 @manager_required
 def duplicate_remove_view(request: AuthenticatedRequest, session_id: str) -> HttpResponse:
     """Of two open shifts with one number on one till, deletes the one with no sales."""

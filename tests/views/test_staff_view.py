@@ -339,7 +339,8 @@ def test_deactivating_signs_them_out_and_reactivating_lets_them_back(client, man
     assert cashier_client.get("/").status_code == 302  # back to the sign-in page
     client.post(_url("staff_active", cashier), {"active": "1"})
     assert authenticate(username="cal", password=PASSWORD) == cashier
-    assert client.get(_url("staff_active", cashier)).status_code == 405
+    opened_by_hand = client.get(_url("staff_active", cashier))  # to the page with the form
+    assert opened_by_hand["Location"] == _url("staff_edit", cashier)
 
 
 def test_nobody_deactivates_themselves(client, manager):
