@@ -363,7 +363,7 @@ class CashMovementForm(forms.Form):
         label=_("Note"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What it was for: the supplier, a receipt number. Needed for Other."),
+        help_text=_("What it was for: the supplier, a receipt number."),
     )
     movement_id = forms.RegexField(
         regex=r"^[0-9a-f]{32}$",
@@ -379,6 +379,10 @@ class CashMovementForm(forms.Form):
         widget = self.fields["reason"].widget
         assert isinstance(widget, ReasonSelect)
         widget.kinds = kinds
+        if OTHER_REASON in kinds:
+            self.fields["note"].help_text = _(
+                "What it was for: the supplier, a receipt number. Needed for “%(reason)s”."
+            ) % {"reason": reason_label(OTHER_REASON)}
 
     def clean_amount(self) -> Decimal:
         amount: Decimal | None = self.cleaned_data.get("amount")

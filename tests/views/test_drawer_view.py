@@ -212,6 +212,34 @@ def test_the_default_reasons_are_shown_in_the_pages_language(cal, open_shift):
     assert "Ausgezahltes Trinkgeld" in x_report and "Tips paid out" not in x_report
 
 
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "Needed for “Other”."),
+        ("de", "Erforderlich beim Grund „Sonstiges“."),
+        ("fr", "Obligatoire pour le motif « Autre »."),
+        ("es", "Obligatorio si el motivo es «Otro»."),
+    ],
+)
+def test_the_note_names_the_reason_that_needs_it_as_the_reason_list_does(
+    cal, open_shift, language, named
+):
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    page = cal.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert named in page
+
+
+def test_the_note_names_no_reason_that_is_not_offered(cal, open_shift, settings):
+    settings.CASH_PAY_OUT_REASONS = ["Supplies"]
+    settings.CASH_PAY_IN_REASONS = ["Change for the till"]
+    settings.CASH_DROP_REASONS = ["Safe drop"]
+    settings.CASH_MOVEMENT_REASONS = []
+    url = reverse("sessions_app:cash_movement_new", args=[open_shift.id])
+    page = cal.get(url).content.decode()
+    assert "What it was for: the supplier, a receipt number." in page
+    assert "Needed for" not in page
+
+
 def test_reasons_set_with_spaces_twice_or_not_at_all_are_offered_once(cal, open_shift, settings):
     settings.CASH_PAY_OUT_REASONS = ["Supplies", " Supplies", "Other "]
     settings.CASH_PAY_IN_REASONS = []
