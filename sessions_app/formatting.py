@@ -203,8 +203,8 @@ _NOUNS_CAPITALISED = {"de"}
 
 
 def in_sentence(name: str) -> str:
-    """A payment method's or role's name inside a sentence: "cash short by …" in English, "Bar"
-    in German."""
+    """A role's or a kind of movement's name inside a sentence: "pay-in" in English,
+    "Einzahlung" in German. Not for a payment method: its label is a name ("Oliver Pay")."""
     language = (get_language() or "en").split("-")[0]
     return name if language in _NOUNS_CAPITALISED else name.lower()
 
@@ -329,8 +329,9 @@ def short_datetime(moment: datetime, zone: tzinfo | None = None) -> str:
 
 
 def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:
-    """Each tender's difference in words, cash first: "cash short by $30.42, card over by
-    $30.42". Never one sum across tenders."""
+    """Each tender's difference in words, cash first, each tender named as its label reads
+    everywhere else: "Cash short by $30.42, Oliver Pay over by $30.42". Never one sum across
+    tenders."""
     lines = differences(variances)
     if not lines:
         return _("expected amounts not available")
@@ -345,9 +346,7 @@ def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:
             if line.amount > 0
             else _("%(method)s short by %(amount)s")
         )
-        words.append(
-            template % {"method": in_sentence(line.name), "amount": money(abs(line.amount))}
-        )
+        words.append(template % {"method": line.name, "amount": money(abs(line.amount))})
     return ", ".join(words)
 
 

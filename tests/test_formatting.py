@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions_app import formatting
-from sessions_app.formatting import ago, money, signed_money
+from sessions_app.formatting import ago, differences_text, money, signed_money
 
 LANGUAGES = ["en_US", "en_GB", "de", "de_CH", "fr", "fr_CH", "es", "ja", "ar", "en_IN"]
 CURRENCIES = ["USD", "EUR", "CHF", "JPY", "KWD", "INR", "XYZ"]
@@ -57,3 +57,40 @@ def test_amounts_read_in_the_active_language() -> None:
 def test_how_long_ago_reads_as_german_says_it(age, words):
     with translation.override("de"):
         assert ago(timezone.now() - age) == words
+
+
+# A tender's label is a name (a brand: "Oliver Pay"): a sentence writes it as the page's
+# labels do, and a tender the dashboard is not configured for by its name, not its key.
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en-us",
+            "Cash short by $22.73, Oliver Pay short by $54.65, Gift card over by $3.00",
+        ),
+        (
+            "de",
+            "Fehlbetrag von 22,73\xa0$ bei Bar, Fehlbetrag von 54,65\xa0$ bei Oliver Pay, "
+            "Überschuss von 3,00\xa0$ bei Geschenkkarte",
+        ),
+        (
+            "fr",
+            "Espèces\xa0: manquant de 22,73\xa0$US, Oliver Pay\xa0: manquant de 54,65\xa0$US, "
+            "Carte cadeau\xa0: excédent de 3,00\xa0$US",
+        ),
+        (
+            "es",
+            "faltante de 22,73\xa0US$ en Efectivo, faltante de 54,65\xa0US$ en Oliver Pay, "
+            "sobrante de 3,00\xa0US$ en Tarjeta regalo",
+        ),
+    ],
+)
+def test_each_tender_is_named_by_its_label_in_the_differences(language, words):
+    variances = {
+        "cash": Decimal("-22.73"),
+        "card": Decimal("0"),
+        "oliverPay": Decimal("-54.65"),
+        "gift_card": Decimal("3"),
+    }
+    with translation.override(language):
+        assert differences_text(variances) == words

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from sessions_app.closing.parts import MethodFigures
-from sessions_app.closing.sales import payment_methods
+from sessions_app.closing.sales import payment_methods, tender_name
 from sessions_app.money import Currency, active_currency
 
 OVER, SHORT, BALANCED, MIXED = "over", "short", "balanced", "mixed"
@@ -50,7 +50,8 @@ def differences(variances: Mapping[str, Decimal | str] | None) -> list[MethodDif
             amount = Decimal(str(variances[key]))
         except ArithmeticError:
             continue
-        found.append(MethodDifference(key=key, name=names.get(key, key), amount=amount))
+        name = names[key] if key in names else tender_name(key)  # "gift_card" -> "Gift card"
+        found.append(MethodDifference(key=key, name=name, amount=amount))
     return found
 
 

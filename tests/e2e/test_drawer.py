@@ -66,7 +66,7 @@ def test_cash_moved_the_x_report_and_a_mixed_close_that_leads_with_cash(
     page.get_by_role("button", name="Close shift").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("End-of-shift report")
-    expect(page.locator(".messages")).to_contain_text("cash short by $10.00, card over by $10.00")
+    expect(page.locator(".messages")).to_contain_text("Cash short by $10.00, Card over by $10.00")
     main = page.locator("main")
     for words in ("Mixed", "Cash drawer", "Pay-outs", "Sales by tender", "Supplies"):
         expect(main).to_contain_text(words)

@@ -35,7 +35,7 @@ def test_the_outlets_managers_get_the_figures_and_a_link(
     [message] = mail.outbox
     assert message.to == ["mia@example.com"]  # not bob, who manages outlet B
     assert message.subject == (
-        f"Shift {closed.session_number} at Alpha Street needs review: cash short by $40.00"
+        f"Shift {closed.session_number} at Alpha Street needs review: Cash short by $40.00"
     )
     assert "Cash: counted $200.00, expected $240.00, \u2212$40.00 (short)" in message.body
     assert "Card: counted $60.00, expected $60.00, $0.00 (balanced)" in message.body

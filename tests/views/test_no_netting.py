@@ -48,7 +48,7 @@ def test_the_close_message_says_cash_short_and_card_over(client, cashier, open_s
         "action": "confirm",
     }
     page = client.post(url, data, follow=True).content.decode()
-    assert "cash short by $30.42, card over by $30.42" in page
+    assert "Cash short by $30.42, Card over by $30.42" in page
     assert "closed and balanced" not in page
 
 
@@ -86,7 +86,7 @@ def test_the_csv_has_each_tenders_difference_and_the_review(client, mixed):
 @pytest.mark.django_db(transaction=True)  # the alert is queued when the close commits
 def test_the_review_alert_names_both_tenders(mixed):
     [message] = mail.outbox
-    assert "cash short by $30.42, card over by $30.42" in message.subject
+    assert "Cash short by $30.42, Card over by $30.42" in message.subject
     assert "Result: mixed" in message.body
 
 
