@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from sessions_app.cash import current_locale
 from sessions_app.drafts import page_messages
 from sessions_app.finalpos import circuit
-from sessions_app.formatting import currency_symbol
 from sessions_app.money import active_currency
 from sessions_app.notifications import email_configured
 from sessions_app.password_reset import password_reset_offered
@@ -33,7 +32,6 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.FINALPOS_DEMO_MODE,
         # The page's currency: the shift's or the outlet's (sessions_app.money.active_currency).
         "currency": active_currency().code,
-        "currency_symbol": currency_symbol(),
         "currency_decimals": active_currency().decimals,
         "decimal_sign": get_decimal_symbol(current_locale()),
         "app_version": settings.VERSION,

@@ -5,6 +5,7 @@ Plain functions (no business logic); templatetags/tills.py registers them as fil
 
 import re
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,6 @@ from babel.core import Locale
 from babel.numbers import (
     NumberPattern,
     get_currency_precision,
-    get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
 )
@@ -52,11 +52,6 @@ def _currency(code: str | None) -> Currency:
     return currency(code) if code else active_currency()
 
 
-def currency_symbol(code: str | None = None) -> str:
-    """The currency's symbol in the active language: $, €, CHF, ¥."""
-    return get_currency_symbol(_currency(code).code, current_locale())
-
-
 @cache
 def _pattern(locale: str) -> tuple[Locale, NumberPattern]:
     # Loading the locale's data is most of what formatting one amount costs: once per locale.
@@ -64,13 +59,24 @@ def _pattern(locale: str) -> tuple[Locale, NumberPattern]:
     return parsed, parsed.currency_formats["standard"]
 
 
-def _babel_format(amount: Decimal, locale_name: str, code: str) -> str:
-    """The amount's size in the language's way, with the currency's decimals and symbol where
-    that language puts it: $1,234.50, 1.234,50 €, ¥2,480, KWD 6.000 (no sign)."""
+@cache
+def _whole_pattern(locale: str) -> NumberPattern:
+    """The language's currency pattern without decimals: "100 $" in German, "$100" in English."""
+    pattern = copy(_pattern(locale)[1])
+    pattern.frac_prec = (0, 0)
+    return pattern
+
+
+def _babel_format(amount: Decimal, locale_name: str, code: str, *, whole: bool = False) -> str:
+    """The amount's size in the language's way, with the currency's decimals (none if whole)
+    and symbol where that language puts it: $1,234.50, 1.234,50 €, ¥2,480, KWD 6.000 (no
+    sign)."""
     locale, pattern = _pattern(locale_name)
+    if whole:
+        pattern = _whole_pattern(locale_name)
     text = str(
         pattern.apply(
-            abs(amount), locale, currency=code, currency_digits=True, group_separator=True
+            abs(amount), locale, currency=code, currency_digits=not whole, group_separator=True
         )
     )
     # CLDR's currency spacing, which Babel leaves out: a symbol of letters keeps a no-break
@@ -157,12 +163,12 @@ def signed_money(value: Any, code: str | None = None) -> str:
     return sign + _format(amount, code)
 
 
-def coin_label(value: Decimal) -> str:
-    """A note or coin as the page's currency and language write it: 20, 0.25, 0,10 (German),
-    0.100 (Kuwaiti fils)."""
-    if value >= 1:
-        return format(value.normalize(), "f")
-    return plain_amount(value)
+def coin_label(value: Decimal, code: str | None = None) -> str:
+    """A note or coin as the page's money reads it, a whole one without decimals: $100 and
+    $0.25 in English, 100 $ and 0,25 $ in German, KWD 0.100 (Kuwaiti fils)."""
+    if value != value.to_integral_value():
+        return money(value, code)
+    return _babel_format(value, current_locale(), _currency(code).code, whole=True)
 
 
 def plain_amount(value: Any, code: str | None = None) -> str:

@@ -5,12 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from babel.numbers import get_currency_precision, get_decimal_symbol
 from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions_app import formatting
-from sessions_app.formatting import ago, differences_text, money, signed_money
+from sessions_app.formatting import ago, coin_label, differences_text, money, signed_money
 
 LANGUAGES = ["en_US", "en_GB", "de", "de_CH", "fr", "fr_CH", "es", "ja", "ar", "en_IN"]
 CURRENCIES = ["USD", "EUR", "CHF", "JPY", "KWD", "INR", "XYZ"]
@@ -94,3 +95,28 @@ def test_each_tender_is_named_by_its_label_in_the_differences(language, words):
     }
     with translation.override(language):
         assert differences_text(variances) == words
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en-us", ["$100", "$0.25", "€0.50", "KWD\xa00.005", "¥10,000"]),
+        ("de", ["100\xa0$", "0,25\xa0$", "0,50\xa0€", "0,005\xa0KWD", "10.000\xa0¥"]),
+        ("fr", ["100\xa0$US", "0,25\xa0$US", "0,50\xa0€", "0,005\xa0KWD", "10\u202f000\xa0JPY"]),
+        ("es", ["100\xa0US$", "0,25\xa0US$", "0,50\xa0€", "0,005\xa0KWD", "10.000\xa0JPY"]),
+    ],
+)
+def test_notes_and_coins_read_as_the_languages_money(language, labels):
+    pieces = [("100", "USD"), ("0.25", "USD"), ("0.50", "EUR"), ("0.005", "KWD"), ("10000", "JPY")]
+    with translation.override(language):
+        assert [coin_label(Decimal(value), code) for value, code in pieces] == labels
+
+
+@pytest.mark.parametrize("language", ["en-us", "en-gb", "de", "de-ch", "fr", "es", "ja", "en-in"])
+@pytest.mark.parametrize("code", CURRENCIES)
+def test_a_whole_note_is_its_money_without_the_decimals(language, code):
+    places = get_currency_precision(code)
+    with translation.override(language):
+        decimals = get_decimal_symbol(formatting.current_locale()) + "0" * places if places else ""
+        for value in (Decimal(1), Decimal(20), Decimal(1000), Decimal(100000)):
+            assert coin_label(value, code) == money(value, code).replace(decimals, "")

@@ -87,7 +87,7 @@ def test_a_japanese_outlet_takes_whole_yen_only(
     _outlet_rules(manager, currency="JPY")
     sign_in(cashier.username, PASSWORD)
     page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
-    expect(page.get_by_label("Number of ¥10000", exact=True)).to_have_count(1)  # folded
+    expect(page.get_by_label("Number of ¥10,000", exact=True)).to_have_count(1)  # folded
     shift = _open_shift(page, live_server, "30000")
     assert (shift.currency, shift.opening_amount) == ("JPY", Decimal(30000))
     _sell(simulator, shift, "2480", "JPY")

@@ -43,6 +43,16 @@ def test_it_takes_the_float_from_the_denomination_count(signed_in, tills):
     assert record.opening_amount == Decimal("101.00") and record.currency == "USD"
 
 
+@pytest.mark.parametrize(
+    ("language", "note", "coin"),
+    [("en", "$100", "$0.25"), ("de", "100\xa0$", "0,25\xa0$"), ("fr", "100\xa0$US", "0,25\xa0$US")],
+)
+def test_the_notes_and_coins_are_labelled_as_the_pages_money_reads(signed_in, language, note, coin):
+    page = signed_in.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    labels = re.findall(r'<label for="id_count_[^"]*">.*?</span>(.*?)</label>', page)
+    assert labels[0] == note and coin in labels
+
+
 def test_a_total_that_disagrees_with_the_count_is_refused(signed_in, tills):
     page = signed_in.post(
         URL, {"station": tills["a1"].id, "opening_amount": "90", "count_50": "2"}
