@@ -4,15 +4,18 @@ Pure functions on Decimal: no database, no HTTP. Forms and the closing report bu
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from babel.core import Locale
 from babel.numbers import (
     format_decimal,
     get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
+    is_currency,
 )
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -54,27 +57,89 @@ def _example(currency: Currency, locale: str) -> str:
     ).rstrip(".")
 
 
+def _is_currency_sign(character: str) -> bool:
+    return unicodedata.category(character) == "Sc"  # $, €, £, ¥, ₹ …
+
+
+@cache
+def _own_marks(code: str, locale: str) -> frozenset[str]:
+    """What may stand before or after an amount in this currency: its code, its symbol in the
+    person's language and the site's others ("$", "US$", "$US"), and the sign within them."""
+    languages = {locale, *(to_locale(language) for language, _name in settings.LANGUAGES)}
+    symbols = {get_currency_symbol(code, language) for language in languages}
+    signs = {
+        character for symbol in symbols for character in symbol if _is_currency_sign(character)
+    }
+    return frozenset({code, *symbols, *signs})
+
+
+@cache
+def _currency_symbols(locale: str) -> frozenset[str]:
+    """Every currency's symbol in the person's language and in English ("CA$", "R$", "₹")."""
+    return frozenset(
+        symbol for name in (locale, "en") for symbol in Locale.parse(name).currency_symbols.values()
+    )
+
+
+def _is_currency_mark(text: str, locale: str) -> bool:
+    return (
+        any(_is_currency_sign(character) for character in text)
+        or (text.isupper() and is_currency(text))
+        or text in _currency_symbols(locale)
+    )
+
+
+def _split_marks(text: str, number_signs: str) -> tuple[str, str, str]:
+    """What is typed before the number, the number, and what after: "US$", "12,50", ""."""
+    inside = [i for i, ch in enumerate(text) if ch.isdecimal() or ch in number_signs]
+    if not inside:
+        return text, "", ""
+    return text[: inside[0]], text[inside[0] : inside[-1] + 1], text[inside[-1] + 1 :]
+
+
 def parse_amount(
     text: str, *, currency: Currency | None = None, locale: str | None = None
 ) -> Decimal:
     """Parses a non-negative amount as typed at a till, in the person's locale ("15,00" in
-    German), with at most the currency's decimals (none for JPY, three for KWD)."""
+    German), with at most the currency's decimals (none for JPY, three for KWD). The shift's
+    own currency may be written with it ("$20", "20 USD"), never another's ("20 €")."""
     currency = currency or active_currency()
     locale = locale or current_locale()
     pattern, decimal, group = _pattern(locale)
-    cleaned = "".join(ch for ch in text.strip() if ch not in _SPACES)
-    for symbol in (get_currency_symbol(currency.code, locale), currency.code, *"$€£¥"):
-        cleaned = cleaned.removeprefix(symbol).removesuffix(symbol)
     example = {"example": _example(currency, locale)}
+    typed = "".join(ch for ch in text.strip() if ch not in _SPACES)
+    before, cleaned, after = _split_marks(typed, f"+-.{decimal}{group}")
+    for mark in (before, after):
+        if not mark or mark in _own_marks(currency.code, locale):
+            continue
+        if _is_currency_mark(mark, locale):
+            raise AmountError(
+                gettext(
+                    "“%(mark)s” is another currency: type the amount in %(currency)s, like "
+                    "%(example)s."
+                )
+                % {"mark": mark, "currency": currency.code, **example}
+            )
+        raise AmountError(gettext("Enter an amount like %(example)s.") % example)
     if cleaned.startswith("-"):
         raise AmountError(gettext("Amounts cannot be negative."))
     cleaned = cleaned.removeprefix("+")
     if not cleaned:
         raise AmountError(gettext("Enter an amount."))
-    if decimal != "." and re.fullmatch(r"\d+\.\d{1,2}", cleaned):
-        # A keypad's point where a comma is usual: "15.00" cannot be thousands in German.
+    if decimal != "." and group != "." and re.fullmatch(r"\d+\.\d{1,2}", cleaned):
+        # A keypad's point where a comma is usual and a point means nothing else ("15.00" in
+        # French). Where the point groups thousands (German), "1.25" and "1.250" would be a
+        # thousand times apart on one zero: such a point is refused below, not guessed.
         cleaned = cleaned.replace(".", decimal)
     if not pattern.fullmatch(cleaned):
+        if group == "." and "." in cleaned:
+            raise AmountError(
+                gettext(
+                    "Here “%(group)s” separates thousands and “%(decimal)s” the decimals: "
+                    "type an amount like %(example)s."
+                )
+                % {"group": group, "decimal": decimal, **example}
+            )
         raise AmountError(gettext("Enter an amount like %(example)s.") % example)
     number = cleaned.replace(group, "") if group else cleaned
     try:

@@ -132,7 +132,9 @@ from sessions_app.money import currency  # noqa: E402
     [
         ("de", "15,00", "15.00"),
         ("de", "1.234,50", "1234.50"),
-        ("de", "15.00", "15.00"),  # a keypad's point where German writes a comma
+        ("de", "1.250", "1250.00"),
+        ("de", "1.250.000", "1250000.00"),
+        ("fr", "15.00", "15.00"),  # a keypad's point where French writes a comma
         ("de", "15,5 €", "15.50"),
         ("fr", "1\u202f234,50", "1234.50"),
         ("es", "1.234,50", "1234.50"),
@@ -142,6 +144,52 @@ from sessions_app.money import currency  # noqa: E402
 )
 def test_amounts_are_read_in_the_persons_language(locale, typed, amount):
     assert parse_amount(typed, currency=currency("EUR"), locale=locale) == Decimal(amount)
+
+
+@pytest.mark.parametrize("locale", ["de", "es"])
+@pytest.mark.parametrize("typed", ["1.25", "15.00", "12.5", "1.2500", "1,250.00", ".75"])
+def test_a_point_that_groups_thousands_is_never_guessed_to_be_a_decimal_point(locale, typed):
+    # "1.250" is 1250 there: "1.25" read as 1.25 would be a thousand times off on one zero.
+    with pytest.raises(AmountError, match=r"“\.” separates thousands and “,” the decimals.*125,50"):
+        parse_amount(typed, currency=currency("EUR"), locale=locale)
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [
+        ("en_US", "$20"),
+        ("en_US", "20USD"),
+        ("en_US", "US$20"),
+        ("de", "20 $"),
+        ("fr", "20 $US"),
+        ("es", "20 US$"),
+    ],
+)
+def test_the_shifts_own_currency_may_be_typed_with_the_amount(locale, typed):
+    assert parse_amount(typed, currency=currency("USD"), locale=locale) == Decimal("20.00")
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "mark", "example"),
+    [
+        ("de", "1250,50 €", "€", "125,50"),
+        ("en_US", "€20", "€", "125.50"),
+        ("en_US", "EUR 20", "EUR", "125.50"),
+        ("en_US", "£5", "£", "125.50"),
+        ("en_US", "CA$20", "CA$", "125.50"),
+        ("es", "20 JPY", "JPY", "125,50"),
+    ],
+)
+def test_another_currency_is_refused_not_read_as_the_shifts(locale, typed, mark, example):
+    with pytest.raises(AmountError) as refused:
+        parse_amount(typed, currency=currency("USD"), locale=locale)
+    assert str(refused.value) == (
+        f"“{mark}” is another currency: type the amount in USD, like {example}."
+    )
+
+
+def test_a_dollar_sign_is_a_canadian_shifts_own():
+    assert parse_amount("$20", currency=currency("CAD"), locale="en_US") == Decimal("20.00")
 
 
 def test_a_comma_is_not_a_decimal_sign_in_english():

@@ -53,6 +53,21 @@ def test_the_notes_and_coins_are_labelled_as_the_pages_money_reads(signed_in, la
     assert labels[0] == note and coin in labels
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1.50", "Hier trennt „.“ die Tausender und „,“ die Nachkommastellen"),
+        ("150,00 €", "„€“ ist eine andere Währung: Geben Sie den Betrag in USD ein, etwa 125,50."),
+    ],
+)
+def test_an_ambiguous_or_foreign_float_is_refused_in_german(signed_in, tills, typed, message):
+    page = signed_in.post(
+        URL, {"station": tills["a1"].id, "opening_amount": typed}, HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert message in page and f'value="{typed}"' in page
+    assert not SessionRecord.objects.exists()
+
+
 def test_a_total_that_disagrees_with_the_count_is_refused(signed_in, tills):
     page = signed_in.post(
         URL, {"station": tills["a1"].id, "opening_amount": "90", "count_50": "2"}
