@@ -34,7 +34,7 @@ from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlet_names_for
 
 # Bumped whenever a line's cells change: every line stored before is then written again.
-EXPORT_FORMAT = "1"
+EXPORT_FORMAT = "2"
 CSV_CHUNK_ROWS = 256  # about 60 KB: one read and one socket write per chunk, not per row
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
 CSV_LEADING_COLUMNS = (
@@ -71,6 +71,7 @@ LINE_FIELDS = (
     "counted",
     "expected",
     "variances",
+    "closing_note",
     "variance_reason",
     "approved_by",
     "review_comment",
@@ -120,6 +121,7 @@ def csv_line_parts(
         ]
     others = sorted((key, value) for key, value in counted.items() if key not in methods)
     tail += [
+        _safe(row["closing_note"]),
         _safe(row["variance_reason"]),
         _safe(row["approved_by"]),
         _safe(row["review_comment"]),
@@ -134,7 +136,7 @@ def shift_csv_chunks(*, user: User, records: QuerySet[SessionRecord]) -> Iterato
     header = [*CSV_LEADING_COLUMNS, "result", "review_state"]
     for key in methods:
         header += [f"{key}_counted", f"{key}_expected", f"{key}_difference"]
-    header += ["variance_reason", "approved_by", "review_comment", "other_tenders"]
+    header += ["closing_note", "variance_reason", "approved_by", "review_comment", "other_tenders"]
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM makes Excel read UTF-8
     csv.writer(buffer).writerow(header)

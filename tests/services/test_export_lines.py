@@ -92,7 +92,8 @@ def test_a_shift_whose_business_day_moves_is_written_again_whatever_its_key(till
 
 def test_the_line_format_is_pinned_to_its_version():
     """A change to the line's cells must bump EXPORT_FORMAT, or every line kept before would
-    be read as current: this line is the format of version 1."""
+    be read as current: this line is the format of version 2 (version 1 had no closing
+    note)."""
     from datetime import date, datetime
     from decimal import Decimal
 
@@ -116,15 +117,16 @@ def test_the_line_format_is_pinned_to_its_version():
         "counted": {"cash": "99.9", "giftCard": "5"},
         "expected": {"cash": "100.500"},
         "variances": {"cash": "-0.6"},
+        "closing_note": "=1+2 in the till",
         "variance_reason": "Line\nbreak",
         "approved_by": "",
         "review_comment": "-",
     }
     head, tail = csv_line_parts(row, methods=["cash", "card"], zone=ZoneInfo("America/New_York"))
     assert (EXPORT_FORMAT, head, tail) == (
-        "1",
+        "2",
         "'=S-1,abc123",
         '2026-03-08,Ann,2026-03-08T01:59:30-05:00,"Bo ""B"", jr",2026-03-08T03:00:30-04:00,'
-        'KWD,100.500,,0.005,short,needs_review,99.900,100.500,-0.600,,,,"Line\nbreak",,\'-,'
-        "giftCard 5",
+        "KWD,100.500,,0.005,short,needs_review,99.900,100.500,-0.600,,,,'=1+2 in the till,"
+        '"Line\nbreak",,\'-,giftCard 5',
     )

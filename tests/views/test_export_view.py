@@ -83,6 +83,7 @@ def test_every_free_text_cell_is_neutralised(client, manager, tills):
         report={"varianceReason": '=HYPERLINK("x")', "review": {"comment": "@x"}},
         variance_reason='=HYPERLINK("x")',  # as indexing copies them out of the report
         review_comment="@x",
+        closing_note="-1 in the drawer",
     )
     client.login(username="mia", password=PASSWORD)
     [row] = _rows(client.get(URL))
@@ -92,6 +93,7 @@ def test_every_free_text_cell_is_neutralised(client, manager, tills):
         "session_number",
         "opened_by",
         "closed_by",
+        "closing_note",
         "variance_reason",
         "review_comment",
     ):
@@ -195,7 +197,8 @@ def _reference_row(record, outlet_names, till_names, zones, site_zone, methods) 
         row += [exact(record.counted.get(key)), exact(record.expected.get(key))]
         row.append(exact(record.variances.get(key)))
     others = sorted((k, v) for k, v in record.counted.items() if k not in methods)
-    row += [safe(record.variance_reason), safe(record.approved_by), safe(record.review_comment)]
+    row += [safe(record.closing_note), safe(record.variance_reason), safe(record.approved_by)]
+    row.append(safe(record.review_comment))
     row.append(safe("; ".join(f"{k} {v}" for k, v in others)))
     return row
 
@@ -301,7 +304,7 @@ def test_the_line_kept_at_indexing_reads_as_the_python_writer_wrote_it(
     assert len(records) == 2 and records[0].is_open
     # Kept for the lines an export expects, so the export below reads them as kept.
     assert {record.export_key for record in records} == {
-        f"1|cash,card,oliverPay|{settings.TIME_ZONE}"
+        f"{exports.EXPORT_FORMAT}|cash,card,oliverPay|{settings.TIME_ZONE}"
     }
     methods = [key for key, _name in settings.PAYMENT_METHODS]
     outlet_names = dict(Outlet.objects.values_list("id", "name"))
