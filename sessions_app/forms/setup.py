@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -13,7 +14,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.cash import parse_denominations
-from sessions_app.formatting import money
+from sessions_app.formatting import money, plain_amount
 from sessions_app.forms.fields import MoneyField, set_choices
 from sessions_app.money import (
     CASH_ONLY,
@@ -37,6 +38,8 @@ def one_line(value: str) -> None:
 
 # Codes CLDR names that are not countries (the EU, the UN, "unknown region" ...).
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+# The leading digits of a coin a cash total can be rounded to: 0.05, 0.10, 0.20, 0.25, 0.50, 1.
+ROUNDING_STEPS = frozenset({Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)})
 
 
 class OutletForm(forms.Form):
@@ -323,6 +326,23 @@ class OutletSettingsForm(forms.Form):
                 % {"reason": money(reason)},
             )
         return cleaned
+
+    def clean_cash_rounding(self) -> Decimal | None:
+        """A step a drawer can pay out: a coin of the 1-2-5 series (or a quarter), never
+        0.03."""
+        step: Decimal | None = self.cleaned_data.get("cash_rounding")
+        if not step:
+            return step
+        if step.scaleb(-step.adjusted()).normalize() not in ROUNDING_STEPS:
+            whole = active_currency().decimals == 0
+            coins = ("5", "10", "50", "100") if whole else ("0.05", "0.10", "0.25", "1")
+            examples = [plain_amount(Decimal(value)) for value in coins]
+            raise ValidationError(
+                _("Round to a coin's value, like %(examples)s.")
+                % {"examples": ", ".join(examples)},
+                code="invalid",
+            )
+        return step
 
     def clean_blind_count(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("blind_count") or "")

@@ -167,6 +167,15 @@ def test_a_swiss_outlet_rounds_cash_and_counts_its_own_coins(mia):
     assert row.denominations.startswith("200,100,50") and row.denominations.endswith("0.05")
 
 
+@pytest.mark.parametrize("step", ["0.03", "0.30", "7"])
+def test_a_rounding_step_no_coin_has_is_refused_with_the_other_errors(mia, step):
+    page = mia.post(
+        _url(OUTLET_A), _rules_form(cash_rounding=step, denominations="20, ten, 5")
+    ).content.decode()
+    assert "Round to a coin" in page and "Type the notes and coins as amounts" in page
+    assert not OutletSettings.objects.filter(outlet_id=OUTLET_A).exists()
+
+
 def test_the_currency_of_an_outlet_with_shifts_is_refused_on_the_page(mia, closed_shift):
     page = mia.post(_url(OUTLET_A), _rules_form(currency="EUR")).content.decode()
     assert "1 shift in USD: its currency cannot change" in page
