@@ -43,7 +43,12 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
         user=request.user,
         filters=filters,
         threshold=scale.threshold,
-        till_names=catalog.till_names,
+        # Across outlets, two outlets' "Till 1" are told apart by their outlet's name.
+        till_names=(
+            dict(catalog.tills)
+            if not filters.outlet and len(catalog.outlets) > 1
+            else catalog.till_names
+        ),
     )
     period = {
         "date_from": filters.date_from.isoformat() if filters.date_from else "",

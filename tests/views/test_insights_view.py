@@ -9,8 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.models import SessionRecord
-from tests.conftest import OUTLET_B, PASSWORD, STATION_A2, STATION_B1, make_shifts
+from sessions_app.models import Outlet, SessionRecord, Station
+from tests.conftest import (
+    OUTLET_A,
+    OUTLET_B,
+    PASSWORD,
+    STATION_A1,
+    STATION_A2,
+    STATION_B1,
+    make_shifts,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions_app:insights")
@@ -132,3 +140,19 @@ def test_differences_in_two_currencies_are_never_added(client, superuser, tills)
     [row] = francs.context["insights"].by_cashier
     assert row.shifts == 3 and row.total == -3
     assert "CHF\u00a0" in francs.content.decode()
+
+
+def test_across_outlets_each_till_is_named_with_its_outlet(client, superuser, tills):
+    """Two outlets' tills in one table: each says whose it is; one outlet's needs no more."""
+    make_shifts(1, variance="-8.00")  # at Till 1 of outlet A
+    make_shifts(1, outlet=OUTLET_B, station=STATION_B1, variance="-1.00", start=20)
+    client.force_login(superuser)
+    outlets = dict(Outlet.objects.values_list("id", "name"))
+    tills_named = dict(Station.objects.values_list("id", "name"))
+    labels = {row.label for row in client.get(URL).context["insights"].by_till}
+    assert labels == {
+        f"{tills_named[STATION_A1]} · {outlets[OUTLET_A]}",
+        f"{tills_named[STATION_B1]} · {outlets[OUTLET_B]}",
+    }
+    one = client.get(URL, {"outlet": OUTLET_B}).context["insights"].by_till
+    assert [row.label for row in one] == [tills_named[STATION_B1]]
