@@ -299,7 +299,10 @@
       var typed = input.value.trim();
       var value = thousandths(input.getAttribute("data-denomination"));
       var whole = typed === "" || /^\d+(\.0*)?$/.test(typed); // "2.0" is 2, as the server reads it
-      if ((input.validity && input.validity.badInput) || !whole) {
+      var bad = (input.validity && input.validity.badInput) || !whole;
+      if (bad) input.setAttribute("aria-invalid", "true");
+      else if (input.getAttribute("aria-invalid") === "true") input.removeAttribute("aria-invalid");
+      if (bad) {
         wrong = true;
         return;
       }
@@ -314,7 +317,20 @@
     var counted = any && !wrong;
     if (output) output.textContent = counted ? formatAmount(total, decimals, sign, true) : "—";
     var field = document.getElementById(container.getAttribute("data-total-field"));
-    if (fillTotal && field && counted) field.value = formatAmount(total, decimals, sign, false);
+    if (!field) return;
+    var sum = counted ? formatAmount(total, decimals, sign, false) : "";
+    // The total follows the count while it holds what the count put there (or nothing): one
+    // the cashier typed is never replaced, and never left showing a sum the count no longer
+    // makes ("Counted: —" beside it).
+    var filled = field.getAttribute("data-filled-by-count");
+    if (!fillTotal) {
+      if (counted && field.value === sum) field.setAttribute("data-filled-by-count", sum);
+      return;
+    }
+    if (field.value === "" || field.value === filled) {
+      field.value = sum;
+      field.setAttribute("data-filled-by-count", sum);
+    }
   }
 
   document.addEventListener("input", function (event) {

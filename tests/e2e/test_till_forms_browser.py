@@ -88,6 +88,27 @@ def test_a_count_of_part_of_a_note_makes_no_total(page: Page, live_server, sign_
     page.get_by_label("Number of $20").fill("5")
     float_field = page.get_by_label("Opening float")
     expect(float_field).to_have_value("100.00")
-    page.get_by_label("Number of $5", exact=True).fill("1.5")  # not a whole note: no total from it
+    five = page.get_by_label("Number of $5", exact=True)
+    five.fill("1.5")  # not a whole note: no total from it
     expect(page.locator("[data-count-total]").first).to_have_text("—")
-    expect(float_field).to_have_value("100.00")  # left as it was, not 105.00
+    # The float the count had put in goes with it: never a sum the count no longer makes.
+    expect(float_field).to_have_value("")
+    expect(five).to_have_attribute("aria-invalid", "true")
+    five.fill("1")
+    expect(float_field).to_have_value("105.00")
+    expect(five).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_total_the_cashier_typed_is_never_replaced_by_the_count(
+    page: Page, live_server, sign_in, tills, cashier
+):
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    page.get_by_text("Count by notes and coins").first.click()
+    page.get_by_label("Number of $20").fill("5")
+    float_field = page.get_by_label("Opening float")
+    expect(float_field).to_have_value("100.00")
+    float_field.fill("950.00")
+    page.get_by_label("Number of $5", exact=True).fill("2")
+    expect(page.locator("[data-count-total]").first).to_have_text("110.00")
+    expect(float_field).to_have_value("950.00")  # the server says they differ, on sending
