@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from sessions_app.cash import cash_drop_plan
 from sessions_app.closing.drawer import BlindCount, CashDrawer, CashMovement, Handover, SalesSummary
 from sessions_app.closing.expected import cash_drawer
 from sessions_app.closing.parts import CashDrop, Correction, Review
@@ -223,7 +224,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         result=record.result,
         variance_reason=report.variance_reason,
         cash_count=count_lines(report.cash_count),
-        cash_drop=report.cash_drop,
+        cash_drop=report.cash_drop if ours else _till_cash_drop(record),
         review=report.review if ours else review_of_a_till_close(record),
         corrections=[correction_shown(c) for c in report.corrections if isinstance(c, Correction)],
         timeline=timeline(record, report, movements),
@@ -275,6 +276,15 @@ def _recounts(record: SessionRecord, report: ClosingReport) -> list[Recount]:
         for key, first in blind.first_count.items()
         if (first or Decimal(0)) != (closed_with.get(key) or Decimal(0))
     ]
+
+
+def _till_cash_drop(record: SessionRecord) -> CashDrop | None:
+    """What to bank and leave for the next shift after a till's close, as after one here."""
+    counted = (record.counted or {}).get("cash")
+    if record.is_open or counted in (None, ""):
+        return None
+    target = outlet_policy(record.outlet_id).target_float
+    return cash_drop_plan(counted_cash=Decimal(str(counted)), target_float=target)
 
 
 def _till_sales(record: SessionRecord) -> SalesSummary | None:

@@ -3,7 +3,9 @@ shift closed here, worked out from its sales and the cash moved here, with the t
 report kept whole inside ours."""
 
 from dataclasses import replace
+from decimal import Decimal
 
+from sessions_app.cash import cash_drop_plan
 from sessions_app.closing.expected import cash_drawer, expected_from
 from sessions_app.closing.parts import MethodFigures, Review
 from sessions_app.closing.report import ClosingReport, parse
@@ -94,6 +96,11 @@ def till_close_report(
         ),
         review=Review(required=reconciliation.review_required or waiting),
         corrections=[],
+        # What to bank and leave for the next shift, as a close made here says it.
+        cash_drop=cash_drop_plan(
+            counted_cash=current.closing_amounts.get("cash", Decimal(0)),
+            target_float=policy.target_float,
+        ),
     )
     if with_till_report and report is not None and report.foreign is not None:
         ours.set(foreign=report.foreign)

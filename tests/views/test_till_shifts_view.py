@@ -187,6 +187,7 @@ def test_a_till_close_has_the_same_drawer_takings_and_sales_as_a_close_here(
     page = _page(client, short_till_close)
     opening = short_till_close.opening_amount
     assert "Cash drawer" in page and "Takings" in page and "Sales by tender" in page
+    assert "Bank deposit and next float" in page  # what to bank, as after a close here
     assert "+$80.00" in page  # the cash sales, in the drawer's make-up
     assert f"${opening + 80:,.2f}" in page  # expected in the drawer
     assert "−$30.00" in page  # counted against it
