@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
@@ -27,14 +28,34 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
+@dataclass(frozen=True)
+class _Scope:
+    groups: frozenset[str]
+    outlet_ids: frozenset[str]
+
+
+def _scope(user: User) -> _Scope:
+    """The user's groups and outlets, read once per user object and in one query: every
+    signed-in page asks for both."""
+    cached: _Scope | None = getattr(user, "_scope_cache", None)
+    if cached is None:
+        groups = user.groups.annotate(kind=Value("group")).values_list("kind", "name")
+        outlets = user.outlet_assignments.annotate(kind=Value("outlet")).values_list(
+            "kind", "outlet_id"
+        )
+        rows = list(groups.union(outlets, all=True))
+        cached = _Scope(
+            groups=frozenset(name for kind, name in rows if kind == "group"),
+            outlet_ids=frozenset(name for kind, name in rows if kind == "outlet"),
+        )
+        user._scope_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _group_names(user: AnyUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    cached: frozenset[str] | None = getattr(user, "_group_names_cache", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._group_names_cache = cached  # type: ignore[attr-defined]
-    return cached
+    return _scope(user).groups
 
 
 def is_manager(user: AnyUser) -> bool:
@@ -58,11 +79,7 @@ def allowed_outlet_ids(user: AnyUser) -> frozenset[str] | None:
         return frozenset()
     if user.is_superuser:
         return None
-    cached: frozenset[str] | None = getattr(user, "_outlet_ids_cache", None)
-    if cached is None:
-        cached = frozenset(user.outlet_assignments.values_list("outlet_id", flat=True))
-        user._outlet_ids_cache = cached  # type: ignore[attr-defined]
-    return cached
+    return _scope(user).outlet_ids
 
 
 @dataclass(frozen=True)
