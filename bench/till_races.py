@@ -461,7 +461,10 @@ def soak(store, people, minutes: float, lost_every: float = 20.0) -> dict:
                 till=station,
                 opened_by_user=user,
                 opening_amount=Decimal("150.00"),
-                confirmed_not_created=True,
+                not_created_number=PendingOpen.objects.filter(station_id=station.id)
+                .values_list("session_number", flat=True)
+                .first()
+                or "",
             )
             tally["DUPLICATE: a cashier's press opened the till again"] += 1
         except ApplicationError:

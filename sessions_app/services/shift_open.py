@@ -19,7 +19,7 @@ from sessions_app.finalpos.records import SessionInput, StationStatus
 from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import outlet_policy
-from sessions_app.roles import User, display_name, is_manager
+from sessions_app.roles import User, display_name
 from sessions_app.selectors.handover import left_in_drawer
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import till_cache_save
@@ -29,7 +29,11 @@ from sessions_app.services.ledger import LedgerWrite
 from sessions_app.services.locks import till_claim
 from sessions_app.services.numbering import business_year, session_number_allocate
 from sessions_app.services.queued import till_status_enqueue
-from sessions_app.services.settle.opens import pending_open_hold, pending_open_message
+from sessions_app.services.settle.opens import (
+    not_created_confirmed,
+    pending_open_hold,
+    pending_open_message,
+)
 from sessions_app.services.shift_checks import ShiftWriteResult, ensure_no_open_shift
 from sessions_app.services.shift_record import shift_write_record
 
@@ -43,7 +47,7 @@ def shift_open(
     opening_amount: Decimal,
     opening_note: str = "",
     cash_count: dict[Decimal, int] | None = None,
-    confirmed_not_created: bool = False,
+    not_created_number: str = "",
     in_use_confirmed: bool = False,
     client: FinalPOSClient | None = None,
 ) -> ShiftWriteResult:
@@ -52,10 +56,10 @@ def shift_open(
 
     A create whose answer was lost cannot be looked up (Final POS has no session list), so the
     till is held as "opening may have reached Final POS" (PendingOpen) rather than opened
-    again blindly; it is settled on evidence (services/settle/opens.py). ``confirmed_not_created``,
-    a manager's word after looking at the till, opens it again with the same session number,
-    so a duplicate would be recognisable (and repairable). A till that reports
-    itself in use with no shift known is opened only with ``in_use_confirmed``."""
+    again blindly; it is settled on evidence (services/settle/opens.py). ``not_created_number``,
+    the held open's number a manager typed after finding no shift on the till, opens it again
+    with that session number, so a duplicate would be recognisable (and repairable). A till
+    that reports itself in use with no shift known is opened only with ``in_use_confirmed``."""
     client = client or get_client()
     summary = _("Open a shift on %(till)s with a float of %(float)s") % {
         "till": till.name,
@@ -71,7 +75,9 @@ def shift_open(
         opener = display_name(opened_by_user)
         with till_claim(till, claimed_by=opener):
             pending = PendingOpen.objects.filter(station_id=till.id).first()
-            if pending is not None and not (confirmed_not_created and is_manager(opened_by_user)):
+            if pending is not None and not not_created_confirmed(
+                pending, user=opened_by_user, typed_number=not_created_number
+            ):
                 raise OpenOutcomeUnknown(pending_open_message(pending, till))
             if pending is not None:
                 audit.summary_suffix = _(

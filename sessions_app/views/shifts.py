@@ -42,7 +42,7 @@ from sessions_app.selectors.review import approval_needs_a_reason
 from sessions_app.selectors.shifts import shift_twins
 from sessions_app.services.errors import OpenOutcomeUnknown, ShiftError, TillReportsInUse
 from sessions_app.services.index import shift_refresh
-from sessions_app.services.settle.opens import lost_open_check, pending_open_check
+from sessions_app.services.settle.opens import pending_open_check
 from sessions_app.services.shift_open import shift_open
 from sessions_app.services.shift_review import shift_approve
 from sessions_app.services.till_status import till_status_push
@@ -80,23 +80,19 @@ def shift_open_view(request: AuthenticatedRequest) -> HttpResponse:
         till = next((s for s in tills if s.id == form.cleaned_data["station"]), None)
         if till is None:
             raise Http404(_("No such till at your outlets."))
-        lost_open = lost_open_check(
-            till=till,
-            user=request.user,
-            not_created_checked=form.cleaned_data["not_created_checked"],
-            typed_number=form.cleaned_data["confirm_not_created"],
-        )
-        if lost_open.refusal:  # the page's block on the held till says why, once
-            return _open_page(request, form, tills, in_use_warning=False, relist=named is not None)
+        # A till held by an open whose answer was lost opens again only on a manager's word,
+        # checked by shift_open against the held number (OpenOutcomeUnknown below if not).
+        cleaned = form.cleaned_data
+        not_created = cleaned["confirm_not_created"] if cleaned["not_created_checked"] else ""
         try:
             result = shift_open(
                 till=till,
                 opened_by_user=request.user,
-                opening_amount=form.cleaned_data["opening_amount"],
-                opening_note=form.cleaned_data["opening_note"],
-                cash_count=form.cleaned_data["cash_count"],
-                confirmed_not_created=lost_open.confirmed_not_created,
-                in_use_confirmed=form.cleaned_data["confirm_in_use"],
+                opening_amount=cleaned["opening_amount"],
+                opening_note=cleaned["opening_note"],
+                cash_count=cleaned["cash_count"],
+                not_created_number=not_created,
+                in_use_confirmed=cleaned["confirm_in_use"],
             )
         except TillReportsInUse as error:
             form.add_error(None, error.message)

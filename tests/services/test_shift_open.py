@@ -19,7 +19,7 @@ from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station,
 from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy
 from sessions_app.services.index import shift_fetch
 from sessions_app.services.index_refresh import shifts_refresh
-from sessions_app.services.settle.opens import lost_open_check
+from sessions_app.services.settle.opens import not_created_confirmed
 from sessions_app.services.shift_close import shift_close
 from sessions_app.services.shift_open import shift_open
 from tests.conftest import add_faults
@@ -246,7 +246,7 @@ def test_a_held_open_a_manager_confirms_not_created_opens_again_with_the_same_nu
         till=tills["a1"],
         opened_by_user=manager,
         opening_amount=Decimal("200.00"),
-        confirmed_not_created=True,
+        not_created_number=number,
     ).record
     assert record.session_number == number and not PendingOpen.objects.exists()
     assert "checked the till" in present(AuditEntry.objects.filter(action="open").first()).summary
@@ -257,13 +257,14 @@ def test_a_cashiers_word_never_opens_a_held_till_again(tills, cashier, simulator
     add_faults(simulator, {"action": "status", "status": 503, "method": "POST", "when": "after"})
     with pytest.raises(OpenOutcomeUnknown):
         _open(tills, cashier)
+    number = PendingOpen.objects.get().session_number
     simulator.simulator.faults.rules.clear()
     with pytest.raises(OpenOutcomeUnknown):
         shift_open(
             till=tills["a1"],
             opened_by_user=cashier,
             opening_amount=Decimal("200.00"),
-            confirmed_not_created=True,
+            not_created_number=number,
         )
     assert len(simulator.simulator.store.find("session")) == 1
 
@@ -335,33 +336,25 @@ def _held(tills, cashier):
     )
 
 
-def test_a_free_till_needs_no_word_about_a_lost_open(tills, cashier):
-    check = lost_open_check(
-        till=tills["a1"], user=cashier, not_created_checked=False, typed_number=""
-    )
-    assert not check.refusal and not check.confirmed_not_created
-
-
-def test_a_held_till_is_refused_until_not_created_is_ticked(tills, cashier, manager):
+def test_a_held_till_is_refused_without_a_managers_word_and_nothing_is_sent(
+    tills, manager, cashier, simulator
+):
     _held(tills, cashier)
-    check = lost_open_check(
-        till=tills["a1"], user=manager, not_created_checked=False, typed_number="D-2026-0007"
-    )
-    assert "may have reached Final POS" in check.refusal and not check.confirmed_not_created
+    with pytest.raises(OpenOutcomeUnknown, match="may have reached Final POS"):
+        shift_open(till=tills["a1"], opened_by_user=manager, opening_amount=Decimal("150.00"))
+    assert not simulator.simulator.store.find("session")
+    assert PendingOpen.objects.get().session_number == "D-2026-0007"
 
 
 def test_only_a_manager_who_types_the_held_number_confirms_it_was_not_created(
     tills, cashier, manager
 ):
-    _held(tills, cashier)
+    held = _held(tills, cashier)
 
     def confirmed(user, typed_number):
-        check = lost_open_check(
-            till=tills["a1"], user=user, not_created_checked=True, typed_number=typed_number
-        )
-        assert not check.refusal
-        return check.confirmed_not_created
+        return not_created_confirmed(held, user=user, typed_number=typed_number)
 
     assert confirmed(manager, "D-2026-0007")
     assert not confirmed(manager, "D-2026-0008")
+    assert not confirmed(manager, "")
     assert not confirmed(cashier, "D-2026-0007")

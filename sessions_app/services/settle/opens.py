@@ -1,7 +1,7 @@
 """Settling an open whose answer was lost: Final POS lists no sessions, so the till is held
 (``pending_open_hold``) and the shift looked for on evidence (``pending_open_check``): its
 sales, the till's status, or a manager's word after looking at the till
-(``lost_open_check``)."""
+(``not_created_confirmed``)."""
 
 import contextlib
 import logging
@@ -48,29 +48,11 @@ def pending_open_hold(
     return held
 
 
-@dataclass(frozen=True)
-class LostOpenCheck:
-    """What an open on a held till may do: ``refusal`` is said and nothing is sent (the
-    cashier has not ticked "it was not created"); else ``confirmed_not_created`` is passed on
-    to shift_open."""
-
-    refusal: str = ""
-    confirmed_not_created: bool = False
-
-
-def lost_open_check(
-    *, till: Station, user: User, not_created_checked: bool, typed_number: str
-) -> LostOpenCheck:
+def not_created_confirmed(pending: PendingOpen, *, user: User, typed_number: str) -> bool:
     """A till held by an open whose answer was lost opens again only on a manager's word that
-    it was not created: the box ticked and the held shift's number typed again."""
-    pending = PendingOpen.objects.filter(station_id=till.id).first()
-    if pending is None:
-        return LostOpenCheck()
-    if not not_created_checked:
-        return LostOpenCheck(refusal=pending_open_message(pending, till))
-    return LostOpenCheck(
-        confirmed_not_created=is_manager(user) and typed_number == pending.session_number
-    )
+    it was not created: the held shift's number typed again (the page asks for it once the
+    manager has ticked that they looked at the till)."""
+    return is_manager(user) and typed_number == pending.session_number
 
 
 def pending_open_message(pending: PendingOpen, till: Station) -> str:
