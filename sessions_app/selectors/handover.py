@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from sessions_app.models import SessionRecord, Station
 
@@ -31,3 +31,29 @@ def left_in_drawer(till_ids: list[str]) -> dict[str, LeftInDrawer]:
         for station_id, amount, session_id, number in found
         if amount is not None
     }
+
+
+@dataclass(frozen=True)
+class TillBeforeOpen:
+    """What opening a shift needs to know of a till."""
+
+    indexed_open: list[SessionRecord]  # open here as the index last saw them: read again
+    left: LeftInDrawer | None  # what the till's last closed shift said to leave, if it did
+
+
+def till_before_open(till_id: str) -> TillBeforeOpen:
+    """The till's open shifts and its last closed one, in one query (each part through its
+    own partial index)."""
+    live = SessionRecord.objects.filter(station_id=till_id, deleted_at__isnull=True)
+    open_ids = live.filter(close_time__isnull=True).values("id")
+    last_close = live.filter(close_time__isnull=False).order_by("-close_time").values("id")[:1]
+    rows = list(SessionRecord.objects.filter(Q(id__in=open_ids) | Q(id=Subquery(last_close))))
+    last = next((row for row in rows if row.close_time is not None), None)
+    left = (
+        LeftInDrawer(
+            amount=last.left_in_drawer, session_id=last.id, session_number=last.session_number
+        )
+        if last is not None and last.left_in_drawer is not None
+        else None
+    )
+    return TillBeforeOpen(indexed_open=[row for row in rows if row.close_time is None], left=left)

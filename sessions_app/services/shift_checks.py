@@ -2,7 +2,7 @@
 exists, nobody changed it since it was shown, and no other shift is open on its till."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,12 +90,17 @@ def refuse_if_held_by_till(current: Session) -> None:
         )
 
 
-def open_shift_on(till: Station, *, client: FinalPOSClient) -> Session | None:
+def open_shift_on(
+    till: Station, *, client: FinalPOSClient, indexed: Iterable[SessionRecord] | None = None
+) -> Session | None:
     """The shift open on this till, if any. Final POS cannot list sessions, so each shift the
-    index thinks is open here is re-read: one closed or deleted on the till no longer counts."""
-    for record in SessionRecord.objects.filter(
-        station_id=till.id, close_time__isnull=True, deleted_at__isnull=True
-    ):
+    index thinks is open here (``indexed``, when the caller has just read them) is re-read:
+    one closed or deleted on the till no longer counts."""
+    if indexed is None:
+        indexed = SessionRecord.objects.filter(
+            station_id=till.id, close_time__isnull=True, deleted_at__isnull=True
+        )
+    for record in indexed:
         try:
             current = client.session_get(record.id)
         except FinalPOSNotFound:
@@ -107,8 +112,14 @@ def open_shift_on(till: Station, *, client: FinalPOSClient) -> Session | None:
     return None
 
 
-def ensure_no_open_shift(till: Station, *, client: FinalPOSClient, reopening: bool = False) -> None:
-    current = open_shift_on(till, client=client)
+def ensure_no_open_shift(
+    till: Station,
+    *,
+    client: FinalPOSClient,
+    reopening: bool = False,
+    indexed: Iterable[SessionRecord] | None = None,
+) -> None:
+    current = open_shift_on(till, client=client, indexed=indexed)
     if current is not None:
         raise TillBusy(
             (

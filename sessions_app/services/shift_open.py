@@ -20,7 +20,7 @@ from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
-from sessions_app.selectors.handover import left_in_drawer
+from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer, till_before_open
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import till_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
@@ -84,7 +84,11 @@ def shift_open(
                     "%(manager)s checked the till: %(number)s, whose answer was lost, was not "
                     "created"
                 ) % {"manager": opener, "number": pending.session_number}
-            ensure_no_open_shift(till, client=client)
+            before = till_before_open(till.id)
+            ensure_no_open_shift(till, client=client, indexed=before.indexed_open)
+            # A shift the index had open here, read again, may have been closed on the till
+            # meanwhile: then it is the last close, and the float it left is read again.
+            left = left_in_drawer([till.id]).get(till.id) if before.indexed_open else before.left
             if not in_use_confirmed:
                 _refuse_if_the_till_reports_in_use(till, client)
             now = timezone.now()
@@ -103,7 +107,7 @@ def shift_open(
                 notes=notes,
                 closing_amounts={},
                 opening_note=opening_note,
-                closing_report_data=_handover_report(till, opening_amount),
+                closing_report_data=_handover_report(till, opening_amount, left),
             )
             try:
                 created = client.session_create(data)
@@ -203,10 +207,11 @@ def _undo_if_the_till_opened_one_meanwhile(
     )
 
 
-def _handover_report(till: Station, opening_amount: Decimal) -> str | None:
+def _handover_report(
+    till: Station, opening_amount: Decimal, left: LeftInDrawer | None
+) -> str | None:
     """The float the last shift on this till left, against this one's, in a report the close
     builds on; None when the last shift said nothing about it."""
-    left = left_in_drawer([till.id]).get(till.id)
     if left is None:
         return None
     handover = Handover(

@@ -15,6 +15,7 @@ from sessions_app.finalpos import (
     FinalPOSRejected,
     circuit,
 )
+from sessions_app.finalpos.wire import time_to_wire
 from sessions_app.models import AuditEntry, PendingOpen, SessionRecord, Station, StationClaim
 from sessions_app.services.errors import OpenOutcomeUnknown, TillBusy
 from sessions_app.services.index import shift_fetch
@@ -128,6 +129,32 @@ def test_a_shift_closed_on_the_till_meanwhile_no_longer_blocks(tills, cashier, s
     second = _open(tills, cashier).record
     assert second.id != first.id
     assert not SessionRecord.objects.get(id=first.id).is_open
+
+
+def test_the_float_is_handed_over_from_the_shift_the_till_closed_meanwhile(
+    tills, cashier, simulator
+):
+    """The index still had the till's last shift open: it is the last close once read again,
+    so the new shift's float is not compared with what the shift before it left."""
+    first = _open(tills, cashier, "150.00").record
+    shift_close(
+        record=first,
+        closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal(0), "oliverPay": Decimal(0)},
+        seen_updated_at=None,
+        close_request_id="3" * 32,
+    )
+    assert _open(tills, cashier, "140.00").record.report  # handed over from the first
+    second = SessionRecord.objects.get(close_time__isnull=True)
+    session = simulator.simulator.store.get("session", second.id)
+    session |= {"closeTime": time_to_wire(timezone.now()), "closedBy": "Till app"}
+    simulator.simulator.store.replace("session", session)
+    station = simulator.simulator.store.get("station", second.station_id)
+    simulator.simulator.store.replace("station", station | {"status": "AVAILABLE"})
+
+    third = _open(tills, cashier, "140.00").record
+    assert not third.report  # the second, closed on the till, said nothing to leave
+    assert not SessionRecord.objects.get(id=second.id).is_open
 
 
 def test_someone_opening_the_same_till_right_now_is_refused(tills, cashier):
