@@ -12,6 +12,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 
 from sessions_app.finalpos import circuit
@@ -170,7 +171,7 @@ class FinalPOSClient:
             items.extend(page)
             if len(page) < PAGE_SIZE:
                 return iter(items)
-        raise FinalPOSBadResponse("Final POS kept sending full pages; the list was cut short.")
+        raise FinalPOSBadResponse(_("Final POS kept sending full pages; the list was cut short."))
 
     def _send(
         self,
@@ -226,7 +227,7 @@ def _page_items(page: Any) -> list[Any]:
         for key in ("data", "items"):
             if isinstance(page.get(key), list):
                 return page[key]
-    raise FinalPOSBadResponse("Final POS sent a list the dashboard could not read.")
+    raise FinalPOSBadResponse(_("Final POS sent a list the dashboard could not read."))
 
 
 def get_client() -> FinalPOSClient:

@@ -1,19 +1,24 @@
 """The failures a Final POS call can end in, each saying whether retrying can help.
 
-Messages are written for the person at the till; they never contain the API key.
+Messages are written for the person at the till, in the language of the request that made
+the call (as the audit trail's summaries are); they never contain the API key.
 """
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class FinalPOSError(Exception):
     """Base class: something went wrong talking to Final POS."""
 
     retryable = False
-    default_message = "Final POS could not complete the request."
+    default_message: str | Promise = gettext_lazy("Final POS could not complete the request.")
 
     def __init__(self, message: str = "", *, status: int | None = None) -> None:
         # A message can quote what Final POS sent (a field's name); it is stored in the audit
         # trail and on the shift, and PostgreSQL refuses NUL in text.
-        self.message = (message or self.default_message).replace("\x00", "")
+        self.message = str(message or self.default_message).replace("\x00", "")
         self.status = status
         super().__init__(self.message)
 
@@ -22,14 +27,14 @@ class FinalPOSUnavailable(FinalPOSError):
     """Timeout, connection failure or a 5xx: the API is down or slow; try again later."""
 
     retryable = True
-    default_message = "Final POS is not answering right now. Try again shortly."
+    default_message = gettext_lazy("Final POS is not answering right now. Try again shortly.")
 
 
 class FinalPOSCircuitOpen(FinalPOSUnavailable):
     """Recent calls failed, so we are not calling Final POS for a short cool-down."""
 
     # No time of its own: the page's banner says when the dashboard asks again.
-    default_message = (
+    default_message = gettext_lazy(
         "Final POS has been failing, so the dashboard is pausing calls to it for a moment."
     )
 
@@ -39,14 +44,16 @@ class FinalPOSOutcomeUnknown(FinalPOSUnavailable):
     connection, a 5xx, an unreadable answer): Final POS may or may not have made it. Never
     treated as "nothing saved": the service reads the record again to settle it."""
 
-    default_message = "Final POS did not confirm the change, so it may or may not have been saved."
+    default_message = gettext_lazy(
+        "Final POS did not confirm the change, so it may or may not have been saved."
+    )
 
 
 class FinalPOSNotSeenYet(FinalPOSOutcomeUnknown):
     """An answer was lost, and the change is not in the record yet, read again soon after: a
     write may still land after its answer was lost, so this is not "nothing saved" yet."""
 
-    default_message = (
+    default_message = gettext_lazy(
         "Final POS did not answer, and the change does not show there yet: it may still arrive."
     )
 
@@ -54,7 +61,7 @@ class FinalPOSNotSeenYet(FinalPOSOutcomeUnknown):
 class FinalPOSNotSaved(FinalPOSUnavailable):
     """An answer was lost, and reading the record again shows the change is not there."""
 
-    default_message = (
+    default_message = gettext_lazy(
         "Final POS did not answer, and reading the record again shows the change was not "
         "saved. Try again."
     )
@@ -63,7 +70,9 @@ class FinalPOSNotSaved(FinalPOSUnavailable):
 class FinalPOSBusy(FinalPOSUnavailable):
     """429: Final POS asks the dashboard to slow down; calls pause for Retry-After."""
 
-    default_message = "Final POS is busy and asked the dashboard to wait. Try again in a minute."
+    default_message = gettext_lazy(
+        "Final POS is busy and asked the dashboard to wait. Try again in a minute."
+    )
 
     def __init__(self, message: str = "", *, retry_after: float, status: int = 429) -> None:
         self.retry_after = retry_after
@@ -78,13 +87,15 @@ class FinalPOSRedirected(FinalPOSError):
 class FinalPOSBadResponse(FinalPOSUnavailable):
     """Final POS answered with something we could not read (not the JSON we expected)."""
 
-    default_message = "Final POS sent an answer the dashboard could not read. Try again shortly."
+    default_message = gettext_lazy(
+        "Final POS sent an answer the dashboard could not read. Try again shortly."
+    )
 
 
 class FinalPOSAuthError(FinalPOSError):
     """401/403: the API key is missing, wrong or lacks access. Retrying will not help."""
 
-    default_message = (
+    default_message = gettext_lazy(
         "Final POS refused the dashboard's API key. Ask an administrator to check FINALPOS_API_KEY."
     )
 
@@ -92,13 +103,13 @@ class FinalPOSAuthError(FinalPOSError):
 class FinalPOSNotFound(FinalPOSError):
     """404: no such session, station or outlet in this company."""
 
-    default_message = "Final POS has no record with that id."
+    default_message = gettext_lazy("Final POS has no record with that id.")
 
 
 class FinalPOSRejected(FinalPOSError):
     """400/422: the API refused the data; ``messages`` says why, field by field when it can."""
 
-    default_message = "Final POS rejected the data."
+    default_message = gettext_lazy("Final POS rejected the data.")
 
     def __init__(
         self,
@@ -111,11 +122,13 @@ class FinalPOSRejected(FinalPOSError):
         self.messages = messages or []
         self.field_errors = field_errors or {}
         if not message and self.messages:
-            message = "Final POS rejected the data: " + "; ".join(self.messages)
+            message = _("Final POS rejected the data: %(reasons)s") % {
+                "reasons": "; ".join(self.messages)
+            }
         super().__init__(message, status=status)
 
 
 class InvalidFinalPOSId(FinalPOSError, ValueError):
     """An id that cannot be a Final POS id (24 letters and digits); no call was made."""
 
-    default_message = "That is not a valid Final POS id (24 letters and digits)."
+    default_message = gettext_lazy("That is not a valid Final POS id (24 letters and digits).")

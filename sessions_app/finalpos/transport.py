@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext as _
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from sessions_app.finalpos.errors import (
@@ -67,21 +68,27 @@ def exchange(
         status = "timeout"
         if write:
             raise FinalPOSOutcomeUnknown(
-                "Final POS did not answer in time after the change was sent, so it may or may "
-                "not have been saved."
+                _(
+                    "Final POS did not answer in time after the change was sent, so it may or "
+                    "may not have been saved."
+                )
             ) from None
-        raise FinalPOSUnavailable("Final POS did not answer in time. Try again shortly.") from None
+        raise FinalPOSUnavailable(
+            _("Final POS did not answer in time. Try again shortly.")
+        ) from None
     except requests.ConnectionError as error:
         status = "connection-error"
         if _nothing_sent(error):
             raise RetryableRead(_unreachable()) from None
         if write:
             raise FinalPOSOutcomeUnknown(
-                "The connection to Final POS dropped after the change was sent, so it may or "
-                "may not have been saved."
+                _(
+                    "The connection to Final POS dropped after the change was sent, so it may "
+                    "or may not have been saved."
+                )
             ) from None
         raise RetryableRead(
-            FinalPOSUnavailable("The connection to Final POS dropped. Try again shortly.")
+            FinalPOSUnavailable(_("The connection to Final POS dropped. Try again shortly."))
         ) from None
     except requests.RequestException:
         status = "request-error"
@@ -100,7 +107,7 @@ def exchange(
 
 def _unreachable() -> FinalPOSUnavailable:
     return FinalPOSUnavailable(
-        "The dashboard could not reach Final POS; nothing was sent. Try again shortly."
+        _("The dashboard could not reach Final POS; nothing was sent. Try again shortly.")
     )
 
 
@@ -122,37 +129,48 @@ def decode(response: requests.Response, *, write: bool) -> Any:
         except (ValueError, RecursionError):
             if write:
                 raise FinalPOSOutcomeUnknown(
-                    "Final POS answered the change with something the dashboard could not "
-                    "read, so whether it was saved is not known yet.",
+                    _(
+                        "Final POS answered the change with something the dashboard could not "
+                        "read, so whether it was saved is not known yet."
+                    ),
                     status=status,
                 ) from None
             raise FinalPOSBadResponse(status=status) from None
     if 300 <= status < 400:
-        target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
+        target = urlsplit(response.headers.get("Location", "")).hostname or _("another address")
         raise FinalPOSRedirected(
-            f"Final POS answered with a redirect to {target}; the dashboard does not follow "
-            "redirects. Check FINALPOS_BASE_URL.",
+            _(
+                "Final POS answered with a redirect to %(target)s; the dashboard does not "
+                "follow redirects. Check FINALPOS_BASE_URL."
+            )
+            % {"target": target},
             status=status,
         )
     messages = _error_messages(response)
-    detail = ("Final POS said: " + "; ".join(messages)) if messages else ""
+    said = "; ".join(messages)
     if status in (401, 403):
         raise FinalPOSAuthError(status=status)
     if status == 404 and _api_says_no_such_record(response):
         raise FinalPOSNotFound(
-            "Final POS has no record with that id" + (f" ({detail})." if detail else "."),
+            _("Final POS has no record with that id (Final POS said: %(said)s).") % {"said": said}
+            if said
+            else "",
             status=status,
         )
     if status == 404:  # a gateway's page, or no such route: nothing says the record is gone
         if write:
             raise FinalPOSOutcomeUnknown(
-                "Something other than Final POS answered the change with “not found”, so "
-                "whether it was saved is not known yet.",
+                _(
+                    "Something other than Final POS answered the change with “not found”, so "
+                    "whether it was saved is not known yet."
+                ),
                 status=status,
             )
         raise FinalPOSUnavailable(
-            "Something other than Final POS answered “not found” (a gateway, or "
-            "FINALPOS_BASE_URL points at the wrong place). Nothing is taken as deleted.",
+            _(
+                "Something other than Final POS answered “not found” (a gateway, or "
+                "FINALPOS_BASE_URL points at the wrong place). Nothing is taken as deleted."
+            ),
             status=status,
         )
     if status == 429:
@@ -164,17 +182,23 @@ def decode(response: requests.Response, *, write: bool) -> Any:
     if status >= 500:
         if write:
             raise FinalPOSOutcomeUnknown(
-                f"Final POS had a problem (HTTP {status}) while making the change, so it may "
-                "or may not have been saved.",
+                _(
+                    "Final POS had a problem (HTTP %(status)s) while making the change, so it "
+                    "may or may not have been saved."
+                )
+                % {"status": status},
                 status=status,
             )
         error = FinalPOSUnavailable(
-            f"Final POS had a problem (HTTP {status}). Try again shortly.", status=status
+            _("Final POS had a problem (HTTP %(status)s). Try again shortly.") % {"status": status},
+            status=status,
         )
         if status in RETRYABLE_GATEWAY_STATUSES:
             raise RetryableRead(error)
         raise error
-    raise FinalPOSRejected(f"Final POS refused the request (HTTP {status}).", status=status)
+    raise FinalPOSRejected(
+        _("Final POS refused the request (HTTP %(status)s).") % {"status": status}, status=status
+    )
 
 
 def _api_says_no_such_record(response: requests.Response) -> bool:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
 
 CENT = Decimal("0.01")
@@ -40,17 +42,15 @@ def money_to_wire(amount: Decimal) -> str:
 
 def money_from_wire(value: Any, *, name: str = "amount") -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+        raise _unreadable(name)
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
+        raise _unreadable(name) from None
     if not amount.is_finite():
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+        raise _unreadable(name)
     if abs(amount) >= LARGEST_AMOUNT:
-        raise FinalPOSBadResponse(
-            f"Final POS holds a {name} the dashboard cannot hold ({value!s:.40})."
-        )
+        raise _beyond_range(name, value)
     # Exactly as sent: 0.125 stays 0.125 (a three-decimal currency). No currency has more
     # than three decimals; a fourth is beyond what the index holds and is rounded away.
     exponent = amount.as_tuple().exponent
@@ -72,22 +72,31 @@ def time_to_wire(moment: datetime) -> str:
 
 def time_from_wire(value: Any, *, name: str = "time") -> datetime:
     if not isinstance(value, str) or not value:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.")
+        raise _unreadable(name)
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise FinalPOSBadResponse(f"Final POS sent an unreadable {name}.") from None
+        raise _unreadable(name) from None
     if moment.tzinfo is None:  # the contract's times are UTC even when unmarked
         moment = moment.replace(tzinfo=UTC)
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise FinalPOSBadResponse(
-            f"Final POS holds a {name} the dashboard cannot hold ({value!s:.40})."
-        )
+        raise _beyond_range(name, value)
     return moment
 
 
 def optional_time(value: Any, *, name: str) -> datetime | None:
     return None if value in (None, "") else time_from_wire(value, name=name)
+
+
+def _unreadable(name: str) -> FinalPOSBadResponse:
+    return FinalPOSBadResponse(_("Final POS sent an unreadable %(field)s.") % {"field": name})
+
+
+def _beyond_range(name: str, value: Any) -> FinalPOSBadResponse:
+    return FinalPOSBadResponse(
+        _("Final POS holds a %(field)s the dashboard cannot hold (%(value)s).")
+        % {"field": name, "value": f"{value!s:.40}"}
+    )

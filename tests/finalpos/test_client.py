@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from sessions_app.finalpos import (
     FinalPOSAuthError,
@@ -248,6 +249,27 @@ def test_an_empty_or_html_error_body_is_handled(finalpos, simulator):
         finalpos.outlet_list()
     assert "HTTP 500" in str(raised.value)
     assert calls(simulator) == {"GET /v1/api/outlets": 1}  # a 500 is not retried
+
+
+def test_a_failure_is_told_in_the_language_of_the_request_that_met_it(finalpos, simulator):
+    """The message reaches the page after "Nothing was saved:" and the audit trail, as the
+    audit's summaries do, in the language of the person who acted."""
+    add_faults(
+        simulator,
+        {"action": "status", "status": 500, "path_contains": "/outlets"},
+        {"action": "status", "status": 401, "path_contains": "/stations"},
+    )
+    with translation.override("de"), pytest.raises(FinalPOSUnavailable) as german:
+        finalpos.outlet_list()
+    with translation.override("fr"), pytest.raises(FinalPOSAuthError) as french:
+        finalpos.station_list()
+    with pytest.raises(FinalPOSUnavailable) as english:
+        finalpos.outlet_list()
+    assert german.value.message == (
+        "Final POS hatte ein Problem (HTTP 500). Versuchen Sie es gleich noch einmal."
+    )
+    assert french.value.message.startswith("Final POS a refusé la clé d'API du tableau de bord.")
+    assert english.value.message == "Final POS had a problem (HTTP 500). Try again shortly."
 
 
 def test_a_gateway_error_on_a_read_is_retried_once(finalpos, simulator):

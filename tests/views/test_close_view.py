@@ -157,6 +157,19 @@ def test_when_final_pos_fails_the_values_and_a_message_come_back(cal, open_shift
     assert SessionRecord.objects.get(id=open_shift.id).is_open
 
 
+def test_final_pos_failing_is_told_in_the_cashiers_language(cal, open_shift, simulator):
+    hidden = _start(cal, open_shift)
+    add_faults(simulator, {"action": "status", "status": 401, "method": "PUT"})
+    german = {"counted_cash": "239,99", "counted_card": "60", "counted_oliverPay": "0"}
+    page = cal.post(
+        _url(open_shift),
+        {**german, "variance_reason": "Wechselgeld", **hidden, "action": "confirm"},
+        headers={"accept-language": "de-DE"},
+    ).content.decode()
+    assert "Nichts wurde gespeichert: Final POS hat den API-Schlüssel des Dashboards" in page
+    assert "refused the dashboard" not in page and 'value="239,99"' in page
+
+
 def test_a_close_whose_answer_never_came_is_not_confirmed_until_it_could_have_landed(
     cal, open_shift, simulator, settings
 ):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions_app.finalpos import (
     FinalPOSError,
@@ -62,5 +63,5 @@ def settled[Result](
             audit.outcome = AuditEntry.NOT_LANDED
             raise FinalPOSNotSaved() from lost
         audit.outcome = AuditEntry.LANDED
-        audit.summary_suffix = audit.summary_suffix or "answer lost, then found saved"
+        audit.summary_suffix = audit.summary_suffix or _("answer lost, then found saved")
         return found
