@@ -2,10 +2,11 @@
 shift closed here, worked out from its sales and the cash moved here, with the till's own
 report kept whole inside ours."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sessions_app.cash import cash_drop_plan
+from sessions_app.closing.drawer import CashDrawer, CashMovement, SalesSummary
 from sessions_app.closing.expected import cash_drawer, expected_from
 from sessions_app.closing.parts import MethodFigures, Review
 from sessions_app.closing.report import ClosingReport, parse
@@ -35,23 +36,54 @@ def report_of_closed_shift(
 def _expected_from_sales_now(
     report: ClosingReport, current: Session, *, record: SessionRecord, client: FinalPOSClient
 ) -> None:
-    money = shift_money(record)
-    sales = sales_read(current.id, client=client, money=money)
-    if sales is None:
+    worked_out = _from_sales(report, current, record=record, client=client)
+    if worked_out is None:
         return
-    movements = movements_with_ours(report, current.id)
-    expected = expected_from(
-        sales, opening_amount=current.opening_amount, movements=movements, currency=money.currency
-    )
     methods = dict(report.methods)
-    for key, amount in expected.items():
+    for key, amount in worked_out.expected.items():
         methods[key] = replace(methods.get(key, MethodFigures()), expected=amount)
-    drawer = cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements)
     report.set(
         expected_available=True,
         methods=methods,
+        sales=worked_out.sales,
+        cash_drawer=worked_out.drawer,
+    )
+
+
+@dataclass(frozen=True)
+class _FromSales:
+    """What a closed shift's sales and the cash moved during it make expected."""
+
+    sales: SalesSummary
+    movements: list[CashMovement]
+    expected: dict[str, Decimal]
+    drawer: CashDrawer
+
+
+def _from_sales(
+    report: ClosingReport | None,
+    current: Session,
+    *,
+    record: SessionRecord,
+    client: FinalPOSClient,
+) -> _FromSales | None:
+    """None when the sales cannot be read."""
+    money = shift_money(record)
+    sales = sales_read(current.id, client=client, money=money)
+    if sales is None:
+        return None
+    movements = movements_with_ours(report, current.id)
+    drawer = cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements)
+    return _FromSales(
         sales=sales,
-        cash_drawer=replace(drawer, counted=current.closing_amounts.get("cash")),
+        movements=movements,
+        expected=expected_from(
+            sales,
+            opening_amount=current.opening_amount,
+            movements=movements,
+            currency=money.currency,
+        ),
+        drawer=replace(drawer, counted=current.closing_amounts.get("cash")),
     )
 
 
@@ -67,18 +99,15 @@ def till_close_report(
     report inside (unless ``with_till_report`` is False). None when the sales cannot be
     read."""
     report = parse(current.closing_report_data)
-    money = shift_money(record)
-    sales = sales_read(current.id, client=client, money=money)
-    if sales is None:
+    worked_out = _from_sales(report, current, record=record, client=client)
+    if worked_out is None:
         return None
-    movements = movements_with_ours(report, current.id)
+    movements = worked_out.movements
+    money = shift_money(record)
     policy = outlet_policy(record.outlet_id)
-    expected = expected_from(
-        sales, opening_amount=current.opening_amount, movements=movements, currency=money.currency
-    )
     reconciliation = reconcile(
         counted=current.closing_amounts,
-        expected=expected,
+        expected=worked_out.expected,
         policy=policy.variance,
         currency=money.currency,
     )
@@ -89,11 +118,8 @@ def till_close_report(
         methods=reconciliation.method_figures(),
         variance_reason="",
         cash_movements=list(movements),
-        sales=sales,
-        cash_drawer=replace(
-            cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements),
-            counted=current.closing_amounts.get("cash"),
-        ),
+        sales=worked_out.sales,
+        cash_drawer=worked_out.drawer,
         review=Review(required=reconciliation.review_required or waiting),
         corrections=[],
         # What to bank and leave for the next shift, as a close made here says it.
