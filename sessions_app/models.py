@@ -692,6 +692,9 @@ class LedgerEntry(models.Model):
     )
     state = models.CharField(max_length=12, choices=STATE_CHOICES)
     written_at = models.DateTimeField(null=True, blank=True)
+    written_version = models.DateTimeField(
+        null=True, blank=True, help_text="Final POS's updatedAt in its answer: the version made"
+    )
     lost_at = models.DateTimeField(null=True, blank=True, help_text="Last seen gone in a read")
     restores = models.PositiveSmallIntegerField(
         default=0, help_text="Times written back after a till dropped it"

@@ -30,6 +30,8 @@ CONFLICT_WORDS = {
     ShiftConflict.DROPPED: gettext_lazy("what was written here keeps being dropped"),
 }
 WRITE_WORDS = {
+    LedgerEntry.OPEN: gettext_lazy("opening"),
+    LedgerEntry.TAKEOVER: gettext_lazy("takeover"),
     LedgerEntry.CLOSE: gettext_lazy("close"),
     LedgerEntry.APPROVAL: gettext_lazy("approval"),
     LedgerEntry.CORRECTION: gettext_lazy("correction"),

@@ -64,20 +64,24 @@ def ledger_record(
     part: dict[str, Any] | None = None,
     report: ClosingReport | None = None,
     state: str = LedgerEntry.WRITTEN,
+    version: datetime | None = None,
 ) -> LedgerEntry:
     """Records a write of ours (``WRITTEN``: Final POS answered with it), one kept here until
     it can be written (``PENDING``), or one sent whose answer was lost (``UNKNOWN``: the next
-    read settles it). The earlier entries a written one replaces stop being checked."""
+    read settles it). The earlier entries a written one replaces stop being checked.
+    ``version``: Final POS's updatedAt in its answer, so a later refusal for a page shown
+    before can say the change was this one (services/shift_checks.refuse_if_changed)."""
     now = timezone.now()
     recorded = {
         "recorded_at": now,
-        "recorded_by": display_name(by_user) if by_user is not None else "system",
+        "recorded_by": display_name(by_user) if by_user is not None else AuditEntry.SYSTEM_ACTOR,
         "recorded_by_user": by_user if getattr(by_user, "pk", None) else None,
         "fields": fields or {},
         "part": part,
         "report": report.to_document() if report is not None and report.is_ours else None,
         "state": state,
         "written_at": now if state == LedgerEntry.WRITTEN else None,
+        "written_version": version,
         "lost_at": None,
     }
     entry = LedgerEntry(session_id=session_id, kind=kind, key=key[:64], **recorded)
@@ -104,13 +108,17 @@ class LedgerWrite:
     part: dict[str, Any] | None = None
     report: ClosingReport | None = None
 
-    def written(self, fields: dict[str, Any] | None = None) -> LedgerEntry:
-        return self._record(fields, LedgerEntry.WRITTEN)
+    def written(
+        self, fields: dict[str, Any] | None = None, *, version: datetime | None = None
+    ) -> LedgerEntry:
+        return self._record(fields, LedgerEntry.WRITTEN, version=version)
 
     def unknown(self, fields: dict[str, Any] | None = None) -> LedgerEntry:
         return self._record(fields, LedgerEntry.UNKNOWN)
 
-    def _record(self, fields: dict[str, Any] | None, state: str) -> LedgerEntry:
+    def _record(
+        self, fields: dict[str, Any] | None, state: str, *, version: datetime | None = None
+    ) -> LedgerEntry:
         return ledger_record(
             session_id=self.session_id,
             kind=self.kind,
@@ -120,6 +128,7 @@ class LedgerWrite:
             part=self.part,
             report=self.report,
             state=state,
+            version=version,
         )
 
 

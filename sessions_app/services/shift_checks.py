@@ -13,8 +13,9 @@ from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session, SessionInput
 from sessions_app.formatting import time_of_day
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord, Station
 from sessions_app.roles import User
+from sessions_app.selectors.ledger import WRITE_WORDS
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
 from sessions_app.services.errors import (
     HeldByTill,
@@ -48,12 +49,33 @@ def refuse_if_changed(current: Session, seen: datetime | None) -> None:
     """Refuses to write over a version the person did not see; the index gets the new one."""
     if seen is not None and current.updated_at is not None and current.updated_at != seen:
         shift_index_save(current)
-        raise ShiftChanged(
-            _(
-                "This shift was changed in Final POS while you were working on it. "
-                "The page now shows the latest version; check it and submit again."
-            )
+        raise ShiftChanged(_changed_meanwhile(current))
+
+
+def _changed_meanwhile(current: Session) -> str:
+    """What changed the shift: when the version in Final POS now is one a write made here
+    (the ledger keeps the version each answer carried), that write and who made it, as
+    another manager or another tab may have; else a change in Final POS."""
+    ours = LedgerEntry.objects.filter(
+        session_id=current.id, written_version=current.updated_at, written_at__isnull=False
+    ).first()
+    if ours is None or ours.written_at is None:
+        return _(
+            "This shift was changed in Final POS while you were working on it. "
+            "The page now shows the latest version; check it and submit again."
         )
+    by_the_dashboard = (
+        ours.recorded_by_user_id is None and ours.recorded_by == AuditEntry.SYSTEM_ACTOR
+    )
+    return _(
+        "This shift was changed while you were working on it: %(what)s by %(who)s "
+        "at %(time)s, made here. The page now shows the latest version; check it and "
+        "submit again."
+    ) % {
+        "what": WRITE_WORDS.get(ours.kind, ours.kind),
+        "who": _("The dashboard") if by_the_dashboard else ours.recorded_by,
+        "time": time_of_day(ours.written_at),
+    }
 
 
 def guarded_update(client: FinalPOSClient, current: Session, data: SessionInput) -> Session:

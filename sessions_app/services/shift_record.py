@@ -33,7 +33,7 @@ def shift_write_record(
     till is being set to where the write says so. ``created_on``: the write created the
     session on this till, so it is indexed as new (services/index.shift_index_created)."""
     with transaction.atomic():
-        ours.written(fields)
+        ours.written(fields, version=written.updated_at)
         if created_on is not None and station_status_pending is not None:
             saved = shift_index_created(
                 written,

@@ -148,8 +148,17 @@ def test_a_stale_page_is_refused(correct, closed_shift, simulator):
     simulator.simulator.store.replace(
         "session", stored | {"updatedAt": "2031-01-01T00:00:00.000+00:00"}
     )
-    with pytest.raises(ShiftChanged):
+    with pytest.raises(ShiftChanged, match="changed in Final POS while you were working"):
         correct(closing_note="", reason="x", seen_updated_at=closed_shift.upstream_updated_at)
+
+
+def test_a_stale_page_names_the_change_made_here_meanwhile(correct, closed_shift):
+    """Another manager (or another tab) corrected the shift after this page was shown: the
+    refusal says so, rather than blame Final POS."""
+    shown = closed_shift.upstream_updated_at
+    correct(reason="Found $10 under the tray", seen_updated_at=shown)
+    with pytest.raises(ShiftChanged, match=r"while you were working on it: correction by Mia"):
+        correct(closing_note="", reason="Recount", seen_updated_at=shown)
 
 
 def test_a_failed_write_changes_nothing_and_is_audited(correct, closed_shift, simulator):
