@@ -163,6 +163,14 @@ def signed_money(value: Any, code: str | None = None) -> str:
     return sign + _format(amount, code)
 
 
+def money_affixes(code: str | None = None) -> tuple[str, str]:
+    """What the page's money writes before and after an amount's digits ("$" and "" in
+    English, "" and " $" in German), for a total the browser adds up (static/js/site.js);
+    nothing for a language whose money Babel writes in an unusual layout."""
+    layout = _layout(current_locale(), _currency(code).code)
+    return (layout.prefix, layout.suffix) if layout is not None else ("", "")
+
+
 def coin_label(value: Decimal, code: str | None = None) -> str:
     """A note or coin as the page's money reads it, a whole one without decimals: $100 and
     $0.25 in English, 100 $ and 0,25 $ in German, KWD 0.100 (Kuwaiti fils)."""

@@ -120,3 +120,17 @@ def test_a_whole_note_is_its_money_without_the_decimals(language, code):
         decimals = get_decimal_symbol(formatting.current_locale()) + "0" * places if places else ""
         for value in (Decimal(1), Decimal(20), Decimal(1000), Decimal(100000)):
             assert coin_label(value, code) == money(value, code).replace(decimals, "")
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "fr", "es", "ja"])
+@pytest.mark.parametrize("code", ["USD", "EUR", "JPY", "KWD"])
+def test_the_browsers_count_total_is_written_as_the_pages_money(language, code):
+    """The notes-and-coins total is added up in the browser: what goes around its digits
+    (static/js/site.js) makes it read as the server writes money."""
+    with translation.override(language):
+        prefix, suffix = formatting.money_affixes(code)
+        amount = Decimal("1234.5")
+        written = money(amount, code)
+        assert written.startswith(prefix) and written.endswith(suffix)
+        assert written[len(prefix) : len(written) - len(suffix)][0].isdigit()
+        assert prefix or suffix

@@ -13,6 +13,7 @@ from sessions_app.selectors.audit import actor_text, changes_text
 register = template.Library()
 
 register.filter("money", formatting.money)
+register.simple_tag(formatting.money_affixes, name="money_affixes")
 register.filter("signed_money", formatting.signed_money)
 register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)

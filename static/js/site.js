@@ -315,7 +315,12 @@
     });
     var output = container.querySelector("[data-count-total]");
     var counted = any && !wrong;
-    if (output) output.textContent = counted ? formatAmount(total, decimals, sign, true) : "—";
+    // With the currency as the page writes money ("$60.00", "60,00 $"), unlike the total field.
+    var prefix = container.getAttribute("data-money-prefix") || "";
+    var suffix = container.getAttribute("data-money-suffix") || "";
+    if (output) {
+      output.textContent = counted ? prefix + formatAmount(total, decimals, sign, true) + suffix : "—";
+    }
     var field = document.getElementById(container.getAttribute("data-total-field"));
     if (!field) return;
     var sum = counted ? formatAmount(total, decimals, sign, false) : "";

@@ -68,9 +68,9 @@ def test_the_count_adds_up_as_the_cashier_types(page: Page, live_server, sign_in
     total = page.locator("[data-count-total]").first
     expect(total).to_have_text("—")
     page.get_by_label("Number of $20", exact=True).fill("3")
-    expect(total).to_have_text("60.00")
+    expect(total).to_have_text("$60.00")
     page.get_by_label("Number of $0.05", exact=True).fill("7")
-    expect(total).to_have_text("60.35")
+    expect(total).to_have_text("$60.35")
     expect(page.get_by_label("Opening float")).to_have_value("60.35")
     page.get_by_label("Number of $20", exact=True).fill("")
-    expect(total).to_have_text("0.35")
+    expect(total).to_have_text("$0.35")

@@ -28,7 +28,7 @@ def test_a_refused_total_comes_back_as_typed_beside_the_count(
     )
     expect(float_field).to_have_value("234.50")
     expect(page.get_by_label("Number of $20")).to_have_value("10")
-    expect(page.locator("[data-count-total]").first).to_have_text("200.00")
+    expect(page.locator("[data-count-total]").first).to_have_text("$200.00")
     assert not SessionRecord.objects.filter(station_id=STATION_A1, close_time=None).exists()
 
 
@@ -110,5 +110,5 @@ def test_a_total_the_cashier_typed_is_never_replaced_by_the_count(
     expect(float_field).to_have_value("100.00")
     float_field.fill("950.00")
     page.get_by_label("Number of $5", exact=True).fill("2")
-    expect(page.locator("[data-count-total]").first).to_have_text("110.00")
+    expect(page.locator("[data-count-total]").first).to_have_text("$110.00")
     expect(float_field).to_have_value("950.00")  # the server says they differ, on sending
