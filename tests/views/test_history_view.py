@@ -46,6 +46,9 @@ def test_bad_filters_are_explained_not_crashed(mia):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a valid date" in page and "like 125.50" in page
+    # The list still shows, and says it is not filtered by what needs fixing.
+    assert "2 shifts" in page and "not filtered by the fields marked above" in page
+    assert "not filtered by" not in mia.get(URL, {"date_from": "2026-02-01"}).content.decode()
 
 
 def test_an_empty_result_says_so(mia):
