@@ -1,6 +1,7 @@
 """shift_open: one shift per till, written to Final POS first, then indexed."""
 
 import threading
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,17 @@ def _open(tills, user, amount="150.00", **kwargs):
     )
 
 
+def _open_and_close(tills, user, amount: str) -> None:
+    """A shift opened and closed here with the float counted back: it leaves a float."""
+    shift_close(
+        record=_open(tills, user, amount).record,
+        closed_by_user=user,
+        counted={"cash": Decimal(amount), "card": Decimal(0), "oliverPay": Decimal(0)},
+        seen_updated_at=None,
+        close_request_id=uuid.uuid4().hex,
+    )
+
+
 def test_it_creates_the_session_indexes_it_and_marks_the_till_in_use(tills, cashier, simulator):
     result = _open(tills, cashier, opening_note="Float from the safe")
     store = simulator.simulator.store
@@ -60,14 +72,7 @@ def test_the_row_an_open_indexes_is_the_one_a_read_of_final_pos_indexes(tills, c
     what the full index save writes from a read of the same session, to the day's totals."""
     from tests.services.test_daily_totals import counted_from_shifts, kept_by_day
 
-    first = _open(tills, cashier, "150.00").record
-    shift_close(
-        record=first,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("150.00"), "card": Decimal(0), "oliverPay": Decimal(0)},
-        seen_updated_at=None,
-        close_request_id="2" * 32,
-    )
+    _open_and_close(tills, cashier, "150.00")
     opened = _open(tills, cashier, "140.00", cash_count={Decimal(100): 1, Decimal(20): 2})
     assert opened.record.report  # the float handed over from the last shift, in our report
     unchanging = [
@@ -136,14 +141,7 @@ def test_the_float_is_handed_over_from_the_shift_the_till_closed_meanwhile(
 ):
     """The index still had the till's last shift open: it is the last close once read again,
     so the new shift's float is not compared with what the shift before it left."""
-    first = _open(tills, cashier, "150.00").record
-    shift_close(
-        record=first,
-        closed_by_user=cashier,
-        counted={"cash": Decimal("150.00"), "card": Decimal(0), "oliverPay": Decimal(0)},
-        seen_updated_at=None,
-        close_request_id="3" * 32,
-    )
+    _open_and_close(tills, cashier, "150.00")
     assert _open(tills, cashier, "140.00").record.report  # handed over from the first
     second = SessionRecord.objects.get(close_time__isnull=True)
     session = simulator.simulator.store.get("session", second.id)
