@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from sessions_app.closing.report import ClosingReport, parse
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session, SessionInput
-from sessions_app.formatting import time_of_day
-from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord, Station
+from sessions_app.formatting import time_of_day, when
+from sessions_app.models import LedgerEntry, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import WRITE_WORDS
 from sessions_app.services.audit import AuditedWrite, audited_shift_write
@@ -54,27 +54,24 @@ def refuse_if_changed(current: Session, seen: datetime | None) -> None:
 
 def _changed_meanwhile(current: Session) -> str:
     """What changed the shift: when the version in Final POS now is one a write made here
-    (the ledger keeps the version each answer carried), that write and who made it, as
-    another manager or another tab may have; else a change in Final POS."""
+    answered with (the ledger keeps it), that write and who made it, as another manager or
+    another tab may have; else a change in Final POS."""
     ours = LedgerEntry.objects.filter(
         session_id=current.id, written_version=current.updated_at, written_at__isnull=False
     ).first()
-    if ours is None or ours.written_at is None:
+    if ours is None or ours.written_at is None:  # None for mypy: the filter excludes it
         return _(
             "This shift was changed in Final POS while you were working on it. "
             "The page now shows the latest version; check it and submit again."
         )
-    by_the_dashboard = (
-        ours.recorded_by_user_id is None and ours.recorded_by == AuditEntry.SYSTEM_ACTOR
-    )
     return _(
         "This shift was changed while you were working on it: %(what)s by %(who)s "
-        "at %(time)s, made here. The page now shows the latest version; check it and "
+        "(%(when)s), made here. The page now shows the latest version; check it and "
         "submit again."
     ) % {
         "what": WRITE_WORDS.get(ours.kind, ours.kind),
-        "who": _("The dashboard") if by_the_dashboard else ours.recorded_by,
-        "time": time_of_day(ours.written_at),
+        "who": ours.recorded_by,
+        "when": when(ours.written_at),
     }
 
 

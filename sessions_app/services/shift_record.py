@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import AuditEntry, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.services.audit import AuditedWrite
 from sessions_app.services.index import shift_index_created, shift_index_save
@@ -33,7 +33,10 @@ def shift_write_record(
     till is being set to where the write says so. ``created_on``: the write created the
     session on this till, so it is indexed as new (services/index.shift_index_created)."""
     with transaction.atomic():
-        ours.written(fields, version=written.updated_at)
+        # The version our write made, when Final POS answered with it: a write found saved
+        # by a read after its answer was lost may have been written over since.
+        answered = audit.outcome != AuditEntry.LANDED
+        ours.written(fields, version=written.updated_at if answered else None)
         if created_on is not None and station_status_pending is not None:
             saved = shift_index_created(
                 written,

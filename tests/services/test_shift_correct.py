@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sessions_app.finalpos import FinalPOSUnavailable
-from sessions_app.models import AuditEntry, SessionRecord
+from sessions_app.models import AuditEntry, LedgerEntry, SessionRecord
 from sessions_app.services.errors import ShiftChanged, ShiftNotCorrectable
 from sessions_app.services.shift_review import shift_correct
 from tests.conftest import add_faults
@@ -158,6 +158,20 @@ def test_a_stale_page_names_the_change_made_here_meanwhile(correct, closed_shift
     shown = closed_shift.upstream_updated_at
     correct(reason="Found $10 under the tray", seen_updated_at=shown)
     with pytest.raises(ShiftChanged, match=r"while you were working on it: correction by Mia"):
+        correct(closing_note="", reason="Recount", seen_updated_at=shown)
+
+
+def test_a_correction_found_saved_after_its_answer_was_lost_is_not_named_as_the_change(
+    correct, closed_shift, simulator
+):
+    """Found by a read, the version may be a till's write on top of ours: a stale page is then
+    told the shift changed in Final POS, never that this correction was the change."""
+    shown = closed_shift.upstream_updated_at
+    add_faults(simulator, {"action": "drop", "method": "PUT", "when": "after", "times": 1})
+    correct(reason="Found $10 under the tray", seen_updated_at=shown)
+    entry = LedgerEntry.objects.get(session_id=closed_shift.id, kind=LedgerEntry.CORRECTION)
+    assert entry.state == LedgerEntry.WRITTEN and entry.written_version is None
+    with pytest.raises(ShiftChanged, match="changed in Final POS while you were working"):
         correct(closing_note="", reason="Recount", seen_updated_at=shown)
 
 
