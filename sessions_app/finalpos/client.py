@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from requests.adapters import HTTPAdapter
 
 from sessions_app.finalpos import circuit

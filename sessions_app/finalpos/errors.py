@@ -4,8 +4,11 @@ Messages are written for the person at the till, in the language of the request 
 the call (as the audit trail's summaries are); they never contain the API key.
 """
 
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
@@ -15,12 +18,34 @@ class FinalPOSError(Exception):
     retryable = False
     default_message: str | Promise = gettext_lazy("Final POS could not complete the request.")
 
-    def __init__(self, message: str = "", *, status: int | None = None) -> None:
-        # A message can quote what Final POS sent (a field's name); it is stored in the audit
-        # trail and on the shift, and PostgreSQL refuses NUL in text.
-        self.message = str(message or self.default_message).replace("\x00", "")
+    def __init__(
+        self,
+        message: str | Promise = "",
+        *,
+        status: int | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self._text = message or self.default_message
+        self._params = dict(params) if params is not None else None
+        self.message = self._render()
         self.status = status
         super().__init__(self.message)
+
+    def _render(self) -> str:
+        text = str(self._text)
+        if self._params is not None:
+            text = text % self._params
+        # A message can quote what Final POS sent (a field's name); it is stored in the audit
+        # trail and on the shift, and PostgreSQL refuses NUL in text.
+        return text.replace("\x00", "")
+
+    @property
+    def stored_message(self) -> str:
+        """The message in the site's language, for a field everyone reads (a shift's last
+        error, a refresh's state); ``message``, in the person's, is for their page and their
+        audit row."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._render()
 
 
 class FinalPOSUnavailable(FinalPOSError):
@@ -74,7 +99,9 @@ class FinalPOSBusy(FinalPOSUnavailable):
         "Final POS is busy and asked the dashboard to wait. Try again in a minute."
     )
 
-    def __init__(self, message: str = "", *, retry_after: float, status: int = 429) -> None:
+    def __init__(
+        self, message: str | Promise = "", *, retry_after: float, status: int = 429
+    ) -> None:
         self.retry_after = retry_after
         super().__init__(message, status=status)
 
@@ -113,19 +140,19 @@ class FinalPOSRejected(FinalPOSError):
 
     def __init__(
         self,
-        message: str = "",
+        message: str | Promise = "",
         *,
         status: int | None = None,
         messages: list[str] | None = None,
         field_errors: dict[str, list[str]] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
         self.messages = messages or []
         self.field_errors = field_errors or {}
         if not message and self.messages:
-            message = _("Final POS rejected the data: %(reasons)s") % {
-                "reasons": "; ".join(self.messages)
-            }
-        super().__init__(message, status=status)
+            message = gettext_lazy("Final POS rejected the data: %(reasons)s")
+            params = {"reasons": "; ".join(self.messages)}
+        super().__init__(message, status=status, params=params)
 
 
 class InvalidFinalPOSId(FinalPOSError, ValueError):

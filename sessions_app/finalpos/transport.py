@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from sessions_app.finalpos.errors import (
@@ -142,9 +142,9 @@ def decode(response: requests.Response, *, write: bool) -> Any:
             _(
                 "Final POS answered with a redirect to %(target)s; the dashboard does not "
                 "follow redirects. Check FINALPOS_BASE_URL."
-            )
-            % {"target": target},
+            ),
             status=status,
+            params={"target": target},
         )
     messages = _error_messages(response)
     said = "; ".join(messages)
@@ -152,10 +152,9 @@ def decode(response: requests.Response, *, write: bool) -> Any:
         raise FinalPOSAuthError(status=status)
     if status == 404 and _api_says_no_such_record(response):
         raise FinalPOSNotFound(
-            _("Final POS has no record with that id (Final POS said: %(said)s).") % {"said": said}
-            if said
-            else "",
+            _("Final POS has no record with that id (Final POS said: %(said)s).") if said else "",
             status=status,
+            params={"said": said} if said else None,
         )
     if status == 404:  # a gateway's page, or no such route: nothing says the record is gone
         if write:
@@ -185,19 +184,22 @@ def decode(response: requests.Response, *, write: bool) -> Any:
                 _(
                     "Final POS had a problem (HTTP %(status)s) while making the change, so it "
                     "may or may not have been saved."
-                )
-                % {"status": status},
+                ),
                 status=status,
+                params={"status": status},
             )
         error = FinalPOSUnavailable(
-            _("Final POS had a problem (HTTP %(status)s). Try again shortly.") % {"status": status},
+            _("Final POS had a problem (HTTP %(status)s). Try again shortly."),
             status=status,
+            params={"status": status},
         )
         if status in RETRYABLE_GATEWAY_STATUSES:
             raise RetryableRead(error)
         raise error
     raise FinalPOSRejected(
-        _("Final POS refused the request (HTTP %(status)s).") % {"status": status}, status=status
+        _("Final POS refused the request (HTTP %(status)s)."),
+        status=status,
+        params={"status": status},
     )
 
 

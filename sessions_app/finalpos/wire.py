@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from sessions_app.finalpos.errors import FinalPOSBadResponse, InvalidFinalPOSId
 
@@ -92,11 +92,13 @@ def optional_time(value: Any, *, name: str) -> datetime | None:
 
 
 def _unreadable(name: str) -> FinalPOSBadResponse:
-    return FinalPOSBadResponse(_("Final POS sent an unreadable %(field)s.") % {"field": name})
+    return FinalPOSBadResponse(
+        _("Final POS sent an unreadable “%(field)s”."), params={"field": name}
+    )
 
 
 def _beyond_range(name: str, value: Any) -> FinalPOSBadResponse:
     return FinalPOSBadResponse(
-        _("Final POS holds a %(field)s the dashboard cannot hold (%(value)s).")
-        % {"field": name, "value": f"{value!s:.40}"}
+        _("Final POS holds a “%(field)s” the dashboard cannot hold (%(value)s)."),
+        params={"field": name, "value": f"{value!s:.40}"},
     )

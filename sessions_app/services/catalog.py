@@ -45,7 +45,8 @@ def catalog_refresh(
         tills = client.station_list()
     except FinalPOSError as error:
         SyncState.objects.update_or_create(
-            name=CATALOG, defaults={"last_attempt_at": attempted_at, "last_error": error.message}
+            name=CATALOG,
+            defaults={"last_attempt_at": attempted_at, "last_error": error.stored_message},
         )
         raise
     fetched_at = timezone.now()

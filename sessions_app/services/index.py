@@ -205,7 +205,7 @@ def _columns(
 
 
 def index_note_error(record: SessionRecord, error: FinalPOSError) -> None:
-    SessionRecord.objects.filter(pk=record.pk).update(last_error=error.message)
+    SessionRecord.objects.filter(pk=record.pk).update(last_error=error.stored_message)
 
 
 def index_note_missing(record: SessionRecord) -> bool:

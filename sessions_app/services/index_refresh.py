@@ -111,7 +111,7 @@ def shifts_refresh(
             missing.append(record)
         except (FinalPOSCircuitOpen, FinalPOSBusy) as error:
             failed += 1
-            stopped = error.message  # nothing else will work for now: the next pass tries
+            stopped = error.stored_message  # nothing else will work for now: the next pass tries
             break
         except FinalPOSError:
             failed += 1

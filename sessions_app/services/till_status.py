@@ -27,9 +27,9 @@ def till_status_push(record: SessionRecord, client: FinalPOSClient | None = None
     except FinalPOSError as error:
         logger.warning("Station %s status not updated: %s", record.station_id, error.message)
         SessionRecord.objects.filter(pk=record.pk, station_status_pending=desired).update(
-            station_status_error=error.message
+            station_status_error=error.stored_message
         )
-        record.station_status_error = error.message
+        record.station_status_error = error.stored_message
         return error.message
     Station.objects.filter(id=till.id).update(
         status=till.raw_status, status_reported_at=till.updated_at

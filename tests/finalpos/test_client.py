@@ -270,6 +270,9 @@ def test_a_failure_is_told_in_the_language_of_the_request_that_met_it(finalpos, 
     )
     assert french.value.message.startswith("Final POS a refusé la clé d'API du tableau de bord.")
     assert english.value.message == "Final POS had a problem (HTTP 500). Try again shortly."
+    # Kept on a shift or a refresh's state for everyone: in the site's language.
+    assert german.value.stored_message == english.value.message
+    assert french.value.stored_message.startswith("Final POS refused the dashboard's API key.")
 
 
 def test_a_gateway_error_on_a_read_is_retried_once(finalpos, simulator):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sessions_app.finalpos import (
     FinalPOSAuthError,
@@ -275,6 +275,13 @@ def test_a_held_open_a_manager_confirms_not_created_opens_again_with_the_same_nu
     ).record
     assert record.session_number == number and not PendingOpen.objects.exists()
     assert "checked the till" in present(AuditEntry.objects.filter(action="open").first()).summary
+
+
+def test_a_held_open_keeps_its_error_in_the_sites_language_for_everyone(tills, cashier, simulator):
+    add_faults(simulator, {"action": "status", "status": 503, "method": "POST"})
+    with translation.override("de"), pytest.raises(OpenOutcomeUnknown):
+        _open(tills, cashier)
+    assert PendingOpen.objects.get().error.startswith("Final POS had a problem (HTTP 503)")
 
 
 def test_a_cashiers_word_never_opens_a_held_till_again(tills, cashier, simulator):

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sessions_app.finalpos.errors import FinalPOSBadResponse
 from sessions_app.finalpos.records.fields import others, text
 from sessions_app.finalpos.wire import is_valid_id, optional_time
@@ -77,7 +79,7 @@ class Outlet:
     @classmethod
     def from_wire(cls, data: Any) -> "Outlet":
         if not isinstance(data, dict) or not is_valid_id(data.get("id")):
-            raise FinalPOSBadResponse("Final POS sent an outlet the dashboard could not read.")
+            raise FinalPOSBadResponse(_("Final POS sent an outlet the dashboard could not read."))
         return cls(
             id=data["id"],
             name=text(data, "name"),

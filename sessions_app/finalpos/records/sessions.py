@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sessions_app.finalpos.errors import FinalPOSBadResponse
 from sessions_app.finalpos.records.fields import SERVER_FIELDS, optional_text, others, text
 from sessions_app.finalpos.wire import (
@@ -163,12 +165,12 @@ class Session:
     @classmethod
     def from_wire(cls, data: Any) -> "Session":
         if not isinstance(data, dict) or not is_valid_id(data.get("id")):
-            raise FinalPOSBadResponse("Final POS sent a session the dashboard could not read.")
+            raise FinalPOSBadResponse(_("Final POS sent a session the dashboard could not read."))
         if not is_valid_id(data.get("stationId")):
-            raise FinalPOSBadResponse("Final POS holds a session with no readable till.")
+            raise FinalPOSBadResponse(_("Final POS holds a session with no readable till."))
         if len(text(data, "sessionNumber")) > LONGEST_SESSION_NUMBER:
             raise FinalPOSBadResponse(
-                "Final POS holds a session number longer than the dashboard can hold."
+                _("Final POS holds a session number longer than the dashboard can hold.")
             )
         amounts = data.get("closingAmounts") or {}
         notes = data.get("notes") or []

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sessions_app.finalpos.errors import FinalPOSBadResponse
 from sessions_app.finalpos.records.fields import others, text
 from sessions_app.finalpos.wire import is_valid_id, optional_time
@@ -71,7 +73,7 @@ class Station:
     @classmethod
     def from_wire(cls, data: Any) -> "Station":
         if not isinstance(data, dict) or not is_valid_id(data.get("id")):
-            raise FinalPOSBadResponse("Final POS sent a station the dashboard could not read.")
+            raise FinalPOSBadResponse(_("Final POS sent a station the dashboard could not read."))
         return cls(
             id=data["id"],
             name=text(data, "name"),

@@ -5,6 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sessions_app.finalpos.errors import FinalPOSBadResponse
 from sessions_app.finalpos.records.fields import text
 from sessions_app.finalpos.wire import is_valid_id, money_from_wire, optional_time
@@ -31,7 +33,9 @@ class Transaction:
     @classmethod
     def from_wire(cls, data: Any) -> "Transaction":
         if not isinstance(data, dict):
-            raise FinalPOSBadResponse("Final POS sent a transaction the dashboard could not read.")
+            raise FinalPOSBadResponse(
+                _("Final POS sent a transaction the dashboard could not read.")
+            )
         return cls(
             id=text(data, "id"),
             session_id=text(data, "sessionId"),

@@ -37,7 +37,7 @@ def pending_open_hold(
             "opened_by_user": opened_by_user,
             "opening_amount": data.opening_amount,
             "attempted_at": data.open_time,
-            "error": lost.message,
+            "error": lost.stored_message,
         },
     )
     logger.warning(
