@@ -75,9 +75,10 @@ class HistoryFilterForm(forms.Form):
         cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            # Neither date applies until the range makes sense.
+            # Neither date applies until the range makes sense: both are marked, as the page
+            # says the list is not filtered by the fields marked.
+            self.add_error("date_from", _("The start date is after the end date."))
             self.add_error("date_to", _("The end date is before the start date."))
-            cleaned.pop("date_from", None)
         return cleaned
 
 

@@ -37,7 +37,7 @@ def left_in_drawer(till_ids: list[str]) -> dict[str, LeftInDrawer]:
 class TillBeforeOpen:
     """What opening a shift needs to know of a till."""
 
-    indexed_open: list[SessionRecord]  # open here as the index last saw them: read again
+    indexed_open: tuple[SessionRecord, ...]  # open here as the index last saw them: read again
     left: LeftInDrawer | None  # what the till's last closed shift said to leave, if it did
 
 
@@ -56,4 +56,14 @@ def till_before_open(till_id: str) -> TillBeforeOpen:
         if last is not None and last.left_in_drawer is not None
         else None
     )
-    return TillBeforeOpen(indexed_open=[row for row in rows if row.close_time is None], left=left)
+    return TillBeforeOpen(
+        indexed_open=tuple(row for row in rows if row.close_time is None), left=left
+    )
+
+
+def left_in_drawer_after_check(till_id: str, before: TillBeforeOpen) -> LeftInDrawer | None:
+    """What the last close left, once the shifts the index had open here were read again: one
+    of them closed on the till meanwhile is the last close now, so it is read again then."""
+    if not before.indexed_open:
+        return before.left
+    return left_in_drawer([till_id]).get(till_id)

@@ -20,7 +20,11 @@ from sessions_app.formatting import money
 from sessions_app.models import AuditEntry, LedgerEntry, PendingOpen, SessionRecord, Station
 from sessions_app.policy import outlet_policy
 from sessions_app.roles import User, display_name
-from sessions_app.selectors.handover import LeftInDrawer, left_in_drawer, till_before_open
+from sessions_app.selectors.handover import (
+    LeftInDrawer,
+    left_in_drawer_after_check,
+    till_before_open,
+)
 from sessions_app.services.audit import audited_shift_write
 from sessions_app.services.catalog import till_cache_save
 from sessions_app.services.daily_totals import daily_totals_update, days_of
@@ -86,9 +90,7 @@ def shift_open(
                 ) % {"manager": opener, "number": pending.session_number}
             before = till_before_open(till.id)
             ensure_no_open_shift(till, client=client, indexed=before.indexed_open)
-            # A shift the index had open here, read again, may have been closed on the till
-            # meanwhile: then it is the last close, and the float it left is read again.
-            left = left_in_drawer([till.id]).get(till.id) if before.indexed_open else before.left
+            left = left_in_drawer_after_check(till.id, before)
             if not in_use_confirmed:
                 _refuse_if_the_till_reports_in_use(till, client)
             now = timezone.now()

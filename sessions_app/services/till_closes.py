@@ -10,6 +10,7 @@ from sessions_app.closing.drawer import CashDrawer, CashMovement, SalesSummary
 from sessions_app.closing.expected import cash_drawer, expected_from
 from sessions_app.closing.parts import MethodFigures, Review
 from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.closing.sales import DrawerMoney
 from sessions_app.closing.variance import reconcile
 from sessions_app.finalpos import FinalPOSClient
 from sessions_app.finalpos.records import Session
@@ -54,6 +55,7 @@ def _expected_from_sales_now(
 class _FromSales:
     """What a closed shift's sales and the cash moved during it make expected."""
 
+    money: DrawerMoney
     sales: SalesSummary
     movements: list[CashMovement]
     expected: dict[str, Decimal]
@@ -75,6 +77,7 @@ def _from_sales(
     movements = movements_with_ours(report, current.id)
     drawer = cash_drawer(opening_amount=current.opening_amount, sales=sales, movements=movements)
     return _FromSales(
+        money=money,
         sales=sales,
         movements=movements,
         expected=expected_from(
@@ -102,8 +105,7 @@ def till_close_report(
     worked_out = _from_sales(report, current, record=record, client=client)
     if worked_out is None:
         return None
-    movements = worked_out.movements
-    money = shift_money(record)
+    movements, money = worked_out.movements, worked_out.money
     policy = outlet_policy(record.outlet_id)
     reconciliation = reconcile(
         counted=current.closing_amounts,

@@ -116,6 +116,8 @@ def test_a_range_that_ends_before_it_starts_filters_by_neither_date(mia):
     )
     page = response.content.decode()
     assert "The end date is before the start date" in page
+    assert "The start date is after the end date" in page  # both marked: neither applies
+    assert "not filtered by the fields marked above" in page
     assert response.context["page"].paginator.count == 10
 
 
