@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from sessions_app.closing.values import amount_or_none
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
 from sessions_app.forms import CorrectShiftForm, DeleteShiftForm, ReopenShiftForm
@@ -64,7 +65,11 @@ def shift_correct_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
     if request.method == "POST":
         form = CorrectShiftForm(request.POST)
     else:
-        initial = {f"counted_{key}": amount for key, amount in record.counted.items()}
+        # As amounts, so the page shows them in its language's format (40,00 in German):
+        # the index keeps them as wire text ("40.00"), which German reads as a thousands dot.
+        initial = {
+            f"counted_{key}": amount_or_none(amount) for key, amount in record.counted.items()
+        }
         initial |= {"closing_note": record.closing_note}
         initial |= typed_take(request, f"correct:{record.id}")  # a correction not saved
         form = CorrectShiftForm(initial=initial | {"updated_at": upstream_version(record)})

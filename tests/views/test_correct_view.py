@@ -1,9 +1,11 @@
 """Correcting a closed shift's figures from its report page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import SessionRecord
+from sessions_app.models import LedgerEntry, SessionRecord
 from tests.conftest import PASSWORD, add_faults
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,20 @@ def test_the_form_starts_from_the_recorded_figures(client, manager, closed_shift
     page = client.get(_url(closed_shift)).content.decode()
     assert 'value="230.00"' in page and "Busy night</textarea>" in page
     assert "Reason for the correction" in page
+
+
+def test_a_german_manager_saves_the_form_as_it_was_shown(client, manager, closed_shift):
+    """The recorded figures are shown as German writes them, so the fields the manager did not
+    touch are read back as shown, not refused for a thousands dot."""
+    client.login(username="mia", password=PASSWORD)
+    german = {"accept-language": "de-DE"}
+    page = client.get(_url(closed_shift), headers=german).content.decode()
+    shown = dict(re.findall(r'name="(counted_\w+|updated_at)"[^>]*value="([^"]*)"', page))
+    assert shown["counted_cash"] == "230,00"
+    sent = shown | {"counted_cash": "240,00", "closing_note": "Busy night", "reason": "Nachgezählt"}
+    response = client.post(_url(closed_shift), sent, headers=german, follow=True)
+    assert "Geben Sie einen Betrag wie" not in response.content.decode()
+    assert LedgerEntry.objects.filter(session_id=closed_shift.id, kind="correction").exists()
 
 
 def test_a_manager_corrects_and_sees_the_original_beside_it(client, manager, closed_shift):
