@@ -31,6 +31,13 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
     form = InsightsFilterForm(data, outlets=catalog.outlets, tills=catalog.tills)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply
     filters = HistoryFilters.from_cleaned(form.cleaned_data)
+    dates_to_fix = "date_from" in form.errors or "date_to" in form.errors
+    if dates_to_fix:  # the last four weeks, as the page says, rather than every shift there is
+        filters = replace(
+            filters,
+            date_from=today - timedelta(days=DEFAULT_PERIOD_DAYS - 1),
+            date_to=today,
+        )
     scale = insights_scale(
         outlet_ids=dict(catalog.outlets),
         outlet=filters.outlet,
@@ -65,6 +72,7 @@ def insights_view(request: AuthenticatedRequest) -> HttpResponse:
         "insights/insights.html",
         {
             "form": form,
+            "dates_to_fix": dates_to_fix,
             "insights": result,
             "chart": charts.variance_by_day(result.by_day),
             "day_rows": day_rows(result.by_day),

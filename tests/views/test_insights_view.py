@@ -74,6 +74,21 @@ def test_the_period_limits_what_is_counted(mia):
     assert response.context["insights"].by_cashier[0].shifts == 3
 
 
+def test_dates_to_fix_show_the_last_four_weeks_and_say_so(mia):
+    make_shifts(40, variance="-1.00")  # one a day: 28 of them in the last four weeks
+    today = timezone.localdate()
+    reversed_range = {
+        "date_from": today.isoformat(),
+        "date_to": (today - timedelta(days=5)).isoformat(),
+    }
+    response = mia.get(URL, reversed_range)
+    page = response.content.decode()
+    assert "The end date is before the start date" in page
+    assert "These are the last four weeks until the dates marked above are fixed." in page
+    assert response.context["insights"].by_cashier[0].shifts == 28
+    assert "until the dates marked above" not in mia.get(URL).content.decode()
+
+
 def test_rows_link_to_a_history_with_the_same_shifts(mia):
     make_shifts(2, variance="-9.00")
     make_shifts(1, variance="-1.00", opened_by="Dana Opener", start=5)
