@@ -67,7 +67,7 @@ def shift_correct_view(request: AuthenticatedRequest, session_id: str) -> HttpRe
     else:
         # As amounts, so the page shows them in its language's format (40,00 in German):
         # the index keeps them as wire text ("40.00"), which German reads as a thousands dot.
-        initial = {
+        initial: dict[str, object] = {
             f"counted_{key}": amount_or_none(amount) for key, amount in record.counted.items()
         }
         initial |= {"closing_note": record.closing_note}
