@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from sessions_app.formatting import result_word, signed_money
+from sessions_app.formatting import result_word, short_day, signed_money
 from sessions_app.selectors.insights import DayVariance
 
 WIDTH, HEIGHT = 720, 240
@@ -100,7 +100,7 @@ def variance_by_day(days: list[DayVariance]) -> VarianceChart | None:
                     "result": result_word(kind),
                     "shifts": day.shifts,
                 },
-                day_label=date_format(day.day, "M j") if index % label_every == 0 else "",
+                day_label=short_day(day.day) if index % label_every == 0 else "",
             )
         )
     ticks = [

@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale
+from babel.dates import format_skeleton
 from babel.numbers import (
     NumberPattern,
     get_currency_precision,
@@ -161,6 +162,11 @@ def signed_money(value: Any, code: str | None = None) -> str:
         return "—"
     sign = "+" if amount > 0 else MINUS if amount < 0 else ""
     return sign + _format(amount, code)
+
+
+def short_day(day: date) -> str:
+    """A day and month, short, in the language's order: Nov 10, 10. Nov., 10 nov."""
+    return format_skeleton("MMMd", day, locale=current_locale())
 
 
 def money_affixes(code: str | None = None) -> tuple[str, str]:

@@ -63,6 +63,9 @@ def test_the_chart_draws_in_every_language(mia):
     coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', chart)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)
     assert "4,50\u00a0$" in chart  # the labels do follow the language
+    ticks = re.findall(r'class="chart__tick">([^<]*)<', chart)
+    days = [tick for tick in ticks if not tick.endswith("$")]
+    assert days and all(re.fullmatch(r"\d{1,2}\. \w+\.?", day) for day in days), days  # 7. Dez.
 
 
 def test_the_period_limits_what_is_counted(mia):
