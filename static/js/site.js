@@ -190,6 +190,10 @@
   var hint = document.querySelector("[data-handover-hint]");
   if (station && float) {
     var prefilled = float.value;
+    // A page that arrives with its till chosen (the till's own button) says it too.
+    var arrived = station.options[station.selectedIndex];
+    var arrivedLeft = arrived ? arrived.getAttribute("data-handover-float") : null;
+    if (hint && arrivedLeft && float.value === arrivedLeft) hint.hidden = false;
     station.addEventListener("change", function () {
       var option = station.options[station.selectedIndex];
       var left = option ? option.getAttribute("data-handover-float") : null;

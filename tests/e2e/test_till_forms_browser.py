@@ -112,3 +112,15 @@ def test_a_total_the_cashier_typed_is_never_replaced_by_the_count(
     page.get_by_label("Number of $5", exact=True).fill("2")
     expect(page.locator("[data-count-total]").first).to_have_text("$110.00")
     expect(float_field).to_have_value("950.00")  # the server says they differ, on sending
+
+
+def test_a_till_chosen_on_arrival_says_where_its_float_comes_from(
+    page: Page, live_server, sign_in, tills, cashier, closed_shift
+):
+    """From the till's own button the float is filled in as when the till is chosen in the
+    list, and so is the line that says the last shift left it."""
+    sign_in(cashier.username, PASSWORD)
+    page.goto(f"{live_server.url}/sessions/open/?station={STATION_A1}")
+    expect(page.get_by_label("Opening float")).to_have_value("200.00")
+    hint = page.get_by_text("The last shift on this till left this much in the drawer.")
+    expect(hint).to_be_visible()
