@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from sessions_app.formatting import result_word, short_day, signed_money
+from sessions_app.formatting import long_day, result_word, short_day, signed_money
 from sessions_app.selectors.insights import DayVariance
 
 WIDTH, HEIGHT = 720, 240
@@ -95,7 +94,7 @@ def variance_by_day(days: list[DayVariance]) -> VarianceChart | None:
                     day.shifts,
                 )
                 % {
-                    "day": date_format(day.day, "DATE_FORMAT"),
+                    "day": long_day(day.day),
                     "total": signed_money(day.total),
                     "result": result_word(kind),
                     "shifts": day.shifts,

@@ -9,7 +9,7 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale
@@ -25,7 +25,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from sessions_app.cash import current_locale
@@ -166,7 +166,24 @@ def signed_money(value: Any, code: str | None = None) -> str:
 
 def short_day(day: date) -> str:
     """A day and month, short, in the language's order: Nov 10, 10. Nov., 10 nov."""
-    return format_skeleton("MMMd", day, locale=current_locale())
+    return _short_day(current_locale(), day)
+
+
+def long_day(day: date) -> str:
+    """A date as the language writes it in full (DATE_FORMAT): Dec. 7, 2026, 7. Dezember 2026."""
+    return _long_day(get_language() or "", day)
+
+
+# A chart and its table name the same few dozen days: each formatted once per language (the
+# language is the key; date_format reads the active one, which is that language).
+@lru_cache(maxsize=4096)
+def _short_day(locale: str, day: date) -> str:
+    return format_skeleton("MMMd", day, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _long_day(language: str, day: date) -> str:
+    return date_format(day, "DATE_FORMAT")
 
 
 def money_affixes(code: str | None = None) -> tuple[str, str]:
@@ -196,26 +213,30 @@ def plain_amount(value: Any, code: str | None = None) -> str:
     return text.replace(".", get_decimal_symbol(current_locale()))
 
 
+_RESULT_LABELS = {
+    "over": gettext_lazy("Over"),
+    "short": gettext_lazy("Short"),
+    "balanced": gettext_lazy("Balanced"),
+    "mixed": gettext_lazy("Mixed"),
+}
+_RESULT_WORDS = {
+    "over": pgettext_lazy("result inside a sentence", "over"),
+    "short": pgettext_lazy("result inside a sentence", "short"),
+    "balanced": pgettext_lazy("result inside a sentence", "balanced"),
+    "mixed": pgettext_lazy("result inside a sentence", "mixed"),
+}
+
+
 def result_label(result: str | None) -> str:
-    labels = {
-        "over": _("Over"),
-        "short": _("Short"),
-        "balanced": _("Balanced"),
-        "mixed": _("Mixed"),
-    }
-    return labels.get(result or "", _("Not available"))
+    label = _RESULT_LABELS.get(result or "")
+    return str(label) if label is not None else _("Not available")
 
 
 def result_word(result: str | None) -> str:
     """The result inside a sentence ("… (short)"): its own msgid, so a language whose nouns keep
     their capital (German "Fehlbetrag") is not lower-cased."""
-    words = {
-        "over": pgettext("result inside a sentence", "over"),
-        "short": pgettext("result inside a sentence", "short"),
-        "balanced": pgettext("result inside a sentence", "balanced"),
-        "mixed": pgettext("result inside a sentence", "mixed"),
-    }
-    return words.get(result or "", pgettext("result inside a sentence", "not available"))
+    word = _RESULT_WORDS.get(result or "")
+    return str(word) if word is not None else pgettext("result inside a sentence", "not available")
 
 
 # Languages whose nouns keep their capital inside a sentence ("Bar", "Karte").

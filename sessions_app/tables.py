@@ -23,7 +23,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT
-from sessions_app.formatting import ago, money, other_tenders, result_badge, signed_money
+from sessions_app.formatting import (
+    ago,
+    long_day,
+    money,
+    other_tenders,
+    result_badge,
+    signed_money,
+)
 from sessions_app.models import SessionRecord
 from sessions_app.selectors.history import HistoryShift
 from sessions_app.selectors.insights import DayVariance, VarianceSummary
@@ -306,7 +313,7 @@ def day_rows(days: Iterable[DayVariance]) -> list[SafeString]:
     return [
         mark_safe(  # noqa: S308 - every value escaped
             DAY_ROW.format(
-                day=escape(date_format(day.day, "DATE_FORMAT")),
+                day=escape(long_day(day.day)),
                 shifts=day.shifts,
                 over=escape(signed_money(day.over)),
                 short=escape(signed_money(day.short)),

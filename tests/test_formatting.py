@@ -1,7 +1,7 @@
 """formatting.money and signed_money: the layout read once per language and currency writes
 every amount exactly as Babel's pattern does."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -134,3 +134,37 @@ def test_the_browsers_count_total_is_written_as_the_pages_money(language, code):
         assert written.startswith(prefix) and written.endswith(suffix)
         assert written[len(prefix) : len(written) - len(suffix)][0].isdigit()
         assert prefix or suffix
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [
+        ("en", "Nov. 10, 2026", "Nov 10"),
+        ("de", "10. November 2026", "10. Nov."),
+        ("fr", "10 novembre 2026", "10 nov."),
+    ],
+)
+def test_a_day_kept_formatted_is_still_written_in_each_language(language, long, short):
+    """Each day is formatted once per language and kept: a second language asking for the
+    same day gets its own words, not the first one's."""
+    day = date(2026, 11, 10)
+    for _ in range(2):
+        with translation.override(language):
+            assert formatting.long_day(day) == long
+            assert formatting.short_day(day) == short
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["over", "short", "not available"]),
+        ("de", ["Überschuss", "Fehlbetrag", "nicht verfügbar"]),
+    ],
+)
+def test_a_result_inside_a_sentence_is_translated_when_asked(language, words):
+    with translation.override(language):
+        assert [
+            formatting.result_word("over"),
+            formatting.result_word("short"),
+            formatting.result_word(None),
+        ] == words
