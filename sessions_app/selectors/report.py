@@ -101,10 +101,20 @@ class ShiftReport:
     # Sales in another currency than the drawer's: shown apart, never in expected.
     foreign_sales: list[SalesLine] = field(default_factory=list)
     sales: SalesSummary | None = None  # gross and net takings, and what the sales carried
+    approval_limit: Decimal | None = None  # the outlet's, as it stands now
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
         return [movement for movement in self.movements if movement.awaiting_approval]
+
+    @property
+    def difference_above_limit(self) -> bool:
+        """Whether a tender's difference is above the outlet's approval limit: with the cash
+        moved awaiting approval, what the review says it is for. Judged by the limit now: a
+        shift closed under another limit may show neither, and the page then names both."""
+        if self.approval_limit is None or not self.expected_available:
+            return False
+        return any(abs(line.variance or Decimal(0)) > self.approval_limit for line in self.lines)
 
     @property
     def till_declared(self) -> list[tuple[str, Decimal]]:
@@ -246,6 +256,7 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         closed_on_till=not ours and not record.is_open,
         foreign_sales=foreign_sales_lines(sales),
         sales=sales,
+        approval_limit=outlet_policy(record.outlet_id).variance.approval_threshold,
     )
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from sessions_app.models import SessionRecord
+from sessions_app.services.cash_movements import cash_movement_record
 from sessions_app.services.shift_close import shift_close
 from tests.conftest import PASSWORD
 from tests.helpers import printed_text
@@ -121,3 +123,34 @@ def test_an_open_shifts_printed_page_has_its_heading_once(client, cashier, open_
     printed = printed_text(client.get(_url(open_shift)).content.decode())
     assert printed.count("Open shift") == 1
     assert f"Open shift {open_shift.session_number}" in printed
+
+
+def test_the_review_says_a_difference_is_above_the_approval_limit(client, manager, closed_shift):
+    client.login(username="mia", password=PASSWORD)
+    text = printed_text(client.get(_url(closed_shift)).content.decode())
+    assert "A difference is above the approval limit of $20.00." in text  # cash short by $25.00
+    assert "cash was moved above the limit" not in text.lower()
+
+
+def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_shift, cashier):
+    """A balanced close reviewed for a pay-out above the limit says so, not "a difference"."""
+    cash_movement_record(
+        record=open_shift,
+        recorded_by_user=cashier,
+        movement_id="c" * 32,
+        kind="pay_out",
+        amount=Decimal("60.00"),
+        reason="Supplies",
+    )
+    closed = shift_close(
+        record=SessionRecord.objects.get(id=open_shift.id),
+        closed_by_user=cashier,
+        counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
+        seen_updated_at=None,
+        close_request_id="d" * 32,
+    ).record
+    assert closed.result == "balanced" and closed.needs_review
+    client.login(username="mia", password=PASSWORD)
+    text = printed_text(client.get(_url(closed)).content.decode())
+    assert "Cash moved above the limit waits for approval." in text
+    assert "difference is above" not in text
