@@ -208,3 +208,18 @@ def test_a_shift_with_two_versions_is_marked_in_the_list(mia):
     rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[1:]}
     assert "Two versions" in rows["S-2026-0002"]
     assert "Two versions" not in rows["S-2026-0001"]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "amounts with a decimal point (1234.50)"),
+        ("de", "Beträge mit Dezimalpunkt (1234.50)"),
+    ],
+)
+def test_the_page_says_the_csv_is_one_format_in_every_language(mia, language, words):
+    """A German manager's spreadsheet reads "1.234" as a thousand: the page says what the CSV
+    holds, in the manager's language, so it is imported with the point as decimal sign."""
+    make_shifts(1)
+    page = mia.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in page
