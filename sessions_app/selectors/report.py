@@ -291,11 +291,11 @@ def _recounts(record: SessionRecord, report: ClosingReport) -> list[Recount]:
 
 def _till_cash_drop(record: SessionRecord) -> CashDrop | None:
     """What to bank and leave for the next shift after a till's close, as after one here."""
-    counted = (record.counted or {}).get("cash")
-    if record.is_open or counted in (None, ""):
+    counted = amount_or_none((record.counted or {}).get("cash"))
+    if record.is_open or counted is None:
         return None
     target = outlet_policy(record.outlet_id).target_float
-    return cash_drop_plan(counted_cash=Decimal(str(counted)), target_float=target)
+    return cash_drop_plan(counted_cash=counted, target_float=target)
 
 
 def _till_sales(record: SessionRecord) -> SalesSummary | None:
