@@ -20,6 +20,8 @@ from babel.numbers import (
     get_decimal_symbol,
     get_group_symbol,
 )
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
@@ -29,7 +31,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext, pgett
 from django.utils.translation import gettext as _
 
 from sessions_app.cash import current_locale
-from sessions_app.closing.variance import BALANCED, differences
+from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT, differences
 from sessions_app.money import Currency, active_currency, currency
 
 if TYPE_CHECKING:
@@ -186,6 +188,19 @@ def _long_day(language: str, day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
+@receiver(setting_changed)
+def _forget_days(*, setting: str, **kwargs: Any) -> None:
+    """A test's override_settings of a format or the languages: days formatted before it
+    are formatted again (Django forgets its own formats the same way)."""
+    if setting.endswith("_FORMAT") or setting in {
+        "LANGUAGES",
+        "LANGUAGE_CODE",
+        "FORMAT_MODULE_PATH",
+    }:
+        _long_day.cache_clear()
+        _short_day.cache_clear()
+
+
 def money_affixes(code: str | None = None) -> tuple[str, str]:
     """What the page's money writes before and after an amount's digits ("$" and "" in
     English, "" and " $" in German), for a total the browser adds up (static/js/site.js);
@@ -214,16 +229,16 @@ def plain_amount(value: Any, code: str | None = None) -> str:
 
 
 _RESULT_LABELS = {
-    "over": gettext_lazy("Over"),
-    "short": gettext_lazy("Short"),
-    "balanced": gettext_lazy("Balanced"),
-    "mixed": gettext_lazy("Mixed"),
+    OVER: gettext_lazy("Over"),
+    SHORT: gettext_lazy("Short"),
+    BALANCED: gettext_lazy("Balanced"),
+    MIXED: gettext_lazy("Mixed"),
 }
 _RESULT_WORDS = {
-    "over": pgettext_lazy("result inside a sentence", "over"),
-    "short": pgettext_lazy("result inside a sentence", "short"),
-    "balanced": pgettext_lazy("result inside a sentence", "balanced"),
-    "mixed": pgettext_lazy("result inside a sentence", "mixed"),
+    OVER: pgettext_lazy("result inside a sentence", "over"),
+    SHORT: pgettext_lazy("result inside a sentence", "short"),
+    BALANCED: pgettext_lazy("result inside a sentence", "balanced"),
+    MIXED: pgettext_lazy("result inside a sentence", "mixed"),
 }
 
 

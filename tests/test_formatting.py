@@ -136,22 +136,27 @@ def test_the_browsers_count_total_is_written_as_the_pages_money(language, code):
         assert prefix or suffix
 
 
-@pytest.mark.parametrize(
-    ("language", "long", "short"),
-    [
-        ("en", "Nov. 10, 2026", "Nov 10"),
-        ("de", "10. November 2026", "10. Nov."),
-        ("fr", "10 novembre 2026", "10 nov."),
-    ],
-)
-def test_a_day_kept_formatted_is_still_written_in_each_language(language, long, short):
-    """Each day is formatted once per language and kept: a second language asking for the
-    same day gets its own words, not the first one's."""
+def test_a_day_kept_formatted_is_still_written_in_each_language():
+    """Each day is formatted once per language and kept: a language asking for a day another
+    one asked for first gets its own words, and the first gets its own back."""
     day = date(2026, 11, 10)
-    for _ in range(2):
+    written = {
+        "en": ("Nov. 10, 2026", "Nov 10"),
+        "de": ("10. November 2026", "10. Nov."),
+        "fr": ("10 novembre 2026", "10 nov."),
+    }
+    for language in ["en", "de", "fr", "en", "de"]:
         with translation.override(language):
-            assert formatting.long_day(day) == long
-            assert formatting.short_day(day) == short
+            assert (formatting.long_day(day), formatting.short_day(day)) == written[language]
+
+
+def test_a_day_kept_formatted_follows_a_changed_format(settings):
+    day = date(2026, 11, 10)
+    with translation.override(None):
+        settings.DATE_FORMAT = "Y-m-d"
+        assert formatting.long_day(day) == "2026-11-10"
+        settings.DATE_FORMAT = "d/m/Y"
+        assert formatting.long_day(day) == "10/11/2026"
 
 
 @pytest.mark.parametrize(
@@ -168,3 +173,11 @@ def test_a_result_inside_a_sentence_is_translated_when_asked(language, words):
             formatting.result_word("short"),
             formatting.result_word(None),
         ] == words
+
+
+def test_a_result_label_is_translated_when_asked():
+    labels = []
+    for language in ["de", "en"]:
+        with translation.override(language):
+            labels.append([formatting.result_label("short"), formatting.result_label("")])
+    assert labels == [["Fehlbetrag", "Nicht verfügbar"], ["Short", "Not available"]]

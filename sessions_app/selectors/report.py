@@ -101,7 +101,9 @@ class ShiftReport:
     # Sales in another currency than the drawer's: shown apart, never in expected.
     foreign_sales: list[SalesLine] = field(default_factory=list)
     sales: SalesSummary | None = None  # gross and net takings, and what the sales carried
-    approval_limit: Decimal | None = None  # the outlet's, as it stands now
+    # The outlet's limit for a difference as it stands now (None when the shift is in another
+    # currency than the outlet's now): the review is made now, against the limits now.
+    variance_approval_limit: Decimal | None = None
 
     @property
     def movements_awaiting_approval(self) -> list[CashMovement]:
@@ -109,12 +111,13 @@ class ShiftReport:
 
     @property
     def difference_above_limit(self) -> bool:
-        """Whether a tender's difference is above the outlet's approval limit: with the cash
-        moved awaiting approval, what the review says it is for. Judged by the limit now: a
-        shift closed under another limit may show neither, and the page then names both."""
-        if self.approval_limit is None or not self.expected_available:
+        """Whether a tender's difference is above the outlet's approval limit now: with the
+        cash moved waiting for approval, what the review says it is for. A shift closed under
+        another limit, or in another currency, may show neither, and the page names both."""
+        limit = self.variance_approval_limit
+        if limit is None or not self.expected_available:
             return False
-        return any(abs(line.variance or Decimal(0)) > self.approval_limit for line in self.lines)
+        return any(abs(line.variance or Decimal(0)) > limit for line in self.lines)
 
     @property
     def till_declared(self) -> list[tuple[str, Decimal]]:
@@ -256,8 +259,15 @@ def shift_report(record: SessionRecord) -> ShiftReport:
         closed_on_till=not ours and not record.is_open,
         foreign_sales=foreign_sales_lines(sales),
         sales=sales,
-        approval_limit=outlet_policy(record.outlet_id).variance.approval_threshold,
+        variance_approval_limit=_variance_approval_limit(record),
     )
+
+
+def _variance_approval_limit(record: SessionRecord) -> Decimal | None:
+    policy = outlet_policy(record.outlet_id)
+    if record.currency and record.currency != policy.currency.code:
+        return None  # a limit in the outlet's currency now says nothing of this shift's
+    return policy.variance.approval_threshold
 
 
 @dataclass(frozen=True)

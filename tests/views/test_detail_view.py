@@ -152,5 +152,39 @@ def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_sh
     assert closed.result == "balanced" and closed.needs_review
     client.login(username="mia", password=PASSWORD)
     text = printed_text(client.get(_url(closed)).content.decode())
-    assert "Cash moved above the limit waits for approval." in text
+    assert "Cash moved above the movement limit waits for approval." in text
     assert "difference is above" not in text
+
+
+def test_the_review_names_both_causes_when_both_apply(client, manager, open_shift, cashier):
+    cash_movement_record(
+        record=open_shift,
+        recorded_by_user=cashier,
+        movement_id="c" * 32,
+        kind="pay_out",
+        amount=Decimal("60.00"),
+        reason="Supplies",
+    )
+    closed = shift_close(
+        record=SessionRecord.objects.get(id=open_shift.id),
+        closed_by_user=cashier,
+        counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},  # cash $30.00 short
+        variance_reason="Miscounted change",
+        seen_updated_at=None,
+        close_request_id="d" * 32,
+    ).record
+    client.login(username="mia", password=PASSWORD)
+    text = printed_text(client.get(_url(closed)).content.decode())
+    assert (
+        "A difference is above the approval limit of $20.00, and cash moved above the movement "
+        "limit waits for approval." in text
+    )
+
+
+def test_a_limit_in_another_currency_is_not_held_against_the_shift(client, manager, closed_shift):
+    """A shift in dinars at an outlet whose limit is in dollars: the review names no limit."""
+    SessionRecord.objects.filter(id=closed_shift.id).update(currency="KWD")
+    client.login(username="mia", password=PASSWORD)
+    text = printed_text(client.get(_url(closed_shift)).content.decode())
+    assert "A difference is above the approval limit, or cash was moved above the limit." in text
+    assert "approval limit of" not in text
