@@ -86,3 +86,38 @@ def printed_text(page: str) -> str:
     parser = _PrintedText()
     parser.feed(page)
     return " ".join(" ".join(parser.words).split())
+
+
+def full_reads_of(table: str, sql: str) -> list[str]:
+    """The steps of the database's plan for `sql` (as CaptureQueriesContext records it) that
+    read every row of `table`: none for a query that finds its rows through indexes. SQLite
+    names them (SCAN). On PostgreSQL the table is analysed and the query run with sequential
+    scans, hash and merge joins off, so only index paths are left, as with many rows: a step
+    on `table` that looked at half its rows or more (an index read end to end and filtered)
+    is one. A few hundred rows are enough."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return [row[-1] for row in cursor.fetchall() if row[-1].startswith("SCAN ")]
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        [[rows]] = cursor.fetchall()
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        for method in ("seqscan", "hashjoin", "mergejoin"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        [[document]] = cursor.fetchall()
+    found: list[str] = []
+    nodes = [document[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", []))
+        if node.get("Relation Name") != table:
+            continue
+        looked_at = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node[
+            "Actual Loops"
+        ]
+        if looked_at * 2 >= rows:
+            found.append(f"{node['Node Type']} {node.get('Index Name', table)}: {looked_at}")
+    return found

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from sessions_app.models import SessionRecord, Station
 
@@ -45,9 +45,12 @@ def till_before_open(till_id: str) -> TillBeforeOpen:
     """The till's open shifts and its last closed one, in one query (each part through its
     own partial index)."""
     live = SessionRecord.objects.filter(station_id=till_id, deleted_at__isnull=True)
-    open_ids = live.filter(close_time__isnull=True).values("id")
+    open_ids = live.filter(close_time__isnull=True).order_by().values("id")
     last_close = live.filter(close_time__isnull=False).order_by("-close_time").values("id")[:1]
-    rows = list(SessionRecord.objects.filter(Q(id__in=open_ids) | Q(id=Subquery(last_close))))
+    # One list of ids, not an OR of two subqueries: PostgreSQL reads every shift for that.
+    # The last close is wrapped, as SQLite takes no LIMIT in a part of a UNION.
+    last_close_id = SessionRecord.objects.filter(id__in=last_close).order_by().values("id")
+    rows = list(SessionRecord.objects.filter(id__in=open_ids.union(last_close_id, all=True)))
     last = next((row for row in rows if row.close_time is not None), None)
     left = (
         LeftInDrawer(
