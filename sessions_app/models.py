@@ -367,6 +367,12 @@ class SessionRecord(models.Model):
                 condition=models.Q(unsynced__gt=0),
                 name="session_unsynced_first",
             ),
+            # The refresh reads again the shifts Final POS could not find: a handful.
+            models.Index(
+                fields=["missing_since", "id"],
+                condition=models.Q(missing_since__isnull=False),
+                name="session_missing",
+            ),
             # The history: an index per filter it serves (none, result, outlet, business
             # days) and per order (open time, or the largest difference then open time), each
             # holding every column the other filters read, so a page's ids come from the
