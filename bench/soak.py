@@ -36,6 +36,8 @@ from sessions_app.finalpos.records import time_from_wire
 from sessions_app.models import PendingOpen, SessionRecord
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The open page's block on a till held by an open whose answer was lost: its "Check again".
+HELD_TILL = '<input type="hidden" name="action" value="check">'
 HIDDEN = re.compile(
     r'name="(csrfmiddlewaretoken|close_request_id|updated_at|confirm_not_created)"'
     r'[^>]*value="([^"]*)"'
@@ -171,7 +173,7 @@ class Soak:
         if response.status_code == 302:
             self.count(f"{what}: opened")
             return
-        if "may have reached Final POS" in response.text:
+        if HELD_TILL in response.text:  # the page's block on the held till says what happened
             self.count(f"{what}: answer lost, till held")
             self.settle_lost_open(browser, till)
             return
