@@ -132,8 +132,9 @@ def test_the_review_says_a_difference_is_above_the_approval_limit(client, manage
     assert "cash was moved above the limit" not in text.lower()
 
 
-def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_shift, cashier):
-    """A balanced close reviewed for a pay-out above the limit says so, not "a difference"."""
+def _closed_after_a_pay_out_above_the_limit(open_shift, cashier, *, cash: str, reason: str = ""):
+    """A $60.00 pay-out by the cashier (the limit is $50.00), then the close (expected cash
+    $180.00)."""
     cash_movement_record(
         record=open_shift,
         recorded_by_user=cashier,
@@ -142,13 +143,19 @@ def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_sh
         amount=Decimal("60.00"),
         reason="Supplies",
     )
-    closed = shift_close(
+    return shift_close(
         record=SessionRecord.objects.get(id=open_shift.id),
         closed_by_user=cashier,
-        counted={"cash": Decimal("180.00"), "card": Decimal("60.00")},
+        counted={"cash": Decimal(cash), "card": Decimal("60.00")},
+        variance_reason=reason,
         seen_updated_at=None,
         close_request_id="d" * 32,
     ).record
+
+
+def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_shift, cashier):
+    """A balanced close reviewed for a pay-out above the limit says so, not "a difference"."""
+    closed = _closed_after_a_pay_out_above_the_limit(open_shift, cashier, cash="180.00")
     assert closed.result == "balanced" and closed.needs_review
     client.login(username="mia", password=PASSWORD)
     text = printed_text(client.get(_url(closed)).content.decode())
@@ -157,22 +164,12 @@ def test_the_review_says_cash_was_moved_above_the_limit(client, manager, open_sh
 
 
 def test_the_review_names_both_causes_when_both_apply(client, manager, open_shift, cashier):
-    cash_movement_record(
-        record=open_shift,
-        recorded_by_user=cashier,
-        movement_id="c" * 32,
-        kind="pay_out",
-        amount=Decimal("60.00"),
-        reason="Supplies",
+    closed = _closed_after_a_pay_out_above_the_limit(
+        open_shift,
+        cashier,
+        cash="150.00",
+        reason="Miscounted change",  # cash $30.00 short
     )
-    closed = shift_close(
-        record=SessionRecord.objects.get(id=open_shift.id),
-        closed_by_user=cashier,
-        counted={"cash": Decimal("150.00"), "card": Decimal("60.00")},  # cash $30.00 short
-        variance_reason="Miscounted change",
-        seen_updated_at=None,
-        close_request_id="d" * 32,
-    ).record
     client.login(username="mia", password=PASSWORD)
     text = printed_text(client.get(_url(closed)).content.decode())
     assert (
