@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from sessions_app.closing.drawer import SalesSummary
@@ -24,12 +25,11 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import SessionRecord, Station
+from sessions_app.models import PendingOpen, SessionRecord, Station
 from sessions_app.policy import drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
 from sessions_app.services.daily_totals import (
-    COUNTED_FIELDS,
     counted_from,
     daily_totals_add,
     daily_totals_update,
@@ -68,15 +68,23 @@ def _shift_currency(
     return outlet_policy(outlet_id).currency.code
 
 
-def _indexed(session_id: str) -> dict[str, Any] | None:
+def _indexed(session_id: str, *, station_id: str) -> tuple[SessionRecord | None, str | None]:
     """The shift as the index holds it now (None when it is not indexed), its row locked until
-    the transaction ends, so the totals compare before and after with nobody in between."""
-    rows = SessionRecord.objects.select_for_update().filter(id=session_id)
-    indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
-    if indexed is None and connection.vendor == "postgresql":
+    the transaction ends, so the totals compare before and after with nobody in between; and
+    the outlet the catalog puts its till in now, read with it (None: a till it does not know)."""
+    till_outlet = Station.objects.filter(id=station_id).order_by().values("outlet_id")[:1]
+    rows = (
+        SessionRecord.objects.select_for_update()
+        .filter(id=session_id)
+        .annotate(till_outlet_id=Subquery(till_outlet))
+    )
+    held = rows.first()
+    if held is None and connection.vendor == "postgresql":
         _first_save_lock(session_id)
-        indexed = rows.values(*COUNTED_FIELDS, "expected", "session_number").first()
-    return indexed
+        held = rows.first()
+    if held is not None:
+        return held, held.till_outlet_id
+    return None, till_outlet.values_list("outlet_id", flat=True).first()
 
 
 def _first_save_lock(session_id: str) -> None:
@@ -101,12 +109,12 @@ def shift_index_save(
     worked out earlier are kept."""
     report = parse(shift.closing_report_data)
     with transaction.atomic(savepoint=False):  # within a write's, all of it or none
-        indexed = _indexed(shift.id)
+        held, till_outlet_id = _indexed(shift.id, station_id=shift.station_id)
+        indexed = dict(held.__dict__) if held is not None else None  # as it was before
         if expected_from_sales is None and (report is None or not report.is_ours):
             expected_from_sales = _known_expected(indexed)
-        outlet_id = (
-            Station.objects.filter(id=shift.station_id).values_list("outlet_id", flat=True).first()
-        ) or (indexed or {}).get("outlet_id")  # a till the catalog does not know yet
+        # A till the catalog does not know yet keeps the outlet the index has.
+        outlet_id = till_outlet_id or (indexed or {}).get("outlet_id")
         defaults = _columns(
             shift,
             report,
@@ -121,26 +129,28 @@ def shift_index_save(
         )
         ledger = ledger_check(shift, outlet_id=outlet_id or "")
         defaults["unsynced"], defaults["in_conflict"] = ledger.unsynced, ledger.in_conflict
+        written = SessionRecord(id=shift.id, **defaults)
         SessionRecord.objects.bulk_create(  # one upsert: columns not written here are kept
-            [SessionRecord(id=shift.id, **defaults)],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=list(defaults),
+            [written], update_conflicts=True, unique_fields=["id"], update_fields=list(defaults)
         )
-        record = SessionRecord.objects.get(id=shift.id)
+        # The row as it is now, with no read: the locked row with what was just written over
+        # it, or, first indexed, the row just inserted.
+        record = held if held is not None else written
+        for name, value in defaults.items():
+            setattr(record, name, value)
         before = counted_from(indexed)
-        after = counted_from(record.__dict__)
         if before is None:
             daily_totals_add(record.__dict__)
-        elif after != before:  # most refreshes change nothing the totals count
-            daily_totals_update({figures[:2] for figures in (before, after) if figures})
-        for name, value in defaults.items():  # as written, like the rest of the write sees them
-            setattr(record, name, value)
+        elif counted_from(record.__dict__) != before:  # most refreshes change nothing counted
+            daily_totals_update({before[:2], (record.outlet_id, record.business_date)})
+        landed: list[PendingOpen] = []
         if indexed is None or indexed["session_number"] != shift.session_number:
             session_number_note_used(shift.session_number)  # noted with the row, once
-        landed = landed_opens_clear(
-            station_id=shift.station_id, session_number=shift.session_number
-        )
+            # An open whose answer was lost is answered by the shift's first save under its
+            # number: a shift indexed already under it cleared its held opens then.
+            landed = landed_opens_clear(
+                station_id=shift.station_id, session_number=shift.session_number
+            )
     landed_opens_audit(landed, record)
     return record
 
