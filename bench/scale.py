@@ -271,6 +271,10 @@ def shift_result(variances: dict[str, int]) -> str:
     return labels.pop() if len(labels) == 1 else "mixed"
 
 
+def other_tenders_off(variances: dict[str, int]) -> bool:
+    return any(variance for key, variance in variances.items() if key != "cash")
+
+
 def _methods(expected: dict[str, int], variances: dict[str, int]) -> dict[str, Any]:
     return {
         key: {
@@ -427,6 +431,7 @@ def closed_shift(
         "cash_variance": amount(variances["cash"]),
         "variance_abs": amount(largest),
         "result": shift_result(variances),
+        "other_tenders_off": other_tenders_off(variances),
         "rounding": Decimal(0),  # no cash rounding in the bench's currency, as indexed
         "review_state": review_state,
         "variance_reason": report["varianceReason"],

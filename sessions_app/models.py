@@ -256,6 +256,9 @@ class SessionRecord(models.Model):
         blank=True,
         help_text="Balanced only when every method is; mixed when one is over and one short",
     )
+    other_tenders_off = models.BooleanField(
+        default=False, help_text="A tender other than cash is off, whatever cash did"
+    )
     review_state = models.CharField(max_length=20, choices=REVIEW_CHOICES, blank=True)
     # Copied out of the report for the CSV, which would otherwise parse every report.
     variance_reason = models.TextField(blank=True, default="")
@@ -325,6 +328,7 @@ class SessionRecord(models.Model):
                     "outlet_id",
                     "cash_variance",
                     "result",
+                    "other_tenders_off",
                     "close_time",
                     "deleted_at",
                 ],

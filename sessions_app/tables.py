@@ -9,11 +9,9 @@ a handful of string operations."""
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
-from decimal import Decimal
 from html import escape
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, time_format
@@ -22,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT
+from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT, other_tenders_off
 from sessions_app.formatting import (
     ago,
     long_day,
@@ -108,20 +106,6 @@ HISTORY_ROW = (
 )
 
 
-def _others_off(variances: dict[str, str]) -> bool:
-    """Whether a tender other than cash is off (most shifts: none, and no words to build)."""
-    tolerance = settings.VARIANCE_TOLERANCE
-    for key, value in variances.items():
-        if key == "cash":
-            continue
-        try:
-            if abs(Decimal(str(value))) > tolerance:
-                return True
-        except ArithmeticError:
-            return True  # let other_tenders decide what to say
-    return False
-
-
 def history_rows(
     records: Iterable[HistoryShift],
     outlet_names: dict[str, str],
@@ -161,7 +145,7 @@ def history_rows(
         state = "deleted" if shift.deleted_at else shift.review_state
         if shift.close_time:
             result = badges.get(shift.result) or result_badge(shift.result)
-            if shift.variances and _others_off(shift.variances):
+            if shift.variances and other_tenders_off(shift.variances):
                 result = format_html("{} {}", result, other_tenders(shift.variances))
             closing = times.local(shift.close_time, zones.get(shift.outlet_id))
             closed = (
@@ -236,7 +220,7 @@ def shift_rows(
     rows = []
     for shift in records:
         result = badges.get(shift.result) or result_badge(shift.result)
-        if shift.variances and _others_off(shift.variances):
+        if shift.variances and other_tenders_off(shift.variances):
             result = format_html("{} {}", result, other_tenders(shift.variances))
         if when == "closed" and shift.close_time:
             moment = times.local(shift.close_time, zones.get(shift.outlet_id))

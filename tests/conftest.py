@@ -427,21 +427,33 @@ def closed_shift(close_open_shift):
 
 
 def make_shifts(
-    count: int, *, outlet=None, station=None, variance="-1.00", opened_by="Cal Cashier", start=0
+    count: int,
+    *,
+    outlet=None,
+    station=None,
+    variance="-1.00",
+    card_variance=None,
+    opened_by="Cal Cashier",
+    start=0,
 ) -> None:
     """Indexes `count` closed shifts directly (one a day going back from today), for pages
-    that read only the local index."""
+    that read only the local index: off in cash by `variance`, and on card by
+    `card_variance` when given."""
     from datetime import timedelta
     from decimal import Decimal
 
     from django.utils import timezone
 
+    from sessions_app.closing.variance import other_tenders_off, shift_result
     from sessions_app.models import SessionRecord
     from sessions_app.services.daily_totals import daily_totals_rebuild
 
     outlet, station = outlet or OUTLET_A, station or STATION_A1
     now = timezone.now()
     amount = Decimal(variance)
+    variances = {"cash": amount}
+    if card_variance is not None:
+        variances["card"] = Decimal(card_variance)
     SessionRecord.objects.bulk_create(
         SessionRecord(
             id=f"{outlet[:4]}{station[-4:]}{start + index:016x}",
@@ -457,10 +469,11 @@ def make_shifts(
             closing_amount=Decimal(200) + amount,
             counted={"cash": str(Decimal(200) + amount)},
             expected={"cash": "200.00"},
-            variances={"cash": str(amount)},
+            variances={key: str(value) for key, value in variances.items()},
             cash_variance=amount,
-            variance_abs=abs(amount),
-            result="short" if amount < 0 else "over" if amount > 0 else "balanced",
+            variance_abs=max(abs(value) for value in variances.values()),
+            result=shift_result(variances),
+            other_tenders_off=other_tenders_off(variances),
             fetched_at=now,
         )
         for index in range(count)

@@ -66,6 +66,21 @@ def shift_result(variances: Mapping[str, Decimal] | None) -> str:
     return labels.pop() if len(labels) == 1 else MIXED
 
 
+def other_tenders_off(variances: Mapping[str, Decimal | str] | None) -> bool:
+    """Whether a tender other than cash is off beyond the tolerance, whatever cash did: a shift
+    short in cash and on card is off on card too. A difference that is not a number counts as
+    off (the page says what it holds)."""
+    for key, value in (variances or {}).items():
+        if key == "cash":
+            continue
+        try:
+            if abs(Decimal(str(value))) > settings.VARIANCE_TOLERANCE:
+                return True
+        except ArithmeticError:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class MethodLine:
     key: str

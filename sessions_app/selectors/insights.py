@@ -67,7 +67,6 @@ class DayVariance:
 def _per_group(threshold: Decimal) -> dict[str, Any]:
     """What each cashier's or till's shifts add up to. The sums come back as plain numbers and
     are counted in thousandths here (exact for 0, 2 and 3 decimals)."""
-    tolerance = settings.VARIANCE_TOLERANCE
     plain = FloatField()
     # Every column named here is in the insights_closed index, so the query reads it alone.
     return {
@@ -76,13 +75,7 @@ def _per_group(threshold: Decimal) -> dict[str, Any]:
         "total": Sum("cash_variance", output_field=plain),
         "short": Sum("cash_variance", filter=Q(cash_variance__lt=0), output_field=plain),
         "shorts_beyond_threshold": Count("cash_variance", filter=Q(cash_variance__lt=-threshold)),
-        # Off on a tender other than cash: mixed, or over/short while cash is not.
-        "other_tenders_off": Count(
-            "result",
-            filter=Q(result="mixed")
-            | (Q(result__in=["over", "short"]) & Q(cash_variance__gte=-tolerance))
-            & Q(cash_variance__lte=tolerance),
-        ),
+        "other_tenders_off": Count("other_tenders_off", filter=Q(other_tenders_off=True)),
     }
 
 

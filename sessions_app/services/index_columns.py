@@ -12,7 +12,7 @@ from sessions_app.closing.drawer import SalesSummary
 from sessions_app.closing.parts import REVIEW_NONE, REVIEW_REQUIRED
 from sessions_app.closing.report import ClosingReport
 from sessions_app.closing.sales import DrawerMoney
-from sessions_app.closing.variance import reconcile, shift_result
+from sessions_app.closing.variance import other_tenders_off, reconcile, shift_result
 from sessions_app.exports import export_columns
 from sessions_app.finalpos.records import Session
 from sessions_app.policy import OutletPolicy
@@ -125,6 +125,7 @@ def index_columns(
         if variances
         else None,
         "result": shift_result(variances),
+        "other_tenders_off": other_tenders_off(variances),
         "rounding": figures.rounding,
         "review_state": figures.review_state,
         **_review_columns(report),

@@ -2,6 +2,7 @@
 once, with the till's outlet read alongside it."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.utils import timezone
 from sessions_app.finalpos.records import Session
 from sessions_app.models import PendingOpen, SessionRecord, Station
 from sessions_app.services.index import shift_index_save
+from sessions_app.services.index_columns import SalesFigures
 from tests.conftest import OUTLET_A, OUTLET_B, STATION_A1
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,20 @@ def test_a_held_open_is_let_go_by_the_first_save_under_its_number_only(tills, dj
     with CaptureQueriesContext(connection) as captured:
         shift_index_save(_session(closed=True, number="D-2026-000042"))
     assert _reads_of(PendingOpen._meta.db_table, captured) == []
+
+
+@pytest.mark.parametrize(
+    ("expected_card", "result", "other_tenders_off"),
+    [("85.00", "short", True), ("80.00", "short", False), ("70.00", "mixed", True)],
+)
+def test_a_shift_off_on_card_says_so_whatever_cash_did(
+    tills, expected_card, result, other_tenders_off
+):
+    """Short in cash and on card is "short", and off on another tender all the same."""
+    expected = {"cash": Decimal("420.00"), "card": Decimal(expected_card)}
+    record = shift_index_save(
+        _session(closed=True),
+        expected_from_sales=SalesFigures(expected=expected, rounding=Decimal(0)),
+    )
+    assert (record.result, record.other_tenders_off) == (result, other_tenders_off)
+    assert SessionRecord.objects.get(id=record.id).other_tenders_off is other_tenders_off

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -42,6 +43,61 @@ def test_it_sums_per_cashier_and_per_till(mia):
     assert by_till["Till 1"].shifts == 3 and by_till["Till 2"].shifts == 2
     page = response.content.decode()
     assert "\u2212$24.00" in page and "+$5.00" in page
+
+
+def test_other_tenders_off_counts_every_shift_off_on_card_whatever_cash_did(mia, settings):
+    """Short in cash and on card, short on card alone, over in cash and short on card: each
+    is off on another tender. Balanced on card is not, nor within the tolerance."""
+    settings.VARIANCE_TOLERANCE = Decimal("0.02")
+    make_shifts(2, variance="-8.00", card_variance="-5.00", opened_by="Cal Cashier")
+    make_shifts(1, variance="0.00", card_variance="-5.00", opened_by="Cal Cashier", start=2)
+    make_shifts(1, variance="3.00", card_variance="-2.50", opened_by="Cal Cashier", start=3)
+    make_shifts(2, variance="-8.00", card_variance="0.00", opened_by="Cal Cashier", start=4)
+    make_shifts(1, variance="-8.00", card_variance="0.01", opened_by="Cal Cashier", start=6)
+    response = mia.get(URL)
+    [cal] = response.context["insights"].by_cashier
+    assert (cal.shifts, cal.other_tenders_off) == (7, 4)
+    [till] = response.context["insights"].by_till
+    assert till.other_tenders_off == 4
+
+
+def test_shifts_indexed_before_the_column_are_counted_off_on_other_tenders(transactional_db):
+    """0038 works out for the shifts already indexed what an index of today sets."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("sessions_app", "0037_refresh_missing_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    OldRecord = executor.loader.project_state(before).apps.get_model(
+        "sessions_app", "SessionRecord"
+    )
+    for index, (variances, result) in enumerate(
+        [
+            ({"cash": "-8.00", "card": "-5.00"}, "short"),
+            ({"cash": "-8.00", "card": "0.00"}, "short"),
+            ({"cash": "2.00", "oliverPay": "-1.25"}, "mixed"),
+            ({"cash": "0.00", "card": "0.00"}, "balanced"),
+        ]
+    ):
+        OldRecord.objects.create(
+            id=f"{index:024x}",
+            session_number=f"S-2026-000{index}",
+            station_id=STATION_A1,
+            opened_by="Cal",
+            open_time="2026-11-01T09:00:00Z",
+            close_time="2026-11-01T17:00:00Z",
+            business_date="2026-11-01",
+            opening_amount="200.00",
+            variances=variances,
+            cash_variance=variances["cash"],
+            result=result,
+            fetched_at="2026-11-01T17:00:00Z",
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    off = SessionRecord.objects.order_by("id").values_list("other_tenders_off", flat=True)
+    assert list(off) == [True, False, True, False]
 
 
 def test_the_chart_marks_over_and_short_without_colour(mia):

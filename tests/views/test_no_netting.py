@@ -133,3 +133,4 @@ def test_a_past_shift_is_migrated_to_per_tender_figures(transactional_db):
     assert record.result == "mixed" and record.cash_variance == Decimal("-30.42")
     assert record.variance_abs == Decimal("30.42")
     assert record.variances == {"cash": "-30.42", "card": "30.42"}
+    assert record.other_tenders_off  # read by the insights since 0038
