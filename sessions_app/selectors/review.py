@@ -4,6 +4,7 @@ will cover."""
 
 from dataclasses import dataclass
 
+from sessions_app.closing.drawer import CashMovement
 from sessions_app.closing.report import from_index
 from sessions_app.closing.variance import MethodDifference, differences
 from sessions_app.models import SessionRecord
@@ -22,7 +23,7 @@ class ReviewItem:
     till_name: str
     differences: list[MethodDifference]
     reason: str
-    movements_waiting: int
+    movements_waiting: list[CashMovement]  # what the approval's checkbox approves too
 
     @property
     def needs_a_reason(self) -> bool:
@@ -70,7 +71,7 @@ def review_queue(*, user: User, outlet_id: str = "") -> ReviewQueue:
                 till_name=tills.get(record.station_id, record.station_id),
                 differences=differences(record.variances),
                 reason=record.variance_reason,
-                movements_waiting=sum(1 for m in movements if m.awaiting_approval),
+                movements_waiting=[m for m in movements if m.awaiting_approval],
             )
         )
     return ReviewQueue(items=items, total=total)

@@ -196,4 +196,7 @@ def test_the_query_count_does_not_grow_with_the_queue(mia):
         page = mia.get(URL).content.decode()
     assert "10 shifts wait for you" in page
     assert page.count("1 cash movement waits for approval too") == 10
+    # What the approval's checkbox approves too is on each card, in the shift's money.
+    assert page.count("<strong>Pay-out $80.00</strong> · Supplies") == 10
+    assert page.count('<span class="muted">by Cal Cashier, <time') == 10
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
