@@ -239,8 +239,9 @@ def _first_count_needs_review(
 ) -> bool:
     """A blind count a manager would have reviewed against what was expected when it was
     checked: neither a recount after seeing expected nor cash moved since spares it the
-    review."""
-    if trace is None or figures.review_required:
+    review, and a review due for something else (cash moved above its limit) still says so,
+    and asks the reason."""
+    if trace is None:
         return False
     reconciliation = figures.reconciliation
     expected = trace.expected_at_reveal

@@ -392,6 +392,37 @@ def test_a_recount_is_judged_by_what_was_expected_when_the_first_count_was_check
         assert f"Cash: ${first_cash}, when $240.00 was expected" in report.content.decode()
 
 
+def test_a_first_count_off_is_a_cause_of_review_beside_cash_moved_that_waits_for_approval(
+    client, cal, open_shift, manager, settings
+):
+    """Cash moved above its limit already sends the shift to review: the first count, off by
+    more than the review limit, is still asked a reason for and named as a cause, so approving
+    the pay-out never hides it."""
+    settings.BLIND_COUNT = True
+    settings.BLIND_RECOUNT_AFTER_REVEAL = True
+    settings.MOVEMENT_APPROVAL_LIMIT = Decimal("10.00")  # the pay-out waits for approval
+    hidden = _start(cal, open_shift)
+    first = {**COUNTS, "counted_cash": "100.00", **hidden}  # 140.00 short of the 240.00
+    cal.post(_url(open_shift), {**first, "action": "review"})
+    cal.post(_url(open_shift), {**first, "action": "edit"})
+    _pay_out(cal, open_shift, "40.00")  # cash expected now: 200.00
+    hidden = _start(cal, open_shift)
+    recount = {**COUNTS, "counted_cash": "200.00", **hidden, "action": "confirm"}
+    page = cal.post(_url(open_shift), recount).content.decode()
+    assert "was off by more than the review limit: give a reason for the manager" in page
+    recount["variance_reason"] = "Counted the float twice"
+    cal.post(_url(open_shift), recount)
+    closed = SessionRecord.objects.get(id=open_shift.id)
+    assert closed.needs_review and closed.result == "balanced"
+
+    client.logout()
+    client.login(username=manager.username, password=PASSWORD)
+    report = client.get(reverse("sessions_app:shift_detail", args=[open_shift.id]))
+    review = report.content.decode().split('id="review-heading"')[1].split("<form")[0]
+    assert "The first count, made before expected was shown, was off by more than" in review
+    assert "Cash moved above the movement limit waits for approval." in review
+
+
 def test_a_recount_of_any_tender_is_on_the_report_and_in_the_audit_trail(
     cal, client, manager, open_shift, settings
 ):
