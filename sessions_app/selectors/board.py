@@ -1,6 +1,7 @@
 """The board: every till at the user's outlets and its open shift, recent closes, what needs
 review, and the week's largest differences."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -197,12 +198,17 @@ def shifts_in_conflict(*, user: User, outlet_id: str = "") -> int:
 
 
 def largest_variances(
-    *, user: User, since: date, outlet_id: str = "", limit: int = 5
+    *, user: User, since: date, currencies: Iterable[str], outlet_id: str = "", limit: int = 5
 ) -> list[SessionRecord]:
-    """The closed shifts with the largest differences since a business day (manager home)."""
-    return list(
-        _at(shifts_visible_to(user=user), outlet_id)
-        .filter(deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0)
-        .only(*IN_TABLES)
-        .order_by(F("variance_abs").desc(), "-open_time")[:limit]
+    """The closed shifts with the largest differences since a business day (manager home): the
+    ``limit`` largest in each of the outlets' currencies, currency by currency, as a difference
+    in yen is never ranked against one in dollars (one query per currency)."""
+    week = _at(shifts_visible_to(user=user), outlet_id).filter(
+        deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0
     )
+    largest_first = (F("variance_abs").desc(), "-open_time")
+    return [
+        shift
+        for code in sorted(currencies)
+        for shift in week.filter(currency=code).only(*IN_TABLES).order_by(*largest_first)[:limit]
+    ]

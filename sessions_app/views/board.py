@@ -1,6 +1,8 @@
 """The home page: the user's outlets and what is happening at their tills."""
 
 from datetime import timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from django.utils.translation import ngettext
 
 from sessions_app.board_cards import outlet_cards
 from sessions_app.forms.board import BoardOutletForm
-from sessions_app.policy import outlet_zone
+from sessions_app.policy import outlet_currencies, outlet_zone
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.board import (
     board_page,
@@ -40,10 +42,17 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
     chosen = board.chosen  # the outlet chosen, checked against the user's; "" for all
     recent = recent_closed_shifts(user=request.user, outlet_id=chosen)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
-    largest = (
-        largest_variances(user=request.user, since=week_start, outlet_id=chosen) if manager else []
-    )
     outlet_names = dict(board.choices)
+    largest = (
+        largest_variances(
+            user=request.user,
+            since=week_start,
+            currencies=outlet_currencies([chosen] if chosen else outlet_names),
+            outlet_id=chosen,
+        )
+        if manager
+        else []
+    )
     till_names = till_names_of([*recent, *largest])
     zones = {outlet_id: outlet_zone(outlet_id) for outlet_id in outlet_names}
     query = request.GET.copy()
@@ -62,9 +71,13 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
             "recent": recent,
             "largest": largest,
             "recent_rows": shift_rows(recent, outlet_names, till_names, when="closed", zones=zones),
-            "largest_rows": shift_rows(
-                largest, outlet_names, till_names, when="business_day", zones=zones
-            ),
+            "largest_tables": [  # one per currency, in the selector's order
+                (
+                    code,
+                    shift_rows(shifts, outlet_names, till_names, when="business_day", zones=zones),
+                )
+                for code, shifts in groupby(largest, key=attrgetter("currency"))
+            ],
             "week_start": week_start,
             "chosen_outlet": chosen,
             "review_count": (
