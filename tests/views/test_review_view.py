@@ -199,4 +199,6 @@ def test_the_query_count_does_not_grow_with_the_queue(mia):
     # What the approval's checkbox approves too is on each card, in the shift's money.
     assert page.count("<strong>Pay-out $80.00</strong> · Supplies") == 10
     assert page.count('<span class="muted">by Cal Cashier, <time') == 10
+    # What approving it means: the cash is gone from the drawer either way.
+    assert page.count("The cash has left the drawer, so expected already counts it.") == 10
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
