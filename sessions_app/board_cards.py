@@ -29,11 +29,12 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from sessions_app.formatting import ago, money
+from sessions_app.dates import DateTimes, ago
+from sessions_app.formatting import money
 from sessions_app.models import PendingOpen
 from sessions_app.policy import outlet_zone
 from sessions_app.selectors.board import BoardOutlet, OpenShift, Till
-from sessions_app.tables import DateTimes, url_maker
+from sessions_app.tables import url_maker
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from sessions_app.formatting import long_day, result_word, short_day, signed_money
+from sessions_app.dates import long_day, short_day
+from sessions_app.formatting import result_word, signed_money
 from sessions_app.selectors.insights import DayVariance
 
 WIDTH, HEIGHT = 720, 240

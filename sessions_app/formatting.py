@@ -1,4 +1,5 @@
-"""How money, differences, results and times read on pages, e-mails and messages.
+"""How money, differences and results read on pages, e-mails and messages (days and times:
+dates.py).
 
 Plain functions (no business logic); templatetags/tills.py registers them as filters.
 """
@@ -7,26 +8,19 @@ import re
 from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale
-from babel.dates import format_skeleton
 from babel.numbers import (
     NumberPattern,
     get_currency_precision,
     get_decimal_symbol,
     get_group_symbol,
 )
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
@@ -166,41 +160,6 @@ def signed_money(value: Any, code: str | None = None) -> str:
     return sign + _format(amount, code)
 
 
-def short_day(day: date) -> str:
-    """A day and month, short, in the language's order: Nov 10, 10. Nov., 10 nov."""
-    return _short_day(current_locale(), day)
-
-
-def long_day(day: date) -> str:
-    """A date as the language writes it in full (DATE_FORMAT): Dec. 7, 2026, 7. Dezember 2026."""
-    return _long_day(get_language() or "", day)
-
-
-# A chart and its table name the same few dozen days: each formatted once per language (the
-# language is the key; date_format reads the active one, which is that language).
-@lru_cache(maxsize=4096)
-def _short_day(locale: str, day: date) -> str:
-    return format_skeleton("MMMd", day, locale=locale)
-
-
-@lru_cache(maxsize=4096)
-def _long_day(language: str, day: date) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-@receiver(setting_changed)
-def _forget_days(*, setting: str, **kwargs: Any) -> None:
-    """A test's override_settings of a format or the languages: days formatted before it
-    are formatted again (Django forgets its own formats the same way)."""
-    if setting.endswith("_FORMAT") or setting in {
-        "LANGUAGES",
-        "LANGUAGE_CODE",
-        "FORMAT_MODULE_PATH",
-    }:
-        _long_day.cache_clear()
-        _short_day.cache_clear()
-
-
 def money_affixes(code: str | None = None) -> tuple[str, str]:
     """What the page's money writes before and after an amount's digits ("$" and "" in
     English, "" and " $" in German), for a total the browser adds up (static/js/site.js);
@@ -333,55 +292,6 @@ def outcome_badge(entry: "AuditEntry") -> SafeString:
         icon,
         entry.get_outcome_display(),
     )
-
-
-def ago(moment: datetime | None) -> str:
-    """How long ago, in words: "just now" under a minute (never "0 minutes ago")."""
-    if moment is None:
-        return ""
-    now = timezone.now()
-    if now - moment < timedelta(minutes=1):
-        return _("just now")
-    age = timesince(moment, now, depth=1)
-    if (get_language() or "").startswith("de"):  # "vor 2 Tagen": German's ago takes the dative
-        age = _GERMAN_DATIVE.sub(lambda found: found.group(0) + "n", age)
-    return _("%(age)s ago") % {"age": age}
-
-
-_GERMAN_DATIVE = re.compile(r"(?<=\d[\xa0 ])(Tage|Monate|Jahre)\b")
-
-
-# The one time rule: a time reads as the outlet's clock showed it (the page's zone, which a
-# shift's pages set to its outlet's, or the outlet given), with the zone's abbreviation, so a
-# time never reads as another place's; the CSV gives the same instants with their offsets.
-
-
-def when(moment: datetime | None, zone: tzinfo | None = None) -> str:
-    """A date and time in the locale's SHORT_DATETIME_FORMAT with the zone: 12/5/2026 9:47
-    p.m. EST."""
-    return _zoned(moment, zone, "SHORT_DATETIME_FORMAT")
-
-
-def when_long(moment: datetime | None, zone: tzinfo | None = None) -> str:
-    """As `when`, in the locale's DATETIME_FORMAT (a title's fuller time)."""
-    return _zoned(moment, zone, "DATETIME_FORMAT")
-
-
-def _zoned(moment: datetime | None, zone: tzinfo | None, format_name: str) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, zone)
-    return f"{date_format(local, format_name)} {local.tzname()}"
-
-
-def time_of_day(moment: datetime, zone: tzinfo | None = None) -> str:
-    """A time in the page's zone (or the one given) with the zone: 7:14 a.m. EST."""
-    local = timezone.localtime(moment, zone)
-    return f"{time_format(local)} {local.tzname()}"
-
-
-def short_datetime(moment: datetime, zone: tzinfo | None = None) -> str:
-    return when(moment, zone)
 
 
 def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:

@@ -21,7 +21,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sessions_app.formatting import differences_text, money, result_word, signed_money, when
+from sessions_app.dates import when
+from sessions_app.formatting import differences_text, money, result_word, signed_money
 from sessions_app.languages import recipient_language, written_language
 from sessions_app.models import SessionRecord
 from sessions_app.money import currency, using

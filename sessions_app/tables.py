@@ -6,81 +6,25 @@ costs tens of microseconds (the locale's formats looked up, a template node per 
 Here the formats are read once per request, the same date is formatted once, and each row is
 a handful of string operations."""
 
-import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, tzinfo
+from datetime import tzinfo
 from html import escape
 from urllib.parse import quote, urlencode
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format, get_format, time_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.variance import BALANCED, MIXED, OVER, SHORT, other_tenders_off
-from sessions_app.formatting import (
-    ago,
-    long_day,
-    money,
-    other_tenders,
-    result_badge,
-    signed_money,
-)
+from sessions_app.dates import DateTimes, ago, long_day
+from sessions_app.formatting import money, other_tenders, result_badge, signed_money
 from sessions_app.models import SessionRecord
 from sessions_app.selectors.history import HistoryShift
 from sessions_app.selectors.insights import DayVariance, VarianceSummary
 
-# A datetime format that is a date, then spaces, then a time of day to the minute ("m/d/Y P",
-# "d.m.Y H:i"): each half is formatted once per date and once per minute of the day.
-_SPLIT = re.compile(r"^([dDjlLmMnNyYbEFSwz/.,\- ]+?)(\s+)([aAfgGhHiP:. ]+)$")
 _ID = "0" * 24  # a placeholder for a shift's id in a URL built once
-
-
-# (language, format, date or minute of the day) -> formatted: a few thousand at most.
-_FORMATTED: dict[tuple[str, str, date | tuple[int, int]], str] = {}
-_FORMATTED_KEPT = 20_000
-
-
-class DateTimes:
-    """A datetime format (SHORT_DATETIME_FORMAT unless told) in the current time zone (or each
-    row's outlet's) and language, with the zone's abbreviation (formatting.when's rule), each
-    date and each minute of the day formatted once (and kept for the next requests)."""
-
-    def __init__(self, format_name: str = "SHORT_DATETIME_FORMAT") -> None:
-        self.zone = timezone.get_current_timezone()
-        self.language = get_language() or ""
-        self._format = get_format(format_name)
-        split = _SPLIT.match(self._format)
-        self._parts = (split[1], split[2], split[3]) if split else None
-        if len(_FORMATTED) > _FORMATTED_KEPT:
-            _FORMATTED.clear()
-
-    def local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
-        return moment.astimezone(zone or self.zone)
-
-    def short(self, moment: datetime, zone: tzinfo | None = None) -> str:
-        return self.short_local(self.local(moment, zone))
-
-    def short_local(self, local: datetime) -> str:
-        """short() of a time already in its zone."""
-        return f"{self._formatted(local)} {local.tzname()}"
-
-    def _formatted(self, local: datetime) -> str:
-        if self._parts is None:
-            return date_format(local, self._format)
-        day_format, space, time_of_day = self._parts
-        day_key = (self.language, day_format, local.date())
-        day = _FORMATTED.get(day_key)
-        if day is None:
-            day = _FORMATTED[day_key] = date_format(local.date(), day_format)
-        minute_key = (self.language, time_of_day, (local.hour, local.minute))
-        minute = _FORMATTED.get(minute_key)
-        if minute is None:
-            minute = _FORMATTED[minute_key] = time_format(local, time_of_day)
-        return f"{day}{space}{minute}"
 
 
 def url_maker(name: str) -> tuple[str, str]:

@@ -1,17 +1,16 @@
 """formatting.money and signed_money: the layout read once per language and currency writes
 every amount exactly as Babel's pattern does."""
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from babel.numbers import get_currency_precision, get_decimal_symbol
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions_app import formatting
-from sessions_app.formatting import ago, coin_label, differences_text, money, signed_money
+from sessions_app.formatting import coin_label, differences_text, money, signed_money
 
 LANGUAGES = ["en_US", "en_GB", "de", "de_CH", "fr", "fr_CH", "es", "ja", "ar", "en_IN"]
 CURRENCIES = ["USD", "EUR", "CHF", "JPY", "KWD", "INR", "XYZ"]
@@ -43,21 +42,6 @@ def test_amounts_read_in_the_active_language() -> None:
         assert money(Decimal("1234.5"), "EUR") == "1.234,50\u00a0€"
     with translation.override("fr"):
         assert signed_money(Decimal("0"), "EUR") == "0,00\u00a0€"
-
-
-@pytest.mark.parametrize(
-    ("age", "words"),
-    [
-        (timedelta(hours=3), "vor 3\xa0Stunden"),
-        (timedelta(days=1), "vor 1\xa0Tag"),
-        (timedelta(days=2), "vor 2\xa0Tagen"),
-        (timedelta(days=70), "vor 2\xa0Monaten"),
-        (timedelta(days=800), "vor 2\xa0Jahren"),
-    ],
-)
-def test_how_long_ago_reads_as_german_says_it(age, words):
-    with translation.override("de"):
-        assert ago(timezone.now() - age) == words
 
 
 # A tender's label is a name (a brand: "Oliver Pay"): a sentence writes it as the page's
@@ -134,29 +118,6 @@ def test_the_browsers_count_total_is_written_as_the_pages_money(language, code):
         assert written.startswith(prefix) and written.endswith(suffix)
         assert written[len(prefix) : len(written) - len(suffix)][0].isdigit()
         assert prefix or suffix
-
-
-def test_a_day_kept_formatted_is_still_written_in_each_language():
-    """Each day is formatted once per language and kept: a language asking for a day another
-    one asked for first gets its own words, and the first gets its own back."""
-    day = date(2026, 11, 10)
-    written = {
-        "en": ("Nov. 10, 2026", "Nov 10"),
-        "de": ("10. November 2026", "10. Nov."),
-        "fr": ("10 novembre 2026", "10 nov."),
-    }
-    for language in ["en", "de", "fr", "en", "de"]:
-        with translation.override(language):
-            assert (formatting.long_day(day), formatting.short_day(day)) == written[language]
-
-
-def test_a_day_kept_formatted_follows_a_changed_format(settings):
-    day = date(2026, 11, 10)
-    with translation.override(None):
-        settings.DATE_FORMAT = "Y-m-d"
-        assert formatting.long_day(day) == "2026-11-10"
-        settings.DATE_FORMAT = "d/m/Y"
-        assert formatting.long_day(day) == "10/11/2026"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from sessions_app.closing.parts import Review
 from sessions_app.closing.report import ClosingReport, from_index
 from sessions_app.closing.sales import payment_methods
 from sessions_app.closing.values import UnreadablePart
-from sessions_app.formatting import money, short_datetime
+from sessions_app.dates import short_datetime
+from sessions_app.formatting import money
 from sessions_app.models import LedgerEntry, SessionRecord, ShiftConflict
 from sessions_app.policy import outlet_policy
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from sessions_app.closing.drawer import BlindCount
 from sessions_app.closing.sales import tender_name
 from sessions_app.closing.variance import Reconciliation
+from sessions_app.dates import time_of_day
 from sessions_app.finalpos.wire import money_to_wire
-from sessions_app.formatting import money, time_of_day
+from sessions_app.formatting import money
 from sessions_app.models import CountReveal, SessionRecord
 from sessions_app.roles import User
 from sessions_app.services.errors import CountIsFinal

@@ -4,8 +4,8 @@ the same path as any delete); one with sales is never deleted here."""
 
 from django.utils.translation import gettext as _
 
+from sessions_app.dates import short_datetime
 from sessions_app.finalpos import FinalPOSClient, get_client
-from sessions_app.formatting import short_datetime
 from sessions_app.models import SessionRecord
 from sessions_app.roles import User
 from sessions_app.selectors.shifts import shift_twins

@@ -10,9 +10,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from sessions_app.closing.report import ClosingReport, parse
+from sessions_app.dates import time_of_day, when
 from sessions_app.finalpos import FinalPOSClient, FinalPOSNotFound
 from sessions_app.finalpos.records import Session, SessionInput
-from sessions_app.formatting import time_of_day, when
 from sessions_app.models import LedgerEntry, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import WRITE_WORDS

@@ -19,6 +19,7 @@ from sessions_app.closing.parts import FIRST_COUNT, Review
 from sessions_app.closing.report import ClosingReport, from_index, parse
 from sessions_app.closing.sales import DrawerMoney, other_tenders, payment_methods
 from sessions_app.closing.variance import reconcile
+from sessions_app.dates import short_datetime
 from sessions_app.finalpos import (
     FinalPOSCircuitOpen,
     FinalPOSClient,
@@ -26,7 +27,7 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session, StationStatus
-from sessions_app.formatting import money, short_datetime
+from sessions_app.formatting import money
 from sessions_app.models import LedgerEntry, SessionRecord
 from sessions_app.policy import outlet_policy, shift_money
 from sessions_app.roles import User, display_name

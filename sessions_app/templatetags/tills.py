@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from sessions_app import formatting
+from sessions_app import dates, formatting
 from sessions_app.movement_reasons import reason_label
 from sessions_app.policy import outlet_zone
 from sessions_app.selectors.audit import actor_text, changes_text
@@ -18,7 +18,7 @@ register.filter("signed_money", formatting.signed_money)
 register.filter("result_label", formatting.result_label)
 register.filter("result_badge", formatting.result_badge)
 register.filter("outcome_badge", formatting.outcome_badge)
-register.filter("ago", formatting.ago)
+register.filter("ago", dates.ago)
 register.filter("audit_action", formatting.audit_action)
 register.filter("audit_changes", changes_text)
 register.filter("audit_actor", actor_text)
@@ -29,12 +29,12 @@ register.filter("reason_label", reason_label)
 def when(moment: datetime | None, outlet_id: str = "") -> str:
     """{{ shift.close_time|when }} in the page's zone; {{ entry.at|when:entry.outlet_id }} on a
     page of several outlets, in that outlet's."""
-    return formatting.when(moment, outlet_zone(outlet_id) if outlet_id else None)
+    return dates.when(moment, outlet_zone(outlet_id) if outlet_id else None)
 
 
 @register.filter
 def when_long(moment: datetime | None, outlet_id: str = "") -> str:
-    return formatting.when_long(moment, outlet_zone(outlet_id) if outlet_id else None)
+    return dates.when_long(moment, outlet_zone(outlet_id) if outlet_id else None)
 
 
 @register.filter
@@ -42,7 +42,7 @@ def at_time(moment: datetime | None, outlet_id: str = "") -> str:
     """The time of day alone, with the zone: 7:14 a.m. EST."""
     if moment is None:
         return ""
-    return formatting.time_of_day(moment, outlet_zone(outlet_id) if outlet_id else None)
+    return dates.time_of_day(moment, outlet_zone(outlet_id) if outlet_id else None)
 
 
 register.filter("other_tenders", formatting.other_tenders)

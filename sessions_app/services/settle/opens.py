@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sessions_app.dates import time_of_day
 from sessions_app.finalpos import (
     FinalPOSClient,
     FinalPOSError,
@@ -17,7 +18,6 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import SessionInput, StationStatus
-from sessions_app.formatting import time_of_day
 from sessions_app.models import PendingOpen, SessionRecord, Station
 from sessions_app.roles import User, is_manager
 from sessions_app.services.catalog import till_cache_save
