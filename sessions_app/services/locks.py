@@ -23,7 +23,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.models import JobLease, PendingOpen, ShiftWriteLock, Station, StationClaim
+from sessions_app.models import JobLease, ShiftWriteLock, Station, StationClaim
 from sessions_app.roles import User
 from sessions_app.services.errors import ShiftBusy, TillBusy
 from sessions_app.services.liveness import process_announce, process_dead
@@ -38,18 +38,12 @@ REFRESH_HOLDER = "refresh"  # the holder name of the refresh's own reads
 
 
 @contextmanager
-def till_claim(till: Station, *, claimed_by: str) -> Iterator[bool]:
-    """Held while a shift is opened on a till; a second person is refused at once, by name.
-    Yields whether the till may hold an open whose answer was lost (a PendingOpen, made only
-    under this claim): the claim is first asked for on condition there is none, so the
-    usual open learns it from the statement that takes the claim."""
+def till_claim(till: Station, *, claimed_by: str) -> Iterator[None]:
+    """Held while a shift is opened on a till; a second person is refused at once, by name."""
     process = process_announce()
     now = timezone.now()
     claims = StationClaim.objects.filter(station_id=till.id)
-    may_hold_open = not _claim_taken(
-        till, claimed_by=claimed_by, process=process, now=now, unless_open_held=True
-    )
-    if may_hold_open and not _claim_taken(till, claimed_by=claimed_by, process=process, now=now):
+    if not _claim_taken(till, claimed_by=claimed_by, process=process, now=now):
         current = claims.first()
         if current and (
             current.claimed_at < now - STALE_AFTER
@@ -71,29 +65,15 @@ def till_claim(till: Station, *, claimed_by: str) -> Iterator[bool]:
                 % {"who": claim.claimed_by if claim else _("Someone"), "till": till.name}
             )
     try:
-        yield may_hold_open
+        yield
     finally:  # ours only: a claim taken over from us (thought dead) is the taker's
         _rows_delete(StationClaim, station_id=till.id, claimed_at=now, process=process)
 
 
-def _claim_taken(
-    till: Station,
-    *,
-    claimed_by: str,
-    process: str,
-    now: datetime,
-    unless_open_held: bool = False,
-) -> bool:
-    """Takes the till's claim when nobody holds it (one statement: the claim is the row);
-    ``unless_open_held``: and only when the till holds no open whose answer was lost."""
-    held_open = (PendingOpen, "station_id", till.id) if unless_open_held else None
+def _claim_taken(till: Station, *, claimed_by: str, process: str, now: datetime) -> bool:
+    """Takes the till's claim when nobody holds it (one statement: the claim is the row)."""
     return _row_insert_if_free(
-        StationClaim,
-        unless_exists=held_open,
-        station_id=till.id,
-        claimed_at=now,
-        claimed_by=claimed_by,
-        process=process,
+        StationClaim, station_id=till.id, claimed_at=now, claimed_by=claimed_by, process=process
     )
 
 
@@ -104,30 +84,16 @@ def _claim_taken(
 # transaction (or, inside a caller's, a savepoint) of its own to be caught.
 
 
-def _row_insert_if_free(
-    model: type[models.Model],
-    *,
-    unless_exists: tuple[type[models.Model], str, object] | None = None,
-    **values: object,
-) -> bool:
+def _row_insert_if_free(model: type[models.Model], **values: object) -> bool:
     """Inserts the row (its fields by name: holder_user, not holder_user_id) unless its
-    primary key is taken, or, with ``unless_exists`` (a model, a field and a value), a row of
-    that model has that value; whether it was inserted."""
+    primary key is taken; whether it was inserted."""
     fields = [_field(model, name) for name in values]
     columns = ", ".join(_column(field) for field in fields)
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    row = f"VALUES ({', '.join(['%s'] * len(params))})"
-    if unless_exists is not None:
-        other, name, value = unless_exists
-        field = _field(other, name)
-        row = (  # SQLite needs the WHERE to read ON CONFLICT as the insert's
-            f"SELECT {', '.join(['%s'] * len(params))} WHERE NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {_table(other)} WHERE {_column(field)} = %s)"
-        )
-        params.append(field.get_db_prep_value(value, connection))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table(model)} ({columns}) {row} "
+            f"INSERT INTO {_table(model)} ({columns}) "  # noqa: S608 - the model's names
+            f"VALUES ({', '.join(['%s'] * len(params))}) "
             f"ON CONFLICT ({_column(_field(model, 'pk'))}) DO NOTHING",
             params,
         )

@@ -77,10 +77,8 @@ def shift_open(
         summary=summary,
     ) as audit:
         opener = display_name(opened_by_user)
-        with till_claim(till, claimed_by=opener) as may_hold_open:
-            pending = (
-                PendingOpen.objects.filter(station_id=till.id).first() if may_hold_open else None
-            )
+        with till_claim(till, claimed_by=opener):
+            pending = PendingOpen.objects.filter(station_id=till.id).first()
             if pending is not None and not not_created_confirmed(
                 pending, user=opened_by_user, typed_number=not_created_number
             ):

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sessions_app.models import JobLease, PendingOpen, ShiftWriteLock, Station, StationClaim
+from sessions_app.models import JobLease, ShiftWriteLock, Station, StationClaim
 from sessions_app.services.errors import ShiftBusy, TillBusy
 from sessions_app.services.liveness import process_announce
 from sessions_app.services.locks import (
@@ -43,28 +43,6 @@ def test_a_till_claim_is_one_insert_to_take_and_one_delete_to_let_go(till):
     assert _statements(taking)[0] == "INSERT"
     assert _statements(taking)[-1] == "DELETE"
     assert len(taking) == 3  # the insert, the look above and the delete: no BEGIN, no COMMIT
-    assert not StationClaim.objects.exists()
-
-
-def test_a_claim_says_whether_the_till_may_hold_a_lost_open_from_the_insert_itself(till):
-    """An open reads the till's held open (PendingOpen) only when one may be there: the claim's
-    own insert says there is none, the usual case, with no statement more."""
-    with (
-        CaptureQueriesContext(connection) as taking,
-        till_claim(till, claimed_by="Cal Cashier") as may_hold,
-    ):
-        assert may_hold is False
-    assert _statements(taking) == ["INSERT", "DELETE"]
-    PendingOpen.objects.create(
-        station_id=till.id,
-        session_number="D-2026-000007",
-        opened_by="Cal Cashier",
-        opening_amount="100.00",
-        attempted_at=timezone.now(),
-    )
-    with till_claim(till, claimed_by="Mia Manager") as may_hold:
-        assert may_hold is True
-        assert StationClaim.objects.get().claimed_by == "Mia Manager"
     assert not StationClaim.objects.exists()
 
 
