@@ -25,7 +25,7 @@ from sessions_app.finalpos import (
     get_client,
 )
 from sessions_app.finalpos.records import Session
-from sessions_app.models import PendingOpen, SessionRecord, Station
+from sessions_app.models import SessionRecord, Station
 from sessions_app.policy import drawer_money, outlet_policy
 from sessions_app.roles import User
 from sessions_app.selectors.ledger import movements_with_ours
@@ -82,9 +82,14 @@ def _indexed(session_id: str, *, station_id: str) -> tuple[SessionRecord | None,
     if held is None and connection.vendor == "postgresql":
         _first_save_lock(session_id)
         held = rows.first()
-    if held is not None:
-        return held, held.till_outlet_id
+    if held is not None:  # the annotation is not a column: not on the record handed back
+        return held, held.__dict__.pop("till_outlet_id")
     return None, till_outlet.values_list("outlet_id", flat=True).first()
+
+
+def _columns_of(record: SessionRecord) -> dict[str, Any]:
+    fields = SessionRecord._meta.concrete_fields
+    return {field.attname: getattr(record, field.attname) for field in fields}
 
 
 def _first_save_lock(session_id: str) -> None:
@@ -110,7 +115,7 @@ def shift_index_save(
     report = parse(shift.closing_report_data)
     with transaction.atomic(savepoint=False):  # within a write's, all of it or none
         held, till_outlet_id = _indexed(shift.id, station_id=shift.station_id)
-        indexed = dict(held.__dict__) if held is not None else None  # as it was before
+        indexed = _columns_of(held) if held is not None else None  # as it was before
         if expected_from_sales is None and (report is None or not report.is_ours):
             expected_from_sales = _known_expected(indexed)
         # A till the catalog does not know yet keeps the outlet the index has.
@@ -143,14 +148,13 @@ def shift_index_save(
             daily_totals_add(record.__dict__)
         elif counted_from(record.__dict__) != before:  # most refreshes change nothing counted
             daily_totals_update({before[:2], (record.outlet_id, record.business_date)})
-        landed: list[PendingOpen] = []
         if indexed is None or indexed["session_number"] != shift.session_number:
             session_number_note_used(shift.session_number)  # noted with the row, once
-            # An open whose answer was lost is answered by the shift's first save under its
-            # number: a shift indexed already under it cleared its held opens then.
-            landed = landed_opens_clear(
-                station_id=shift.station_id, session_number=shift.session_number
-            )
+        # Every save, not only the first: an open whose answer was lost is held after the
+        # create timed out, by when a refresh may have indexed its shift already.
+        landed = landed_opens_clear(
+            station_id=shift.station_id, session_number=shift.session_number
+        )
     landed_opens_audit(landed, record)
     return record
 
