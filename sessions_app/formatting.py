@@ -316,13 +316,16 @@ def differences_text(variances: Mapping[str, Decimal | str] | None) -> str:
     return ", ".join(words)
 
 
-def other_tenders(variances: Mapping[str, Decimal | str] | None) -> SafeString:
-    """The tenders other than cash that are off, for a table cell beside the cash difference."""
+def other_tenders(
+    variances: Mapping[str, Decimal | str] | None, code: str | None = None
+) -> SafeString:
+    """The tenders other than cash that are off, for a table cell beside the cash difference,
+    in the shift's currency (``code``; the page's when not given)."""
     off = [
         line for line in differences(variances) if line.key != "cash" and line.result != BALANCED
     ]
     return format_html_join(
         " ",
         '<span class="tender-diff">{} {}</span>',
-        ((line.name, signed_money(line.amount)) for line in off),
+        ((line.name, signed_money(line.amount, code)) for line in off),
     )

@@ -90,7 +90,9 @@ def history_rows(
         if shift.close_time:
             result = badges.get(shift.result) or result_badge(shift.result)
             if shift.variances and other_tenders_off(shift.variances):
-                result = format_html("{} {}", result, other_tenders(shift.variances))
+                result = format_html(
+                    "{} {}", result, other_tenders(shift.variances, shift.currency)
+                )
             closing = times.local(shift.close_time, zones.get(shift.outlet_id))
             closed = (
                 f'<time datetime="{closing.isoformat()}">'
@@ -165,7 +167,7 @@ def shift_rows(
     for shift in records:
         result = badges.get(shift.result) or result_badge(shift.result)
         if shift.variances and other_tenders_off(shift.variances):
-            result = format_html("{} {}", result, other_tenders(shift.variances))
+            result = format_html("{} {}", result, other_tenders(shift.variances, shift.currency))
         if when == "closed" and shift.close_time:
             moment = times.local(shift.close_time, zones.get(shift.outlet_id))
             moment_text = (

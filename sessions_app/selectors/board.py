@@ -1,18 +1,19 @@
 """The board: every till at the user's outlets and its open shift, recent closes, what needs
 review, and the week's largest differences."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from sessions_app.models import Outlet, PendingOpen, SessionRecord, Station
+from sessions_app.models import DailyTotals, Outlet, PendingOpen, SessionRecord, Station
 from sessions_app.roles import User
 from sessions_app.selectors.catalog import outlets_for
+from sessions_app.selectors.scope import in_scope
 from sessions_app.selectors.shifts import shifts_visible_to
 
 RECENT_CLOSES = timedelta(days=7)
@@ -166,9 +167,9 @@ def _with_tills(outlets: list[Outlet]) -> list[BoardOutlet]:
     ]
 
 
-def _at(shifts: QuerySet[SessionRecord], outlet_id: str) -> QuerySet[SessionRecord]:
+def _at[Rows: QuerySet[Any, Any]](rows: Rows, outlet_id: str) -> Rows:
     """One outlet's, when the board shows one."""
-    return shifts.filter(outlet_id=outlet_id) if outlet_id else shifts
+    return rows.filter(outlet_id=outlet_id) if outlet_id else rows
 
 
 def recent_closed_shifts(
@@ -198,17 +199,26 @@ def shifts_in_conflict(*, user: User, outlet_id: str = "") -> int:
 
 
 def largest_variances(
-    *, user: User, since: date, currencies: Iterable[str], outlet_id: str = "", limit: int = 5
-) -> list[SessionRecord]:
-    """The closed shifts with the largest differences since a business day (manager home): the
-    ``limit`` largest in each of the outlets' currencies, currency by currency, as a difference
-    in yen is never ranked against one in dollars (one query per currency)."""
+    *, user: User, since: date, outlet_id: str = "", limit: int = 5
+) -> list[tuple[str, list[SessionRecord]]]:
+    """The closed shifts with the largest differences since a business day (manager home), by
+    currency: the ``limit`` largest in each currency the shifts were closed in, as a difference
+    in yen is never ranked against one in dollars. The currencies come from the day totals,
+    then one query each."""
+    days = _at(in_scope(DailyTotals.objects.all(), user=user), outlet_id)
+    currencies = (
+        days.filter(business_date__gte=since, closed=True, shifts__gt=0)
+        .exclude(currency="")
+        .values_list("currency", flat=True)
+        .order_by("currency")
+        .distinct()
+    )
     week = _at(shifts_visible_to(user=user), outlet_id).filter(
         deleted_at__isnull=True, business_date__gte=since, variance_abs__gt=0
     )
     largest_first = (F("variance_abs").desc(), "-open_time")
-    return [
-        shift
-        for code in sorted(currencies)
-        for shift in week.filter(currency=code).only(*IN_TABLES).order_by(*largest_first)[:limit]
-    ]
+    ranked = (
+        (code, list(week.filter(currency=code).only(*IN_TABLES).order_by(*largest_first)[:limit]))
+        for code in currencies
+    )
+    return [(code, shifts) for code, shifts in ranked if shifts]

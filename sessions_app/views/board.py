@@ -1,8 +1,6 @@
 """The home page: the user's outlets and what is happening at their tills."""
 
 from datetime import timedelta
-from itertools import groupby
-from operator import attrgetter
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -14,7 +12,7 @@ from django.utils.translation import ngettext
 
 from sessions_app.board_cards import outlet_cards
 from sessions_app.forms.board import BoardOutletForm
-from sessions_app.policy import outlet_currencies, outlet_zone
+from sessions_app.policy import outlet_zone
 from sessions_app.roles import AuthenticatedRequest, is_manager, staff_required
 from sessions_app.selectors.board import (
     board_page,
@@ -42,18 +40,11 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
     chosen = board.chosen  # the outlet chosen, checked against the user's; "" for all
     recent = recent_closed_shifts(user=request.user, outlet_id=chosen)
     week_start = timezone.localdate() - timedelta(days=LARGEST_VARIANCE_DAYS - 1)
-    outlet_names = dict(board.choices)
     largest = (
-        largest_variances(
-            user=request.user,
-            since=week_start,
-            currencies=outlet_currencies([chosen] if chosen else outlet_names),
-            outlet_id=chosen,
-        )
-        if manager
-        else []
+        largest_variances(user=request.user, since=week_start, outlet_id=chosen) if manager else []
     )
-    till_names = till_names_of([*recent, *largest])
+    outlet_names = dict(board.choices)
+    till_names = till_names_of([*recent, *(shift for _code, shifts in largest for shift in shifts)])
     zones = {outlet_id: outlet_zone(outlet_id) for outlet_id in outlet_names}
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,12 +62,12 @@ def board_view(request: AuthenticatedRequest) -> HttpResponse:
             "recent": recent,
             "largest": largest,
             "recent_rows": shift_rows(recent, outlet_names, till_names, when="closed", zones=zones),
-            "largest_tables": [  # one per currency, in the selector's order
+            "largest_tables": [
                 (
                     code,
                     shift_rows(shifts, outlet_names, till_names, when="business_day", zones=zones),
                 )
-                for code, shifts in groupby(largest, key=attrgetter("currency"))
+                for code, shifts in largest
             ],
             "week_start": week_start,
             "chosen_outlet": chosen,

@@ -4,7 +4,15 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import SessionRecord
-from tests.conftest import OUTLET_A, OUTLET_B, PASSWORD, STATION_A1, STATION_B1, make_shifts
+from tests.conftest import (
+    OUTLET_A,
+    OUTLET_B,
+    PASSWORD,
+    STATION_A1,
+    STATION_A2,
+    STATION_B1,
+    make_shifts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +169,49 @@ def test_checking_final_pos_never_sends_anyone_to_another_site(client, superuser
     client.login(username="root", password=PASSWORD)
     response = client.post(reverse("sessions_app:board_refresh"), {"next": elsewhere})
     assert response["Location"] == reverse("sessions_app:board")
+
+
+def test_the_manager_home_shows_the_weeks_largest_differences(mia):
+    make_shifts(1, variance="-45.00")
+    make_shifts(1, variance="12.00", start=3, station=STATION_A2)
+    make_shifts(1, variance="-99.00", start=30)  # index 0 of its batch: today too
+    make_shifts(10, variance="-70.00", start=200)
+    page = mia.get(reverse("sessions_app:board")).content.decode()
+    assert "Largest differences this week" in page
+    section = page.split("Largest differences this week")[1].split("</section>")[0]
+    assert section.count("<tr>") == 6  # header + 5 rows
+
+
+def _largest(page: str) -> str:
+    return page.split("Largest differences this week")[1].split("</section>")[0]
+
+
+def test_the_weeks_largest_differences_are_ranked_within_each_currency(client, superuser, tills):
+    """¥5,000 is not a larger difference than $45: each currency has its own five, each
+    difference written in its own money (a card difference too)."""
+    from sessions_app.models import OutletSettings
+    from sessions_app.services.daily_totals import daily_totals_rebuild
+
+    OutletSettings.objects.create(outlet_id=OUTLET_B, currency="JPY")
+    make_shifts(6, variance="-45.00")
+    make_shifts(
+        2, outlet=OUTLET_B, station=STATION_B1, variance="-5000", card_variance="-300", start=20
+    )
+    SessionRecord.objects.filter(outlet_id=OUTLET_B).update(currency="JPY")
+    daily_totals_rebuild()
+    client.force_login(superuser)
+    section = _largest(client.get(reverse("sessions_app:board")).content.decode())
+    yen, dollars = section.split("<h3>JPY</h3>")[1].split("<h3>USD</h3>")  # by code
+    assert yen.count("\u2212\u00a55,000") == 2 and yen.count("\u2212\u00a5300") == 2
+    assert "$" not in yen
+    assert dollars.count("\u2212$45.00") == 5
+
+
+def test_the_weeks_largest_differences_keep_a_currency_its_outlet_no_longer_uses(mia):
+    """The shifts keep the currency they were closed in, whatever the outlet's is now."""
+    from sessions_app.models import OutletSettings
+
+    make_shifts(2, variance="-45.00")
+    OutletSettings.objects.create(outlet_id=OUTLET_A, currency="EUR")
+    section = _largest(mia.get(reverse("sessions_app:board")).content.decode())
+    assert section.count("\u2212$45.00") == 2

@@ -184,33 +184,6 @@ def test_cashiers_cannot_see_insights(client, cashier, tills):
     assert client.get(URL).status_code == 403
 
 
-def test_the_manager_home_shows_the_weeks_largest_differences(mia):
-    make_shifts(1, variance="-45.00")
-    make_shifts(1, variance="12.00", start=3, station=STATION_A2)
-    make_shifts(1, variance="-99.00", start=30)  # index 0 of its batch: today too
-    make_shifts(10, variance="-70.00", start=200)
-    page = mia.get(reverse("sessions_app:board")).content.decode()
-    assert "Largest differences this week" in page
-    section = page.split("Largest differences this week")[1].split("</section>")[0]
-    assert section.count("<tr>") == 6  # header + 5 rows
-
-
-def test_the_weeks_largest_differences_are_ranked_within_each_currency(client, superuser, tills):
-    """¥5,000 is not a larger difference than $45: each currency has its own five."""
-    from sessions_app.models import OutletSettings
-
-    OutletSettings.objects.create(outlet_id=OUTLET_B, currency="JPY")
-    make_shifts(6, variance="-45.00")
-    make_shifts(2, outlet=OUTLET_B, station=STATION_B1, variance="-5000", start=20)
-    SessionRecord.objects.filter(outlet_id=OUTLET_B).update(currency="JPY")
-    client.force_login(superuser)
-    page = client.get(reverse("sessions_app:board")).content.decode()
-    section = page.split("Largest differences this week")[1].split("</section>")[0]
-    yen, dollars = section.split("<h3>JPY</h3>")[1].split("<h3>USD</h3>")  # by code
-    assert yen.count("\u2212\u00a55,000") == 2 and "$" not in yen
-    assert dollars.count("\u2212$45.00") == 5
-
-
 def test_differences_in_two_currencies_are_never_added(client, superuser, tills):
     """Outlet B counts in francs: the insights count the company's dollars, say so, and link
     to the francs, which are counted alone."""
