@@ -200,5 +200,5 @@ def test_the_query_count_does_not_grow_with_the_queue(mia):
     assert page.count("<strong>Pay-out $80.00</strong> · Supplies") == 10
     assert page.count('<span class="muted">by Cal Cashier, <time') == 10
     # What approving it means: the cash is gone from the drawer either way.
-    assert page.count("The cash has left the drawer, so expected already counts it.") == 10
+    assert page.count("Expected already counts this cash: approving records that it") == 10
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
