@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sessions_app.closing.drawer import CashMovement
 from sessions_app.closing.parts import FIRST_COUNT
-from sessions_app.closing.report import from_index
+from sessions_app.closing.report import ClosingReport, from_index
 from sessions_app.closing.variance import BALANCED
 from sessions_app.drafts import draft_accepted, typed_keep, typed_take
 from sessions_app.finalpos import FinalPOSError, FinalPOSNotFound, FinalPOSOutcomeUnknown
@@ -58,6 +59,7 @@ FIRST_COUNT_REVIEW_DUE = gettext_lazy(
     "The first count, made before expected was shown, was off by more than the review limit: "
     "a manager must review this shift."
 )
+MOVEMENT_WAITS = gettext_lazy("Cash moved above the movement limit waits for approval.")
 
 
 def _close_context(
@@ -248,10 +250,18 @@ def _close_confirm(
     if closed.needs_review:  # one message: the close, and why a manager will look at it
         report = from_index(closed.report)
         first_count = report is not None and report.review.cause == FIRST_COUNT
-        messages.warning(
-            request, f"{summary} {FIRST_COUNT_REVIEW_DUE if first_count else REVIEW_DUE}"
-        )
+        why = str(FIRST_COUNT_REVIEW_DUE if first_count else REVIEW_DUE)
+        if first_count and report is not None and _movement_waits(report):
+            why = f"{why} {MOVEMENT_WAITS}"  # the other cause, named too
+        messages.warning(request, f"{summary} {why}")
     else:
         messages.success(request, summary)
     warn_till_status(request, result)
     return redirect("sessions_app:shift_detail", session_id=closed.id)
+
+
+def _movement_waits(report: ClosingReport) -> bool:
+    return any(
+        isinstance(movement, CashMovement) and movement.awaiting_approval
+        for movement in report.cash_movements
+    )

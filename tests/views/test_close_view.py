@@ -411,7 +411,11 @@ def test_a_first_count_off_is_a_cause_of_review_beside_cash_moved_that_waits_for
     page = cal.post(_url(open_shift), recount).content.decode()
     assert "was off by more than the review limit: give a reason for the manager" in page
     recount["variance_reason"] = "Counted the float twice"
-    cal.post(_url(open_shift), recount)
+    page = cal.post(_url(open_shift), recount, follow=True).content.decode()
+    assert (  # one message, naming both causes
+        "off by more than the review limit: a manager must review this shift. Cash moved above "
+        "the movement limit waits for approval." in page
+    )
     closed = SessionRecord.objects.get(id=open_shift.id)
     assert closed.needs_review and closed.result == "balanced"
 
