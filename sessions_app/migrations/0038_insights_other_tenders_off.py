@@ -51,6 +51,11 @@ def mark_other_tenders_off(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Each step commits on its own: on PostgreSQL the new column's lock is not held while every
+    # shift over or short is read, and the insights read the table meanwhile (more slowly, for
+    # the minutes the index is missing).
+    atomic = False
+
     dependencies = [
         ("sessions_app", "0037_refresh_missing_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
