@@ -53,7 +53,8 @@ def _forget_formatted(*, setting: str, **kwargs: Any) -> None:
 def short_day(day: date) -> str:
     """A day and month, short, in the language's order: Nov 10, 10. Nov., 10 nov."""
     locale = current_locale()
-    return _kept((locale, "MMMd", day), lambda: format_skeleton("MMMd", day, locale=locale))
+    # Tagged: a Babel skeleton is not a Django format, whatever letters the two share.
+    return _kept((locale, "babel:MMMd", day), lambda: format_skeleton("MMMd", day, locale=locale))
 
 
 def long_day(day: date) -> str:
