@@ -26,6 +26,12 @@ register.filter("reason_label", reason_label)
 
 
 @register.filter
+def movement_kind(kind: str) -> str:
+    """A cash movement's kind as a name: Pay-in, Pay-out, Safe drop."""
+    return str(formatting.MOVEMENT_NAMES.get(kind, kind))
+
+
+@register.filter
 def when(moment: datetime | None, outlet_id: str = "") -> str:
     """{{ shift.close_time|when }} in the page's zone; {{ entry.at|when:entry.outlet_id }} on a
     page of several outlets, in that outlet's."""
